@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { projectRoot } from './dynamodb-local.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LambdaHandler = (event: any, context: Context) => Promise<any>;
+
+const cache = new Map<string, Promise<LambdaHandler>>();
+
+/** The `handler` export of `functions/<name>.ts`: the module the stack bundles. */
+export function loadHandler(name: string): Promise<LambdaHandler> {
+  let loaded = cache.get(name);
+  if (!loaded) {
+    loaded = import(join(projectRoot, 'functions', `${name}.ts`)).then((module: { handler?: LambdaHandler }) => {
+      if (typeof module.handler !== 'function') throw new Error(`functions/${name}.ts exports no handler`);
+      return module.handler;
+    });
+    cache.set(name, loaded);
+  }
+  return loaded;
+}

@@ -1,0 +1,6 @@
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** One data-plane read of a key that never exists: proves the table answers. */
+export async function pingTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  await client.send(new GetCommand({ TableName: tableName, Key: { pk: 'HEALTH', sk: 'HEALTH' } }));
+}

@@ -1,0 +1,96 @@
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConflictError } from '../../errors.ts';
+import type { AttributionConfig } from '../../tenants/attribution-config.ts';
+import type { ApiKeyRecord, TenantRecord, TenantStore, WebhookSecret } from '../../tenants/ports.ts';
+import type { WebhookProvider } from '../../tenants/tenant.ts';
+
+/** Key builders: tenants and API keys live in their own partitions. */
+export const tenantKeys = {
+  tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
+  apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
+};
+
+export class DynamoTenantStore implements TenantStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async createTenant(tenant: TenantRecord, keys: ApiKeyRecord[]): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...tenantKeys.tenant(tenant.tenantId), entity: 'tenant', ...tenant },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...keys.map((key) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: { ...tenantKeys.apiKey(key.keyHash), entity: 'api_key', ...key, createdAt: tenant.createdAt },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            })),
+          ],
+        }),
+      );
+    } catch (error) {
+      const taken = error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed');
+      if (taken) {
+        throw new ConflictError(`Tenant ${tenant.tenantId} already exists.`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async getTenant(tenantId: string): Promise<TenantRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: tenantKeys.tenant(tenantId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, entity: _entity, ...record } = Item;
+    return record as TenantRecord;
+  }
+
+  async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tenantKeys.apiKey(keyHash) }));
+    if (!Item) return undefined;
+    return { keyHash, tenantId: Item.tenantId as string, scope: Item.scope as ApiKeyRecord['scope'] };
+  }
+
+  async replaceConfig(tenantId: string, config: AttributionConfig, expectedVersion: number, at: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: tenantKeys.tenant(tenantId),
+          UpdateExpression: 'SET config = :config, configVersion = :next, configUpdatedAt = :at',
+          ConditionExpression: 'configVersion = :expected',
+          ExpressionAttributeValues: { ':config': config, ':next': expectedVersion + 1, ':at': at, ':expected': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async replaceWebhookSecret(tenantId: string, provider: WebhookProvider, secret: WebhookSecret): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: tenantKeys.tenant(tenantId),
+        UpdateExpression: 'SET webhookSecrets.#provider = :secret',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#provider': provider },
+        ExpressionAttributeValues: { ':secret': secret },
+      }),
+    );
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Domain errors. They know nothing of HTTP: the edge (`shared/http/problem.ts`)
+ * maps each class to a status code with `instanceof`.
+ */
+export interface IssueDetail {
+  /** zod path of the invalid field, e.g. `touches.3.occurredAt` */
+  path: string;
+  message: string;
+  code?: string;
+}
+
+export abstract class BatonError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that is malformed or breaks a rule of the contract. */
+export class ValidationError extends BatonError {
+  readonly code = 'invalid_request';
+  constructor(
+    message: string,
+    readonly details: IssueDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class MalformedJsonError extends BatonError {
+  readonly code = 'malformed_json';
+}
+
+export class PayloadTooLargeError extends BatonError {
+  readonly code = 'payload_too_large';
+  constructor(readonly limitBytes: number) {
+    super(`The body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+export class UnauthenticatedError extends BatonError {
+  readonly code = 'unauthenticated';
+}
+
+export class ForbiddenError extends BatonError {
+  readonly code = 'forbidden';
+}
+
+export class NotFoundError extends BatonError {
+  readonly code = 'not_found';
+}
+
+/** The same id was reused with different content. */
+export class ConflictError extends BatonError {
+  readonly code = 'conflict';
+}
+
+/** The store kept throttling after the client's own retries. */
+export class StoreUnavailableError extends BatonError {
+  readonly code = 'store_unavailable';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,15 @@
+import type { EventType } from './catalog.ts';
+
+/**
+ * Who consumes which events, declared once: the stack makes one EventBridge
+ * rule per entry (with retries and a dead-letter queue) and the local
+ * runtime's in-process bus delivers to the same handlers.
+ */
+export interface EventRule {
+  name: string;
+  detailTypes: readonly EventType[];
+  /** The consuming Lambda: `functions/<target>.ts`, exporting `handler`. */
+  target: string;
+}
+
+export const eventRules: readonly EventRule[] = [];

@@ -1,0 +1,147 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { BatonError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError } from '../errors.ts';
+import { logger } from '../observability/logger.ts';
+import { DEFAULT_ROUTE_HANDLER, routes, type Route } from '../routes.ts';
+import { isScope, type Scope } from '../auth/scopes.ts';
+import { problemFor, type HttpResult } from './problem.ts';
+import { parseJson, parseWith } from './parse.ts';
+
+/** 1 MiB: SPEC §8's body limit, checked before anything is parsed. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What the authorizer hands to a route (strings only: API Gateway's rule). */
+export interface AuthorizerContext {
+  tenantId: string;
+  /** Space-separated scopes of the key; empty for an unknown key. */
+  scopes: string;
+}
+
+export type ApiEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { lambda?: Partial<AuthorizerContext> };
+  };
+};
+
+/** One HTTP request as a handler sees it: the raw event and typed readers. */
+export class ApiRequest {
+  constructor(readonly event: ApiEvent) {}
+
+  get requestId(): string {
+    return this.event.requestContext.requestId;
+  }
+
+  header(name: string): string | undefined {
+    return this.event.headers[name.toLowerCase()];
+  }
+
+  rawBody(): Buffer {
+    const body = this.event.body ?? '';
+    return Buffer.from(body, this.event.isBase64Encoded ? 'base64' : 'utf8');
+  }
+
+  /** The JSON body validated by `schema`: 400 with zod paths otherwise. */
+  json<S extends z.ZodType>(schema: S): z.infer<S> {
+    return parseWith(schema, parseJson(this.rawBody().toString('utf8')), 'body');
+  }
+
+  query<S extends z.ZodType>(schema: S): z.infer<S> {
+    return parseWith(schema, this.event.queryStringParameters ?? {}, 'query');
+  }
+
+  params<S extends z.ZodType>(schema: S): z.infer<S> {
+    return parseWith(schema, this.event.pathParameters ?? {}, 'path');
+  }
+}
+
+/** A request that passed key authentication: the tenant comes from the key. */
+export class TenantRequest extends ApiRequest {
+  constructor(
+    event: ApiEvent,
+    readonly tenantId: string,
+    readonly scopes: readonly Scope[],
+  ) {
+    super(event);
+  }
+}
+
+function routeOf(handlerName: string): Route {
+  const route = routes.find((candidate) => candidate.handler === handlerName);
+  if (!route) throw new Error(`No route in shared/routes.ts is served by handler "${handlerName}"`);
+  return route;
+}
+
+function bodyLimit(): MiddlewareObj<ApiEvent, HttpResult> {
+  return {
+    before: ({ event }) => {
+      const body = event.body ?? '';
+      const bytes = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
+      if (bytes > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+    },
+  };
+}
+
+/** Maps every thrown error to a problem body; logs what a client did not cause. */
+function problems(): MiddlewareObj<ApiEvent, HttpResult> {
+  return {
+    onError: (request) => {
+      const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+      const response = problemFor(request.error, requestId);
+      if (response.statusCode >= 500) {
+        logger.error('Request failed', { requestId, error: request.error as Error });
+      } else if (request.error instanceof BatonError) {
+        logger.info('Request rejected', { requestId, status: response.statusCode, code: request.error.code });
+      }
+      request.response = response;
+    },
+  };
+}
+
+/**
+ * The principal of a key route. The authorizer's answer is cached per key
+ * (not per route), so it hands over the key's scopes and the scope check
+ * happens here, against this route's scopes.
+ */
+export function authorize(event: ApiEvent, allowed: readonly Scope[]): { tenantId: string; scopes: Scope[] } {
+  const context = event.requestContext.authorizer?.lambda;
+  const tenantId = context?.tenantId;
+  if (!tenantId) throw new UnauthenticatedError('A valid API key is required: Authorization: Bearer <key>.');
+  const scopes = (context.scopes ?? '').split(' ').filter(isScope);
+  if (!scopes.some((scope) => allowed.includes(scope))) {
+    throw new ForbiddenError(`This key lacks the scope this route needs (${allowed.join(' or ')}).`);
+  }
+  return { tenantId, scopes };
+}
+
+function chain<R extends ApiRequest>(toRequest: (event: ApiEvent) => R, fn: (request: R) => Promise<HttpResult>) {
+  return middy<ApiEvent, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(problems())
+    .use(bodyLimit())
+    .handler(async (event) => {
+      logger.appendKeys({ requestId: event.requestContext.requestId });
+      return fn(toRequest(event));
+    });
+}
+
+/** A handler for a route that takes an API key (scopes from the route table). */
+export function keyHandler(handlerName: string, fn: (request: TenantRequest) => Promise<HttpResult>) {
+  const route = routeOf(handlerName);
+  if (route.access.kind !== 'key') throw new Error(`Route of "${handlerName}" is not a key route`);
+  const allowed = route.access.scopes;
+  return chain((event) => {
+    const { tenantId, scopes } = authorize(event, allowed);
+    logger.appendKeys({ tenantId });
+    return new TenantRequest(event, tenantId, scopes);
+  }, fn);
+}
+
+/** A handler for a public or webhook route: no key; webhooks verify signatures. */
+export function openHandler(handlerName: string, fn: (request: ApiRequest) => Promise<HttpResult>) {
+  if (handlerName !== DEFAULT_ROUTE_HANDLER && routeOf(handlerName).access.kind === 'key') {
+    throw new Error(`Route of "${handlerName}" needs keyHandler`);
+  }
+  return chain((event) => new ApiRequest(event), fn);
+}

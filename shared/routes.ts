@@ -1,0 +1,81 @@
+import type { Scope } from './auth/scopes.ts';
+
+/**
+ * How a route is let in:
+ * - `key`: `Authorization: Bearer <key>` of one of `scopes` (401 / 403 otherwise);
+ * - `webhook`: the tenant is in the path and the provider's signature over
+ *   the raw body is checked by the handler;
+ * - `public`: no credentials (health check).
+ */
+export type RouteAccess =
+  | { kind: 'key'; scopes: readonly Scope[] }
+  | { kind: 'webhook' }
+  | { kind: 'public' };
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** API Gateway path syntax: `/v1/transactions/{transactionId}` */
+  path: string;
+  /** The Lambda entry: `functions/<handler>.ts`, exporting `handler`. */
+  handler: string;
+  access: RouteAccess;
+  summary: string;
+}
+
+/**
+ * Every HTTP route, declared once: the stack creates one API Gateway route
+ * and one Lambda per handler from it, and the local server dispatches with it.
+ */
+export const routes: readonly Route[] = [
+  { method: 'GET', path: '/v1/health', handler: 'health', access: { kind: 'public' }, summary: 'Liveness and DynamoDB reachability' },
+  { method: 'GET', path: '/v1/config', handler: 'get-config', access: { kind: 'key', scopes: ['admin'] }, summary: "The tenant's attribution configuration" },
+  { method: 'PATCH', path: '/v1/config', handler: 'patch-config', access: { kind: 'key', scopes: ['admin'] }, summary: 'Change the fields of the configuration it names' },
+];
+
+/** Serves API Gateway's `$default` route: whatever no route above matched. */
+export const DEFAULT_ROUTE_HANDLER = 'not-found';
+
+/** The handlers that serve routes, each once, the default route's included. */
+export function routeHandlers(): string[] {
+  return [...new Set([...routes.map((route) => route.handler), DEFAULT_ROUTE_HANDLER])];
+}
+
+/** `GET /v1/transactions/{transactionId}` — the API Gateway route key. */
+export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+export interface RouteMatch {
+  route: Route;
+  pathParameters: Record<string, string>;
+}
+
+const compiled = new Map<Route, RegExp>();
+
+function pattern(route: Route): RegExp {
+  let regex = compiled.get(route);
+  if (!regex) {
+    const source = route.path
+      .split('/')
+      .map((segment) => (/^\{\w+\}$/.test(segment) ? `(?<${segment.slice(1, -1)}>[^/]+)` : segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+      .join('/');
+    regex = new RegExp(`^${source}$`);
+    compiled.set(route, regex);
+  }
+  return regex;
+}
+
+/** The route for a method and path, as API Gateway would choose it. */
+export function matchRoute(method: string, path: string): RouteMatch | undefined {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const match = pattern(route).exec(path);
+    if (!match) continue;
+    const pathParameters: Record<string, string> = {};
+    for (const [name, value] of Object.entries(match.groups ?? {})) {
+      pathParameters[name] = decodeURIComponent(value);
+    }
+    return { route, pathParameters };
+  }
+  return undefined;
+}

@@ -1,0 +1,52 @@
+import * as z from 'zod';
+import { HEURISTIC_MODELS } from '../attribution/models.ts';
+import { ChannelRuleSchema } from '../channels/rule-schema.ts';
+import { TimezoneSchema } from './tenant.ts';
+
+/** The events that can end marketing's part of a journey (SPEC §4). */
+export const BOUNDARY_EVENTS = ['sales_touch', 'qualified'] as const;
+
+const PositionBasedSchema = z
+  .object({ first: z.number().min(0).max(1), last: z.number().min(0).max(1) })
+  .refine((share) => share.first + share.last <= 1, { message: 'first + last must not exceed 1', path: ['last'] });
+
+/** Each field of SPEC §4's tenant config table, with its bounds. */
+export const AttributionConfigSchema = z.object({
+  lookbackDays: z.number().int().min(1).max(90),
+  viewThroughHours: z.number().int().min(0).max(720),
+  boundary: z
+    .array(z.enum(BOUNDARY_EVENTS))
+    .max(BOUNDARY_EVENTS.length)
+    .refine((events) => new Set(events).size === events.length, { message: 'boundary events must not repeat' }),
+  resetOnOrder: z.boolean(),
+  collapseRepeats: z.boolean(),
+  positionBased: PositionBasedSchema,
+  timeDecayHalfLifeDays: z.number().positive().max(365),
+  defaultModel: z.enum(HEURISTIC_MODELS),
+  timezone: TimezoneSchema,
+  channelRules: z.array(ChannelRuleSchema).max(100),
+});
+
+export type AttributionConfig = z.infer<typeof AttributionConfigSchema>;
+
+/** `PATCH /v1/config`: the fields it names, nothing else. */
+export const AttributionConfigPatchSchema = AttributionConfigSchema.partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'name at least one field to change' });
+
+export type AttributionConfigPatch = z.infer<typeof AttributionConfigPatchSchema>;
+
+export function defaultAttributionConfig(timezone: string): AttributionConfig {
+  return {
+    lookbackDays: 30,
+    viewThroughHours: 24,
+    boundary: ['sales_touch', 'qualified'],
+    resetOnOrder: true,
+    collapseRepeats: false,
+    positionBased: { first: 0.4, last: 0.4 },
+    timeDecayHalfLifeDays: 7,
+    defaultModel: 'last_non_direct',
+    timezone,
+    channelRules: [],
+  };
+}

@@ -1,0 +1,35 @@
+import type { Scope } from '../auth/scopes.ts';
+import type { AttributionConfig } from './attribution-config.ts';
+import type { Tenant, WebhookProvider } from './tenant.ts';
+
+export interface WebhookSecret {
+  current: string;
+  /** Still accepted until `previousValidUntil` after a rotation. */
+  previous?: string;
+  previousValidUntil?: string;
+}
+
+export interface TenantRecord extends Tenant {
+  config: AttributionConfig;
+  /** Bumped by every config change; guards concurrent PATCHes. */
+  configVersion: number;
+  configUpdatedAt: string;
+  webhookSecrets: Record<WebhookProvider, WebhookSecret>;
+}
+
+export interface ApiKeyRecord {
+  keyHash: string;
+  tenantId: string;
+  scope: Scope;
+}
+
+/** Where tenants and their keys live (DynamoDB on AWS and locally). */
+export interface TenantStore {
+  /** Stores the tenant and its key hashes at once; ConflictError if the id is taken. */
+  createTenant(tenant: TenantRecord, keys: ApiKeyRecord[]): Promise<void>;
+  getTenant(tenantId: string): Promise<TenantRecord | undefined>;
+  findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  /** Replaces the config if its version is still `expectedVersion`; false otherwise. */
+  replaceConfig(tenantId: string, config: AttributionConfig, expectedVersion: number, at: string): Promise<boolean>;
+  replaceWebhookSecret(tenantId: string, provider: WebhookProvider, secret: WebhookSecret): Promise<void>;
+}

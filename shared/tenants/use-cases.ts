@@ -1,0 +1,98 @@
+import { generateApiKey, generateWebhookSecret, hashApiKey } from '../auth/keys.ts';
+import { SCOPES, type Scope } from '../auth/scopes.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import {
+  AttributionConfigSchema,
+  defaultAttributionConfig,
+  type AttributionConfig,
+  type AttributionConfigPatch,
+} from './attribution-config.ts';
+import type { TenantRecord, TenantStore, WebhookSecret } from './ports.ts';
+import { WEBHOOK_PROVIDERS, type WebhookProvider } from './tenant.ts';
+import { issueDetails } from '../validation.ts';
+
+export interface CreatedTenant {
+  tenantId: string;
+  keys: Record<Scope, string>;
+  webhookSecrets: Record<WebhookProvider, string>;
+}
+
+/**
+ * Creates a tenant with one key per scope and one webhook secret per
+ * provider. The keys are returned once and only their hashes are stored.
+ */
+export async function createTenant(
+  store: TenantStore,
+  input: { tenantId: string; currency: string; timezone: string },
+  now: Date = new Date(),
+): Promise<CreatedTenant> {
+  const at = now.toISOString();
+  const keys = Object.fromEntries(SCOPES.map((scope) => [scope, generateApiKey(scope)])) as Record<Scope, string>;
+  const secrets = Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, generateWebhookSecret()])) as Record<WebhookProvider, string>;
+  const record: TenantRecord = {
+    ...input,
+    createdAt: at,
+    config: defaultAttributionConfig(input.timezone),
+    configVersion: 1,
+    configUpdatedAt: at,
+    webhookSecrets: Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, { current: secrets[provider] }])) as Record<
+      WebhookProvider,
+      WebhookSecret
+    >,
+  };
+  await store.createTenant(
+    record,
+    SCOPES.map((scope) => ({ keyHash: hashApiKey(keys[scope]), tenantId: input.tenantId, scope })),
+  );
+  return { tenantId: input.tenantId, keys, webhookSecrets: secrets };
+}
+
+/** How long a rotated-out webhook secret is still accepted. */
+export const SECRET_ROLLOVER_HOURS = 24;
+
+/** A new secret for one provider; the old one stays valid for the rollover period. */
+export async function rotateWebhookSecret(store: TenantStore, tenantId: string, provider: WebhookProvider, now: Date = new Date()): Promise<string> {
+  const tenant = await requireTenant(store, tenantId);
+  const current = generateWebhookSecret();
+  await store.replaceWebhookSecret(tenantId, provider, {
+    current,
+    previous: tenant.webhookSecrets[provider].current,
+    previousValidUntil: new Date(now.getTime() + SECRET_ROLLOVER_HOURS * 3_600_000).toISOString(),
+  });
+  return current;
+}
+
+export async function requireTenant(store: TenantStore, tenantId: string): Promise<TenantRecord> {
+  const tenant = await store.getTenant(tenantId);
+  if (!tenant) throw new NotFoundError(`Tenant ${tenantId} does not exist.`);
+  return tenant;
+}
+
+export interface ConfigView extends AttributionConfig {
+  version: number;
+  updatedAt: string;
+}
+
+function view(tenant: TenantRecord): ConfigView {
+  // Parsing puts the fields in the schema's order (DynamoDB maps have none).
+  return { ...AttributionConfigSchema.parse(tenant.config), version: tenant.configVersion, updatedAt: tenant.configUpdatedAt };
+}
+
+export async function getConfig(store: TenantStore, tenantId: string): Promise<ConfigView> {
+  return view(await requireTenant(store, tenantId));
+}
+
+/**
+ * Applies the named fields. The merged config is validated as a whole (so
+ * cross-field rules hold), and written only if no other change landed in
+ * between; a lost race is reported as a conflict rather than overwriting.
+ */
+export async function patchConfig(store: TenantStore, tenantId: string, patch: AttributionConfigPatch, now: Date = new Date()): Promise<ConfigView> {
+  const tenant = await requireTenant(store, tenantId);
+  const merged = AttributionConfigSchema.safeParse({ ...tenant.config, ...patch });
+  if (!merged.success) throw new ValidationError('The configuration would be invalid.', issueDetails(merged.error));
+  const at = now.toISOString();
+  const written = await store.replaceConfig(tenantId, merged.data, tenant.configVersion, at);
+  if (!written) throw new ConflictError('The configuration changed meanwhile; read it again and retry.');
+  return view({ ...tenant, config: merged.data, configVersion: tenant.configVersion + 1, configUpdatedAt: at });
+}
