@@ -1,0 +1,23 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { StatefulStack } from './stateful-stack.ts';
+import { StatelessStack } from './stateless-stack.ts';
+
+/** Builds the app: data in one stack, code in another (STYLE: split by lifecycle). */
+export function buildApp(app: App = new App()): { app: App; stateful: StatefulStack; stateless: StatelessStack } {
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const stateful = new StatefulStack(app, 'BatonStateful', { env, description: 'Baton: table, event bus, dead letters' });
+  const stateless = new StatelessStack(app, 'BatonStateless', {
+    env,
+    description: 'Baton: functions, HTTP API, event rules',
+    table: stateful.table,
+    bus: stateful.bus,
+    deadLetters: stateful.deadLetters,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stateful, stateless };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  buildApp().app.synth();
+}

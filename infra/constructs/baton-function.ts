@@ -1,0 +1,89 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Architecture, Runtime, LoggingFormat } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { tableDefinition } from '../../shared/table.ts';
+
+const TABLE_READ_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'];
+const TABLE_WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+import { join } from 'node:path';
+
+const projectRoot = join(import.meta.dirname, '..', '..');
+
+export interface BatonFunctionProps extends Partial<NodejsFunctionProps> {
+  /** `functions/<handler>.ts` */
+  handler: string;
+}
+
+/**
+ * Every Lambda of Baton, with the defaults they share: Node.js 22 on arm64,
+ * an ESM bundle made by the local esbuild (no Docker), source maps, JSON
+ * logs into a log group with a retention.
+ */
+export class BatonFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: BatonFunctionProps) {
+    const { handler, environment, ...rest } = props;
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+    super(scope, id, {
+      entry: join(projectRoot, 'functions', `${handler}.ts`),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'baton',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        // The SDK is bundled: its version is the one tested here, and one
+        // bundled file imports faster than node_modules resolution on a cold
+        // start (bench/RESULTS.md measures both sizes).
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        // Some bundled CommonJS dependencies call require(); ESM has none.
+        banner: "import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+      ...rest,
+    });
+  }
+
+  /**
+   * The table's name in TABLE_NAME and the grant, in one call so they never
+   * drift apart. The grant names the table and each index exactly (no
+   * `index/*`) and leaves out Scan: no code path of Baton may scan.
+   */
+  bindTable(table: ITableV2, access: 'read' | 'readWrite'): this {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: actions.map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn, ...tableDefinition.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`)],
+      }),
+    );
+    return this;
+  }
+
+  bindBus(bus: IEventBus): this {
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+}

@@ -1,0 +1,127 @@
+import { Duration, Stack, Validations, type StackProps, CfnOutput } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../shared/events/catalog.ts';
+import { eventRules } from '../shared/events/rules.ts';
+import { DEFAULT_ROUTE_HANDLER, routes } from '../shared/routes.ts';
+import { BatonFunction } from './constructs/baton-function.ts';
+
+/** What each function may touch: least privilege, per function. */
+export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?: boolean }> = {
+  health: { table: 'read' },
+  authorizer: { table: 'read' },
+  'not-found': {},
+  'get-config': { table: 'read' },
+  'patch-config': { table: 'readWrite' },
+};
+
+export interface StatelessStackProps extends StackProps {
+  table: ITableV2;
+  bus: IEventBus;
+  deadLetters: IQueue;
+}
+
+/** Code that is redeployed often: functions, the HTTP API and the event rules. */
+export class StatelessStack extends Stack {
+  readonly api: HttpApi;
+  readonly functions = new Map<string, BatonFunction>();
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+
+    const fn = (handler: string): BatonFunction => {
+      const existing = this.functions.get(handler);
+      if (existing) return existing;
+      const access = functionAccess[handler];
+      if (!access) throw new Error(`infra/stateless-stack.ts: no functionAccess entry for handler "${handler}"`);
+      const created = new BatonFunction(this, pascal(handler), { handler });
+      if (access.table) created.bindTable(props.table, access.table);
+      if (access.bus) created.bindBus(props.bus);
+      this.functions.set(handler, created);
+      return created;
+    };
+
+    const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', fn('authorizer'), {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
+    this.api = new HttpApi(this, 'Api', { createDefaultStage: false });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      // Beyond these, API Gateway answers 429 itself (SPEC §8).
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.jsonWithStandardFields() },
+    });
+
+    for (const route of routes) {
+      const [addedRoute] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${pascal(route.handler)}Integration`, fn(route.handler)),
+        authorizer: route.access.kind === 'key' ? authorizer : new HttpNoneAuthorizer(),
+      });
+      if (addedRoute && route.access.kind !== 'key') {
+        Validations.of(addedRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            route.access.kind === 'webhook'
+              ? 'Webhooks are authenticated by the provider signature over the raw body, checked in the handler.'
+              : 'The health check is public by design and reveals nothing.',
+        });
+      }
+    }
+    const [defaultRoute] = this.api.addRoutes({
+      path: '/{proxy+}',
+      methods: [HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('NotFoundIntegration', fn(DEFAULT_ROUTE_HANDLER)),
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    if (defaultRoute) {
+      Validations.of(defaultRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'The catch-all route only answers 404 with a problem body; it reads no data.',
+      });
+    }
+
+    for (const rule of eventRules) {
+      const target = fn(rule.target);
+      target.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(props.deadLetters) });
+      new Rule(this, `${pascal(rule.name)}Rule`, {
+        eventBus: props.bus,
+        eventPattern: { source: [EVENT_SOURCE], detailType: [...rule.detailTypes] },
+        targets: [new LambdaFunction(target, { deadLetterQueue: props.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(2) })],
+      });
+    }
+
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWSLambdaBasicExecutionRole only lets a function write its own logs; CDK attaches it to every function.',
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'SPEC §1 fixes the Node.js 22 runtime (bundles target node22); moving to 24 is a deliberate upgrade, not a lint fix.',
+      },
+    );
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|[-_])(\w)/g, (_match, _sep: string, letter: string) => letter.toUpperCase());
+}
