@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EVENT_SOURCE, type BatonEvent } from '../../shared/events/catalog.ts';
 import type { EventRule } from '../../shared/events/rules.ts';
+import { logger } from '../../shared/observability/logger.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LambdaHandler } from './handlers.ts';
 
@@ -64,7 +65,7 @@ export class LocalBus {
     }
     const letter: DeadLetter = { rule: rule.name, target: rule.target, event, error: String(lastError), attempts: maxAttempts };
     this.deadLetters.push(letter);
-    console.error(JSON.stringify({ level: 'ERROR', message: 'Event delivery failed; kept as a dead letter', ...letter }));
+    logger.error('Event delivery failed; kept as a dead letter', { ...letter });
     if (this.options.deadLetterFile) {
       mkdirSync(dirname(this.options.deadLetterFile), { recursive: true });
       appendFileSync(this.options.deadLetterFile, `${JSON.stringify(letter)}\n`);

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.ts';
+import { config } from '../../shared/config.ts';
+import { createTenant, type CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/runtime.ts';
+
+export function tenantStore(): DynamoTenantStore {
+  return new DynamoTenantStore(documentClient(), config().TABLE_NAME);
+}
+
+export async function newTenant(overrides: { currency?: string; timezone?: string } = {}): Promise<CreatedTenant> {
+  return createTenant(tenantStore(), {
+    tenantId: `t-${randomUUID().slice(0, 8)}`,
+    currency: overrides.currency ?? 'USD',
+    timezone: overrides.timezone ?? 'UTC',
+  });
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** The local HTTP API on a free port, for tests that go through HTTP. */
+export class TestApi {
+  private constructor(readonly runtime: LocalRuntime) {}
+
+  static async start(): Promise<TestApi> {
+    return new TestApi(await startLocalRuntime({ port: 0 }));
+  }
+
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: { key?: string; json?: unknown; body?: string | Buffer; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key) headers.authorization = `Bearer ${options.key}`;
+    let body: string | Buffer | undefined = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${this.runtime.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: CSV or NDJSON answers stay text
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  close(): Promise<void> {
+    return this.runtime.close();
+  }
+}

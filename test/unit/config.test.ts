@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { config } from '../../shared/config.ts';
+import { AttributionConfigPatchSchema, AttributionConfigSchema, defaultAttributionConfig } from '../../shared/tenants/attribution-config.ts';
+
+describe('process configuration', () => {
+  it('names the missing variable', () => {
+    expect(() => config({})).toThrow(/TABLE_NAME/);
+  });
+
+  it('names an invalid variable', () => {
+    expect(() => config({ TABLE_NAME: 't', DYNAMODB_ENDPOINT: 'not a url' })).toThrow(/DYNAMODB_ENDPOINT/);
+  });
+
+  it('fills defaults', () => {
+    expect(config({ TABLE_NAME: 't' })).toMatchObject({ TABLE_NAME: 't', AWS_REGION: 'us-east-1', LOG_LEVEL: 'INFO' });
+  });
+});
+
+describe('attribution config', () => {
+  it('has SPEC §4’s defaults', () => {
+    expect(AttributionConfigSchema.parse(defaultAttributionConfig('Europe/Berlin'))).toEqual({
+      lookbackDays: 30,
+      viewThroughHours: 24,
+      boundary: ['sales_touch', 'qualified'],
+      resetOnOrder: true,
+      collapseRepeats: false,
+      positionBased: { first: 0.4, last: 0.4 },
+      timeDecayHalfLifeDays: 7,
+      defaultModel: 'last_non_direct',
+      timezone: 'Europe/Berlin',
+      channelRules: [],
+    });
+  });
+
+  it.each([
+    [{ lookbackDays: 0 }],
+    [{ lookbackDays: 91 }],
+    [{ lookbackDays: 1.5 }],
+    [{ boundary: ['sales_touch', 'sales_touch'] }],
+    [{ boundary: ['checkout'] }],
+    [{ positionBased: { first: 0.6, last: 0.5 } }],
+    [{ timeDecayHalfLifeDays: 0 }],
+    [{ defaultModel: 'markov' }],
+    [{ timezone: 'Mars/Olympus' }],
+    [{ channelRules: [{ channel: 'Partners', when: [] }] }],
+    [{}],
+    [{ unknownField: 1 }],
+  ])('refuses %j', (patch) => {
+    expect(AttributionConfigPatchSchema.safeParse(patch).success).toBe(false);
+  });
+
+  it('accepts a tenant channel rule and an empty boundary list', () => {
+    const patch = {
+      boundary: [],
+      channelRules: [{ channel: 'Partners', when: [{ field: 'source', op: 'equals', values: ['partnerhub'] }] }],
+    };
+    expect(AttributionConfigPatchSchema.parse(patch)).toEqual({
+      boundary: [],
+      channelRules: [{ channel: 'Partners', when: [{ field: 'source', op: 'equals', values: ['partnerhub'] }] }],
+    });
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { LocalBus } from '../../scripts/local/bus.ts';
+import type { LambdaHandler } from '../../scripts/local/handlers.ts';
+
+function busWith(handlers: Record<string, LambdaHandler>) {
+  return new LocalBus({
+    rules: [
+      { name: 'attribute', detailTypes: ['TransactionRecorded', 'TouchRecorded'], target: 'attribute' },
+      { name: 'audit', detailTypes: ['TransactionRecorded'], target: 'audit' },
+    ],
+    loadHandler: async (name) => {
+      const handler = handlers[name];
+      if (!handler) throw new Error(`no ${name}`);
+      return handler;
+    },
+  });
+}
+
+describe('the in-process bus', () => {
+  it('delivers each event to every rule whose detail types match, in the EventBridge envelope', async () => {
+    const seen: Array<[string, unknown]> = [];
+    const bus = busWith({
+      attribute: async (event) => void seen.push(['attribute', event]),
+      audit: async (event) => void seen.push(['audit', event]),
+    });
+    bus.publish([{ 'detail-type': 'TransactionRecorded', detail: { tenantId: 'acme', transactionId: 'o-1' } }]);
+    bus.publish([{ 'detail-type': 'TouchRecorded', detail: { tenantId: 'acme', touchId: 't-1' } }]);
+    bus.publish([{ 'detail-type': 'StageRecorded', detail: { tenantId: 'acme' } }]);
+    await bus.drain();
+    expect(seen.map(([target]) => target).sort()).toEqual(['attribute', 'attribute', 'audit']);
+    expect(seen[0]?.[1]).toMatchObject({ source: 'baton', 'detail-type': expect.any(String), id: expect.any(String), detail: { tenantId: 'acme' } });
+  });
+
+  it('retries a failing delivery and succeeds without a dead letter', async () => {
+    let calls = 0;
+    const bus = busWith({
+      attribute: async () => {
+        calls += 1;
+        if (calls < 3) throw new Error('transient');
+      },
+      audit: async () => undefined,
+    });
+    bus.publish([{ 'detail-type': 'TouchRecorded', detail: { tenantId: 'acme' } }]);
+    await bus.drain();
+    expect(calls).toBe(3);
+    expect(bus.deadLetters).toEqual([]);
+  });
+
+  it('keeps a delivery that keeps failing as a dead letter instead of dropping it', async () => {
+    const bus = busWith({
+      attribute: async () => {
+        throw new Error('always broken');
+      },
+      audit: async () => undefined,
+    });
+    bus.publish([{ 'detail-type': 'TransactionRecorded', detail: { tenantId: 'acme', transactionId: 'o-9' } }]);
+    await bus.drain();
+    expect(bus.deadLetters).toHaveLength(1);
+    expect(bus.deadLetters[0]).toMatchObject({ rule: 'attribute', attempts: 3, error: expect.stringContaining('always broken'), event: { detail: { transactionId: 'o-9' } } });
+  });
+});
