@@ -7,6 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/table.ts';
+import { bundlingOptions } from './bundling.ts';
 
 const TABLE_READ_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'];
 const TABLE_WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
@@ -45,22 +46,7 @@ export class BatonFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        // The SDK is bundled: its version is the one tested here, and one
-        // bundled file imports faster than node_modules resolution on a cold
-        // start (bench/RESULTS.md measures both sizes).
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require(); ESM has none.
-        banner: "import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);",
-        forceDockerBundling: false,
-        logLevel: LogLevel.WARNING,
-      },
+      bundling: { ...bundlingOptions, format: OutputFormat.ESM, logLevel: LogLevel.WARNING, forceDockerBundling: false },
       ...rest,
     });
   }

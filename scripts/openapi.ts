@@ -1,0 +1,8 @@
+/** `npm run openapi`: writes docs/openapi.json from the route table and zod contracts. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildOpenApiDocument } from '../shared/api/openapi.ts';
+
+const target = join(import.meta.dirname, '..', 'docs', 'openapi.json');
+writeFileSync(target, `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`);
+console.log(`wrote ${target}`);
