@@ -22,6 +22,13 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'not-found': {},
   'get-config': { table: 'read' },
   'patch-config': { table: 'readWrite' },
+  'post-touches': { table: 'readWrite' },
+  'post-stages': { table: 'readWrite' },
+  'post-identify': { table: 'readWrite' },
+  'post-transactions': { table: 'readWrite' },
+  'get-transaction': { table: 'read' },
+  'get-journey': { table: 'read' },
+  'post-webhook': { table: 'readWrite' },
 };
 
 export interface StatelessStackProps extends StackProps {

@@ -30,6 +30,13 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/health', handler: 'health', access: { kind: 'public' }, summary: 'Liveness and DynamoDB reachability' },
   { method: 'GET', path: '/v1/config', handler: 'get-config', access: { kind: 'key', scopes: ['admin'] }, summary: "The tenant's attribution configuration" },
   { method: 'PATCH', path: '/v1/config', handler: 'patch-config', access: { kind: 'key', scopes: ['admin'] }, summary: 'Change the fields of the configuration it names' },
+  { method: 'POST', path: '/v1/touches', handler: 'post-touches', access: { kind: 'key', scopes: ['ingest'] }, summary: 'Record up to 500 marketing and sales touches' },
+  { method: 'POST', path: '/v1/stages', handler: 'post-stages', access: { kind: 'key', scopes: ['ingest'] }, summary: 'Record funnel milestones: lead, qualified, disqualified' },
+  { method: 'POST', path: '/v1/identify', handler: 'post-identify', access: { kind: 'key', scopes: ['ingest'] }, summary: 'Link an anonymous id to a customer id or email' },
+  { method: 'POST', path: '/v1/transactions', handler: 'post-transactions', access: { kind: 'key', scopes: ['ingest'] }, summary: 'Record an order, refund or cancellation' },
+  { method: 'GET', path: '/v1/transactions/{transactionId}', handler: 'get-transaction', access: { kind: 'key', scopes: ['marketing', 'finance'] }, summary: 'A stored transaction' },
+  { method: 'GET', path: '/v1/people/journey', handler: 'get-journey', access: { kind: 'key', scopes: ['marketing'] }, summary: "A person's linked ids, touches, stages and transactions in time order" },
+  { method: 'POST', path: '/v1/webhooks/{provider}/{tenantId}', handler: 'post-webhook', access: { kind: 'webhook' }, summary: 'Shopify, WooCommerce, Stripe or signed generic webhooks' },
 ];
 
 /** Serves API Gateway's `$default` route: whatever no route above matched. */

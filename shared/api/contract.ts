@@ -1,5 +1,11 @@
 import * as z from 'zod';
 import { AttributionConfigPatchSchema, AttributionConfigSchema } from '../tenants/attribution-config.ts';
+import { TouchInputSchema } from '../recording/touches.ts';
+import { IdentifyInputSchema, StageInputSchema } from '../recording/stages.ts';
+import { TransactionInputSchema, TRANSACTION_KINDS, SALES_CHANNELS, PROVIDERS } from '../recording/transactions.ts';
+import { PersonSchema } from '../identity/identity.ts';
+import { ClientIdSchema } from '../recording/touches.ts';
+import { TenantIdSchema, WEBHOOK_PROVIDERS } from '../tenants/tenant.ts';
 
 /** SPEC §8's problem body. */
 export const ProblemSchema = z.object({
@@ -13,6 +19,46 @@ export const ProblemSchema = z.object({
 export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), dynamodb: z.enum(['ok', 'unreachable']) });
 
 export const ConfigViewSchema = AttributionConfigSchema.extend({ version: z.number().int(), updatedAt: z.iso.datetime() });
+
+/** Batches are checked item by item: the envelope takes any items, each is validated on its own. */
+export const TouchBatchSchema = z.object({ touches: z.array(z.unknown()).min(1).max(500) }).strict();
+export const StageBatchSchema = z.object({ stages: z.array(z.unknown()).min(1).max(500) }).strict();
+
+export const BatchAnswerSchema = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.array(z.object({ index: z.number().int(), errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })) })),
+});
+
+export const TransactionAnswerSchema = z.object({ transactionId: z.string(), outcome: z.enum(['stored', 'duplicate', 'conflict']) });
+
+export const TransactionParamsSchema = z.object({ transactionId: ClientIdSchema });
+
+export const TransactionViewSchema = z.object({
+  transactionId: z.string(),
+  provider: z.enum(PROVIDERS),
+  externalId: z.string(),
+  kind: z.enum(TRANSACTION_KINDS),
+  orderId: z.string().optional(),
+  occurredAt: z.string(),
+  currency: z.string(),
+  gross: z.number().int(),
+  discount: z.number().int(),
+  net: z.number().int(),
+  tax: z.number().int(),
+  shipping: z.number().int(),
+  total: z.number().int(),
+  salesChannel: z.enum(SALES_CHANNELS),
+  rep: z.string().optional(),
+  landingUrl: z.string().optional(),
+  referrer: z.string().optional(),
+  recordedAt: z.string(),
+  person: z.object({ identifiers: z.array(z.string()).describe('c:<customerId>, e:<sha256 of the email>, a:<anonymousId>') }),
+});
+
+export const JourneyQuerySchema = PersonSchema;
+
+export const WebhookParamsSchema = z.object({ provider: z.enum(WEBHOOK_PROVIDERS), tenantId: TenantIdSchema });
 
 /**
  * What each handler accepts and answers, by handler name (see
@@ -29,6 +75,35 @@ export interface RouteContract {
 export const contracts: Record<string, RouteContract> = {
   health: { responses: { 200: { description: 'The service and its table answer', schema: HealthSchema }, 503: { description: 'DynamoDB is unreachable', schema: HealthSchema } } },
   'get-config': { responses: { 200: { description: 'The attribution configuration', schema: ConfigViewSchema } } },
+  'post-touches': {
+    body: z.object({ touches: z.array(TouchInputSchema).min(1).max(500) }),
+    responses: { 202: { description: 'Good items stored (or found stored before); bad ones rejected with their index and reasons', schema: BatchAnswerSchema } },
+  },
+  'post-stages': {
+    body: z.object({ stages: z.array(StageInputSchema).min(1).max(500) }),
+    responses: { 202: { description: 'As for touches', schema: BatchAnswerSchema } },
+  },
+  'post-identify': {
+    body: IdentifyInputSchema,
+    responses: { 202: { description: 'The ids are one person from now on, earlier touches included', schema: z.object({ linked: z.number().int(), duplicates: z.number().int(), identifiers: z.array(z.string()) }) } },
+  },
+  'post-transactions': {
+    body: TransactionInputSchema,
+    responses: {
+      201: { description: 'Stored', schema: TransactionAnswerSchema },
+      200: { description: 'Stored before with the same content', schema: TransactionAnswerSchema },
+      409: { description: 'The transactionId was recorded before with different content' },
+    },
+  },
+  'get-transaction': { params: TransactionParamsSchema, responses: { 200: { description: 'The stored transaction, amounts in minor units', schema: TransactionViewSchema } } },
+  'get-journey': {
+    query: JourneyQuerySchema,
+    responses: { 200: { description: "The person's linked ids, touches, stages and transactions in time order" } },
+  },
+  'post-webhook': {
+    params: WebhookParamsSchema,
+    responses: { 200: { description: 'Received: stored, duplicate, or a topic that carries no revenue (ignored)' } },
+  },
   'patch-config': {
     body: AttributionConfigPatchSchema,
     responses: {

@@ -1,0 +1,286 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Identifier } from '../../identity/identity.ts';
+import type { PersonRecords, RecordStore, TransactionRef, WriteOutcome } from '../../recording/ports.ts';
+import type { Link, Stage } from '../../recording/stages.ts';
+import type { Touch } from '../../recording/touches.ts';
+import type { Transaction } from '../../recording/transactions.ts';
+
+type Item = Record<string, unknown>;
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/**
+ * Key builders. Everything of a tenant starts with `T#<tenantId>#`, so no
+ * id a client sends can reach another tenant's items.
+ *
+ * - `P#<identifier>`: a person's partition: touches (`TOUCH#<at>#<id>`),
+ *   stages (`STAGE#<at>#<id>`), links (`LINK#<other>`), transaction refs
+ *   (`TX#<at>#<id>`). Read with consistent queries, so a record is seen as
+ *   soon as it is written (indexes would lag).
+ * - `TOUCH#<touchId>`: the guard that makes a touch id unique per tenant.
+ * - `TX#<transactionId>`: the transaction (`TX`), refunds and cancellations
+ *   of an order (`ADJ#<at>#<id>`), and aliases (`ALIAS`).
+ * - gsi1 `TXDAY#<utc day>` / `<at>#<id>`: transactions in time order.
+ */
+export const recordKeys = {
+  person: (tenantId: string, identifier: string) => `T#${tenantId}#P#${identifier}`,
+  touchGuard: (tenantId: string, touchId: string) => ({ pk: `T#${tenantId}#TOUCH#${touchId}`, sk: 'TOUCH' }),
+  transaction: (tenantId: string, transactionId: string) => ({ pk: `T#${tenantId}#TX#${transactionId}`, sk: 'TX' }),
+  transactionDay: (tenantId: string, occurredAt: string) => `T#${tenantId}#TXDAY#${occurredAt.slice(0, 10)}`,
+  delivery: (tenantId: string, key: string) => ({ pk: `T#${tenantId}#DELIVERY#${key}`, sk: 'DELIVERY' }),
+};
+
+/** How many linked identifiers one person may have before reads stop following links. */
+export const MAX_PERSON_IDENTIFIERS = 50;
+const DELIVERY_TTL_DAYS = 30;
+const MAX_ITEMS_PER_TRANSACTION = 100;
+
+interface OnceRecord {
+  /** items[0] is the guard: written only if absent; its old `contentHash` tells duplicate from conflict. */
+  items: TransactItem[];
+  contentHash: string;
+}
+
+const strip = ({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, entity: _e, tenantId: _t, ...rest }: Item) => rest;
+
+export class DynamoRecordStore implements RecordStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private put(item: Item, guard = false): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: item,
+        ...(guard ? { ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+      },
+    };
+  }
+
+  /**
+   * Writes each record exactly once, many per TransactWriteItems call. A
+   * record whose guard exists is a duplicate (same content hash) or a
+   * conflict; the rest of its transaction is retried without it. Concurrent
+   * writers of the same record race on the guard's condition, so exactly one
+   * stores it and the others see a duplicate.
+   */
+  private async writeOnce(records: OnceRecord[]): Promise<WriteOutcome[]> {
+    const outcomes: WriteOutcome[] = new Array(records.length);
+    let chunk: number[] = [];
+    let size = 0;
+    const chunks: number[][] = [];
+    records.forEach((record, index) => {
+      if (size + record.items.length > MAX_ITEMS_PER_TRANSACTION && chunk.length > 0) {
+        chunks.push(chunk);
+        chunk = [];
+        size = 0;
+      }
+      chunk.push(index);
+      size += record.items.length;
+    });
+    if (chunk.length > 0) chunks.push(chunk);
+
+    for (const initial of chunks) {
+      let pending = initial;
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        const items = pending.flatMap((index) => records[index]!.items);
+        try {
+          await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+          for (const index of pending) outcomes[index] = 'stored';
+          pending = [];
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons || attempt >= 8) throw error;
+          const reasons = error.CancellationReasons;
+          const retry: number[] = [];
+          let offset = 0;
+          for (const index of pending) {
+            const record = records[index]!;
+            const guard = reasons[offset];
+            if (guard?.Code === 'ConditionalCheckFailed') {
+              outcomes[index] = (guard.Item?.contentHash as { S?: string } | undefined)?.S === record.contentHash ? 'duplicate' : 'conflict';
+            } else {
+              retry.push(index);
+            }
+            offset += record.items.length;
+          }
+          const contended = reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError');
+          if (contended) await new Promise((wait) => setTimeout(wait, 10 * 2 ** attempt * Math.random()));
+          else if (retry.length === pending.length) throw error; // cancelled for a reason no record explains
+          pending = retry;
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  async recordTouches(tenantId: string, touches: Touch[]): Promise<WriteOutcome[]> {
+    return this.writeOnce(
+      touches.map((touch) => ({
+        contentHash: touch.contentHash,
+        items: [
+          this.put({ ...recordKeys.touchGuard(tenantId, touch.touchId), entity: 'touch_id', contentHash: touch.contentHash, identifier: touch.identifiers[0] }, true),
+          this.put({
+            pk: recordKeys.person(tenantId, touch.identifiers[0]!),
+            sk: `TOUCH#${touch.occurredAt}#${touch.touchId}`,
+            entity: 'touch',
+            tenantId,
+            ...touch,
+          }),
+        ],
+      })),
+    );
+  }
+
+  async recordStages(tenantId: string, stages: Stage[]): Promise<WriteOutcome[]> {
+    return this.writeOnce(
+      stages.map((stage) => ({
+        contentHash: stage.contentHash,
+        items: [
+          this.put(
+            { pk: recordKeys.person(tenantId, stage.identifiers[0]!), sk: `STAGE#${stage.occurredAt}#${stage.stageId}`, entity: 'stage', tenantId, ...stage },
+            true,
+          ),
+        ],
+      })),
+    );
+  }
+
+  async recordLinks(tenantId: string, links: Link[]): Promise<WriteOutcome[]> {
+    const unique = [...new Map(links.map((link) => [`${link.from} ${link.to}`, link])).values()];
+    const outcomes = await this.writeOnce(
+      unique.map((link) => {
+        const contentHash = `${link.from} ${link.to}`;
+        return {
+          contentHash,
+          items: [
+            this.put({ pk: recordKeys.person(tenantId, link.from), sk: `LINK#${link.to}`, entity: 'link', tenantId, ...link, primary: true, contentHash }, true),
+            this.put({ pk: recordKeys.person(tenantId, link.to), sk: `LINK#${link.from}`, entity: 'link_mirror', tenantId, ...link, contentHash }),
+          ],
+        };
+      }),
+    );
+    // A link is the same link whenever it was first seen: never a conflict.
+    const byKey = new Map(unique.map((link, index) => [`${link.from} ${link.to}`, outcomes[index] === 'conflict' ? 'duplicate' : outcomes[index]!]));
+    return links.map((link) => byKey.get(`${link.from} ${link.to}`) as WriteOutcome);
+  }
+
+  async recordTransaction(tenantId: string, tx: Transaction, options: { aliases?: string[] } = {}): Promise<WriteOutcome> {
+    const ref: TransactionRef = {
+      transactionId: tx.transactionId,
+      kind: tx.kind,
+      occurredAt: tx.occurredAt,
+      currency: tx.currency,
+      net: tx.net,
+      total: tx.total,
+      ...(tx.orderId ? { orderId: tx.orderId } : {}),
+    };
+    const items: TransactItem[] = [
+      this.put(
+        {
+          ...recordKeys.transaction(tenantId, tx.transactionId),
+          gsi1pk: recordKeys.transactionDay(tenantId, tx.occurredAt),
+          gsi1sk: `${tx.occurredAt}#${tx.transactionId}`,
+          entity: 'transaction',
+          tenantId,
+          ...tx,
+          ...(options.aliases?.length ? { aliases: options.aliases } : {}),
+        },
+        true,
+      ),
+    ];
+    if (tx.identifiers[0]) {
+      items.push(this.put({ pk: recordKeys.person(tenantId, tx.identifiers[0]), sk: `TX#${tx.occurredAt}#${tx.transactionId}`, entity: 'tx_ref', ...ref }));
+    }
+    if (tx.orderId) {
+      items.push(this.put({ pk: recordKeys.transaction(tenantId, tx.orderId).pk, sk: `ADJ#${tx.occurredAt}#${tx.transactionId}`, entity: 'adjustment', ...ref }));
+    }
+    for (const alias of options.aliases ?? []) {
+      items.push(this.put({ pk: recordKeys.transaction(tenantId, alias).pk, sk: 'ALIAS', entity: 'alias', transactionId: tx.transactionId }));
+    }
+    const [outcome] = await this.writeOnce([{ contentHash: tx.contentHash, items }]);
+    return outcome!;
+  }
+
+  async getTransaction(tenantId: string, transactionId: string): Promise<Transaction | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: recordKeys.transaction(tenantId, transactionId), ConsistentRead: true }));
+    return Item ? (strip(Item) as unknown as Transaction) : undefined;
+  }
+
+  async resolveAlias(tenantId: string, alias: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: recordKeys.transaction(tenantId, alias).pk, sk: 'ALIAS' }, ConsistentRead: true }),
+    );
+    return Item?.transactionId as string | undefined;
+  }
+
+  private async partition(tenantId: string, identifier: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': recordKeys.person(tenantId, identifier) },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** Follows links breadth-first from the given identifiers; one query per identifier. */
+  async personRecords(tenantId: string, seeds: Identifier[]): Promise<PersonRecords> {
+    const seen = new Set<Identifier>(seeds);
+    let frontier = [...seen];
+    const records: PersonRecords = { identifiers: [], touches: [], stages: [], transactions: [], truncated: false };
+    while (frontier.length > 0) {
+      const pages = await Promise.all(frontier.map((identifier) => this.partition(tenantId, identifier)));
+      const next: Identifier[] = [];
+      for (const items of pages) {
+        for (const item of items) {
+          if (item.entity === 'touch') records.touches.push(strip(item) as unknown as Touch);
+          else if (item.entity === 'stage') records.stages.push(strip(item) as unknown as Stage);
+          else if (item.entity === 'tx_ref') records.transactions.push(strip(item) as unknown as TransactionRef);
+          else if (item.entity === 'link' || item.entity === 'link_mirror') {
+            const other = (item.sk as string).slice('LINK#'.length) as Identifier;
+            if (!seen.has(other)) {
+              if (seen.size >= MAX_PERSON_IDENTIFIERS) records.truncated = true;
+              else {
+                seen.add(other);
+                next.push(other);
+              }
+            }
+          }
+        }
+      }
+      frontier = next;
+    }
+    records.identifiers = [...seen].sort();
+    const byTime = <T extends { occurredAt: string }>(a: T, b: T, idA: string, idB: string) =>
+      a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : idA < idB ? -1 : idA > idB ? 1 : 0;
+    records.touches.sort((a, b) => byTime(a, b, a.touchId, b.touchId));
+    records.stages.sort((a, b) => byTime(a, b, a.stageId, b.stageId));
+    records.transactions.sort((a, b) => byTime(a, b, a.transactionId, b.transactionId));
+    return records;
+  }
+
+  async hasDelivery(tenantId: string, deliveryKey: string): Promise<boolean> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: recordKeys.delivery(tenantId, deliveryKey), ConsistentRead: true }));
+    return Item !== undefined;
+  }
+
+  async recordDelivery(tenantId: string, deliveryKey: string, at: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...recordKeys.delivery(tenantId, deliveryKey), entity: 'delivery', at, expiresAt: Math.floor(Date.parse(at) / 1000) + DELIVERY_TTL_DAYS * 86_400 },
+      }),
+    );
+  }
+}

@@ -1,0 +1,134 @@
+import * as z from 'zod';
+import { identifiersOf, PersonSchema, scrubUrl, type Identifier } from '../identity/identity.ts';
+import { parseAmount, type Minor } from '../money/money.ts';
+import { CurrencySchema } from '../tenants/tenant.ts';
+import { contentHash } from './hash.ts';
+import { MoneyStringSchema } from './money-schema.ts';
+import { InstantSchema } from './time.ts';
+import { ClientIdSchema } from './touches.ts';
+
+export const TRANSACTION_KINDS = ['order', 'refund', 'cancellation'] as const;
+export type TransactionKind = (typeof TRANSACTION_KINDS)[number];
+export const SALES_CHANNELS = ['online_store', 'pos', 'draft_order', 'marketplace', 'subscription', 'other'] as const;
+export type SalesChannel = (typeof SALES_CHANNELS)[number];
+export const PROVIDERS = ['api', 'shopify', 'woocommerce', 'stripe', 'generic'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+const AMOUNT_FIELDS = ['gross', 'discount', 'tax', 'shipping'] as const;
+
+/** `POST /v1/transactions` and the `generic` webhook (SPEC §3). */
+export const TransactionInputSchema = z
+  .object({
+    transactionId: ClientIdSchema,
+    kind: z.enum(TRANSACTION_KINDS),
+    orderId: ClientIdSchema.optional(),
+    occurredAt: InstantSchema,
+    person: PersonSchema.optional(),
+    currency: CurrencySchema,
+    gross: MoneyStringSchema,
+    discount: MoneyStringSchema.default('0'),
+    tax: MoneyStringSchema.default('0'),
+    shipping: MoneyStringSchema.default('0'),
+    salesChannel: z.enum(SALES_CHANNELS).default('online_store'),
+    rep: z.string().trim().min(1).max(200).optional(),
+    landingUrl: z.string().max(4096).optional(),
+    referrer: z.string().max(4096).optional(),
+  })
+  .strict()
+  .superRefine((tx, ctx) => {
+    if (tx.kind === 'order' && !tx.person) ctx.addIssue({ code: 'custom', path: ['person'], message: 'an order needs the person who bought' });
+    if (tx.kind !== 'order' && !tx.orderId) ctx.addIssue({ code: 'custom', path: ['orderId'], message: `a ${tx.kind} names the order it belongs to` });
+    if (tx.kind === 'order' && tx.orderId) ctx.addIssue({ code: 'custom', path: ['orderId'], message: 'an order has no orderId; its transactionId is the order id' });
+    const minor: Partial<Record<(typeof AMOUNT_FIELDS)[number], number>> = {};
+    for (const field of AMOUNT_FIELDS) {
+      try {
+        minor[field] = parseAmount(tx[field], tx.currency);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: [field], message: (error as Error).message });
+      }
+    }
+    if (minor.gross !== undefined && minor.discount !== undefined && minor.discount > minor.gross) {
+      ctx.addIssue({ code: 'custom', path: ['discount'], message: 'the discount is larger than gross' });
+    }
+  });
+
+export type TransactionInput = z.infer<typeof TransactionInputSchema>;
+
+export interface Amounts {
+  gross: Minor;
+  discount: Minor;
+  net: Minor;
+  tax: Minor;
+  shipping: Minor;
+  total: Minor;
+}
+
+/** A stored transaction (SPEC §5 `GET /v1/transactions/{id}`). */
+export interface Transaction extends Amounts {
+  transactionId: string;
+  provider: Provider;
+  /** The provider's own id (order, refund, session…), or the client's id. */
+  externalId: string;
+  kind: TransactionKind;
+  /** Refunds and cancellations: the transactionId of their order. */
+  orderId?: string;
+  occurredAt: string;
+  currency: string;
+  salesChannel: SalesChannel;
+  rep?: string;
+  identifiers: Identifier[];
+  landingUrl?: string;
+  referrer?: string;
+  contentHash: string;
+  recordedAt: string;
+}
+
+export function amountsOf(minor: Pick<Amounts, 'gross' | 'discount' | 'tax' | 'shipping'>): Amounts {
+  const net = minor.gross - minor.discount;
+  return { ...minor, net, total: net + minor.tax + minor.shipping };
+}
+
+/** Fields that define a transaction: the same id with other values here is a conflict. */
+export function transactionHash(tx: Omit<Transaction, 'contentHash' | 'recordedAt' | 'landingUrl' | 'referrer'>): string {
+  const { transactionId, provider, externalId, kind, orderId, occurredAt, currency, gross, discount, tax, shipping, salesChannel, rep, identifiers } = tx;
+  return contentHash({ transactionId, provider, externalId, kind, orderId, occurredAt, currency, gross, discount, tax, shipping, salesChannel, rep, identifiers: [...identifiers].sort() });
+}
+
+export function buildTransaction(
+  fields: Omit<Transaction, 'contentHash' | 'recordedAt' | 'net' | 'total'> & { net?: never; total?: never },
+  recordedAt: string,
+): Transaction {
+  const amounts = amountsOf(fields);
+  const withAmounts = {
+    ...fields,
+    ...amounts,
+    ...(fields.landingUrl ? { landingUrl: scrubUrl(fields.landingUrl) } : {}),
+    ...(fields.referrer ? { referrer: scrubUrl(fields.referrer) } : {}),
+  };
+  return { ...withAmounts, contentHash: transactionHash(withAmounts), recordedAt };
+}
+
+/** The stored form of a valid `POST /v1/transactions` body. */
+export function transactionFromInput(input: TransactionInput, provider: Provider, recordedAt: string, externalId: string = input.transactionId): Transaction {
+  return buildTransaction(
+    {
+      transactionId: input.transactionId,
+      provider,
+      externalId,
+      kind: input.kind,
+      ...(input.orderId ? { orderId: input.orderId } : {}),
+      occurredAt: input.occurredAt,
+      currency: input.currency,
+      gross: parseAmount(input.gross, input.currency),
+      discount: parseAmount(input.discount, input.currency),
+      tax: parseAmount(input.tax, input.currency),
+      shipping: parseAmount(input.shipping, input.currency),
+      salesChannel: input.salesChannel,
+      ...(input.rep ? { rep: input.rep } : {}),
+      identifiers: input.person ? identifiersOf(input.person) : [],
+      ...(input.landingUrl ? { landingUrl: input.landingUrl } : {}),
+      ...(input.referrer ? { referrer: input.referrer } : {}),
+    },
+    recordedAt,
+  );
+}

@@ -1,0 +1,179 @@
+import * as z from 'zod';
+import { ConflictError, NotFoundError, type IssueDetail } from '../errors.ts';
+import { identifiersOf, type Identifier, type PersonInput } from '../identity/identity.ts';
+import type { TenantStore } from '../tenants/ports.ts';
+import { requireTenant } from '../tenants/use-cases.ts';
+import { issueDetails } from '../validation.ts';
+import { linksOf, normaliseStage, StageInputSchema, type IdentifyInput, type Link } from './stages.ts';
+import type { PersonRecords, RecordStore, WriteOutcome } from './ports.ts';
+import { normaliseTouch, TouchInputSchema, type Touch } from './touches.ts';
+import { transactionFromInput, TransactionInputSchema, type Provider, type Transaction, type TransactionInput } from './transactions.ts';
+
+export interface RecordingDeps {
+  records: RecordStore;
+  tenants: TenantStore;
+  now?: () => Date;
+}
+
+export interface BatchAnswer {
+  accepted: number;
+  duplicates: number;
+  rejected: Array<{ index: number; errors: IssueDetail[] }>;
+}
+
+/** The most items one batch may carry (SPEC §3). */
+export const MAX_BATCH = 500;
+
+const conflictDetail = (path: string, id: string): IssueDetail => ({ path, message: `${id} was recorded before with different content`, code: 'conflict' });
+
+/**
+ * Validates each item on its own, so one bad item is rejected with its
+ * index and reasons while the good ones are stored; repeats of an id within
+ * the batch are resolved before anything is written.
+ */
+function validateItems<S extends z.ZodType, R extends { contentHash: string }>(
+  items: unknown[],
+  schema: S,
+  normalise: (value: z.infer<S>) => R,
+  idOf: (record: R) => string,
+  idPath: string,
+): { records: Array<{ index: number; record: R }>; repeats: Array<{ index: number; duplicate: boolean; id: string }>; rejected: BatchAnswer['rejected'] } {
+  const records: Array<{ index: number; record: R }> = [];
+  const rejected: BatchAnswer['rejected'] = [];
+  const repeats: Array<{ index: number; duplicate: boolean; id: string }> = [];
+  const firstById = new Map<string, R>();
+  items.forEach((item, index) => {
+    const parsed = schema.safeParse(item);
+    if (!parsed.success) {
+      rejected.push({ index, errors: issueDetails(parsed.error) });
+      return;
+    }
+    const record = normalise(parsed.data);
+    const first = firstById.get(idOf(record));
+    if (first) {
+      repeats.push({ index, duplicate: first.contentHash === record.contentHash, id: idOf(record) });
+      return;
+    }
+    firstById.set(idOf(record), record);
+    records.push({ index, record });
+  });
+  for (const repeat of repeats) if (!repeat.duplicate) rejected.push({ index: repeat.index, errors: [conflictDetail(idPath, repeat.id)] });
+  return { records, repeats, rejected };
+}
+
+function tally(outcomes: WriteOutcome[], indexes: number[], ids: string[], idPath: string, answer: BatchAnswer): void {
+  outcomes.forEach((outcome, position) => {
+    if (outcome === 'stored') answer.accepted += 1;
+    else if (outcome === 'duplicate') answer.duplicates += 1;
+    else answer.rejected.push({ index: indexes[position]!, errors: [conflictDetail(idPath, ids[position]!)] });
+  });
+}
+
+function linksOfRecords(records: Array<{ identifiers: readonly Identifier[]; occurredAt: string }>): Link[] {
+  return records.flatMap((record) => linksOf(record.identifiers, record.occurredAt));
+}
+
+/** `POST /v1/touches`: each touch stored once, its channel derived with the tenant's rules. */
+export async function recordTouches(deps: RecordingDeps, tenantId: string, items: unknown[]): Promise<BatchAnswer> {
+  const tenant = await requireTenant(deps.tenants, tenantId);
+  const { records, repeats, rejected } = validateItems(items, TouchInputSchema, (input) => normaliseTouch(input, tenant.config.channelRules), (touch) => touch.touchId, 'touchId');
+  const answer: BatchAnswer = { accepted: 0, duplicates: repeats.filter((repeat) => repeat.duplicate).length, rejected };
+  const touches = records.map(({ record }) => record);
+  await deps.records.recordLinks(tenantId, linksOfRecords(touches));
+  const outcomes = await deps.records.recordTouches(tenantId, touches);
+  tally(outcomes, records.map(({ index }) => index), touches.map((touch) => touch.touchId), 'touchId', answer);
+  answer.rejected.sort((a, b) => a.index - b.index);
+  return answer;
+}
+
+/** `POST /v1/stages` */
+export async function recordStages(deps: RecordingDeps, tenantId: string, items: unknown[]): Promise<BatchAnswer> {
+  await requireTenant(deps.tenants, tenantId);
+  const { records, repeats, rejected } = validateItems(items, StageInputSchema, normaliseStage, (stage) => stage.stageId, 'stage');
+  const answer: BatchAnswer = { accepted: 0, duplicates: repeats.length, rejected };
+  const stages = records.map(({ record }) => record);
+  await deps.records.recordLinks(tenantId, linksOfRecords(stages));
+  const outcomes = await deps.records.recordStages(tenantId, stages);
+  tally(outcomes, records.map(({ index }) => index), stages.map((stage) => stage.stageId), 'stage', answer);
+  answer.rejected.sort((a, b) => a.index - b.index);
+  return answer;
+}
+
+/** `POST /v1/identify`: the anonymous id joins the customer id and email hash as one person, touches before the link included. */
+export async function identify(deps: RecordingDeps, tenantId: string, input: IdentifyInput): Promise<{ linked: number; duplicates: number; identifiers: Identifier[] }> {
+  await requireTenant(deps.tenants, tenantId);
+  const person: PersonInput = { anonymousId: input.anonymousId, ...(input.customerId ? { customerId: input.customerId } : {}), ...(input.email ? { email: input.email } : {}) };
+  const identifiers = identifiersOf(person);
+  const anonymous = `a:${input.anonymousId}` as Identifier;
+  const links = identifiers
+    .filter((identifier) => identifier !== anonymous)
+    .map((other) => (anonymous < other ? { from: anonymous, to: other, occurredAt: input.occurredAt } : { from: other, to: anonymous, occurredAt: input.occurredAt }));
+  const outcomes = await deps.records.recordLinks(tenantId, links);
+  return { linked: outcomes.filter((outcome) => outcome === 'stored').length, duplicates: outcomes.filter((outcome) => outcome === 'duplicate').length, identifiers };
+}
+
+export interface TransactionAnswer {
+  transactionId: string;
+  outcome: WriteOutcome;
+}
+
+/**
+ * Stores one transaction (with its landing visit and identity links). The
+ * same id with other content is a conflict; a refund or cancellation whose
+ * order is not there yet is stored all the same and found by the order later.
+ */
+export async function storeTransaction(
+  deps: RecordingDeps,
+  tenantId: string,
+  transaction: Transaction,
+  extras: { aliases?: string[]; touches?: Touch[] } = {},
+): Promise<TransactionAnswer> {
+  const links = linksOfRecords([transaction, ...(extras.touches ?? [])]);
+  if (links.length > 0) await deps.records.recordLinks(tenantId, links);
+  if (extras.touches?.length) await deps.records.recordTouches(tenantId, extras.touches);
+  const outcome = await deps.records.recordTransaction(tenantId, transaction, extras.aliases ? { aliases: extras.aliases } : {});
+  return { transactionId: transaction.transactionId, outcome };
+}
+
+/** The visit a transaction's landing page and referrer stand for (SPEC §3). */
+export function landingTouch(transaction: Pick<Transaction, 'transactionId' | 'occurredAt'>, input: Pick<TransactionInput, 'person' | 'landingUrl' | 'referrer'>, channelRules: Parameters<typeof normaliseTouch>[1]): Touch | undefined {
+  if (!input.person || (!input.landingUrl && !input.referrer)) return undefined;
+  return normaliseTouch(
+    {
+      touchId: `${transaction.transactionId}-landing`,
+      occurredAt: transaction.occurredAt,
+      person: input.person,
+      kind: 'visit',
+      ...(input.landingUrl ? { url: input.landingUrl } : {}),
+      ...(input.referrer ? { referrer: input.referrer } : {}),
+    },
+    channelRules,
+  );
+}
+
+/** `POST /v1/transactions` */
+export async function recordTransaction(deps: RecordingDeps, tenantId: string, input: TransactionInput, provider: Provider = 'api'): Promise<TransactionAnswer> {
+  const tenant = await requireTenant(deps.tenants, tenantId);
+  const transaction = transactionFromInput(input, provider, (deps.now?.() ?? new Date()).toISOString());
+  const touch = landingTouch(transaction, input, tenant.config.channelRules);
+  const answer = await storeTransaction(deps, tenantId, transaction, touch ? { touches: [touch] } : {});
+  if (answer.outcome === 'conflict') throw new ConflictError(`Transaction ${input.transactionId} was recorded before with different content.`);
+  return answer;
+}
+
+export async function getTransaction(deps: Pick<RecordingDeps, 'records'>, tenantId: string, transactionId: string) {
+  const transaction = await deps.records.getTransaction(tenantId, transactionId);
+  if (!transaction) throw new NotFoundError(`No transaction ${transactionId}.`);
+  const { contentHash: _hash, identifiers, aliases: _aliases, ...view } = transaction as Transaction & { aliases?: string[] };
+  // An order known only by a provider alias (Stripe's payment intent) is named by its own id once it is known.
+  const orderId = view.orderId?.startsWith('stripe-pi:') ? ((await deps.records.resolveAlias(tenantId, view.orderId)) ?? view.orderId) : view.orderId;
+  return { ...view, ...(orderId ? { orderId } : {}), person: { identifiers } };
+}
+
+/** `GET /v1/people/journey`: everything linked to the person, in time order. */
+export async function journey(deps: Pick<RecordingDeps, 'records'>, tenantId: string, person: PersonInput): Promise<PersonRecords> {
+  const records = await deps.records.personRecords(tenantId, identifiersOf(person));
+  const found = records.touches.length + records.stages.length + records.transactions.length > 0 || records.identifiers.length > identifiersOf(person).length;
+  if (!found) throw new NotFoundError('No person with these identifiers.');
+  return records;
+}

@@ -1,0 +1,55 @@
+import type { Provider } from '../recording/transactions.ts';
+
+/** A transaction as a provider's payload describes it, before Baton validates it. */
+export interface ProviderTransaction {
+  /** Fields of `POST /v1/transactions` (validated by the same schema). */
+  input: Record<string, unknown>;
+  externalId: string;
+  /** Other names the order is known by (Stripe: its payment intent). */
+  aliases?: string[];
+}
+
+/** What one webhook delivery means for Baton. */
+export type WebhookMeaning =
+  | { kind: 'ignored'; reason: string }
+  | {
+      kind: 'records';
+      /** Provider retries of this delivery are answered from this key. */
+      deliveryKey?: string;
+      transactions: ProviderTransaction[];
+      /** Touch inputs (validated by the touch schema). */
+      touches: Array<Record<string, unknown>>;
+    };
+
+export type WebhookProviderName = Exclude<Provider, 'api'>;
+
+/** A provider's amount (string or JSON number) as a decimal string; `absolute` drops a minus sign. */
+export function decimal(value: unknown, options: { absolute?: boolean } = {}): string {
+  if (value === null || value === undefined || value === '') return '0';
+  let text = typeof value === 'number' ? String(value) : String(value).trim();
+  if (options.absolute && text.startsWith('-')) text = text.slice(1);
+  return text;
+}
+
+/** Sum of decimal strings, exactly, as a decimal string with the most decimals seen. */
+export function sumDecimals(values: string[]): string {
+  const decimals = Math.max(0, ...values.map((value) => value.split('.')[1]?.length ?? 0));
+  let total = 0n;
+  for (const value of values) {
+    const negative = value.startsWith('-');
+    const [whole = '0', fraction = ''] = value.replace(/^-/, '').split('.');
+    const units = BigInt(whole + fraction.padEnd(decimals, '0'));
+    total += negative ? -units : units;
+  }
+  const negative = total < 0n;
+  const digits = (negative ? -total : total).toString().padStart(decimals + 1, '0');
+  const text = decimals === 0 ? digits : `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
+  return negative ? `-${text}` : text;
+}
+
+/** "2024-01-01 10:00:00" or "2024-01-01T10:00:00" in GMT (WooCommerce) as ISO with Z. */
+export function gmt(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const text = value.trim().replace(' ', 'T');
+  return /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`;
+}

@@ -1,0 +1,175 @@
+import * as z from 'zod';
+import { decimal, sumDecimals, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
+
+const Money = z.union([z.string(), z.number()]).nullish();
+const Id = z.union([z.number(), z.string()]).transform(String);
+
+const ShopifyOrder = z.looseObject({
+  id: Id,
+  created_at: z.string(),
+  cancelled_at: z.string().nullish(),
+  currency: z.string(),
+  email: z.string().nullish(),
+  customer: z.looseObject({ id: Id.nullish(), email: z.string().nullish() }).nullish(),
+  total_line_items_price: Money,
+  total_discounts: Money,
+  total_tax: Money,
+  taxes_included: z.boolean().nullish(),
+  total_shipping_price_set: z.looseObject({ shop_money: z.looseObject({ amount: Money }) }).nullish(),
+  shipping_lines: z.array(z.looseObject({ price: Money, tax_lines: z.array(z.looseObject({ price: Money })).nullish() })).nullish(),
+  landing_site: z.string().nullish(),
+  referring_site: z.string().nullish(),
+  source_name: z.string().nullish(),
+  user_id: Id.nullish(),
+});
+
+const ShopifyRefund = z.looseObject({
+  id: Id,
+  order_id: Id,
+  created_at: z.string(),
+  refund_line_items: z.array(z.looseObject({ subtotal: Money, total_tax: Money })).nullish(),
+  order_adjustments: z.array(z.looseObject({ amount: Money, tax_amount: Money, kind: z.string().nullish() })).nullish(),
+  transactions: z.array(z.looseObject({ amount: Money, currency: z.string().nullish(), kind: z.string().nullish(), status: z.string().nullish() })).nullish(),
+});
+
+export const SHOPIFY_ORDER_TOPICS = ['orders/create', 'orders/paid'] as const;
+export const SHOPIFY_TOPICS = [...SHOPIFY_ORDER_TOPICS, 'orders/cancelled', 'refunds/create'] as const;
+
+type Order = z.infer<typeof ShopifyOrder>;
+
+function salesChannel(order: Order): { salesChannel: string; rep?: string } {
+  switch (order.source_name) {
+    case 'web':
+    case 'iphone':
+    case 'android':
+    case 'shopify_mobile':
+      return { salesChannel: 'online_store' };
+    case 'pos':
+      return { salesChannel: 'pos', ...(order.user_id ? { rep: order.user_id } : {}) };
+    case 'shopify_draft_order':
+      return { salesChannel: 'draft_order', ...(order.user_id ? { rep: order.user_id } : {}) };
+    case 'subscription_contract':
+    case 'subscription_contract_checkout_one':
+      return { salesChannel: 'subscription' };
+    default:
+      return { salesChannel: order.source_name && /^\d+$/.test(order.source_name) ? 'marketplace' : 'other' };
+  }
+}
+
+function person(order: Order) {
+  const email = order.email || order.customer?.email || undefined;
+  const customerId = order.customer?.id ?? undefined;
+  return customerId || email ? { ...(customerId ? { customerId } : {}), ...(email ? { email } : {}) } : undefined;
+}
+
+/**
+ * Shopify's order amounts in SPEC §1's terms. With taxes included in
+ * prices, the merchandise's tax is taken out of gross so that net never
+ * carries tax.
+ */
+function orderAmounts(order: Order) {
+  const shipping = order.total_shipping_price_set?.shop_money.amount ?? sumDecimals((order.shipping_lines ?? []).map((line) => decimal(line.price)));
+  let gross = decimal(order.total_line_items_price);
+  if (order.taxes_included) {
+    const shippingTax = sumDecimals((order.shipping_lines ?? []).flatMap((line) => (line.tax_lines ?? []).map((tax) => decimal(tax.price))));
+    gross = sumDecimals([gross, `-${decimal(order.total_tax)}`, shippingTax]);
+  }
+  return { gross, discount: decimal(order.total_discounts), tax: decimal(order.total_tax), shipping: decimal(shipping) };
+}
+
+function orderTransaction(order: Order): ProviderTransaction {
+  const who = person(order);
+  return {
+    externalId: order.id,
+    input: {
+      transactionId: `shopify-order-${order.id}`,
+      kind: 'order',
+      occurredAt: order.created_at,
+      ...(who ? { person: who } : {}),
+      currency: order.currency,
+      ...orderAmounts(order),
+      ...salesChannel(order),
+    },
+  };
+}
+
+/** `landing_site` is a path with the query ("/?utm_source=…"); make it a URL. */
+function landingUrl(landingSite: string): string {
+  return /^https?:\/\//i.test(landingSite) ? landingSite : `https://shopify.invalid${landingSite.startsWith('/') ? '' : '/'}${landingSite}`;
+}
+
+function visitTouch(order: Order): Record<string, unknown> | undefined {
+  const who = person(order);
+  if (!who || (!order.landing_site && !order.referring_site)) return undefined;
+  return {
+    touchId: `shopify-visit-${order.id}`,
+    occurredAt: order.created_at,
+    person: who,
+    kind: 'visit',
+    ...(order.landing_site ? { url: landingUrl(order.landing_site) } : {}),
+    ...(order.referring_site ? { referrer: order.referring_site } : {}),
+  };
+}
+
+export function mapShopify(topic: string | undefined, eventId: string | undefined, payload: unknown): WebhookMeaning {
+  if (!topic || !(SHOPIFY_TOPICS as readonly string[]).includes(topic)) return { kind: 'ignored', reason: `topic ${topic ?? '(none)'} carries no revenue` };
+  const deliveryKey = eventId ? `shopify:${topic}:${eventId}` : undefined;
+  const base = { kind: 'records' as const, ...(deliveryKey ? { deliveryKey } : {}) };
+  if (topic === 'refunds/create') {
+    const refund = ShopifyRefund.parse(payload);
+    const refundTransactions = (refund.transactions ?? []).filter((tx) => tx.kind === 'refund' && (tx.status ?? 'success') === 'success');
+    const currency = refundTransactions[0]?.currency ?? undefined;
+    const lines = refund.refund_line_items ?? [];
+    const adjustments = refund.order_adjustments ?? [];
+    const shipping = sumDecimals(adjustments.filter((adjustment) => adjustment.kind === 'shipping_refund').map((adjustment) => decimal(adjustment.amount, { absolute: true })));
+    const tax = sumDecimals([
+      ...lines.map((line) => decimal(line.total_tax)),
+      ...adjustments.filter((adjustment) => adjustment.kind === 'shipping_refund').map((adjustment) => decimal(adjustment.tax_amount, { absolute: true })),
+    ]);
+    let gross = sumDecimals(lines.map((line) => decimal(line.subtotal)));
+    if (lines.length === 0 && shipping === '0') {
+      // A refund of an amount with no items: all of it counts as merchandise.
+      gross = sumDecimals(refundTransactions.map((tx) => decimal(tx.amount)));
+    }
+    return {
+      ...base,
+      touches: [],
+      transactions: [
+        {
+          externalId: refund.id,
+          input: {
+            transactionId: `shopify-refund-${refund.id}`,
+            kind: 'refund',
+            orderId: `shopify-order-${refund.order_id}`,
+            occurredAt: refund.created_at,
+            ...(currency ? { currency } : {}),
+            gross,
+            discount: '0',
+            tax,
+            shipping,
+          },
+        },
+      ],
+    };
+  }
+  const order = ShopifyOrder.parse(payload);
+  const touch = visitTouch(order);
+  const transactions = [orderTransaction(order)];
+  if (topic === 'orders/cancelled') {
+    const who = person(order);
+    transactions.push({
+      externalId: order.id,
+      input: {
+        transactionId: `shopify-cancellation-${order.id}`,
+        kind: 'cancellation',
+        orderId: `shopify-order-${order.id}`,
+        occurredAt: order.cancelled_at ?? order.created_at,
+        ...(who ? { person: who } : {}),
+        currency: order.currency,
+        ...orderAmounts(order),
+        ...salesChannel(order),
+      },
+    });
+  }
+  return { ...base, touches: touch ? [touch] : [], transactions };
+}
