@@ -7,6 +7,11 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { EVENT_ENTITIES } from '../shared/events/from-stream.ts';
+import { MAX_BATCH_RETRIES } from '../shared/events/ports.ts';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -29,6 +34,7 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'get-transaction': { table: 'read' },
   'get-journey': { table: 'read' },
   'post-webhook': { table: 'readWrite' },
+  'publish-events': { bus: true },
 };
 
 export interface StatelessStackProps extends StackProps {
@@ -114,6 +120,8 @@ export class StatelessStack extends Stack {
       });
     }
 
+    this.wireStreamPublisher(fn('publish-events'), props);
+
     Validations.of(this).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -126,6 +134,35 @@ export class StatelessStack extends Stack {
     );
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+  }
+
+  /**
+   * The table stream → `publish-events` → the bus. Only items that carry an
+   * event pass the filter; a failing batch is split, retried, and in the
+   * end kept in the dead-letter queue.
+   */
+  private wireStreamPublisher(publisher: BatonFunction, props: StatelessStackProps): void {
+    const streamArn = props.table.tableStreamArn;
+    if (!streamArn) throw new Error('The table needs a stream for events');
+    publisher.addEventSourceMapping('TableStream', {
+      eventSourceArn: streamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      bisectBatchOnError: true,
+      retryAttempts: MAX_BATCH_RETRIES,
+      maxRecordAge: Duration.hours(24),
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(props.deadLetters),
+      filters: [FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.or(...EVENT_ENTITIES) } } } })],
+    });
+    publisher.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resources: [streamArn] }));
+    publisher.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }));
+    Validations.of(publisher).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'dynamodb:ListStreams has no resource-level permissions; every other stream action names the table stream.',
+    });
+    props.deadLetters.grantSendMessages(publisher);
   }
 }
 

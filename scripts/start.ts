@@ -37,7 +37,7 @@ try {
   const outcome = await ensureTable(admin, env.TABLE_NAME);
   admin.destroy();
   const { startLocalRuntime } = await import('./local/runtime.ts');
-  runtime = await startLocalRuntime({ port: env.PORT });
+  runtime = await startLocalRuntime({ port: env.PORT, dynamodbEndpoint: dynamodb.endpoint, tableName: env.TABLE_NAME });
   console.log(
     [
       `Baton is listening on ${runtime.url}`,

@@ -28,3 +28,10 @@ export function config(env: NodeJS.ProcessEnv = process.env): Config {
   if (env === process.env) cached = parsed.data;
   return parsed.data;
 }
+
+/** The bus name, for the functions that publish: they cannot run without it. */
+export function requireEventBusName(): string {
+  const name = config().EVENT_BUS_NAME;
+  if (!name) throw new Error('Invalid configuration: EVENT_BUS_NAME is required by this function');
+  return name;
+}

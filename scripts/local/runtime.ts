@@ -6,10 +6,16 @@ import { LocalBus } from './bus.ts';
 import { loadHandler } from './handlers.ts';
 import { createLocalServer, type LocalServerOptions } from './server.ts';
 import { projectRoot } from './dynamodb-local.ts';
+import { LocalStreamPoller, MAX_BATCH_RETRIES } from './stream-poller.ts';
+import { localDynamoDbClient } from './table.ts';
+import { makePublishHandler } from '../../shared/adapters/eventbridge/stream-publisher.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export interface LocalRuntime {
   server: Server;
   bus: LocalBus;
+  /** Absent when started without a DynamoDB endpoint. */
+  stream?: LocalStreamPoller;
   url: string;
   close(): Promise<void>;
 }
@@ -19,8 +25,24 @@ export interface LocalRuntime {
  * The caller sets TABLE_NAME and DYNAMODB_ENDPOINT first: handlers read
  * their configuration when they are first loaded, as on a cold start.
  */
-export async function startLocalRuntime(options: { port: number; host?: string; onInvoke?: LocalServerOptions['onInvoke'] }): Promise<LocalRuntime> {
+export async function startLocalRuntime(options: {
+  port: number;
+  host?: string;
+  onInvoke?: LocalServerOptions['onInvoke'];
+  /** With these, the table's stream feeds the bus as on AWS. */
+  dynamodbEndpoint?: string;
+  tableName?: string;
+}): Promise<LocalRuntime> {
   const bus = new LocalBus({ rules: eventRules, loadHandler, deadLetterFile: join(projectRoot, '.data', 'dead-letters.ndjson') });
+  let stream: LocalStreamPoller | undefined;
+  let admin: DynamoDBClient | undefined;
+  if (options.dynamodbEndpoint && options.tableName) {
+    admin = localDynamoDbClient(options.dynamodbEndpoint);
+    stream = LocalStreamPoller.forEndpoint(admin, options.dynamodbEndpoint, options.tableName, makePublishHandler(bus.asPublisher()), (event) =>
+      bus.recordDeadLetter({ rule: 'table-stream', target: 'publish-events', event: { streamRecords: event.Records.length }, error: 'stream batch kept failing', attempts: MAX_BATCH_RETRIES }),
+    );
+    await stream.start();
+  }
   const server = createLocalServer({ loadHandler, ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}) });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -31,10 +53,13 @@ export async function startLocalRuntime(options: { port: number; host?: string; 
   return {
     server,
     bus,
+    ...(stream ? { stream } : {}),
     url: `http://${host}:${port}`,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      stream?.stop();
       await bus.drain();
+      admin?.destroy();
     },
   };
 }

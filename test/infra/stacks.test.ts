@@ -53,7 +53,7 @@ describe('the stateless stack', () => {
   it('creates one Node.js 22 arm64 function per handler, plus the authorizer', () => {
     const functions = stateless.findResources('AWS::Lambda::Function');
     const ours = Object.values(functions).filter((fn) => fn.Properties.Handler === 'index.handler');
-    expect(ours).toHaveLength(new Set([...routeHandlers(), 'authorizer', ...eventRules.map((rule) => rule.target)]).size);
+    expect(ours).toHaveLength(new Set([...routeHandlers(), 'authorizer', 'publish-events', ...eventRules.map((rule) => rule.target)]).size);
     for (const fn of ours) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -97,6 +97,30 @@ describe('the stateless stack', () => {
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions).not.toContain('dynamodb:*');
     expect(JSON.stringify(policies)).not.toContain('index/*');
+  });
+});
+
+describe('events', () => {
+  it('publishes from the table stream with retries, batch splitting, partial failures and a dead-letter destination', () => {
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: { Filters: [{ Pattern: Match.stringLikeRegexp('"entity"') }] },
+    });
+  });
+
+  it('gives every rule target retries and the dead-letter queue', () => {
+    const rules = Object.values(stateless.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(eventRules.length);
+    for (const rule of rules) {
+      for (const target of rule.Properties.Targets) {
+        expect(target.DeadLetterConfig?.Arn).toBeDefined();
+        expect(target.RetryPolicy?.MaximumRetryAttempts).toBe(8);
+      }
+    }
   });
 });
 

@@ -28,8 +28,10 @@ export interface ApiResponse<T = unknown> {
 export class TestApi {
   private constructor(readonly runtime: LocalRuntime) {}
 
-  static async start(): Promise<TestApi> {
-    return new TestApi(await startLocalRuntime({ port: 0 }));
+  /** With `events`, the table's stream feeds the in-process bus, as under `npm start`. */
+  static async start(options: { events?: boolean } = {}): Promise<TestApi> {
+    const { DYNAMODB_ENDPOINT, TABLE_NAME } = config();
+    return new TestApi(await startLocalRuntime({ port: 0, ...(options.events ? { dynamodbEndpoint: DYNAMODB_ENDPOINT, tableName: TABLE_NAME } : {}) }));
   }
 
   async request<T = any>(

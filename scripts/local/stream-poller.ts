@@ -1,0 +1,120 @@
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ExpiredIteratorException } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { logger } from '../../shared/observability/logger.ts';
+import { MAX_BATCH_RETRIES } from '../../shared/events/ports.ts';
+
+export { MAX_BATCH_RETRIES };
+
+type StreamHandler = (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+
+/**
+ * Reads DynamoDB Local's stream of the table and hands each batch to the
+ * same stream handler the stack wires to the real stream, as Lambda's
+ * event source mapping would (a failed batch is retried from its failure).
+ */
+export class LocalStreamPoller {
+  private readonly iterators = new Map<string, string | undefined>();
+  private readonly finished = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private streamArn: string | undefined;
+
+  constructor(
+    private readonly dynamodb: DynamoDBClient,
+    private readonly streams: DynamoDBStreamsClient,
+    private readonly tableName: string,
+    private readonly handler: StreamHandler,
+    private readonly onDeadBatch?: (event: DynamoDBStreamEvent) => void,
+  ) {}
+
+  static forEndpoint(dynamodb: DynamoDBClient, endpoint: string, tableName: string, handler: StreamHandler, onDeadBatch?: (event: DynamoDBStreamEvent) => void): LocalStreamPoller {
+    const streams = new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    return new LocalStreamPoller(dynamodb, streams, tableName, handler, onDeadBatch);
+  }
+
+  /** Starts at the stream's current end: what was written before is not replayed. */
+  async start(intervalMs = 50): Promise<void> {
+    await this.discover('LATEST');
+    const tick = async () => {
+      await this.pollOnce().catch((error: unknown) => logger.error('Stream polling failed', { error: error as Error }));
+      this.timer = setTimeout(tick, intervalMs);
+    };
+    this.timer = setTimeout(tick, intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Polls until the stream has nothing more: every write so far has reached the handler. */
+  async flush(): Promise<void> {
+    for (let rounds = 0; rounds < 100; rounds += 1) if ((await this.pollOnce()) === 0) return;
+  }
+
+  private async discover(position: 'LATEST' | 'TRIM_HORIZON'): Promise<void> {
+    this.streamArn ??= (await this.dynamodb.send(new DescribeTableCommand({ TableName: this.tableName }))).Table?.LatestStreamArn;
+    if (!this.streamArn) throw new Error(`Table ${this.tableName} has no stream`);
+    const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
+    for (const shard of description.StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || this.iterators.has(shard.ShardId) || this.finished.has(shard.ShardId)) continue;
+      const { ShardIterator } = await this.streams.send(new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shard.ShardId, ShardIteratorType: position }));
+      this.iterators.set(shard.ShardId, ShardIterator);
+    }
+  }
+
+  /** One round over the open shards; resolves to the number of records read. */
+  pollOnce(): Promise<number> {
+    this.running ??= this.round().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async round(): Promise<number> {
+    let read = 0;
+    for (const [shardId, iterator] of [...this.iterators]) {
+      if (!iterator) {
+        this.iterators.delete(shardId);
+        this.finished.add(shardId);
+        continue;
+      }
+      let page;
+      try {
+        page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      } catch (error) {
+        if (error instanceof ExpiredIteratorException) {
+          this.iterators.delete(shardId);
+          continue;
+        }
+        throw error;
+      }
+      const records = page.Records ?? [];
+      if (records.length > 0) {
+        const event = { Records: records } as unknown as DynamoDBStreamEvent;
+        const { batchItemFailures } = await this.handler(event);
+        const failures = batchItemFailures.length > 0 ? (this.failures.get(shardId) ?? 0) + 1 : 0;
+        this.failures.set(shardId, failures);
+        if (failures > MAX_BATCH_RETRIES) {
+          // Like the event source mapping's on-failure destination: keep the batch, move on.
+          logger.error('A stream batch kept failing; it is kept as a dead letter', { shardId, records: records.length, first: records[0]?.dynamodb?.SequenceNumber });
+          this.onDeadBatch?.(event);
+          this.failures.set(shardId, 0);
+        } else if (batchItemFailures.length > 0) {
+          // Like the event source mapping: retry from the failed record on the next round.
+          const failedAt = records.findIndex((record) => record.dynamodb?.SequenceNumber === batchItemFailures[0]?.itemIdentifier);
+          const retry = await this.streams.send(
+            new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: records[Math.max(0, failedAt)]?.dynamodb?.SequenceNumber }),
+          );
+          this.iterators.set(shardId, retry.ShardIterator);
+          read += records.length;
+          continue;
+        }
+      }
+      read += records.length;
+      this.iterators.set(shardId, page.NextShardIterator);
+    }
+    // Shards close and new ones open over time: pick the new ones up from their start.
+    await this.discover('TRIM_HORIZON');
+    return read;
+  }
+}
