@@ -16,25 +16,33 @@ export function stats(samples: number[]): Stats {
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
-/** Counts DynamoDB operations (and consumed capacity, where asked) sent through a client. */
+/** Approximate DynamoDB item size in bytes (attribute names + values, by DynamoDB's sizing rules). */
+export function itemSize(value: unknown): number {
+  if (value === null || value === undefined || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace('.', '').length / 2) + 1;
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, entry) => sum + 1 + itemSize(entry), 0);
+  return 3 + Object.entries(value as Record<string, unknown>).reduce((sum, [key, entry]) => sum + 1 + Buffer.byteLength(key) + itemSize(entry), 0);
+}
+
+const topLevelSize = (item: Record<string, unknown>) => Object.entries(item).reduce((sum, [key, entry]) => sum + Buffer.byteLength(key) + itemSize(entry), 0);
+/** Write units of one item: 1 per started KB; transactional writes cost two. */
+const writeUnits = (item: Record<string, unknown>, transactional: boolean) => Math.max(1, Math.ceil(topLevelSize(item) / 1024)) * (transactional ? 2 : 1);
+
+/** Counts DynamoDB operations and estimates their write units from the items they write. */
 export class RequestCounter {
   operations: Record<string, number> = {};
-  readUnits = 0;
   writeUnits = 0;
 
   constructor(client: DynamoDBDocumentClient) {
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        this.operations[context.commandName ?? 'unknown'] = (this.operations[context.commandName ?? 'unknown'] ?? 0) + 1;
-        const result = await next(args);
-        const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-        for (const entry of ([] as Array<{ ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }>).concat(
-          (consumed as never) ?? [],
-        )) {
-          this.readUnits += entry.ReadCapacityUnits ?? 0;
-          this.writeUnits += entry.WriteCapacityUnits ?? 0;
-        }
-        return result;
+        const name = context.commandName ?? 'unknown';
+        this.operations[name] = (this.operations[name] ?? 0) + 1;
+        const input = args.input as { Item?: Record<string, unknown>; TransactItems?: Array<{ Put?: { Item: Record<string, unknown> } }> };
+        if (name === 'PutCommand' || name === 'PutItemCommand') this.writeUnits += writeUnits(input.Item ?? {}, false);
+        for (const entry of input.TransactItems ?? []) if (entry.Put) this.writeUnits += writeUnits(entry.Put.Item, true);
+        return next(args);
       },
       { step: 'initialize', name: 'benchRequestCounter', override: true },
     );
@@ -42,7 +50,6 @@ export class RequestCounter {
 
   reset(): void {
     this.operations = {};
-    this.readUnits = 0;
     this.writeUnits = 0;
   }
 

@@ -14,6 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CreatedTenant } from '../shared/tenants/use-cases.ts';
 import { RequestCounter } from './lib.ts';
 import { platformBench } from './platform.ts';
+import { recordingBench } from './recording.ts';
 
 export interface BenchContext {
   quick: boolean;
@@ -62,7 +63,7 @@ try {
     },
   };
 
-  const sections = [await platformBench(ctx)];
+  const sections = [await platformBench(ctx), await recordingBench(ctx)];
   await runtime.close();
 
   const header = [

@@ -79,8 +79,7 @@ export async function recordTouches(deps: RecordingDeps, tenantId: string, items
   const { records, repeats, rejected } = validateItems(items, TouchInputSchema, (input) => normaliseTouch(input, tenant.config.channelRules), (touch) => touch.touchId, 'touchId');
   const answer: BatchAnswer = { accepted: 0, duplicates: repeats.filter((repeat) => repeat.duplicate).length, rejected };
   const touches = records.map(({ record }) => record);
-  await deps.records.recordLinks(tenantId, linksOfRecords(touches));
-  const outcomes = await deps.records.recordTouches(tenantId, touches);
+  const [, outcomes] = await Promise.all([deps.records.recordLinks(tenantId, linksOfRecords(touches)), deps.records.recordTouches(tenantId, touches)]);
   tally(outcomes, records.map(({ index }) => index), touches.map((touch) => touch.touchId), 'touchId', answer);
   answer.rejected.sort((a, b) => a.index - b.index);
   return answer;
@@ -92,8 +91,7 @@ export async function recordStages(deps: RecordingDeps, tenantId: string, items:
   const { records, repeats, rejected } = validateItems(items, StageInputSchema, normaliseStage, (stage) => stage.stageId, 'stage');
   const answer: BatchAnswer = { accepted: 0, duplicates: repeats.length, rejected };
   const stages = records.map(({ record }) => record);
-  await deps.records.recordLinks(tenantId, linksOfRecords(stages));
-  const outcomes = await deps.records.recordStages(tenantId, stages);
+  const [, outcomes] = await Promise.all([deps.records.recordLinks(tenantId, linksOfRecords(stages)), deps.records.recordStages(tenantId, stages)]);
   tally(outcomes, records.map(({ index }) => index), stages.map((stage) => stage.stageId), 'stage', answer);
   answer.rejected.sort((a, b) => a.index - b.index);
   return answer;
@@ -129,8 +127,11 @@ export async function storeTransaction(
   extras: { aliases?: string[]; touches?: Touch[] } = {},
 ): Promise<TransactionAnswer> {
   const links = linksOfRecords([transaction, ...(extras.touches ?? [])]);
-  if (links.length > 0) await deps.records.recordLinks(tenantId, links);
-  if (extras.touches?.length) await deps.records.recordTouches(tenantId, extras.touches);
+  // Links and touches first (in parallel), the transaction last: its event then finds them stored.
+  await Promise.all([
+    links.length > 0 ? deps.records.recordLinks(tenantId, links) : undefined,
+    extras.touches?.length ? deps.records.recordTouches(tenantId, extras.touches) : undefined,
+  ]);
   const outcome = await deps.records.recordTransaction(tenantId, transaction, extras.aliases ? { aliases: extras.aliases } : {});
   return { transactionId: transaction.transactionId, outcome };
 }
@@ -170,9 +171,16 @@ export async function getTransaction(deps: Pick<RecordingDeps, 'records'>, tenan
   return { ...view, ...(orderId ? { orderId } : {}), person: { identifiers } };
 }
 
+export const MAX_JOURNEY_TOUCHES = 2000;
+
 /** `GET /v1/people/journey`: everything linked to the person, in time order. */
 export async function journey(deps: Pick<RecordingDeps, 'records'>, tenantId: string, person: PersonInput): Promise<PersonRecords> {
   const records = await deps.records.personRecords(tenantId, identifiersOf(person));
+  if (records.touches.length > MAX_JOURNEY_TOUCHES) {
+    // A response must stay well under Lambda's 6 MB: the most recent touches are the ones shown.
+    records.touches = records.touches.slice(-MAX_JOURNEY_TOUCHES);
+    records.truncated = true;
+  }
   const found = records.touches.length + records.stages.length + records.transactions.length > 0 || records.identifiers.length > identifiersOf(person).length;
   if (!found) throw new NotFoundError('No person with these identifiers.');
   return records;

@@ -106,14 +106,16 @@ export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvi
     return normaliseTouch(parsed.data, tenant.config.channelRules);
   });
 
-  if (touches.length > 0) await deps.records.recordTouches(tenantId, touches);
   const answers: TransactionAnswer[] = [];
+  if (touches.length > 0 && transactions.length === 0) await deps.records.recordTouches(tenantId, touches);
   for (const { input, transaction, aliases } of transactions) {
     // Stripe refunds keep `stripe-pi:<payment intent>` as their orderId: the
     // order's alias, resolved on reading, so a refund seen before and after
     // its order is the same record.
     const landing = provider === 'generic' ? landingTouch(transaction, input, tenant.config.channelRules) : undefined;
-    const answer = await storeTransaction(deps, tenantId, transaction, { ...(aliases ? { aliases } : {}), ...(landing ? { touches: [landing] } : {}) });
+    // The delivery's touches go with its first transaction (written before it, in parallel with links).
+    const withTouches = [...(answers.length === 0 ? touches : []), ...(landing ? [landing] : [])];
+    const answer = await storeTransaction(deps, tenantId, transaction, { ...(aliases ? { aliases } : {}), ...(withTouches.length > 0 ? { touches: withTouches } : {}) });
     if (answer.outcome === 'conflict') logger.warn('Webhook reused a transaction id with different content', { provider, tenantId, transactionId: answer.transactionId });
     answers.push(answer);
   }

@@ -34,6 +34,7 @@ export const recordKeys = {
 export const MAX_PERSON_IDENTIFIERS = 50;
 const DELIVERY_TTL_DAYS = 30;
 const MAX_ITEMS_PER_TRANSACTION = 100;
+const PARALLEL_TRANSACTIONS = 4;
 
 interface OnceRecord {
   /** items[0] is the guard: written only if absent; its old `contentHash` tells duplicate from conflict. */
@@ -82,12 +83,12 @@ export class DynamoRecordStore implements RecordStore {
     });
     if (chunk.length > 0) chunks.push(chunk);
 
-    for (const initial of chunks) {
+    const writeChunk = async (initial: number[]) => {
       let pending = initial;
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         const items = pending.flatMap((index) => records[index]!.items);
         try {
-          await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+          await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
           for (const index of pending) outcomes[index] = 'stored';
           pending = [];
         } catch (error) {
@@ -111,6 +112,10 @@ export class DynamoRecordStore implements RecordStore {
           pending = retry;
         }
       }
+    };
+    // A few transactions at a time: a batch of 500 touches is 10 of them.
+    for (let start = 0; start < chunks.length; start += PARALLEL_TRANSACTIONS) {
+      await Promise.all(chunks.slice(start, start + PARALLEL_TRANSACTIONS).map(writeChunk));
     }
     return outcomes;
   }
