@@ -1,6 +1,7 @@
 /**
  * `npm run tenant -- create <tenantId> [--currency USD] [--timezone Europe/Berlin]`
- * `npm run tenant -- rotate-secret <tenantId> <provider>`
+ * `npm run tenant -- rotate-secret <tenantId> <provider>`   (Baton generates the new secret)
+ * `npm run tenant -- set-secret <tenantId> <provider> <secret>`   (the provider issued it: Shopify, Stripe)
  *
  * Against the local table by default (start it with `npm start`); against a
  * deployed table when TABLE_NAME is set without DYNAMODB_ENDPOINT (AWS
@@ -31,7 +32,7 @@ const { CurrencySchema, TenantIdSchema, TimezoneSchema, WEBHOOK_PROVIDERS } = aw
 const { BatonError } = await import('../shared/errors.ts');
 
 function usage(message: string): never {
-  console.error(`${message}\nUsage:\n  npm run tenant -- create <tenantId> [--currency USD] [--timezone Europe/Berlin]\n  npm run tenant -- rotate-secret <tenantId> <${WEBHOOK_PROVIDERS.join('|')}>`);
+  console.error(`${message}\nUsage:\n  npm run tenant -- create <tenantId> [--currency USD] [--timezone Europe/Berlin]\n  npm run tenant -- rotate-secret <tenantId> <${WEBHOOK_PROVIDERS.join('|')}>\n  npm run tenant -- set-secret <tenantId> <provider> <secret>`);
   process.exit(2);
 }
 
@@ -52,9 +53,10 @@ try {
       timezone: valid(TimezoneSchema, values.timezone, 'time zone'),
     });
     console.log(JSON.stringify(created, null, 2));
-  } else if (command === 'rotate-secret') {
+  } else if (command === 'rotate-secret' || command === 'set-secret') {
     const provider = valid(z.enum(WEBHOOK_PROVIDERS), providerArg, 'provider');
-    const secret = await rotateWebhookSecret(store, valid(TenantIdSchema, tenantArg, 'tenant id'), provider);
+    if (command === 'set-secret' && !positionals[3]) usage('set-secret needs the secret the provider issued.');
+    const secret = await rotateWebhookSecret(store, valid(TenantIdSchema, tenantArg, 'tenant id'), provider, new Date(), command === 'set-secret' ? positionals[3] : undefined);
     console.log(JSON.stringify({ tenantId: tenantArg, provider, webhookSecret: secret }, null, 2));
   } else {
     usage(command ? `Unknown command "${command}".` : 'No command given.');

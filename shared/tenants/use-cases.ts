@@ -50,10 +50,15 @@ export async function createTenant(
 /** How long a rotated-out webhook secret is still accepted. */
 export const SECRET_ROLLOVER_HOURS = 24;
 
-/** A new secret for one provider; the old one stays valid for the rollover period. */
-export async function rotateWebhookSecret(store: TenantStore, tenantId: string, provider: WebhookProvider, now: Date = new Date()): Promise<string> {
+/**
+ * A new secret for one provider (generated, or the one the provider issued:
+ * Shopify and Stripe sign with secrets they choose); the old one stays valid
+ * for the rollover period.
+ */
+export async function rotateWebhookSecret(store: TenantStore, tenantId: string, provider: WebhookProvider, now: Date = new Date(), given?: string): Promise<string> {
   const tenant = await requireTenant(store, tenantId);
-  const current = generateWebhookSecret();
+  if (given !== undefined && given.trim().length < 8) throw new ValidationError('A webhook secret has at least 8 characters.', [{ path: 'secret', message: 'too short' }]);
+  const current = given?.trim() ?? generateWebhookSecret();
   await store.replaceWebhookSecret(tenantId, provider, {
     current,
     previous: tenant.webhookSecrets[provider].current,

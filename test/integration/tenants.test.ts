@@ -49,6 +49,15 @@ describe('tenants in DynamoDB', () => {
   });
 });
 
+describe('provider-issued webhook secrets', () => {
+  it('sets the secret a provider issued and refuses one too short to be real', async () => {
+    const created = await newTenant();
+    await rotateWebhookSecret(tenantStore(), created.tenantId, 'stripe', new Date(), 'whsec_test_1234567890');
+    expect((await tenantStore().getTenant(created.tenantId))?.webhookSecrets.stripe.current).toBe('whsec_test_1234567890');
+    await expect(rotateWebhookSecret(tenantStore(), created.tenantId, 'stripe', new Date(), 'short')).rejects.toThrow(/8 characters/);
+  });
+});
+
 describe('npm run tenant', () => {
   const run = (...args: string[]) =>
     spawnSync('npx', ['tsx', 'scripts/tenant.ts', ...args], {
