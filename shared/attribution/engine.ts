@@ -1,0 +1,214 @@
+import type { AttributionConfig } from '../tenants/attribution-config.ts';
+import { allocate } from './allocate.ts';
+import { HEURISTIC_MODELS, type HeuristicModel } from './models.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** What the engine needs of a touch. `at` is epoch milliseconds. */
+export interface JourneyTouch {
+  touchId: string;
+  at: number;
+  side: 'marketing' | 'sales';
+  kind: string;
+  channel: string;
+  campaign?: string;
+  source?: string;
+  medium?: string;
+  rep?: string;
+}
+
+export interface JourneyStage {
+  stage: 'lead' | 'qualified' | 'disqualified';
+  at: number;
+}
+
+export interface OrderFacts {
+  transactionId: string;
+  at: number;
+  currency: string;
+  /** R: net, tax and shipping excluded, in minor units. */
+  revenue: number;
+  salesChannel: string;
+  rep?: string;
+}
+
+export type BoundaryReason = 'sales_touch' | 'qualified' | 'transaction';
+
+export interface MarketingCredit {
+  touchId: string;
+  channel: string;
+  campaign: string | null;
+  amount: number;
+}
+
+export interface SalesCredit {
+  touchId: string | null;
+  rep: string | null;
+  amount: number;
+}
+
+export interface AttributionResult {
+  transactionId: string;
+  occurredAt: string;
+  currency: string;
+  revenue: number;
+  window: { from: string; to: string };
+  boundary: { at: string; reason: BoundaryReason };
+  sourcedBy: 'marketing' | 'sales' | 'none';
+  marketing: { touches: JourneyTouch[]; credits: Record<HeuristicModel, MarketingCredit[]>; unattributed: number };
+  sales: { salesChannel: string; touches: JourneyTouch[]; credits: SalesCredit[] };
+  afterBoundary: JourneyTouch[];
+}
+
+export interface PersonHistory {
+  touches: readonly JourneyTouch[];
+  stages: readonly JourneyStage[];
+  /** Times of the person's earlier orders (any order, for the journey reset). */
+  orderTimes: readonly number[];
+}
+
+const byTime = (a: JourneyTouch, b: JourneyTouch) => a.at - b.at || (a.touchId < b.touchId ? -1 : a.touchId > b.touchId ? 1 : 0);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * SPEC §4 for one order: the window, the boundary, the two journeys, who
+ * sourced the sale, and the credits under every heuristic model. Pure: the
+ * same history, order and config always give the same result, whatever the
+ * order of the inputs.
+ */
+export function attributeOrder(order: OrderFacts, history: PersonHistory, config: AttributionConfig): AttributionResult {
+  const T = order.at;
+  let from = T - config.lookbackDays * DAY;
+  let fromExclusive = false;
+  if (config.resetOnOrder) {
+    const previous = history.orderTimes.filter((time) => time < T).reduce((latest, time) => Math.max(latest, time), -Infinity);
+    if (previous >= from) {
+      from = previous;
+      fromExclusive = true; // a touch at the previous order's moment converted that order
+    }
+  }
+  const inWindow = (at: number) => (fromExclusive ? at > from : at >= from) && at <= T;
+  const touches = history.touches.filter((touch) => inWindow(touch.at)).sort(byTime);
+  const stages = history.stages.filter((stage) => inWindow(stage.at));
+
+  // 1. The boundary H: the earliest of the enabled events, else the order itself.
+  let H = T;
+  let reason: BoundaryReason = 'transaction';
+  if (config.boundary.includes('sales_touch')) {
+    const firstSales = touches.find((touch) => touch.side === 'sales');
+    if (firstSales && firstSales.at < H) [H, reason] = [firstSales.at, 'sales_touch'];
+  }
+  if (config.boundary.includes('qualified')) {
+    const qualified = stages.filter((stage) => stage.stage === 'qualified').reduce((earliest, stage) => Math.min(earliest, stage.at), Infinity);
+    if (qualified < H || (qualified === H && reason === 'transaction')) [H, reason] = [qualified, 'qualified'];
+  }
+
+  // 2. The marketing journey: up to and including H; impressions only within the view-through window.
+  const viewThroughFrom = H - config.viewThroughHours * HOUR;
+  const marketingSide = touches.filter((touch) => touch.side === 'marketing');
+  let journey = marketingSide.filter((touch) => touch.at <= H && (touch.kind !== 'impression' || touch.at >= viewThroughFrom));
+  if (config.collapseRepeats) journey = journey.filter((touch, i) => i === 0 || journey[i - 1]!.channel !== touch.channel);
+  const afterBoundary = marketingSide.filter((touch) => touch.at > H);
+
+  // 3. The sales journey: sales-side touches from H on.
+  const salesJourney = touches.filter((touch) => touch.side === 'sales' && touch.at >= H);
+
+  // 4. Sourced by the side of the first touch of the combined journey.
+  const first = [...journey.slice(0, 1), ...salesJourney.slice(0, 1)].sort(byTime)[0];
+  const sourcedBy = first ? first.side : 'none';
+
+  const R = order.revenue;
+  const leadAt = stages.filter((stage) => stage.stage === 'lead' && stage.at <= H).reduce((earliest, stage) => Math.min(earliest, stage.at), Infinity);
+  const credits = {} as Record<HeuristicModel, MarketingCredit[]>;
+  for (const model of HEURISTIC_MODELS) {
+    const amounts = journey.length === 0 ? [] : allocate(R, modelWeights(model, journey, H, leadAt, config));
+    credits[model] = journey
+      .map((touch, i) => ({ touchId: touch.touchId, channel: touch.channel, campaign: touch.campaign ?? null, amount: amounts[i]! }))
+      .filter((credit) => credit.amount !== 0);
+  }
+
+  const salesCredits: SalesCredit[] =
+    salesJourney.length > 0
+      ? [{ touchId: salesJourney[salesJourney.length - 1]!.touchId, rep: salesJourney[salesJourney.length - 1]!.rep ?? order.rep ?? null, amount: R }]
+      : [{ touchId: null, rep: order.rep ?? null, amount: R }];
+
+  return {
+    transactionId: order.transactionId,
+    occurredAt: iso(T),
+    currency: order.currency,
+    revenue: R,
+    window: { from: iso(from), to: iso(T) },
+    boundary: { at: iso(H), reason },
+    sourcedBy,
+    marketing: { touches: journey, credits, unattributed: journey.length === 0 ? R : 0 },
+    sales: { salesChannel: order.salesChannel, touches: salesJourney, credits: salesCredits },
+    afterBoundary,
+  };
+}
+
+const PPM = 1_000_000;
+/** time_decay weights are 2^(−Δt/h) scaled to integers: the newest touch weighs 2^20. */
+const DECAY_SCALE = 2 ** 20;
+
+/**
+ * Integer weights of each model over a journey ordered by time (SPEC §4).
+ * Integers keep the allocation exact; position_based shares are taken to
+ * the millionth.
+ */
+export function modelWeights(model: HeuristicModel, journey: readonly JourneyTouch[], H: number, leadAt: number, config: AttributionConfig): number[] {
+  const n = journey.length;
+  const weights = new Array<number>(n).fill(0);
+  switch (model) {
+    case 'first_touch':
+      weights[0] = 1;
+      return weights;
+    case 'last_touch':
+      weights[n - 1] = 1;
+      return weights;
+    case 'last_non_direct': {
+      let index = n - 1;
+      for (let i = n - 1; i >= 0; i -= 1) {
+        if (journey[i]!.channel !== 'Direct') {
+          index = i;
+          break;
+        }
+      }
+      weights[index] = 1;
+      return weights;
+    }
+    case 'linear':
+      return weights.fill(1);
+    case 'position_based': {
+      if (n <= 2) return weights.fill(1);
+      const first = Math.round(config.positionBased.first * PPM);
+      const last = Math.round(config.positionBased.last * PPM);
+      weights.fill(PPM - first - last);
+      weights[0] = first * (n - 2);
+      weights[n - 1] = last * (n - 2);
+      return weights;
+    }
+    case 'time_decay': {
+      const halfLife = config.timeDecayHalfLifeDays * DAY;
+      const newest = H - journey[n - 1]!.at;
+      for (let i = 0; i < n; i += 1) weights[i] = Math.round(DECAY_SCALE * 2 ** (-(H - journey[i]!.at - newest) / halfLife));
+      return weights;
+    }
+    case 'w_shaped': {
+      let leadIndex = -1;
+      for (let i = n - 1; i >= 0; i -= 1) {
+        if (journey[i]!.at <= leadAt) {
+          leadIndex = i;
+          break;
+        }
+      }
+      const keys = new Set<number>([0, n - 1, ...(leadIndex >= 0 ? [leadIndex] : [])]);
+      const others = n - keys.size;
+      for (let i = 0; i < n; i += 1) {
+        // 90% evenly over the distinct key touches, 10% evenly over the rest; no rest → all to the keys.
+        weights[i] = keys.has(i) ? (others > 0 ? 90 * others : 1) : 10 * keys.size;
+      }
+      return weights;
+    }
+  }
+}
