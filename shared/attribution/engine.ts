@@ -212,3 +212,41 @@ export function modelWeights(model: HeuristicModel, journey: readonly JourneyTou
     }
   }
 }
+
+export interface AdjustmentFacts {
+  transactionId: string;
+  kind: 'refund' | 'cancellation';
+  at: number;
+  /** The refunded or cancelled net, positive, in minor units. */
+  amount: number;
+}
+
+/**
+ * A refund or cancellation carries negative credits in the same
+ * proportions as its order under every model (a cancellation of the whole
+ * order reverses it exactly); the boundary and journeys are the order's.
+ */
+export function attributeAdjustment(order: AttributionResult, adjustment: AdjustmentFacts): AttributionResult {
+  const revenue = -adjustment.amount;
+  const proportional = <C extends { amount: number }>(credits: C[], unattributed: number): { credits: C[]; unattributed: number } => {
+    const weights = [...credits.map((credit) => Math.abs(credit.amount)), Math.abs(unattributed)];
+    if (weights.every((weight) => weight === 0)) return { credits: credits.map((credit) => ({ ...credit, amount: 0 })), unattributed: revenue };
+    const parts = allocate(revenue, weights);
+    return { credits: credits.map((credit, i) => ({ ...credit, amount: parts[i]! })), unattributed: parts[credits.length]! };
+  };
+  const credits = {} as Record<HeuristicModel, MarketingCredit[]>;
+  let unattributed = 0;
+  for (const model of HEURISTIC_MODELS) {
+    const split = proportional(order.marketing.credits[model], order.marketing.unattributed);
+    credits[model] = split.credits;
+    unattributed = split.unattributed;
+  }
+  return {
+    ...order,
+    transactionId: adjustment.transactionId,
+    occurredAt: iso(adjustment.at),
+    revenue,
+    marketing: { ...order.marketing, credits, unattributed },
+    sales: { ...order.sales, credits: proportional(order.sales.credits, 0).credits },
+  };
+}
