@@ -35,6 +35,11 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'get-journey': { table: 'read' },
   'post-webhook': { table: 'readWrite' },
   'publish-events': { bus: true },
+  attribute: { table: 'readWrite' },
+  'get-attribution': { table: 'readWrite' },
+  'get-report': { table: 'read' },
+  'get-compare': { table: 'read' },
+  'post-recompute': { table: 'readWrite' },
 };
 
 export interface StatelessStackProps extends StackProps {

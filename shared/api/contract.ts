@@ -6,6 +6,7 @@ import { TransactionInputSchema, TRANSACTION_KINDS, SALES_CHANNELS, PROVIDERS } 
 import { PersonSchema } from '../identity/identity.ts';
 import { ClientIdSchema } from '../recording/touches.ts';
 import { TenantIdSchema, WEBHOOK_PROVIDERS } from '../tenants/tenant.ts';
+import { CompareQuerySchema, RecomputeBodySchema, ReportQuerySchema } from '../attribution/reports.ts';
 
 /** SPEC §8's problem body. */
 export const ProblemSchema = z.object({
@@ -95,6 +96,10 @@ export const contracts: Record<string, RouteContract> = {
       409: { description: 'The transactionId was recorded before with different content' },
     },
   },
+  'get-attribution': { params: TransactionParamsSchema, responses: { 200: { description: 'SPEC §5: boundary, sourcedBy, marketing credits per model, sales credits, touches after the boundary' } } },
+  'get-report': { query: ReportQuerySchema, responses: { 200: { description: 'Rows {key, currency, revenue, conversions, touches} and per-currency totals; rows plus unattributed equal revenue' } } },
+  'get-compare': { query: CompareQuerySchema, responses: { 200: { description: 'Rows per model, and per-currency totals' } } },
+  'post-recompute': { body: RecomputeBodySchema, responses: { 200: { description: 'Re-attributed a page of the period; call again with nextCursor while it is present' } } },
   'get-transaction': { params: TransactionParamsSchema, responses: { 200: { description: 'The stored transaction, amounts in minor units', schema: TransactionViewSchema } } },
   'get-journey': {
     query: JourneyQuerySchema,

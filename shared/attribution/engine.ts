@@ -3,6 +3,8 @@ import { allocate } from './allocate.ts';
 import { HEURISTIC_MODELS, type HeuristicModel } from './models.ts';
 
 const HOUR = 3_600_000;
+/** A whole conversion, in the millionths conversion shares are counted in. */
+export const CONVERSION_SHARE_SCALE = 1_000_000;
 const DAY = 24 * HOUR;
 
 /** What the engine needs of a touch. `at` is epoch milliseconds. */
@@ -56,7 +58,13 @@ export interface AttributionResult {
   window: { from: string; to: string };
   boundary: { at: string; reason: BoundaryReason };
   sourcedBy: 'marketing' | 'sales' | 'none';
-  marketing: { touches: JourneyTouch[]; credits: Record<HeuristicModel, MarketingCredit[]>; unattributed: number };
+  marketing: {
+    touches: JourneyTouch[];
+    credits: Record<HeuristicModel, MarketingCredit[]>;
+    unattributed: number;
+    /** Each touch's share of the conversion per model, in millionths (reports count fractional conversions with it). */
+    conversionShares: Record<HeuristicModel, Array<{ touchId: string; share: number }>>;
+  };
   sales: { salesChannel: string; touches: JourneyTouch[]; credits: SalesCredit[] };
   afterBoundary: JourneyTouch[];
 }
@@ -121,11 +129,15 @@ export function attributeOrder(order: OrderFacts, history: PersonHistory, config
   const R = order.revenue;
   const leadAt = stages.filter((stage) => stage.stage === 'lead' && stage.at <= H).reduce((earliest, stage) => Math.min(earliest, stage.at), Infinity);
   const credits = {} as Record<HeuristicModel, MarketingCredit[]>;
+  const conversionShares = {} as Record<HeuristicModel, Array<{ touchId: string; share: number }>>;
   for (const model of HEURISTIC_MODELS) {
-    const amounts = journey.length === 0 ? [] : allocate(R, modelWeights(model, journey, H, leadAt, config));
+    const weights = journey.length === 0 ? [] : modelWeights(model, journey, H, leadAt, config);
+    const amounts = allocate(R, weights);
+    const shares = allocate(CONVERSION_SHARE_SCALE, weights);
     credits[model] = journey
       .map((touch, i) => ({ touchId: touch.touchId, channel: touch.channel, campaign: touch.campaign ?? null, amount: amounts[i]! }))
       .filter((credit) => credit.amount !== 0);
+    conversionShares[model] = journey.map((touch, i) => ({ touchId: touch.touchId, share: shares[i]! })).filter((entry) => entry.share !== 0);
   }
 
   const salesCredits: SalesCredit[] =
@@ -141,7 +153,7 @@ export function attributeOrder(order: OrderFacts, history: PersonHistory, config
     window: { from: iso(from), to: iso(T) },
     boundary: { at: iso(H), reason },
     sourcedBy,
-    marketing: { touches: journey, credits, unattributed: journey.length === 0 ? R : 0 },
+    marketing: { touches: journey, credits, unattributed: journey.length === 0 ? R : 0, conversionShares },
     sales: { salesChannel: order.salesChannel, touches: salesJourney, credits: salesCredits },
     afterBoundary,
   };

@@ -12,4 +12,7 @@ export interface EventRule {
   target: string;
 }
 
-export const eventRules: readonly EventRule[] = [];
+export const eventRules: readonly EventRule[] = [
+  // New or late data (re-)attributes the transactions it belongs to and moves the rollups.
+  { name: 'attribute', detailTypes: ['TransactionRecorded', 'TouchRecorded', 'StageRecorded', 'IdentityLinked'], target: 'attribute' },
+];

@@ -1,0 +1,146 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { AttributionStore, RollupCell, StoredAttribution } from '../../attribution/ports.ts';
+import type { Contributions } from '../../attribution/rollups.ts';
+import type { HeuristicModel } from '../../attribution/models.ts';
+import type { TransactionRef } from '../../recording/ports.ts';
+import { recordKeys } from './record-store.ts';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/**
+ * - `TX#<id>` / `ATTR`: a transaction's attribution (result and
+ *   contributions gzipped: a long journey stays far below 400 KB).
+ * - `ROLLUP#<model|totals>` / `<day>#<currency>`: one cell per day and
+ *   currency, its attributes added to with ADD, read by one query per model
+ *   over a range of days, whatever the number of transactions.
+ */
+export const attributionKeys = {
+  attribution: (tenantId: string, transactionId: string) => ({ pk: recordKeys.transaction(tenantId, transactionId).pk, sk: 'ATTR' }),
+  rollup: (tenantId: string, model: string, day: string, currency: string) => ({ pk: `T#${tenantId}#ROLLUP#${model}`, sk: `${day}#${currency}` }),
+};
+
+const pack = (value: unknown) => gzipSync(JSON.stringify(value));
+const unpack = <T>(value: Uint8Array) => JSON.parse(gunzipSync(value).toString('utf8')) as T;
+
+async function queryAll(client: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export class DynamoAttributionStore implements AttributionStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(tenantId: string, transactionId: string): Promise<StoredAttribution | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: attributionKeys.attribution(tenantId, transactionId), ConsistentRead: true }));
+    if (!Item) return undefined;
+    return {
+      transactionId,
+      version: Item.version as number,
+      resultHash: Item.resultHash as string,
+      ...unpack<Pick<StoredAttribution, 'result' | 'contributions' | 'config'>>(Item.body as Uint8Array),
+    };
+  }
+
+  async save(tenantId: string, next: Omit<StoredAttribution, 'version'>, expectedVersion: number, delta: Contributions): Promise<boolean> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...attributionKeys.attribution(tenantId, next.transactionId),
+            entity: 'attribution',
+            tenantId,
+            transactionId: next.transactionId,
+            version: expectedVersion + 1,
+            resultHash: next.resultHash,
+            body: pack({ result: next.result, contributions: next.contributions, config: next.config }),
+          },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        },
+      },
+    ];
+    for (const [cell, changes] of Object.entries(delta)) {
+      const [model, day, currency] = cell.split('|') as [string, string, string];
+      const names: Record<string, string> = { '#entity': 'entity' };
+      const values: Record<string, unknown> = { ':entity': 'rollup' };
+      const adds = Object.entries(changes).map(([attribute, change], i) => {
+        names[`#a${i}`] = attribute;
+        values[`:v${i}`] = change;
+        return `#a${i} :v${i}`;
+      });
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: attributionKeys.rollup(tenantId, model, day, currency),
+          UpdateExpression: `SET #entity = :entity ADD ${adds.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      });
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict')) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async adjustments(tenantId: string, orderId: string, aliases: readonly string[]): Promise<TransactionRef[]> {
+    const partitions = [orderId, ...aliases].map((id) => recordKeys.transaction(tenantId, id).pk);
+    const pages = await Promise.all(
+      partitions.map((pk) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :adj)',
+          ExpressionAttributeValues: { ':pk': pk, ':adj': 'ADJ#' },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return pages.flat().map(({ pk: _pk, sk: _sk, entity: _entity, ...ref }) => ref as unknown as TransactionRef);
+  }
+
+  async rollupCells(tenantId: string, model: HeuristicModel | 'totals', fromDay: string, toDay: string): Promise<RollupCell[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': attributionKeys.rollup(tenantId, model, '', '').pk, ':from': `${fromDay}#`, ':to': `${toDay}#~` },
+    });
+    return items.map(({ pk: _pk, sk, entity: _entity, ...attributes }) => {
+      const [day, currency] = (sk as string).split('#') as [string, string];
+      return { day, currency, attributes: attributes as Record<string, number> };
+    });
+  }
+
+  async transactionIdsBetween(tenantId: string, from: string, to: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (let day = Date.parse(from.slice(0, 10)); day <= Date.parse(to.slice(0, 10)); day += 86_400_000) {
+      const items = await queryAll(this.client, {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': recordKeys.transactionDay(tenantId, new Date(day).toISOString()), ':from': from, ':to': `${to}~` },
+        ProjectionExpression: 'transactionId',
+      });
+      ids.push(...items.map((item) => item.transactionId as string));
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,190 @@
+import { contentHash } from '../recording/hash.ts';
+import type { PersonRecords, TransactionRef } from '../recording/ports.ts';
+import type { Transaction } from '../recording/transactions.ts';
+import type { RecordingDeps } from '../recording/use-cases.ts';
+import type { AttributionConfig } from '../tenants/attribution-config.ts';
+import { requireTenant } from '../tenants/use-cases.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Identifier } from '../identity/identity.ts';
+import { attributeAdjustment, attributeOrder, type AttributionResult, type JourneyTouch, type PersonHistory } from './engine.ts';
+import type { AttributionStore } from './ports.ts';
+import { contributionsOf, dayIn, difference } from './rollups.ts';
+
+export interface AttributionDeps extends RecordingDeps {
+  attributions: AttributionStore;
+}
+
+const DAY = 86_400_000;
+/** The longest lookback a config allows: how far after a touch an order it belongs to can be. */
+const MAX_LOOKBACK_MS = 90 * DAY;
+const MAX_SAVE_ATTEMPTS = 6;
+
+export function historyOf(person: Pick<PersonRecords, 'touches' | 'stages' | 'transactions'>, excludeOrder?: string): PersonHistory {
+  return {
+    touches: person.touches.map(
+      (touch): JourneyTouch => ({
+        touchId: touch.touchId,
+        at: Date.parse(touch.occurredAt),
+        side: touch.side,
+        kind: touch.kind,
+        channel: touch.channel,
+        ...(touch.campaign ? { campaign: touch.campaign } : {}),
+        ...(touch.source ? { source: touch.source } : {}),
+        ...(touch.medium ? { medium: touch.medium } : {}),
+        ...(touch.rep ? { rep: touch.rep } : {}),
+      }),
+    ),
+    stages: person.stages.map((stage) => ({ stage: stage.stage, at: Date.parse(stage.occurredAt) })),
+    orderTimes: person.transactions.filter((ref) => ref.kind === 'order' && ref.transactionId !== excludeOrder).map((ref) => Date.parse(ref.occurredAt)),
+  };
+}
+
+/**
+ * Stores a result and moves the rollups by exactly the difference from what
+ * this transaction added before, in one conditional transaction. The same
+ * result again writes nothing; a concurrent writer makes this one re-read
+ * and try again, so each change is counted once however often it is asked.
+ */
+async function persist(
+  deps: AttributionDeps,
+  tenantId: string,
+  transaction: Pick<Transaction, 'transactionId' | 'occurredAt' | 'kind'>,
+  compute: (config: AttributionConfig) => AttributionResult,
+  chooseConfig: (stored: AttributionConfig | undefined) => AttributionConfig,
+): Promise<{ result: AttributionResult; changed: boolean }> {
+  for (let attempt = 0; attempt < MAX_SAVE_ATTEMPTS; attempt += 1) {
+    const stored = await deps.attributions.get(tenantId, transaction.transactionId);
+    const config = chooseConfig(stored?.config);
+    const result = compute(config);
+    const contributions = contributionsOf(result, dayIn(config.timezone, transaction.occurredAt), transaction.kind);
+    const resultHash = contentHash({ result, contributions, config });
+    if (stored && stored.resultHash === resultHash) return { result, changed: false };
+    const saved = await deps.attributions.save(tenantId, { transactionId: transaction.transactionId, result, contributions, config, resultHash }, stored?.version ?? 0, difference(contributions, stored?.contributions));
+    if (saved) return { result, changed: true };
+    await new Promise((wait) => setTimeout(wait, 5 * 2 ** attempt * Math.random()));
+  }
+  throw new Error(`Could not store the attribution of ${transaction.transactionId}: too much contention`);
+}
+
+export interface AttributeOptions {
+  /** Use the tenant's current config (recompute) rather than the one the transaction was first attributed with. */
+  currentConfig?: boolean;
+  /** The person, when the caller has read it already. */
+  person?: PersonRecords;
+}
+
+/**
+ * (Re-)attributes one transaction: an order from its person's history (and
+ * then its refunds and cancellations), a refund or cancellation from its
+ * order's attribution. An adjustment whose order is not attributed yet
+ * waits: the order's attribution picks it up.
+ */
+export async function attributeTransaction(deps: AttributionDeps, tenantId: string, transactionId: string, options: AttributeOptions = {}): Promise<{ changed: number }> {
+  const transaction = await deps.records.getTransaction(tenantId, transactionId);
+  if (!transaction) return { changed: 0 };
+  const tenant = await requireTenant(deps.tenants, tenantId);
+  const chooseConfig = (stored: AttributionConfig | undefined) => (options.currentConfig || !stored ? tenant.config : stored);
+
+  if (transaction.kind !== 'order') {
+    const orderId = transaction.orderId?.startsWith('stripe-pi:') ? await deps.records.resolveAlias(tenantId, transaction.orderId) : transaction.orderId;
+    const order = orderId ? await deps.attributions.get(tenantId, orderId) : undefined;
+    if (!order) return { changed: 0 };
+    const outcome = await persist(deps, tenantId, transaction, () => attributeAdjustment(order.result, { transactionId, kind: transaction.kind as 'refund' | 'cancellation', at: Date.parse(transaction.occurredAt), amount: transaction.net }), chooseConfig);
+    return { changed: outcome.changed ? 1 : 0 };
+  }
+
+  const person = options.person ?? (transaction.identifiers.length > 0 ? await deps.records.personRecords(tenantId, transaction.identifiers) : { identifiers: [], touches: [], stages: [], transactions: [], truncated: false });
+  const history = historyOf(person, transactionId);
+  const facts = { transactionId, at: Date.parse(transaction.occurredAt), currency: transaction.currency, revenue: transaction.net, salesChannel: transaction.salesChannel, ...(transaction.rep ? { rep: transaction.rep } : {}) };
+  const outcome = await persist(deps, tenantId, transaction, (config) => attributeOrder(facts, history, config), chooseConfig);
+  let changed = outcome.changed ? 1 : 0;
+  const aliases = (transaction as Transaction & { aliases?: string[] }).aliases ?? [];
+  for (const adjustment of await deps.attributions.adjustments(tenantId, transactionId, aliases)) {
+    changed += (await attributeTransaction(deps, tenantId, adjustment.transactionId, options)).changed;
+  }
+  return { changed };
+}
+
+/** The orders of a person whose journey a record at `at` can belong to. */
+function ordersReachedFrom(transactions: readonly TransactionRef[], at: number | undefined): string[] {
+  return transactions
+    .filter((ref) => ref.kind === 'order' && (at === undefined || (Date.parse(ref.occurredAt) >= at && Date.parse(ref.occurredAt) <= at + MAX_LOOKBACK_MS)))
+    .map((ref) => ref.transactionId);
+}
+
+export interface AttributionTrigger {
+  detailType: 'TransactionRecorded' | 'TouchRecorded' | 'StageRecorded' | 'IdentityLinked';
+  tenantId: string;
+  transactionId?: string;
+  identifiers?: string[];
+  occurredAt?: string;
+}
+
+/**
+ * The attribution pipeline's consumer. A new transaction is attributed (and
+ * the person's later orders, whose journeys it may now cut short); a late
+ * touch or stage re-attributes the orders it can belong to; a new identity
+ * link, every order of the merged person. Idempotent: a retried or
+ * duplicated event changes nothing the second time.
+ */
+export async function onRecorded(deps: AttributionDeps, trigger: AttributionTrigger): Promise<{ attributed: number; changed: number }> {
+  const ids = new Set<string>();
+  let person: PersonRecords | undefined;
+  if (trigger.detailType === 'TransactionRecorded' && trigger.transactionId) {
+    ids.add(trigger.transactionId);
+    if (trigger.identifiers?.length) {
+      person = await deps.records.personRecords(trigger.tenantId, trigger.identifiers as Identifier[]);
+      const at = trigger.occurredAt ? Date.parse(trigger.occurredAt) + 1 : undefined;
+      for (const id of ordersReachedFrom(person.transactions, at)) ids.add(id);
+    }
+  } else if (trigger.identifiers?.length) {
+    person = await deps.records.personRecords(trigger.tenantId, trigger.identifiers as Identifier[]);
+    const at = trigger.detailType === 'IdentityLinked' || !trigger.occurredAt ? undefined : Date.parse(trigger.occurredAt);
+    for (const id of ordersReachedFrom(person.transactions, at)) ids.add(id);
+  }
+  let changed = 0;
+  for (const id of ids) changed += (await attributeTransaction(deps, trigger.tenantId, id, person ? { person } : {})).changed;
+  return { attributed: ids.size, changed };
+}
+
+/** `GET /v1/transactions/{id}/attribution` (SPEC §5's shape). */
+export async function getAttribution(deps: AttributionDeps, tenantId: string, transactionId: string) {
+  const transaction = await deps.records.getTransaction(tenantId, transactionId);
+  if (!transaction) throw new NotFoundError(`No transaction ${transactionId}.`);
+  let stored = await deps.attributions.get(tenantId, transactionId);
+  if (!stored) {
+    // The pipeline has not reached it yet (events are asynchronous): attribute it now.
+    await attributeTransaction(deps, tenantId, transactionId);
+    stored = await deps.attributions.get(tenantId, transactionId);
+  }
+  if (!stored) throw new NotFoundError(`${transactionId} is a ${transaction.kind} whose order is not recorded yet; it is attributed when the order arrives.`);
+  return view(stored.result, stored.version);
+}
+
+const touchView = (touch: JourneyTouch) => ({
+  touchId: touch.touchId,
+  occurredAt: new Date(touch.at).toISOString(),
+  side: touch.side,
+  kind: touch.kind,
+  channel: touch.channel,
+  campaign: touch.campaign ?? null,
+  source: touch.source ?? null,
+  medium: touch.medium ?? null,
+  ...(touch.rep ? { rep: touch.rep } : {}),
+});
+
+export function view(result: AttributionResult, version: number) {
+  return {
+    transactionId: result.transactionId,
+    occurredAt: result.occurredAt,
+    currency: result.currency,
+    revenue: result.revenue,
+    window: result.window,
+    boundary: result.boundary,
+    sourcedBy: result.sourcedBy,
+    marketing: { touches: result.marketing.touches.map(touchView), credits: result.marketing.credits, unattributed: result.marketing.unattributed },
+    sales: { salesChannel: result.sales.salesChannel, touches: result.sales.touches.map(touchView), credits: result.sales.credits },
+    afterBoundary: result.afterBoundary.map(touchView),
+    version,
+  };
+}
