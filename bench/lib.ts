@@ -33,6 +33,7 @@ const writeUnits = (item: Record<string, unknown>, transactional: boolean) => Ma
 export class RequestCounter {
   operations: Record<string, number> = {};
   writeUnits = 0;
+  itemsRead = 0;
 
   constructor(client: DynamoDBDocumentClient) {
     client.middlewareStack.add(
@@ -42,7 +43,10 @@ export class RequestCounter {
         const input = args.input as { Item?: Record<string, unknown>; TransactItems?: Array<{ Put?: { Item: Record<string, unknown> } }> };
         if (name === 'PutCommand' || name === 'PutItemCommand') this.writeUnits += writeUnits(input.Item ?? {}, false);
         for (const entry of input.TransactItems ?? []) if (entry.Put) this.writeUnits += writeUnits(entry.Put.Item, true);
-        return next(args);
+        const result = await next(args);
+        const items = (result.output as { Items?: unknown[] }).Items;
+        if (items) this.itemsRead += items.length;
+        return result;
       },
       { step: 'initialize', name: 'benchRequestCounter', override: true },
     );
@@ -51,6 +55,7 @@ export class RequestCounter {
   reset(): void {
     this.operations = {};
     this.writeUnits = 0;
+    this.itemsRead = 0;
   }
 
   get total(): number {

@@ -15,6 +15,7 @@ import type { CreatedTenant } from '../shared/tenants/use-cases.ts';
 import { RequestCounter } from './lib.ts';
 import { platformBench } from './platform.ts';
 import { recordingBench } from './recording.ts';
+import { attributionBench } from './attribution.ts';
 
 export interface BenchContext {
   quick: boolean;
@@ -63,7 +64,7 @@ try {
     },
   };
 
-  const sections = [await platformBench(ctx), await recordingBench(ctx)];
+  const sections = [await platformBench(ctx), await recordingBench(ctx), await attributionBench(ctx)];
   await runtime.close();
 
   const header = [
