@@ -15,6 +15,14 @@ export interface StoredAttribution {
   resultHash: string;
 }
 
+/** A person's journey since their last order that has not converted (yet): Markov's non-converting paths. */
+export interface StoredOpenJourney {
+  personKey: string;
+  version: number;
+  contributions: Contributions;
+  hash: string;
+}
+
 export interface RollupCell {
   day: string;
   currency: string;
@@ -29,9 +37,12 @@ export interface AttributionStore {
    * false when another writer got there first.
    */
   save(tenantId: string, next: Omit<StoredAttribution, 'version'>, expectedVersion: number, delta: Contributions): Promise<boolean>;
+  getOpenJourney(tenantId: string, personKey: string): Promise<StoredOpenJourney | undefined>;
+  /** As `save`, for an open journey. */
+  saveOpenJourney(tenantId: string, next: Omit<StoredOpenJourney, 'version'>, expectedVersion: number, delta: Contributions): Promise<boolean>;
   /** Refunds and cancellations recorded against the order (under its id or any alias). */
   adjustments(tenantId: string, orderId: string, aliases: readonly string[]): Promise<TransactionRef[]>;
-  rollupCells(tenantId: string, model: HeuristicModel | 'totals', fromDay: string, toDay: string): Promise<RollupCell[]>;
+  rollupCells(tenantId: string, model: HeuristicModel | 'totals' | 'paths', fromDay: string, toDay: string): Promise<RollupCell[]>;
   /** Transaction ids with `from <= occurredAt <= to` (UTC ISO), in time order. */
   transactionIdsBetween(tenantId: string, from: string, to: string): Promise<string[]>;
 }

@@ -2,7 +2,9 @@ import * as z from 'zod';
 import { DaySchema, daysBetween, dayRange } from '../time/zones.ts';
 import { ValidationError } from '../errors.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
-import { HEURISTIC_MODELS, MODELS, type HeuristicModel } from './models.ts';
+import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS, type HeuristicModel } from './models.ts';
+import { markov, parsePath, shapley, type PathCount } from './data-driven.ts';
+import { allocate } from './allocate.ts';
 import { CONVERSION_SCALE, GROUP_BYS, type GroupBy } from './rollups.ts';
 import type { RollupCell } from './ports.ts';
 import { attributeTransaction, type AttributionDeps } from './use-cases.ts';
@@ -81,14 +83,64 @@ function totalsOf(cells: RollupCell[]): CurrencyTotals[] {
 export async function report(deps: AttributionDeps, tenantId: string, query: { from: string; to: string; model?: (typeof MODELS)[number]; groupBy: GroupBy }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
   const model = query.model ?? tenant.config.defaultModel;
-  if (!(HEURISTIC_MODELS as readonly string[]).includes(model)) {
-    throw new ValidationError(`The ${model} model is not available in reports yet.`, [{ path: 'query.model', message: 'data-driven models are not available yet', code: 'invalid_value' }]);
+  if (model === 'markov' || model === 'shapley') {
+    if (query.groupBy !== 'channel') {
+      throw new ValidationError('Data-driven models attribute by channel only.', [{ path: 'query.groupBy', message: 'markov and shapley support groupBy=channel', code: 'invalid_value' }]);
+    }
+    const [paths, totals] = await Promise.all([deps.attributions.rollupCells(tenantId, 'paths', query.from, query.to), deps.attributions.rollupCells(tenantId, 'totals', query.from, query.to)]);
+    return { from: query.from, to: query.to, timezone: tenant.config.timezone, model, groupBy: query.groupBy, ...dataDrivenRows(model, paths, totals) };
   }
   const [cells, totals] = await Promise.all([
     deps.attributions.rollupCells(tenantId, model as HeuristicModel, query.from, query.to),
     deps.attributions.rollupCells(tenantId, 'totals', query.from, query.to),
   ]);
   return { from: query.from, to: query.to, timezone: tenant.config.timezone, model, groupBy: query.groupBy, rows: rowsOf(cells, query.groupBy), totals: totalsOf(totals) };
+}
+
+/** Path counts of the period, summed over days and shards. */
+function pathCounts(cells: RollupCell[]): PathCount[] {
+  const counts = new Map<string, PathCount>();
+  for (const cell of cells) {
+    for (const [attribute, value] of Object.entries(cell.attributes)) {
+      const [measure, path] = [attribute.slice(0, 1), attribute.slice(2)];
+      if (measure !== 'c' && measure !== 'n') continue;
+      let count = counts.get(path);
+      if (!count) counts.set(path, (count = { channels: parsePath(path), conversions: 0, nulls: 0 }));
+      if (measure === 'c') count.conversions += value;
+      else count.nulls += value;
+    }
+  }
+  return [...counts.values()].filter((count) => count.conversions > 0 || count.nulls > 0);
+}
+
+/** Shares are turned into integer weights (billionths) so revenue is split exactly. */
+const SHARE_SCALE = 1_000_000_000;
+
+/**
+ * A data-driven model's rows: each currency's attributed revenue (what the
+ * heuristic models credit) split over channels by the model's shares;
+ * conversions are the currency's orders times the share.
+ */
+function dataDrivenRows(model: 'markov' | 'shapley', pathCells: RollupCell[], totalCells: RollupCell[]) {
+  const paths = pathCounts(pathCells);
+  const shares = model === 'markov' ? markov(paths) : shapley(paths);
+  const channels = [...shares.keys()];
+  const weights = channels.map((channel) => Math.round(shares.get(channel)! * SHARE_SCALE));
+  const journeys = new Map(channels.map((channel) => [channel, paths.filter((path) => path.channels.includes(channel)).reduce((sum, path) => sum + path.conversions + path.nulls, 0)]));
+  const orders = new Map<string, number>();
+  for (const cell of totalCells) orders.set(cell.currency, (orders.get(cell.currency) ?? 0) + (cell.attributes.orders ?? 0));
+  const rows: ReportRow[] = [];
+  const totals = totalsOf(totalCells).map((total) => {
+    if (channels.length === 0 || weights.every((weight) => weight === 0)) return { ...total, attributed: 0, unattributed: total.revenue };
+    const amounts = allocate(total.attributed, weights);
+    channels.forEach((channel, i) => {
+      const conversions = Math.round((orders.get(total.currency) ?? 0) * shares.get(channel)! * CONVERSION_SCALE) / CONVERSION_SCALE;
+      if (amounts[i] !== 0 || conversions !== 0) rows.push({ key: channel, currency: total.currency, revenue: amounts[i]!, conversions, touches: journeys.get(channel) ?? 0 });
+    });
+    return total;
+  });
+  rows.sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : b.revenue - a.revenue || (a.key < b.key ? -1 : 1)));
+  return { rows, totals };
 }
 
 /** `GET /v1/attribution/compare`: every heuristic model side by side, one query per model. */
@@ -98,7 +150,11 @@ export async function compare(deps: AttributionDeps, tenantId: string, query: { 
     deps.attributions.rollupCells(tenantId, 'totals', query.from, query.to),
     ...HEURISTIC_MODELS.map((model) => deps.attributions.rollupCells(tenantId, model, query.from, query.to)),
   ]);
-  const models = Object.fromEntries(HEURISTIC_MODELS.map((model, i) => [model, rowsOf(perModel[i]!, query.groupBy)]));
+  const models: Record<string, ReportRow[]> = Object.fromEntries(HEURISTIC_MODELS.map((model, i) => [model, rowsOf(perModel[i]!, query.groupBy)]));
+  if (query.groupBy === 'channel') {
+    const paths = await deps.attributions.rollupCells(tenantId, 'paths', query.from, query.to);
+    for (const model of DATA_DRIVEN_MODELS) models[model] = dataDrivenRows(model, paths, totals).rows;
+  }
   return { from: query.from, to: query.to, timezone: tenant.config.timezone, groupBy: query.groupBy, models, totals: totalsOf(totals) };
 }
 

@@ -1,4 +1,5 @@
 import { CONVERSION_SHARE_SCALE, type AttributionResult, type JourneyTouch } from './engine.ts';
+import { pathOf } from './data-driven.ts';
 import { HEURISTIC_MODELS, type HeuristicModel } from './models.ts';
 
 export const GROUP_BYS = ['channel', 'campaign', 'source_medium', 'kind'] as const;
@@ -19,8 +20,18 @@ export const CONVERSION_SCALE = CONVERSION_SHARE_SCALE;
  */
 export type Contributions = Record<string, Record<string, number>>;
 
-export function cellKey(day: string, currency: string, model: HeuristicModel | 'totals'): string {
+export function cellKey(day: string, currency: string, model: HeuristicModel | 'totals' | 'paths'): string {
   return `${model}|${day}|${currency}`;
+}
+
+/** Path counts are spread over a few cells per day so no cell nears DynamoDB's 400 KB. */
+export const PATH_SHARDS = 4;
+
+/** The cell holding a path's counts for a day: `c|<path>` conversions, `n|<path>` journeys without one. */
+export function pathCell(day: string, path: string): string {
+  let hash = 2_166_136_261;
+  for (let i = 0; i < path.length; i += 1) hash = Math.imul(hash ^ path.charCodeAt(i), 16_777_619);
+  return cellKey(day, `s${(hash >>> 0) % PATH_SHARDS}`, 'paths');
 }
 
 export function keyOf(touch: Pick<JourneyTouch, 'channel' | 'campaign' | 'source' | 'medium' | 'kind'>, groupBy: GroupBy): string {
@@ -48,7 +59,10 @@ export function contributionsOf(result: AttributionResult, day: string, kind: 'o
   add(totals, 'revenue', result.revenue);
   add(totals, 'unattributed', result.marketing.unattributed);
   add(totals, 'transactions', 1);
+  add(totals, 'orders', kind === 'order' ? 1 : kind === 'cancellation' ? -1 : 0);
   contributions[cellKey(day, result.currency, 'totals')] = totals;
+  const path = pathOf(result.marketing.touches.map((touch) => touch.channel));
+  if (path && kind !== 'refund') contributions[pathCell(day, path)] = { [`c|${path}`]: kind === 'order' ? 1 : -1 };
   const touchById = new Map(result.marketing.touches.map((touch) => [touch.touchId, touch]));
   const conversionSign = kind === 'order' ? 1 : kind === 'cancellation' ? -1 : 0;
   for (const model of HEURISTIC_MODELS) {
@@ -69,6 +83,12 @@ export function contributionsOf(result: AttributionResult, day: string, kind: 'o
     if (Object.keys(cell).length > 0) contributions[cellKey(day, result.currency, model)] = cell;
   }
   return contributions;
+}
+
+/** An open journey's contribution: one journey without a conversion, on the day of its last touch. */
+export function openJourneyContributions(channels: readonly string[], day: string): Contributions {
+  const path = pathOf(channels);
+  return path ? { [pathCell(day, path)]: { [`n|${path}`]: 1 } } : {};
 }
 
 /** What must be added to go from `before` to `after`, cell by cell; empty when nothing changed. */

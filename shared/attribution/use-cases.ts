@@ -8,7 +8,7 @@ import { NotFoundError } from '../errors.ts';
 import type { Identifier } from '../identity/identity.ts';
 import { attributeAdjustment, attributeOrder, type AttributionResult, type JourneyTouch, type PersonHistory } from './engine.ts';
 import type { AttributionStore } from './ports.ts';
-import { contributionsOf, dayIn, difference } from './rollups.ts';
+import { contributionsOf, dayIn, difference, openJourneyContributions } from './rollups.ts';
 
 export interface AttributionDeps extends RecordingDeps {
   attributions: AttributionStore;
@@ -144,7 +144,40 @@ export async function onRecorded(deps: AttributionDeps, trigger: AttributionTrig
   }
   let changed = 0;
   for (const id of ids) changed += (await attributeTransaction(deps, trigger.tenantId, id, person ? { person } : {})).changed;
+  if (person && person.identifiers.length > 0) changed += await refreshOpenJourney(deps, trigger.tenantId, person, trigger.detailType === 'IdentityLinked');
   return { attributed: ids.size, changed };
+}
+
+/**
+ * Keeps the person's not-yet-converted journey (marketing touches since
+ * their last order, within the lookback of the latest) counted once in the
+ * path rollups that Markov reads as non-converting journeys. The person is
+ * keyed by their smallest identifier; after a merge, the journeys kept
+ * under the others' keys are taken out.
+ */
+async function refreshOpenJourney(deps: AttributionDeps, tenantId: string, person: PersonRecords, merged: boolean): Promise<number> {
+  const tenant = await requireTenant(deps.tenants, tenantId);
+  const config = tenant.config;
+  const lastOrder = person.transactions.filter((ref) => ref.kind === 'order').reduce((latest, ref) => Math.max(latest, Date.parse(ref.occurredAt)), -Infinity);
+  const open = person.touches.filter((touch) => touch.side === 'marketing' && Date.parse(touch.occurredAt) > lastOrder);
+  const latest = open.length > 0 ? Date.parse(open[open.length - 1]!.occurredAt) : 0;
+  const journey = open.filter((touch) => Date.parse(touch.occurredAt) >= latest - config.lookbackDays * DAY);
+  const contributions = journey.length > 0 ? openJourneyContributions(journey.map((touch) => touch.channel), dayIn(config.timezone, latest)) : {};
+  const [canonical, ...others] = [...person.identifiers].sort();
+  let changed = 0;
+  for (const key of [canonical!, ...(merged ? others : [])]) {
+    const wanted = key === canonical ? contributions : {};
+    for (let attempt = 0; attempt < MAX_SAVE_ATTEMPTS; attempt += 1) {
+      const stored = await deps.attributions.getOpenJourney(tenantId, key);
+      const hash = contentHash(wanted);
+      if ((stored?.hash ?? contentHash({})) === hash) break;
+      if (await deps.attributions.saveOpenJourney(tenantId, { personKey: key, contributions: wanted, hash }, stored?.version ?? 0, difference(wanted, stored?.contributions))) {
+        changed += 1;
+        break;
+      }
+    }
+  }
+  return changed;
 }
 
 /** `GET /v1/transactions/{id}/attribution` (SPEC §5's shape). */

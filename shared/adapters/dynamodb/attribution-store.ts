@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { AttributionStore, RollupCell, StoredAttribution } from '../../attribution/ports.ts';
+import type { AttributionStore, RollupCell, StoredAttribution, StoredOpenJourney } from '../../attribution/ports.ts';
 import type { Contributions } from '../../attribution/rollups.ts';
 import type { HeuristicModel } from '../../attribution/models.ts';
 import type { TransactionRef } from '../../recording/ports.ts';
@@ -19,6 +19,7 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
 export const attributionKeys = {
   attribution: (tenantId: string, transactionId: string) => ({ pk: recordKeys.transaction(tenantId, transactionId).pk, sk: 'ATTR' }),
   rollup: (tenantId: string, model: string, day: string, currency: string) => ({ pk: `T#${tenantId}#ROLLUP#${model}`, sk: `${day}#${currency}` }),
+  openJourney: (tenantId: string, personKey: string) => ({ pk: `T#${tenantId}#P#${personKey}`, sk: 'OPEN' }),
 };
 
 const pack = (value: unknown) => gzipSync(JSON.stringify(value));
@@ -53,19 +54,39 @@ export class DynamoAttributionStore implements AttributionStore {
   }
 
   async save(tenantId: string, next: Omit<StoredAttribution, 'version'>, expectedVersion: number, delta: Contributions): Promise<boolean> {
+    return this.saveVersioned(
+      tenantId,
+      {
+        ...attributionKeys.attribution(tenantId, next.transactionId),
+        entity: 'attribution',
+        tenantId,
+        transactionId: next.transactionId,
+        resultHash: next.resultHash,
+        body: pack({ result: next.result, contributions: next.contributions, config: next.config }),
+      },
+      expectedVersion,
+      delta,
+    );
+  }
+
+  async getOpenJourney(tenantId: string, personKey: string): Promise<StoredOpenJourney | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: attributionKeys.openJourney(tenantId, personKey), ConsistentRead: true }));
+    if (!Item) return undefined;
+    return { personKey, version: Item.version as number, hash: Item.hash as string, contributions: unpack<Contributions>(Item.body as Uint8Array) };
+  }
+
+  async saveOpenJourney(tenantId: string, next: Omit<StoredOpenJourney, 'version'>, expectedVersion: number, delta: Contributions): Promise<boolean> {
+    // entity `open_journey` carries no tenantId: it is no event.
+    return this.saveVersioned(tenantId, { ...attributionKeys.openJourney(tenantId, next.personKey), entity: 'open_journey', hash: next.hash, body: pack(next.contributions) }, expectedVersion, delta);
+  }
+
+  /** The item at `expectedVersion + 1` if it is still at `expectedVersion`, and the rollup delta, in one transaction. */
+  private async saveVersioned(tenantId: string, item: Record<string, unknown>, expectedVersion: number, delta: Contributions): Promise<boolean> {
     const items: TransactItem[] = [
       {
         Put: {
           TableName: this.tableName,
-          Item: {
-            ...attributionKeys.attribution(tenantId, next.transactionId),
-            entity: 'attribution',
-            tenantId,
-            transactionId: next.transactionId,
-            version: expectedVersion + 1,
-            resultHash: next.resultHash,
-            body: pack({ result: next.result, contributions: next.contributions, config: next.config }),
-          },
+          Item: { ...item, version: expectedVersion + 1 },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
@@ -117,7 +138,7 @@ export class DynamoAttributionStore implements AttributionStore {
     return pages.flat().map(({ pk: _pk, sk: _sk, entity: _entity, ...ref }) => ref as unknown as TransactionRef);
   }
 
-  async rollupCells(tenantId: string, model: HeuristicModel | 'totals', fromDay: string, toDay: string): Promise<RollupCell[]> {
+  async rollupCells(tenantId: string, model: HeuristicModel | 'totals' | 'paths', fromDay: string, toDay: string): Promise<RollupCell[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
