@@ -6,13 +6,12 @@ import { StatelessStack } from './stateless-stack.ts';
 /** Builds the app: data in one stack, code in another (STYLE: split by lifecycle). */
 export function buildApp(app: App = new App()): { app: App; stateful: StatefulStack; stateless: StatelessStack } {
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  const stateful = new StatefulStack(app, 'BatonStateful', { env, description: 'Baton: table, event bus, dead letters' });
+  const stateful = new StatefulStack(app, 'BatonStateful', { env, description: 'Baton: table and event bus' });
   const stateless = new StatelessStack(app, 'BatonStateless', {
     env,
-    description: 'Baton: functions, HTTP API, event rules',
+    description: 'Baton: functions, HTTP API, event rules, dead letters',
     table: stateful.table,
     bus: stateful.bus,
-    deadLetters: stateful.deadLetters,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stateful, stateless };

@@ -1,18 +1,13 @@
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../shared/table.ts';
 
-/**
- * What must never be replaced by a code deploy: the table and the bus,
- * plus the queue that keeps every event no consumer could handle.
- */
+/** What must never be replaced by a code deploy: the table and the bus. */
 export class StatefulStack extends Stack {
   readonly table: TableV2;
   readonly bus: EventBus;
-  readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -35,15 +30,5 @@ export class StatefulStack extends Stack {
     });
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${id}-bus` });
-
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the event consumers and the stream publisher; it needs none of its own.',
-    });
   }
 }

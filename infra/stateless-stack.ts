@@ -13,7 +13,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { EVENT_ENTITIES } from '../shared/events/from-stream.ts';
 import { MAX_BATCH_RETRIES } from '../shared/events/ports.ts';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../shared/events/catalog.ts';
 import { eventRules } from '../shared/events/rules.ts';
@@ -45,16 +45,24 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
 export interface StatelessStackProps extends StackProps {
   table: ITableV2;
   bus: IEventBus;
-  deadLetters: IQueue;
 }
 
 /** Code that is redeployed often: functions, the HTTP API and the event rules. */
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly functions = new Map<string, BatonFunction>();
+  /** Every event no consumer could handle, and every stream batch that could not be published. */
+  readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
+
+    // Beside its consumers (a queue in the data stack would need policies naming this stack's rules: a cycle).
+    this.deadLetters = new Queue(this, 'DeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the event consumers and the stream publisher; it needs none of its own.',
+    });
 
     const fn = (handler: string): BatonFunction => {
       const existing = this.functions.get(handler);
@@ -117,11 +125,11 @@ export class StatelessStack extends Stack {
 
     for (const rule of eventRules) {
       const target = fn(rule.target);
-      target.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(props.deadLetters) });
+      target.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetters) });
       new Rule(this, `${pascal(rule.name)}Rule`, {
         eventBus: props.bus,
         eventPattern: { source: [EVENT_SOURCE], detailType: [...rule.detailTypes] },
-        targets: [new LambdaFunction(target, { deadLetterQueue: props.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(2) })],
+        targets: [new LambdaFunction(target, { deadLetterQueue: this.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(2) })],
       });
     }
 
@@ -158,7 +166,7 @@ export class StatelessStack extends Stack {
       retryAttempts: MAX_BATCH_RETRIES,
       maxRecordAge: Duration.hours(24),
       reportBatchItemFailures: true,
-      onFailure: new SqsDlq(props.deadLetters),
+      onFailure: new SqsDlq(this.deadLetters),
       filters: [FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.or(...EVENT_ENTITIES) } } } })],
     });
     publisher.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resources: [streamArn] }));
@@ -167,7 +175,7 @@ export class StatelessStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'dynamodb:ListStreams has no resource-level permissions; every other stream action names the table stream.',
     });
-    props.deadLetters.grantSendMessages(publisher);
+    this.deadLetters.grantSendMessages(publisher);
   }
 }
 

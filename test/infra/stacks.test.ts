@@ -43,9 +43,9 @@ describe('the stateful stack', () => {
     stateful.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
   });
 
-  it('holds the event bus and an encrypted dead-letter queue', () => {
+  it('holds the event bus; the encrypted dead-letter queue sits beside the consumers', () => {
     stateful.resourceCountIs('AWS::Events::EventBus', 1);
-    stateful.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
   });
 });
 
