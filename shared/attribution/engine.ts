@@ -1,5 +1,6 @@
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import { allocate } from './allocate.ts';
+import { creditsInto, MODEL_COUNT, type JourneyColumns } from './kernel.ts';
 import { HEURISTIC_MODELS, type HeuristicModel } from './models.ts';
 
 const HOUR = 3_600_000;
@@ -128,17 +129,39 @@ export function attributeOrder(order: OrderFacts, history: PersonHistory, config
 
   const R = order.revenue;
   const leadAt = stages.filter((stage) => stage.stage === 'lead' && stage.at <= H).reduce((earliest, stage) => Math.min(earliest, stage.at), Infinity);
+  let leadIndex = -1;
+  for (let i = journey.length - 1; i >= 0; i -= 1) {
+    if (journey[i]!.at <= leadAt) {
+      leadIndex = i;
+      break;
+    }
+  }
+  const n = journey.length;
+  const columns: JourneyColumns = {
+    n,
+    at: Float64Array.from(journey, (touch) => touch.at),
+    direct: Uint8Array.from(journey, (touch) => (touch.channel === 'Direct' ? 1 : 0)),
+    leadIndex,
+  };
+  const amounts = new Float64Array(MODEL_COUNT * n);
+  const shares = new Float64Array(MODEL_COUNT * n);
+  creditsInto(columns, R, H, config, amounts);
+  creditsInto(columns, CONVERSION_SHARE_SCALE, H, config, shares);
   const credits = {} as Record<HeuristicModel, MarketingCredit[]>;
   const conversionShares = {} as Record<HeuristicModel, Array<{ touchId: string; share: number }>>;
-  for (const model of HEURISTIC_MODELS) {
-    const weights = journey.length === 0 ? [] : modelWeights(model, journey, H, leadAt, config);
-    const amounts = allocate(R, weights);
-    const shares = allocate(CONVERSION_SHARE_SCALE, weights);
-    credits[model] = journey
-      .map((touch, i) => ({ touchId: touch.touchId, channel: touch.channel, campaign: touch.campaign ?? null, amount: amounts[i]! }))
-      .filter((credit) => credit.amount !== 0);
-    conversionShares[model] = journey.map((touch, i) => ({ touchId: touch.touchId, share: shares[i]! })).filter((entry) => entry.share !== 0);
-  }
+  HEURISTIC_MODELS.forEach((model, m) => {
+    const modelCredits: MarketingCredit[] = [];
+    const modelShares: Array<{ touchId: string; share: number }> = [];
+    for (let i = 0; i < n; i += 1) {
+      const touch = journey[i]!;
+      const amount = amounts[m * n + i]!;
+      if (amount !== 0) modelCredits.push({ touchId: touch.touchId, channel: touch.channel, campaign: touch.campaign ?? null, amount });
+      const share = shares[m * n + i]!;
+      if (share !== 0) modelShares.push({ touchId: touch.touchId, share });
+    }
+    credits[model] = modelCredits;
+    conversionShares[model] = modelShares;
+  });
 
   const salesCredits: SalesCredit[] =
     salesJourney.length > 0
@@ -157,72 +180,6 @@ export function attributeOrder(order: OrderFacts, history: PersonHistory, config
     sales: { salesChannel: order.salesChannel, touches: salesJourney, credits: salesCredits },
     afterBoundary,
   };
-}
-
-const PPM = 1_000_000;
-/** time_decay weights are 2^(−Δt/h) scaled to integers: the newest touch weighs 2^20. */
-const DECAY_SCALE = 2 ** 20;
-
-/**
- * Integer weights of each model over a journey ordered by time (SPEC §4).
- * Integers keep the allocation exact; position_based shares are taken to
- * the millionth.
- */
-export function modelWeights(model: HeuristicModel, journey: readonly JourneyTouch[], H: number, leadAt: number, config: AttributionConfig): number[] {
-  const n = journey.length;
-  const weights = new Array<number>(n).fill(0);
-  switch (model) {
-    case 'first_touch':
-      weights[0] = 1;
-      return weights;
-    case 'last_touch':
-      weights[n - 1] = 1;
-      return weights;
-    case 'last_non_direct': {
-      let index = n - 1;
-      for (let i = n - 1; i >= 0; i -= 1) {
-        if (journey[i]!.channel !== 'Direct') {
-          index = i;
-          break;
-        }
-      }
-      weights[index] = 1;
-      return weights;
-    }
-    case 'linear':
-      return weights.fill(1);
-    case 'position_based': {
-      if (n <= 2) return weights.fill(1);
-      const first = Math.round(config.positionBased.first * PPM);
-      const last = Math.round(config.positionBased.last * PPM);
-      weights.fill(PPM - first - last);
-      weights[0] = first * (n - 2);
-      weights[n - 1] = last * (n - 2);
-      return weights;
-    }
-    case 'time_decay': {
-      const halfLife = config.timeDecayHalfLifeDays * DAY;
-      const newest = H - journey[n - 1]!.at;
-      for (let i = 0; i < n; i += 1) weights[i] = Math.round(DECAY_SCALE * 2 ** (-(H - journey[i]!.at - newest) / halfLife));
-      return weights;
-    }
-    case 'w_shaped': {
-      let leadIndex = -1;
-      for (let i = n - 1; i >= 0; i -= 1) {
-        if (journey[i]!.at <= leadAt) {
-          leadIndex = i;
-          break;
-        }
-      }
-      const keys = new Set<number>([0, n - 1, ...(leadIndex >= 0 ? [leadIndex] : [])]);
-      const others = n - keys.size;
-      for (let i = 0; i < n; i += 1) {
-        // 90% evenly over the distinct key touches, 10% evenly over the rest; no rest → all to the keys.
-        weights[i] = keys.has(i) ? (others > 0 ? 90 * others : 1) : 10 * keys.size;
-      }
-      return weights;
-    }
-  }
 }
 
 export interface AdjustmentFacts {
