@@ -262,3 +262,37 @@ describe('properties on random journeys', () => {
     );
   });
 });
+
+describe('the README’s worked example', () => {
+  it('gives the boundary, journeys and credits the README shows', () => {
+    const at = (day: string) => Date.parse(day);
+    const result = attributeOrder(
+      { transactionId: 'o-1', at: at('2026-11-20T15:00:00Z'), currency: 'USD', revenue: 12000, salesChannel: 'online_store' },
+      {
+        touches: [
+          { touchId: 'a', at: at('2026-11-02T10:00:00Z'), side: 'marketing', kind: 'click', channel: 'Paid Search' },
+          { touchId: 'b', at: at('2026-11-09T10:00:00Z'), side: 'marketing', kind: 'click', channel: 'Email' },
+          { touchId: 'c', at: at('2026-11-14T10:00:00Z'), side: 'marketing', kind: 'click', channel: 'Paid Social' },
+          { touchId: 'd', at: at('2026-11-14T11:00:00Z'), side: 'sales', kind: 'sales_call', channel: 'Sales', rep: 'rep-7' },
+        ],
+        stages: [{ stage: 'qualified', at: at('2026-11-12T10:00:00Z') }],
+        orderTimes: [],
+      },
+      config(),
+    );
+    expect(result.boundary).toEqual({ at: '2026-11-12T10:00:00.000Z', reason: 'qualified' });
+    expect(result.sourcedBy).toBe('marketing');
+    expect(result.afterBoundary.map((t) => t.touchId)).toEqual(['c']);
+    expect(result.sales.credits).toEqual([{ touchId: 'd', rep: 'rep-7', amount: 12000 }]);
+    const amounts = Object.fromEntries(HEURISTIC_MODELS.map((model) => [model, result.marketing.credits[model].map((c) => c.amount)]));
+    expect(amounts).toEqual({
+      first_touch: [12000],
+      last_touch: [12000],
+      last_non_direct: [12000],
+      linear: [6000, 6000],
+      position_based: [6000, 6000],
+      time_decay: [4000, 8000],
+      w_shaped: [6000, 6000],
+    });
+  });
+});
