@@ -7,7 +7,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, FunctionUrlAuthType, InvokeMode, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { EVENT_ENTITIES } from '../shared/events/from-stream.ts';
@@ -40,6 +40,8 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'get-report': { table: 'read' },
   'get-compare': { table: 'read' },
   'post-recompute': { table: 'readWrite' },
+  'export-transactions': { table: 'readWrite' },
+  'export-summary': { table: 'readWrite' },
 };
 
 export interface StatelessStackProps extends StackProps {
@@ -69,7 +71,9 @@ export class StatelessStack extends Stack {
       if (existing) return existing;
       const access = functionAccess[handler];
       if (!access) throw new Error(`infra/stateless-stack.ts: no functionAccess entry for handler "${handler}"`);
-      const created = new BatonFunction(this, pascal(handler), { handler });
+      // A streamed export may run for minutes; everything else answers within seconds.
+      const streaming = routes.some((route) => route.handler === handler && route.streaming);
+      const created = new BatonFunction(this, pascal(handler), { handler, ...(streaming ? { timeout: Duration.minutes(10) } : {}) });
       if (access.table) created.bindTable(props.table, access.table);
       if (access.bus) created.bindBus(props.bus);
       this.functions.set(handler, created);
@@ -94,6 +98,10 @@ export class StatelessStack extends Stack {
     });
 
     for (const route of routes) {
+      if (route.streaming) {
+        this.addStreamingUrl(fn(route.handler), route.path);
+        continue;
+      }
       const [addedRoute] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
@@ -147,6 +155,16 @@ export class StatelessStack extends Stack {
     );
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+  }
+
+  /**
+   * API Gateway HTTP APIs buffer responses (up to 6 MB), so a streamed
+   * route is served by its function's URL in response-streaming mode; the
+   * function checks the key itself (`shared/http/streaming.ts`).
+   */
+  private addStreamingUrl(target: BatonFunction, path: string): void {
+    const url = target.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.RESPONSE_STREAM });
+    new CfnOutput(this, `${target.node.id}Url`, { value: url.url, description: `Base URL of ${path} (response streaming)` });
   }
 
   /**

@@ -20,6 +20,11 @@ export interface Route {
   handler: string;
   access: RouteAccess;
   summary: string;
+  /**
+   * Answered as a stream: on AWS by the function's URL in response-streaming
+   * mode rather than through API Gateway (which buffers up to 6 MB).
+   */
+  streaming?: boolean;
 }
 
 /**
@@ -40,6 +45,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/attribution/recompute', handler: 'post-recompute', access: { kind: 'key', scopes: ['admin'] }, summary: 'Re-attribute a period under the current config, a page at a time' },
   { method: 'GET', path: '/v1/transactions/{transactionId}', handler: 'get-transaction', access: { kind: 'key', scopes: ['marketing', 'finance'] }, summary: 'A stored transaction' },
   { method: 'GET', path: '/v1/people/journey', handler: 'get-journey', access: { kind: 'key', scopes: ['marketing'] }, summary: "A person's linked ids, touches, stages and transactions in time order" },
+  { method: 'GET', path: '/v1/exports/transactions', handler: 'export-transactions', access: { kind: 'key', scopes: ['finance'] }, summary: 'One line per order, refund and cancellation, CSV or NDJSON, streamed', streaming: true },
+  { method: 'GET', path: '/v1/exports/transactions/summary', handler: 'export-summary', access: { kind: 'key', scopes: ['finance'] }, summary: 'Per currency, the sums of the export’s lines' },
   { method: 'POST', path: '/v1/webhooks/{provider}/{tenantId}', handler: 'post-webhook', access: { kind: 'webhook' }, summary: 'Shopify, WooCommerce, Stripe or signed generic webhooks' },
 ];
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { eventRules } from '../../shared/events/rules.ts';
 import { LocalBus } from './bus.ts';
-import { loadHandler } from './handlers.ts';
+import { loadHandler, loadModule } from './handlers.ts';
 import { createLocalServer, type LocalServerOptions } from './server.ts';
 import { projectRoot } from './dynamodb-local.ts';
 import { LocalStreamPoller, MAX_BATCH_RETRIES } from './stream-poller.ts';
@@ -43,7 +43,7 @@ export async function startLocalRuntime(options: {
     );
     await stream.start();
   }
-  const server = createLocalServer({ loadHandler, ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}) });
+  const server = createLocalServer({ loadHandler, loadModule, ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}) });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DEFAULT_ROUTE_HANDLER, matchRoute, routeKey } from '../../shared/routes.ts';
 import { problem } from '../../shared/http/problem.ts';
-import type { AuthorizerContext } from '../../shared/http/handler.ts';
+import type { ApiEvent, AuthorizerContext } from '../../shared/http/handler.ts';
+import type { ResponseSink, StreamingHandler } from '../../shared/http/streaming.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LambdaHandler } from './handlers.ts';
 
@@ -13,6 +14,7 @@ const TEXT_TYPES = /^(application\/(json|[\w.+-]*\+json|x-www-form-urlencoded|xm
 
 export interface LocalServerOptions {
   loadHandler(name: string): Promise<LambdaHandler>;
+  loadModule(name: string): Promise<Record<string, unknown>>;
   /** Called with the name of each function invoked (benchmarks count them). */
   onInvoke?(name: string): void;
 }
@@ -105,6 +107,20 @@ function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2 | s
   res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
 }
 
+/** Writes a streamed answer to the HTTP response, honouring back-pressure. */
+function responseSink(res: ServerResponse): ResponseSink {
+  return {
+    start: (statusCode, headers) => res.writeHead(statusCode, headers),
+    write: (chunk) =>
+      new Promise((resolve, reject) => {
+        if (res.destroyed) return reject(new Error('client went away'));
+        if (res.write(chunk)) resolve();
+        else res.once('drain', () => resolve());
+      }),
+    end: () => new Promise((resolve) => res.end(resolve)),
+  };
+}
+
 /**
  * The local stand-in for API Gateway: the same route table, the same
  * authorizer and the same handler modules the stack deploys.
@@ -133,6 +149,13 @@ export function createLocalServer(options: LocalServerOptions): Server {
         return;
       }
       const event = toGatewayEvent(req, body, match ? routeKey(match.route) : '$default', match?.pathParameters);
+      if (match?.route.streaming) {
+        // As the function URL on AWS: no authorizer in front, the answer streamed as it is written.
+        options.onInvoke?.(match.route.handler);
+        const module = await options.loadModule(match.route.handler);
+        await (module.stream as StreamingHandler)(event as ApiEvent, responseSink(res), lambdaContext(match.route.handler, event.requestContext.requestId));
+        return;
+      }
       if (match?.route.access.kind === 'key') {
         const answer = (await invoke('authorizer', {
           version: '2.0',

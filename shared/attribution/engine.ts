@@ -219,3 +219,21 @@ export function attributeAdjustment(order: AttributionResult, adjustment: Adjust
     sales: { ...order.sales, credits: proportional(order.sales.credits, 0).credits },
   };
 }
+
+/** What an export line shows of an attribution: who sourced it, when the baton passed, the top credit per model. */
+export interface AttributionSummary {
+  sourcedBy: AttributionResult['sourcedBy'];
+  boundaryAt: string;
+  top: Record<HeuristicModel, { campaign: string | null; channel: string } | null>;
+}
+
+export function summarise(result: AttributionResult): AttributionSummary {
+  const top = {} as AttributionSummary['top'];
+  for (const model of HEURISTIC_MODELS) {
+    // The largest credit (refunds: the most negative); the earlier touch among equals.
+    let best: MarketingCredit | undefined;
+    for (const credit of result.marketing.credits[model]) if (!best || Math.abs(credit.amount) > Math.abs(best.amount)) best = credit;
+    top[model] = best ? { campaign: best.campaign, channel: best.channel } : null;
+  }
+  return { sourcedBy: result.sourcedBy, boundaryAt: result.boundary.at, top };
+}

@@ -15,6 +15,8 @@ export interface TenantRecord extends Tenant {
   configVersion: number;
   configUpdatedAt: string;
   webhookSecrets: Record<WebhookProvider, WebhookSecret>;
+  /** Signs export cursors: a forged or another tenant's cursor fails the check. */
+  cursorKey: string;
 }
 
 export interface ApiKeyRecord {

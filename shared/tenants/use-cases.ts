@@ -35,6 +35,7 @@ export async function createTenant(
     config: defaultAttributionConfig(input.timezone),
     configVersion: 1,
     configUpdatedAt: at,
+    cursorKey: generateWebhookSecret(),
     webhookSecrets: Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, { current: secrets[provider] }])) as Record<
       WebhookProvider,
       WebhookSecret

@@ -4,6 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AttributionStore, RollupCell, StoredAttribution, StoredOpenJourney } from '../../attribution/ports.ts';
 import type { Contributions } from '../../attribution/rollups.ts';
 import type { HeuristicModel } from '../../attribution/models.ts';
+import { summarise } from '../../attribution/engine.ts';
 import type { TransactionRef } from '../../recording/ports.ts';
 import { recordKeys } from './record-store.ts';
 
@@ -54,6 +55,16 @@ export class DynamoAttributionStore implements AttributionStore {
   }
 
   async save(tenantId: string, next: Omit<StoredAttribution, 'version'>, expectedVersion: number, delta: Contributions): Promise<boolean> {
+    // The export reads transactions from their time index alone: the summary rides on the transaction item.
+    const summary: TransactItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: recordKeys.transaction(tenantId, next.transactionId),
+        UpdateExpression: 'SET attributionSummary = :summary',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':summary': summarise(next.result) },
+      },
+    };
     return this.saveVersioned(
       tenantId,
       {
@@ -66,6 +77,7 @@ export class DynamoAttributionStore implements AttributionStore {
       },
       expectedVersion,
       delta,
+      [summary],
     );
   }
 
@@ -81,7 +93,7 @@ export class DynamoAttributionStore implements AttributionStore {
   }
 
   /** The item at `expectedVersion + 1` if it is still at `expectedVersion`, and the rollup delta, in one transaction. */
-  private async saveVersioned(tenantId: string, item: Record<string, unknown>, expectedVersion: number, delta: Contributions): Promise<boolean> {
+  private async saveVersioned(tenantId: string, item: Record<string, unknown>, expectedVersion: number, delta: Contributions, extra: TransactItem[] = []): Promise<boolean> {
     const items: TransactItem[] = [
       {
         Put: {
@@ -93,6 +105,7 @@ export class DynamoAttributionStore implements AttributionStore {
         },
       },
     ];
+    items.push(...extra);
     for (const [cell, changes] of Object.entries(delta)) {
       const [model, day, currency] = cell.split('|') as [string, string, string];
       const names: Record<string, string> = { '#entity': 'entity' };

@@ -1,14 +1,20 @@
 import { config } from '../../config.ts';
 import type { AttributionDeps } from '../../attribution/use-cases.ts';
 import { DynamoAttributionStore } from './attribution-store.ts';
+import { DynamoTimeline } from './timeline.ts';
+import type { TransactionTimeline } from '../../exports/ports.ts';
 import { documentClient } from './client.ts';
 import { DynamoRecordStore } from './record-store.ts';
 import { DynamoTenantStore } from './tenant-store.ts';
 
-let deps: AttributionDeps | undefined;
+export interface Stores extends AttributionDeps {
+  timeline: TransactionTimeline;
+}
+
+let deps: Stores | undefined;
 
 /** The stores every function uses, built once per module instance on the shared client. */
-export function stores(): AttributionDeps {
+export function stores(): Stores {
   if (!deps) {
     const { TABLE_NAME } = config();
     const client = documentClient();
@@ -16,6 +22,7 @@ export function stores(): AttributionDeps {
       records: new DynamoRecordStore(client, TABLE_NAME),
       tenants: new DynamoTenantStore(client, TABLE_NAME),
       attributions: new DynamoAttributionStore(client, TABLE_NAME),
+      timeline: new DynamoTimeline(client, TABLE_NAME),
     };
   }
   return deps;

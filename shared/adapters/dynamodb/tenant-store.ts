@@ -1,6 +1,7 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../../errors.ts';
+import { generateWebhookSecret } from '../../auth/keys.ts';
 import type { AttributionConfig } from '../../tenants/attribution-config.ts';
 import type { ApiKeyRecord, TenantRecord, TenantStore, WebhookSecret } from '../../tenants/ports.ts';
 import type { WebhookProvider } from '../../tenants/tenant.ts';
@@ -54,6 +55,19 @@ export class DynamoTenantStore implements TenantStore {
     );
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, entity: _entity, ...record } = Item;
+    if (!record.cursorKey) {
+      // Tenants from before export cursors were signed get their key on first use.
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: tenantKeys.tenant(tenantId),
+          UpdateExpression: 'SET cursorKey = if_not_exists(cursorKey, :key)',
+          ExpressionAttributeValues: { ':key': generateWebhookSecret() },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      record.cursorKey = Attributes?.cursorKey;
+    }
     return record as TenantRecord;
   }
 

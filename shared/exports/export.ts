@@ -1,0 +1,244 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import * as z from 'zod';
+import { stringify } from 'csv-stringify/sync';
+import { HEURISTIC_MODELS } from '../attribution/models.ts';
+import { ValidationError } from '../errors.ts';
+import { formatAmount } from '../money/money.ts';
+import type { TenantRecord } from '../tenants/ports.ts';
+import { TimezoneSchema } from '../tenants/tenant.ts';
+import { DaySchema, dayRange, daysBetween } from '../time/zones.ts';
+import { dayIn } from '../attribution/rollups.ts';
+import type { ExportedTransaction, TransactionTimeline } from './ports.ts';
+
+export const MAX_EXPORT_LIMIT = 10_000;
+export const MAX_EXPORT_DAYS = 366;
+export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+
+function checkPeriod(period: { from: string; to: string }, ctx: z.RefinementCtx): void {
+  if (period.from > period.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
+  else if (daysBetween(period.from, period.to) > MAX_EXPORT_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `an export covers at most ${MAX_EXPORT_DAYS} days` });
+}
+
+export const ExportQuerySchema = z
+  .object({
+    from: DaySchema,
+    to: DaySchema,
+    format: z.enum(EXPORT_FORMATS).default('csv'),
+    tz: TimezoneSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_EXPORT_LIMIT).optional(),
+    cursor: z.string().min(1).max(2048).optional(),
+  })
+  .strict()
+  .superRefine(checkPeriod);
+export type ExportQuery = z.infer<typeof ExportQuerySchema>;
+
+export const SummaryQuerySchema = z.object({ from: DaySchema, to: DaySchema, tz: TimezoneSchema.optional() }).strict().superRefine(checkPeriod);
+
+/** One export line (SPEC §6); amounts in minor units, refunds and cancellations positive on their own kind. */
+export interface ExportLine {
+  transactionId: string;
+  provider: string;
+  externalId: string;
+  kind: string;
+  orderId: string | null;
+  occurredAt: string;
+  /** The day of `occurredAt` in the export's time zone. */
+  day: string;
+  currency: string;
+  gross: number;
+  discount: number;
+  net: number;
+  tax: number;
+  shipping: number;
+  total: number;
+  salesChannel: string;
+  rep: string | null;
+  sourcedBy: string | null;
+  boundaryAt: string | null;
+  model: string;
+  topCampaign: string | null;
+  topChannel: string | null;
+}
+
+const AMOUNTS = ['gross', 'discount', 'net', 'tax', 'shipping', 'total'] as const;
+export const CSV_COLUMNS = [
+  'transactionId', 'provider', 'externalId', 'kind', 'orderId', 'occurredAt', 'day', 'currency',
+  ...AMOUNTS, ...AMOUNTS.map((amount) => `${amount}Decimal`),
+  'salesChannel', 'rep', 'sourcedBy', 'boundaryAt', 'model', 'topCampaign', 'topChannel',
+] as const;
+
+export function lineOf(transaction: ExportedTransaction, timezone: string, model: (typeof HEURISTIC_MODELS)[number]): ExportLine {
+  const summary = transaction.attributionSummary;
+  const top = summary?.top[model] ?? null;
+  return {
+    transactionId: transaction.transactionId,
+    provider: transaction.provider,
+    externalId: transaction.externalId,
+    kind: transaction.kind,
+    orderId: transaction.orderId ?? null,
+    occurredAt: transaction.occurredAt,
+    day: dayIn(timezone, transaction.occurredAt),
+    currency: transaction.currency,
+    gross: transaction.gross,
+    discount: transaction.discount,
+    net: transaction.net,
+    tax: transaction.tax,
+    shipping: transaction.shipping,
+    total: transaction.total,
+    salesChannel: transaction.salesChannel,
+    rep: transaction.rep ?? null,
+    sourcedBy: summary?.sourcedBy ?? null,
+    boundaryAt: summary?.boundaryAt ?? null,
+    model,
+    topCampaign: top?.campaign ?? null,
+    topChannel: top?.channel ?? null,
+  };
+}
+
+/** CSV the spreadsheets read safely: RFC 4180 quoting by csv-stringify, formula-looking cells neutralised (OWASP). */
+const CSV_OPTIONS = { escape_formulas: true, record_delimiter: 'windows' as const };
+
+export function csvHeader(): string {
+  return stringify([[...CSV_COLUMNS]], CSV_OPTIONS);
+}
+
+export function csvLine(line: ExportLine): string {
+  const decimals = AMOUNTS.map((amount) => formatAmount(line[amount], line.currency));
+  return stringify(
+    [[line.transactionId, line.provider, line.externalId, line.kind, line.orderId ?? '', line.occurredAt, line.day, line.currency, ...AMOUNTS.map((amount) => line[amount]), ...decimals, line.salesChannel, line.rep ?? '', line.sourcedBy ?? '', line.boundaryAt ?? '', line.model, line.topCampaign ?? '', line.topChannel ?? '']],
+    CSV_OPTIONS,
+  );
+}
+
+export function ndjsonLine(line: ExportLine): string {
+  return `${JSON.stringify(line)}\n`;
+}
+
+interface CursorPayload {
+  /** Position: `<occurredAt>#<transactionId>` of the last line given. */
+  after: string;
+  /** Only transactions recorded up to this instant: a paged export is one consistent snapshot. */
+  asOf: string;
+  from: string;
+  to: string;
+  tz: string;
+}
+
+const sign = (key: string, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
+
+export function encodeCursor(tenant: Pick<TenantRecord, 'cursorKey'>, payload: CursorPayload): string {
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${body}.${sign(tenant.cursorKey, body)}`;
+}
+
+const invalidCursor = () => new ValidationError('The cursor is not one this export gave.', [{ path: 'query.cursor', message: 'invalid, forged or another export’s cursor', code: 'invalid_cursor' }]);
+
+export function decodeCursor(tenant: Pick<TenantRecord, 'cursorKey'>, cursor: string, expected: Pick<CursorPayload, 'from' | 'to' | 'tz'>): CursorPayload {
+  const [body, mac] = cursor.split('.');
+  if (!body || !mac) throw invalidCursor();
+  const given = Buffer.from(mac, 'base64url');
+  const wanted = Buffer.from(sign(tenant.cursorKey, body), 'base64url');
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) throw invalidCursor();
+  const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CursorPayload;
+  if (payload.from !== expected.from || payload.to !== expected.to || payload.tz !== expected.tz) throw invalidCursor();
+  return payload;
+}
+
+export interface ExportPage {
+  contentType: string;
+  /** Present when more lines follow: the next page's cursor. */
+  nextCursor?: string;
+  /** The lines, produced as DynamoDB answers. */
+  body: AsyncIterable<string>;
+}
+
+/**
+ * `GET /v1/exports/transactions`: the period's orders, refunds and
+ * cancellations in (occurredAt, transactionId) order. Without `limit` the
+ * whole period streams; with it, one page and the cursor of the next. A
+ * paged export reads the snapshot of its first page (transactions recorded
+ * up to then), so pages never skip or repeat a line while new ones arrive.
+ */
+export async function exportTransactions(timeline: TransactionTimeline, tenant: TenantRecord, query: ExportQuery, now: Date = new Date()): Promise<ExportPage> {
+  const tz = query.tz ?? tenant.config.timezone;
+  const model = tenant.config.defaultModel;
+  const { start, end } = dayRange(query.from, query.to, tz);
+  const position = query.cursor ? decodeCursor(tenant, query.cursor, { from: query.from, to: query.to, tz }) : undefined;
+  const asOf = position?.asOf ?? now.toISOString();
+  const format = (line: ExportLine) => (query.format === 'csv' ? csvLine(line) : ndjsonLine(line));
+  const source = timeline.between(tenant.tenantId, new Date(start).toISOString(), new Date(end).toISOString(), position?.after);
+  const header = query.format === 'csv' ? [csvHeader()] : [];
+  const contentType = query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
+
+  async function* lines(limit: number): AsyncGenerator<{ text: string; key: string }> {
+    let given = 0;
+    for await (const transaction of source) {
+      if (transaction.recordedAt > asOf) continue;
+      if (given === limit) return;
+      given += 1;
+      yield { text: format(lineOf(transaction, tz, model)), key: `${transaction.occurredAt}#${transaction.transactionId}` };
+    }
+  }
+
+  if (query.limit === undefined) {
+    return {
+      contentType,
+      body: (async function* () {
+        yield* header;
+        for await (const line of lines(Infinity)) yield line.text;
+      })(),
+    };
+  }
+  // One page: its lines are held (at most `limit`) so the next cursor can go in a header.
+  const page: string[] = [];
+  let last: string | undefined;
+  let more = false;
+  for await (const line of lines(query.limit + 1)) {
+    if (page.length === query.limit) {
+      more = true;
+      break;
+    }
+    page.push(line.text);
+    last = line.key;
+  }
+  return {
+    contentType,
+    ...(more && last ? { nextCursor: encodeCursor(tenant, { after: last, asOf, from: query.from, to: query.to, tz }) } : {}),
+    body: (async function* () {
+      yield* header;
+      yield* page;
+    })(),
+  };
+}
+
+export interface CurrencySummary {
+  currency: string;
+  orders: number;
+  refunds: number;
+  cancellations: number;
+  gross: number;
+  discount: number;
+  net: number;
+  tax: number;
+  shipping: number;
+  total: number;
+  /** Orders' net less refunds' and cancellations' net: the period's revenue as reports count it. */
+  revenue: number;
+}
+
+/** `GET /v1/exports/transactions/summary`: per currency, the sums of the export's lines. */
+export async function summarise(timeline: TransactionTimeline, tenant: TenantRecord, query: { from: string; to: string; tz?: string }) {
+  const tz = query.tz ?? tenant.config.timezone;
+  const { start, end } = dayRange(query.from, query.to, tz);
+  const byCurrency = new Map<string, CurrencySummary>();
+  for await (const transaction of timeline.between(tenant.tenantId, new Date(start).toISOString(), new Date(end).toISOString())) {
+    let sums = byCurrency.get(transaction.currency);
+    if (!sums) byCurrency.set(transaction.currency, (sums = { currency: transaction.currency, orders: 0, refunds: 0, cancellations: 0, gross: 0, discount: 0, net: 0, tax: 0, shipping: 0, total: 0, revenue: 0 }));
+    if (transaction.kind === 'order') sums.orders += 1;
+    else if (transaction.kind === 'refund') sums.refunds += 1;
+    else sums.cancellations += 1;
+    for (const amount of AMOUNTS) sums[amount] += transaction[amount];
+    sums.revenue += transaction.kind === 'order' ? transaction.net : -transaction.net;
+  }
+  return { from: query.from, to: query.to, tz, currencies: [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)) };
+}

@@ -1,0 +1,14 @@
+import type { AttributionSummary } from '../attribution/engine.ts';
+import type { Transaction } from '../recording/transactions.ts';
+
+export type ExportedTransaction = Transaction & { attributionSummary?: AttributionSummary };
+
+/** Reads transactions in time order from the per-day time index: no scan, no other tenant's or day's items. */
+export interface TransactionTimeline {
+  /**
+   * Transactions with `from <= occurredAt < to` (UTC ISO), in the order of
+   * (occurredAt, transactionId), starting after the position `after`
+   * (`<occurredAt>#<transactionId>`), page by page as DynamoDB answers.
+   */
+  between(tenantId: string, from: string, to: string, after?: string): AsyncIterable<ExportedTransaction>;
+}
