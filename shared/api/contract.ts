@@ -7,6 +7,7 @@ import { PersonSchema } from '../identity/identity.ts';
 import { ClientIdSchema } from '../recording/touches.ts';
 import { TenantIdSchema, WEBHOOK_PROVIDERS } from '../tenants/tenant.ts';
 import { CompareQuerySchema, RecomputeBodySchema, ReportQuerySchema } from '../attribution/reports.ts';
+import { ExportQuerySchema, SummaryQuerySchema } from '../exports/export.ts';
 
 /** SPEC §8's problem body. */
 export const ProblemSchema = z.object({
@@ -100,6 +101,16 @@ export const contracts: Record<string, RouteContract> = {
   'get-report': { query: ReportQuerySchema, responses: { 200: { description: 'Rows {key, currency, revenue, conversions, touches} and per-currency totals; rows plus unattributed equal revenue' } } },
   'get-compare': { query: CompareQuerySchema, responses: { 200: { description: 'Rows per model, and per-currency totals' } } },
   'post-recompute': { body: RecomputeBodySchema, responses: { 200: { description: 'Re-attributed a page of the period; call again with nextCursor while it is present' } } },
+  'export-transactions': {
+    query: ExportQuerySchema,
+    responses: {
+      200: {
+        description: 'One line per order, refund and cancellation in (occurredAt, transactionId) order; with limit, X-Next-Cursor names the next page (absent on the last). On AWS served by the export function URL (response streaming).',
+        contentType: 'text/csv',
+      },
+    },
+  },
+  'export-summary': { query: SummaryQuerySchema, responses: { 200: { description: 'Per currency, the sums of the export’s lines' } } },
   'get-transaction': { params: TransactionParamsSchema, responses: { 200: { description: 'The stored transaction, amounts in minor units', schema: TransactionViewSchema } } },
   'get-journey': {
     query: JourneyQuerySchema,

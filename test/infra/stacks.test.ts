@@ -68,7 +68,7 @@ describe('the stateless stack', () => {
   });
 
   it('declares an API route for every entry of the route table, behind the authorizer where a key is needed', () => {
-    for (const route of routes) {
+    for (const route of routes.filter((candidate) => !candidate.streaming)) {
       stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${route.method} ${route.path}`,
         AuthorizationType: route.access.kind === 'key' ? 'CUSTOM' : 'NONE',
@@ -81,6 +81,11 @@ describe('the stateless stack', () => {
       IdentitySource: ['$request.header.Authorization'],
       AuthorizerResultTtlInSeconds: 300,
     });
+  });
+
+  it('serves streamed routes from a function URL in response-streaming mode', () => {
+    stateless.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' });
+    expect(Object.keys(stateless.findResources('AWS::Lambda::Url'))).toHaveLength(routes.filter((route) => route.streaming).length);
   });
 
   it('logs access and throttles at the stage (429 from API Gateway)', () => {
