@@ -1,7 +1,8 @@
 /**
  * `npm run bench` — measures what the issues ask for, in one run on this
  * machine, and writes bench/RESULTS.md. `npm run bench -- --quick` for a
- * shorter run. Ratios compare things measured side by side in the same run.
+ * shorter run; `--only=exports` (platform, recording, attribution, exports)
+ * for one section, printed but not written. Ratios compare things measured side by side in the same run.
  */
 import '../scripts/local/quiet-sdk.ts';
 import { writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { RequestCounter } from './lib.ts';
 import { platformBench } from './platform.ts';
 import { recordingBench } from './recording.ts';
 import { attributionBench } from './attribution.ts';
+import { exportsBench } from './exports.ts';
 
 export interface BenchContext {
   quick: boolean;
@@ -64,7 +66,10 @@ try {
     },
   };
 
-  const sections = [await platformBench(ctx), await recordingBench(ctx), await attributionBench(ctx)];
+  const benches = { platform: platformBench, recording: recordingBench, attribution: attributionBench, exports: exportsBench };
+  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+  const sections: string[] = [];
+  for (const [name, bench] of Object.entries(benches)) if (!only || only === name) sections.push(await bench(ctx));
   await runtime.close();
 
   const header = [
@@ -74,7 +79,8 @@ try {
     'Absolute times are this machine’s; the ratios are the figures to compare across runs.',
     '',
   ];
-  writeFileSync(join(projectRoot, 'bench', 'RESULTS.md'), [...header, ...sections].join('\n'));
+  // A partial run (--only=…) prints its section but leaves RESULTS.md to complete runs.
+  if (!only) writeFileSync(join(projectRoot, 'bench', 'RESULTS.md'), [...header, ...sections].join('\n'));
   console.log([...header, ...sections].join('\n'));
 } finally {
   await dynamodb.stop();
