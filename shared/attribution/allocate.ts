@@ -27,22 +27,23 @@ export function allocate(amount: number, weights: ArrayLike<number>, out: number
   const remainders = new Array<number>(n);
   for (let i = 0; i < n; i += 1) {
     const scaled = amount * weights[i]!;
-    let share = Math.floor(scaled / total);
-    let remainder = scaled - share * total;
-    // The float quotient can round across an integer; the integer remainder says which side is true.
-    if (remainder < 0) {
-      share -= 1;
-      remainder += total;
-    } else if (remainder >= total) {
-      share += 1;
-      remainder -= total;
-    }
+    const share = floorDivide(scaled, total);
     out[i] = share;
-    remainders[i] = remainder;
+    remainders[i] = scaled - share * total;
     given += share;
   }
   distributeLeftover(amount - given, remainders, out);
   return out;
+}
+
+/**
+ * ⌊scaled / total⌋ for non-negative integers below 2^53. The float quotient
+ * can round across an integer; the integer remainder says which side is true.
+ */
+export function floorDivide(scaled: number, total: number): number {
+  const share = Math.floor(scaled / total);
+  const remainder = scaled - share * total;
+  return remainder < 0 ? share - 1 : remainder >= total ? share + 1 : share;
 }
 
 /** Gives one unit to each of the `left` largest remainders (earliest first among equals). */

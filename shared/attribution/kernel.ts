@@ -1,5 +1,5 @@
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
-import { allocate } from './allocate.ts';
+import { allocate, floorDivide } from './allocate.ts';
 import { HEURISTIC_MODELS } from './models.ts';
 
 const DAY = 86_400_000;
@@ -50,15 +50,8 @@ function allocateInto(amount: number, n: number, out: Float64Array, offset: numb
   let given = 0;
   for (let i = 0; i < n; i += 1) {
     const scaled = amount * weights[i]!;
-    let share = Math.floor(scaled / total);
-    let remainder = scaled - share * total;
-    if (remainder < 0) {
-      share -= 1;
-      remainder += total;
-    } else if (remainder >= total) {
-      share += 1;
-      remainder -= total;
-    }
+    const share = floorDivide(scaled, total);
+    const remainder = scaled - share * total;
     out[offset + i] = share;
     remainders[i] = remainder;
     given += share;
@@ -116,15 +109,8 @@ function allocateByClass(amount: number, n: number, classes: number, w0: number,
   let given = 0;
   for (let c = 0; c < classes; c += 1) {
     const scaled = amount * classWeight[c]!;
-    let share = Math.floor(scaled / total);
-    let remainder = scaled - share * total;
-    if (remainder < 0) {
-      share -= 1;
-      remainder += total;
-    } else if (remainder >= total) {
-      share += 1;
-      remainder -= total;
-    }
+    const share = floorDivide(scaled, total);
+    const remainder = scaled - share * total;
     classShare[c] = share;
     classRemainder[c] = remainder;
     given += share * classCount[c]!;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DaySchema, daysBetween, dayRange } from '../time/zones.ts';
+import { DaySchema, dayRange, periodCheck } from '../time/zones.ts';
 import { ValidationError } from '../errors.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS, type HeuristicModel } from './models.ts';
@@ -12,10 +12,7 @@ import { attributeTransaction, type AttributionDeps } from './use-cases.ts';
 /** The longest period a report covers. */
 export const MAX_REPORT_DAYS = 366;
 
-function checkPeriod(period: { from: string; to: string }, ctx: z.RefinementCtx): void {
-  if (period.from > period.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
-  else if (daysBetween(period.from, period.to) > MAX_REPORT_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `a period is at most ${MAX_REPORT_DAYS} days` });
-}
+const checkPeriod = periodCheck(MAX_REPORT_DAYS);
 
 export const ReportQuerySchema = z
   .object({ from: DaySchema, to: DaySchema, model: z.enum(MODELS).optional(), groupBy: z.enum(GROUP_BYS).default('channel') })

@@ -6,18 +6,16 @@ import { ValidationError } from '../errors.ts';
 import { formatAmount } from '../money/money.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
 import { TimezoneSchema } from '../tenants/tenant.ts';
-import { DaySchema, dayRange, daysBetween } from '../time/zones.ts';
+import { DaySchema, dayRange, periodCheck } from '../time/zones.ts';
 import { dayIn } from '../attribution/rollups.ts';
 import type { ExportedTransaction, TransactionTimeline } from './ports.ts';
+import type { Amounts } from '../recording/transactions.ts';
 
 export const MAX_EXPORT_LIMIT = 10_000;
 export const MAX_EXPORT_DAYS = 366;
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 
-function checkPeriod(period: { from: string; to: string }, ctx: z.RefinementCtx): void {
-  if (period.from > period.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
-  else if (daysBetween(period.from, period.to) > MAX_EXPORT_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `an export covers at most ${MAX_EXPORT_DAYS} days` });
-}
+const checkPeriod = periodCheck(MAX_EXPORT_DAYS);
 
 export const ExportQuerySchema = z
   .object({
@@ -35,7 +33,7 @@ export type ExportQuery = z.infer<typeof ExportQuerySchema>;
 export const SummaryQuerySchema = z.object({ from: DaySchema, to: DaySchema, tz: TimezoneSchema.optional() }).strict().superRefine(checkPeriod);
 
 /** One export line (SPEC §6); amounts in minor units, refunds and cancellations positive on their own kind. */
-export interface ExportLine {
+export interface ExportLine extends Amounts {
   transactionId: string;
   provider: string;
   externalId: string;
@@ -45,12 +43,6 @@ export interface ExportLine {
   /** The day of `occurredAt` in the export's time zone. */
   day: string;
   currency: string;
-  gross: number;
-  discount: number;
-  net: number;
-  tax: number;
-  shipping: number;
-  total: number;
   salesChannel: string;
   rep: string | null;
   sourcedBy: string | null;
@@ -211,17 +203,11 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
   };
 }
 
-export interface CurrencySummary {
+export interface CurrencySummary extends Amounts {
   currency: string;
   orders: number;
   refunds: number;
   cancellations: number;
-  gross: number;
-  discount: number;
-  net: number;
-  tax: number;
-  shipping: number;
-  total: number;
   /** Orders' net less refunds' and cancellations' net: the period's revenue as reports count it. */
   revenue: number;
 }

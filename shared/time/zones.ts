@@ -42,3 +42,11 @@ export function dayRange(from: string, to: string, timezone: string): { start: n
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
 }
+
+/** A zod refinement for `{from, to}` days: in order, and at most `maxDays` long (`to` is named on failure). */
+export function periodCheck(maxDays: number) {
+  return (period: { from: string; to: string }, ctx: z.RefinementCtx): void => {
+    if (period.from > period.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
+    else if (daysBetween(period.from, period.to) > maxDays) ctx.addIssue({ code: 'custom', path: ['to'], message: `a period is at most ${maxDays} days` });
+  };
+}

@@ -14,12 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i += 1) {
-    await api.runtime.stream!.flush();
-    await api.runtime.bus.drain();
-  }
-}
 const ingest = (path: string, json: unknown) => api.request('POST', path, { key: tenant.keys.ingest, json });
 const read = (path: string) => api.request('GET', path, { key: tenant.keys.marketing });
 const touch = (touchId: string, occurredAt: string, person: Record<string, string>, extra: Record<string, unknown>) => ({ touchId, occurredAt, person, kind: 'click', ...extra });
@@ -34,7 +28,7 @@ describe('the attribution pipeline through the HTTP API', () => {
     });
     await ingest('/v1/identify', { anonymousId: 'p1', customerId: 'cust-p1', occurredAt: '2026-11-03T11:00:00Z' });
     await ingest('/v1/transactions', { transactionId: 'p1-order', kind: 'order', occurredAt: '2026-11-04T15:00:00Z', person: { customerId: 'cust-p1' }, currency: 'USD', gross: '100.01', tax: '8.00' });
-    await settle();
+    await api.settle();
 
     const attribution = await read('/v1/transactions/p1-order/attribution');
     expect(attribution.status).toBe(200);
@@ -68,12 +62,12 @@ describe('the attribution pipeline through the HTTP API', () => {
 
   it('re-attributes an order when a late touch arrives, moving the report by exactly the difference, once', async () => {
     await ingest('/v1/transactions', { transactionId: 'p2-order', kind: 'order', occurredAt: '2026-11-05T15:00:00Z', person: { customerId: 'cust-p2' }, currency: 'USD', gross: '50.00' });
-    await settle();
+    await api.settle();
     const before = await read('/v1/attribution/report?from=2026-11-05&to=2026-11-05&model=last_touch&groupBy=channel');
     expect(before.body.totals).toEqual([{ currency: 'USD', revenue: 5000, attributed: 0, unattributed: 5000, transactions: 1 }]);
 
     await ingest('/v1/touches', { touches: [touch('p2-social', '2026-11-05T09:00:00Z', { customerId: 'cust-p2' }, { referrer: 'https://www.instagram.com/' })] });
-    await settle();
+    await api.settle();
     const after = await read('/v1/attribution/report?from=2026-11-05&to=2026-11-05&model=last_touch&groupBy=channel');
     expect(after.body.rows).toEqual([{ key: 'Organic Social', currency: 'USD', revenue: 5000, conversions: 1, touches: 1 }]);
     expect(after.body.totals).toEqual([{ currency: 'USD', revenue: 5000, attributed: 5000, unattributed: 0, transactions: 1 }]);
@@ -89,7 +83,7 @@ describe('the attribution pipeline through the HTTP API', () => {
 
   it('gives a refund negative credit in the order’s proportions and nets it out of the period on its own day', async () => {
     await ingest('/v1/transactions', { transactionId: 'p1-refund', kind: 'refund', orderId: 'p1-order', occurredAt: '2026-11-06T12:00:00Z', currency: 'USD', gross: '10.00' });
-    await settle();
+    await api.settle();
     const refund = await read('/v1/transactions/p1-refund/attribution');
     expect(refund.body.revenue).toBe(-1000);
     expect(refund.body.marketing.credits.linear).toEqual([
@@ -116,13 +110,13 @@ describe('the attribution pipeline through the HTTP API', () => {
   it('applies a config change to later transactions and re-attributes a period on recompute', async () => {
     await ingest('/v1/touches', { touches: [touch('p3-a', '2026-11-10T10:00:00Z', { customerId: 'p3' }, { utm: { source: 'google', medium: 'cpc' } }), touch('p3-b', '2026-11-10T11:00:00Z', { customerId: 'p3' }, { utm: { source: 'google', medium: 'cpc' } })] });
     await ingest('/v1/transactions', { transactionId: 'p3-order', kind: 'order', occurredAt: '2026-11-10T12:00:00Z', person: { customerId: 'p3' }, currency: 'USD', gross: '30.00' });
-    await settle();
+    await api.settle();
     expect((await read('/v1/transactions/p3-order/attribution')).body.marketing.touches).toHaveLength(2);
 
     const patched = await api.request('PATCH', '/v1/config', { key: tenant.keys.admin, json: { collapseRepeats: true } });
     expect(patched.status).toBe(200);
     await ingest('/v1/touches', { touches: [touch('p3-c', '2026-11-09T10:00:00Z', { customerId: 'p3' }, { referrer: 'https://www.bing.com/' })] });
-    await settle();
+    await api.settle();
     // A late touch re-attributes under the config the order was attributed with: no collapse yet.
     expect((await read('/v1/transactions/p3-order/attribution')).body.marketing.touches).toHaveLength(3);
 

@@ -11,12 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i += 1) {
-    await api.runtime.stream!.flush();
-    await api.runtime.bus.drain();
-  }
-}
 
 const search = { utm: { source: 'google', medium: 'cpc' } };
 const email = { utm: { source: 'newsletter', medium: 'email' } };
@@ -42,7 +36,7 @@ async function seed(): Promise<void> {
       });
     }
   }
-  await settle();
+  await api.settle();
 }
 
 describe('data-driven models in reports', () => {
@@ -71,7 +65,7 @@ describe('data-driven models in reports', () => {
       key: tenant.keys.ingest,
       json: { transactionId: 'dd-5-order', kind: 'order', occurredAt: '2026-11-15T13:00:00Z', person: { customerId: 'dd-5' }, currency: 'USD', gross: '10.00' },
     });
-    await settle();
+    await api.settle();
     const report = await api.request('GET', '/v1/attribution/report?from=2026-11-15&to=2026-11-15&model=markov&groupBy=channel', { key: tenant.keys.marketing });
     // Now: search ×3, email ×1, search > email ×1, all converting: every removal loses its paths.
     const revenue = Object.fromEntries(report.body.rows.map((row: { key: string; revenue: number }) => [row.key, row.revenue]));

@@ -14,10 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function settle(): Promise<void> {
-  await api.runtime.stream!.flush();
-  await api.runtime.bus.drain();
-}
 
 describe('events from the table stream (SPEC §7)', () => {
   it('emits one event per stored record, with the tenant and the ids it is about, and none for duplicates', async () => {
@@ -30,7 +26,7 @@ describe('events from the table stream (SPEC §7)', () => {
       key: tenant.keys.ingest,
       json: { transactionId: 'ev-order-1', kind: 'order', occurredAt: '2026-11-02T10:00:00Z', person: { customerId: 'ev-cust' }, currency: 'USD', gross: '10.00' },
     });
-    await settle();
+    await api.settle();
 
     const ours = seen.filter((event) => event.detail.tenantId === tenant.tenantId);
     const byType = (type: string) => ours.filter((event) => event['detail-type'] === type);

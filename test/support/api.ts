@@ -57,6 +57,15 @@ export class TestApi {
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 
+  /** Waits until every write so far has reached the bus and every consumer has finished (and what they wrote, too). */
+  async settle(): Promise<void> {
+    if (!this.runtime.stream) throw new Error('settle() needs TestApi.start({ events: true })');
+    for (let round = 0; round < 3; round += 1) {
+      await this.runtime.stream.flush();
+      await this.runtime.bus.drain();
+    }
+  }
+
   close(): Promise<void> {
     return this.runtime.close();
   }
