@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { recordKeys } from '../../shared/adapters/dynamodb/record-store.ts';
+import { config } from '../../shared/config.ts';
+import { sign } from '../../shared/webhooks/signatures.ts';
+import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { newTenant, TestApi } from '../support/api.ts';
+
+let api: TestApi;
+let tenant: CreatedTenant;
+
+beforeAll(async () => {
+  api = await TestApi.start();
+  tenant = await newTenant();
+});
+afterAll(() => api.close());
+
+async function partition(identifier: string) {
+  const { Items } = await documentClient().send(
+    new QueryCommand({ TableName: config().TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': recordKeys.person(tenant.tenantId, identifier) }, ConsistentRead: true }),
+  );
+  return Items ?? [];
+}
+
+const tenTimes = <T>(send: () => Promise<T>) => Promise.all(Array.from({ length: 10 }, send));
+
+describe('ten identical deliveries at once are stored once (on DynamoDB Local)', () => {
+  it('a batch of touches', async () => {
+    const touches = Array.from({ length: 60 }, (_, i) => ({ touchId: `once-${i}`, occurredAt: '2026-11-01T10:00:00Z', person: { anonymousId: 'once-anon', customerId: 'once-cust' }, kind: 'click' }));
+    const answers = await tenTimes(() => api.request('POST', '/v1/touches', { key: tenant.keys.ingest, json: { touches } }));
+    expect(answers.reduce((sum, answer) => sum + answer.body.accepted, 0)).toBe(60);
+    expect(answers.reduce((sum, answer) => sum + answer.body.duplicates, 0)).toBe(9 * 60);
+    const stored = await partition('c:once-cust');
+    expect(stored.filter((item) => item.entity === 'touch')).toHaveLength(60);
+    expect(stored.filter((item) => item.entity === 'link' || item.entity === 'link_mirror')).toHaveLength(1);
+  });
+
+  it('a stage', async () => {
+    const stage = { person: { customerId: 'once-stage' }, stage: 'qualified', occurredAt: '2026-11-01T10:00:00Z' };
+    const answers = await tenTimes(() => api.request('POST', '/v1/stages', { key: tenant.keys.ingest, json: { stages: [stage] } }));
+    expect(answers.reduce((sum, answer) => sum + answer.body.accepted, 0)).toBe(1);
+    expect((await partition('c:once-stage')).filter((item) => item.entity === 'stage')).toHaveLength(1);
+  });
+
+  it('an identity link', async () => {
+    const answers = await tenTimes(() => api.request('POST', '/v1/identify', { key: tenant.keys.ingest, json: { anonymousId: 'once-link', customerId: 'once-linked', occurredAt: '2026-11-01T10:00:00Z' } }));
+    expect(answers.reduce((sum, answer) => sum + answer.body.linked, 0)).toBe(1);
+    expect((await partition('a:once-link')).filter((item) => String(item.sk).startsWith('LINK#'))).toHaveLength(1);
+  });
+
+  it('a transaction through the API', async () => {
+    const body = { transactionId: 'once-order', kind: 'order', occurredAt: '2026-11-01T10:00:00Z', person: { customerId: 'once-buyer' }, currency: 'USD', gross: '9.99' };
+    const answers = await tenTimes(() => api.request('POST', '/v1/transactions', { key: tenant.keys.ingest, json: body }));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect((await partition('c:once-buyer')).filter((item) => item.entity === 'tx_ref')).toHaveLength(1);
+  });
+});
+
+describe('oversized bodies are refused with 413 and write nothing', () => {
+  it('on POST /v1/touches', async () => {
+    const touch = { touchId: 'big', occurredAt: '2026-11-01T10:00:00Z', person: { anonymousId: 'big' }, kind: 'click', url: `https://x.example/?q=${'a'.repeat(4000)}` };
+    const response = await api.request('POST', '/v1/touches', { key: tenant.keys.ingest, json: { touches: Array.from({ length: 300 }, (_, i) => ({ ...touch, touchId: `big-${i}` })) } });
+    expect(response.status).toBe(413);
+    expect(await partition('a:big')).toHaveLength(0);
+  });
+
+  it('on a signed webhook', async () => {
+    const body = JSON.stringify({ id: 1, padding: 'x'.repeat(1_100_000) });
+    const response = await api.request('POST', `/v1/webhooks/shopify/${tenant.tenantId}`, {
+      body,
+      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify) },
+    });
+    expect(response.status).toBe(413);
+  });
+});
