@@ -7,7 +7,6 @@ const EnvSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** The EventBridge bus. Absent locally, where the in-process bus is used. */
   EVENT_BUS_NAME: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -65,7 +65,7 @@ function allocateInto(amount: number, n: number, out: Float64Array, offset: numb
     return;
   }
   // The left-th largest remainder is the threshold: all above it get a unit, then the earliest equal ones.
-  sorted.set(remainders.subarray(0, n));
+  for (let i = 0; i < n; i += 1) sorted[i] = remainders[i]!;
   const threshold = select(sorted, n, n - left);
   for (let i = 0; i < n; i += 1) {
     if (remainders[i]! > threshold) {

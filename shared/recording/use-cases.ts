@@ -174,7 +174,7 @@ export async function getTransaction(deps: Pick<RecordingDeps, 'records'>, tenan
 export const MAX_JOURNEY_TOUCHES = 2000;
 
 /** `GET /v1/people/journey`: everything linked to the person, in time order. */
-export async function journey(deps: Pick<RecordingDeps, 'records'>, tenantId: string, person: PersonInput): Promise<PersonRecords> {
+export async function journey(deps: Pick<RecordingDeps, 'records'>, tenantId: string, person: PersonInput) {
   const records = await deps.records.personRecords(tenantId, identifiersOf(person));
   if (records.touches.length > MAX_JOURNEY_TOUCHES) {
     // A response must stay well under Lambda's 6 MB: the most recent touches are the ones shown.
@@ -183,5 +183,10 @@ export async function journey(deps: Pick<RecordingDeps, 'records'>, tenantId: st
   }
   const found = records.touches.length + records.stages.length + records.transactions.length > 0 || records.identifiers.length > identifiersOf(person).length;
   if (!found) throw new NotFoundError('No person with these identifiers.');
-  return records;
+  // Content hashes are Baton's bookkeeping, not part of the journey.
+  return {
+    ...records,
+    touches: records.touches.map(({ contentHash: _hash, ...touch }) => touch),
+    stages: records.stages.map(({ contentHash: _hash, ...stage }) => stage),
+  };
 }
