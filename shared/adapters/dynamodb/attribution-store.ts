@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query.ts';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AttributionStore, RollupCell, StoredAttribution, StoredOpenJourney } from '../../attribution/ports.ts';
 import type { Contributions } from '../../attribution/rollups.ts';
@@ -25,17 +26,6 @@ export const attributionKeys = {
 
 const pack = (value: unknown) => gzipSync(JSON.stringify(value));
 const unpack = <T>(value: Uint8Array) => JSON.parse(gunzipSync(value).toString('utf8')) as T;
-
-async function queryAll(client: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
 
 export class DynamoAttributionStore implements AttributionStore {
   constructor(

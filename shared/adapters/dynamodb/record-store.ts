@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query.ts';
 import type { Identifier } from '../../identity/identity.ts';
 import type { PersonRecords, RecordStore, TransactionRef, WriteOutcome } from '../../recording/ports.ts';
 import type { Link, Stage } from '../../recording/stages.ts';
@@ -220,23 +221,13 @@ export class DynamoRecordStore implements RecordStore {
     return Item?.transactionId as string | undefined;
   }
 
-  private async partition(tenantId: string, identifier: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': recordKeys.person(tenantId, identifier) },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+  private partition(tenantId: string, identifier: string): Promise<Item[]> {
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': recordKeys.person(tenantId, identifier) },
+      ConsistentRead: true,
+    });
   }
 
   /** Follows links breadth-first from the given identifiers; one query per identifier. */
