@@ -43,6 +43,4 @@ export interface AttributionStore {
   /** Refunds and cancellations recorded against the order (under its id or any alias). */
   adjustments(tenantId: string, orderId: string, aliases: readonly string[]): Promise<TransactionRef[]>;
   rollupCells(tenantId: string, model: HeuristicModel | 'totals' | 'paths', fromDay: string, toDay: string): Promise<RollupCell[]>;
-  /** Transaction ids with `from <= occurredAt <= to` (UTC ISO), in time order. */
-  transactionIdsBetween(tenantId: string, from: string, to: string): Promise<string[]>;
 }

@@ -8,6 +8,7 @@ import { allocate } from './allocate.ts';
 import { CONVERSION_SCALE, GROUP_BYS, type GroupBy } from './rollups.ts';
 import type { RollupCell } from './ports.ts';
 import { attributeTransaction, type AttributionDeps } from './use-cases.ts';
+import type { TransactionTimeline } from '../exports/ports.ts';
 
 /** The longest period a report covers. */
 export const MAX_REPORT_DAYS = 366;
@@ -160,23 +161,28 @@ export const RECOMPUTE_PAGE = 100;
 
 /**
  * `POST /v1/attribution/recompute`: re-attributes the period's transactions
- * under the current config, a page at a time; `nextCursor` continues.
+ * under the current config, a page at a time in time order; `nextCursor`
+ * (the position after the page) continues.
  */
-export async function recompute(deps: AttributionDeps, tenantId: string, input: { from: string; to: string; cursor?: string }) {
+export async function recompute(deps: AttributionDeps & { timeline: TransactionTimeline }, tenantId: string, input: { from: string; to: string; cursor?: string }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
   const { start, end } = dayRange(input.from, input.to, tenant.config.timezone);
-  const ids = await deps.attributions.transactionIdsBetween(tenantId, new Date(start).toISOString(), new Date(end - 1).toISOString());
-  let offset = 0;
+  let after: string | undefined;
   if (input.cursor) {
-    const decoded = Number(Buffer.from(input.cursor, 'base64url').toString('utf8'));
-    if (!Number.isInteger(decoded) || decoded < 0 || decoded > ids.length) throw new ValidationError('The cursor is not one this endpoint gave.', [{ path: 'cursor', message: 'invalid cursor' }]);
-    offset = decoded;
+    after = Buffer.from(input.cursor, 'base64url').toString('utf8');
+    if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#.+$/.test(after)) throw new ValidationError('The cursor is not one this endpoint gave.', [{ path: 'cursor', message: 'invalid cursor' }]);
   }
-  const page = ids.slice(offset, offset + RECOMPUTE_PAGE);
+  const page: Array<{ id: string; position: string }> = [];
+  let more = false;
+  for await (const transaction of deps.timeline.between(tenantId, new Date(start).toISOString(), new Date(end).toISOString(), after)) {
+    if (page.length === RECOMPUTE_PAGE) {
+      more = true;
+      break;
+    }
+    page.push({ id: transaction.transactionId, position: `${transaction.occurredAt}#${transaction.transactionId}` });
+  }
   let changed = 0;
-  // Orders first: their refunds and cancellations follow from them.
-  for (const id of page) changed += (await attributeTransaction(deps, tenantId, id, { currentConfig: true })).changed;
-  const next = offset + page.length;
-  return { from: input.from, to: input.to, recomputed: page.length, changed, ...(next < ids.length ? { nextCursor: Buffer.from(String(next)).toString('base64url') } : {}) };
+  for (const { id } of page) changed += (await attributeTransaction(deps, tenantId, id, { currentConfig: true })).changed;
+  const last = page.at(-1)?.position;
+  return { from: input.from, to: input.to, recomputed: page.length, changed, ...(more && last ? { nextCursor: Buffer.from(last).toString('base64url') } : {}) };
 }
-

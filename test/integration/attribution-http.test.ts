@@ -123,7 +123,30 @@ describe('the attribution pipeline through the HTTP API', () => {
     const recomputed = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-10', to: '2026-11-10' } });
     expect(recomputed.status).toBe(200);
     expect(recomputed.body).toMatchObject({ recomputed: 1, changed: 1 });
+    expect(recomputed.body.nextCursor).toBeUndefined();
     expect((await read('/v1/transactions/p3-order/attribution')).body.marketing.touches.map((t: { touchId: string }) => t.touchId)).toEqual(['p3-c', 'p3-a']);
+  });
+
+  it('recomputes a period page by page with a cursor', async () => {
+    const { RECOMPUTE_PAGE } = await import('../../shared/attribution/reports.ts');
+    const many = Array.from({ length: RECOMPUTE_PAGE + 5 }, (_, i) => ({
+      transactionId: `bulk-${String(i).padStart(3, '0')}`,
+      kind: 'order',
+      occurredAt: `2026-11-20T10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`,
+      person: { customerId: `bulk-${i}` },
+      currency: 'USD',
+      gross: '1.00',
+    }));
+    for (const body of many) await ingest('/v1/transactions', body);
+    await api.settle();
+    const first = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-20', to: '2026-11-20' } });
+    expect(first.body.recomputed).toBe(RECOMPUTE_PAGE);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-20', to: '2026-11-20', cursor: first.body.nextCursor } });
+    expect(second.body).toMatchObject({ recomputed: 5, changed: 0 });
+    expect(second.body.nextCursor).toBeUndefined();
+    const forged = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-20', to: '2026-11-20', cursor: 'bm90LWEtY3Vyc29y' } });
+    expect(forged.status).toBe(400);
   });
 
   it.each([

@@ -152,19 +152,4 @@ export class DynamoAttributionStore implements AttributionStore {
       return { day, currency, attributes: attributes as Record<string, number> };
     });
   }
-
-  async transactionIdsBetween(tenantId: string, from: string, to: string): Promise<string[]> {
-    const ids: string[] = [];
-    for (let day = Date.parse(from.slice(0, 10)); day <= Date.parse(to.slice(0, 10)); day += 86_400_000) {
-      const items = await queryAll(this.client, {
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': recordKeys.transactionDay(tenantId, new Date(day).toISOString()), ':from': from, ':to': `${to}~` },
-        ProjectionExpression: 'transactionId',
-      });
-      ids.push(...items.map((item) => item.transactionId as string));
-    }
-    return ids;
-  }
 }
