@@ -34,9 +34,14 @@ export class LocalStreamPoller {
     return new LocalStreamPoller(dynamodb, streams, tableName, handler, onDeadBatch);
   }
 
-  /** Starts at the stream's current end: what was written before is not replayed. */
+  /**
+   * Starts at the oldest record the stream keeps (24 hours), as the stack's
+   * event source mapping does: writes made while Baton was stopped still
+   * reach the consumers, and records seen before change nothing (consumers
+   * are idempotent).
+   */
   async start(intervalMs = 50): Promise<void> {
-    await this.discover('LATEST');
+    await this.discover('TRIM_HORIZON');
     const tick = async () => {
       await this.pollOnce().catch((error: unknown) => logger.error('Stream polling failed', { error: error as Error }));
       this.timer = setTimeout(tick, intervalMs);
@@ -53,7 +58,7 @@ export class LocalStreamPoller {
     for (let rounds = 0; rounds < 100; rounds += 1) if ((await this.pollOnce()) === 0) return;
   }
 
-  private async discover(position: 'LATEST' | 'TRIM_HORIZON'): Promise<void> {
+  private async discover(position: 'TRIM_HORIZON'): Promise<void> {
     this.streamArn ??= (await this.dynamodb.send(new DescribeTableCommand({ TableName: this.tableName }))).Table?.LatestStreamArn;
     if (!this.streamArn) throw new Error(`Table ${this.tableName} has no stream`);
     const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
