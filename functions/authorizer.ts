@@ -2,8 +2,7 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 import { config } from '#shared/config.ts';
 import { documentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '#shared/adapters/dynamodb/tenant-store.ts';
-import { bearerToken, hashApiKey } from '#shared/auth/keys.ts';
-import type { AuthorizerContext } from '#shared/http/handler.ts';
+import { resolvePrincipal, type AuthorizerContext } from '#shared/auth/principal.ts';
 import type { TenantStore } from '#shared/tenants/ports.ts';
 
 /**
@@ -14,14 +13,10 @@ import type { TenantStore } from '#shared/tenants/ports.ts';
  * (with SPEC §8's problem bodies) instead.
  */
 export function makeAuthorizer(store: TenantStore) {
-  return async (event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> => {
-    const key = bearerToken(event.headers?.authorization);
-    const record = key ? await store.findApiKey(hashApiKey(key)) : undefined;
-    return {
-      isAuthorized: true,
-      context: record ? { tenantId: record.tenantId, scopes: record.scope } : { tenantId: '', scopes: '' },
-    };
-  };
+  return async (event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> => ({
+    isAuthorized: true,
+    context: await resolvePrincipal(store, event.headers?.authorization),
+  });
 }
 
 export const handler = makeAuthorizer(new DynamoTenantStore(documentClient(), config().TABLE_NAME));

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DEFAULT_ROUTE_HANDLER, matchRoute, routeKey } from '../../shared/routes.ts';
 import { problem } from '../../shared/http/problem.ts';
-import type { ApiEvent, AuthorizerContext } from '../../shared/http/handler.ts';
+import type { ApiEvent } from '../../shared/http/handler.ts';
+import type { AuthorizerContext } from '../../shared/auth/principal.ts';
 import type { ResponseSink, StreamingHandler } from '../../shared/http/streaming.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LambdaHandler } from './handlers.ts';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { AttributionConfigPatchSchema, AttributionConfigSchema } from '../tenants/attribution-config.ts';
 import { TouchInputSchema } from '../recording/touches.ts';
+import { MAX_BATCH } from '../recording/use-cases.ts';
 import { IdentifyInputSchema, StageInputSchema } from '../recording/stages.ts';
 import { TransactionInputSchema, TRANSACTION_KINDS, SALES_CHANNELS, PROVIDERS } from '../recording/transactions.ts';
 import { PersonSchema } from '../identity/identity.ts';
@@ -23,8 +24,8 @@ export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), dynam
 export const ConfigViewSchema = AttributionConfigSchema.extend({ version: z.number().int(), updatedAt: z.iso.datetime() });
 
 /** Batches are checked item by item: the envelope takes any items, each is validated on its own. */
-export const TouchBatchSchema = z.object({ touches: z.array(z.unknown()).min(1).max(500) }).strict();
-export const StageBatchSchema = z.object({ stages: z.array(z.unknown()).min(1).max(500) }).strict();
+export const TouchBatchSchema = z.object({ touches: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict();
+export const StageBatchSchema = z.object({ stages: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict();
 
 export const BatchAnswerSchema = z.object({
   accepted: z.number().int(),
@@ -78,11 +79,11 @@ export const contracts: Record<string, RouteContract> = {
   health: { responses: { 200: { description: 'The service and its table answer', schema: HealthSchema }, 503: { description: 'DynamoDB is unreachable', schema: HealthSchema } } },
   'get-config': { responses: { 200: { description: 'The attribution configuration', schema: ConfigViewSchema } } },
   'post-touches': {
-    body: z.object({ touches: z.array(TouchInputSchema).min(1).max(500) }),
+    body: z.object({ touches: z.array(TouchInputSchema).min(1).max(MAX_BATCH) }),
     responses: { 202: { description: 'Good items stored (or found stored before); bad ones rejected with their index and reasons', schema: BatchAnswerSchema } },
   },
   'post-stages': {
-    body: z.object({ stages: z.array(StageInputSchema).min(1).max(500) }),
+    body: z.object({ stages: z.array(StageInputSchema).min(1).max(MAX_BATCH) }),
     responses: { 202: { description: 'As for touches', schema: BatchAnswerSchema } },
   },
   'post-identify': {

@@ -182,7 +182,7 @@ export async function recompute(deps: AttributionDeps & { timeline: TransactionT
     page.push({ id: transaction.transactionId, position: `${transaction.occurredAt}#${transaction.transactionId}` });
   }
   let changed = 0;
-  for (const { id } of page) changed += (await attributeTransaction(deps, tenantId, id, { currentConfig: true })).changed;
+  for (const { id } of page) changed += (await attributeTransaction(deps, tenantId, id, { currentConfig: true, tenant })).changed;
   const last = page.at(-1)?.position;
   return { from: input.from, to: input.to, recomputed: page.length, changed, ...(more && last ? { nextCursor: Buffer.from(last).toString('base64url') } : {}) };
 }

@@ -3,6 +3,7 @@ import type { PersonRecords, TransactionRef } from '../recording/ports.ts';
 import type { Transaction } from '../recording/transactions.ts';
 import type { RecordingDeps } from '../recording/use-cases.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
+import type { TenantRecord } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Identifier } from '../identity/identity.ts';
@@ -71,6 +72,8 @@ export interface AttributeOptions {
   currentConfig?: boolean;
   /** The person, when the caller has read it already. */
   person?: PersonRecords;
+  /** The tenant, when the caller has read it already (one read for a whole event or page). */
+  tenant?: TenantRecord;
 }
 
 /**
@@ -82,7 +85,7 @@ export interface AttributeOptions {
 export async function attributeTransaction(deps: AttributionDeps, tenantId: string, transactionId: string, options: AttributeOptions = {}): Promise<{ changed: number }> {
   const transaction = await deps.records.getTransaction(tenantId, transactionId);
   if (!transaction) return { changed: 0 };
-  const tenant = await requireTenant(deps.tenants, tenantId);
+  const tenant = options.tenant ?? (await requireTenant(deps.tenants, tenantId));
   const chooseConfig = (stored: AttributionConfig | undefined) => (options.currentConfig || !stored ? tenant.config : stored);
 
   if (transaction.kind !== 'order') {
@@ -100,7 +103,7 @@ export async function attributeTransaction(deps: AttributionDeps, tenantId: stri
   let changed = outcome.changed ? 1 : 0;
   const aliases = (transaction as Transaction & { aliases?: string[] }).aliases ?? [];
   for (const adjustment of await deps.attributions.adjustments(tenantId, transactionId, aliases)) {
-    changed += (await attributeTransaction(deps, tenantId, adjustment.transactionId, options)).changed;
+    changed += (await attributeTransaction(deps, tenantId, adjustment.transactionId, { ...options, tenant })).changed;
   }
   return { changed };
 }
@@ -128,23 +131,18 @@ export interface AttributionTrigger {
  * duplicated event changes nothing the second time.
  */
 export async function onRecorded(deps: AttributionDeps, trigger: AttributionTrigger): Promise<{ attributed: number; changed: number }> {
+  const tenant = await requireTenant(deps.tenants, trigger.tenantId);
   const ids = new Set<string>();
-  let person: PersonRecords | undefined;
-  if (trigger.detailType === 'TransactionRecorded' && trigger.transactionId) {
-    ids.add(trigger.transactionId);
-    if (trigger.identifiers?.length) {
-      person = await deps.records.personRecords(trigger.tenantId, trigger.identifiers as Identifier[]);
-      const at = trigger.occurredAt ? Date.parse(trigger.occurredAt) + 1 : undefined;
-      for (const id of ordersReachedFrom(person.transactions, at)) ids.add(id);
-    }
-  } else if (trigger.identifiers?.length) {
-    person = await deps.records.personRecords(trigger.tenantId, trigger.identifiers as Identifier[]);
-    const at = trigger.detailType === 'IdentityLinked' || !trigger.occurredAt ? undefined : Date.parse(trigger.occurredAt);
+  if (trigger.detailType === 'TransactionRecorded' && trigger.transactionId) ids.add(trigger.transactionId);
+  const person = trigger.identifiers?.length ? await deps.records.personRecords(trigger.tenantId, trigger.identifiers as Identifier[]) : undefined;
+  if (person) {
+    // A new order reaches the later orders only; a link, every order of the merged person.
+    const at = trigger.detailType === 'IdentityLinked' || !trigger.occurredAt ? undefined : Date.parse(trigger.occurredAt) + (trigger.detailType === 'TransactionRecorded' ? 1 : 0);
     for (const id of ordersReachedFrom(person.transactions, at)) ids.add(id);
   }
   let changed = 0;
-  for (const id of ids) changed += (await attributeTransaction(deps, trigger.tenantId, id, person ? { person } : {})).changed;
-  if (person && person.identifiers.length > 0) changed += await refreshOpenJourney(deps, trigger.tenantId, person, trigger.detailType === 'IdentityLinked');
+  for (const id of ids) changed += (await attributeTransaction(deps, trigger.tenantId, id, { tenant, ...(person ? { person } : {}) })).changed;
+  if (person && person.identifiers.length > 0) changed += await refreshOpenJourney(deps, trigger.tenantId, person, tenant.config, trigger.detailType === 'IdentityLinked');
   return { attributed: ids.size, changed };
 }
 
@@ -155,9 +153,7 @@ export async function onRecorded(deps: AttributionDeps, trigger: AttributionTrig
  * keyed by their smallest identifier; after a merge, the journeys kept
  * under the others' keys are taken out.
  */
-async function refreshOpenJourney(deps: AttributionDeps, tenantId: string, person: PersonRecords, merged: boolean): Promise<number> {
-  const tenant = await requireTenant(deps.tenants, tenantId);
-  const config = tenant.config;
+async function refreshOpenJourney(deps: AttributionDeps, tenantId: string, person: PersonRecords, config: AttributionConfig, merged: boolean): Promise<number> {
   const lastOrder = person.transactions.filter((ref) => ref.kind === 'order').reduce((latest, ref) => Math.max(latest, Date.parse(ref.occurredAt)), -Infinity);
   const open = person.touches.filter((touch) => touch.side === 'marketing' && Date.parse(touch.occurredAt) > lastOrder);
   const latest = open.length > 0 ? Date.parse(open[open.length - 1]!.occurredAt) : 0;

@@ -6,18 +6,12 @@ import { BatonError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError 
 import { logger } from '../observability/logger.ts';
 import { DEFAULT_ROUTE_HANDLER, routes, type Route } from '../routes.ts';
 import { isScope, type Scope } from '../auth/scopes.ts';
+import type { AuthorizerContext } from '../auth/principal.ts';
 import { problemFor, type HttpResult } from './problem.ts';
 import { parseJson, parseWith } from './parse.ts';
 
 /** 1 MiB: SPEC §8's body limit, checked before anything is parsed. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** What the authorizer hands to a route (strings only: API Gateway's rule). */
-export interface AuthorizerContext {
-  tenantId: string;
-  /** Space-separated scopes of the key; empty for an unknown key. */
-  scopes: string;
-}
 
 export type ApiEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -73,28 +67,30 @@ function routeOf(handlerName: string): Route {
   return route;
 }
 
-function bodyLimit(): MiddlewareObj<ApiEvent, HttpResult> {
-  return {
-    before: ({ event }) => {
-      const body = event.body ?? '';
-      const bytes = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
-      if (bytes > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-    },
-  };
+/** SPEC §8's 1 MiB limit, counted in bytes of the decoded body. */
+export function assertBodySize(event: ApiEvent): void {
+  const body = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
+  if (bytes > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
 }
 
-/** Maps every thrown error to a problem body; logs what a client did not cause. */
+function bodyLimit(): MiddlewareObj<ApiEvent, HttpResult> {
+  return { before: ({ event }) => assertBodySize(event) };
+}
+
+/** The problem answer for a thrown error, logged once: as an error when the client did not cause it. */
+export function answerError(error: unknown, requestId: string): HttpResult {
+  const response = problemFor(error, requestId);
+  if (response.statusCode >= 500) logger.error('Request failed', { requestId, error: error as Error });
+  else if (error instanceof BatonError) logger.info('Request rejected', { requestId, status: response.statusCode, code: error.code });
+  return response;
+}
+
+/** Maps every thrown error to a problem body. */
 function problems(): MiddlewareObj<ApiEvent, HttpResult> {
   return {
     onError: (request) => {
-      const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
-      const response = problemFor(request.error, requestId);
-      if (response.statusCode >= 500) {
-        logger.error('Request failed', { requestId, error: request.error as Error });
-      } else if (request.error instanceof BatonError) {
-        logger.info('Request rejected', { requestId, status: response.statusCode, code: request.error.code });
-      }
-      request.response = response;
+      request.response = answerError(request.error, request.event.requestContext?.requestId ?? request.context.awsRequestId);
     },
   };
 }
@@ -104,8 +100,7 @@ function problems(): MiddlewareObj<ApiEvent, HttpResult> {
  * (not per route), so it hands over the key's scopes and the scope check
  * happens here, against this route's scopes.
  */
-export function authorize(event: ApiEvent, allowed: readonly Scope[]): { tenantId: string; scopes: Scope[] } {
-  const context = event.requestContext.authorizer?.lambda;
+export function authorize(context: Partial<AuthorizerContext> | undefined, allowed: readonly Scope[]): { tenantId: string; scopes: Scope[] } {
   const tenantId = context?.tenantId;
   if (!tenantId) throw new UnauthenticatedError('A valid API key is required: Authorization: Bearer <key>.');
   const scopes = (context.scopes ?? '').split(' ').filter(isScope);
@@ -132,7 +127,7 @@ export function keyHandler(handlerName: string, fn: (request: TenantRequest) => 
   if (route.access.kind !== 'key') throw new Error(`Route of "${handlerName}" is not a key route`);
   const allowed = route.access.scopes;
   return chain((event) => {
-    const { tenantId, scopes } = authorize(event, allowed);
+    const { tenantId, scopes } = authorize(event.requestContext.authorizer?.lambda, allowed);
     logger.appendKeys({ tenantId });
     return new TenantRequest(event, tenantId, scopes);
   }, fn);

@@ -1,11 +1,9 @@
 import type { Context } from 'aws-lambda';
-import { bearerToken, hashApiKey } from '../auth/keys.ts';
-import { BatonError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError } from '../errors.ts';
+import { resolvePrincipal } from '../auth/principal.ts';
 import { logger } from '../observability/logger.ts';
 import { routes } from '../routes.ts';
 import type { TenantStore } from '../tenants/ports.ts';
-import { TenantRequest, MAX_BODY_BYTES, type ApiEvent } from './handler.ts';
-import { problemFor } from './problem.ts';
+import { answerError, assertBodySize, authorize, TenantRequest, type ApiEvent } from './handler.ts';
 
 /** Where a streamed response goes: Lambda's response stream on AWS, the HTTP response locally. */
 export interface ResponseSink {
@@ -37,16 +35,11 @@ export function streamingKeyHandler(handlerName: string, tenants: TenantStore, f
     const requestId = event.requestContext?.requestId ?? 'unknown';
     let answer: StreamedAnswer;
     try {
-      if (Buffer.byteLength(event.body ?? '') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-      const key = bearerToken(event.headers?.authorization);
-      const record = key ? await tenants.findApiKey(hashApiKey(key)) : undefined;
-      if (!record) throw new UnauthenticatedError('A valid API key is required: Authorization: Bearer <key>.');
-      if (!allowed.includes(record.scope)) throw new ForbiddenError(`This key lacks the scope this route needs (${allowed.join(' or ')}).`);
-      answer = await fn(new TenantRequest(event, record.tenantId, [record.scope]));
+      assertBodySize(event);
+      const { tenantId, scopes } = authorize(await resolvePrincipal(tenants, event.headers?.authorization), allowed);
+      answer = await fn(new TenantRequest(event, tenantId, scopes));
     } catch (error) {
-      const response = problemFor(error, requestId);
-      if (response.statusCode >= 500) logger.error('Request failed', { requestId, error: error as Error });
-      else if (error instanceof BatonError) logger.info('Request rejected', { requestId, status: response.statusCode, code: error.code });
+      const response = answerError(error, requestId);
       sink.start(response.statusCode, response.headers);
       await sink.write(response.body as string);
       await sink.end();

@@ -175,13 +175,14 @@ export const MAX_JOURNEY_TOUCHES = 2000;
 
 /** `GET /v1/people/journey`: everything linked to the person, in time order. */
 export async function journey(deps: Pick<RecordingDeps, 'records'>, tenantId: string, person: PersonInput) {
-  const records = await deps.records.personRecords(tenantId, identifiersOf(person));
+  const asked = identifiersOf(person);
+  const records = await deps.records.personRecords(tenantId, asked);
   if (records.touches.length > MAX_JOURNEY_TOUCHES) {
     // A response must stay well under Lambda's 6 MB: the most recent touches are the ones shown.
     records.touches = records.touches.slice(-MAX_JOURNEY_TOUCHES);
     records.truncated = true;
   }
-  const found = records.touches.length + records.stages.length + records.transactions.length > 0 || records.identifiers.length > identifiersOf(person).length;
+  const found = records.touches.length + records.stages.length + records.transactions.length > 0 || records.identifiers.length > asked.length;
   if (!found) throw new NotFoundError('No person with these identifiers.');
   // Content hashes are Baton's bookkeeping, not part of the journey.
   return {

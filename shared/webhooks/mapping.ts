@@ -1,5 +1,3 @@
-import type { Provider } from '../recording/transactions.ts';
-
 /** A transaction as a provider's payload describes it, before Baton validates it. */
 export interface ProviderTransaction {
   /** Fields of `POST /v1/transactions` (validated by the same schema). */
@@ -21,7 +19,6 @@ export type WebhookMeaning =
       touches: Array<Record<string, unknown>>;
     };
 
-export type WebhookProviderName = Exclude<Provider, 'api'>;
 
 /** A provider's amount (string or JSON number) as a decimal string; `absolute` drops a minus sign. */
 export function decimal(value: unknown, options: { absolute?: boolean } = {}): string {

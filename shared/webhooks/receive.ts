@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { MalformedJsonError, UnauthenticatedError, ValidationError } from '../errors.ts';
 import { parseJson } from '../http/parse.ts';
 import { logger } from '../observability/logger.ts';
@@ -85,7 +86,7 @@ export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvi
   try {
     meaning = meaningOf(provider, request, payload);
   } catch (error) {
-    if (error && typeof error === 'object' && 'issues' in error) throw new ValidationError(`The ${provider} payload is not what Baton expects.`, issueDetails(error as never));
+    if (error instanceof z.ZodError) throw new ValidationError(`The ${provider} payload is not what Baton expects.`, issueDetails(error));
     throw error;
   }
   if (meaning.kind === 'ignored') return { status: 200, body: { received: true, ignored: meaning.reason } };

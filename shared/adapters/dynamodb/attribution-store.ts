@@ -20,7 +20,8 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
  */
 export const attributionKeys = {
   attribution: (tenantId: string, transactionId: string) => ({ pk: recordKeys.transaction(tenantId, transactionId).pk, sk: 'ATTR' }),
-  rollup: (tenantId: string, model: string, day: string, currency: string) => ({ pk: `T#${tenantId}#ROLLUP#${model}`, sk: `${day}#${currency}` }),
+  rollupPartition: (tenantId: string, model: string) => `T#${tenantId}#ROLLUP#${model}`,
+  rollup: (tenantId: string, model: string, day: string, currency: string) => ({ pk: attributionKeys.rollupPartition(tenantId, model), sk: `${day}#${currency}` }),
   openJourney: (tenantId: string, personKey: string) => ({ pk: `T#${tenantId}#P#${personKey}`, sk: 'OPEN' }),
 };
 
@@ -145,7 +146,7 @@ export class DynamoAttributionStore implements AttributionStore {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': attributionKeys.rollup(tenantId, model, '', '').pk, ':from': `${fromDay}#`, ':to': `${toDay}#~` },
+      ExpressionAttributeValues: { ':pk': attributionKeys.rollupPartition(tenantId, model), ':from': `${fromDay}#`, ':to': `${toDay}#~` },
     });
     return items.map(({ pk: _pk, sk, entity: _entity, ...attributes }) => {
       const [day, currency] = (sk as string).split('#') as [string, string];

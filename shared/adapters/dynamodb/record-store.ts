@@ -167,9 +167,9 @@ export class DynamoRecordStore implements RecordStore {
         };
       }),
     );
-    // A link is the same link whenever it was first seen: never a conflict.
-    const byKey = new Map(unique.map((link, index) => [`${link.from} ${link.to}`, outcomes[index] === 'conflict' ? 'duplicate' : outcomes[index]!]));
-    return links.map((link) => byKey.get(`${link.from} ${link.to}`) as WriteOutcome);
+    // A link's content is its two ends, so a link seen before is always a duplicate, never a conflict.
+    const byKey = new Map(unique.map((link, index) => [`${link.from} ${link.to}`, outcomes[index]!]));
+    return links.map((link) => byKey.get(`${link.from} ${link.to}`)!);
   }
 
   async recordTransaction(tenantId: string, tx: Transaction, options: { aliases?: string[] } = {}): Promise<WriteOutcome> {
