@@ -145,8 +145,8 @@ export function attributeOrder(order: OrderFacts, history: PersonHistory, config
   };
   const amounts = new Float64Array(MODEL_COUNT * n);
   const shares = new Float64Array(MODEL_COUNT * n);
-  creditsInto(columns, R, H, config, amounts);
-  creditsInto(columns, CONVERSION_SHARE_SCALE, H, config, shares);
+  creditsInto(columns, R, config, amounts);
+  creditsInto(columns, CONVERSION_SHARE_SCALE, config, shares);
   const credits = {} as Record<HeuristicModel, MarketingCredit[]>;
   const conversionShares = {} as Record<HeuristicModel, Array<{ touchId: string; share: number }>>;
   HEURISTIC_MODELS.forEach((model, m) => {
