@@ -15,8 +15,12 @@ import type { BenchContext } from './run.ts';
 
 const TARGET = 1_000_000;
 
-/** Runs bench/engine.ts in a process of its own (one core, nothing else on its thread) and tabulates its rounds. */
-function engineThroughput(quick: boolean): string[] {
+/**
+ * Runs bench/engine.ts in a process of its own and tabulates its rounds.
+ * `bench/run.ts` calls it before DynamoDB Local and the local server start,
+ * so that no other work shares the machine's cores while it measures.
+ */
+export function engineThroughput(quick: boolean): string[] {
   const output = execFileSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'engine.ts'), ...(quick ? ['--quick'] : [])], { cwd: projectRoot, encoding: 'utf8' });
   const figures = JSON.parse(output) as EngineFigures;
   if (figures.checksums.kernel !== figures.checksums.reference) throw new Error(`kernel and reference disagree: ${JSON.stringify(figures.checksums)}`);
@@ -44,7 +48,7 @@ function engineThroughput(quick: boolean): string[] {
 /** Issue 4: engine throughput, report cost at two volumes, cost of one late touch. */
 export async function attributionBench(ctx: BenchContext): Promise<string> {
   const lines = ['## Attribution', ''];
-  lines.push(...engineThroughput(ctx.quick));
+  lines.push(...ctx.engineThroughput);
 
   // Data-driven models over a period's journeys: paths aggregated, then the model.
   lines.push('| journeys | markov | shapley |', '|---|---|---|');
@@ -71,7 +75,7 @@ export async function attributionBench(ctx: BenchContext): Promise<string> {
 
   // Report cost at two volumes: one tenant per volume, transactions spread over 30 days.
   const deps = stores();
-  lines.push('| transactions in the period | DynamoDB requests for one report | items read |', '|---|---|---|');
+  lines.push('| transactions in the period | DynamoDB requests for one report | items read | read units (as DynamoDB reports them) |', '|---|---|---|---|');
   for (const volume of ctx.quick ? [100, 1_000] : [100, 10_000]) {
     const tenant = await createTenant(deps.tenants, { tenantId: `bench-report-${volume}`, currency: 'USD', timezone: 'UTC' });
     const tenantId = tenant.tenantId;
@@ -94,7 +98,7 @@ export async function attributionBench(ctx: BenchContext): Promise<string> {
     ctx.counter.reset();
     const answer = await report(deps, tenantId, { from: '2026-10-01', to: '2026-10-31', model: 'linear', groupBy: 'campaign' });
     if (answer.totals[0]?.transactions !== volume) throw new Error(`report saw ${answer.totals[0]?.transactions} of ${volume} transactions`);
-    lines.push(`| ${volume.toLocaleString('en-US')} | ${ctx.counter.describe()} | ${ctx.counter.itemsRead} rollup cells |`);
+    lines.push(`| ${volume.toLocaleString('en-US')} | ${ctx.counter.describe()} | ${ctx.counter.itemsRead} rollup cells | ${ctx.counter.readUnits} |`);
   }
   lines.push('', 'A report reads one rollup cell per day and currency for the model and one for the totals: its cost grows with the days in the period, not with the transactions.', '');
 
@@ -104,6 +108,6 @@ export async function attributionBench(ctx: BenchContext): Promise<string> {
   await deps.records.recordTouches(tenantId, [late]);
   ctx.counter.reset();
   const outcome = await onRecorded(deps, { detailType: 'TouchRecorded', tenantId, identifiers: late.identifiers, occurredAt: late.occurredAt });
-  lines.push(`Re-attribution of one late touch (its person has ${outcome.attributed} order in reach; ${outcome.changed} attribution changed): ${ctx.counter.describe()}; ${ctx.counter.writeUnits} write units (estimated).`, '');
+  lines.push(`Re-attribution of one late touch (its person has ${outcome.attributed} order in reach; ${outcome.changed} attribution changed): ${ctx.counter.describe()}; read units (as DynamoDB reports them): ${ctx.counter.readUnits}; write units (estimated): ${ctx.counter.writeUnits}.`, '');
   return lines.join('\n');
 }

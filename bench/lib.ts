@@ -17,7 +17,7 @@ export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 /** Approximate DynamoDB item size in bytes (attribute names + values, by DynamoDB's sizing rules). */
-export function itemSize(value: unknown): number {
+function itemSize(value: unknown): number {
   if (value === null || value === undefined || typeof value === 'boolean') return 1;
   if (typeof value === 'string') return Buffer.byteLength(value);
   if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace('.', '').length / 2) + 1;
@@ -29,10 +29,17 @@ const topLevelSize = (item: Record<string, unknown>) => Object.entries(item).red
 /** Write units of one item: 1 per started KB; transactional writes cost two. */
 const writeUnits = (item: Record<string, unknown>, transactional: boolean) => Math.max(1, Math.ceil(topLevelSize(item) / 1024)) * (transactional ? 2 : 1);
 
-/** Counts DynamoDB operations and estimates their write units from the items they write. */
+const READS = new Set(['GetCommand', 'GetItemCommand', 'QueryCommand', 'BatchGetCommand', 'BatchGetItemCommand']);
+
+/**
+ * Counts DynamoDB operations, the read units DynamoDB reports for reads
+ * (ReturnConsumedCapacity, which DynamoDB Local answers too) and estimates
+ * write units from the items written.
+ */
 export class RequestCounter {
   operations: Record<string, number> = {};
   writeUnits = 0;
+  readUnits = 0;
   itemsRead = 0;
 
   constructor(client: DynamoDBDocumentClient) {
@@ -40,12 +47,14 @@ export class RequestCounter {
       (next, context) => async (args) => {
         const name = context.commandName ?? 'unknown';
         this.operations[name] = (this.operations[name] ?? 0) + 1;
-        const input = args.input as { Item?: Record<string, unknown>; TransactItems?: Array<{ Put?: { Item: Record<string, unknown> } }> };
+        const input = args.input as { Item?: Record<string, unknown>; TransactItems?: Array<{ Put?: { Item: Record<string, unknown> } }>; ReturnConsumedCapacity?: string };
         if (name === 'PutCommand' || name === 'PutItemCommand') this.writeUnits += writeUnits(input.Item ?? {}, false);
         for (const entry of input.TransactItems ?? []) if (entry.Put) this.writeUnits += writeUnits(entry.Put.Item, true);
+        if (READS.has(name)) input.ReturnConsumedCapacity ??= 'TOTAL';
         const result = await next(args);
-        const items = (result.output as { Items?: unknown[] }).Items;
-        if (items) this.itemsRead += items.length;
+        const output = result.output as { Items?: unknown[]; ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> };
+        if (output.Items) this.itemsRead += output.Items.length;
+        if (READS.has(name)) for (const consumed of [output.ConsumedCapacity ?? []].flat()) this.readUnits += consumed.CapacityUnits ?? 0;
         return result;
       },
       { step: 'initialize', name: 'benchRequestCounter', override: true },
@@ -55,6 +64,7 @@ export class RequestCounter {
   reset(): void {
     this.operations = {};
     this.writeUnits = 0;
+    this.readUnits = 0;
     this.itemsRead = 0;
   }
 

@@ -16,7 +16,7 @@ import type { CreatedTenant } from '../shared/tenants/use-cases.ts';
 import { RequestCounter } from './lib.ts';
 import { platformBench } from './platform.ts';
 import { recordingBench } from './recording.ts';
-import { attributionBench } from './attribution.ts';
+import { attributionBench, engineThroughput } from './attribution.ts';
 import { exportsBench } from './exports.ts';
 
 export interface BenchContext {
@@ -29,9 +29,13 @@ export interface BenchContext {
   bareClient: DynamoDBDocumentClient;
   call(method: string, path: string, options?: { key?: string; body?: string | Buffer; headers?: Record<string, string> }): Promise<Response>;
   url: string;
+  /** The engine throughput lines, measured first, while the machine is quiet. */
+  engineThroughput: string[];
 }
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+const engineLines = !only || only === 'attribution' ? engineThroughput(quick) : [];
 const dynamodb = await startDynamoDbLocal();
 try {
   process.env.DYNAMODB_ENDPOINT = dynamodb.endpoint;
@@ -55,6 +59,7 @@ try {
     counter,
     bareClient: createDocumentClient({ endpoint: dynamodb.endpoint }),
     url: runtime.url,
+    engineThroughput: engineLines,
     call: async (method, path, options = {}) => {
       const response = await fetch(`${runtime.url}${path}`, {
         method,
@@ -67,7 +72,6 @@ try {
   };
 
   const benches = { platform: platformBench, recording: recordingBench, attribution: attributionBench, exports: exportsBench };
-  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
   const sections: string[] = [];
   for (const [name, bench] of Object.entries(benches)) if (!only || only === name) sections.push(await bench(ctx));
   await runtime.close();

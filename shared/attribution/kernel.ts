@@ -20,12 +20,12 @@ export interface JourneyColumns {
 
 export const MODEL_COUNT = HEURISTIC_MODELS.length;
 
-// 2^(−x) = 2^(−k) · 2^(−j/64) · 2^(−r/64) with x·64 = 64k + j + r, r ∈ [0, 1):
-// two small tables and a degree-5 polynomial for the last factor
-// (|ln 2 · r/64| < 0.011, so the truncation error is below 2e-15).
-const FRACTION_STEPS = 64;
+// 2^(−x) = 2^(−k) · 2^(−j/1024) · 2^(−r/1024) with x·1024 = 1024k + j + r, r ∈ [0, 1):
+// two tables (the second 8 KiB) and a degree-3 polynomial for the last factor
+// (|ln 2 · r/1024| < 6.8e-4, so the truncation error is below 1e-14).
+const FRACTION_STEPS = 1024;
 const MAX_HALVINGS = 22; // 2^20 · 2^-22 < 0.5: the weight rounds to 0 from here on
-const HALVINGS = Float64Array.from({ length: MAX_HALVINGS }, (_, k) => DECAY_SCALE * 2 ** -k);
+const HALVINGS = Float64Array.from({ length: MAX_HALVINGS + 1 }, (_, k) => (k < MAX_HALVINGS ? DECAY_SCALE * 2 ** -k : 0));
 const FRACTIONS = Float64Array.from({ length: FRACTION_STEPS }, (_, j) => 2 ** (-j / FRACTION_STEPS));
 const LN2_STEP = Math.LN2 / FRACTION_STEPS;
 
@@ -33,7 +33,7 @@ const LN2_STEP = Math.LN2 / FRACTION_STEPS;
  * time_decay's integer weights of a journey's touches (`at` in time order)
  * and their sum:
  * round(2^20 · 2^(−age/halfLife)) for a touch `age` ms older than the newest,
- * with 2^(−x) evaluated to about 1e-15 relative, far below the 2^-20 quantum.
+ * with 2^(−x) evaluated to about 1e-14 relative, far below the 2^-20 quantum.
  * Written out because V8 inlines neither Math.exp nor Math.round, and each
  * cost more than all the other work on a touch.
  */
@@ -43,14 +43,11 @@ export function decayWeightsInto(at: Float64Array, n: number, halfLife: number, 
   let total = 0;
   for (let i = 0; i < n; i += 1) {
     const steps = (newest - at[i]!) * toSteps;
-    if (!(steps < MAX_HALVINGS * FRACTION_STEPS)) {
-      weights[i] = 0;
-      continue;
-    }
-    const whole = steps | 0;
+    // beyond MAX_HALVINGS the table's last entry, 0, makes the weight 0 whatever the polynomial gives
+    const whole = Math.min(steps, MAX_HALVINGS * FRACTION_STEPS) | 0;
     const y = (whole - steps) * LN2_STEP;
-    const tail = 1 + y * (1 + y * (1 / 2 + y * (1 / 6 + y * (1 / 24 + y * (1 / 120)))));
-    const weight = (HALVINGS[whole >> 6]! * FRACTIONS[whole & 63]! * tail + 0.5) | 0; // floor: weights are below 2^31
+    const tail = 1 + y * (1 + y * (1 / 2 + y * (1 / 6)));
+    const weight = (HALVINGS[whole >> 10]! * FRACTIONS[whole & 1023]! * tail + 0.5) | 0; // floor: weights are below 2^31
     weights[i] = weight;
     total += weight;
   }
@@ -89,6 +86,7 @@ const sharedScratch = newScratch(SCRATCH_SIZE);
  * remainders are counted into n buckets by their fraction of the total
  * (a monotone map, so every bucket above the threshold one wins outright);
  * only the few touches of the threshold bucket are compared exactly.
+ * Callers' totals stay far below 2^51 (at most 2^20 or 10^6 per touch).
  */
 function allocateInto(amount: number, n: number, total: number, scratch: Scratch, out: Float64Array, offset: number): void {
   const { weights, remainders, buckets, bucketSizes, candidates } = scratch;
@@ -116,7 +114,7 @@ function allocateInto(amount: number, n: number, total: number, scratch: Scratch
     out[offset + i] = share;
     remainders[i] = remainder;
     given += share;
-    const bucket = Math.min((remainder * toBucket) | 0, n - 1); // below n, as remainder < total; min guards rounding
+    const bucket = (remainder * toBucket) | 0; // below n: remainder < total, and total < 2^51 keeps rounding below n too
     buckets[i] = bucket;
     bucketSizes[bucket]! += 1;
   }
