@@ -32,7 +32,7 @@ export function engineThroughput(quick: boolean): string[] {
   };
   const kernel = rate(figures.rounds.kernel);
   return [
-    `Engine throughput on one core (a process of its own), ${figures.journeys.toLocaleString('en-US')} journeys of 1–50 touches (uniform; ${figures.meanTouches.toFixed(1)} marketing touches on average), all seven heuristic models, exact minor-unit allocation. The kernel and the plain reference give the same checksum over the credits (${figures.checksums.kernel}); the tests compare them credit by credit.`,
+    `Engine throughput on one core (a process of its own), ${figures.journeys.toLocaleString('en-US')} journeys of 1–50 touches (uniform; ${figures.meanTouches.toFixed(1)} marketing touches on average), all seven heuristic models, exact minor-unit allocation. The kernel and the plain reference give the same checksum (one time_decay credit of every journey: ${figures.checksums.kernel}); the tests compare them credit by credit.`,
     '',
     '| | journeys/s (median round) | range | credits/s | vs the plain reference |',
     '|---|---|---|---|---|',
