@@ -5,9 +5,9 @@ import type { TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { issueDetails } from '../validation.ts';
 import { linksOf, normaliseStage, StageInputSchema, type IdentifyInput, type Link } from './stages.ts';
-import type { PersonRecords, RecordStore, WriteOutcome } from './ports.ts';
+import type { RecordStore, WriteOutcome } from './ports.ts';
 import { normaliseTouch, TouchInputSchema, type Touch } from './touches.ts';
-import { transactionFromInput, TransactionInputSchema, type Provider, type Transaction, type TransactionInput } from './transactions.ts';
+import { transactionFromInput, type Provider, type Transaction, type TransactionInput } from './transactions.ts';
 
 export interface RecordingDeps {
   records: RecordStore;
