@@ -163,6 +163,18 @@ describe('the attribution pipeline through the HTTP API', () => {
     expect(response.body.error.details.map((detail: { path: string }) => detail.path)).toContain(parameter);
   });
 
+  it.each([
+    [{ from: '2026-11-05', to: '2026-11-01' }, 'to'],
+    [{ from: '2025-01-01', to: '2026-11-01' }, 'to'],
+    [{ from: '2026-11-31', to: '2026-12-01' }, 'from'],
+    [{ to: '2026-11-01' }, 'from'],
+    [{ from: '2026-11-01', to: '2026-11-01', cursor: 42 }, 'cursor'],
+  ])('refuses the recompute body %j naming %s', async (json, field) => {
+    const response = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.map((detail: { path: string }) => detail.path)).toContain(field);
+  });
+
   it('answers 404 for another tenant’s transaction and 403 without the marketing scope', async () => {
     const other = await newTenant();
     expect((await api.request('GET', '/v1/transactions/p1-order/attribution', { key: other.keys.marketing })).status).toBe(404);
