@@ -31,6 +31,7 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'post-stages': { table: 'readWrite' },
   'post-identify': { table: 'readWrite' },
   'post-transactions': { table: 'readWrite' },
+  'post-spend': { table: 'readWrite' },
   'get-transaction': { table: 'read' },
   'get-journey': { table: 'read' },
   'post-webhook': { table: 'readWrite' },

@@ -39,6 +39,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/stages', handler: 'post-stages', access: { kind: 'key', scopes: ['ingest'] }, summary: 'Record funnel milestones: lead, qualified, disqualified' },
   { method: 'POST', path: '/v1/identify', handler: 'post-identify', access: { kind: 'key', scopes: ['ingest'] }, summary: 'Link an anonymous id to a customer id or email' },
   { method: 'POST', path: '/v1/transactions', handler: 'post-transactions', access: { kind: 'key', scopes: ['ingest'] }, summary: 'Record an order, refund or cancellation' },
+  { method: 'POST', path: '/v1/spend', handler: 'post-spend', access: { kind: 'key', scopes: ['ingest'] }, summary: 'Record what campaigns cost per day; reports then show cost, ROAS and CPA' },
   { method: 'GET', path: '/v1/transactions/{transactionId}/attribution', handler: 'get-attribution', access: { kind: 'key', scopes: ['marketing'] }, summary: 'Where marketing ended and the sale began, and the credits under every heuristic model' },
   { method: 'GET', path: '/v1/attribution/report', handler: 'get-report', access: { kind: 'key', scopes: ['marketing'] }, summary: 'Revenue, conversions and touches by channel, campaign, source/medium or kind under one model' },
   { method: 'GET', path: '/v1/attribution/compare', handler: 'get-compare', access: { kind: 'key', scopes: ['marketing'] }, summary: 'Every heuristic model side by side' },

@@ -9,6 +9,7 @@ import { ClientIdSchema } from '../recording/touches.ts';
 import { TenantIdSchema, WEBHOOK_PROVIDERS } from '../tenants/tenant.ts';
 import { CompareQuerySchema, RecomputeBodySchema, ReportQuerySchema } from '../attribution/reports.ts';
 import { ExportQuerySchema, SummaryQuerySchema } from '../exports/export.ts';
+import { SpendInputSchema } from '../spend/spend.ts';
 
 /** SPEC §8's problem body. */
 export const ProblemSchema = z.object({
@@ -26,12 +27,15 @@ export const ConfigViewSchema = AttributionConfigSchema.extend({ version: z.numb
 /** Batches are checked item by item: the envelope takes any items, each is validated on its own. */
 export const TouchBatchSchema = z.object({ touches: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict();
 export const StageBatchSchema = z.object({ stages: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict();
+export const SpendBatchSchema = z.object({ spend: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict();
 
 export const BatchAnswerSchema = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
   rejected: z.array(z.object({ index: z.number().int(), errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })) })),
 });
+
+export const SpendAnswerSchema = BatchAnswerSchema.extend({ stale: z.number().int().describe('Figures reported no later than the one already stored for that day: kept out') });
 
 export const TransactionAnswerSchema = z.object({ transactionId: z.string(), outcome: z.enum(['stored', 'duplicate', 'conflict']) });
 
@@ -86,6 +90,10 @@ export const contracts: Record<string, RouteContract> = {
     body: z.object({ stages: z.array(StageInputSchema).min(1).max(MAX_BATCH) }),
     responses: { 202: { description: 'As for touches', schema: BatchAnswerSchema } },
   },
+  'post-spend': {
+    body: z.object({ spend: z.array(SpendInputSchema).min(1).max(MAX_BATCH) }),
+    responses: { 202: { description: 'Each day’s figure per campaign and currency stored unless a later report of it is; bad lines rejected with their index and reasons', schema: SpendAnswerSchema } },
+  },
   'post-identify': {
     body: IdentifyInputSchema,
     responses: { 202: { description: 'The ids are one person from now on, earlier touches included', schema: z.object({ linked: z.number().int(), duplicates: z.number().int(), identifiers: z.array(z.string()) }) } },
@@ -99,8 +107,8 @@ export const contracts: Record<string, RouteContract> = {
     },
   },
   'get-attribution': { params: TransactionParamsSchema, responses: { 200: { description: 'SPEC §5: boundary, sourcedBy, marketing credits per model, sales credits, touches after the boundary' } } },
-  'get-report': { query: ReportQuerySchema, responses: { 200: { description: 'Rows {key, currency, revenue, conversions, touches} and per-currency totals; rows plus unattributed equal revenue' } } },
-  'get-compare': { query: CompareQuerySchema, responses: { 200: { description: 'Rows per model, and per-currency totals' } } },
+  'get-report': { query: ReportQuerySchema, responses: { 200: { description: 'Rows {key, currency, revenue, conversions, touches} and per-currency totals; rows plus unattributed equal revenue. Once the period has spend (POST /v1/spend), rows also carry cost, roas and cpa (not under groupBy=kind) and totals cost and roas' } } },
+  'get-compare': { query: CompareQuerySchema, responses: { 200: { description: 'Rows per model (with cost, roas, cpa as in the report), and per-currency totals' } } },
   'post-recompute': { body: RecomputeBodySchema, responses: { 200: { description: 'Re-attributed a page of the period; call again with nextCursor while it is present' } } },
   'export-transactions': {
     query: ExportQuerySchema,

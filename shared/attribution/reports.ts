@@ -2,13 +2,15 @@ import * as z from 'zod';
 import { DaySchema, dayRange, periodCheck } from '../time/zones.ts';
 import { ValidationError } from '../errors.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
-import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS, type HeuristicModel } from './models.ts';
+import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from './models.ts';
 import { markov, parsePath, shapley, type PathCount } from './data-driven.ts';
 import { allocate } from './allocate.ts';
 import { CONVERSION_SCALE, GROUP_BYS, type GroupBy } from './rollups.ts';
 import type { RollupCell } from './ports.ts';
 import { attributeTransaction, type AttributionDeps } from './use-cases.ts';
 import type { TransactionTimeline } from '../exports/ports.ts';
+import type { SpendStore } from '../spend/ports.ts';
+import { spendKey, type SpendEntry } from '../spend/spend.ts';
 
 /** The longest period a report covers. */
 export const MAX_REPORT_DAYS = 366;
@@ -40,6 +42,66 @@ export interface CurrencyTotals {
   transactions: number;
 }
 
+/** What the period's spend adds to a row or a currency's totals (`POST /v1/spend`). */
+export interface CostFigures {
+  /** Minor units. */
+  cost: number;
+  /** Revenue per unit of cost, to 4 decimals; null without cost. */
+  roas: number | null;
+  /** Cost per conversion in minor units (rounded half up); null without cost or without conversions. */
+  cpa: number | null;
+}
+
+export type ReportDeps = AttributionDeps & { spend: SpendStore };
+
+const roasOf = (revenue: number, cost: number) => (cost > 0 ? Math.round((revenue / cost) * 10_000) / 10_000 : null);
+
+/**
+ * Rows with their cost, ROAS and CPA once the period has spend; campaigns
+ * (channels, sources) that cost money but earned nothing get a row of their
+ * own. Under `kind` spend has no key, and a period without spend has no
+ * cost to show: the rows stay as they are.
+ */
+function withCost(rows: ReportRow[], spend: readonly SpendEntry[], groupBy: GroupBy): Array<ReportRow | (ReportRow & CostFigures)> {
+  if (groupBy === 'kind' || spend.length === 0) return rows;
+  const costs = new Map<string, number>();
+  const id = (currency: string, key: string) => `${currency}\u0000${key}`;
+  for (const entry of spend) {
+    const key = spendKey(entry, groupBy);
+    if (key !== undefined) costs.set(id(entry.currency, key), (costs.get(id(entry.currency, key)) ?? 0) + entry.amount);
+  }
+  const all = [...rows];
+  const seen = new Set(rows.map((row) => id(row.currency, row.key)));
+  for (const [rowId, cost] of costs) {
+    if (seen.has(rowId) || cost === 0) continue;
+    const [currency, key] = rowId.split('\u0000') as [string, string];
+    all.push({ key, currency, revenue: 0, conversions: 0, touches: 0 });
+  }
+  return all.sort(byCurrencyThenRevenue).map((row) => {
+    const cost = costs.get(id(row.currency, row.key)) ?? 0;
+    return { ...row, cost, roas: roasOf(row.revenue, cost), cpa: cost > 0 && row.conversions > 0 ? Math.round(cost / row.conversions) : null };
+  });
+}
+
+/** Totals with the cost of the whole period's spend in each currency, and its ROAS, once the period has spend. */
+function totalsWithCost(totals: CurrencyTotals[], spend: readonly SpendEntry[]): Array<CurrencyTotals | (CurrencyTotals & Pick<CostFigures, 'cost' | 'roas'>)> {
+  if (spend.length === 0) return totals;
+  const costs = new Map<string, number>();
+  for (const entry of spend) costs.set(entry.currency, (costs.get(entry.currency) ?? 0) + entry.amount);
+  const all = [...totals];
+  for (const currency of costs.keys()) {
+    if (!totals.some((total) => total.currency === currency)) all.push({ currency, revenue: 0, attributed: 0, unattributed: 0, transactions: 0 });
+  }
+  return all.sort((a, b) => (a.currency < b.currency ? -1 : 1)).map((total) => {
+    const cost = costs.get(total.currency) ?? 0;
+    return { ...total, cost, roas: roasOf(total.revenue, cost) };
+  });
+}
+
+function byCurrencyThenRevenue(a: ReportRow, b: ReportRow): number {
+  return a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : b.revenue - a.revenue || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
 function rowsOf(cells: RollupCell[], groupBy: GroupBy): ReportRow[] {
   const rows = new Map<string, ReportRow>();
   for (const cell of cells) {
@@ -58,7 +120,7 @@ function rowsOf(cells: RollupCell[], groupBy: GroupBy): ReportRow[] {
   return [...rows.values()]
     .map((row) => ({ ...row, conversions: row.conversions / CONVERSION_SCALE }))
     .filter((row) => row.revenue !== 0 || row.conversions !== 0 || row.touches !== 0)
-    .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : b.revenue - a.revenue || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+    .sort(byCurrencyThenRevenue);
 }
 
 function totalsOf(cells: RollupCell[]): CurrencyTotals[] {
@@ -76,23 +138,23 @@ function totalsOf(cells: RollupCell[]): CurrencyTotals[] {
 /**
  * `GET /v1/attribution/report`: rows by channel, campaign, source/medium or
  * kind under one model, and per-currency totals, summed from the daily
- * rollups: two queries whatever the number of transactions.
+ * rollups, with the period's spend: three queries whatever the number of
+ * transactions.
  */
-export async function report(deps: AttributionDeps, tenantId: string, query: { from: string; to: string; model?: (typeof MODELS)[number]; groupBy: GroupBy }) {
+export async function report(deps: ReportDeps, tenantId: string, query: { from: string; to: string; model?: (typeof MODELS)[number]; groupBy: GroupBy }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
   const model = query.model ?? tenant.config.defaultModel;
-  if (model === 'markov' || model === 'shapley') {
-    if (query.groupBy !== 'channel') {
-      throw new ValidationError('Data-driven models attribute by channel only.', [{ path: 'query.groupBy', message: 'markov and shapley support groupBy=channel', code: 'invalid_value' }]);
-    }
-    const [paths, totals] = await Promise.all([deps.attributions.rollupCells(tenantId, 'paths', query.from, query.to), deps.attributions.rollupCells(tenantId, 'totals', query.from, query.to)]);
-    return { from: query.from, to: query.to, timezone: tenant.config.timezone, model, groupBy: query.groupBy, ...dataDrivenRows(model, paths, totals) };
+  if ((model === 'markov' || model === 'shapley') && query.groupBy !== 'channel') {
+    throw new ValidationError('Data-driven models attribute by channel only.', [{ path: 'query.groupBy', message: 'markov and shapley support groupBy=channel', code: 'invalid_value' }]);
   }
-  const [cells, totals] = await Promise.all([
-    deps.attributions.rollupCells(tenantId, model as HeuristicModel, query.from, query.to),
+  const dataDriven = model === 'markov' || model === 'shapley';
+  const [cells, totalCells, spend] = await Promise.all([
+    deps.attributions.rollupCells(tenantId, dataDriven ? 'paths' : model, query.from, query.to),
     deps.attributions.rollupCells(tenantId, 'totals', query.from, query.to),
+    deps.spend.spendBetween(tenantId, query.from, query.to),
   ]);
-  return { from: query.from, to: query.to, timezone: tenant.config.timezone, model, groupBy: query.groupBy, rows: rowsOf(cells, query.groupBy), totals: totalsOf(totals) };
+  const { rows, totals } = dataDriven ? dataDrivenRows(model, cells, totalCells) : { rows: rowsOf(cells, query.groupBy), totals: totalsOf(totalCells) };
+  return { from: query.from, to: query.to, timezone: tenant.config.timezone, model, groupBy: query.groupBy, rows: withCost(rows, spend, query.groupBy), totals: totalsWithCost(totals, spend) };
 }
 
 /** Path counts of the period, summed over days and shards. */
@@ -137,15 +199,16 @@ function dataDrivenRows(model: 'markov' | 'shapley', pathCells: RollupCell[], to
     });
     return total;
   });
-  rows.sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : b.revenue - a.revenue || (a.key < b.key ? -1 : 1)));
+  rows.sort(byCurrencyThenRevenue);
   return { rows, totals };
 }
 
-/** `GET /v1/attribution/compare`: every heuristic model side by side, one query per model. */
-export async function compare(deps: AttributionDeps, tenantId: string, query: { from: string; to: string; groupBy: GroupBy }) {
+/** `GET /v1/attribution/compare`: every heuristic model side by side, one query per model, and the period's spend. */
+export async function compare(deps: ReportDeps, tenantId: string, query: { from: string; to: string; groupBy: GroupBy }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
-  const [totals, ...perModel] = await Promise.all([
+  const [totals, spend, ...perModel] = await Promise.all([
     deps.attributions.rollupCells(tenantId, 'totals', query.from, query.to),
+    deps.spend.spendBetween(tenantId, query.from, query.to),
     ...HEURISTIC_MODELS.map((model) => deps.attributions.rollupCells(tenantId, model, query.from, query.to)),
   ]);
   const models: Record<string, ReportRow[]> = Object.fromEntries(HEURISTIC_MODELS.map((model, i) => [model, rowsOf(perModel[i]!, query.groupBy)]));
@@ -153,7 +216,8 @@ export async function compare(deps: AttributionDeps, tenantId: string, query: { 
     const paths = await deps.attributions.rollupCells(tenantId, 'paths', query.from, query.to);
     for (const model of DATA_DRIVEN_MODELS) models[model] = dataDrivenRows(model, paths, totals).rows;
   }
-  return { from: query.from, to: query.to, timezone: tenant.config.timezone, groupBy: query.groupBy, models, totals: totalsOf(totals) };
+  const withCosts = Object.fromEntries(Object.entries(models).map(([model, rows]) => [model, withCost(rows, spend, query.groupBy)]));
+  return { from: query.from, to: query.to, timezone: tenant.config.timezone, groupBy: query.groupBy, models: withCosts, totals: totalsWithCost(totalsOf(totals), spend) };
 }
 
 /** Transactions re-attributed per recompute call: one call stays well inside an API request's time. */

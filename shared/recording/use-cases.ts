@@ -31,7 +31,7 @@ const conflictDetail = (path: string, id: string): IssueDetail => ({ path, messa
  * index and reasons while the good ones are stored; repeats of an id within
  * the batch are resolved before anything is written.
  */
-function validateItems<S extends z.ZodType, R extends { contentHash: string }>(
+export function validateItems<S extends z.ZodType, R extends { contentHash: string }>(
   items: unknown[],
   schema: S,
   normalise: (value: z.infer<S>) => R,

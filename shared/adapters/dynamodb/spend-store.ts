@@ -1,0 +1,61 @@
+import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { SpendOutcome, SpendStore } from '../../spend/ports.ts';
+import { sameFigure, spendId, type SpendEntry } from '../../spend/spend.ts';
+import { queryAll } from './query.ts';
+
+/** A tenant's spend in one partition, one item per day, currency and campaign: a period is one range query. */
+export const spendKeys = {
+  partition: (tenantId: string) => `T#${tenantId}#SPEND`,
+  entry: (tenantId: string, entry: SpendEntry) => ({ pk: spendKeys.partition(tenantId), sk: spendId(entry) }),
+};
+
+/** Writes in flight at once for one batch (each is its own conditional PutItem). */
+const CONCURRENCY = 16;
+
+export class DynamoSpendStore implements SpendStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async putSpend(tenantId: string, entries: readonly SpendEntry[]): Promise<SpendOutcome[]> {
+    const outcomes = new Array<SpendOutcome>(entries.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < entries.length; i = next++) outcomes[i] = await this.put(tenantId, entries[i]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, entries.length) }, worker));
+    return outcomes;
+  }
+
+  private async put(tenantId: string, entry: SpendEntry): Promise<SpendOutcome> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...spendKeys.entry(tenantId, entry), entity: 'spend', ...entry },
+          // a restatement replaces an older report of the figure, never a newer one
+          ConditionExpression: 'attribute_not_exists(pk) OR reportedAt < :reportedAt',
+          ExpressionAttributeValues: { ':reportedAt': entry.reportedAt },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'stored';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const stored = error.Item ? (unmarshall(error.Item as Record<string, AttributeValue>) as SpendEntry) : undefined;
+      return stored && sameFigure(stored, entry) ? 'duplicate' : 'stale';
+    }
+  }
+
+  async spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<SpendEntry[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': spendKeys.partition(tenantId), ':from': `${fromDay}#`, ':to': `${toDay}#~` },
+    });
+    return items.map(({ pk: _pk, sk: _sk, entity: _entity, ...entry }) => entry as unknown as SpendEntry);
+  }
+}
