@@ -5,6 +5,9 @@ import { InstantSchema } from '../recording/time.ts';
 import { CurrencySchema } from '../tenants/tenant.ts';
 import { DaySchema } from '../time/zones.ts';
 
+/** How far ahead of Baton's clock a `reportedAt` may be. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 /** A name as touches store it: trimmed and lower-cased, so spend meets the touches' campaigns, sources and mediums. */
 const UtmName = z.string().trim().min(1).max(500).toLowerCase();
 
@@ -34,6 +37,8 @@ export const SpendInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['amount'], message: (error as Error).message });
     }
     if ((spend.source === undefined) !== (spend.medium === undefined)) ctx.addIssue({ code: 'custom', path: [spend.source === undefined ? 'source' : 'medium'], message: 'give source and medium together' });
+    // a figure dated ahead of the clock would outrank every real restatement until then
+    if (spend.reportedAt && Date.parse(spend.reportedAt) > Date.now() + MAX_CLOCK_SKEW_MS) ctx.addIssue({ code: 'custom', path: ['reportedAt'], message: 'reportedAt is in the future' });
   });
 
 export type SpendInput = z.infer<typeof SpendInputSchema>;

@@ -99,6 +99,7 @@ describe('POST /v1/spend and the cost it adds to reports', () => {
         spend({ campaign: 'money', amount: '1.00', currency: 'XYZ' }),
         spend({ campaign: 'extra', amount: '1.00', surprise: true }),
         spend({ campaign: 'fine', amount: '2.00', date: '2026-11-10' }),
+        spend({ campaign: 'ahead', amount: '1.00', reportedAt: '2099-01-01T00:00:00Z' }),
       ],
     });
     expect(answer.status).toBe(202);
@@ -112,6 +113,7 @@ describe('POST /v1/spend and the cost it adds to reports', () => {
       [6, 'currency'],
       [7, 'surprise'],
       [8, 'campaign'],
+      [9, 'reportedAt'],
     ]);
   });
 
