@@ -79,6 +79,9 @@ describe('POST /v1/spend and the cost it adds to reports', () => {
     expect(earlier.body).toMatchObject({ accepted: 0, duplicates: 0, stale: 1 });
     const again = await ingest('/v1/spend', { spend: [spend({ ...line, amount: '11.00', reportedAt: '2026-11-07T08:00:00+01:00' })] });
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 1, stale: 0 });
+    const resent = await ingest('/v1/spend', { spend: [spend({ campaign: 'resent', amount: '3.00' })] });
+    const resentAgain = await ingest('/v1/spend', { spend: [spend({ campaign: 'resent', amount: '3.00' })] });
+    expect([resent.body.accepted, resentAgain.body.duplicates]).toEqual([1, 1]);
     const concurrent = await Promise.all(Array.from({ length: 10 }, () => ingest('/v1/spend', { spend: [spend({ ...line, amount: '12.00', reportedAt: '2026-11-08T00:00:00Z' })] })));
     expect(concurrent.map((answer) => answer.body.accepted).reduce((sum: number, n: number) => sum + n, 0)).toBe(1);
     expect(concurrent.map((answer) => answer.body.duplicates).reduce((sum: number, n: number) => sum + n, 0)).toBe(9);

@@ -30,19 +30,24 @@ export class DynamoSpendStore implements SpendStore {
     return outcomes;
   }
 
+  /**
+   * A later report replaces an earlier one, never the reverse. Either way the
+   * item before the call comes back, and a report of the figure already
+   * stored counts as a duplicate (a later one still moves `reportedAt` on).
+   */
   private async put(tenantId: string, entry: SpendEntry): Promise<SpendOutcome> {
     try {
-      await this.client.send(
+      const { Attributes: before } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...spendKeys.entry(tenantId, entry), entity: 'spend', ...entry },
-          // a restatement replaces an older report of the figure, never a newer one
           ConditionExpression: 'attribute_not_exists(pk) OR reportedAt < :reportedAt',
           ExpressionAttributeValues: { ':reportedAt': entry.reportedAt },
+          ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'stored';
+      return before && sameFigure(before as SpendEntry, entry) ? 'duplicate' : 'stored';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const stored = error.Item ? (unmarshall(error.Item as Record<string, AttributeValue>) as SpendEntry) : undefined;
