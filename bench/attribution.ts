@@ -100,7 +100,7 @@ export async function attributionBench(ctx: BenchContext): Promise<string> {
     if (answer.totals[0]?.transactions !== volume) throw new Error(`report saw ${answer.totals[0]?.transactions} of ${volume} transactions`);
     lines.push(`| ${volume.toLocaleString('en-US')} | ${ctx.counter.describe()} | ${ctx.counter.itemsRead} rollup cells | ${ctx.counter.readUnits} |`);
   }
-  lines.push('', 'A report reads one rollup cell per day and currency for the model and one for the totals: its requests grow with the days in the period, not with the transactions. Its read units follow the cells’ size, one entry per campaign seen that day (a few at 100 transactions, all 20 at 10,000): bounded by the tenant’s campaigns, not its transactions.', '');
+  lines.push('', 'A report reads one rollup cell per day and currency for the model and one for the totals, and the period’s spend (a third query; this tenant has none): its requests do not grow with the transactions. Its read units follow the cells’ size, one entry per campaign seen that day (a few at 100 transactions, all 20 at 10,000): bounded by the tenant’s campaigns, not its transactions.', '');
 
   // One late touch for a person with three orders in its reach.
   const tenantId = 'bench-report-100';
