@@ -144,10 +144,10 @@ function totalsOf(cells: RollupCell[]): CurrencyTotals[] {
 export async function report(deps: ReportDeps, tenantId: string, query: { from: string; to: string; model?: (typeof MODELS)[number]; groupBy: GroupBy }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
   const model = query.model ?? tenant.config.defaultModel;
-  if ((model === 'markov' || model === 'shapley') && query.groupBy !== 'channel') {
+  const dataDriven = model === 'markov' || model === 'shapley';
+  if (dataDriven && query.groupBy !== 'channel') {
     throw new ValidationError('Data-driven models attribute by channel only.', [{ path: 'query.groupBy', message: 'markov and shapley support groupBy=channel', code: 'invalid_value' }]);
   }
-  const dataDriven = model === 'markov' || model === 'shapley';
   const [cells, totalCells, spend] = await Promise.all([
     deps.attributions.rollupCells(tenantId, dataDriven ? 'paths' : model, query.from, query.to),
     deps.attributions.rollupCells(tenantId, 'totals', query.from, query.to),
@@ -206,16 +206,15 @@ function dataDrivenRows(model: 'markov' | 'shapley', pathCells: RollupCell[], to
 /** `GET /v1/attribution/compare`: every heuristic model side by side, one query per model, and the period's spend. */
 export async function compare(deps: ReportDeps, tenantId: string, query: { from: string; to: string; groupBy: GroupBy }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
-  const [totals, spend, ...perModel] = await Promise.all([
+  // all in parallel: the path counts (data-driven models) only under groupBy=channel
+  const [totals, spend, paths, ...perModel] = await Promise.all([
     deps.attributions.rollupCells(tenantId, 'totals', query.from, query.to),
     deps.spend.spendBetween(tenantId, query.from, query.to),
+    query.groupBy === 'channel' ? deps.attributions.rollupCells(tenantId, 'paths', query.from, query.to) : undefined,
     ...HEURISTIC_MODELS.map((model) => deps.attributions.rollupCells(tenantId, model, query.from, query.to)),
   ]);
   const models: Record<string, ReportRow[]> = Object.fromEntries(HEURISTIC_MODELS.map((model, i) => [model, rowsOf(perModel[i]!, query.groupBy)]));
-  if (query.groupBy === 'channel') {
-    const paths = await deps.attributions.rollupCells(tenantId, 'paths', query.from, query.to);
-    for (const model of DATA_DRIVEN_MODELS) models[model] = dataDrivenRows(model, paths, totals).rows;
-  }
+  if (paths) for (const model of DATA_DRIVEN_MODELS) models[model] = dataDrivenRows(model, paths, totals).rows;
   const withCosts = Object.fromEntries(Object.entries(models).map(([model, rows]) => [model, withCost(rows, spend, query.groupBy)]));
   return { from: query.from, to: query.to, timezone: tenant.config.timezone, groupBy: query.groupBy, models: withCosts, totals: totalsWithCost(totalsOf(totals), spend) };
 }

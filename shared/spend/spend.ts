@@ -73,9 +73,14 @@ export function normaliseSpend(input: SpendInput, receivedAt: string): SpendEntr
   };
 }
 
-/** Two reports of the same figure: everything but when it was reported. */
+/** What a report of a day's figure says, apart from when it was reported. */
+export function figureOf(entry: SpendEntry): string {
+  return JSON.stringify([entry.amount, entry.channel ?? null, entry.sourceMedium ?? null]);
+}
+
+/** Two reports of the same figure. */
 export function sameFigure(a: SpendEntry, b: SpendEntry): boolean {
-  return a.amount === b.amount && a.channel === b.channel && a.sourceMedium === b.sourceMedium;
+  return figureOf(a) === figureOf(b);
 }
 
 /** The report groupings spend can be read under: `kind` is a property of touches, not of campaigns. */

@@ -2,7 +2,7 @@ import type { TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { validateItems, type BatchAnswer } from '../recording/use-cases.ts';
 import type { SpendStore } from './ports.ts';
-import { normaliseSpend, spendId, SpendInputSchema } from './spend.ts';
+import { figureOf, normaliseSpend, spendId, SpendInputSchema } from './spend.ts';
 
 export interface SpendDeps {
   tenants: TenantStore;
@@ -28,7 +28,7 @@ export async function recordSpend(deps: SpendDeps, tenantId: string, items: unkn
     (input) => {
       const entry = normaliseSpend(input, receivedAt);
       // a repeat within one batch is a duplicate when it reports the same figure at the same time
-      return { entry, contentHash: JSON.stringify([entry.amount, entry.channel, entry.sourceMedium, entry.reportedAt]) };
+      return { entry, contentHash: `${figureOf(entry)}@${entry.reportedAt}` };
     },
     ({ entry }) => spendId(entry),
     'campaign',

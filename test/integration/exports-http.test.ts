@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
+import { recordRequests } from '../support/requests.ts';
 
 let api: TestApi;
 
@@ -77,19 +77,7 @@ describe('GET /v1/exports/transactions', () => {
   it('reads only the time index: one Query per UTC day of the range and page, never a Scan', async () => {
     const tenant = await newTenant();
     for (let i = 0; i < 5; i += 1) await order(tenant, `2026-11-10T0${i}:00:00Z`);
-    const operations: string[] = [];
-    documentClient().middlewareStack.add(
-      (next, context) => async (args) => {
-        operations.push(`${context.commandName}:${(args.input as { IndexName?: string }).IndexName ?? '-'}`);
-        return next(args);
-      },
-      { step: 'initialize', name: 'exportRequestProbe' },
-    );
-    try {
-      await exportOf(tenant, 'from=2026-11-10&to=2026-11-10&format=ndjson');
-    } finally {
-      documentClient().middlewareStack.remove('exportRequestProbe');
-    }
+    const operations = (await recordRequests(() => exportOf(tenant, 'from=2026-11-10&to=2026-11-10&format=ndjson'))).map(({ command, index }) => `${command}:${index ?? '-'}`);
     expect(operations.filter((op) => op.startsWith('Query'))).toEqual(['QueryCommand:gsi1']);
     expect(operations.some((op) => op.startsWith('Scan'))).toBe(false);
   });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { stores } from '../../shared/adapters/dynamodb/stores.ts';
 import { report } from '../../shared/attribution/reports.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
+import { recordRequests } from '../support/requests.ts';
 
 let api: TestApi;
 let tenant: CreatedTenant;
@@ -143,20 +143,7 @@ describe('POST /v1/spend and the cost it adds to reports', () => {
   });
 
   it('reads a report in three queries and a tenant read, whatever the spend or the transactions', async () => {
-    const client = documentClient();
-    const seen: string[] = [];
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        seen.push(context.commandName ?? '?');
-        return next(args);
-      },
-      { step: 'initialize', name: 'spendTestCounter' },
-    );
-    try {
-      await report(stores(), tenant.tenantId, { from: '2026-11-01', to: '2026-11-30', model: 'linear', groupBy: 'campaign' });
-    } finally {
-      client.middlewareStack.remove('spendTestCounter');
-    }
+    const seen = (await recordRequests(() => report(stores(), tenant.tenantId, { from: '2026-11-01', to: '2026-11-30', model: 'linear', groupBy: 'campaign' }))).map(({ command }) => command);
     expect(seen.sort()).toEqual(['GetItemCommand', 'QueryCommand', 'QueryCommand', 'QueryCommand']);
   });
 });
