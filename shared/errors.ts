@@ -7,6 +7,8 @@ export interface IssueDetail {
   path: string;
   message: string;
   code?: string;
+  /** For malformed JSON: the byte offset in the body where the problem was found. */
+  offset?: number;
 }
 
 export abstract class BatonError extends Error {
@@ -28,8 +30,15 @@ export class ValidationError extends BatonError {
   }
 }
 
+/** A body that is not strict JSON (see `readJson`): `details` says what and where. */
 export class MalformedJsonError extends BatonError {
   readonly code = 'malformed_json';
+  constructor(
+    message: string,
+    readonly details: IssueDetail[] = [],
+  ) {
+    super(message);
+  }
 }
 
 export class PayloadTooLargeError extends BatonError {
@@ -51,9 +60,16 @@ export class NotFoundError extends BatonError {
   readonly code = 'not_found';
 }
 
-/** The same id was reused with different content. */
+/** The same id was reused with different content, or a refund or cancellation cannot count against its order. */
 export class ConflictError extends BatonError {
   readonly code = 'conflict';
+  constructor(
+    message: string,
+    readonly details: IssueDetail[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 /** The store kept throttling after the client's own retries. */

@@ -2,13 +2,13 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { BatonError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError } from '../errors.ts';
+import { BatonError, ForbiddenError, MalformedJsonError, PayloadTooLargeError, UnauthenticatedError } from '../errors.ts';
 import { logger } from '../observability/logger.ts';
 import { DEFAULT_ROUTE_HANDLER, routes, type Route } from '../routes.ts';
 import { isScope, type Scope } from '../auth/scopes.ts';
 import type { AuthorizerContext } from '../auth/principal.ts';
 import { problemFor, type HttpResult } from './problem.ts';
-import { parseJson, parseWith } from './parse.ts';
+import { parseWith, readJson } from './parse.ts';
 
 /** 1 MiB: SPEC §8's body limit, checked before anything is parsed. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -31,14 +31,22 @@ export class ApiRequest {
     return this.event.headers[name.toLowerCase()];
   }
 
+  /** The body's bytes. A text body with a lone surrogate cannot have come from UTF-8: refused rather than repaired. */
   rawBody(): Buffer {
     const body = this.event.body ?? '';
+    if (!this.event.isBase64Encoded && !(body as string & { isWellFormed(): boolean }).isWellFormed()) {
+      throw new MalformedJsonError('The body is not valid UTF-8.', [{ path: '', message: 'the body holds a lone surrogate', code: 'invalid_utf8' }]);
+    }
     return Buffer.from(body, this.event.isBase64Encoded ? 'base64' : 'utf8');
   }
 
-  /** The JSON body validated by `schema`: 400 with zod paths otherwise. */
+  /**
+   * The JSON body validated by `schema`: 400 with zod paths otherwise. The raw
+   * bytes are read strictly (`readJson`): invalid UTF-8, a repeated key or a
+   * lone surrogate escape is a 400 `malformed_json` saying where.
+   */
   json<S extends z.ZodType>(schema: S): z.infer<S> {
-    return parseWith(schema, parseJson(this.rawBody().toString('utf8')), 'body');
+    return parseWith(schema, readJson(this.rawBody()), 'body');
   }
 
   query<S extends z.ZodType>(schema: S): z.infer<S> {

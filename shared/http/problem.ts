@@ -51,7 +51,7 @@ export function problemFor(error: unknown, requestId: string): HttpResult {
   if (error instanceof BatonError) {
     const status = statusOf(error);
     if (status !== 500) {
-      const details = error instanceof ValidationError ? error.details : [];
+      const details = error instanceof ValidationError || error instanceof MalformedJsonError || error instanceof ConflictError ? error.details : [];
       const headers: Record<string, string> = {};
       if (error instanceof StoreUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
       if (status === 401) headers['www-authenticate'] = 'Bearer';

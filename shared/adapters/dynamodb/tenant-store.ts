@@ -43,7 +43,7 @@ export class DynamoTenantStore implements TenantStore {
     } catch (error) {
       const taken = error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed');
       if (taken) {
-        throw new ConflictError(`Tenant ${tenant.tenantId} already exists.`, { cause: error });
+        throw new ConflictError(`Tenant ${tenant.tenantId} already exists.`, [], { cause: error });
       }
       throw error;
     }
