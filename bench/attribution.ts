@@ -6,6 +6,7 @@ import { attributeTransaction, onRecorded } from '../shared/attribution/use-case
 import { report } from '../shared/attribution/reports.ts';
 import { createTenant } from '../shared/tenants/use-cases.ts';
 import { transactionFromInput } from '../shared/recording/transactions.ts';
+import { storeTransaction } from '../shared/recording/use-cases.ts';
 import { normaliseTouch } from '../shared/recording/touches.ts';
 import { projectRoot } from '../scripts/local/dynamodb-local.ts';
 import type { EngineFigures } from './engine.ts';
@@ -90,7 +91,7 @@ export async function attributionBench(ctx: BenchContext): Promise<string> {
         const touch = normaliseTouch({ touchId: `t${i}`, occurredAt, person, kind: 'click', utm: { source: channel.toLowerCase().replace(' ', '-'), medium: i % 2 ? 'cpc' : 'email', campaign: `c${i % 20}` } }, tenantRecord!.config.channelRules);
         await deps.records.recordTouches(tenantId, [touch]);
         const tx = transactionFromInput({ transactionId: `o${i}`, kind: 'order', occurredAt: new Date(Date.parse(occurredAt) + 60_000).toISOString(), person, currency: 'USD', gross: '10.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', recordedAt);
-        await deps.records.recordTransaction(tenantId, tx);
+        await storeTransaction(deps, tenantId, tx);
         await attributeTransaction(deps, tenantId, tx.transactionId);
       }
     };

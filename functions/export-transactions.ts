@@ -16,6 +16,7 @@ export const stream = streamingKeyHandler('export-transactions', deps.tenants, a
     statusCode: 200,
     headers: {
       'content-type': page.contentType,
+      'content-disposition': page.contentDisposition,
       'cache-control': 'no-store',
       ...(page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {}),
     },

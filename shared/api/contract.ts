@@ -37,7 +37,11 @@ export const BatchAnswerSchema = z.object({
 
 export const SpendAnswerSchema = BatchAnswerSchema.extend({ stale: z.number().int().describe('Figures reported no later than the one already stored for that day: kept out') });
 
-export const TransactionAnswerSchema = z.object({ transactionId: z.string(), outcome: z.enum(['stored', 'duplicate', 'conflict']) });
+export const TransactionAnswerSchema = z.object({
+  transactionId: z.string(),
+  outcome: z.enum(['stored', 'duplicate', 'conflict', 'ignored']).describe('ignored: a test transaction, acknowledged and never counted'),
+  status: z.enum(['counted', 'pending', 'conflict']).optional().describe('What Baton counts of it: pending while a refund or cancellation waits for its order'),
+});
 
 export const TransactionParamsSchema = z.object({ transactionId: ClientIdSchema });
 
@@ -101,9 +105,9 @@ export const contracts: Record<string, RouteContract> = {
   'post-transactions': {
     body: TransactionInputSchema,
     responses: {
-      201: { description: 'Stored', schema: TransactionAnswerSchema },
-      200: { description: 'Stored before with the same content', schema: TransactionAnswerSchema },
-      409: { description: 'The transactionId was recorded before with different content' },
+      201: { description: 'Stored (a refund or cancellation whose order is not recorded yet is stored pending)', schema: TransactionAnswerSchema },
+      200: { description: 'Stored before with the same content, or a test transaction (ignored)', schema: TransactionAnswerSchema },
+      409: { description: 'The transactionId was recorded before with different content, or a refund or cancellation cannot count against its order (another currency, more than the order had, a second cancellation); nothing is stored', schema: ProblemSchema },
     },
   },
   'get-attribution': { params: TransactionParamsSchema, responses: { 200: { description: 'SPEC §5: boundary, sourcedBy, marketing credits per model, sales credits, touches after the boundary' } } },

@@ -1,4 +1,3 @@
-import type { TransactionRef } from '../recording/ports.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import type { AttributionResult } from './engine.ts';
 import type { HeuristicModel } from './models.ts';
@@ -40,7 +39,5 @@ export interface AttributionStore {
   getOpenJourney(tenantId: string, personKey: string): Promise<StoredOpenJourney | undefined>;
   /** As `save`, for an open journey. */
   saveOpenJourney(tenantId: string, next: Omit<StoredOpenJourney, 'version'>, expectedVersion: number, delta: Contributions): Promise<boolean>;
-  /** Refunds and cancellations recorded against the order (under its id or any alias). */
-  adjustments(tenantId: string, orderId: string, aliases: readonly string[]): Promise<TransactionRef[]>;
   rollupCells(tenantId: string, model: HeuristicModel | 'totals' | 'paths', fromDay: string, toDay: string): Promise<RollupCell[]>;
 }

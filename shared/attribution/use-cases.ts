@@ -9,6 +9,8 @@ import { NotFoundError } from '../errors.ts';
 import type { Identifier } from '../identity/identity.ts';
 import { attributeAdjustment, attributeOrder, type AttributionResult, type JourneyTouch, type PersonHistory } from './engine.ts';
 import type { AttributionStore } from './ports.ts';
+import { settle } from '../recording/settlement.ts';
+import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import { contributionsOf, dayIn, difference, openJourneyContributions } from './rollups.ts';
 
 export interface AttributionDeps extends RecordingDeps {
@@ -18,7 +20,6 @@ export interface AttributionDeps extends RecordingDeps {
 const DAY = 86_400_000;
 /** The longest lookback a config allows: how far after a touch an order it belongs to can be. */
 const MAX_LOOKBACK_MS = 90 * DAY;
-const MAX_SAVE_ATTEMPTS = 6;
 
 export function historyOf(person: Pick<PersonRecords, 'touches' | 'stages' | 'transactions'>, excludeOrder?: string): PersonHistory {
   return {
@@ -53,18 +54,19 @@ async function persist(
   compute: (config: AttributionConfig) => AttributionResult,
   chooseConfig: (stored: AttributionConfig | undefined) => AttributionConfig,
 ): Promise<{ result: AttributionResult; changed: boolean }> {
-  for (let attempt = 0; attempt < MAX_SAVE_ATTEMPTS; attempt += 1) {
-    const stored = await deps.attributions.get(tenantId, transaction.transactionId);
-    const config = chooseConfig(stored?.config);
-    const result = compute(config);
-    const contributions = contributionsOf(result, dayIn(config.timezone, transaction.occurredAt), transaction.kind);
-    const resultHash = contentHash({ result, contributions, config });
-    if (stored && stored.resultHash === resultHash) return { result, changed: false };
-    const saved = await deps.attributions.save(tenantId, { transactionId: transaction.transactionId, result, contributions, config, resultHash }, stored?.version ?? 0, difference(contributions, stored?.contributions));
-    if (saved) return { result, changed: true };
-    await new Promise((wait) => setTimeout(wait, 5 * 2 ** attempt * Math.random()));
-  }
-  throw new Error(`Could not store the attribution of ${transaction.transactionId}: too much contention`);
+  return retrying(
+    async () => {
+      const stored = await deps.attributions.get(tenantId, transaction.transactionId);
+      const config = chooseConfig(stored?.config);
+      const result = compute(config);
+      const contributions = contributionsOf(result, dayIn(config.timezone, transaction.occurredAt), transaction.kind);
+      const resultHash = contentHash({ result, contributions, config });
+      if (stored && stored.resultHash === resultHash) return { result, changed: false };
+      const saved = await deps.attributions.save(tenantId, { transactionId: transaction.transactionId, result, contributions, config, resultHash }, stored?.version ?? 0, difference(contributions, stored?.contributions));
+      return saved ? { result, changed: true } : TRY_AGAIN;
+    },
+    { what: `Attributing ${transaction.transactionId}` },
+  );
 }
 
 export interface AttributeOptions {
@@ -85,25 +87,32 @@ export interface AttributeOptions {
 export async function attributeTransaction(deps: AttributionDeps, tenantId: string, transactionId: string, options: AttributeOptions = {}): Promise<{ changed: number }> {
   const transaction = await deps.records.getTransaction(tenantId, transactionId);
   if (!transaction) return { changed: 0 };
+  if (transaction.kind !== 'order') {
+    // An adjustment is attributed with its order, which settles what each of its adjustments counts.
+    const settlement = await deps.records.getSettlement(tenantId, transaction.orderId!);
+    const orderId = settlement.redirect ?? (settlement.order ? transaction.orderId! : undefined);
+    return orderId ? attributeTransaction(deps, tenantId, orderId, options) : { changed: 0 };
+  }
   const tenant = options.tenant ?? (await requireTenant(deps.tenants, tenantId));
   const chooseConfig = (stored: AttributionConfig | undefined) => (options.currentConfig || !stored ? tenant.config : stored);
 
-  if (transaction.kind !== 'order') {
-    const orderId = transaction.orderId?.startsWith('stripe-pi:') ? await deps.records.resolveAlias(tenantId, transaction.orderId) : transaction.orderId;
-    const order = orderId ? await deps.attributions.get(tenantId, orderId) : undefined;
-    if (!order) return { changed: 0 };
-    const outcome = await persist(deps, tenantId, transaction, () => attributeAdjustment(order.result, { transactionId, kind: transaction.kind as 'refund' | 'cancellation', at: Date.parse(transaction.occurredAt), amount: transaction.net }), chooseConfig);
-    return { changed: outcome.changed ? 1 : 0 };
-  }
-
-  const person = options.person ?? (transaction.identifiers.length > 0 ? await deps.records.personRecords(tenantId, transaction.identifiers) : { identifiers: [], touches: [], stages: [], transactions: [], truncated: false });
+  const [person, settlement] = await Promise.all([
+    options.person ?? (transaction.identifiers.length > 0 ? deps.records.personRecords(tenantId, transaction.identifiers) : { identifiers: [], touches: [], stages: [], transactions: [], truncated: false }),
+    deps.records.getSettlement(tenantId, transactionId),
+  ]);
   const history = historyOf(person, transactionId);
   const facts = { transactionId, at: Date.parse(transaction.occurredAt), currency: transaction.currency, revenue: transaction.net, salesChannel: transaction.salesChannel, ...(transaction.rep ? { rep: transaction.rep } : {}) };
   const outcome = await persist(deps, tenantId, transaction, (config) => attributeOrder(facts, history, config), chooseConfig);
   let changed = outcome.changed ? 1 : 0;
-  const aliases = (transaction as Transaction & { aliases?: string[] }).aliases ?? [];
-  for (const adjustment of await deps.attributions.adjustments(tenantId, transactionId, aliases)) {
-    changed += (await attributeTransaction(deps, tenantId, adjustment.transactionId, { ...options, tenant })).changed;
+  // Each counted refund and cancellation carries the order's proportions for what it counts; pending and conflicting ones carry nothing.
+  const counted = settle(settlement);
+  for (const adjustment of settlement.adjustments) {
+    const verdict = counted.get(adjustment.transactionId);
+    if (verdict?.status !== 'counted') continue;
+    const kind = adjustment.kind as 'refund' | 'cancellation';
+    const facts = { transactionId: adjustment.transactionId, kind, at: Date.parse(adjustment.occurredAt), amount: verdict.counted.net };
+    const adjusted = await persist(deps, tenantId, { transactionId: adjustment.transactionId, occurredAt: adjustment.occurredAt, kind }, () => attributeAdjustment(outcome.result, facts), chooseConfig);
+    if (adjusted.changed) changed += 1;
   }
   return { changed };
 }
@@ -163,15 +172,16 @@ async function refreshOpenJourney(deps: AttributionDeps, tenantId: string, perso
   let changed = 0;
   for (const key of [canonical!, ...(merged ? others : [])]) {
     const wanted = key === canonical ? contributions : {};
-    for (let attempt = 0; attempt < MAX_SAVE_ATTEMPTS; attempt += 1) {
-      const stored = await deps.attributions.getOpenJourney(tenantId, key);
-      const hash = contentHash(wanted);
-      if ((stored?.hash ?? contentHash({})) === hash) break;
-      if (await deps.attributions.saveOpenJourney(tenantId, { personKey: key, contributions: wanted, hash }, stored?.version ?? 0, difference(wanted, stored?.contributions))) {
-        changed += 1;
-        break;
-      }
-    }
+    const hash = contentHash(wanted);
+    const saved = await retrying(
+      async () => {
+        const stored = await deps.attributions.getOpenJourney(tenantId, key);
+        if ((stored?.hash ?? contentHash({})) === hash) return false;
+        return (await deps.attributions.saveOpenJourney(tenantId, { personKey: key, contributions: wanted, hash }, stored?.version ?? 0, difference(wanted, stored?.contributions))) ? true : TRY_AGAIN;
+      },
+      { what: 'Keeping the open journey' },
+    );
+    if (saved) changed += 1;
   }
   return changed;
 }

@@ -9,7 +9,8 @@ import { TimezoneSchema } from '../tenants/tenant.ts';
 import { DaySchema, dayRange, periodCheck } from '../time/zones.ts';
 import { dayIn } from '../attribution/rollups.ts';
 import type { ExportedTransaction, TransactionTimeline } from './ports.ts';
-import type { Amounts } from '../recording/transactions.ts';
+import type { Amounts, TransactionKind } from '../recording/transactions.ts';
+import type { CountStatus } from '../recording/settlement.ts';
 
 export const MAX_EXPORT_LIMIT = 10_000;
 export const MAX_EXPORT_DAYS = 366;
@@ -25,6 +26,8 @@ export const ExportQuerySchema = z
     tz: TimezoneSchema.optional(),
     limit: z.coerce.number().int().min(1).max(MAX_EXPORT_LIMIT).optional(),
     cursor: z.string().min(1).max(2048).optional(),
+    /** CSV only: start with a UTF-8 byte-order mark, so Excel reads the file as UTF-8. */
+    bom: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   })
   .strict()
   .superRefine(checkPeriod);
@@ -32,12 +35,19 @@ export type ExportQuery = z.infer<typeof ExportQuerySchema>;
 
 export const SummaryQuerySchema = z.object({ from: DaySchema, to: DaySchema, tz: TimezoneSchema.optional() }).strict().superRefine(checkPeriod);
 
-/** One export line (SPEC §6); amounts in minor units, refunds and cancellations positive on their own kind. */
+/**
+ * One export line (SPEC §6); amounts in minor units, refunds and
+ * cancellations positive on their own kind. The amounts are what Baton
+ * counts (`status` counted): a cancellation shows what it reversed after
+ * the order's refunds; a refund waiting for its order (`pending`) or one
+ * that cannot count against it (`conflict`) shows zeros.
+ */
 export interface ExportLine extends Amounts {
   transactionId: string;
   provider: string;
   externalId: string;
   kind: string;
+  status: CountStatus;
   orderId: string | null;
   occurredAt: string;
   /** The day of `occurredAt` in the export's time zone. */
@@ -54,29 +64,32 @@ export interface ExportLine extends Amounts {
 
 const AMOUNTS = ['gross', 'discount', 'net', 'tax', 'shipping', 'total'] as const;
 export const CSV_COLUMNS = [
-  'transactionId', 'provider', 'externalId', 'kind', 'orderId', 'occurredAt', 'day', 'currency',
+  'transactionId', 'provider', 'externalId', 'kind', 'status', 'orderId', 'occurredAt', 'day', 'currency',
   ...AMOUNTS, ...AMOUNTS.map((amount) => `${amount}Decimal`),
   'salesChannel', 'rep', 'sourcedBy', 'boundaryAt', 'model', 'topCampaign', 'topChannel',
 ] as const;
 
+/** What Baton counts of a stored transaction (items stored before settlements existed count as sent). */
+export function countedOf(transaction: ExportedTransaction): { status: CountStatus; amounts: Amounts } {
+  const { gross, discount, net, tax, shipping, total } = transaction;
+  return { status: transaction.status ?? 'counted', amounts: transaction.counted ?? { gross, discount, net, tax, shipping, total } };
+}
+
 export function lineOf(transaction: ExportedTransaction, timezone: string, model: (typeof HEURISTIC_MODELS)[number]): ExportLine {
   const summary = transaction.attributionSummary;
   const top = summary?.top[model] ?? null;
+  const { status, amounts } = countedOf(transaction);
   return {
     transactionId: transaction.transactionId,
     provider: transaction.provider,
     externalId: transaction.externalId,
     kind: transaction.kind,
+    status,
     orderId: transaction.orderId ?? null,
     occurredAt: transaction.occurredAt,
     day: dayIn(timezone, transaction.occurredAt),
     currency: transaction.currency,
-    gross: transaction.gross,
-    discount: transaction.discount,
-    net: transaction.net,
-    tax: transaction.tax,
-    shipping: transaction.shipping,
-    total: transaction.total,
+    ...amounts,
     salesChannel: transaction.salesChannel,
     rep: transaction.rep ?? null,
     sourcedBy: summary?.sourcedBy ?? null,
@@ -97,13 +110,15 @@ export function csvHeader(): string {
 export function csvLine(line: ExportLine): string {
   const decimals = AMOUNTS.map((amount) => formatAmount(line[amount], line.currency));
   return stringify(
-    [[line.transactionId, line.provider, line.externalId, line.kind, line.orderId ?? '', line.occurredAt, line.day, line.currency, ...AMOUNTS.map((amount) => line[amount]), ...decimals, line.salesChannel, line.rep ?? '', line.sourcedBy ?? '', line.boundaryAt ?? '', line.model, line.topCampaign ?? '', line.topChannel ?? '']],
+    [[line.transactionId, line.provider, line.externalId, line.kind, line.status, line.orderId ?? '', line.occurredAt, line.day, line.currency, ...AMOUNTS.map((amount) => line[amount]), ...decimals, line.salesChannel, line.rep ?? '', line.sourcedBy ?? '', line.boundaryAt ?? '', line.model, line.topCampaign ?? '', line.topChannel ?? '']],
     CSV_OPTIONS,
   );
 }
 
+/** NDJSON carries the same fields as CSV: minor units and the decimal strings beside them. */
 export function ndjsonLine(line: ExportLine): string {
-  return `${JSON.stringify(line)}\n`;
+  const decimals = Object.fromEntries(AMOUNTS.map((amount) => [`${amount}Decimal`, formatAmount(line[amount], line.currency)]));
+  return `${JSON.stringify({ ...line, ...decimals })}\n`;
 }
 
 interface CursorPayload {
@@ -138,6 +153,8 @@ export function decodeCursor(tenant: Pick<TenantRecord, 'cursorKey'>, cursor: st
 
 export interface ExportPage {
   contentType: string;
+  /** `attachment; filename=…`: a browser saves the export as a file. */
+  contentDisposition: string;
   /** Present when more lines follow: the next page's cursor. */
   nextCursor?: string;
   /** The lines, produced as DynamoDB answers. */
@@ -159,8 +176,9 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
   const asOf = position?.asOf ?? now.toISOString();
   const format = (line: ExportLine) => (query.format === 'csv' ? csvLine(line) : ndjsonLine(line));
   const source = timeline.between(tenant.tenantId, new Date(start).toISOString(), new Date(end).toISOString(), position?.after);
-  const header = query.format === 'csv' ? [csvHeader()] : [];
+  const header = query.format === 'csv' ? [`${query.bom ? '\uFEFF' : ''}${csvHeader()}`] : [];
   const contentType = query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
+  const contentDisposition = `attachment; filename="${tenant.tenantId}-transactions-${query.from}-to-${query.to}.${query.format}"`;
 
   async function* lines(limit: number): AsyncGenerator<{ text: string; key: string }> {
     let given = 0;
@@ -175,6 +193,7 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
   if (query.limit === undefined) {
     return {
       contentType,
+      contentDisposition,
       body: (async function* () {
         yield* header;
         for await (const line of lines(Infinity)) yield line.text;
@@ -195,6 +214,7 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
   }
   return {
     contentType,
+    contentDisposition,
     ...(more && last ? { nextCursor: encodeCursor(tenant, { after: last, asOf, from: query.from, to: query.to, tz }) } : {}),
     body: (async function* () {
       yield* header;
@@ -203,14 +223,26 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
   };
 }
 
+export interface KindSums extends Amounts {
+  count: number;
+}
+
 export interface CurrencySummary extends Amounts {
   currency: string;
+  /** Counted lines of each kind (SPEC §6). */
   orders: number;
   refunds: number;
   cancellations: number;
+  /** Lines that count nothing: refunds and cancellations waiting for their order, and those that conflict with it. */
+  pending: number;
+  conflicts: number;
   /** Orders' net less refunds' and cancellations' net: the period's revenue as reports count it. */
   revenue: number;
+  /** Each kind's count and sums, to tie to the storefront's own report (orders, returns, cancellations). */
+  byKind: Record<TransactionKind, KindSums>;
 }
+
+const emptySums = (): KindSums => ({ count: 0, gross: 0, discount: 0, net: 0, tax: 0, shipping: 0, total: 0 });
 
 /** `GET /v1/exports/transactions/summary`: per currency, the sums of the export's lines. */
 export async function summarise(timeline: TransactionTimeline, tenant: TenantRecord, query: { from: string; to: string; tz?: string }) {
@@ -219,12 +251,23 @@ export async function summarise(timeline: TransactionTimeline, tenant: TenantRec
   const byCurrency = new Map<string, CurrencySummary>();
   for await (const transaction of timeline.between(tenant.tenantId, new Date(start).toISOString(), new Date(end).toISOString())) {
     let sums = byCurrency.get(transaction.currency);
-    if (!sums) byCurrency.set(transaction.currency, (sums = { currency: transaction.currency, orders: 0, refunds: 0, cancellations: 0, gross: 0, discount: 0, net: 0, tax: 0, shipping: 0, total: 0, revenue: 0 }));
-    if (transaction.kind === 'order') sums.orders += 1;
+    if (!sums) {
+      sums = { currency: transaction.currency, orders: 0, refunds: 0, cancellations: 0, pending: 0, conflicts: 0, gross: 0, discount: 0, net: 0, tax: 0, shipping: 0, total: 0, revenue: 0, byKind: { order: emptySums(), refund: emptySums(), cancellation: emptySums() } };
+      byCurrency.set(transaction.currency, sums);
+    }
+    const { status, amounts } = countedOf(transaction);
+    if (status === 'pending') sums.pending += 1;
+    else if (status === 'conflict') sums.conflicts += 1;
+    else if (transaction.kind === 'order') sums.orders += 1;
     else if (transaction.kind === 'refund') sums.refunds += 1;
     else sums.cancellations += 1;
-    for (const amount of AMOUNTS) sums[amount] += transaction[amount];
-    sums.revenue += transaction.kind === 'order' ? transaction.net : -transaction.net;
+    const kind = sums.byKind[transaction.kind];
+    if (status === 'counted') kind.count += 1;
+    for (const amount of AMOUNTS) {
+      sums[amount] += amounts[amount];
+      kind[amount] += amounts[amount];
+    }
+    sums.revenue += transaction.kind === 'order' ? amounts.net : -amounts.net;
   }
   return { from: query.from, to: query.to, tz, currencies: [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)) };
 }

@@ -1,7 +1,9 @@
 import type { AttributionSummary } from '../attribution/engine.ts';
 import type { Transaction } from '../recording/transactions.ts';
+import type { Counted } from '../recording/settlement.ts';
 
-export type ExportedTransaction = Transaction & { attributionSummary?: AttributionSummary };
+/** A transaction as the time index holds it: what Baton counts of it (absent on items stored before settlements), and its attribution summary once attributed. */
+export type ExportedTransaction = Transaction & Partial<Counted> & { attributionSummary?: AttributionSummary };
 
 /** Reads transactions in time order from the per-day time index: no scan, no other tenant's or day's items. */
 export interface TransactionTimeline {

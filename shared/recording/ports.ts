@@ -2,6 +2,7 @@ import type { Identifier } from '../identity/identity.ts';
 import type { Stage, Link } from './stages.ts';
 import type { Touch } from './touches.ts';
 import type { Transaction, TransactionKind } from './transactions.ts';
+import type { Counted, Settlement } from './settlement.ts';
 
 /** What became of one record sent to the store. */
 export type WriteOutcome = 'stored' | 'duplicate' | 'conflict';
@@ -27,13 +28,35 @@ export interface PersonRecords {
   truncated: boolean;
 }
 
+/** A stored transaction with what Baton counts of it. */
+export type StoredTransaction = Transaction & Counted;
+
+/** A settlement as stored: an alias's settlement points at its order once the order is known. */
+export type StoredSettlement = Settlement & { redirect?: string };
+
+/** One transaction and everything its arrival changes, written in one conditional transaction. */
+export interface TransactionWrite {
+  transaction: StoredTransaction;
+  /** The order's id, or (before the order is known) the alias the adjustment names. */
+  settlementKey: string;
+  /** The settlement after this transaction; written only if the stored one is still at `expectedVersion`. */
+  settlement: Settlement;
+  expectedVersion: number;
+  /** Other transactions of the settlement whose counted amounts or status moved. */
+  recounted: Array<{ transactionId: string } & Counted>;
+  /** An order's other names: each gets an alias item, and its settlement (at the given version) now points at the order. */
+  aliases?: Array<{ alias: string; expectedVersion: number }>;
+}
+
 /** Where touches, stages, identity links and transactions are kept, each exactly once. */
 export interface RecordStore {
   recordTouches(tenantId: string, touches: Touch[]): Promise<WriteOutcome[]>;
   recordStages(tenantId: string, stages: Stage[]): Promise<WriteOutcome[]>;
   recordLinks(tenantId: string, links: Link[]): Promise<WriteOutcome[]>;
-  recordTransaction(tenantId: string, transaction: Transaction, options?: { aliases?: string[] }): Promise<WriteOutcome>;
-  getTransaction(tenantId: string, transactionId: string): Promise<Transaction | undefined>;
+  /** `stale` when the settlement moved since it was read: read it again and retry. */
+  recordTransaction(tenantId: string, write: TransactionWrite): Promise<WriteOutcome | 'stale'>;
+  getSettlement(tenantId: string, key: string): Promise<StoredSettlement>;
+  getTransaction(tenantId: string, transactionId: string): Promise<StoredTransaction | undefined>;
   /** The order a provider alias (e.g. Stripe's payment intent) points at. */
   resolveAlias(tenantId: string, alias: string): Promise<string | undefined>;
   /** The person around these identifiers, with everything recorded under any linked id. */

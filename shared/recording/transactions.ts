@@ -23,6 +23,7 @@ export const TransactionInputSchema = z
     kind: z.enum(TRANSACTION_KINDS),
     orderId: ClientIdSchema.optional(),
     occurredAt: InstantSchema,
+    /** Absent for a sale with nobody known (a walk-in POS sale, a guest checkout): stored and counted, unattributed. */
     person: PersonSchema.optional(),
     currency: CurrencySchema,
     gross: MoneyStringSchema,
@@ -33,10 +34,11 @@ export const TransactionInputSchema = z
     rep: z.string().trim().min(1).max(200).optional(),
     landingUrl: z.string().max(4096).optional(),
     referrer: z.string().max(4096).optional(),
+    /** A test transaction (a storefront's test order): acknowledged and never counted. */
+    test: z.boolean().optional(),
   })
   .strict()
   .superRefine((tx, ctx) => {
-    if (tx.kind === 'order' && !tx.person) ctx.addIssue({ code: 'custom', path: ['person'], message: 'an order needs the person who bought' });
     if (tx.kind !== 'order' && !tx.orderId) ctx.addIssue({ code: 'custom', path: ['orderId'], message: `a ${tx.kind} names the order it belongs to` });
     if (tx.kind === 'order' && tx.orderId) ctx.addIssue({ code: 'custom', path: ['orderId'], message: 'an order has no orderId; its transactionId is the order id' });
     const minor: Partial<Record<(typeof AMOUNT_FIELDS)[number], number>> = {};
@@ -88,15 +90,22 @@ export function amountsOf(minor: Pick<Amounts, 'gross' | 'discount' | 'tax' | 's
   return { ...minor, net, total: net + minor.tax + minor.shipping };
 }
 
-/** Fields that define a transaction: the same id with other values here is a conflict. */
-export function transactionHash(tx: Omit<Transaction, 'contentHash' | 'recordedAt' | 'landingUrl' | 'referrer'>): string {
-  const { transactionId, provider, externalId, kind, orderId, occurredAt, currency, gross, discount, tax, shipping, salesChannel, rep, identifiers } = tx;
+/**
+ * Fields that define a transaction: the same id with other values here is a
+ * conflict. A time the provider does not give (`timeObserved`: Baton dates
+ * a WooCommerce refund by the delivery that first showed it) is left out,
+ * so a later delivery's other observation is the same transaction.
+ */
+export function transactionHash(tx: Omit<Transaction, 'contentHash' | 'recordedAt' | 'landingUrl' | 'referrer'>, options: { timeObserved?: boolean } = {}): string {
+  const { transactionId, provider, externalId, kind, orderId, currency, gross, discount, tax, shipping, salesChannel, rep, identifiers } = tx;
+  const occurredAt = options.timeObserved ? null : tx.occurredAt;
   return contentHash({ transactionId, provider, externalId, kind, orderId, occurredAt, currency, gross, discount, tax, shipping, salesChannel, rep, identifiers: [...identifiers].sort() });
 }
 
 export function buildTransaction(
   fields: Omit<Transaction, 'contentHash' | 'recordedAt' | 'net' | 'total'> & { net?: never; total?: never },
   recordedAt: string,
+  options: { timeObserved?: boolean } = {},
 ): Transaction {
   const amounts = amountsOf(fields);
   const withAmounts = {
@@ -105,11 +114,11 @@ export function buildTransaction(
     ...(fields.landingUrl ? { landingUrl: scrubUrl(fields.landingUrl) } : {}),
     ...(fields.referrer ? { referrer: scrubUrl(fields.referrer) } : {}),
   };
-  return { ...withAmounts, contentHash: transactionHash(withAmounts), recordedAt };
+  return { ...withAmounts, contentHash: transactionHash(withAmounts, options), recordedAt };
 }
 
 /** The stored form of a valid `POST /v1/transactions` body. */
-export function transactionFromInput(input: TransactionInput, provider: Provider, recordedAt: string, externalId: string = input.transactionId): Transaction {
+export function transactionFromInput(input: TransactionInput, provider: Provider, recordedAt: string, externalId: string = input.transactionId, options: { timeObserved?: boolean } = {}): Transaction {
   return buildTransaction(
     {
       transactionId: input.transactionId,
@@ -130,5 +139,6 @@ export function transactionFromInput(input: TransactionInput, provider: Provider
       ...(input.referrer ? { referrer: input.referrer } : {}),
     },
     recordedAt,
+    options,
   );
 }

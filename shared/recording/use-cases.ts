@@ -8,6 +8,8 @@ import { linksOf, normaliseStage, StageInputSchema, type IdentifyInput, type Lin
 import type { RecordStore, WriteOutcome } from './ports.ts';
 import { normaliseTouch, TouchInputSchema, type Touch } from './touches.ts';
 import { transactionFromInput, type Provider, type Transaction, type TransactionInput } from './transactions.ts';
+import { addToSettlement, mergeSettlements, type Counted, type CountStatus, type SettlementEntry } from './settlement.ts';
+import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 
 export interface RecordingDeps {
   records: RecordStore;
@@ -112,13 +114,30 @@ export async function identify(deps: RecordingDeps, tenantId: string, input: Ide
 
 export interface TransactionAnswer {
   transactionId: string;
-  outcome: WriteOutcome;
+  /**
+   * `conflict`: the id was recorded with other content, or (with
+   * `adjustmentConflict`) an adjustment that cannot count against its order.
+   * `ignored`: a test transaction, acknowledged and never counted.
+   */
+  outcome: WriteOutcome | 'ignored';
+  /** What Baton counts of it: `pending` while a refund or cancellation waits for its order. */
+  status?: CountStatus;
+  adjustmentConflict?: NonNullable<Counted['conflict']>;
+}
+
+function entryOf(transaction: Transaction): SettlementEntry {
+  const { transactionId, kind, occurredAt, currency, gross, discount, net, tax, shipping, total, recordedAt, contentHash } = transaction;
+  return { transactionId, kind, occurredAt, currency, amounts: { gross, discount, net, tax, shipping, total }, recordedAt, contentHash };
 }
 
 /**
- * Stores one transaction (with its landing visit and identity links). The
- * same id with other content is a conflict; a refund or cancellation whose
- * order is not there yet is stored all the same and found by the order later.
+ * Stores one transaction (with its landing visit and identity links) and
+ * settles it against its order (SPEC §3): an order and its refunds and
+ * cancellations share one settlement, changed only by a conditional write
+ * that re-reads and retries when another arrival got there first, so
+ * concurrent adjustments can never together take back more than the order
+ * had. The same id with other content is a conflict; a refund or
+ * cancellation whose order is not there yet is kept, pending.
  */
 export async function storeTransaction(
   deps: RecordingDeps,
@@ -132,8 +151,43 @@ export async function storeTransaction(
     links.length > 0 ? deps.records.recordLinks(tenantId, links) : undefined,
     extras.touches?.length ? deps.records.recordTouches(tenantId, extras.touches) : undefined,
   ]);
-  const outcome = await deps.records.recordTransaction(tenantId, transaction, extras.aliases ? { aliases: extras.aliases } : {});
-  return { transactionId: transaction.transactionId, outcome };
+  const entry = entryOf(transaction);
+  const answer = (outcome: WriteOutcome, counted?: Counted): TransactionAnswer => ({
+    transactionId: transaction.transactionId,
+    outcome,
+    ...(counted ? { status: counted.status } : {}),
+    ...(counted?.conflict ? { adjustmentConflict: counted.conflict } : {}),
+  });
+  return retrying(
+    async () => {
+      let settlementKey = transaction.kind === 'order' ? transaction.transactionId : transaction.orderId!;
+      let settlement = await deps.records.getSettlement(tenantId, settlementKey);
+      if (settlement.redirect) {
+        settlementKey = settlement.redirect;
+        settlement = await deps.records.getSettlement(tenantId, settlementKey);
+      }
+      const aliases = transaction.kind === 'order' ? await Promise.all((extras.aliases ?? []).map(async (alias) => ({ alias, settlement: await deps.records.getSettlement(tenantId, alias) }))) : [];
+      const verdict = addToSettlement(mergeSettlements(settlement, aliases.map((alias) => alias.settlement)), entry);
+      if (verdict.kind === 'seen') {
+        const stored = await deps.records.getTransaction(tenantId, transaction.transactionId);
+        const sameContent = stored ? stored.contentHash === transaction.contentHash : verdict.sameContent;
+        return answer(sameContent ? 'duplicate' : 'conflict', sameContent ? stored : undefined);
+      }
+      if (verdict.kind === 'refused') return answer('conflict', verdict.own);
+      const { next, own, recounted } = verdict.change;
+      const outcome = await deps.records.recordTransaction(tenantId, {
+        transaction: { ...transaction, ...own },
+        settlementKey,
+        settlement: next,
+        expectedVersion: settlement.version,
+        recounted,
+        ...(aliases.length > 0 ? { aliases: aliases.map(({ alias, settlement: aliasSettlement }) => ({ alias, expectedVersion: aliasSettlement.version })) } : {}),
+      });
+      if (outcome === 'stale') return TRY_AGAIN;
+      return answer(outcome, outcome === 'stored' ? own : undefined);
+    },
+    { what: `Recording ${transaction.transactionId}` },
+  );
 }
 
 /** The visit a transaction's landing page and referrer stand for (SPEC §3). */
@@ -155,9 +209,14 @@ export function landingTouch(transaction: Pick<Transaction, 'transactionId' | 'o
 /** `POST /v1/transactions` */
 export async function recordTransaction(deps: RecordingDeps, tenantId: string, input: TransactionInput, provider: Provider = 'api'): Promise<TransactionAnswer> {
   const tenant = await requireTenant(deps.tenants, tenantId);
+  if (input.test) return { transactionId: input.transactionId, outcome: 'ignored' };
   const transaction = transactionFromInput(input, provider, (deps.now?.() ?? new Date()).toISOString());
   const touch = landingTouch(transaction, input, tenant.config.channelRules);
   const answer = await storeTransaction(deps, tenantId, transaction, touch ? { touches: [touch] } : {});
+  if (answer.adjustmentConflict) {
+    const { code, field, message } = answer.adjustmentConflict;
+    throw new ConflictError(`${input.transactionId} cannot count against its order: ${message}.`, [{ path: field, message, code }]);
+  }
   if (answer.outcome === 'conflict') throw new ConflictError(`Transaction ${input.transactionId} was recorded before with different content.`);
   return answer;
 }

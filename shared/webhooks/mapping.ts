@@ -5,10 +5,13 @@ export interface ProviderTransaction {
   externalId: string;
   /** Other names the order is known by (Stripe: its payment intent). */
   aliases?: string[];
+  /** The provider gives no time for it: `occurredAt` is when a delivery first showed it, not part of its identity. */
+  timeObserved?: boolean;
 }
 
 /** What one webhook delivery means for Baton. */
 export type WebhookMeaning =
+  /** Nothing to count: a topic without revenue, an unpaid order, a test order. */
   | { kind: 'ignored'; reason: string }
   | {
       kind: 'records';
@@ -19,6 +22,19 @@ export type WebhookMeaning =
       touches: Array<Record<string, unknown>>;
     };
 
+
+import * as z from 'zod';
+
+const DECIMAL = /^-?\d{1,18}(\.\d{1,12})?$/;
+
+/**
+ * A provider's amount: a decimal string ("19.99") or a JSON number written
+ * as one (19.99, never 1e21): anything else is a 400 naming the field, not
+ * a guess.
+ */
+export const ProviderMoney = z
+  .union([z.string().trim().regex(DECIMAL, 'a decimal amount'), z.number().refine((value) => DECIMAL.test(String(value)), 'a decimal amount')])
+  .nullish();
 
 /** A provider's amount (string or JSON number) as a decimal string; `absolute` drops a minus sign. */
 export function decimal(value: unknown, options: { absolute?: boolean } = {}): string {

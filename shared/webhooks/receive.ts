@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { MalformedJsonError, UnauthenticatedError, ValidationError } from '../errors.ts';
-import { parseJson } from '../http/parse.ts';
+import { UnauthenticatedError, ValidationError } from '../errors.ts';
+import { readJson } from '../http/parse.ts';
 import { logger } from '../observability/logger.ts';
 import { normaliseTouch, TouchInputSchema } from '../recording/touches.ts';
 import { transactionFromInput, TransactionInputSchema } from '../recording/transactions.ts';
@@ -68,7 +68,7 @@ function meaningOf(provider: WebhookProvider, request: WebhookRequest, payload: 
  */
 export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvider, tenantId: string, request: WebhookRequest): Promise<WebhookAnswer> {
   const now = deps.now?.() ?? new Date();
-  const text = request.rawBody.toString('utf8');
+  const text = request.rawBody.toString('latin1');
   if (provider === 'woocommerce' && isWooCommercePing(request.headers['content-type'], text)) {
     return { status: 200, body: { received: true, ignored: 'webhook activation ping' } };
   }
@@ -76,12 +76,8 @@ export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvi
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant || !verified(provider, tenant, request, now)) throw new UnauthenticatedError('The webhook signature is missing, wrong or stale.');
 
-  let payload: unknown;
-  try {
-    payload = parseJson(text);
-  } catch (error) {
-    throw error instanceof MalformedJsonError ? error : new MalformedJsonError('The body is not JSON.');
-  }
+  // Strict: invalid UTF-8, a duplicated key or a lone surrogate is 400, never repaired (SPEC §3).
+  const payload = readJson(request.rawBody);
   let meaning: WebhookMeaning;
   try {
     meaning = meaningOf(provider, request, payload);
@@ -99,7 +95,8 @@ export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvi
     const input = { currency: tenant.currency, ...candidate.input };
     const parsed = TransactionInputSchema.safeParse(input);
     if (!parsed.success) throw new ValidationError(`The ${provider} payload does not make a valid transaction.`, issueDetails(parsed.error, `transactions.${position}`));
-    return { input: parsed.data, transaction: transactionFromInput(parsed.data, provider, recordedAt, candidate.externalId), aliases: candidate.aliases };
+    const transaction = transactionFromInput(parsed.data, provider, recordedAt, candidate.externalId, { timeObserved: candidate.timeObserved ?? false });
+    return { input: parsed.data, transaction, aliases: candidate.aliases };
   });
   const touches = meaning.touches.map((candidate, position) => {
     const parsed = TouchInputSchema.safeParse(candidate);
@@ -117,7 +114,8 @@ export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvi
     // The delivery's touches go with its first transaction (written before it, in parallel with links).
     const withTouches = [...(answers.length === 0 ? touches : []), ...(landing ? [landing] : [])];
     const answer = await storeTransaction(deps, tenantId, transaction, { ...(aliases ? { aliases } : {}), ...(withTouches.length > 0 ? { touches: withTouches } : {}) });
-    if (answer.outcome === 'conflict') logger.warn('Webhook reused a transaction id with different content', { provider, tenantId, transactionId: answer.transactionId });
+    if (answer.adjustmentConflict) logger.warn('Webhook adjustment cannot count against its order; nothing of it is counted', { provider, tenantId, transactionId: answer.transactionId, conflict: answer.adjustmentConflict });
+    else if (answer.outcome === 'conflict') logger.warn('Webhook reused a transaction id with different content', { provider, tenantId, transactionId: answer.transactionId });
     answers.push(answer);
   }
   if (meaning.deliveryKey) await deps.records.recordDelivery(tenantId, meaning.deliveryKey, recordedAt);

@@ -1,12 +1,27 @@
 import * as z from 'zod';
-import { decimal, sumDecimals, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
+import { ProviderMoney as Money, decimal, sumDecimals, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
 
-const Money = z.union([z.string(), z.number()]).nullish();
 const Id = z.union([z.number(), z.string()]).transform(String);
+
+const MoneySet = z.looseObject({ shop_money: z.looseObject({ amount: Money, currency_code: z.string().nullish() }).nullish() }).nullish();
+
+const ShopifyRefund = z.looseObject({
+  id: Id,
+  order_id: Id,
+  created_at: z.string(),
+  processed_at: z.string().nullish(),
+  refund_line_items: z.array(z.looseObject({ subtotal: Money, total_tax: Money, subtotal_set: MoneySet })).nullish(),
+  order_adjustments: z.array(z.looseObject({ amount: Money, tax_amount: Money, kind: z.string().nullish(), amount_set: MoneySet })).nullish(),
+  transactions: z
+    .array(z.looseObject({ amount: Money, currency: z.string().nullish(), kind: z.string().nullish(), status: z.string().nullish(), test: z.boolean().nullish() }))
+    .nullish(),
+});
 
 const ShopifyOrder = z.looseObject({
   id: Id,
+  test: z.boolean().nullish(),
   created_at: z.string(),
+  processed_at: z.string().nullish(),
   cancelled_at: z.string().nullish(),
   currency: z.string(),
   email: z.string().nullish(),
@@ -21,15 +36,7 @@ const ShopifyOrder = z.looseObject({
   referring_site: z.string().nullish(),
   source_name: z.string().nullish(),
   user_id: Id.nullish(),
-});
-
-const ShopifyRefund = z.looseObject({
-  id: Id,
-  order_id: Id,
-  created_at: z.string(),
-  refund_line_items: z.array(z.looseObject({ subtotal: Money, total_tax: Money })).nullish(),
-  order_adjustments: z.array(z.looseObject({ amount: Money, tax_amount: Money, kind: z.string().nullish() })).nullish(),
-  transactions: z.array(z.looseObject({ amount: Money, currency: z.string().nullish(), kind: z.string().nullish(), status: z.string().nullish() })).nullish(),
+  refunds: z.array(z.unknown()).nullish(),
 });
 
 export const SHOPIFY_ORDER_TOPICS = ['orders/create', 'orders/paid'] as const;
@@ -56,9 +63,10 @@ function salesChannel(order: Order): { salesChannel: string; rep?: string } {
   }
 }
 
+/** Who bought, if anybody is known: a walk-in POS sale or a guest checkout without email has nobody (null and "" alike). */
 function person(order: Order) {
-  const email = order.email || order.customer?.email || undefined;
-  const customerId = order.customer?.id ?? undefined;
+  const email = order.email?.trim() || order.customer?.email?.trim() || undefined;
+  const customerId = order.customer?.id || undefined;
   return customerId || email ? { ...(customerId ? { customerId } : {}), ...(email ? { email } : {}) } : undefined;
 }
 
@@ -77,6 +85,9 @@ function orderAmounts(order: Order) {
   return { gross, discount: decimal(order.total_discounts), tax: decimal(order.total_tax), shipping: decimal(shipping) };
 }
 
+/** Shopify's reports date an order by `processed_at` (which defaults to its creation). */
+const orderTime = (order: Order) => order.processed_at || order.created_at;
+
 function orderTransaction(order: Order): ProviderTransaction {
   const who = person(order);
   return {
@@ -84,7 +95,7 @@ function orderTransaction(order: Order): ProviderTransaction {
     input: {
       transactionId: `shopify-order-${order.id}`,
       kind: 'order',
-      occurredAt: order.created_at,
+      occurredAt: orderTime(order),
       ...(who ? { person: who } : {}),
       currency: order.currency,
       ...orderAmounts(order),
@@ -103,7 +114,7 @@ function visitTouch(order: Order): Record<string, unknown> | undefined {
   if (!who || (!order.landing_site && !order.referring_site)) return undefined;
   return {
     touchId: `shopify-visit-${order.id}`,
-    occurredAt: order.created_at,
+    occurredAt: orderTime(order),
     person: who,
     kind: 'visit',
     ...(order.landing_site ? { url: landingUrl(order.landing_site) } : {}),
@@ -111,59 +122,79 @@ function visitTouch(order: Order): Record<string, unknown> | undefined {
   };
 }
 
+type Refund = z.infer<typeof ShopifyRefund>;
+
+/**
+ * A refund in the shop's currency (the order's): its lines' and
+ * adjustments' shop money, not the transactions' presentment currency.
+ */
+function refundTransaction(refund: Refund): ProviderTransaction {
+  const refundTransactions = (refund.transactions ?? []).filter((tx) => tx.kind === 'refund' && (tx.status ?? 'success') === 'success');
+  const lines = refund.refund_line_items ?? [];
+  const adjustments = refund.order_adjustments ?? [];
+  const currency =
+    lines.find((line) => line.subtotal_set?.shop_money?.currency_code)?.subtotal_set?.shop_money?.currency_code ??
+    adjustments.find((adjustment) => adjustment.amount_set?.shop_money?.currency_code)?.amount_set?.shop_money?.currency_code ??
+    refundTransactions[0]?.currency ??
+    undefined;
+  const shippingRefunds = adjustments.filter((adjustment) => adjustment.kind === 'shipping_refund');
+  const shipping = sumDecimals(shippingRefunds.map((adjustment) => decimal(adjustment.amount, { absolute: true })));
+  const tax = sumDecimals([...lines.map((line) => decimal(line.total_tax)), ...shippingRefunds.map((adjustment) => decimal(adjustment.tax_amount, { absolute: true }))]);
+  let gross = sumDecimals(lines.map((line) => decimal(line.subtotal)));
+  if (lines.length === 0 && shipping === '0') {
+    // A refund of an amount with no items: all of it counts as merchandise.
+    gross = sumDecimals(refundTransactions.map((tx) => decimal(tx.amount)));
+  }
+  return {
+    externalId: refund.id,
+    input: {
+      transactionId: `shopify-refund-${refund.id}`,
+      kind: 'refund',
+      orderId: `shopify-order-${refund.order_id}`,
+      occurredAt: refund.processed_at || refund.created_at,
+      ...(currency ? { currency: currency.toUpperCase() } : {}),
+      gross,
+      discount: '0',
+      tax,
+      shipping,
+    },
+  };
+}
+
+/**
+ * Shopify's topics in SPEC §3's terms. An order counts when it is placed
+ * (Shopify's sales reports count it then, paid or pending), dated by
+ * `processed_at`; test orders (`test: true`, and refunds whose transactions
+ * are tests) are acknowledged and never counted. `orders/cancelled` also
+ * carries the refunds Shopify made with the cancellation, in case their
+ * own `refunds/create` is lost or late (the refund id makes them one).
+ */
 export function mapShopify(topic: string | undefined, eventId: string | undefined, payload: unknown): WebhookMeaning {
   if (!topic || !(SHOPIFY_TOPICS as readonly string[]).includes(topic)) return { kind: 'ignored', reason: `topic ${topic ?? '(none)'} carries no revenue` };
   const deliveryKey = eventId ? `shopify:${topic}:${eventId}` : undefined;
   const base = { kind: 'records' as const, ...(deliveryKey ? { deliveryKey } : {}) };
   if (topic === 'refunds/create') {
     const refund = ShopifyRefund.parse(payload);
-    const refundTransactions = (refund.transactions ?? []).filter((tx) => tx.kind === 'refund' && (tx.status ?? 'success') === 'success');
-    const currency = refundTransactions[0]?.currency ?? undefined;
-    const lines = refund.refund_line_items ?? [];
-    const adjustments = refund.order_adjustments ?? [];
-    const shipping = sumDecimals(adjustments.filter((adjustment) => adjustment.kind === 'shipping_refund').map((adjustment) => decimal(adjustment.amount, { absolute: true })));
-    const tax = sumDecimals([
-      ...lines.map((line) => decimal(line.total_tax)),
-      ...adjustments.filter((adjustment) => adjustment.kind === 'shipping_refund').map((adjustment) => decimal(adjustment.tax_amount, { absolute: true })),
-    ]);
-    let gross = sumDecimals(lines.map((line) => decimal(line.subtotal)));
-    if (lines.length === 0 && shipping === '0') {
-      // A refund of an amount with no items: all of it counts as merchandise.
-      gross = sumDecimals(refundTransactions.map((tx) => decimal(tx.amount)));
-    }
-    return {
-      ...base,
-      touches: [],
-      transactions: [
-        {
-          externalId: refund.id,
-          input: {
-            transactionId: `shopify-refund-${refund.id}`,
-            kind: 'refund',
-            orderId: `shopify-order-${refund.order_id}`,
-            occurredAt: refund.created_at,
-            ...(currency ? { currency } : {}),
-            gross,
-            discount: '0',
-            tax,
-            shipping,
-          },
-        },
-      ],
-    };
+    if (refund.transactions?.some((tx) => tx.test === true)) return { kind: 'ignored', reason: `refund ${refund.id} is a test` };
+    return { ...base, touches: [], transactions: [refundTransaction(refund)] };
   }
   const order = ShopifyOrder.parse(payload);
+  if (order.test === true) return { kind: 'ignored', reason: `order ${order.id} is a test order` };
   const touch = visitTouch(order);
   const transactions = [orderTransaction(order)];
   if (topic === 'orders/cancelled') {
     const who = person(order);
+    for (const refund of order.refunds ?? []) {
+      const parsed = ShopifyRefund.safeParse(refund);
+      if (parsed.success && !parsed.data.transactions?.some((tx) => tx.test === true)) transactions.push(refundTransaction(parsed.data));
+    }
     transactions.push({
       externalId: order.id,
       input: {
         transactionId: `shopify-cancellation-${order.id}`,
         kind: 'cancellation',
         orderId: `shopify-order-${order.id}`,
-        occurredAt: order.cancelled_at ?? order.created_at,
+        occurredAt: order.cancelled_at ?? orderTime(order),
         ...(who ? { person: who } : {}),
         currency: order.currency,
         ...orderAmounts(order),

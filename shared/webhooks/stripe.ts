@@ -30,7 +30,7 @@ const Charge = z.looseObject({
 
 const RefundObject = Refund.extend({ charge: z.string().nullish(), payment_intent: z.string().nullish(), currency: z.string() });
 
-const StripeEvent = z.looseObject({ id: z.string(), type: z.string(), data: z.looseObject({ object: z.unknown() }) });
+const StripeEvent = z.looseObject({ id: z.string(), type: z.string(), livemode: z.boolean().nullish(), data: z.looseObject({ object: z.unknown() }) });
 
 export const STRIPE_TOPICS = ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'charge.refunded', 'refund.created'] as const;
 
@@ -62,6 +62,8 @@ function refundTransaction(refund: z.infer<typeof Refund>, currency: string, pay
 export function mapStripe(payload: unknown): WebhookMeaning {
   const event = StripeEvent.parse(payload);
   if (!(STRIPE_TOPICS as readonly string[]).includes(event.type)) return { kind: 'ignored', reason: `event ${event.type} carries no revenue` };
+  // Test-mode data (made with test keys or the test clock) is never revenue.
+  if (event.livemode === false) return { kind: 'ignored', reason: `event ${event.id} is test-mode data (livemode false)` };
   const base = { kind: 'records' as const, deliveryKey: `stripe:${event.id}` };
   if (event.type === 'charge.refunded') {
     const charge = Charge.parse(event.data.object);

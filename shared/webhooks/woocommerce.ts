@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { decimal, gmt, sumDecimals, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
+import { ProviderMoney as Money, decimal, gmt, sumDecimals, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
+import { contentHash } from '../recording/hash.ts';
 
-const Money = z.union([z.string(), z.number()]).nullish();
 const Id = z.union([z.number(), z.string()]).transform(String);
 
 const WooOrder = z.looseObject({
@@ -18,14 +18,21 @@ const WooOrder = z.looseObject({
   created_via: z.string().nullish(),
   billing: z.looseObject({ email: z.string().nullish() }).nullish(),
   line_items: z.array(z.looseObject({ subtotal: Money })).nullish(),
+  total: Money,
   refunds: z.array(z.looseObject({ id: Id, total: Money, reason: z.string().nullish() })).nullish(),
   meta_data: z.array(z.looseObject({ key: z.string(), value: z.unknown() })).nullish(),
 });
 type Order = z.infer<typeof WooOrder>;
 
 export const WOOCOMMERCE_TOPICS = ['order.created', 'order.updated'] as const;
-/** Statuses of an order that has been paid for (or is being fulfilled on account). */
-const PAID_STATUSES = new Set(['processing', 'completed', 'on-hold', 'refunded']);
+/** WooCommerce Analytics' default excluded statuses: these never count there, nor here. */
+const EXCLUDED_STATUSES = new Set(['pending', 'failed', 'checkout-draft', 'auto-draft', 'trash']);
+
+/** Test-mode payments: WooPayments' `_wcpay_mode` and PayPal Payments' `_ppcp_paypal_payment_mode` (WooCommerce Analytics leaves the former out too). */
+function isTestOrder(order: Order): boolean {
+  const value = (key: string) => order.meta_data?.find((entry) => entry.key === key)?.value;
+  return value('_wcpay_mode') === 'test' || value('_ppcp_paypal_payment_mode') === 'sandbox';
+}
 
 /** WooCommerce's activation ping, sent when a webhook is saved: `webhook_id=<n>`. */
 export function isWooCommercePing(contentType: string | undefined, body: string): boolean {
@@ -86,6 +93,15 @@ function attributionTouch(order: Order): Record<string, unknown> | undefined {
   };
 }
 
+function orderAmounts(order: Order) {
+  return {
+    gross: sumDecimals((order.line_items ?? []).map((line) => decimal(line.subtotal))),
+    discount: decimal(order.discount_total),
+    tax: decimal(order.total_tax),
+    shipping: decimal(order.shipping_total),
+  };
+}
+
 function orderInput(order: Order, kind: 'order' | 'cancellation', occurredAt: string | undefined): Record<string, unknown> {
   const who = person(order);
   return {
@@ -95,46 +111,82 @@ function orderInput(order: Order, kind: 'order' | 'cancellation', occurredAt: st
     occurredAt,
     ...(who ? { person: who } : {}),
     currency: order.currency,
-    gross: sumDecimals((order.line_items ?? []).map((line) => decimal(line.subtotal))),
-    discount: decimal(order.discount_total),
-    tax: decimal(order.total_tax),
-    shipping: decimal(order.shipping_total),
+    ...orderAmounts(order),
     salesChannel: salesChannel(order),
   };
 }
 
+/** Decimal strings as integers of their largest scale, and back: exact arithmetic for the refund split. */
+function scaled(values: string[]): { units: bigint[]; scale: number } {
+  const scale = Math.max(0, ...values.map((value) => value.split('.')[1]?.length ?? 0));
+  return { scale, units: values.map((value) => BigInt(sumDecimals([value, `0.${'0'.repeat(scale)}`]).replace('.', ''))) };
+}
+const unscaled = (units: bigint, scale: number) => (scale === 0 ? units.toString() : `${units / 10n ** BigInt(scale)}.${(units % 10n ** BigInt(scale)).toString().padStart(scale, '0')}`);
+
 /**
- * order.created / order.updated. An order counts once it is paid; a paid
- * order later cancelled also yields its cancellation; each entry of
- * `refunds` is a refund (WooCommerce gives only its total there).
+ * WooCommerce's webhook gives a refund's total only. Baton splits it into
+ * merchandise, tax and shipping in the order's proportions (largest
+ * remainder in the smallest unit the amounts use), so a refund's tax is
+ * never counted as revenue; a full refund is exact.
+ */
+export function splitRefund(total: string, order: { net: string; tax: string; shipping: string }): { gross: string; tax: string; shipping: string } {
+  const { units, scale } = scaled([total, order.net, order.tax, order.shipping]);
+  const [amount, ...weights] = units as [bigint, bigint, bigint, bigint];
+  const sum = weights.reduce((a, b) => a + b, 0n);
+  if (sum === 0n) return { gross: total, tax: '0', shipping: '0' };
+  const parts = weights.map((weight) => (amount * weight) / sum);
+  const remainders = weights.map((weight, i) => amount * weight - parts[i]! * sum);
+  let left = amount - parts.reduce((a, b) => a + b, 0n);
+  for (const i of [0, 1, 2].sort((a, b) => (remainders[b]! > remainders[a]! ? 1 : remainders[b]! < remainders[a]! ? -1 : a - b))) {
+    if (left === 0n) break;
+    parts[i]! += 1n;
+    left -= 1n;
+  }
+  const [gross, tax, shipping] = parts.map((part) => unscaled(part, scale)) as [string, string, string];
+  return { gross, tax, shipping };
+}
+
+/**
+ * order.created / order.updated, counted as WooCommerce Analytics counts by
+ * default: an order counts once it has a paid date, dated by it, unless its
+ * status is excluded there (pending, failed) or it was paid in test mode;
+ * a paid order later cancelled also yields its cancellation; each entry of
+ * `refunds` is a refund. The webhook gives no time for a refund or a
+ * cancellation, so they are dated by the delivery that first shows them
+ * (`date_modified`), and a later delivery's other date is the same record.
  */
 export function mapWooCommerce(topic: string | undefined, deliveryId: string | undefined, payload: unknown): WebhookMeaning {
   if (!topic || !(WOOCOMMERCE_TOPICS as readonly string[]).includes(topic)) return { kind: 'ignored', reason: `topic ${topic ?? '(none)'} carries no revenue` };
   const order = WooOrder.parse(payload);
-  const paid = PAID_STATUSES.has(order.status) || Boolean(order.date_paid_gmt);
-  if (!paid) return { kind: 'ignored', reason: `order ${order.id} is ${order.status} and not paid` };
-  const transactions: ProviderTransaction[] = [{ externalId: order.id, input: orderInput(order, 'order', gmt(order.date_created_gmt)) }];
+  if (isTestOrder(order)) return { kind: 'ignored', reason: `order ${order.id} was paid in test mode` };
+  const paidAt = gmt(order.date_paid_gmt);
+  if (!paidAt || EXCLUDED_STATUSES.has(order.status)) return { kind: 'ignored', reason: `order ${order.id} is ${order.status} and not paid` };
+  const seenAt = gmt(order.date_modified_gmt) ?? paidAt;
+  const transactions: ProviderTransaction[] = [{ externalId: order.id, input: orderInput(order, 'order', paidAt) }];
   if (order.status === 'cancelled') {
-    transactions.push({ externalId: order.id, input: orderInput(order, 'cancellation', gmt(order.date_modified_gmt) ?? gmt(order.date_created_gmt)) });
+    transactions.push({ externalId: order.id, input: orderInput(order, 'cancellation', seenAt), timeObserved: true });
   }
+  const amounts = orderAmounts(order);
+  const net = sumDecimals([amounts.gross, `-${amounts.discount}`]);
   for (const refund of order.refunds ?? []) {
     transactions.push({
       externalId: refund.id,
+      timeObserved: true,
       input: {
         transactionId: `woocommerce-refund-${refund.id}`,
         kind: 'refund',
         orderId: `woocommerce-order-${order.id}`,
-        // The order payload carries no refund date; the delivery's modification time is when it was seen.
-        occurredAt: gmt(order.date_modified_gmt) ?? gmt(order.date_created_gmt),
+        occurredAt: seenAt,
         currency: order.currency,
-        gross: decimal(refund.total, { absolute: true }),
+        ...splitRefund(decimal(refund.total, { absolute: true }), { net, tax: amounts.tax, shipping: amounts.shipping }),
       },
     });
   }
   const touch = attributionTouch(order);
   return {
     kind: 'records',
-    ...(deliveryId ? { deliveryKey: `woocommerce:${topic}:${deliveryId}` } : {}),
+    // WooCommerce's delivery id is a hash of the webhook id and the second it was sent: two deliveries in one second share it, so the body is part of the key.
+    ...(deliveryId ? { deliveryKey: `woocommerce:${topic}:${deliveryId}:${contentHash(payload)}` } : {}),
     transactions,
     touches: touch ? [touch] : [],
   };

@@ -50,7 +50,7 @@ describe('Shopify', () => {
   it('turns orders/create into an order with exact amounts and its landing visit into a touch', async () => {
     const response = await shopify('orders/create', shopifyOrder());
     expect(response.status).toBe(200);
-    expect(response.body.transactions).toEqual([{ transactionId: 'shopify-order-450789469', outcome: 'stored' }]);
+    expect(response.body.transactions).toEqual([{ transactionId: 'shopify-order-450789469', outcome: 'stored', status: 'counted' }]);
     const order = await show('shopify-order-450789469');
     expect(order.body).toMatchObject({
       provider: 'shopify',
@@ -76,7 +76,7 @@ describe('Shopify', () => {
     const retry = await shopify('orders/create', payload, { eventId: 'evt-1001' });
     expect(retry.body).toEqual({ received: true, duplicate: true });
     const paid = await shopify('orders/paid', { ...payload, financial_status: 'paid' }, { eventId: 'evt-1001-paid' });
-    expect(paid.body.transactions).toEqual([{ transactionId: 'shopify-order-1001', outcome: 'duplicate' }]);
+    expect(paid.body.transactions).toEqual([{ transactionId: 'shopify-order-1001', outcome: 'duplicate', status: 'counted' }]);
   });
 
   it('stores the same order delivered ten times at once exactly once', async () => {
@@ -99,17 +99,19 @@ describe('Shopify', () => {
     expect((await show('shopify-order-3005')).body).toMatchObject({ gross: 10000, net: 10000, tax: 1900, total: 11900 });
   });
 
-  it('keeps a refund that arrives before its order, and records a cancellation', async () => {
+  it('keeps a refund that arrives before its order (pending until the order comes), and a cancellation reverses only what the refund left', async () => {
     const refund = await shopify('refunds/create', shopifyRefund({ id: 777, order_id: 4004 }));
-    expect(refund.body.transactions).toEqual([{ transactionId: 'shopify-refund-777', outcome: 'stored' }]);
-    expect((await show('shopify-refund-777')).body).toMatchObject({ kind: 'refund', orderId: 'shopify-order-4004', gross: 9450, net: 9450, tax: 567, shipping: 500, total: 10517 });
+    expect(refund.body.transactions).toEqual([{ transactionId: 'shopify-refund-777', outcome: 'stored', status: 'pending' }]);
+    expect((await show('shopify-refund-777')).body).toMatchObject({ kind: 'refund', orderId: 'shopify-order-4004', gross: 9450, net: 9450, tax: 567, shipping: 500, total: 10517, status: 'pending' });
     await shopify('orders/create', shopifyOrder({ id: 4004 }));
+    expect((await show('shopify-refund-777')).body).toMatchObject({ status: 'counted', counted: { net: 9450, tax: 567, shipping: 500, total: 10517 } });
     const cancelled = await shopify('orders/cancelled', shopifyOrder({ id: 4004, cancelled_at: '2026-11-13T10:00:00-05:00' }));
     expect(cancelled.body.transactions).toEqual([
-      { transactionId: 'shopify-order-4004', outcome: 'duplicate' },
-      { transactionId: 'shopify-cancellation-4004', outcome: 'stored' },
+      { transactionId: 'shopify-order-4004', outcome: 'duplicate', status: 'counted' },
+      { transactionId: 'shopify-cancellation-4004', outcome: 'stored', status: 'counted' },
     ]);
-    expect((await show('shopify-cancellation-4004')).body).toMatchObject({ kind: 'cancellation', orderId: 'shopify-order-4004', net: 18900 });
+    // The order had net 189.00, tax 11.34, shipping 10.00; the refund took 94.50, 5.67 and 5.00.
+    expect((await show('shopify-cancellation-4004')).body).toMatchObject({ kind: 'cancellation', orderId: 'shopify-order-4004', net: 18900, counted: { net: 9450, tax: 567, shipping: 500, total: 10517 } });
   });
 
   it('acknowledges a topic that carries no revenue and stores nothing', async () => {
@@ -166,8 +168,9 @@ describe('WooCommerce', () => {
 
   it('turns a paid order into an order and its attribution meta into a touch', async () => {
     const response = await woo('order.created', wooOrder());
-    expect(response.body.transactions).toEqual([{ transactionId: 'woocommerce-order-727', outcome: 'stored' }]);
-    expect((await show('woocommerce-order-727')).body).toMatchObject({ currency: 'EUR', gross: 4000, discount: 500, net: 3500, tax: 760, shipping: 490, total: 4750, occurredAt: '2026-11-10T11:00:00.000Z' });
+    expect(response.body.transactions).toEqual([{ transactionId: 'woocommerce-order-727', outcome: 'stored', status: 'counted' }]);
+    // Dated by its payment, as WooCommerce Analytics dates orders by default.
+    expect((await show('woocommerce-order-727')).body).toMatchObject({ currency: 'EUR', gross: 4000, discount: 500, net: 3500, tax: 760, shipping: 490, total: 4750, occurredAt: '2026-11-10T11:01:00.000Z' });
     const journey = await api.request('GET', '/v1/people/journey?customerId=26', { key: shop.keys.marketing });
     expect(journey.body.touches).toEqual([expect.objectContaining({ touchId: 'woocommerce-visit-727', channel: 'Email', campaign: 'november', occurredAt: '2026-11-10T10:40:00.000Z' })]);
   });
@@ -175,10 +178,11 @@ describe('WooCommerce', () => {
   it('reads refunds from order.updated and ignores unpaid orders', async () => {
     const updated = await woo('order.updated', wooOrder({ id: 728, refunds: [{ id: 801, reason: 'damaged', total: '-10.00' }] }));
     expect(updated.body.transactions).toEqual([
-      { transactionId: 'woocommerce-order-728', outcome: 'stored' },
-      { transactionId: 'woocommerce-refund-801', outcome: 'stored' },
+      { transactionId: 'woocommerce-order-728', outcome: 'stored', status: 'counted' },
+      { transactionId: 'woocommerce-refund-801', outcome: 'stored', status: 'counted' },
     ]);
-    expect((await show('woocommerce-refund-801')).body).toMatchObject({ kind: 'refund', orderId: 'woocommerce-order-728', net: 1000 });
+    // WooCommerce gives the refund's total only: split in the order's proportions of net 35.00, tax 7.60, shipping 4.90.
+    expect((await show('woocommerce-refund-801')).body).toMatchObject({ kind: 'refund', orderId: 'woocommerce-order-728', net: 737, tax: 160, shipping: 103, total: 1000, status: 'counted' });
     const pending = await woo('order.created', wooOrder({ id: 729, status: 'pending', date_paid_gmt: null }));
     expect(pending.body.ignored).toMatch(/not paid/);
   });
@@ -192,7 +196,7 @@ describe('WooCommerce', () => {
 describe('Stripe', () => {
   it('turns checkout.session.completed into an order with metadata utm as a touch', async () => {
     const response = await stripe(stripeEvent('checkout.session.completed', stripeSession()));
-    expect(response.body.transactions).toEqual([{ transactionId: 'stripe-order-cs_test_a1b2', outcome: 'stored' }]);
+    expect(response.body.transactions).toEqual([{ transactionId: 'stripe-order-cs_test_a1b2', outcome: 'stored', status: 'counted' }]);
     expect((await show('stripe-order-cs_test_a1b2')).body).toMatchObject({ provider: 'stripe', externalId: 'cs_test_a1b2', gross: 5000, discount: 500, net: 4500, tax: 350, shipping: 300, total: 5150 });
     const journey = await api.request('GET', '/v1/people/journey?anonymousId=anon-stripe-1', { key: shop.keys.marketing });
     expect(journey.body.touches).toEqual([expect.objectContaining({ channel: 'Paid Social', campaign: 'retarget' })]);
@@ -201,7 +205,7 @@ describe('Stripe', () => {
   it('links charge.refunded to the order by payment intent, and deduplicates by event id', async () => {
     const event = stripeEvent('charge.refunded', stripeCharge(), 'evt_refund_1');
     const first = await stripe(event);
-    expect(first.body.transactions).toEqual([{ transactionId: 'stripe-refund-re_1abc', outcome: 'stored' }]);
+    expect(first.body.transactions).toEqual([{ transactionId: 'stripe-refund-re_1abc', outcome: 'stored', status: 'counted' }]);
     expect((await stripe(event)).body).toEqual({ received: true, duplicate: true });
     expect((await show('stripe-refund-re_1abc')).body).toMatchObject({ kind: 'refund', orderId: 'stripe-order-cs_test_a1b2', net: 1000 });
   });
@@ -218,13 +222,20 @@ describe('Stripe', () => {
     const response = await stripe(stripeEvent('checkout.session.completed', stripeSession({ id: 'cs_unpaid', payment_status: 'unpaid' })));
     expect(response.body.ignored).toMatch(/not paid/);
   });
+
+  it('acknowledges test-mode events (livemode false) and counts nothing of them', async () => {
+    const response = await stripe({ ...stripeEvent('checkout.session.completed', stripeSession({ id: 'cs_test_mode' })), livemode: false });
+    expect(response.status).toBe(200);
+    expect(response.body.ignored).toMatch(/test-mode/);
+    expect((await show('stripe-order-cs_test_mode')).status).toBe(404);
+  });
 });
 
 describe('generic (signed JSON)', () => {
   it('stores a transaction sent in the /v1/transactions format with X-Baton-Signature', async () => {
     const body = JSON.stringify({ transactionId: 'gen-1', kind: 'order', occurredAt: '2026-11-10T10:00:00Z', person: { customerId: 'g1' }, currency: 'KWD', gross: '1.250' });
     const signed = await api.request('POST', `/v1/webhooks/generic/${shop.tenantId}`, { body, headers: { 'x-baton-signature': sign.timestamped(body, shop.webhookSecrets.generic) } });
-    expect(signed.body.transactions).toEqual([{ transactionId: 'gen-1', outcome: 'stored' }]);
+    expect(signed.body.transactions).toEqual([{ transactionId: 'gen-1', outcome: 'stored', status: 'counted' }]);
     expect((await show('gen-1')).body).toMatchObject({ provider: 'generic', currency: 'KWD', net: 1250 });
     const forged = await api.request('POST', `/v1/webhooks/generic/${shop.tenantId}`, { body, headers: { 'x-baton-signature': sign.timestamped(body, 'nope') } });
     expect(forged.status).toBe(401);

@@ -6,7 +6,6 @@ import type { AttributionStore, RollupCell, StoredAttribution, StoredOpenJourney
 import type { Contributions } from '../../attribution/rollups.ts';
 import type { HeuristicModel } from '../../attribution/models.ts';
 import { summarise } from '../../attribution/engine.ts';
-import type { TransactionRef } from '../../recording/ports.ts';
 import { recordKeys } from './record-store.ts';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -125,21 +124,6 @@ export class DynamoAttributionStore implements AttributionStore {
       }
       throw error;
     }
-  }
-
-  async adjustments(tenantId: string, orderId: string, aliases: readonly string[]): Promise<TransactionRef[]> {
-    const partitions = [orderId, ...aliases].map((id) => recordKeys.transaction(tenantId, id).pk);
-    const pages = await Promise.all(
-      partitions.map((pk) =>
-        queryAll(this.client, {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :adj)',
-          ExpressionAttributeValues: { ':pk': pk, ':adj': 'ADJ#' },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return pages.flat().map(({ pk: _pk, sk: _sk, entity: _entity, ...ref }) => ref as unknown as TransactionRef);
   }
 
   async rollupCells(tenantId: string, model: HeuristicModel | 'totals' | 'paths', fromDay: string, toDay: string): Promise<RollupCell[]> {

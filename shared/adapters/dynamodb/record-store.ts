@@ -1,11 +1,11 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query.ts';
+import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 import type { Identifier } from '../../identity/identity.ts';
-import type { PersonRecords, RecordStore, TransactionRef, WriteOutcome } from '../../recording/ports.ts';
+import type { PersonRecords, RecordStore, StoredSettlement, StoredTransaction, TransactionRef, TransactionWrite, WriteOutcome } from '../../recording/ports.ts';
 import type { Link, Stage } from '../../recording/stages.ts';
 import type { Touch } from '../../recording/touches.ts';
-import type { Transaction } from '../../recording/transactions.ts';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -19,8 +19,9 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
  *   (`TX#<at>#<id>`). Read with consistent queries, so a record is seen as
  *   soon as it is written (indexes would lag).
  * - `TOUCH#<touchId>`: the guard that makes a touch id unique per tenant.
- * - `TX#<transactionId>`: the transaction (`TX`), refunds and cancellations
- *   of an order (`ADJ#<at>#<id>`), and aliases (`ALIAS`).
+ * - `TX#<transactionId>`: the transaction (`TX`), an order's settlement
+ *   with its refunds and cancellations (`SETTLEMENT`), and aliases (`ALIAS`;
+ *   an alias's settlement points at its order once the order is known).
  * - gsi1 `TXDAY#<utc day>` / `<at>#<id>`: transactions in time order.
  */
 export const recordKeys = {
@@ -29,6 +30,7 @@ export const recordKeys = {
   transaction: (tenantId: string, transactionId: string) => ({ pk: `T#${tenantId}#TX#${transactionId}`, sk: 'TX' }),
   transactionDay: (tenantId: string, occurredAt: string) => `T#${tenantId}#TXDAY#${occurredAt.slice(0, 10)}`,
   delivery: (tenantId: string, key: string) => ({ pk: `T#${tenantId}#DELIVERY#${key}`, sk: 'DELIVERY' }),
+  settlement: (tenantId: string, key: string) => ({ pk: `T#${tenantId}#TX#${key}`, sk: 'SETTLEMENT' }),
 };
 
 /** How many linked identifiers one person may have before reads stop following links. */
@@ -84,35 +86,38 @@ export class DynamoRecordStore implements RecordStore {
     });
     if (chunk.length > 0) chunks.push(chunk);
 
-    const writeChunk = async (initial: number[]) => {
+    const writeChunk = (initial: number[]) => {
       let pending = initial;
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        const items = pending.flatMap((index) => records[index]!.items);
-        try {
-          await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-          for (const index of pending) outcomes[index] = 'stored';
-          pending = [];
-        } catch (error) {
-          if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons || attempt >= 8) throw error;
-          const reasons = error.CancellationReasons;
-          const retry: number[] = [];
-          let offset = 0;
-          for (const index of pending) {
-            const record = records[index]!;
-            const guard = reasons[offset];
-            if (guard?.Code === 'ConditionalCheckFailed') {
-              outcomes[index] = (guard.Item?.contentHash as { S?: string } | undefined)?.S === record.contentHash ? 'duplicate' : 'conflict';
-            } else {
-              retry.push(index);
+      return retrying(
+        async () => {
+          const items = pending.flatMap((index) => records[index]!.items);
+          try {
+            await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+            for (const index of pending) outcomes[index] = 'stored';
+            return undefined;
+          } catch (error) {
+            if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons) throw error;
+            const reasons = error.CancellationReasons;
+            const retry: number[] = [];
+            let offset = 0;
+            for (const index of pending) {
+              const record = records[index]!;
+              const guard = reasons[offset];
+              if (guard?.Code === 'ConditionalCheckFailed') {
+                outcomes[index] = (guard.Item?.contentHash as { S?: string } | undefined)?.S === record.contentHash ? 'duplicate' : 'conflict';
+              } else {
+                retry.push(index);
+              }
+              offset += record.items.length;
             }
-            offset += record.items.length;
+            const contended = reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError');
+            if (!contended && retry.length === pending.length) throw error; // cancelled for a reason no record explains
+            pending = retry;
+            return pending.length > 0 ? TRY_AGAIN : undefined;
           }
-          const contended = reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError');
-          if (contended) await new Promise((wait) => setTimeout(wait, 10 * 2 ** attempt * Math.random()));
-          else if (retry.length === pending.length) throw error; // cancelled for a reason no record explains
-          pending = retry;
-        }
-      }
+        },
+        { what: 'Recording' },
+      );
     };
     // A few transactions at a time: a batch of 500 touches is 10 of them.
     for (let start = 0; start < chunks.length; start += PARALLEL_TRANSACTIONS) {
@@ -172,7 +177,15 @@ export class DynamoRecordStore implements RecordStore {
     return links.map((link) => byKey.get(`${link.from} ${link.to}`)!);
   }
 
-  async recordTransaction(tenantId: string, tx: Transaction, options: { aliases?: string[] } = {}): Promise<WriteOutcome> {
+  /**
+   * The transaction (guarded by its id), its settlement at the next version
+   * (only if still at the version it was read at), its person's ref, its
+   * aliases, and the recounted amounts of the order's other adjustments:
+   * one transaction, so what Baton counts of an order can never drift from
+   * what it stored.
+   */
+  async recordTransaction(tenantId: string, write: TransactionWrite): Promise<WriteOutcome | 'stale'> {
+    const tx = write.transaction;
     const ref: TransactionRef = {
       transactionId: tx.transactionId,
       kind: tx.kind,
@@ -191,27 +204,66 @@ export class DynamoRecordStore implements RecordStore {
           entity: 'transaction',
           tenantId,
           ...tx,
-          ...(options.aliases?.length ? { aliases: options.aliases } : {}),
+          ...(write.aliases?.length ? { aliases: write.aliases.map(({ alias }) => alias) } : {}),
         },
         true,
       ),
+      this.versioned({ ...recordKeys.settlement(tenantId, write.settlementKey), entity: 'settlement', ...write.settlement }, write.expectedVersion),
     ];
     if (tx.identifiers[0]) {
       items.push(this.put({ pk: recordKeys.person(tenantId, tx.identifiers[0]), sk: `TX#${tx.occurredAt}#${tx.transactionId}`, entity: 'tx_ref', ...ref }));
     }
-    if (tx.orderId) {
-      items.push(this.put({ pk: recordKeys.transaction(tenantId, tx.orderId).pk, sk: `ADJ#${tx.occurredAt}#${tx.transactionId}`, entity: 'adjustment', ...ref }));
-    }
-    for (const alias of options.aliases ?? []) {
+    for (const { alias, expectedVersion } of write.aliases ?? []) {
       items.push(this.put({ pk: recordKeys.transaction(tenantId, alias).pk, sk: 'ALIAS', entity: 'alias', transactionId: tx.transactionId }));
+      items.push(this.versioned({ ...recordKeys.settlement(tenantId, alias), entity: 'settlement', version: expectedVersion + 1, adjustments: [], redirect: tx.transactionId }, expectedVersion));
     }
-    const [outcome] = await this.writeOnce([{ contentHash: tx.contentHash, items }]);
-    return outcome!;
+    for (const { transactionId, status, counted, conflict } of write.recounted) {
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: recordKeys.transaction(tenantId, transactionId),
+          UpdateExpression: conflict ? 'SET #status = :status, counted = :counted, #conflict = :conflict' : 'SET #status = :status, counted = :counted REMOVE #conflict',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status', '#conflict': 'conflict' },
+          ExpressionAttributeValues: { ':status': status, ':counted': counted, ...(conflict ? { ':conflict': conflict } : {}) },
+        },
+      });
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+      return 'stored';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons) throw error;
+      const [guard, ...rest] = error.CancellationReasons;
+      if (guard?.Code === 'ConditionalCheckFailed') return (guard.Item?.contentHash as { S?: string } | undefined)?.S === tx.contentHash ? 'duplicate' : 'conflict';
+      if (rest.some((reason) => ['ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError'].includes(reason.Code ?? ''))) return 'stale';
+      throw error;
+    }
   }
 
-  async getTransaction(tenantId: string, transactionId: string): Promise<Transaction | undefined> {
+  /** A Put of `item` at `expectedVersion + 1`, only if the stored one is at `expectedVersion` (0: absent). */
+  private versioned(item: Item, expectedVersion: number): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...item, version: expectedVersion + 1 },
+        ...(expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+      },
+    };
+  }
+
+  async getSettlement(tenantId: string, key: string): Promise<StoredSettlement> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: recordKeys.settlement(tenantId, key), ConsistentRead: true }));
+    if (!Item) return { version: 0, adjustments: [] };
+    const { pk: _pk, sk: _sk, entity: _entity, ...settlement } = Item;
+    return settlement as StoredSettlement;
+  }
+
+  async getTransaction(tenantId: string, transactionId: string): Promise<StoredTransaction | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: recordKeys.transaction(tenantId, transactionId), ConsistentRead: true }));
-    return Item ? (strip(Item) as unknown as Transaction) : undefined;
+    return Item ? (strip(Item) as unknown as StoredTransaction) : undefined;
   }
 
   async resolveAlias(tenantId: string, alias: string): Promise<string | undefined> {
