@@ -6,6 +6,12 @@ export interface AuthorizerContext {
   tenantId: string;
   /** Space-separated scopes of the key; empty for an unknown key. */
   scopes: string;
+  /**
+   * '1' when the authorizer could not reach the store: the route looks the
+   * key up itself (and answers 503 if the store is still out of reach), so
+   * a stalled store never becomes a 500 or a wrong 401.
+   */
+  deferred?: string;
 }
 
 /** Who an `Authorization: Bearer <key>` header names: looked up by the key's hash. */

@@ -6,7 +6,12 @@ import { BatonError, ForbiddenError, MalformedJsonError, PayloadTooLargeError, U
 import { logger } from '../observability/logger.ts';
 import { DEFAULT_ROUTE_HANDLER, routes, type Route } from '../routes.ts';
 import { isScope, type Scope } from '../auth/scopes.ts';
-import type { AuthorizerContext } from '../auth/principal.ts';
+import { resolvePrincipal, type AuthorizerContext } from '../auth/principal.ts';
+import { config } from '../config.ts';
+import { documentClient } from '../adapters/dynamodb/client.ts';
+import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.ts';
+import type { TenantStore } from '../tenants/ports.ts';
+import { withDeadline } from '../runtime/deadline.ts';
 import { problemFor, type HttpResult } from './problem.ts';
 import { parseWith, readJson } from './parse.ts';
 
@@ -118,24 +123,39 @@ export function authorize(context: Partial<AuthorizerContext> | undefined, allow
   return { tenantId, scopes };
 }
 
-function chain<R extends ApiRequest>(toRequest: (event: ApiEvent) => R, fn: (request: R) => Promise<HttpResult>) {
+/** What a request may spend before it answers 503: the configured budget, within what Lambda has left. */
+function requestBudget(context: Context | undefined): number {
+  const left = context?.getRemainingTimeInMillis?.() ?? Infinity;
+  return Math.min(config().REQUEST_BUDGET_MS, left - 1_000);
+}
+
+function chain<R extends ApiRequest>(toRequest: (event: ApiEvent) => R | Promise<R>, fn: (request: R) => Promise<HttpResult>) {
   return middy<ApiEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problems())
     .use(bodyLimit())
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       logger.appendKeys({ requestId: event.requestContext.requestId });
-      return fn(toRequest(event));
+      return withDeadline(requestBudget(context), async () => fn(await toRequest(event)));
     });
 }
 
+let keyStore: TenantStore | undefined;
+/** Where a route looks a key up itself when the authorizer could not. */
+function tenantsForKeys(): TenantStore {
+  keyStore ??= new DynamoTenantStore(documentClient(), config().TABLE_NAME);
+  return keyStore;
+}
+
 /** A handler for a route that takes an API key (scopes from the route table). */
-export function keyHandler(handlerName: string, fn: (request: TenantRequest) => Promise<HttpResult>) {
+export function keyHandler(handlerName: string, fn: (request: TenantRequest) => Promise<HttpResult>, options: { tenants?: TenantStore } = {}) {
   const route = routeOf(handlerName);
   if (route.access.kind !== 'key') throw new Error(`Route of "${handlerName}" is not a key route`);
   const allowed = route.access.scopes;
-  return chain((event) => {
-    const { tenantId, scopes } = authorize(event.requestContext.authorizer?.lambda, allowed);
+  return chain(async (event) => {
+    let principal = event.requestContext.authorizer?.lambda;
+    if (principal?.deferred) principal = await resolvePrincipal(options.tenants ?? tenantsForKeys(), event.headers.authorization);
+    const { tenantId, scopes } = authorize(principal, allowed);
     logger.appendKeys({ tenantId });
     return new TenantRequest(event, tenantId, scopes);
   }, fn);

@@ -13,9 +13,6 @@ interface Deadline {
 
 const current = new AsyncLocalStorage<Deadline>();
 
-/** How long one API request may spend on its work before it answers 503: well under API Gateway's 30 s and Lambda's 10 s timeout. */
-export const REQUEST_BUDGET_MS = 8_000;
-
 /** Runs `fn` with a deadline `budgetMs` from now (or keeps an earlier one already running). */
 export function withDeadline<T>(budgetMs: number, fn: () => Promise<T>): Promise<T> {
   const at = Date.now() + budgetMs;

@@ -57,6 +57,7 @@ export async function retrying<T>(step: (attempt: number) => Promise<T | typeof 
     try {
       const outcome = await step(attempt);
       if (outcome !== TRY_AGAIN) return outcome;
+      lastError = undefined;
     } catch (error) {
       if (!options.retryOn?.(error)) throw error;
       lastError = error;

@@ -2,14 +2,15 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { EVENT_SOURCE } from '../../events/catalog.ts';
 import type { EventDraft } from '../../events/from-stream.ts';
 import { EventPublishError, type EventPublisher } from '../../events/ports.ts';
+import { retrying, RETRY_POLICY, TRY_AGAIN } from '../../runtime/retry.ts';
 
 const ENTRIES_PER_CALL = 10;
 
 /**
- * EventBridge PutEvents, 10 entries a call. Entries EventBridge reports as
- * failed are sent again (with backoff) up to `attempts` times; what still
- * fails is thrown, so the stream batch is retried and, in the end, sent to
- * the dead-letter queue.
+ * EventBridge PutEvents, 10 entries a call. A call that fails, and entries
+ * EventBridge reports as failed, are sent again under Baton's one retry
+ * policy (`attempts` in all); what still fails is thrown, so the stream
+ * batch is retried and, in the end, sent to the dead-letter queue.
  */
 export class EventBridgePublisher implements EventPublisher {
   constructor(
@@ -26,19 +27,19 @@ export class EventBridgePublisher implements EventPublisher {
         DetailType: event.detailType,
         Detail: JSON.stringify(event.detail),
       }));
-      for (let attempt = 1; entries.length > 0; attempt += 1) {
-        let failed: PutEventsRequestEntry[];
-        try {
+      await retrying(
+        async () => {
           const result = await this.client.send(new PutEventsCommand({ Entries: entries }));
-          failed = entries.filter((_entry, index) => result.Entries?.[index]?.ErrorCode);
-        } catch (error) {
-          if (attempt >= this.attempts) throw new EventPublishError(`PutEvents failed: ${(error as Error).message}`, entries.length);
-          failed = entries;
-        }
-        if (failed.length > 0 && attempt >= this.attempts) throw new EventPublishError(`${failed.length} events were not accepted by EventBridge`, failed.length);
-        if (failed.length > 0) await new Promise((wait) => setTimeout(wait, 50 * 2 ** attempt));
-        entries = failed;
-      }
+          entries = entries.filter((_entry, index) => result.Entries?.[index]?.ErrorCode);
+          return entries.length > 0 ? TRY_AGAIN : undefined;
+        },
+        {
+          what: 'Publishing events',
+          policy: { ...RETRY_POLICY, attempts: this.attempts },
+          retryOn: () => true,
+          exhausted: (error) => new EventPublishError(error ? `PutEvents failed: ${(error as Error).message}` : `${entries.length} events were not accepted by EventBridge`, entries.length),
+        },
+      );
     }
   }
 }

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
+import { ensureTable, localDynamoDbClient } from '../../scripts/local/table.ts';
+import { sign } from '../../shared/webhooks/signatures.ts';
+import { shopifyOrder } from '../fixtures/webhooks.ts';
+import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import type { TestApi } from '../support/api.ts';
+
+// This file pauses its database, so it runs its own DynamoDB Local rather
+// than the one the other files share. Handlers read their configuration
+// when first loaded, so the endpoint is switched before anything loads.
+let dynamodb: RunningDynamoDbLocal;
+let api: TestApi;
+let shop: CreatedTenant;
+
+/** The bound SPEC §8's 503 must come within: 2 s for the authorizer's key lookup, 6 s for the route, and some slack for a loaded machine. */
+const ANSWER_WITHIN_MS = 10_000;
+
+beforeAll(async () => {
+  dynamodb = await startDynamoDbLocal();
+  process.env.DYNAMODB_ENDPOINT = dynamodb.endpoint;
+  const admin = localDynamoDbClient(dynamodb.endpoint);
+  await ensureTable(admin, process.env.TABLE_NAME!);
+  admin.destroy();
+  const support = await import('../support/api.ts');
+  api = await support.TestApi.start({ events: true });
+  shop = await support.newTenant();
+});
+
+afterAll(async () => {
+  process.kill(dynamodb.pid, 'SIGCONT');
+  await api?.close();
+  await dynamodb.stop();
+});
+
+const order = { transactionId: 'stall-o1', kind: 'order', occurredAt: '2026-11-10T10:00:00Z', person: { customerId: 'c-stall' }, currency: 'USD', gross: '50.00', landingUrl: 'https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=stall' };
+const touches = { touches: [{ touchId: 'stall-t1', occurredAt: '2026-11-09T10:00:00Z', person: { customerId: 'c-stall' }, kind: 'click', utm: { source: 'newsletter', medium: 'email', campaign: 'stall' } }] };
+const webhookBody = JSON.stringify(shopifyOrder({ id: 990001 }));
+
+function requests() {
+  return {
+    health: () => api.request('GET', '/v1/health'),
+    config: () => api.request('GET', '/v1/config', { key: shop.keys.admin }),
+    touches: () => api.request('POST', '/v1/touches', { key: shop.keys.ingest, json: touches }),
+    transaction: () => api.request('POST', '/v1/transactions', { key: shop.keys.ingest, json: order }),
+    webhook: () =>
+      api.request('POST', `/v1/webhooks/shopify/${shop.tenantId}`, {
+        body: webhookBody,
+        headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': 'stall-ev-1', 'x-shopify-hmac-sha256': sign.base64(webhookBody, shop.webhookSecrets.shopify) },
+      }),
+    report: () => api.request('GET', '/v1/attribution/report?from=2026-11-01&to=2026-11-30', { key: shop.keys.marketing }),
+    summary: () => api.request('GET', '/v1/exports/transactions/summary?from=2026-11-01&to=2026-11-30', { key: shop.keys.finance }),
+  };
+}
+
+describe('a store that stalls (DynamoDB Local paused with SIGSTOP)', () => {
+  it('answers every request with 503 and Retry-After in bounded time, and the same requests recover everything once it resumes', async () => {
+    const calls = requests();
+    expect((await calls.health()).status).toBe(200);
+
+    process.kill(dynamodb.pid, 'SIGSTOP');
+    const stalled = await Promise.all(
+      Object.entries(calls).map(async ([name, call]) => {
+        const started = Date.now();
+        const response = await call();
+        return { name, status: response.status, retryAfter: response.headers.get('retry-after'), ms: Date.now() - started, code: response.body?.error?.code };
+      }),
+    );
+    process.kill(dynamodb.pid, 'SIGCONT');
+
+    for (const answer of stalled) {
+      expect(answer, JSON.stringify(answer)).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
+      expect(answer.ms, answer.name).toBeLessThan(ANSWER_WITHIN_MS);
+      if (answer.name !== 'health') expect(answer.code).toBe('store_unavailable');
+    }
+
+    // What a client does after a 503: send the same request again. Writes that landed late count once.
+    expect((await calls.touches()).status).toBe(202);
+    expect([200, 201]).toContain((await calls.transaction()).status);
+    expect((await calls.webhook()).status).toBe(200);
+    expect((await calls.transaction()).body.outcome).toBe('duplicate');
+    await api.settle();
+
+    const journey = await api.request('GET', '/v1/people/journey?customerId=c-stall', { key: shop.keys.marketing });
+    expect(journey.body.touches.map((touch: { touchId: string }) => touch.touchId).sort()).toEqual(['stall-o1-landing', 'stall-t1']);
+    expect(journey.body.transactions.map((tx: { transactionId: string }) => tx.transactionId)).toEqual(['stall-o1']);
+    const summary = (await calls.summary()).body;
+    expect(summary.currencies).toEqual([expect.objectContaining({ currency: 'USD', orders: 2, net: 5_000 + 18_900 })]);
+    const report = (await calls.report()).body;
+    expect(report.totals).toEqual([expect.objectContaining({ currency: 'USD', revenue: 5_000 + 18_900, transactions: 2 })]);
+  }, 60_000);
+});
