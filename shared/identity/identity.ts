@@ -38,21 +38,75 @@ export function identifiersOf(person: PersonInput): Identifier[] {
 }
 
 /** Looks like an email address anywhere in the text. */
-export const EMAIL_LIKE = /[^\s@/?&=#]+@[^\s@/?&=#]+\.[a-z]{2,}/i;
+export const EMAIL_LIKE = /[^\s@/?&=#:;,'"<>()]+@[^\s@/?&=#:;,'"<>()]+\.[a-z]{2,}/gi;
 
-/** A URL with every query value that looks like an email address removed. */
-export function scrubUrl(url: string): string {
+/** What replaces personal data that arrives inside a URL or a value derived from one. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Query parameters whose value is personal or secret whatever it looks like
+ * (a phone number or a name does not look like anything in particular).
+ */
+const PERSONAL_PARAMETERS = new Set([
+  'email', 'e-mail', 'mail', 'email_address', 'emailaddress', 'customer_email', 'user_email',
+  'phone', 'phone_number', 'phonenumber', 'tel', 'telephone', 'mobile',
+  'first_name', 'firstname', 'fname', 'last_name', 'lastname', 'lname', 'full_name', 'fullname',
+  'address', 'street', 'zip', 'zipcode', 'postcode', 'postal_code', 'birthdate', 'dob', 'ssn',
+  'password', 'passwd', 'pwd', 'token', 'access_token', 'id_token', 'auth',
+]);
+
+/** `text` with every email-like run replaced. */
+export function scrubText(text: string): string {
+  return text.replace(EMAIL_LIKE, REDACTED);
+}
+
+function decoded(text: string): string {
   try {
-    const parsed = new URL(url);
-    let changed = false;
-    for (const [name, value] of [...parsed.searchParams]) {
-      if (EMAIL_LIKE.test(value)) {
-        parsed.searchParams.set(name, '[redacted]');
-        changed = true;
-      }
-    }
-    return changed ? parsed.toString() : url;
+    return decodeURIComponent(text);
   } catch {
-    return EMAIL_LIKE.test(url) ? url.replace(new RegExp(EMAIL_LIKE.source, 'gi'), '[redacted]') : url;
+    return text;
   }
+}
+
+/**
+ * A URL with personal data taken out wherever it can hide: credentials,
+ * the values of personal parameters, and email-like text in any query
+ * value, path segment or fragment (percent-encoded or not). Anything that
+ * does not parse as a URL is scrubbed as text.
+ */
+export function scrubUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return scrubText(decoded(url)) === decoded(url) ? url : scrubText(decoded(url));
+  }
+  let changed = false;
+  if (parsed.username || parsed.password) {
+    parsed.username = '';
+    parsed.password = '';
+    changed = true;
+  }
+  // Raw pairs, so an address is found whether its "+" means a plus or a space.
+  const pairs = parsed.search.slice(1).split('&').filter(Boolean);
+  const kept = pairs.map((pair) => {
+    const [rawName = '', rawValue = ''] = pair.split(/=(.*)/s);
+    const name = decoded(rawName.replace(/\+/g, ' ')).toLowerCase();
+    const personal = PERSONAL_PARAMETERS.has(name) || [decoded(rawValue), decoded(rawValue.replace(/\+/g, ' '))].some((value) => scrubText(value) !== value);
+    return personal ? `${rawName}=${encodeURIComponent(REDACTED)}` : pair;
+  });
+  if (kept.some((pair, i) => pair !== pairs[i])) {
+    parsed.search = kept.join('&');
+    changed = true;
+  }
+  const path = parsed.pathname.split('/').map((segment) => (scrubText(decoded(segment)) !== decoded(segment) ? REDACTED : segment)).join('/');
+  if (path !== parsed.pathname) {
+    parsed.pathname = path;
+    changed = true;
+  }
+  if (parsed.hash && scrubText(decoded(parsed.hash)) !== decoded(parsed.hash)) {
+    parsed.hash = REDACTED;
+    changed = true;
+  }
+  return changed ? parsed.toString() : url;
 }

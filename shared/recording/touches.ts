@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { deriveChannel, SALES_CHANNEL, type ChannelInput } from '../channels/channels.ts';
 import type { ChannelRule } from '../channels/rule-schema.ts';
 import { hostOf, isSite } from '../channels/sites.ts';
-import { identifiersOf, PersonSchema, scrubUrl, type Identifier } from '../identity/identity.ts';
+import { identifiersOf, PersonSchema, scrubText, scrubUrl, type Identifier } from '../identity/identity.ts';
 import { parseAmount } from '../money/money.ts';
 import { CurrencySchema } from '../tenants/tenant.ts';
 import { contentHash } from './hash.ts';
@@ -77,9 +77,10 @@ export interface Touch {
   contentHash: string;
 }
 
+/** A utm value as stored: trimmed, lower-cased, with any email address in it taken out (people paste them into utm_term). */
 function clean(value: string | undefined): string | undefined {
   const trimmed = value?.trim().toLowerCase();
-  return trimmed ? trimmed : undefined;
+  return trimmed ? scrubText(trimmed) : undefined;
 }
 
 function kindMedium(kind: TouchKind): string | undefined {
