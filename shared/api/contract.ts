@@ -10,6 +10,7 @@ import { TenantIdSchema, WEBHOOK_PROVIDERS } from '../tenants/tenant.ts';
 import { CompareQuerySchema, RecomputeBodySchema, ReportQuerySchema } from '../attribution/reports.ts';
 import { ExportQuerySchema, SummaryQuerySchema } from '../exports/export.ts';
 import { SpendInputSchema } from '../spend/spend.ts';
+import { CalendarSchema } from '../time/calendar.ts';
 
 /** SPEC §8's problem body. */
 export const ProblemSchema = z.object({
@@ -22,7 +23,20 @@ export const ProblemSchema = z.object({
 
 export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), dynamodb: z.enum(['ok', 'unreachable']) });
 
-export const ConfigViewSchema = AttributionConfigSchema.extend({ version: z.number().int(), updatedAt: z.iso.datetime() });
+export const ConfigViewSchema = AttributionConfigSchema.extend({
+  version: z.number().int(),
+  updatedAt: z.iso.datetime(),
+  calendar: CalendarSchema.describe('Which time zone each reporting day is in: a timezone change applies from the next day on (`from`), earlier days keep theirs'),
+});
+
+export const ConfigChangeSchema = ConfigViewSchema.extend({
+  recompute: z.object({
+    advised: z.boolean().describe('Fields changed that apply to transactions recorded from now on: POST /v1/attribution/recompute re-attributes earlier periods'),
+    fields: z.array(z.string()),
+    laterTouchesOnly: z.array(z.string()).describe('Fields that apply to touches recorded from now on (channel rules)'),
+    message: z.string(),
+  }),
+});
 
 /** Batches are checked item by item: the envelope takes any items, each is validated on its own. */
 export const TouchBatchSchema = z.object({ touches: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict();
@@ -136,7 +150,7 @@ export const contracts: Record<string, RouteContract> = {
   'patch-config': {
     body: AttributionConfigPatchSchema,
     responses: {
-      200: { description: 'The configuration after the change', schema: ConfigViewSchema },
+      200: { description: 'The configuration after the change, and whether what is already counted needs a recompute', schema: ConfigChangeSchema },
       409: { description: 'Another change landed meanwhile; read and retry' },
     },
   },

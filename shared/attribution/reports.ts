@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import { DaySchema, dayRange, periodCheck } from '../time/zones.ts';
+import { DaySchema, periodCheck } from '../time/days.ts';
+import { timezonesOf } from '../exports/export.ts';
 import { ValidationError } from '../errors.ts';
-import { requireTenant } from '../tenants/use-cases.ts';
+import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
 import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from './models.ts';
 import { markov, parsePath, shapley, type PathCount } from './data-driven.ts';
 import { allocate } from './allocate.ts';
@@ -154,7 +155,7 @@ export async function report(deps: ReportDeps, tenantId: string, query: { from: 
     deps.spend.spendBetween(tenantId, query.from, query.to),
   ]);
   const { rows, totals } = dataDriven ? dataDrivenRows(model, cells, totalCells) : { rows: rowsOf(cells, query.groupBy), totals: totalsOf(totalCells) };
-  return { from: query.from, to: query.to, timezone: tenant.config.timezone, model, groupBy: query.groupBy, rows: withCost(rows, spend, query.groupBy), totals: totalsWithCost(totals, spend) };
+  return { from: query.from, to: query.to, ...timezonesOf(calendarOf(tenant), query.from, query.to), model, groupBy: query.groupBy, rows: withCost(rows, spend, query.groupBy), totals: totalsWithCost(totals, spend) };
 }
 
 /** Path counts of the period, summed over days and shards. */
@@ -216,7 +217,7 @@ export async function compare(deps: ReportDeps, tenantId: string, query: { from:
   const models: Record<string, ReportRow[]> = Object.fromEntries(HEURISTIC_MODELS.map((model, i) => [model, rowsOf(perModel[i]!, query.groupBy)]));
   if (paths) for (const model of DATA_DRIVEN_MODELS) models[model] = dataDrivenRows(model, paths, totals).rows;
   const withCosts = Object.fromEntries(Object.entries(models).map(([model, rows]) => [model, withCost(rows, spend, query.groupBy)]));
-  return { from: query.from, to: query.to, timezone: tenant.config.timezone, groupBy: query.groupBy, models: withCosts, totals: totalsWithCost(totalsOf(totals), spend) };
+  return { from: query.from, to: query.to, ...timezonesOf(calendarOf(tenant), query.from, query.to), groupBy: query.groupBy, models: withCosts, totals: totalsWithCost(totalsOf(totals), spend) };
 }
 
 /** Transactions re-attributed per recompute call: one call stays well inside an API request's time. */
@@ -229,7 +230,7 @@ export const RECOMPUTE_PAGE = 100;
  */
 export async function recompute(deps: AttributionDeps & { timeline: TransactionTimeline }, tenantId: string, input: { from: string; to: string; cursor?: string }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
-  const { start, end } = dayRange(input.from, input.to, tenant.config.timezone);
+  const { start, end } = calendarOf(tenant).dayRange(input.from, input.to);
   let after: string | undefined;
   if (input.cursor) {
     after = Buffer.from(input.cursor, 'base64url').toString('utf8');

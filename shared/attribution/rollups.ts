@@ -106,20 +106,3 @@ export function difference(after: Contributions, before: Contributions = {}): Co
   }
   return delta;
 }
-
-/** The calendar day of an instant in a time zone: `YYYY-MM-DD`. */
-export function dayIn(timezone: string, at: string | number): string {
-  const parts = dayFormatter(timezone).formatToParts(new Date(at));
-  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function dayFormatter(timezone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timezone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timezone, formatter);
-  }
-  return formatter;
-}

@@ -4,14 +4,14 @@ import type { Transaction } from '../recording/transactions.ts';
 import type { RecordingDeps } from '../recording/use-cases.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
-import { requireTenant } from '../tenants/use-cases.ts';
+import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Identifier } from '../identity/identity.ts';
 import { attributeAdjustment, attributeOrder, type AttributionResult, type JourneyTouch, type PersonHistory } from './engine.ts';
 import type { AttributionStore } from './ports.ts';
 import { settle } from '../recording/settlement.ts';
 import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
-import { contributionsOf, dayIn, difference, openJourneyContributions } from './rollups.ts';
+import { contributionsOf, difference, openJourneyContributions } from './rollups.ts';
 
 export interface AttributionDeps extends RecordingDeps {
   attributions: AttributionStore;
@@ -49,17 +49,20 @@ export function historyOf(person: Pick<PersonRecords, 'touches' | 'stages' | 'tr
  */
 async function persist(
   deps: AttributionDeps,
-  tenantId: string,
+  tenant: TenantRecord,
   transaction: Pick<Transaction, 'transactionId' | 'occurredAt' | 'kind'>,
   compute: (config: AttributionConfig) => AttributionResult,
   chooseConfig: (stored: AttributionConfig | undefined) => AttributionConfig,
 ): Promise<{ result: AttributionResult; changed: boolean }> {
+  const { tenantId } = tenant;
+  // Days of the tenant's calendar: an instant's day never changes, whatever the zone is now.
+  const day = calendarOf(tenant).dayOf(transaction.occurredAt);
   return retrying(
     async () => {
       const stored = await deps.attributions.get(tenantId, transaction.transactionId);
       const config = chooseConfig(stored?.config);
       const result = compute(config);
-      const contributions = contributionsOf(result, dayIn(config.timezone, transaction.occurredAt), transaction.kind);
+      const contributions = contributionsOf(result, day, transaction.kind);
       const resultHash = contentHash({ result, contributions, config });
       if (stored && stored.resultHash === resultHash) return { result, changed: false };
       const saved = await deps.attributions.save(tenantId, { transactionId: transaction.transactionId, result, contributions, config, resultHash }, stored?.version ?? 0, difference(contributions, stored?.contributions));
@@ -102,7 +105,7 @@ export async function attributeTransaction(deps: AttributionDeps, tenantId: stri
   ]);
   const history = historyOf(person, transactionId);
   const facts = { transactionId, at: Date.parse(transaction.occurredAt), currency: transaction.currency, revenue: transaction.net, salesChannel: transaction.salesChannel, ...(transaction.rep ? { rep: transaction.rep } : {}) };
-  const outcome = await persist(deps, tenantId, transaction, (config) => attributeOrder(facts, history, config), chooseConfig);
+  const outcome = await persist(deps, tenant, transaction, (config) => attributeOrder(facts, history, config), chooseConfig);
   let changed = outcome.changed ? 1 : 0;
   // Each counted refund and cancellation carries the order's proportions for what it counts; pending and conflicting ones carry nothing.
   const counted = settle(settlement);
@@ -111,7 +114,7 @@ export async function attributeTransaction(deps: AttributionDeps, tenantId: stri
     if (verdict?.status !== 'counted') continue;
     const kind = adjustment.kind as 'refund' | 'cancellation';
     const facts = { transactionId: adjustment.transactionId, kind, at: Date.parse(adjustment.occurredAt), amount: verdict.counted.net };
-    const adjusted = await persist(deps, tenantId, { transactionId: adjustment.transactionId, occurredAt: adjustment.occurredAt, kind }, () => attributeAdjustment(outcome.result, facts), chooseConfig);
+    const adjusted = await persist(deps, tenant, { transactionId: adjustment.transactionId, occurredAt: adjustment.occurredAt, kind }, () => attributeAdjustment(outcome.result, facts), chooseConfig);
     if (adjusted.changed) changed += 1;
   }
   return { changed };
@@ -151,7 +154,7 @@ export async function onRecorded(deps: AttributionDeps, trigger: AttributionTrig
   }
   let changed = 0;
   for (const id of ids) changed += (await attributeTransaction(deps, trigger.tenantId, id, { tenant, ...(person ? { person } : {}) })).changed;
-  if (person && person.identifiers.length > 0) changed += await refreshOpenJourney(deps, trigger.tenantId, person, tenant.config, trigger.detailType === 'IdentityLinked');
+  if (person && person.identifiers.length > 0) changed += await refreshOpenJourney(deps, tenant, person, trigger.detailType === 'IdentityLinked');
   return { attributed: ids.size, changed };
 }
 
@@ -162,12 +165,13 @@ export async function onRecorded(deps: AttributionDeps, trigger: AttributionTrig
  * keyed by their smallest identifier; after a merge, the journeys kept
  * under the others' keys are taken out.
  */
-async function refreshOpenJourney(deps: AttributionDeps, tenantId: string, person: PersonRecords, config: AttributionConfig, merged: boolean): Promise<number> {
+async function refreshOpenJourney(deps: AttributionDeps, tenant: TenantRecord, person: PersonRecords, merged: boolean): Promise<number> {
+  const { tenantId, config } = tenant;
   const lastOrder = person.transactions.filter((ref) => ref.kind === 'order').reduce((latest, ref) => Math.max(latest, Date.parse(ref.occurredAt)), -Infinity);
   const open = person.touches.filter((touch) => touch.side === 'marketing' && Date.parse(touch.occurredAt) > lastOrder);
   const latest = open.length > 0 ? Date.parse(open[open.length - 1]!.occurredAt) : 0;
   const journey = open.filter((touch) => Date.parse(touch.occurredAt) >= latest - config.lookbackDays * DAY);
-  const contributions = journey.length > 0 ? openJourneyContributions(journey.map((touch) => touch.channel), dayIn(config.timezone, latest)) : {};
+  const contributions = journey.length > 0 ? openJourneyContributions(journey.map((touch) => touch.channel), calendarOf(tenant).dayOf(latest)) : {};
   const [canonical, ...others] = [...person.identifiers].sort();
   let changed = 0;
   for (const key of [canonical!, ...(merged ? others : [])]) {

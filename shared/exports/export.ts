@@ -5,9 +5,9 @@ import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { ValidationError } from '../errors.ts';
 import { formatAmount } from '../money/money.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
-import { TimezoneSchema } from '../tenants/tenant.ts';
-import { DaySchema, dayRange, periodCheck } from '../time/zones.ts';
-import { dayIn } from '../attribution/rollups.ts';
+import { DaySchema, periodCheck, TimezoneSchema } from '../time/days.ts';
+import { ReportingCalendar } from '../time/calendar.ts';
+import { calendarOf } from '../tenants/use-cases.ts';
 import type { ExportedTransaction, TransactionTimeline } from './ports.ts';
 import type { Amounts, TransactionKind } from '../recording/transactions.ts';
 import type { CountStatus } from '../recording/settlement.ts';
@@ -50,7 +50,7 @@ export interface ExportLine extends Amounts {
   status: CountStatus;
   orderId: string | null;
   occurredAt: string;
-  /** The day of `occurredAt` in the export's time zone. */
+  /** The day of `occurredAt` in the export's time zone (`tz`, or the tenant's calendar). */
   day: string;
   currency: string;
   salesChannel: string;
@@ -75,7 +75,7 @@ export function countedOf(transaction: ExportedTransaction): { status: CountStat
   return { status: transaction.status ?? 'counted', amounts: transaction.counted ?? { gross, discount, net, tax, shipping, total } };
 }
 
-export function lineOf(transaction: ExportedTransaction, timezone: string, model: (typeof HEURISTIC_MODELS)[number]): ExportLine {
+export function lineOf(transaction: ExportedTransaction, calendar: Pick<ReportingCalendar, 'dayOf'>, model: (typeof HEURISTIC_MODELS)[number]): ExportLine {
   const summary = transaction.attributionSummary;
   const top = summary?.top[model] ?? null;
   const { status, amounts } = countedOf(transaction);
@@ -87,7 +87,7 @@ export function lineOf(transaction: ExportedTransaction, timezone: string, model
     status,
     orderId: transaction.orderId ?? null,
     occurredAt: transaction.occurredAt,
-    day: dayIn(timezone, transaction.occurredAt),
+    day: calendar.dayOf(transaction.occurredAt),
     currency: transaction.currency,
     ...amounts,
     salesChannel: transaction.salesChannel,
@@ -151,6 +151,21 @@ export function decodeCursor(tenant: Pick<TenantRecord, 'cursorKey'>, cursor: st
   return payload;
 }
 
+/** The days an export counts in: the zone asked for (`tz`), or the tenant's calendar. */
+function exportCalendar(tenant: TenantRecord, tz: string | undefined): ReportingCalendar {
+  return tz ? ReportingCalendar.of(tz) : calendarOf(tenant);
+}
+
+/**
+ * The zone(s) a period's days are in, as an answer says it: `timezone` only
+ * when one zone holds them all, and `timezones` always, so an answer never
+ * claims a zone its days are not in.
+ */
+export function timezonesOf(calendar: Pick<ReportingCalendar, 'spans'>, from: string, to: string): { timezone?: string; timezones: Array<{ from: string; to: string; timezone: string }> } {
+  const timezones = calendar.spans(from, to);
+  return { ...(timezones.length === 1 ? { timezone: timezones[0]!.timezone } : {}), timezones };
+}
+
 export interface ExportPage {
   contentType: string;
   /** `attachment; filename=…`: a browser saves the export as a file. */
@@ -169,9 +184,11 @@ export interface ExportPage {
  * up to then), so pages never skip or repeat a line while new ones arrive.
  */
 export async function exportTransactions(timeline: TransactionTimeline, tenant: TenantRecord, query: ExportQuery, now: Date = new Date()): Promise<ExportPage> {
-  const tz = query.tz ?? tenant.config.timezone;
+  // A cursor is bound to the zone asked for, or to the tenant's calendar (whose past days never change).
+  const tz = query.tz ?? 'tenant';
+  const calendar = exportCalendar(tenant, query.tz);
   const model = tenant.config.defaultModel;
-  const { start, end } = dayRange(query.from, query.to, tz);
+  const { start, end } = calendar.dayRange(query.from, query.to);
   const position = query.cursor ? decodeCursor(tenant, query.cursor, { from: query.from, to: query.to, tz }) : undefined;
   const asOf = position?.asOf ?? now.toISOString();
   const format = (line: ExportLine) => (query.format === 'csv' ? csvLine(line) : ndjsonLine(line));
@@ -186,7 +203,7 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
       if (transaction.recordedAt > asOf) continue;
       if (given === limit) return;
       given += 1;
-      yield { text: format(lineOf(transaction, tz, model)), key: `${transaction.occurredAt}#${transaction.transactionId}` };
+      yield { text: format(lineOf(transaction, calendar, model)), key: `${transaction.occurredAt}#${transaction.transactionId}` };
     }
   }
 
@@ -246,8 +263,8 @@ const emptySums = (): KindSums => ({ count: 0, gross: 0, discount: 0, net: 0, ta
 
 /** `GET /v1/exports/transactions/summary`: per currency, the sums of the export's lines. */
 export async function summarise(timeline: TransactionTimeline, tenant: TenantRecord, query: { from: string; to: string; tz?: string }) {
-  const tz = query.tz ?? tenant.config.timezone;
-  const { start, end } = dayRange(query.from, query.to, tz);
+  const calendar = exportCalendar(tenant, query.tz);
+  const { start, end } = calendar.dayRange(query.from, query.to);
   const byCurrency = new Map<string, CurrencySummary>();
   for await (const transaction of timeline.between(tenant.tenantId, new Date(start).toISOString(), new Date(end).toISOString())) {
     let sums = byCurrency.get(transaction.currency);
@@ -269,5 +286,5 @@ export async function summarise(timeline: TransactionTimeline, tenant: TenantRec
     }
     sums.revenue += transaction.kind === 'order' ? amounts.net : -amounts.net;
   }
-  return { from: query.from, to: query.to, tz, currencies: [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)) };
+  return { from: query.from, to: query.to, ...timezonesOf(calendar, query.from, query.to), currencies: [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)) };
 }

@@ -3,7 +3,7 @@ import { parseAmount, type Minor } from '../money/money.ts';
 import { MoneyStringSchema } from '../recording/money-schema.ts';
 import { InstantSchema } from '../recording/time.ts';
 import { CurrencySchema } from '../tenants/tenant.ts';
-import { DaySchema } from '../time/zones.ts';
+import { DaySchema } from '../time/days.ts';
 
 /** How far ahead of Baton's clock a `reportedAt` may be. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;

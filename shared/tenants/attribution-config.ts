@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { ChannelRuleSchema } from '../channels/rule-schema.ts';
-import { TimezoneSchema } from './tenant.ts';
+import { TimezoneSchema } from '../time/days.ts';
 
 /** The events that can end marketing's part of a journey (SPEC §4). */
 export const BOUNDARY_EVENTS = ['sales_touch', 'qualified'] as const;
@@ -50,3 +50,24 @@ export function defaultAttributionConfig(timezone: string): AttributionConfig {
     channelRules: [],
   };
 }
+
+/**
+ * What changing each field does to what is already counted (the PATCH
+ * answer says it): `recompute` — applies to transactions recorded after
+ * the change, and `POST /v1/attribution/recompute` re-attributes earlier
+ * ones; `later_touches` — channels are derived when a touch is recorded;
+ * `none` — read when used (the export's model), or kept by day (a time
+ * zone applies from the next day on, earlier days stay in theirs).
+ */
+export const CHANGE_EFFECTS: Record<keyof AttributionConfig, 'recompute' | 'later_touches' | 'none'> = {
+  lookbackDays: 'recompute',
+  viewThroughHours: 'recompute',
+  boundary: 'recompute',
+  resetOnOrder: 'recompute',
+  collapseRepeats: 'recompute',
+  positionBased: 'recompute',
+  timeDecayHalfLifeDays: 'recompute',
+  defaultModel: 'none',
+  timezone: 'none',
+  channelRules: 'later_touches',
+};

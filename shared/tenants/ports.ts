@@ -1,6 +1,7 @@
 import type { Scope } from '../auth/scopes.ts';
 import type { AttributionConfig } from './attribution-config.ts';
 import type { Tenant, WebhookProvider } from './tenant.ts';
+import type { CalendarEntry } from '../time/calendar.ts';
 
 export interface WebhookSecret {
   current: string;
@@ -17,6 +18,8 @@ export interface TenantRecord extends Tenant {
   webhookSecrets: Record<WebhookProvider, WebhookSecret>;
   /** Signs export cursors: a forged or another tenant's cursor fails the check. */
   cursorKey: string;
+  /** Which time zone each reporting day is in (absent on tenants created before it: their config's zone throughout). */
+  calendar?: CalendarEntry[];
 }
 
 export interface ApiKeyRecord {
@@ -31,7 +34,7 @@ export interface TenantStore {
   createTenant(tenant: TenantRecord, keys: ApiKeyRecord[]): Promise<void>;
   getTenant(tenantId: string): Promise<TenantRecord | undefined>;
   findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
-  /** Replaces the config if its version is still `expectedVersion`; false otherwise. */
-  replaceConfig(tenantId: string, config: AttributionConfig, expectedVersion: number, at: string): Promise<boolean>;
+  /** Replaces the config (and the calendar with it) if its version is still `expectedVersion`; false otherwise. */
+  replaceConfig(tenantId: string, change: { config: AttributionConfig; calendar: CalendarEntry[] }, expectedVersion: number, at: string): Promise<boolean>;
   replaceWebhookSecret(tenantId: string, provider: WebhookProvider, secret: WebhookSecret): Promise<void>;
 }

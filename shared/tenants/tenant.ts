@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { isKnownCurrency } from '../money/currencies.ts';
 
+export { TimezoneSchema } from '../time/days.ts';
+
 export const WEBHOOK_PROVIDERS = ['shopify', 'woocommerce', 'stripe', 'generic'] as const;
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 
@@ -9,21 +11,10 @@ export const TenantIdSchema = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'a tenant id is 1–63 lower-case letters, digits or dashes');
 
-export const TimezoneSchema = z.string().refine(isTimezone, { message: 'not an IANA time zone (e.g. Europe/Berlin)' });
-
 export const CurrencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals (e.g. USD)')
   .refine(isKnownCurrency, { message: 'not a known ISO 4217 currency' });
-
-export function isTimezone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return name.length > 0;
-  } catch {
-    return false;
-  }
-}
 
 export interface Tenant {
   tenantId: string;

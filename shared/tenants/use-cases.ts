@@ -1,8 +1,10 @@
 import { generateApiKey, generateWebhookSecret, hashApiKey } from '../auth/keys.ts';
 import { SCOPES, type Scope } from '../auth/scopes.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ReportingCalendar, type CalendarEntry } from '../time/calendar.ts';
 import {
   AttributionConfigSchema,
+  CHANGE_EFFECTS,
   defaultAttributionConfig,
   type AttributionConfig,
   type AttributionConfigPatch,
@@ -10,6 +12,7 @@ import {
 import type { TenantRecord, TenantStore, WebhookSecret } from './ports.ts';
 import { WEBHOOK_PROVIDERS, type WebhookProvider } from './tenant.ts';
 import { issueDetails } from '../validation.ts';
+import { canonicalJson } from '../recording/hash.ts';
 
 export interface CreatedTenant {
   tenantId: string;
@@ -36,6 +39,7 @@ export async function createTenant(
     configVersion: 1,
     configUpdatedAt: at,
     cursorKey: generateWebhookSecret(),
+    calendar: [...ReportingCalendar.of(input.timezone).entries],
     webhookSecrets: Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, { current: secrets[provider] }])) as Record<
       WebhookProvider,
       WebhookSecret
@@ -74,14 +78,39 @@ export async function requireTenant(store: TenantStore, tenantId: string): Promi
   return tenant;
 }
 
+/** The tenant's reporting calendar: which zone each day is counted in. */
+export function calendarOf(tenant: Pick<TenantRecord, 'calendar' | 'config'>): ReportingCalendar {
+  return tenant.calendar?.length ? new ReportingCalendar(tenant.calendar) : ReportingCalendar.of(tenant.config.timezone);
+}
+
 export interface ConfigView extends AttributionConfig {
   version: number;
   updatedAt: string;
+  /** Which zone each reporting day is in: a time zone change applies from the next day on. */
+  calendar: readonly CalendarEntry[];
 }
 
 function view(tenant: TenantRecord): ConfigView {
   // Parsing puts the fields in the schema's order (DynamoDB maps have none).
-  return { ...AttributionConfigSchema.parse(tenant.config), version: tenant.configVersion, updatedAt: tenant.configUpdatedAt };
+  return { ...AttributionConfigSchema.parse(tenant.config), version: tenant.configVersion, updatedAt: tenant.configUpdatedAt, calendar: calendarOf(tenant).entries };
+}
+
+export interface ConfigChange extends ConfigView {
+  /** Whether what is already counted moves: the fields that apply to later records only, and what to do about it. */
+  recompute: { advised: boolean; fields: string[]; laterTouchesOnly: string[]; message: string };
+}
+
+function adviceFor(before: AttributionConfig, after: AttributionConfig): ConfigChange['recompute'] {
+  const changed = (Object.keys(CHANGE_EFFECTS) as Array<keyof AttributionConfig>).filter((field) => canonicalJson(before[field]) !== canonicalJson(after[field]));
+  const fields = changed.filter((field) => CHANGE_EFFECTS[field] === 'recompute');
+  const laterTouchesOnly = changed.filter((field) => CHANGE_EFFECTS[field] === 'later_touches');
+  const message =
+    fields.length > 0
+      ? `${fields.join(', ')} apply to transactions recorded from now on; POST /v1/attribution/recompute re-attributes earlier periods under them.`
+      : laterTouchesOnly.length > 0
+        ? 'Channel rules apply to touches recorded from now on; touches already recorded keep their channel.'
+        : 'Nothing already counted moves (a time zone change applies from the next day on; earlier days keep theirs).';
+  return { advised: fields.length > 0, fields, laterTouchesOnly, message };
 }
 
 export async function getConfig(store: TenantStore, tenantId: string): Promise<ConfigView> {
@@ -93,12 +122,13 @@ export async function getConfig(store: TenantStore, tenantId: string): Promise<C
  * cross-field rules hold), and written only if no other change landed in
  * between; a lost race is reported as a conflict rather than overwriting.
  */
-export async function patchConfig(store: TenantStore, tenantId: string, patch: AttributionConfigPatch, now: Date = new Date()): Promise<ConfigView> {
+export async function patchConfig(store: TenantStore, tenantId: string, patch: AttributionConfigPatch, now: Date = new Date()): Promise<ConfigChange> {
   const tenant = await requireTenant(store, tenantId);
   const merged = AttributionConfigSchema.safeParse({ ...tenant.config, ...patch });
   if (!merged.success) throw new ValidationError('The configuration would be invalid.', issueDetails(merged.error));
   const at = now.toISOString();
-  const written = await store.replaceConfig(tenantId, merged.data, tenant.configVersion, at);
+  const calendar = [...calendarOf(tenant).withTimezone(merged.data.timezone, now.getTime()).entries];
+  const written = await store.replaceConfig(tenantId, { config: merged.data, calendar }, tenant.configVersion, at);
   if (!written) throw new ConflictError('The configuration changed meanwhile; read it again and retry.');
-  return view({ ...tenant, config: merged.data, configVersion: tenant.configVersion + 1, configUpdatedAt: at });
+  return { ...view({ ...tenant, config: merged.data, calendar, configVersion: tenant.configVersion + 1, configUpdatedAt: at }), recompute: adviceFor(tenant.config, merged.data) };
 }

@@ -54,7 +54,17 @@ export function isTimezone(name: string): boolean {
 }
 
 /** An IANA time zone name, as tenants configure it. */
-export const TimezoneSchema = z.string().refine(isTimezone, { message: 'not an IANA time zone (e.g. Europe/Berlin)' });
+export const TimezoneSchema = z
+  .string()
+  .refine(isTimezone, { message: 'not an IANA time zone (e.g. Europe/Berlin)' })
+  // One name for one zone: `europe/berlin` is stored as `Europe/Berlin` (other names are kept as given: ICU's own canonical names are the old ones, Asia/Calcutta for Asia/Kolkata).
+  .transform((name) => zoneNames().get(name.toLowerCase()) ?? name);
+
+let names: Map<string, string> | undefined;
+function zoneNames(): Map<string, string> {
+  names ??= new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((zone) => [zone.toLowerCase(), zone]));
+  return names;
+}
 
 /**
  * The calendar day of an instant in a time zone (a string is read by `Date.parse`: give it a `Z`

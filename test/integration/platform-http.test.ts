@@ -88,8 +88,10 @@ describe('tenant config', () => {
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ lookbackDays: 45, boundary: ['qualified'], viewThroughHours: before.body.viewThroughHours });
     expect(patched.body.version).toBe(before.body.version + 1);
+    expect(patched.body.recompute).toMatchObject({ advised: true, fields: ['lookbackDays', 'boundary'] });
     const after = await api.request('GET', '/v1/config', { key: globex.keys.admin });
-    expect(after.body).toEqual(patched.body);
+    const { recompute: _advice, ...config } = patched.body;
+    expect(after.body).toEqual(config);
   });
 
   it('keeps the old config when a change is out of bounds', async () => {

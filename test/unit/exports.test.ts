@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { csvHeader, csvLine, decodeCursor, encodeCursor, lineOf } from '../../shared/exports/export.ts';
 import type { ExportedTransaction } from '../../shared/exports/ports.ts';
-import { dayRange, startOfDay } from '../../shared/time/zones.ts';
+import { dayRange, startOfDay } from '../../shared/time/days.ts';
+import { ReportingCalendar } from '../../shared/time/calendar.ts';
+
+const UTC = ReportingCalendar.of('UTC');
 
 const tx = (overrides: Partial<ExportedTransaction> = {}): ExportedTransaction => ({
   transactionId: 'o-1',
@@ -25,19 +28,19 @@ const tx = (overrides: Partial<ExportedTransaction> = {}): ExportedTransaction =
 
 describe('CSV lines', () => {
   it('carry minor units and decimal strings in the currency’s exponent, CRLF-terminated', () => {
-    const line = csvLine(lineOf(tx(), 'UTC', 'linear'));
+    const line = csvLine(lineOf(tx(), UTC, 'linear'));
     expect(line.endsWith('\r\n')).toBe(true);
     expect(line).toContain(',12345,0,12345,5,0,12350,12.345,0.000,12.345,0.005,0.000,12.350,');
     expect(csvHeader().split(',')).toContain('grossDecimal');
   });
 
   it.each(['=SUM(A1:A9)', '+1+1', '-2+3', '@cmd', '\tx', '\rx'])('neutralises a cell starting with %j', (campaign) => {
-    const line = csvLine(lineOf(tx({ attributionSummary: { sourcedBy: 'marketing', boundaryAt: 'x', top: { linear: { campaign, channel: 'Email' } } as never } }), 'UTC', 'linear'));
+    const line = csvLine(lineOf(tx({ attributionSummary: { sourcedBy: 'marketing', boundaryAt: 'x', top: { linear: { campaign, channel: 'Email' } } as never } }), UTC, 'linear'));
     expect(line).toMatch(new RegExp(`"?'${campaign.slice(0, 1).replace(/[+\\]/g, '\\$&')}`));
   });
 
   it('quotes commas, quotes and line breaks (RFC 4180) and keeps UTF-8', () => {
-    const line = csvLine(lineOf(tx({ rep: 'Zoë, "the" rep\nsecond line' }), 'UTC', 'linear'));
+    const line = csvLine(lineOf(tx({ rep: 'Zoë, "the" rep\nsecond line' }), UTC, 'linear'));
     expect(line).toContain('"Zoë, ""the"" rep\nsecond line"');
   });
 });

@@ -3,6 +3,7 @@ import { TransactionCanceledException, ConditionalCheckFailedException } from '@
 import { ConflictError } from '../../errors.ts';
 import { generateWebhookSecret } from '../../auth/keys.ts';
 import type { AttributionConfig } from '../../tenants/attribution-config.ts';
+import type { CalendarEntry } from '../../time/calendar.ts';
 import type { ApiKeyRecord, TenantRecord, TenantStore, WebhookSecret } from '../../tenants/ports.ts';
 import type { WebhookProvider } from '../../tenants/tenant.ts';
 
@@ -77,15 +78,15 @@ export class DynamoTenantStore implements TenantStore {
     return { keyHash, tenantId: Item.tenantId as string, scope: Item.scope as ApiKeyRecord['scope'] };
   }
 
-  async replaceConfig(tenantId: string, config: AttributionConfig, expectedVersion: number, at: string): Promise<boolean> {
+  async replaceConfig(tenantId: string, { config, calendar }: { config: AttributionConfig; calendar: CalendarEntry[] }, expectedVersion: number, at: string): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: tenantKeys.tenant(tenantId),
-          UpdateExpression: 'SET config = :config, configVersion = :next, configUpdatedAt = :at',
+          UpdateExpression: 'SET config = :config, calendar = :calendar, configVersion = :next, configUpdatedAt = :at',
           ConditionExpression: 'configVersion = :expected',
-          ExpressionAttributeValues: { ':config': config, ':next': expectedVersion + 1, ':at': at, ':expected': expectedVersion },
+          ExpressionAttributeValues: { ':config': config, ':calendar': calendar, ':next': expectedVersion + 1, ':at': at, ':expected': expectedVersion },
         }),
       );
       return true;
