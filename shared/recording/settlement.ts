@@ -8,7 +8,8 @@ import type { Amounts, TransactionKind } from './transactions.ts';
  *
  * - An adjustment whose order is not recorded yet is kept and `pending`:
  *   nothing of it counts until the order comes.
- * - Refunds claim what the order had in the order they were recorded: a
+ * - Refunds claim what the order had in the order they were recorded (the
+ *   settlement's own order, which its conditional writes serialise): a
  *   refund in another currency, or one that would take the refunds' net,
  *   tax or shipping past the order's, is a `conflict` and counts nothing.
  * - A cancellation reverses what the counted refunds leave (however late a
@@ -24,7 +25,7 @@ export interface SettlementEntry {
   currency: string;
   /** As the provider or client sent them. */
   amounts: Amounts;
-  /** When Baton recorded it: adjustments claim what the order had in this order. */
+  /** When Baton recorded it (for people reading the settlement; claims go by the settlement's own order). */
   recordedAt: string;
   contentHash: string;
 }
@@ -33,6 +34,7 @@ export interface Settlement {
   /** Bumped by every change; 0 when none is stored yet. */
   version: number;
   order?: SettlementEntry;
+  /** In the order they were added, one conditional write after another: the order in which they claim what the order had. */
   adjustments: SettlementEntry[];
 }
 
@@ -51,9 +53,6 @@ export const ZERO_AMOUNTS: Amounts = Object.freeze({ gross: 0, discount: 0, net:
 
 const BOUNDED = ['net', 'tax', 'shipping'] as const;
 
-const byArrival = (a: SettlementEntry, b: SettlementEntry) =>
-  a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.transactionId < b.transactionId ? -1 : a.transactionId > b.transactionId ? 1 : 0;
-
 function conflict(code: ConflictCode, field: string, message: string): Counted {
   return { status: 'conflict', counted: ZERO_AMOUNTS, conflict: { code, field, message } };
 }
@@ -63,7 +62,7 @@ export function settle(settlement: Pick<Settlement, 'order' | 'adjustments'>): M
   const out = new Map<string, Counted>();
   const { order } = settlement;
   if (order) out.set(order.transactionId, { status: 'counted', counted: order.amounts });
-  const adjustments = [...settlement.adjustments].sort(byArrival);
+  const adjustments = settlement.adjustments;
   if (!order) {
     for (const adjustment of adjustments) out.set(adjustment.transactionId, { status: 'pending', counted: ZERO_AMOUNTS });
     return out;

@@ -79,9 +79,12 @@ describe('settle', () => {
     expect(counted.get('c2')?.conflict?.code).toBe('already_cancelled');
   });
 
-  it('is the same whatever order the entries are listed in (claims go by arrival)', () => {
-    const adjustments = [entry('r1', 'refund', { gross: 5_000 }), entry('r2', 'refund', { gross: 5_000 }), entry('c', 'cancellation', { gross: 0 })];
-    expect(settle({ order, adjustments: [...adjustments].reverse() })).toEqual(settle({ order, adjustments }));
+  it('lets refunds claim in the order they were added to the settlement, whatever their times', () => {
+    const late = entry('r-late', 'refund', { gross: 6_000 }, { occurredAt: '2026-12-01T00:00:00.000Z', recordedAt: '2026-12-01T00:00:00.000Z' });
+    const early = entry('r-early', 'refund', { gross: 6_000 }, { occurredAt: '2026-11-01T00:00:00.000Z', recordedAt: '2026-11-01T00:00:00.000Z' });
+    const counted = settle({ order, adjustments: [late, early] });
+    expect(counted.get('r-late')?.status).toBe('counted');
+    expect(counted.get('r-early')?.status).toBe('conflict');
   });
 });
 
