@@ -1,8 +1,14 @@
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
-import { compare, CompareQuerySchema } from '#shared/attribution/reports.ts';
+import { compare, compareCsv, CompareQuerySchema } from '#shared/attribution/reports.ts';
+import { csvHeaders } from '#shared/exports/csv.ts';
 import { keyHandler } from '#shared/http/handler.ts';
 import { json } from '#shared/http/problem.ts';
 
 const deps = stores();
 
-export const handler = keyHandler('get-compare', async (request) => json(200, await compare(deps, request.tenantId, request.query(CompareQuerySchema))));
+export const handler = keyHandler('get-compare', async (request) => {
+  const query = request.query(CompareQuerySchema);
+  const answer = await compare(deps, request.tenantId, query);
+  if (query.format === 'json') return json(200, answer);
+  return { statusCode: 200, headers: csvHeaders(`${request.tenantId}-compare-${query.from}-to-${query.to}.csv`), body: compareCsv(answer) };
+});

@@ -12,18 +12,23 @@ import { attributeTransaction, type AttributionDeps } from './use-cases.ts';
 import type { TransactionTimeline } from '../exports/ports.ts';
 import type { SpendStore } from '../spend/ports.ts';
 import { spendKey, type SpendEntry } from '../spend/spend.ts';
+import { csvTable, type Cell } from '../exports/csv.ts';
+import { formatAmount } from '../money/money.ts';
 
 /** The longest period a report covers. */
 export const MAX_REPORT_DAYS = 366;
 
 const checkPeriod = periodCheck(MAX_REPORT_DAYS);
 
+/** `format=csv` answers the rows as a CSV download (for spreadsheets), `json` (the default) as the whole answer. */
+const FormatSchema = z.enum(['json', 'csv']).default('json');
+
 export const ReportQuerySchema = z
-  .object({ from: DaySchema, to: DaySchema, model: z.enum(MODELS).optional(), groupBy: z.enum(GROUP_BYS).default('channel') })
+  .object({ from: DaySchema, to: DaySchema, model: z.enum(MODELS).optional(), groupBy: z.enum(GROUP_BYS).default('channel'), format: FormatSchema })
   .strict()
   .superRefine(checkPeriod);
 
-export const CompareQuerySchema = z.object({ from: DaySchema, to: DaySchema, groupBy: z.enum(GROUP_BYS).default('channel') }).strict().superRefine(checkPeriod);
+export const CompareQuerySchema = z.object({ from: DaySchema, to: DaySchema, groupBy: z.enum(GROUP_BYS).default('channel'), format: FormatSchema }).strict().superRefine(checkPeriod);
 
 export const RecomputeBodySchema = z.object({ from: DaySchema, to: DaySchema, cursor: z.string().max(100).optional() }).strict().superRefine(checkPeriod);
 
@@ -249,4 +254,33 @@ export async function recompute(deps: AttributionDeps & { timeline: TransactionT
   for (const { id } of page) changed += (await attributeTransaction(deps, tenantId, id, { currentConfig: true, tenant })).changed;
   const last = page.at(-1)?.position;
   return { from: input.from, to: input.to, recomputed: page.length, changed, ...(more && last ? { nextCursor: Buffer.from(last).toString('base64url') } : {}) };
+}
+
+type AnyRow = ReportRow & Partial<CostFigures>;
+const decimalOf = (minor: number | null | undefined, currency: string) => (minor === null || minor === undefined ? null : formatAmount(minor, currency));
+
+/** A report's columns as CSV: minor units and the decimal strings beside them, as the finance export has them. */
+const ROW_COLUMNS: Array<{ name: string; value: (row: AnyRow) => Cell }> = [
+  { name: 'key', value: (row) => row.key },
+  { name: 'currency', value: (row) => row.currency },
+  { name: 'revenue', value: (row) => row.revenue },
+  { name: 'revenueDecimal', value: (row) => decimalOf(row.revenue, row.currency) },
+  { name: 'conversions', value: (row) => row.conversions },
+  { name: 'touches', value: (row) => row.touches },
+  { name: 'cost', value: (row) => row.cost },
+  { name: 'costDecimal', value: (row) => decimalOf(row.cost, row.currency) },
+  { name: 'roas', value: (row) => row.roas },
+  { name: 'cpa', value: (row) => row.cpa },
+  { name: 'cpaDecimal', value: (row) => decimalOf(row.cpa, row.currency) },
+];
+
+/** `GET /v1/attribution/report?format=csv`: one record per row. */
+export function reportCsv(answer: { rows: AnyRow[] }): string {
+  return csvTable(ROW_COLUMNS, answer.rows);
+}
+
+/** `GET /v1/attribution/compare?format=csv`: one record per model and row. */
+export function compareCsv(answer: { models: Record<string, AnyRow[]> }): string {
+  const rows = Object.entries(answer.models).flatMap(([model, modelRows]) => modelRows.map((row) => ({ model, row })));
+  return csvTable([{ name: 'model', value: (entry: { model: string }) => entry.model }, ...ROW_COLUMNS.map((column) => ({ name: column.name, value: (entry: { row: AnyRow }) => column.value(entry.row) }))], rows);
 }

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import { stringify } from 'csv-stringify/sync';
 import { HEURISTIC_MODELS } from '../attribution/models.ts';
+import { csvRecords } from './csv.ts';
 import { ValidationError } from '../errors.ts';
 import { formatAmount } from '../money/money.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
@@ -100,18 +100,14 @@ export function lineOf(transaction: ExportedTransaction, calendar: Pick<Reportin
   };
 }
 
-/** CSV the spreadsheets read safely: RFC 4180 quoting by csv-stringify, formula-looking cells neutralised (OWASP). */
-const CSV_OPTIONS = { escape_formulas: true, record_delimiter: 'windows' as const };
-
 export function csvHeader(): string {
-  return stringify([[...CSV_COLUMNS]], CSV_OPTIONS);
+  return csvRecords([CSV_COLUMNS]);
 }
 
 export function csvLine(line: ExportLine): string {
   const decimals = AMOUNTS.map((amount) => formatAmount(line[amount], line.currency));
-  return stringify(
+  return csvRecords(
     [[line.transactionId, line.provider, line.externalId, line.kind, line.status, line.orderId ?? '', line.occurredAt, line.day, line.currency, ...AMOUNTS.map((amount) => line[amount]), ...decimals, line.salesChannel, line.rep ?? '', line.sourcedBy ?? '', line.boundaryAt ?? '', line.model, line.topCampaign ?? '', line.topChannel ?? '']],
-    CSV_OPTIONS,
   );
 }
 

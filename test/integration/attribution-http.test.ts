@@ -58,6 +58,19 @@ describe('the attribution pipeline through the HTTP API', () => {
       { key: 'Email', currency: 'USD', revenue: 5000, conversions: 0.5, touches: 1 },
     ]);
     expect(report.body.totals).toEqual([{ currency: 'USD', revenue: 10001, attributed: 10001, unattributed: 0, transactions: 1 }]);
+
+    // The same rows as a spreadsheet download.
+    const csv = await read('/v1/attribution/report?from=2026-11-04&to=2026-11-04&model=linear&groupBy=channel&format=csv');
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename=".+-report-2026-11-04-to-2026-11-04\.csv"$/);
+    expect(csv.text.split('\r\n')).toEqual([
+      'key,currency,revenue,revenueDecimal,conversions,touches,cost,costDecimal,roas,cpa,cpaDecimal',
+      'Paid Search,USD,5001,50.01,0.5,1,,,,,',
+      'Email,USD,5000,50.00,0.5,1,,,,,',
+      '',
+    ]);
+    const compared = await read('/v1/attribution/compare?from=2026-11-04&to=2026-11-04&groupBy=channel&format=csv');
+    expect(compared.text.split('\r\n').filter((line) => line.startsWith('linear,'))).toEqual(['linear,Paid Search,USD,5001,50.01,0.5,1,,,,,', 'linear,Email,USD,5000,50.00,0.5,1,,,,,']);
   });
 
   it('re-attributes an order when a late touch arrives, moving the report by exactly the difference, once', async () => {
