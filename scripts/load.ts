@@ -1,0 +1,253 @@
+/**
+ * `npm run load -- --minutes 5 --rate 40 [--record]`
+ *
+ * Sustained load on the local server: DynamoDB Local (in memory) and the
+ * API with its event pipeline, as `npm start` runs them, in this process.
+ * At `rate` requests a second (open loop: requests go out on schedule
+ * whether or not earlier ones have answered) it sends signed Shopify
+ * webhooks (orders, their retried deliveries and partial refunds) and touch
+ * batches, then waits for the pipeline to settle, reads every record back,
+ * and checks that the attribution report's totals equal the export
+ * summary's. It prints latency percentiles, errors and lost records (lost
+ * must be 0) and exits non-zero if anything was lost or disagrees.
+ * `--record` writes the result into bench/RESULTS.md ("Sustained load").
+ */
+import './local/quiet-sdk.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cpus } from 'node:os';
+import { startDynamoDbLocal, projectRoot } from './local/dynamodb-local.ts';
+import { ensureTable, localDynamoDbClient } from './local/table.ts';
+
+const USAGE = `Usage: npm run load -- [--minutes N] [--rate R] [--record]
+  --minutes N   how long to send (default 1; fractions allowed)
+  --rate R      requests a second (default 20)
+  --record      write the result into bench/RESULTS.md (section "Sustained load")`;
+
+let options: { minutes: number; rate: number; record: boolean };
+try {
+  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, rate: { type: 'string', default: '20' }, record: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  options = { minutes: Number(values.minutes), rate: Number(values.rate), record: values.record ?? false };
+  if (!(options.minutes > 0) || !(options.rate > 0)) throw new Error('--minutes and --rate must be positive numbers');
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+
+const dynamodb = await startDynamoDbLocal();
+process.env.DYNAMODB_ENDPOINT = dynamodb.endpoint;
+process.env.TABLE_NAME = 'baton-load';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+const admin = localDynamoDbClient(dynamodb.endpoint);
+await ensureTable(admin, 'baton-load');
+admin.destroy();
+
+const { documentClient } = await import('../shared/adapters/dynamodb/client.ts');
+const { DynamoTenantStore } = await import('../shared/adapters/dynamodb/tenant-store.ts');
+const { createTenant } = await import('../shared/tenants/use-cases.ts');
+const { startLocalRuntime } = await import('./local/runtime.ts');
+const { sign } = await import('../shared/webhooks/signatures.ts');
+const { stats } = await import('../bench/lib.ts');
+
+const runtime = await startLocalRuntime({ port: 0, ...(process.env.LOAD_NO_EVENTS ? {} : { dynamodbEndpoint: dynamodb.endpoint, tableName: 'baton-load' }) });
+const tenant = await createTenant(new DynamoTenantStore(documentClient(), 'baton-load'), { tenantId: 'load', currency: 'USD', timezone: 'UTC' });
+
+interface Sent {
+  kind: 'touches' | 'order' | 'retry' | 'refund';
+  status: number;
+  ms: number;
+}
+const sent: Sent[] = [];
+const people = Array.from({ length: 500 }, (_, i) => `load-customer-${i}`);
+const touchIds: string[] = [];
+const orders: Array<{ id: number; customer: string; net: number }> = [];
+const refunds: string[] = [];
+let seed = 42;
+/** A small deterministic generator: the same run sends the same traffic. */
+const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+const campaigns = [
+  ['google', 'cpc', 'brand'],
+  ['google', 'cpc', 'generic'],
+  ['facebook', 'paid_social', 'retarget'],
+  ['newsletter', 'email', 'weekly'],
+  ['instagram', 'social', 'stories'],
+] as const;
+
+/** Sends like a storefront would: a 503 (or no answer) is sent again after its Retry-After, up to three times. */
+async function call(kind: Sent['kind'], path: string, body: string, headers: Record<string, string>): Promise<number> {
+  for (let attempt = 1; ; attempt += 1) {
+    const started = performance.now();
+    let status = 0;
+    let retryAfter = 1;
+    try {
+      const response = await fetch(`${runtime.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+      await response.arrayBuffer();
+      status = response.status;
+      retryAfter = Number(response.headers.get('retry-after') ?? 1);
+    } catch {
+      status = 0;
+    }
+    sent.push({ kind, status, ms: performance.now() - started });
+    if ((status !== 0 && status !== 503) || attempt === 4) return status;
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+  }
+}
+
+/** A webhook as Shopify sends it; its answer's outcome says whether the record was stored (a refund beyond its order is a conflict, by design). */
+function shopify(kind: Sent['kind'], topic: string, payload: unknown, eventId: string) {
+  const body = JSON.stringify(payload);
+  return call(kind, `/v1/webhooks/shopify/${tenant.tenantId}`, body, { 'x-shopify-topic': topic, 'x-shopify-event-id': eventId, 'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify) });
+}
+
+let sequence = 0;
+function nextRequest(): Promise<unknown> {
+  sequence += 1;
+  const now = Date.now();
+  const roll = random();
+  if (roll < 0.5) {
+    const batch = Array.from({ length: 10 }, (_, i) => {
+      const [source, medium, campaign] = pick(campaigns);
+      return { touchId: `load-t-${sequence}-${i}`, occurredAt: new Date(now - Math.floor(random() * 3_600_000)).toISOString(), person: { customerId: pick(people) }, kind: 'click', utm: { source, medium, campaign } };
+    });
+    return call('touches', '/v1/touches', JSON.stringify({ touches: batch }), { authorization: `Bearer ${tenant.keys.ingest}` }).then((status) => {
+      if (status === 202) touchIds.push(...batch.map((touch) => touch.touchId));
+    });
+  }
+  if (roll < 0.8 || orders.length === 0) {
+    const id = 9_000_000 + sequence;
+    const customer = pick(people);
+    const [source, medium, campaign] = pick(campaigns);
+    const cents = 1_000 + Math.floor(random() * 20_000);
+    const amount = (cents / 100).toFixed(2);
+    return shopify('order', 'orders/create', {
+      id,
+      created_at: new Date(now).toISOString(),
+      currency: 'USD',
+      email: `${customer}@example.com`,
+      customer: { id: customer },
+      total_line_items_price: amount,
+      total_discounts: '0.00',
+      total_tax: '0.00',
+      shipping_lines: [],
+      landing_site: `/?utm_source=${source}&utm_medium=${medium}&utm_campaign=${campaign}`,
+      referring_site: '',
+      source_name: 'web',
+    }, `load-ev-${id}`).then((status) => {
+      if (status === 200) orders.push({ id, customer, net: cents });
+    });
+  }
+  const order = pick(orders);
+  if (roll < 0.9) {
+    // A retried delivery of an order already sent (new event id: only the order id makes it the same)
+    return shopify('retry', 'orders/paid', { id: order.id, created_at: new Date(now).toISOString(), currency: 'USD' }, `load-paid-${order.id}-${sequence}`);
+  }
+  const refundId = 8_000_000 + sequence;
+  const cents = Math.max(1, Math.floor(order.net / 4));
+  return shopify('refund', 'refunds/create', {
+    id: refundId,
+    order_id: order.id,
+    created_at: new Date(now).toISOString(),
+    refund_line_items: [],
+    order_adjustments: [],
+    transactions: [{ id: refundId, kind: 'refund', status: 'success', amount: (cents / 100).toFixed(2), currency: 'USD' }],
+  }, `load-refund-${refundId}`).then((status) => {
+    if (status === 200) refunds.push(`shopify-refund-${refundId}`);
+  });
+}
+
+const durationMs = options.minutes * 60_000;
+const interval = 1_000 / options.rate;
+const startedAt = Date.now();
+const inFlight = new Set<Promise<unknown>>();
+console.log(`Sending ${options.rate} requests a second for ${options.minutes} minute(s) to ${runtime.url} …`);
+for (let n = 0; Date.now() - startedAt < durationMs; n += 1) {
+  const due = startedAt + n * interval;
+  const wait = due - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  const request = nextRequest().finally(() => inFlight.delete(request));
+  inFlight.add(request);
+  if (n % Math.max(1, Math.round(options.rate * 10)) === 0 && n > 0) process.stdout.write(`  ${n} sent, ${inFlight.size} in flight\n`);
+}
+await Promise.all([...inFlight]);
+const sendSeconds = (Date.now() - startedAt) / 1000;
+
+console.log('Waiting for the event pipeline to settle …');
+const settleStarted = Date.now();
+for (let round = 0; round < 3; round += 1) {
+  await runtime.stream?.flush();
+  await runtime.bus.drain();
+}
+const settleSeconds = (Date.now() - settleStarted) / 1000;
+
+console.log('Reading everything back …');
+const get = async (path: string, key: string) => {
+  const response = await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
+};
+let lostOrders = 0;
+let lostRefunds = 0;
+for (const order of orders) if ((await get(`/v1/transactions/shopify-order-${order.id}`, tenant.keys.finance)).status !== 200) lostOrders += 1;
+for (const refund of refunds) if ((await get(`/v1/transactions/${refund}`, tenant.keys.finance)).status !== 200) lostRefunds += 1;
+const seenTouches = new Set<string>();
+for (const person of people) {
+  const journey = await get(`/v1/people/journey?customerId=${person}`, tenant.keys.marketing);
+  for (const touch of journey.body?.touches ?? []) seenTouches.add(touch.touchId);
+}
+const lostTouches = touchIds.filter((id) => !seenTouches.has(id)).length;
+
+const day = new Date(startedAt).toISOString().slice(0, 10);
+const lastDay = new Date().toISOString().slice(0, 10);
+const report = await get(`/v1/attribution/report?from=${day}&to=${lastDay}`, tenant.keys.marketing);
+const summary = await get(`/v1/exports/transactions/summary?from=${day}&to=${lastDay}`, tenant.keys.finance);
+const reportRevenue = Object.fromEntries((report.body?.totals ?? []).map((total: { currency: string; revenue: number }) => [total.currency, total.revenue]));
+const summaryRevenue = Object.fromEntries((summary.body?.currencies ?? []).map((entry: { currency: string; revenue: number }) => [entry.currency, entry.revenue]));
+const agree = JSON.stringify(reportRevenue) === JSON.stringify(summaryRevenue);
+
+await runtime.close();
+await dynamodb.stop();
+
+const latency = stats(sent.map((request) => request.ms));
+const retried = sent.filter((request) => request.status === 503 || request.status === 0).length;
+const errors = sent.filter((request) => request.status === 0 || (request.status >= 500 && request.status !== 503)).length;
+const byKind = (kind: Sent['kind']) => {
+  const of = sent.filter((request) => request.kind === kind);
+  const s = stats(of.map((request) => request.ms));
+  return `| ${kind} | ${of.length} | ${s.median.toFixed(1)} ms | ${s.p99.toFixed(1)} ms | ${of.filter((request) => request.status === 503).length} | ${of.filter((request) => request.status === 0 || (request.status >= 500 && request.status !== 503)).length} |`;
+};
+const lost = lostOrders + lostRefunds + lostTouches;
+const section = [
+  '## Sustained load',
+  '',
+  `Made by \`npm run load -- --minutes ${options.minutes} --rate ${options.rate} --record\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${cpus().length} cores, DynamoDB Local in memory and the local server in one process, so the load and the server share the machine): ${sent.length} requests in ${sendSeconds.toFixed(0)} s (${(sent.length / sendSeconds).toFixed(1)}/s), open loop.`,
+  '',
+  '| request | sent (attempts) | p50 | p99 | 503 (retried) | errors (other 5xx, no answer) |',
+  '|---|---|---|---|---|---|',
+  `| all | ${sent.length} | ${latency.median.toFixed(1)} ms | ${latency.p99.toFixed(1)} ms | ${retried} | ${errors} |`,
+  byKind('touches'),
+  byKind('order'),
+  byKind('retry'),
+  byKind('refund'),
+  '',
+  `Every record acknowledged (orders and refunds answered 200, touches in batches answered 202; a 503 was sent again after its Retry-After, as providers do) was read back after the pipeline settled (${settleSeconds.toFixed(1)} s): ${orders.length} orders (${lostOrders} lost), ${refunds.length} refunds (${lostRefunds} lost), ${touchIds.length} touches (${lostTouches} lost). **Lost: ${lost}.** Answers 503 then retried: ${retried}.`,
+  '',
+  `Report totals ${agree ? 'equal' : 'DO NOT equal'} the export summary: revenue ${JSON.stringify(reportRevenue)} vs ${JSON.stringify(summaryRevenue)}.`,
+  '',
+].join('\n');
+console.log(`\n${section}`);
+
+if (options.record) {
+  const path = join(projectRoot, 'bench', 'RESULTS.md');
+  const current = readFileSync(path, 'utf8');
+  const start = current.indexOf('## Sustained load');
+  const next = start === -1 ? -1 : current.indexOf('\n## ', start + 1);
+  const updated = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${next === -1 ? '' : current.slice(next + 1)}`;
+  writeFileSync(path, updated);
+  console.log(`written to bench/RESULTS.md`);
+}
+process.exit(lost > 0 || !agree || errors > 0 ? 1 : 0);
