@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: `unit` (pure, no I/O), `integration` (DynamoDB Local,
- * started once per run by the global setup and stopped by PID) and `infra`
- * (CDK synth, template assertions, cdk-nag).
+ * Four projects: `unit` (pure, no I/O), `integration` (DynamoDB Local,
+ * started once per run by the global setup and stopped by PID), `infra`
+ * (CDK synth, template assertions, cdk-nag) and `browser` (the tracker in
+ * the machine's Chromium, driven by playwright-core).
  */
 export default defineConfig({
   test: {
@@ -29,6 +30,16 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
     ],
   },

@@ -88,7 +88,7 @@ export async function attributionBench(ctx: BenchContext): Promise<string> {
         const occurredAt = new Date(Date.parse('2026-10-01T00:00:00Z') + (i % 30) * 86_400_000 + i * 1000).toISOString();
         const person = { customerId: `c${i}` };
         const channel = CHANNELS[i % CHANNELS.length]!;
-        const touch = normaliseTouch({ touchId: `t${i}`, occurredAt, person, kind: 'click', utm: { source: channel.toLowerCase().replace(' ', '-'), medium: i % 2 ? 'cpc' : 'email', campaign: `c${i % 20}` } }, tenantRecord!.config.channelRules);
+        const touch = normaliseTouch({ touchId: `t${i}`, occurredAt, person, kind: 'click', utm: { source: channel.toLowerCase().replace(' ', '-'), medium: i % 2 ? 'cpc' : 'email', campaign: `c${i % 20}` } }, tenantRecord!.config);
         await deps.records.recordTouches(tenantId, [touch]);
         const tx = transactionFromInput({ transactionId: `o${i}`, kind: 'order', occurredAt: new Date(Date.parse(occurredAt) + 60_000).toISOString(), person, currency: 'USD', gross: '10.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', recordedAt);
         await storeTransaction(deps, tenantId, tx);

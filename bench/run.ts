@@ -18,6 +18,7 @@ import { platformBench } from './platform.ts';
 import { recordingBench } from './recording.ts';
 import { attributionBench, engineThroughput } from './attribution.ts';
 import { exportsBench } from './exports.ts';
+import { collectBench } from './collect.ts';
 
 export interface BenchContext {
   quick: boolean;
@@ -71,7 +72,7 @@ try {
     },
   };
 
-  const benches = { platform: platformBench, recording: recordingBench, attribution: attributionBench, exports: exportsBench };
+  const benches = { platform: platformBench, recording: recordingBench, attribution: attributionBench, exports: exportsBench, collect: (context: BenchContext) => collectBench(context, undefined) };
   const sections: string[] = [];
   for (const [name, bench] of Object.entries(benches)) if (!only || only === name) sections.push(await bench(ctx));
   await runtime.close();

@@ -2,9 +2,12 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
+import { buildTracker } from '../scripts/build.ts';
 
 /** Builds the app: data in one stack, code in another (STYLE: split by lifecycle). */
 export function buildApp(app: App = new App()): { app: App; stateful: StatefulStack; stateless: StatelessStack } {
+  // The functions bundle the built tracker (GET /v1/baton.js serves it): build it first.
+  buildTracker();
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const stateful = new StatefulStack(app, 'BatonStateful', { env, description: 'Baton: table and event bus' });
   const stateless = new StatelessStack(app, 'BatonStateless', {

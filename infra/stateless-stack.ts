@@ -43,6 +43,8 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'post-recompute': { table: 'readWrite' },
   'export-transactions': { table: 'readWrite' },
   'export-summary': { table: 'readWrite' },
+  collect: { table: 'readWrite' },
+  'get-tracker': { table: 'read' },
 };
 
 export interface StatelessStackProps extends StackProps {
@@ -112,10 +114,11 @@ export class StatelessStack extends Stack {
       if (addedRoute && route.access.kind !== 'key') {
         Validations.of(addedRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason:
-            route.access.kind === 'webhook'
-              ? 'Webhooks are authenticated by the provider signature over the raw body, checked in the handler.'
-              : 'The health check is public by design and reveals nothing.',
+          reason: {
+            webhook: 'Webhooks are authenticated by the provider signature over the raw body, checked in the handler.',
+            publishable: 'Collection is called by web pages with the publishable key in the body (sendBeacon sends no headers); the handler checks the key and the tenant’s allowed origins.',
+            public: 'Public by design (the health check, the tracker script): reveals nothing and reads no tenant data beyond a publishable key’s settings.',
+          }[route.access.kind],
         });
       }
     }
@@ -156,6 +159,9 @@ export class StatelessStack extends Stack {
     );
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    // What `npm run dead-letters -- list|redrive --queue-url <url> --bus <name>` needs.
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetters.queueUrl, description: 'Dead letters of the event consumers and the stream publisher: npm run dead-letters -- list --queue-url <this>' });
+    new CfnOutput(this, 'EventBusName', { value: props.bus.eventBusName, description: 'The bus dead letters are redriven to: npm run dead-letters -- redrive --bus <this>' });
   }
 
   /**

@@ -10,10 +10,12 @@ import type { Scope } from './auth/scopes.ts';
 export type RouteAccess =
   | { kind: 'key'; scopes: readonly Scope[] }
   | { kind: 'webhook' }
+  /** The publishable key in the body (or `?key=`), checked by the handler with the tenant's allowed origins: web pages call it. */
+  | { kind: 'publishable' }
   | { kind: 'public' };
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'OPTIONS';
   /** API Gateway path syntax: `/v1/transactions/{transactionId}` */
   path: string;
   /** The Lambda entry: `functions/<handler>.ts`, exporting `handler`. */
@@ -49,6 +51,9 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/exports/transactions', handler: 'export-transactions', access: { kind: 'key', scopes: ['finance'] }, summary: 'One line per order, refund and cancellation, CSV or NDJSON, streamed', streaming: true },
   { method: 'GET', path: '/v1/exports/transactions/summary', handler: 'export-summary', access: { kind: 'key', scopes: ['finance'] }, summary: 'Per currency, the sums of the export’s lines' },
   { method: 'POST', path: '/v1/webhooks/{provider}/{tenantId}', handler: 'post-webhook', access: { kind: 'webhook' }, summary: 'Shopify, WooCommerce, Stripe or signed generic webhooks' },
+  { method: 'POST', path: '/v1/collect', handler: 'collect', access: { kind: 'publishable' }, summary: 'Events from a storefront’s browser (publishable key): campaign pages, identify, checkout' },
+  { method: 'OPTIONS', path: '/v1/collect', handler: 'collect', access: { kind: 'publishable' }, summary: 'CORS preflight for the tenant’s allowed origins (`?key=` names the tenant)' },
+  { method: 'GET', path: '/v1/baton.js', handler: 'get-tracker', access: { kind: 'public' }, summary: 'The browser tracker, with the settings of the publishable key in `?key=`' },
 ];
 
 /** Serves API Gateway's `$default` route: whatever no route above matched. */

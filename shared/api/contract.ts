@@ -11,6 +11,7 @@ import { CompareQuerySchema, RecomputeBodySchema, ReportQuerySchema } from '../a
 import { ExportQuerySchema, SummaryQuerySchema } from '../exports/export.ts';
 import { SpendInputSchema } from '../spend/spend.ts';
 import { CalendarSchema } from '../time/calendar.ts';
+import { CollectBodySchema, CollectEventSchema, MAX_COLLECT_EVENTS } from '../collect/collect.ts';
 
 /** SPEC §8's problem body. */
 export const ProblemSchema = z.object({
@@ -146,6 +147,29 @@ export const contracts: Record<string, RouteContract> = {
   'post-webhook': {
     params: WebhookParamsSchema,
     responses: { 200: { description: 'Received: stored, duplicate, or a topic that carries no revenue (ignored)' } },
+  },
+  collect: {
+    body: CollectBodySchema.extend({ events: z.array(CollectEventSchema).min(1).max(MAX_COLLECT_EVENTS) }),
+    responses: {
+      202: {
+        description: 'Each event counted by what became of it. Sent as text/plain (no preflight) or JSON; CORS headers only for the tenant’s allowedOrigins',
+        schema: z.object({
+          accepted: z.number().int(),
+          duplicates: z.number().int(),
+          ignored: z.number().int().describe('Pages without a campaign signal: nothing stored'),
+          dropped: z.object({ bot: z.number().int(), noConsent: z.number().int() }),
+          rejected: BatchAnswerSchema.shape.rejected,
+        }),
+      },
+    },
+  },
+  'OPTIONS /v1/collect': {
+    query: z.object({ key: z.string().describe('The publishable key, so the preflight knows the tenant') }),
+    responses: { 204: { description: 'CORS headers for an allowed origin' } },
+  },
+  'get-tracker': {
+    query: z.object({ key: z.string().describe('The tenant’s publishable key (pk_…)') }),
+    responses: { 200: { description: 'The tracker script with the tenant’s collection settings', contentType: 'application/javascript' } },
   },
   'patch-config': {
     body: AttributionConfigPatchSchema,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { routes } from '../routes.ts';
+import { routeKey, routes } from '../routes.ts';
 import { contracts, ProblemSchema } from './contract.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -21,7 +21,8 @@ const COMMON_ERRORS: Record<number, string> = {
 export function buildOpenApiDocument(): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const contract = contracts[route.handler];
+    // A handler that serves two methods (collect and its preflight) may have a contract per route.
+    const contract = contracts[routeKey(route)] ?? contracts[route.handler];
     if (!contract) throw new Error(`shared/api/contract.ts has no contract for handler "${route.handler}"`);
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(contract.responses)) {
@@ -33,6 +34,7 @@ export function buildOpenApiDocument(): JsonSchema {
     const errors: Record<number, string> = { ...COMMON_ERRORS };
     if (route.access.kind === 'key') Object.assign(errors, { 401: 'Missing or unknown key', 403: 'The key lacks the scope' });
     if (route.access.kind === 'webhook') errors[401] = 'Missing, wrong or stale signature';
+    if (route.access.kind === 'publishable') Object.assign(errors, { 401: 'Unknown or rotated publishable key', 403: 'The request’s Origin is not one of the tenant’s allowedOrigins (no CORS headers)' });
     for (const [status, description] of Object.entries(errors)) {
       responses[status] ??= { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } };
     }
@@ -46,7 +48,7 @@ export function buildOpenApiDocument(): JsonSchema {
     }
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
-      operationId: route.handler,
+      operationId: route.method === 'OPTIONS' ? `${route.handler}-preflight` : route.handler,
       summary: route.summary,
       ...(route.access.kind === 'key' ? { security: [{ apiKey: [] }], 'x-baton-scopes': route.access.scopes } : { security: [] }),
       ...(parameters.length > 0 ? { parameters } : {}),

@@ -10,6 +10,7 @@ import type { Identifier } from '../identity/identity.ts';
 import { attributeAdjustment, attributeOrder, type AttributionResult, type JourneyTouch, type PersonHistory } from './engine.ts';
 import type { AttributionStore } from './ports.ts';
 import { settle } from '../recording/settlement.ts';
+import { withoutDoubledLandings } from '../recording/touches.ts';
 import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import { contributionsOf, difference, openJourneyContributions } from './rollups.ts';
 
@@ -23,7 +24,7 @@ const MAX_LOOKBACK_MS = 90 * DAY;
 
 export function historyOf(person: Pick<PersonRecords, 'touches' | 'stages' | 'transactions'>, excludeOrder?: string): PersonHistory {
   return {
-    touches: person.touches.map(
+    touches: withoutDoubledLandings(person.touches).map(
       (touch): JourneyTouch => ({
         touchId: touch.touchId,
         at: Date.parse(touch.occurredAt),

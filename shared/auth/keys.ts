@@ -7,7 +7,8 @@ import type { Scope } from './scopes.ts';
  * the key itself is random, not a password a person chose.
  */
 export function generateApiKey(scope: Scope): string {
-  return `bk_${scope}_${randomBytes(32).toString('base64url')}`;
+  // A publishable key looks like the ones payment providers put in pages: pk_…
+  return scope === 'publishable' ? `pk_${randomBytes(32).toString('base64url')}` : `bk_${scope}_${randomBytes(32).toString('base64url')}`;
 }
 
 export function hashApiKey(key: string): string {

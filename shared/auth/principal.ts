@@ -1,4 +1,4 @@
-import type { TenantStore } from '../tenants/ports.ts';
+import type { ApiKeyRecord, TenantStore } from '../tenants/ports.ts';
 import { bearerToken, hashApiKey } from './keys.ts';
 
 /** A key's tenant and scopes as strings (API Gateway's rule for authorizer context); empty for an unknown key. */
@@ -15,8 +15,14 @@ export interface AuthorizerContext {
 }
 
 /** Who an `Authorization: Bearer <key>` header names: looked up by the key's hash. */
-export async function resolvePrincipal(store: TenantStore, authorization: string | undefined): Promise<AuthorizerContext> {
+export async function resolvePrincipal(store: TenantStore, authorization: string | undefined, now: Date = new Date()): Promise<AuthorizerContext> {
   const key = bearerToken(authorization);
-  const record = key ? await store.findApiKey(hashApiKey(key)) : undefined;
+  const record = key ? await findValidKey(store, key, now) : undefined;
   return record ? { tenantId: record.tenantId, scopes: record.scope } : { tenantId: '', scopes: '' };
+}
+
+/** The stored record of a key, unless unknown or rotated out past its overlap window. */
+export async function findValidKey(store: Pick<TenantStore, 'findApiKey'>, key: string, now: Date = new Date()): Promise<ApiKeyRecord | undefined> {
+  const record = await store.findApiKey(hashApiKey(key));
+  return record && (!record.validUntil || Date.parse(record.validUntil) > now.getTime()) ? record : undefined;
 }

@@ -1,4 +1,8 @@
-export const SCOPES = ['ingest', 'marketing', 'finance', 'admin'] as const;
+/**
+ * What a key may do. `publishable` may only collect (SPEC §9): it sits in
+ * web pages for anyone to see, so no route but `POST /v1/collect` takes it.
+ */
+export const SCOPES = ['ingest', 'marketing', 'finance', 'admin', 'publishable'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export function isScope(value: string): value is Scope {

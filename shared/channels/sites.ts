@@ -51,3 +51,25 @@ export function isSite(source: string | undefined, category: SiteCategory): bool
   const name = siteName(source);
   return (SITES[category] as readonly string[]).includes(name);
 }
+
+/**
+ * Hosts a shopper comes back from while paying, which must never take the
+ * credit as a referral (GA4 calls them "unwanted referrals"): payment
+ * gateways, wallets, buy-now-pay-later and hosted checkouts. Each entry
+ * matches the host and its subdomains. A tenant's `referrerExclusions`
+ * starts from this list and adds its own domains.
+ */
+export const PAYMENT_REFERRERS = [
+  'paypal.com', 'paypal.me', 'checkout.stripe.com', 'hooks.stripe.com', 'pay.stripe.com',
+  'checkout.shopify.com', 'shop.app', 'pay.shopify.com', 'shopifypay.com',
+  'klarna.com', 'afterpay.com', 'clearpay.co.uk', 'affirm.com', 'sezzle.com', 'zip.co', 'scalapay.com',
+  'adyen.com', 'mollie.com', 'payments.amazon.com', 'payments.amazon.co.uk', 'payments.amazon.de', 'pay.amazon.com', 'pay.google.com',
+  'worldpay.com', 'opayo.co.uk', 'sagepay.com', 'payu.com', 'przelewy24.pl', 'tpay.com', 'dotpay.pl', 'sofort.com', 'trustly.com', 'ideal.nl', 'bancontact.com',
+  'authorize.net', 'braintreegateway.com', 'squareup.com', 'checkout.com', '3dsecure.io', 'cardinalcommerce.com',
+] as const;
+
+/** Whether a host is one of `excluded` or a subdomain of one. */
+export function isExcludedHost(host: string | undefined, excluded: readonly string[]): boolean {
+  if (!host) return false;
+  return excluded.some((entry) => host === entry || host.endsWith(`.${entry}`));
+}

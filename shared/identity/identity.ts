@@ -4,8 +4,14 @@ import * as z from 'zod';
 /**
  * A person is known by identifiers: `a:<anonymousId>`, `c:<customerId>` and
  * `e:<sha256 of the normalised email>`. Raw emails never leave this module.
+ * An order with nobody known (a walk-in sale, a guest checkout without
+ * email) stands for its buyer as `o:<transactionId>`, so a browser's
+ * checkout can later be linked to it like any other id.
  */
-export type Identifier = `a:${string}` | `c:${string}` | `e:${string}`;
+export type Identifier = `a:${string}` | `c:${string}` | `e:${string}` | `o:${string}`;
+
+/** The buyer of an order with nobody known. */
+export const orderBuyer = (transactionId: string): Identifier => `o:${transactionId}`;
 
 const Id = z.string().trim().min(1).max(256);
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { deriveChannel, SALES_CHANNEL, type ChannelInput } from '../channels/channels.ts';
 import type { ChannelRule } from '../channels/rule-schema.ts';
-import { hostOf, isSite } from '../channels/sites.ts';
+import { hostOf, isExcludedHost, isSite } from '../channels/sites.ts';
 import { identifiersOf, PersonSchema, scrubText, scrubUrl, type Identifier } from '../identity/identity.ts';
 import { parseAmount } from '../money/money.ts';
 import { CurrencySchema } from '../tenants/tenant.ts';
@@ -73,6 +73,14 @@ export interface Touch {
   referrer?: string;
   rep?: string;
   cost?: { amount: number; currency: string };
+  /**
+   * The order (transactionId) whose landing this visit is, as the storefront
+   * reported it with the order: when the browser recorded the same landing,
+   * journeys keep the browser's touch and leave this one out.
+   */
+  landingOf?: string;
+  /** Collected from a browser: under which consent (`granted`, or `not_required` by the tenant). */
+  consent?: 'granted' | 'not_required';
   /** Hash of what the client sent (touchId aside): same id + other hash = conflict. */
   contentHash: string;
 }
@@ -105,7 +113,7 @@ function kindMedium(kind: TouchKind): string | undefined {
  * an external referrer gives the source (medium organic for search
  * engines, referral otherwise); the kind hints at the medium last.
  */
-export function channelInputOf(touch: Pick<TouchInput, 'utm' | 'url' | 'referrer' | 'kind'>): ChannelInput & { term?: string; content?: string } {
+export function channelInputOf(touch: Pick<TouchInput, 'utm' | 'url' | 'referrer' | 'kind'>, referrerExclusions: readonly string[] = []): ChannelInput & { term?: string; content?: string } {
   let params: URLSearchParams | undefined;
   let landingHost: string | undefined;
   if (touch.url) {
@@ -120,7 +128,8 @@ export function channelInputOf(touch: Pick<TouchInput, 'utm' | 'url' | 'referrer
   const utm = touch.utm ?? Object.fromEntries(UTM_FIELDS.map((field) => [field, params?.get(`utm_${field}`) ?? undefined]));
   const clickIds = CLICK_IDS.filter((id) => (params?.get(id) ?? '').trim() !== '');
   let referrerHost = hostOf(touch.referrer);
-  if (referrerHost && referrerHost === landingHost) referrerHost = undefined; // a page of the store itself
+  // A page of the store itself, or a payment page the shopper comes back from, is no referral.
+  if (referrerHost && (referrerHost === landingHost || isExcludedHost(referrerHost, referrerExclusions))) referrerHost = undefined;
   let source = clean(utm.source);
   let medium = clean(utm.medium);
   if (!source && !medium && referrerHost) {
@@ -146,12 +155,19 @@ export function channelInputOf(touch: Pick<TouchInput, 'utm' | 'url' | 'referrer
   };
 }
 
+/** The tenant settings a touch's channel is derived with. */
+export interface Derivation {
+  channelRules: readonly ChannelRule[];
+  referrerExclusions: readonly string[];
+}
+
 /** The stored form of a valid touch input. */
-export function normaliseTouch(input: TouchInput, channelRules: readonly ChannelRule[] = []): Touch {
+export function normaliseTouch(input: TouchInput, derivation: Partial<Derivation> = {}): Touch {
   const { touchId: clientId, ...content } = input;
   const hash = contentHash(content);
   const side = sideOf(input.kind);
-  const derived = channelInputOf(input);
+  const channelRules = derivation.channelRules ?? [];
+  const derived = channelInputOf(input, derivation.referrerExclusions);
   const { referrerHost: _host, clickIds, term, content: utmContent, ...utm } = derived;
   const channel = input.channel ?? (side === 'sales' ? SALES_CHANNEL : deriveChannel(derived, channelRules));
   return {
@@ -171,4 +187,26 @@ export function normaliseTouch(input: TouchInput, channelRules: readonly Channel
     ...(input.cost ? { cost: { amount: parseAmount(input.cost.amount, input.cost.currency), currency: input.cost.currency } } : {}),
     contentHash: hash,
   };
+}
+
+/** A landing page as two observers of it would both write it: the path and the sorted query, whatever the host (Shopify's `landing_site` has none). */
+export function landingKey(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url.includes('://') ? url : `https://x${url.startsWith('/') ? '' : '/'}${url}`);
+    const query = [...parsed.searchParams].sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+    return `${parsed.pathname}?${new URLSearchParams(query).toString()}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The person's touches without the storefront's copy of a landing the
+ * browser already recorded: an order's landing visit (`landingOf`) is left
+ * out when another marketing touch of the person has the same landing page.
+ */
+export function withoutDoubledLandings<T extends Pick<Touch, 'url' | 'side' | 'landingOf'>>(touches: readonly T[]): T[] {
+  const recorded = new Set(touches.filter((touch) => !touch.landingOf && touch.side === 'marketing').map((touch) => landingKey(touch.url)).filter(Boolean));
+  return touches.filter((touch) => !touch.landingOf || !recorded.has(landingKey(touch.url)));
 }

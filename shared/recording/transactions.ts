@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { identifiersOf, PersonSchema, scrubUrl, type Identifier } from '../identity/identity.ts';
+import { identifiersOf, orderBuyer, PersonSchema, scrubUrl, type Identifier } from '../identity/identity.ts';
 import { parseAmount, type Minor } from '../money/money.ts';
 import { CurrencySchema } from '../tenants/tenant.ts';
 import { contentHash } from './hash.ts';
@@ -134,7 +134,7 @@ export function transactionFromInput(input: TransactionInput, provider: Provider
       shipping: parseAmount(input.shipping, input.currency),
       salesChannel: input.salesChannel,
       ...(input.rep ? { rep: input.rep } : {}),
-      identifiers: input.person ? identifiersOf(input.person) : [],
+      identifiers: input.person ? identifiersOf(input.person) : input.kind === 'order' ? [orderBuyer(input.transactionId)] : [],
       ...(input.landingUrl ? { landingUrl: input.landingUrl } : {}),
       ...(input.referrer ? { referrer: input.referrer } : {}),
     },

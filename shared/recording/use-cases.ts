@@ -5,7 +5,7 @@ import type { TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { issueDetails } from '../validation.ts';
 import { linksOf, normaliseStage, StageInputSchema, type IdentifyInput, type Link } from './stages.ts';
-import type { RecordStore, WriteOutcome } from './ports.ts';
+import type { Checkout, RecordStore, WriteOutcome } from './ports.ts';
 import { normaliseTouch, TouchInputSchema, type Touch } from './touches.ts';
 import { transactionFromInput, type Provider, type Transaction, type TransactionInput } from './transactions.ts';
 import { addToSettlement, mergeSettlements, type Counted, type CountStatus, type SettlementEntry } from './settlement.ts';
@@ -78,7 +78,7 @@ function linksOfRecords(records: Array<{ identifiers: readonly Identifier[]; occ
 /** `POST /v1/touches`: each touch stored once, its channel derived with the tenant's rules. */
 export async function recordTouches(deps: RecordingDeps, tenantId: string, items: unknown[]): Promise<BatchAnswer> {
   const tenant = await requireTenant(deps.tenants, tenantId);
-  const { records, repeats, rejected } = validateItems(items, TouchInputSchema, (input) => normaliseTouch(input, tenant.config.channelRules), (touch) => touch.touchId, 'touchId');
+  const { records, repeats, rejected } = validateItems(items, TouchInputSchema, (input) => normaliseTouch(input, tenant.config), (touch) => touch.touchId, 'touchId');
   const answer: BatchAnswer = { accepted: 0, duplicates: repeats.filter((repeat) => repeat.duplicate).length, rejected };
   const touches = records.map(({ record }) => record);
   const [, outcomes] = await Promise.all([deps.records.recordLinks(tenantId, linksOfRecords(touches)), deps.records.recordTouches(tenantId, touches)]);
@@ -158,6 +158,7 @@ export async function storeTransaction(
     ...(counted ? { status: counted.status } : {}),
     ...(counted?.conflict ? { adjustmentConflict: counted.conflict } : {}),
   });
+  let checkoutSeen = false;
   return retrying(
     async () => {
       let settlementKey = transaction.kind === 'order' ? transaction.transactionId : transaction.orderId!;
@@ -182,18 +183,32 @@ export async function storeTransaction(
         expectedVersion: settlement.version,
         recounted,
         ...(aliases.length > 0 ? { aliases: aliases.map(({ alias, settlement: aliasSettlement }) => ({ alias, expectedVersion: aliasSettlement.version })) } : {}),
+        ...(transaction.kind === 'order' ? { orderRef: { externalId: transaction.externalId, buyer: transaction.identifiers[0]!, checkoutSeen } } : {}),
       });
       if (outcome === 'stale') return TRY_AGAIN;
+      if (outcome === 'checkout') {
+        // A browser checked this order out before it arrived: its anonymous id joins the buyer.
+        const checkout = await deps.records.getCheckout(tenantId, transaction.externalId);
+        if (checkout) await linkCheckout(deps, tenantId, checkout, transaction.identifiers[0]!);
+        checkoutSeen = true;
+        return TRY_AGAIN;
+      }
       return answer(outcome, outcome === 'stored' ? own : undefined);
     },
     { what: `Recording ${transaction.transactionId}` },
   );
 }
 
+/** The link a checkout makes: the browser's anonymous id and the order's buyer are one person from the checkout on. */
+export async function linkCheckout(deps: Pick<RecordingDeps, 'records'>, tenantId: string, checkout: Checkout, buyer: Identifier): Promise<void> {
+  const links = linksOf([buyer, `a:${checkout.anonymousId}` as Identifier], checkout.occurredAt);
+  if (links.length > 0) await deps.records.recordLinks(tenantId, links);
+}
+
 /** The visit a transaction's landing page and referrer stand for (SPEC §3). */
-export function landingTouch(transaction: Pick<Transaction, 'transactionId' | 'occurredAt'>, input: Pick<TransactionInput, 'person' | 'landingUrl' | 'referrer'>, channelRules: Parameters<typeof normaliseTouch>[1]): Touch | undefined {
+export function landingTouch(transaction: Pick<Transaction, 'transactionId' | 'occurredAt'>, input: Pick<TransactionInput, 'person' | 'landingUrl' | 'referrer'>, derivation: Parameters<typeof normaliseTouch>[1]): Touch | undefined {
   if (!input.person || (!input.landingUrl && !input.referrer)) return undefined;
-  return normaliseTouch(
+  const touch = normaliseTouch(
     {
       touchId: `${transaction.transactionId}-landing`,
       occurredAt: transaction.occurredAt,
@@ -202,8 +217,9 @@ export function landingTouch(transaction: Pick<Transaction, 'transactionId' | 'o
       ...(input.landingUrl ? { url: input.landingUrl } : {}),
       ...(input.referrer ? { referrer: input.referrer } : {}),
     },
-    channelRules,
+    derivation,
   );
+  return { ...touch, landingOf: transaction.transactionId };
 }
 
 /** `POST /v1/transactions` */
@@ -211,7 +227,7 @@ export async function recordTransaction(deps: RecordingDeps, tenantId: string, i
   const tenant = await requireTenant(deps.tenants, tenantId);
   if (input.test) return { transactionId: input.transactionId, outcome: 'ignored' };
   const transaction = transactionFromInput(input, provider, (deps.now?.() ?? new Date()).toISOString());
-  const touch = landingTouch(transaction, input, tenant.config.channelRules);
+  const touch = landingTouch(transaction, input, tenant.config);
   const answer = await storeTransaction(deps, tenantId, transaction, touch ? { touches: [touch] } : {});
   if (answer.adjustmentConflict) {
     const { code, field, message } = answer.adjustmentConflict;

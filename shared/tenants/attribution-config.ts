@@ -2,6 +2,29 @@ import * as z from 'zod';
 import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { ChannelRuleSchema } from '../channels/rule-schema.ts';
 import { TimezoneSchema } from '../time/days.ts';
+import { PAYMENT_REFERRERS } from '../channels/sites.ts';
+
+/** A storefront origin as browsers send it (`https://shop.example`, a port if any, no path), or `null` (sandboxed frames such as Shopify's custom pixels). */
+export const OriginSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((origin) => {
+    if (origin === 'null') return true;
+    try {
+      const url = new URL(origin);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
+    } catch {
+      return false;
+    }
+  }, 'an origin such as https://shop.example (scheme, host and port only), or "null"');
+
+/** A host name (`paypal.com`): it and its subdomains. */
+const HostSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'a host name such as paypal.com');
 
 /** The events that can end marketing's part of a journey (SPEC §4). */
 export const BOUNDARY_EVENTS = ['sales_touch', 'qualified'] as const;
@@ -25,6 +48,12 @@ export const AttributionConfigSchema = z.object({
   defaultModel: z.enum(HEURISTIC_MODELS),
   timezone: TimezoneSchema,
   channelRules: z.array(ChannelRuleSchema).max(100),
+  /** Storefront origins whose browsers may send `POST /v1/collect` (SPEC §9). */
+  allowedOrigins: z.array(OriginSchema).max(50),
+  /** Hosts that never make a referral touch: payment pages and the store's own domains (SPEC §9). */
+  referrerExclusions: z.array(HostSchema).max(500),
+  /** Collect nothing that identifies a browser before it consented (SPEC §9, §10). */
+  consentRequired: z.boolean(),
 });
 
 export type AttributionConfig = z.infer<typeof AttributionConfigSchema>;
@@ -48,6 +77,9 @@ export function defaultAttributionConfig(timezone: string): AttributionConfig {
     defaultModel: 'last_non_direct',
     timezone,
     channelRules: [],
+    allowedOrigins: [],
+    referrerExclusions: [...PAYMENT_REFERRERS],
+    consentRequired: false,
   };
 }
 
@@ -70,4 +102,7 @@ export const CHANGE_EFFECTS: Record<keyof AttributionConfig, 'recompute' | 'late
   defaultModel: 'none',
   timezone: 'none',
   channelRules: 'later_touches',
+  allowedOrigins: 'none',
+  referrerExclusions: 'later_touches',
+  consentRequired: 'none',
 };

@@ -20,12 +20,16 @@ export interface TenantRecord extends Tenant {
   cursorKey: string;
   /** Which time zone each reporting day is in (absent on tenants created before it: their config's zone throughout). */
   calendar?: CalendarEntry[];
+  /** The current key of each scope, by hash: what a rotation retires (absent on tenants created before rotation). */
+  keys?: Partial<Record<Scope, { keyHash: string; createdAt: string }>>;
 }
 
 export interface ApiKeyRecord {
   keyHash: string;
   tenantId: string;
   scope: Scope;
+  /** A rotated-out key is accepted until then (the overlap window). */
+  validUntil?: string;
 }
 
 /** Where tenants and their keys live (DynamoDB on AWS and locally). */
@@ -37,4 +41,6 @@ export interface TenantStore {
   /** Replaces the config (and the calendar with it) if its version is still `expectedVersion`; false otherwise. */
   replaceConfig(tenantId: string, change: { config: AttributionConfig; calendar: CalendarEntry[] }, expectedVersion: number, at: string): Promise<boolean>;
   replaceWebhookSecret(tenantId: string, provider: WebhookProvider, secret: WebhookSecret): Promise<void>;
+  /** Stores `next` as the scope's key and lets the previous one (if known) work until `previousValidUntil`, at once. */
+  rotateApiKey(tenantId: string, next: ApiKeyRecord & { createdAt: string }, previousHash: string | undefined, previousValidUntil: string): Promise<void>;
 }

@@ -40,6 +40,7 @@ export async function createTenant(
     configUpdatedAt: at,
     cursorKey: generateWebhookSecret(),
     calendar: [...ReportingCalendar.of(input.timezone).entries],
+    keys: Object.fromEntries(SCOPES.map((scope) => [scope, { keyHash: hashApiKey(keys[scope]), createdAt: at }])),
     webhookSecrets: Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, { current: secrets[provider] }])) as Record<
       WebhookProvider,
       WebhookSecret
@@ -52,8 +53,25 @@ export async function createTenant(
   return { tenantId: input.tenantId, keys, webhookSecrets: secrets };
 }
 
-/** How long a rotated-out webhook secret is still accepted. */
+/** How long a rotated-out webhook secret or API key is still accepted. */
 export const SECRET_ROLLOVER_HOURS = 24;
+
+/**
+ * A new key for one scope, returned once (only its hash is stored). The
+ * previous key keeps working for `overlapHours`, so callers can switch
+ * without downtime; a tenant created before rotation existed has no record
+ * of its previous key, which then keeps working until it is deleted by hand.
+ */
+export async function rotateApiKey(store: TenantStore, tenantId: string, scope: Scope, now: Date = new Date(), overlapHours = SECRET_ROLLOVER_HOURS): Promise<{ key: string; previousValidUntil: string | null }> {
+  const tenant = await requireTenant(store, tenantId);
+  if (!Number.isFinite(overlapHours) || overlapHours < 0 || overlapHours > 24 * 30) throw new ValidationError('The overlap is 0 to 720 hours.', [{ path: 'overlapHours', message: 'out of range' }]);
+  if (!tenant.keys) throw new ValidationError(`Tenant ${tenantId} was created before key rotation existed: it has no record of its keys to rotate.`, [{ path: 'tenantId', message: 'no key records' }]);
+  const key = generateApiKey(scope);
+  const previous = tenant.keys[scope]?.keyHash;
+  const previousValidUntil = new Date(now.getTime() + overlapHours * 3_600_000).toISOString();
+  await store.rotateApiKey(tenantId, { keyHash: hashApiKey(key), tenantId, scope, createdAt: now.toISOString() }, previous, previousValidUntil);
+  return { key, previousValidUntil: previous ? previousValidUntil : null };
+}
 
 /**
  * A new secret for one provider (generated, or the one the provider issued:
@@ -108,7 +126,7 @@ function adviceFor(before: AttributionConfig, after: AttributionConfig): ConfigC
     fields.length > 0
       ? `${fields.join(', ')} apply to transactions recorded from now on; POST /v1/attribution/recompute re-attributes earlier periods under them.`
       : laterTouchesOnly.length > 0
-        ? 'Channel rules apply to touches recorded from now on; touches already recorded keep their channel.'
+        ? 'Channel rules and referrer exclusions apply to touches recorded from now on; touches already recorded keep their channel.'
         : 'Nothing already counted moves (a time zone change applies from the next day on; earlier days keep theirs).';
   return { advised: fields.length > 0, fields, laterTouchesOnly, message };
 }

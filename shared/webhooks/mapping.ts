@@ -9,6 +9,19 @@ export interface ProviderTransaction {
   timeObserved?: boolean;
 }
 
+/** A touch a payload describes: the order's landing visit, as the storefront saw it. */
+export interface ProviderTouch {
+  /** Fields of a touch (validated by the touch schema). */
+  input: Record<string, unknown>;
+  /** The order (transactionId) this visit is the landing of: when the browser recorded the same landing, the journey keeps the browser's. */
+  landingOf?: string;
+}
+
+/** The name under which storefronts carry the browser's anonymous id to the order (cart attribute, order meta, session metadata). */
+export const ANONYMOUS_ID_ATTRIBUTE = '_baton_aid';
+/** When the browser landed, if the tracker recorded it (an ISO time, beside the anonymous id). */
+export const LANDED_AT_ATTRIBUTE = '_baton_landed_at';
+
 /** What one webhook delivery means for Baton. */
 export type WebhookMeaning =
   /** Nothing to count: a topic without revenue, an unpaid order, a test order. */
@@ -19,7 +32,7 @@ export type WebhookMeaning =
       deliveryKey?: string;
       transactions: ProviderTransaction[];
       /** Touch inputs (validated by the touch schema). */
-      touches: Array<Record<string, unknown>>;
+      touches: ProviderTouch[];
     };
 
 

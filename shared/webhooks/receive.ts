@@ -47,7 +47,7 @@ function verified(provider: WebhookProvider, tenant: TenantRecord, request: Webh
 function meaningOf(provider: WebhookProvider, request: WebhookRequest, payload: unknown): WebhookMeaning {
   switch (provider) {
     case 'shopify':
-      return mapShopify(request.headers['x-shopify-topic'], request.headers['x-shopify-event-id'] ?? request.headers['x-shopify-webhook-id'], payload);
+      return mapShopify(request.headers['x-shopify-topic'], request.headers['x-shopify-event-id'] ?? request.headers['x-shopify-webhook-id'], payload, request.headers['x-shopify-shop-domain']);
     case 'woocommerce':
       return mapWooCommerce(request.headers['x-wc-webhook-topic'], request.headers['x-wc-webhook-delivery-id'], payload);
     case 'stripe':
@@ -99,9 +99,10 @@ export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvi
     return { input: parsed.data, transaction, aliases: candidate.aliases };
   });
   const touches = meaning.touches.map((candidate, position) => {
-    const parsed = TouchInputSchema.safeParse(candidate);
+    const parsed = TouchInputSchema.safeParse(candidate.input);
     if (!parsed.success) throw new ValidationError(`The ${provider} payload does not make a valid touch.`, issueDetails(parsed.error, `touches.${position}`));
-    return normaliseTouch(parsed.data, tenant.config.channelRules);
+    const touch = normaliseTouch(parsed.data, tenant.config);
+    return candidate.landingOf ? { ...touch, landingOf: candidate.landingOf } : touch;
   });
 
   const answers: TransactionAnswer[] = [];
@@ -110,7 +111,7 @@ export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvi
     // Stripe refunds keep `stripe-pi:<payment intent>` as their orderId: the
     // order's alias, resolved on reading, so a refund seen before and after
     // its order is the same record.
-    const landing = provider === 'generic' ? landingTouch(transaction, input, tenant.config.channelRules) : undefined;
+    const landing = provider === 'generic' ? landingTouch(transaction, input, tenant.config) : undefined;
     // The delivery's touches go with its first transaction (written before it, in parallel with links).
     const withTouches = [...(answers.length === 0 ? touches : []), ...(landing ? [landing] : [])];
     const answer = await storeTransaction(deps, tenantId, transaction, { ...(aliases ? { aliases } : {}), ...(withTouches.length > 0 ? { touches: withTouches } : {}) });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ProviderMoney as Money, decimal, sumDecimals, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
+import { ANONYMOUS_ID_ATTRIBUTE, LANDED_AT_ATTRIBUTE, ProviderMoney as Money, decimal, sumDecimals, type ProviderTouch, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
 
 const Id = z.union([z.number(), z.string()]).transform(String);
 
@@ -37,6 +37,7 @@ const ShopifyOrder = z.looseObject({
   source_name: z.string().nullish(),
   user_id: Id.nullish(),
   refunds: z.array(z.unknown()).nullish(),
+  note_attributes: z.array(z.looseObject({ name: z.string(), value: z.unknown() })).nullish(),
 });
 
 export const SHOPIFY_ORDER_TOPICS = ['orders/create', 'orders/paid'] as const;
@@ -63,11 +64,22 @@ function salesChannel(order: Order): { salesChannel: string; rep?: string } {
   }
 }
 
-/** Who bought, if anybody is known: a walk-in POS sale or a guest checkout without email has nobody (null and "" alike). */
+/** A cart attribute the storefront set (it arrives as the order's `note_attributes`). */
+function attribute(order: Order, name: string): string | undefined {
+  const value = order.note_attributes?.find((entry) => entry.name === name)?.value;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * Who bought, if anybody is known: a walk-in POS sale or a guest checkout
+ * without email has nobody (null and "" alike). The tracker's anonymous id
+ * (cart attribute `_baton_aid`) joins the browser's journey to the order.
+ */
 function person(order: Order) {
   const email = order.email?.trim() || order.customer?.email?.trim() || undefined;
   const customerId = order.customer?.id || undefined;
-  return customerId || email ? { ...(customerId ? { customerId } : {}), ...(email ? { email } : {}) } : undefined;
+  const anonymousId = attribute(order, ANONYMOUS_ID_ATTRIBUTE);
+  return customerId || email || anonymousId ? { ...(customerId ? { customerId } : {}), ...(email ? { email } : {}), ...(anonymousId ? { anonymousId } : {}) } : undefined;
 }
 
 /**
@@ -104,21 +116,27 @@ function orderTransaction(order: Order): ProviderTransaction {
   };
 }
 
-/** `landing_site` is a path with the query ("/?utm_source=…"); make it a URL. */
-function landingUrl(landingSite: string): string {
-  return /^https?:\/\//i.test(landingSite) ? landingSite : `https://shopify.invalid${landingSite.startsWith('/') ? '' : '/'}${landingSite}`;
+/** `landing_site` is a path with the query ("/?utm_source=…"); a URL on the shop's host (Shopify's shop domain header). */
+function landingUrl(landingSite: string, shopDomain: string | undefined): string {
+  return /^https?:\/\//i.test(landingSite) ? landingSite : `https://${shopDomain ?? 'shop.invalid'}${landingSite.startsWith('/') ? '' : '/'}${landingSite}`;
 }
 
-function visitTouch(order: Order): Record<string, unknown> | undefined {
+/** The landing visit Shopify saw: at the time the tracker recorded the landing if it did (`_baton_landed_at`), else the order's. */
+function visitTouch(order: Order, shopDomain: string | undefined): ProviderTouch | undefined {
   const who = person(order);
   if (!who || (!order.landing_site && !order.referring_site)) return undefined;
+  const landedAt = attribute(order, LANDED_AT_ATTRIBUTE);
+  const validLanding = landedAt && !Number.isNaN(Date.parse(landedAt)) && Date.parse(landedAt) <= Date.parse(orderTime(order)) ? new Date(landedAt).toISOString() : undefined;
   return {
-    touchId: `shopify-visit-${order.id}`,
-    occurredAt: orderTime(order),
-    person: who,
-    kind: 'visit',
-    ...(order.landing_site ? { url: landingUrl(order.landing_site) } : {}),
-    ...(order.referring_site ? { referrer: order.referring_site } : {}),
+    landingOf: `shopify-order-${order.id}`,
+    input: {
+      touchId: `shopify-visit-${order.id}`,
+      occurredAt: validLanding ?? orderTime(order),
+      person: who,
+      kind: 'visit',
+      ...(order.landing_site ? { url: landingUrl(order.landing_site, shopDomain) } : {}),
+      ...(order.referring_site ? { referrer: order.referring_site } : {}),
+    },
   };
 }
 
@@ -169,7 +187,7 @@ function refundTransaction(refund: Refund): ProviderTransaction {
  * carries the refunds Shopify made with the cancellation, in case their
  * own `refunds/create` is lost or late (the refund id makes them one).
  */
-export function mapShopify(topic: string | undefined, eventId: string | undefined, payload: unknown): WebhookMeaning {
+export function mapShopify(topic: string | undefined, eventId: string | undefined, payload: unknown, shopDomain?: string): WebhookMeaning {
   if (!topic || !(SHOPIFY_TOPICS as readonly string[]).includes(topic)) return { kind: 'ignored', reason: `topic ${topic ?? '(none)'} carries no revenue` };
   const deliveryKey = eventId ? `shopify:${topic}:${eventId}` : undefined;
   const base = { kind: 'records' as const, ...(deliveryKey ? { deliveryKey } : {}) };
@@ -180,7 +198,7 @@ export function mapShopify(topic: string | undefined, eventId: string | undefine
   }
   const order = ShopifyOrder.parse(payload);
   if (order.test === true) return { kind: 'ignored', reason: `order ${order.id} is a test order` };
-  const touch = visitTouch(order);
+  const touch = visitTouch(order, shopDomain);
   const transactions = [orderTransaction(order)];
   if (topic === 'orders/cancelled') {
     const who = person(order);

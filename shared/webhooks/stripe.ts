@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { formatAmount } from '../money/money.ts';
 import { isKnownCurrency } from '../money/currencies.ts';
-import type { ProviderTransaction, WebhookMeaning } from './mapping.ts';
+import { ANONYMOUS_ID_ATTRIBUTE, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
 
 const Minor = z.number().int().nonnegative();
 
@@ -81,26 +81,31 @@ export function mapStripe(payload: unknown): WebhookMeaning {
   if (session.payment_status === 'unpaid') return { kind: 'ignored', reason: 'checkout not paid yet (async payment)' };
   const currency = session.currency.toUpperCase();
   const email = session.customer_details?.email ?? undefined;
+  const metadata = session.metadata ?? {};
+  // The tracker's anonymous id: passed as Checkout's client_reference_id, or as metadata.baton_aid.
+  const anonymousId = metadata.baton_aid || metadata[ANONYMOUS_ID_ATTRIBUTE] || session.client_reference_id || undefined;
   const person = {
     ...(session.customer ? { customerId: session.customer } : {}),
     ...(email ? { email } : {}),
-    ...(session.client_reference_id ? { anonymousId: session.client_reference_id } : {}),
+    ...(anonymousId ? { anonymousId } : {}),
   };
   const hasPerson = Object.keys(person).length > 0;
-  const metadata = session.metadata ?? {};
   const utm = { source: metadata.utm_source, medium: metadata.utm_medium, campaign: metadata.utm_campaign, term: metadata.utm_term, content: metadata.utm_content };
   const hasUtm = Object.values(utm).some(Boolean);
   const touches =
     hasPerson && (hasUtm || metadata.landing_url || metadata.referrer)
       ? [
           {
-            touchId: `stripe-visit-${session.id}`,
-            occurredAt: iso(session.created),
-            person,
-            kind: 'visit',
-            ...(hasUtm ? { utm } : {}),
-            ...(metadata.landing_url ? { url: metadata.landing_url } : {}),
-            ...(metadata.referrer ? { referrer: metadata.referrer } : {}),
+            landingOf: `stripe-order-${session.id}`,
+            input: {
+              touchId: `stripe-visit-${session.id}`,
+              occurredAt: iso(session.created),
+              person,
+              kind: 'visit',
+              ...(hasUtm ? { utm } : {}),
+              ...(metadata.landing_url ? { url: metadata.landing_url } : {}),
+              ...(metadata.referrer ? { referrer: metadata.referrer } : {}),
+            },
           },
         ]
       : [];

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ProviderMoney as Money, decimal, gmt, sumDecimals, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
+import { ANONYMOUS_ID_ATTRIBUTE, ProviderMoney as Money, decimal, gmt, sumDecimals, type ProviderTouch, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
 import { contentHash } from '../recording/hash.ts';
 
 const Id = z.union([z.number(), z.string()]).transform(String);
@@ -39,10 +39,13 @@ export function isWooCommercePing(contentType: string | undefined, body: string)
   return (contentType ?? '').includes('application/x-www-form-urlencoded') && /^webhook_id=\d+$/.test(body.trim());
 }
 
+/** Who bought; the tracker's anonymous id, stored as order meta `_baton_aid` at checkout, joins the browser's journey to the order. */
 function person(order: Order) {
   const customerId = order.customer_id && String(order.customer_id) !== '0' ? String(order.customer_id) : undefined;
   const email = order.billing?.email || undefined;
-  return customerId || email ? { ...(customerId ? { customerId } : {}), ...(email ? { email } : {}) } : undefined;
+  const stored = order.meta_data?.find((entry) => entry.key === ANONYMOUS_ID_ATTRIBUTE)?.value;
+  const anonymousId = typeof stored === 'string' && stored.trim() !== '' ? stored.trim() : undefined;
+  return customerId || email || anonymousId ? { ...(customerId ? { customerId } : {}), ...(email ? { email } : {}), ...(anonymousId ? { anonymousId } : {}) } : undefined;
 }
 
 function salesChannel(order: Order): string {
@@ -67,7 +70,7 @@ function meta(order: Order, key: string): string | undefined {
 }
 
 /** WooCommerce's order attribution (`_wc_order_attribution_*`) as a visit touch. */
-function attributionTouch(order: Order): Record<string, unknown> | undefined {
+function attributionTouch(order: Order): ProviderTouch | undefined {
   const who = person(order);
   const sourceType = meta(order, 'source_type');
   if (!who || !sourceType) return undefined;
@@ -83,13 +86,16 @@ function attributionTouch(order: Order): Record<string, unknown> | undefined {
   const referrer = meta(order, 'referrer');
   const entry = meta(order, 'session_entry');
   return {
-    touchId: `woocommerce-visit-${order.id}`,
-    occurredAt: gmt(meta(order, 'session_start_time')) ?? gmt(order.date_created_gmt),
-    person: who,
-    kind: 'visit',
-    utm: { source, medium, campaign, term, content },
-    ...(entry ? { url: entry } : {}),
-    ...(referrer ? { referrer } : {}),
+    landingOf: `woocommerce-order-${order.id}`,
+    input: {
+      touchId: `woocommerce-visit-${order.id}`,
+      occurredAt: gmt(meta(order, 'session_start_time')) ?? gmt(order.date_created_gmt),
+      person: who,
+      kind: 'visit',
+      utm: { source, medium, campaign, term, content },
+      ...(entry ? { url: entry } : {}),
+      ...(referrer ? { referrer } : {}),
+    },
   };
 }
 

@@ -43,7 +43,7 @@ describe('every real sale, once', () => {
     expect(response.body.transactions).toEqual([{ transactionId: 'shopify-order-5512345678901', outcome: 'stored', status: 'counted' }]);
     await api.settle();
     const stored = await api.request('GET', '/v1/transactions/shopify-order-5512345678901', { key: shop.keys.finance });
-    expect(stored.body).toMatchObject({ salesChannel: 'pos', rep: '548380009', net: 18900, person: { identifiers: [] } });
+    expect(stored.body).toMatchObject({ salesChannel: 'pos', rep: '548380009', net: 18900, person: { identifiers: ['o:shopify-order-5512345678901'] } });
     expect(await totals(shop)).toEqual([expect.objectContaining({ currency: 'USD', revenue: 18900, unattributed: 18900, attributed: 0, transactions: 1 })]);
     const attribution = await api.request('GET', '/v1/transactions/shopify-order-5512345678901/attribution', { key: shop.keys.marketing });
     expect(attribution.body).toMatchObject({ sourcedBy: 'none', marketing: { touches: [], unattributed: 18900 }, sales: { salesChannel: 'pos', credits: [{ touchId: null, rep: '548380009', amount: 18900 }] } });

@@ -1,9 +1,9 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 import type { Identifier } from '../../identity/identity.ts';
-import type { PersonRecords, RecordStore, StoredSettlement, StoredTransaction, TransactionRef, TransactionWrite, WriteOutcome } from '../../recording/ports.ts';
+import type { Checkout, PersonRecords, RecordStore, StoredSettlement, StoredTransaction, TransactionRef, TransactionWrite, WriteOutcome } from '../../recording/ports.ts';
 import type { Link, Stage } from '../../recording/stages.ts';
 import type { Touch } from '../../recording/touches.ts';
 
@@ -31,12 +31,15 @@ export const recordKeys = {
   transactionDay: (tenantId: string, occurredAt: string) => `T#${tenantId}#TXDAY#${occurredAt.slice(0, 10)}`,
   delivery: (tenantId: string, key: string) => ({ pk: `T#${tenantId}#DELIVERY#${key}`, sk: 'DELIVERY' }),
   settlement: (tenantId: string, key: string) => ({ pk: `T#${tenantId}#TX#${key}`, sk: 'SETTLEMENT' }),
+  /** An order by the provider's own id (`ORDER`: its transactionId and buyer), and a browser's checkout of it (`CHECKOUT`). */
+  orderRef: (tenantId: string, externalId: string, sk: 'ORDER' | 'CHECKOUT') => ({ pk: `T#${tenantId}#ORDERREF#${externalId}`, sk }),
 };
 
 /** How many linked identifiers one person may have before reads stop following links. */
 export const MAX_PERSON_IDENTIFIERS = 50;
 const DELIVERY_TTL_DAYS = 30;
 const MAX_ITEMS_PER_TRANSACTION = 100;
+const BATCH_WRITE_ITEMS = 25;
 const PARALLEL_TRANSACTIONS = 4;
 
 interface OnceRecord {
@@ -132,15 +135,32 @@ export class DynamoRecordStore implements RecordStore {
         contentHash: touch.contentHash,
         items: [
           this.put({ ...recordKeys.touchGuard(tenantId, touch.touchId), entity: 'touch_id', contentHash: touch.contentHash, identifier: touch.identifiers[0] }, true),
-          this.put({
-            pk: recordKeys.person(tenantId, touch.identifiers[0]!),
-            sk: `TOUCH#${touch.occurredAt}#${touch.touchId}`,
-            entity: 'touch',
-            tenantId,
-            ...touch,
-          }),
+          this.put(this.touchItem(tenantId, touch)),
         ],
       })),
+    );
+  }
+
+  private touchItem(tenantId: string, touch: Touch): Item {
+    return { pk: recordKeys.person(tenantId, touch.identifiers[0]!), sk: `TOUCH#${touch.occurredAt}#${touch.touchId}`, entity: 'touch', tenantId, ...touch };
+  }
+
+  async recordReplayableTouches(tenantId: string, touches: Touch[]): Promise<void> {
+    const unique = [...new Map(touches.map((touch) => [touch.touchId, touch])).values()];
+    const batches: Item[][] = [];
+    for (let start = 0; start < unique.length; start += BATCH_WRITE_ITEMS) batches.push(unique.slice(start, start + BATCH_WRITE_ITEMS).map((touch) => this.touchItem(tenantId, touch)));
+    await Promise.all(
+      batches.map((batch) => {
+        let pending = batch.map((item) => ({ PutRequest: { Item: item } }));
+        return retrying(
+          async () => {
+            const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+            pending = (UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+            return pending.length > 0 ? TRY_AGAIN : undefined;
+          },
+          { what: 'Recording collected touches' },
+        );
+      }),
     );
   }
 
@@ -184,7 +204,7 @@ export class DynamoRecordStore implements RecordStore {
    * one transaction, so what Baton counts of an order can never drift from
    * what it stored.
    */
-  async recordTransaction(tenantId: string, write: TransactionWrite): Promise<WriteOutcome | 'stale'> {
+  async recordTransaction(tenantId: string, write: TransactionWrite): Promise<WriteOutcome | 'stale' | 'checkout'> {
     const tx = write.transaction;
     const ref: TransactionRef = {
       transactionId: tx.transactionId,
@@ -217,6 +237,13 @@ export class DynamoRecordStore implements RecordStore {
       items.push(this.put({ pk: recordKeys.transaction(tenantId, alias).pk, sk: 'ALIAS', entity: 'alias', transactionId: tx.transactionId }));
       items.push(this.versioned({ ...recordKeys.settlement(tenantId, alias), entity: 'settlement', version: expectedVersion + 1, adjustments: [], redirect: tx.transactionId }, expectedVersion));
     }
+    if (write.orderRef) {
+      items.push(this.put({ ...recordKeys.orderRef(tenantId, write.orderRef.externalId, 'ORDER'), entity: 'order_ref', transactionId: tx.transactionId, buyer: write.orderRef.buyer }));
+      if (!write.orderRef.checkoutSeen) {
+        items.push({ ConditionCheck: { TableName: this.tableName, Key: recordKeys.orderRef(tenantId, write.orderRef.externalId, 'CHECKOUT'), ConditionExpression: 'attribute_not_exists(pk)' } });
+      }
+    }
+    const checkoutCheck = write.orderRef && !write.orderRef.checkoutSeen ? items.length - 1 : -1;
     for (const { transactionId, status, counted, conflict } of write.recounted) {
       items.push({
         Update: {
@@ -234,9 +261,11 @@ export class DynamoRecordStore implements RecordStore {
       return 'stored';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons) throw error;
-      const [guard, ...rest] = error.CancellationReasons;
+      const reasons = error.CancellationReasons;
+      const [guard] = reasons;
       if (guard?.Code === 'ConditionalCheckFailed') return (guard.Item?.contentHash as { S?: string } | undefined)?.S === tx.contentHash ? 'duplicate' : 'conflict';
-      if (rest.some((reason) => ['ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError'].includes(reason.Code ?? ''))) return 'stale';
+      if (checkoutCheck >= 0 && reasons[checkoutCheck]?.Code === 'ConditionalCheckFailed') return 'checkout';
+      if (reasons.slice(1).some((reason) => ['ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError'].includes(reason.Code ?? ''))) return 'stale';
       throw error;
     }
   }
@@ -252,6 +281,44 @@ export class DynamoRecordStore implements RecordStore {
           : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
       },
     };
+  }
+
+  /**
+   * The checkout and the order race on each other's items: the checkout is
+   * written only while no order for that id is stored, and the order only
+   * while no checkout is (see `recordTransaction`), so whichever comes
+   * second sees the first and the two are linked exactly once.
+   */
+  async recordCheckout(tenantId: string, checkout: Checkout): Promise<{ outcome: WriteOutcome; orderBuyer?: Identifier }> {
+    const item = { ...recordKeys.orderRef(tenantId, checkout.externalId, 'CHECKOUT'), entity: 'checkout', ...checkout };
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            this.put(item, true),
+            { ConditionCheck: { TableName: this.tableName, Key: recordKeys.orderRef(tenantId, checkout.externalId, 'ORDER'), ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+          ],
+        }),
+      );
+      return { outcome: 'stored' };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons) throw error;
+      const [own, order] = error.CancellationReasons;
+      if (own?.Code === 'ConditionalCheckFailed') return { outcome: (own.Item?.anonymousId as { S?: string } | undefined)?.S === checkout.anonymousId ? 'duplicate' : 'conflict' };
+      if (order?.Code === 'ConditionalCheckFailed') {
+        // The order came first: keep the checkout on record and hand back its buyer to link.
+        await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })).catch((put: unknown) => {
+          if (!(put instanceof ConditionalCheckFailedException)) throw put;
+        });
+        return { outcome: 'stored', orderBuyer: (order.Item?.buyer as { S?: string } | undefined)?.S as Identifier };
+      }
+      throw error;
+    }
+  }
+
+  async getCheckout(tenantId: string, externalId: string): Promise<Checkout | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: recordKeys.orderRef(tenantId, externalId, 'CHECKOUT'), ConsistentRead: true }));
+    return Item ? { externalId, anonymousId: Item.anonymousId as string, occurredAt: Item.occurredAt as string } : undefined;
   }
 
   async getSettlement(tenantId: string, key: string): Promise<StoredSettlement> {

@@ -2,7 +2,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentC
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../../errors.ts';
 import { generateWebhookSecret } from '../../auth/keys.ts';
-import type { AttributionConfig } from '../../tenants/attribution-config.ts';
+import { defaultAttributionConfig, type AttributionConfig } from '../../tenants/attribution-config.ts';
 import type { CalendarEntry } from '../../time/calendar.ts';
 import type { ApiKeyRecord, TenantRecord, TenantStore, WebhookSecret } from '../../tenants/ports.ts';
 import type { WebhookProvider } from '../../tenants/tenant.ts';
@@ -69,13 +69,49 @@ export class DynamoTenantStore implements TenantStore {
       );
       record.cursorKey = Attributes?.cursorKey;
     }
-    return record as TenantRecord;
+    // Tenants created before a config field existed read its default (reads never write).
+    const stored = record as TenantRecord;
+    return { ...stored, config: { ...defaultAttributionConfig(stored.config.timezone), ...stored.config } };
   }
 
   async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tenantKeys.apiKey(keyHash) }));
     if (!Item) return undefined;
-    return { keyHash, tenantId: Item.tenantId as string, scope: Item.scope as ApiKeyRecord['scope'] };
+    return { keyHash, tenantId: Item.tenantId as string, scope: Item.scope as ApiKeyRecord['scope'], ...(Item.validUntil ? { validUntil: Item.validUntil as string } : {}) };
+  }
+
+  async rotateApiKey(tenantId: string, next: ApiKeyRecord & { createdAt: string }, previousHash: string | undefined, previousValidUntil: string): Promise<void> {
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: { ...tenantKeys.apiKey(next.keyHash), entity: 'api_key', ...next }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: tenantKeys.tenant(tenantId),
+              UpdateExpression: 'SET #keys.#scope = :key',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_exists(#keys)',
+              ExpressionAttributeNames: { '#keys': 'keys', '#scope': next.scope },
+              ExpressionAttributeValues: { ':key': { keyHash: next.keyHash, createdAt: next.createdAt } },
+            },
+          },
+          ...(previousHash
+            ? [
+                {
+                  Update: {
+                    TableName: this.tableName,
+                    Key: tenantKeys.apiKey(previousHash),
+                    // The overlap: the old key works until then, and DynamoDB's TTL removes it after.
+                    UpdateExpression: 'SET validUntil = :until, expiresAt = :ttl',
+                    ConditionExpression: 'attribute_exists(pk) AND tenantId = :tenant',
+                    ExpressionAttributeValues: { ':until': previousValidUntil, ':ttl': Math.floor(Date.parse(previousValidUntil) / 1000) + 86_400, ':tenant': tenantId },
+                  },
+                },
+              ]
+            : []),
+        ],
+      }),
+    );
   }
 
   async replaceConfig(tenantId: string, { config, calendar }: { config: AttributionConfig; calendar: CalendarEntry[] }, expectedVersion: number, at: string): Promise<boolean> {

@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forgetPublishableKeys } from '../../shared/auth/publishable.ts';
+import { rotateApiKey, type CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { sign } from '../../shared/webhooks/signatures.ts';
+import { shopifyGuestOrder, shopifyOrder } from '../fixtures/webhooks.ts';
+import { newTenant, TestApi, tenantStore } from '../support/api.ts';
+import { recordRequests } from '../support/requests.ts';
+
+let api: TestApi;
+const SHOP = 'https://shop.example';
+const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+
+beforeAll(async () => {
+  api = await TestApi.start({ events: true });
+});
+afterAll(() => api.close());
+
+async function store(config: Record<string, unknown> = {}): Promise<CreatedTenant> {
+  const tenant = await newTenant();
+  const patched = await api.request('PATCH', '/v1/config', { key: tenant.keys.admin, json: { allowedOrigins: [SHOP], ...config } });
+  expect(patched.status, patched.text).toBe(200);
+  forgetPublishableKeys();
+  return tenant;
+}
+
+let sequence = 0;
+const id = () => `evt${(sequence += 1).toString().padStart(8, '0')}`;
+const page = (anonymousId: string, url: string, extra: Record<string, unknown> = {}) => ({ type: 'page', eventId: id(), occurredAt: '2026-11-20T10:00:00Z', anonymousId, url, referrer: '', ...extra });
+
+function collect(body: unknown, options: { origin?: string | null; userAgent?: string; contentType?: string; raw?: string } = {}) {
+  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'text/plain;charset=UTF-8', 'user-agent': options.userAgent ?? CHROME };
+  if (options.origin !== null) headers.origin = options.origin ?? SHOP;
+  return api.request('POST', '/v1/collect', { body: options.raw ?? JSON.stringify(body), headers });
+}
+
+function shopify(tenant: CreatedTenant, topic: string, payload: unknown) {
+  const body = JSON.stringify(payload);
+  return api.request('POST', `/v1/webhooks/shopify/${tenant.tenantId}`, {
+    body,
+    headers: { 'content-type': 'application/json', 'x-shopify-topic': topic, 'x-shopify-shop-domain': 'shop.example', 'x-shopify-event-id': id(), 'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify) },
+  });
+}
+
+const journey = (tenant: CreatedTenant, query: string) => api.request('GET', `/v1/people/journey?${query}`, { key: tenant.keys.marketing });
+
+describe('POST /v1/collect', () => {
+  it('keeps campaign pages as touches, links identify, costs nothing for plain pages, and answers the allowed origin with CORS', async () => {
+    const tenant = await store();
+    const key = tenant.keys.publishable;
+    const response = await collect({
+      key,
+      events: [
+        page('anon-1', `${SHOP}/?utm_source=google&utm_medium=cpc&utm_campaign=brand&gclid=abc`),
+        page('anon-1', `${SHOP}/products/shoes`),
+        page('anon-1', `${SHOP}/blog`, { referrer: 'https://www.google.com/' }),
+        { type: 'identify', eventId: id(), occurredAt: '2026-11-20T10:05:00Z', anonymousId: 'anon-1', url: `${SHOP}/account`, customerId: 'cust-1', email: 'Jane@Example.com' },
+      ],
+    });
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ accepted: 3, duplicates: 0, ignored: 1, dropped: { bot: 0, noConsent: 0 }, rejected: [] });
+    expect(response.headers.get('access-control-allow-origin')).toBe(SHOP);
+    const person = await journey(tenant, 'customerId=cust-1');
+    expect(person.body.touches.map((touch: { channel: string; consent: string }) => [touch.channel, touch.consent])).toEqual([
+      ['Paid Search', 'not_required'],
+      ['Organic Search', 'not_required'],
+    ]);
+    expect(person.text).not.toMatch(/jane@example\.com/i);
+  });
+
+  it('stores a replayed event once', async () => {
+    const tenant = await store();
+    const event = page('anon-2', `${SHOP}/?utm_source=newsletter&utm_medium=email`);
+    const first = await collect({ key: tenant.keys.publishable, events: [event, event] });
+    const again = await collect({ key: tenant.keys.publishable, events: [event] });
+    expect(first.body).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect((await journey(tenant, 'anonymousId=anon-2')).body.touches).toHaveLength(1);
+  });
+
+  it('writes nothing for plain pages (no DynamoDB write request) and one write request for a batch of campaign pages', async () => {
+    const tenant = await store();
+    await collect({ key: tenant.keys.publishable, events: [page('warm', `${SHOP}/`)] });
+    const plain = await recordRequests(() => collect({ key: tenant.keys.publishable, events: Array.from({ length: 50 }, (_, i) => page(`plain-${i}`, `${SHOP}/p/${i}`)) }));
+    expect(plain.filter((request) => /Write|Put|Update/.test(request.command))).toEqual([]);
+    const campaign = await recordRequests(() => collect({ key: tenant.keys.publishable, events: Array.from({ length: 20 }, (_, i) => page(`ad-${i}`, `${SHOP}/?utm_source=meta&utm_medium=paid_social&i=${i}`)) }));
+    expect(campaign.filter((request) => /Write|Put|Update/.test(request.command)).map((request) => request.command)).toEqual(['TransactWriteItemsCommand']);
+  });
+
+  it('drops bots and browsers without a user agent whole, storing nothing', async () => {
+    const tenant = await store();
+    const events = [page('bot-1', `${SHOP}/?utm_source=google&utm_medium=cpc`)];
+    const googlebot = await collect({ key: tenant.keys.publishable, events }, { userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
+    const empty = await collect({ key: tenant.keys.publishable, events }, { userAgent: '' });
+    expect(googlebot.body.dropped).toEqual({ bot: 1, noConsent: 0 });
+    expect(empty.body.dropped).toEqual({ bot: 1, noConsent: 0 });
+    expect((await journey(tenant, 'anonymousId=bot-1')).status).toBe(404);
+  });
+
+  it('never makes a referral of a payment page the shopper comes back from', async () => {
+    const tenant = await store();
+    const answer = await collect({ key: tenant.keys.publishable, events: [page('pay-1', `${SHOP}/thank-you`, { referrer: 'https://www.paypal.com/checkoutnow?token=x' }), page('pay-1', `${SHOP}/thank-you`, { referrer: 'https://checkout.stripe.com/c/pay/cs_live_x' })] });
+    expect(answer.body).toMatchObject({ accepted: 0, ignored: 2 });
+  });
+
+  it('with consent required, stores nothing of an event without consent and says under which consent it stored the rest', async () => {
+    const tenant = await store({ consentRequired: true });
+    const answer = await collect({
+      key: tenant.keys.publishable,
+      events: [page('c-1', `${SHOP}/?utm_source=google&utm_medium=cpc`), page('c-1', `${SHOP}/?utm_source=bing&utm_medium=cpc`, { consent: false }), page('c-2', `${SHOP}/?utm_source=bing&utm_medium=cpc`, { consent: true })],
+    });
+    expect(answer.body).toMatchObject({ accepted: 1, dropped: { bot: 0, noConsent: 2 } });
+    expect((await journey(tenant, 'anonymousId=c-1')).status).toBe(404);
+    expect((await journey(tenant, 'anonymousId=c-2')).body.touches).toEqual([expect.objectContaining({ consent: 'granted', channel: 'Paid Search' })]);
+  });
+
+  it('rejects each bad event on its own with its index and reasons', async () => {
+    const tenant = await store();
+    const answer = await collect({ key: tenant.keys.publishable, events: [page('b-1', `${SHOP}/?utm_source=x&utm_medium=cpc`), { type: 'page', eventId: 'short', occurredAt: 'yesterday', anonymousId: 'b-1' }, { type: 'checkout', eventId: id(), occurredAt: '2026-11-20T10:00:00Z', anonymousId: 'b-1' }] });
+    expect(answer.status).toBe(202);
+    expect(answer.body.accepted).toBe(1);
+    expect(answer.body.rejected.map((entry: { index: number; errors: Array<{ path: string }> }) => [entry.index, entry.errors.map((error) => error.path).sort()])).toEqual([
+      [1, ['eventId', 'occurredAt', 'url']],
+      [2, ['orderId']],
+    ]);
+  });
+
+  it('answers CORS preflights for allowed origins only', async () => {
+    const tenant = await store();
+    const allowed = await api.request('OPTIONS', `/v1/collect?key=${tenant.keys.publishable}`, { headers: { origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(allowed.headers.get('access-control-allow-headers')).toBe('content-type');
+    const other = await api.request('OPTIONS', `/v1/collect?key=${tenant.keys.publishable}`, { headers: { origin: 'https://evil.example' } });
+    expect(other.status).toBe(403);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it.each([
+    ['an origin the tenant does not allow', { origin: 'https://evil.example' }, 403],
+    ['no origin (not a browser)', { origin: null }, 403],
+  ] as const)('refuses %s with 403 and no CORS headers', async (_name, options, status) => {
+    const tenant = await store();
+    const response = await collect({ key: tenant.keys.publishable, events: [page('o-1', `${SHOP}/?utm_source=x&utm_medium=cpc`)] }, options);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers an unknown key, another scope’s key and a rotated-out key with 401', async () => {
+    const tenant = await store();
+    const events = [page('k-1', `${SHOP}/?utm_source=x&utm_medium=cpc`)];
+    expect((await collect({ key: 'pk_unknown', events })).status).toBe(401);
+    expect((await collect({ key: tenant.keys.ingest, events })).status).toBe(401);
+    const rotated = await rotateApiKey(tenantStore(), tenant.tenantId, 'publishable', new Date(), 0);
+    forgetPublishableKeys();
+    expect((await collect({ key: tenant.keys.publishable, events })).status).toBe(401);
+    expect((await collect({ key: rotated.key, events })).status).toBe(202);
+  });
+
+  it('keeps a rotated-out key working through its overlap window', async () => {
+    const tenant = await store();
+    const rotated = await rotateApiKey(tenantStore(), tenant.tenantId, 'publishable', new Date(), 24);
+    forgetPublishableKeys();
+    const events = [page('k-2', `${SHOP}/?utm_source=x&utm_medium=cpc`)];
+    expect((await collect({ key: tenant.keys.publishable, events })).status).toBe(202);
+    expect((await collect({ key: rotated.key, events: [page('k-2', `${SHOP}/?utm_source=y&utm_medium=cpc`)] })).status).toBe(202);
+  });
+
+  it('lets a publishable key do nothing else: every other route answers 401 or 403', async () => {
+    const tenant = await store();
+    for (const [method, path] of [['GET', '/v1/config'], ['POST', '/v1/touches'], ['GET', '/v1/attribution/report?from=2026-11-01&to=2026-11-30'], ['GET', '/v1/transactions/x']] as const) {
+      const response = await api.request(method, path, { key: tenant.keys.publishable, ...(method === 'POST' ? { json: { touches: [] } } : {}) });
+      expect([401, 403], `${method} ${path}`).toContain(response.status);
+    }
+    const exported = await api.request('GET', '/v1/exports/transactions?from=2026-11-01&to=2026-11-30', { key: tenant.keys.publishable });
+    expect(exported.status).toBe(403);
+  });
+
+  it.each([
+    ['more than 50 events', { events: 51 }, 400],
+    ['no events', { events: 0 }, 400],
+    ['malformed JSON', { raw: '{"key": "pk_x", "events": [' }, 400],
+    ['a duplicated key', { raw: '{"key":"pk_x","key":"pk_y","events":[]}' }, 400],
+    ['a body over 1 MiB', { raw: `{"key":"pk_x","events":["${'x'.repeat(1_100_000)}"]}` }, 413],
+  ] as const)('answers %s with 400 or 413', async (_name, shape, status) => {
+    const tenant = await store();
+    const raw = 'raw' in shape ? shape.raw : JSON.stringify({ key: tenant.keys.publishable, events: Array.from({ length: shape.events }, (_, i) => page(`m-${i}`, `${SHOP}/`)) });
+    expect((await collect(undefined, { raw })).status).toBe(status);
+  });
+
+  it('accepts JSON as well as text/plain', async () => {
+    const tenant = await store();
+    const response = await collect({ key: tenant.keys.publishable, events: [page('j-1', `${SHOP}/?utm_source=x&utm_medium=cpc`)] }, { contentType: 'application/json' });
+    expect(response.body.accepted).toBe(1);
+  });
+});
+
+describe('checkout stitching', () => {
+  const landing = '/?utm_source=google&utm_medium=cpc&utm_campaign=black-friday&gclid=Cj0KCQ';
+
+  async function browse(tenant: CreatedTenant, anonymousId: string) {
+    const answer = await collect({ key: tenant.keys.publishable, events: [page(anonymousId, `${SHOP}${landing}`, { occurredAt: '2026-11-10T15:00:00Z' })] });
+    expect(answer.body.accepted).toBe(1);
+  }
+  const checkout = (tenant: CreatedTenant, anonymousId: string, orderId: string) =>
+    collect({ key: tenant.keys.publishable, events: [{ type: 'checkout', eventId: id(), occurredAt: '2026-11-10T16:00:00Z', anonymousId, url: `${SHOP}/thank-you`, orderId }] });
+  const marketing = async (tenant: CreatedTenant, transactionId: string) => {
+    const attribution = await api.request('GET', `/v1/transactions/${transactionId}/attribution`, { key: tenant.keys.marketing });
+    expect(attribution.status).toBe(200);
+    return attribution.body as { marketing: { touches: Array<{ touchId: string; channel: string }> }; version: number };
+  };
+
+  it.each(['checkout first', 'order first', 'both at once'])('joins a guest order to the browser’s journey, %s, re-attributing it once', async (order) => {
+    const tenant = await store();
+    await browse(tenant, 'guest-1');
+    const guestOrder = shopifyGuestOrder({ id: 7400, landing_site: null, referring_site: null });
+    if (order === 'checkout first') {
+      expect((await checkout(tenant, 'guest-1', '7400')).body.accepted).toBe(1);
+      await shopify(tenant, 'orders/create', guestOrder);
+    } else if (order === 'order first') {
+      await shopify(tenant, 'orders/create', guestOrder);
+      await api.settle();
+      expect((await checkout(tenant, 'guest-1', '7400')).body.accepted).toBe(1);
+    } else {
+      await Promise.all([checkout(tenant, 'guest-1', '7400'), shopify(tenant, 'orders/create', guestOrder)]);
+    }
+    await api.settle();
+    const attribution = await marketing(tenant, 'shopify-order-7400');
+    expect(attribution.marketing.touches.map((touch) => touch.channel)).toEqual(['Paid Search']);
+    const report = (await api.request('GET', '/v1/attribution/report?from=2026-11-10&to=2026-11-10', { key: tenant.keys.marketing })).body;
+    expect(report.totals).toEqual([expect.objectContaining({ revenue: 18900, unattributed: 0, transactions: 1 })]);
+  });
+
+  it('reads the anonymous id from the order’s cart attributes, and does not double the landing the browser already recorded', async () => {
+    const tenant = await store();
+    await browse(tenant, 'cart-1');
+    await shopify(tenant, 'orders/create', shopifyOrder({ id: 7401, landing_site: landing, note_attributes: [{ name: '_baton_aid', value: 'cart-1' }] }));
+    await api.settle();
+    const attribution = await marketing(tenant, 'shopify-order-7401');
+    expect(attribution.marketing.touches.map((touch) => touch.touchId)).toEqual([expect.stringMatching(/^b-/)]);
+  });
+
+  it('without the browser, keeps Shopify’s landing visit on the shop’s host, at the landing time the tracker put in the cart', async () => {
+    const tenant = await store();
+    await shopify(tenant, 'orders/create', shopifyOrder({ id: 7402, landing_site: landing, note_attributes: [{ name: '_baton_landed_at', value: '2026-11-09T08:00:00Z' }] }));
+    await api.settle();
+    const person = await journey(tenant, 'customerId=207119551');
+    expect(person.body.touches).toEqual([expect.objectContaining({ touchId: 'shopify-visit-7402', occurredAt: '2026-11-09T08:00:00.000Z', url: expect.stringMatching(/^https:\/\/shop\.example\/\?utm_source=google/) })]);
+  });
+});
