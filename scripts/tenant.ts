@@ -2,74 +2,132 @@
  * `npm run tenant -- create <tenantId> [--currency USD] [--timezone Europe/Berlin]`
  * `npm run tenant -- rotate-secret <tenantId> <provider>`   (Baton generates the new secret)
  * `npm run tenant -- set-secret <tenantId> <provider> <secret>`   (the provider issued it: Shopify, Stripe)
+ * `npm run tenant -- rotate-key <tenantId> <scope> [--overlap-hours 24]`
+ * `npm run tenant -- --help`, `npm run tenant -- <command> --help`
  *
  * Against the local table by default (start it with `npm start`); against a
  * deployed table when TABLE_NAME is set without DYNAMODB_ENDPOINT (AWS
  * credentials and AWS_REGION from the usual places).
+ *
+ * A new command is one more entry of `commands`: its arguments and options
+ * are declared there, and its usage text comes from that declaration.
  */
 import './local/quiet-sdk.ts';
-import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { localEnv } from './local/env.ts';
+import { CliError, main, UsageError, type CommandSpec, type ProgramSpec } from './cli.ts';
+import { dynamoDbLocalNotRunning, isConnectionRefused, useTableFromEnvironment } from './local/cli-env.ts';
+import { CurrencySchema, TenantIdSchema, TimezoneSchema, WEBHOOK_PROVIDERS } from '../shared/tenants/tenant.ts';
+import { SCOPES } from '../shared/auth/scopes.ts';
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { currency: { type: 'string', default: 'USD' }, timezone: { type: 'string', default: 'UTC' } },
-});
-
-const deployed = process.env.TABLE_NAME !== undefined && process.env.DYNAMODB_ENDPOINT === undefined;
-if (!deployed) {
-  const env = localEnv();
-  process.env.TABLE_NAME = env.TABLE_NAME;
-  process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${env.DYNAMODB_LOCAL_PORT}`;
-}
-
-const { config } = await import('../shared/config.ts');
-const { documentClient } = await import('../shared/adapters/dynamodb/client.ts');
-const { DynamoTenantStore } = await import('../shared/adapters/dynamodb/tenant-store.ts');
-const { createTenant, rotateWebhookSecret } = await import('../shared/tenants/use-cases.ts');
-const { CurrencySchema, TenantIdSchema, TimezoneSchema, WEBHOOK_PROVIDERS } = await import('../shared/tenants/tenant.ts');
-const { BatonError } = await import('../shared/errors.ts');
-
-function usage(message: string): never {
-  console.error(`${message}\nUsage:\n  npm run tenant -- create <tenantId> [--currency USD] [--timezone Europe/Berlin]\n  npm run tenant -- rotate-secret <tenantId> <${WEBHOOK_PROVIDERS.join('|')}>\n  npm run tenant -- set-secret <tenantId> <provider> <secret>`);
-  process.exit(2);
-}
+const PROVIDERS = WEBHOOK_PROVIDERS.join('|');
 
 function valid<S extends z.ZodType>(schema: S, value: unknown, name: string): z.infer<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) usage(`Invalid ${name} "${String(value)}": ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new UsageError(`Invalid ${name} "${String(value)}": ${parsed.error.issues[0]?.message}.`);
   return parsed.data;
 }
 
-const store = new DynamoTenantStore(documentClient(), config().TABLE_NAME);
-const [command, tenantArg, providerArg] = positionals;
-
-try {
-  if (command === 'create') {
-    const created = await createTenant(store, {
-      tenantId: valid(TenantIdSchema, tenantArg, 'tenant id'),
-      currency: valid(CurrencySchema, values.currency, 'currency'),
-      timezone: valid(TimezoneSchema, values.timezone, 'time zone'),
-    });
-    console.log(JSON.stringify(created, null, 2));
-  } else if (command === 'rotate-secret' || command === 'set-secret') {
-    const provider = valid(z.enum(WEBHOOK_PROVIDERS), providerArg, 'provider');
-    if (command === 'set-secret' && !positionals[3]) usage('set-secret needs the secret the provider issued.');
-    const secret = await rotateWebhookSecret(store, valid(TenantIdSchema, tenantArg, 'tenant id'), provider, new Date(), command === 'set-secret' ? positionals[3] : undefined);
-    console.log(JSON.stringify({ tenantId: tenantArg, provider, webhookSecret: secret }, null, 2));
-  } else {
-    usage(command ? `Unknown command "${command}".` : 'No command given.');
+/**
+ * The tenant store, configured only once a command runs (help and usage
+ * errors touch no table), with DynamoDB's "nobody listening" and the
+ * domain's own errors turned into one line each.
+ */
+async function withStore<T>(work: (store: import('../shared/tenants/ports.ts').TenantStore) => Promise<T>): Promise<T> {
+  const { deployed } = useTableFromEnvironment();
+  const { config } = await import('../shared/config.ts');
+  const { documentClient } = await import('../shared/adapters/dynamodb/client.ts');
+  const { DynamoTenantStore } = await import('../shared/adapters/dynamodb/tenant-store.ts');
+  const { BatonError } = await import('../shared/errors.ts');
+  try {
+    return await work(new DynamoTenantStore(documentClient(), config().TABLE_NAME));
+  } catch (error) {
+    if (!deployed && isConnectionRefused(error)) throw new CliError(dynamoDbLocalNotRunning(process.env.DYNAMODB_ENDPOINT));
+    if (error instanceof BatonError) throw new CliError(error.message);
+    throw error;
   }
-} catch (error) {
-  if (error instanceof BatonError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  const cause = (error as Error & { code?: string; cause?: { code?: string } })?.cause?.code ?? (error as { code?: string }).code;
-  if (!deployed && (cause === 'ECONNREFUSED' || String(error).includes('ECONNREFUSED'))) {
-    console.error(`DynamoDB Local is not running at ${process.env.DYNAMODB_ENDPOINT}. Start Baton first: npm start`);
-    process.exit(1);
-  }
-  throw error;
 }
+
+async function rotate(tenantArg: string | undefined, providerArg: string | undefined, issued: string | undefined, out: (text: string) => void): Promise<void> {
+  const tenantId = valid(TenantIdSchema, tenantArg, 'tenant id');
+  const provider = valid(z.enum(WEBHOOK_PROVIDERS, { error: `expected one of ${WEBHOOK_PROVIDERS.join(', ')}` }), providerArg, 'provider');
+  const { rotateWebhookSecret } = await import('../shared/tenants/use-cases.ts');
+  const secret = await withStore((store) => rotateWebhookSecret(store, tenantId, provider, new Date(), issued));
+  out(JSON.stringify({ tenantId, provider, webhookSecret: secret }, null, 2));
+}
+
+const commands: CommandSpec[] = [
+  {
+    name: 'create',
+    summary: 'create a tenant; prints its API keys and webhook secrets, once',
+    description: 'Creates a tenant and prints, once, its API keys (ingest, marketing, finance, admin, and the publishable key a web page collects with) and four webhook secrets (one per provider). Only hashes of the keys are stored.',
+    args: [{ name: 'tenantId', description: '1–63 lower-case letters, digits or dashes' }],
+    options: {
+      currency: { type: 'string', value: 'code', default: 'USD', description: 'the currency reports are made in (ISO 4217)' },
+      timezone: { type: 'string', value: 'zone', default: 'UTC', description: 'the IANA time zone of the tenant’s days' },
+    },
+    examples: ['npm run tenant -- create acme --currency EUR --timezone Europe/Berlin'],
+    run: async ({ args, options, out }) => {
+      const input = {
+        tenantId: valid(TenantIdSchema, args.tenantId, 'tenant id'),
+        currency: valid(CurrencySchema, options.currency, 'currency'),
+        timezone: valid(TimezoneSchema, options.timezone, 'time zone'),
+      };
+      const { createTenant } = await import('../shared/tenants/use-cases.ts');
+      out(JSON.stringify(await withStore((store) => createTenant(store, input)), null, 2));
+    },
+  },
+  {
+    name: 'rotate-secret',
+    summary: 'give a provider’s webhooks a new secret that Baton generates',
+    description: 'Generates a new webhook secret for one provider and prints it. The previous secret stays valid for 24 hours.',
+    args: [
+      { name: 'tenantId', description: 'the tenant' },
+      { name: 'provider', description: PROVIDERS },
+    ],
+    examples: ['npm run tenant -- rotate-secret acme woocommerce'],
+    run: ({ args, out }) => rotate(args.tenantId, args.provider, undefined, out),
+  },
+  {
+    name: 'set-secret',
+    summary: 'store the webhook secret a provider issued (Shopify, Stripe)',
+    description: 'Stores a webhook secret the provider issued (Shopify’s app secret, Stripe’s whsec_…). The previous secret stays valid for 24 hours.',
+    args: [
+      { name: 'tenantId', description: 'the tenant' },
+      { name: 'provider', description: PROVIDERS },
+      { name: 'secret', description: 'the secret as the provider shows it' },
+    ],
+    examples: ['npm run tenant -- set-secret acme stripe whsec_…'],
+    run: ({ args, out }) => rotate(args.tenantId, args.provider, args.secret, out),
+  },
+  {
+    name: 'rotate-key',
+    summary: 'give one scope a new API key; the old one keeps working for an overlap',
+    description: 'Generates a new API key for one scope (ingest, marketing, finance, admin or publishable) and prints it, once. The previous key keeps working until the overlap ends (24 hours unless --overlap-hours says otherwise), so callers can switch without downtime.',
+    args: [
+      { name: 'tenantId', description: 'the tenant' },
+      { name: 'scope', description: SCOPES.join('|') },
+    ],
+    options: { 'overlap-hours': { type: 'string', value: 'hours', default: '24', description: 'how long the previous key still works (0 retires it at once; at most 720)' } },
+    examples: ['npm run tenant -- rotate-key acme publishable', 'npm run tenant -- rotate-key acme ingest --overlap-hours 0'],
+    run: async ({ args, options, out }) => {
+      const tenantId = valid(TenantIdSchema, args.tenantId, 'tenant id');
+      const scope = valid(z.enum(SCOPES, { error: `expected one of ${SCOPES.join(', ')}` }), args.scope, 'scope');
+      const overlapHours = valid(z.coerce.number().min(0).max(720), options['overlap-hours'], 'overlap');
+      const { rotateApiKey } = await import('../shared/tenants/use-cases.ts');
+      const rotated = await withStore((store) => rotateApiKey(store, tenantId, scope, new Date(), overlapHours));
+      out(JSON.stringify({ tenantId, scope, key: rotated.key, previousKeyValidUntil: rotated.previousValidUntil }, null, 2));
+    },
+  },
+];
+
+export const tenantProgram: ProgramSpec = {
+  invocation: 'npm run tenant --',
+  description: 'Creates tenants and manages their keys and webhook secrets.',
+  commands,
+  epilogue: [
+    'Works on the local table of `npm start` (DynamoDB Local) by default. Against a deployed',
+    'stack, set TABLE_NAME (with AWS credentials and AWS_REGION) and leave DYNAMODB_ENDPOINT unset.',
+  ].join('\n'),
+};
+
+await main(tenantProgram);

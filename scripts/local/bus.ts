@@ -1,27 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { EVENT_SOURCE, type BatonEvent } from '../../shared/events/catalog.ts';
 import type { EventRule } from '../../shared/events/rules.ts';
 import type { EventPublisher } from '../../shared/events/ports.ts';
 import { logger } from '../../shared/observability/logger.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LambdaHandler } from './handlers.ts';
+import { appendDeadLetter, stampLetter, type DeadLetter, type NewDeadLetter } from './dead-letter-file.ts';
 
-export interface DeadLetter {
-  rule: string;
-  target: string;
-  event: BatonEvent | { streamRecords: number };
-  error: string;
-  attempts: number;
-}
+export type { DeadLetter, NewDeadLetter } from './dead-letter-file.ts';
 
 export interface LocalBusOptions {
   rules: readonly EventRule[];
   loadHandler(name: string): Promise<LambdaHandler>;
   /** Attempts per delivery, like Lambda's async invocation (1 + 2 retries). */
   maxAttempts?: number;
-  /** Where failed deliveries are appended as NDJSON; kept in memory too. */
+  /**
+   * Where failed deliveries are appended as NDJSON (kept in memory too),
+   * each with an id, a time and what it takes to redo the work:
+   * `npm run dead-letters -- list|redrive` reads them (scripts/local/dead-letter-file.ts).
+   */
   deadLetterFile?: string;
 }
 
@@ -60,13 +57,28 @@ export class LocalBus {
     return { publish: async (drafts) => this.publish(drafts.map((draft) => ({ 'detail-type': draft.detailType, detail: draft.detail }))) };
   }
 
-  recordDeadLetter(letter: DeadLetter): void {
+  /** Keeps a delivery that kept failing (an event, or a stream batch with its records); returns it with its id. */
+  recordDeadLetter(draft: NewDeadLetter): DeadLetter {
+    const letter = stampLetter(draft);
     this.deadLetters.push(letter);
-    logger.error('Event delivery failed; kept as a dead letter', { ...letter });
+    const { id, rule, target, error, attempts } = letter;
+    logger.error('Event delivery failed; kept as a dead letter (npm run dead-letters -- list)', {
+      id,
+      rule,
+      target,
+      error,
+      attempts,
+      ...(letter.kind === 'event' ? { detailType: letter.event['detail-type'], eventId: letter.event.id } : { records: letter.recordCount }),
+    });
     if (this.options.deadLetterFile) {
-      mkdirSync(dirname(this.options.deadLetterFile), { recursive: true });
-      appendFileSync(this.options.deadLetterFile, `${JSON.stringify(letter)}\n`);
+      try {
+        appendDeadLetter(this.options.deadLetterFile, letter);
+      } catch (failure) {
+        // Still in memory and in the log above; the delivery must not crash the runtime.
+        logger.error('Could not write the dead letter to its file', { id, file: this.options.deadLetterFile, error: failure as Error });
+      }
     }
+    return letter;
   }
 
   /** Resolves when every delivery so far, and those it caused, has finished. */
@@ -86,6 +98,6 @@ export class LocalBus {
         lastError = error;
       }
     }
-    this.recordDeadLetter({ rule: rule.name, target: rule.target, event, error: String(lastError), attempts: maxAttempts });
+    this.recordDeadLetter({ kind: 'event', rule: rule.name, target: rule.target, event, error: String(lastError), attempts: maxAttempts });
   }
 }

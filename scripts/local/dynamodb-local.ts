@@ -72,7 +72,7 @@ export async function freePort(): Promise<number> {
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`DynamoDB Local exited with ${child.signalCode ?? `code ${child.exitCode}`}`);
     const open = await new Promise<boolean>((done) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => {
@@ -89,13 +89,62 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
 
 export interface RunningDynamoDbLocal {
   endpoint: string;
+  /** Java's PID. */
   pid: number;
+  /** Stops Java by its PID (SIGTERM, then SIGKILL if it lingers); resolves once it is gone. */
   stop(): Promise<void>;
+  /** Resolves when Java has gone, for whatever reason: after stop(), or on its own. */
+  exited: Promise<DynamoDbLocalExit>;
+}
+
+export interface DynamoDbLocalExit {
+  /** Java's exit status as its shell saw it (128 + n when signal n ended it). */
+  code: number | null;
+  /** Set when the watchdog shell itself was ended by a signal. */
+  signal: NodeJS.Signals | null;
+  /** Java's stderr, last lines: why it stopped, when it says. */
+  stderr: string;
 }
 
 /**
+ * Java runs under a tiny `sh` watchdog so that it never outlives the Node
+ * process that started it, however that process ends — even by SIGKILL,
+ * which runs no handler at all. The watchdog's stdin is a pipe whose only
+ * writer is Node: the kernel closes it when Node dies, `read` returns at
+ * EOF, and the watchdog stops Java (SIGTERM, then SIGKILL after 5 s). This
+ * needs no polling and cannot be fooled by PID reuse. (A parent-PID poll
+ * was the alternative: it waits up to a poll interval and only sees the
+ * direct parent.) The shell waits for Java and exits with its status, so
+ * Node learns when Java stops on its own; it reports Java's PID on its
+ * first stdout line, so Java is stopped by its own PID.
+ *
+ * Asynchronous commands of a non-interactive shell get /dev/null as stdin,
+ * hence the pipe is kept on fd 3 for the watching subshell. The watchdog
+ * and Java run in a process group of their own (`detached`): a Ctrl-C in
+ * the terminal reaches `npm start`, which stops Java in order, instead of
+ * racing it to Java.
+ */
+const WATCHDOG = [
+  'exec 3<&0 </dev/null',
+  '"$@" 3<&- >/dev/null &',
+  'java=$!',
+  'echo "$java"',
+  '( read -r _ <&3; kill -TERM "$java" 2>/dev/null; sleep 5; kill -KILL "$java" 2>/dev/null ) &',
+  'watcher=$!',
+  'exec 3<&-',
+  'trap \'kill -TERM "$java" 2>/dev/null\' TERM INT HUP',
+  'while :; do',
+  '  wait "$java"; status=$?',
+  '  kill -0 "$java" 2>/dev/null || break',
+  'done',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
+/**
  * Starts DynamoDB Local on a free port (or `port`). `dataDir` keeps the data
- * between runs; without it the data lives in memory.
+ * between runs; without it the data lives in memory. Java is stopped with
+ * `stop()`, and also when this process ends without calling it (see WATCHDOG).
  */
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningDynamoDbLocal> {
   assertJava();
@@ -103,35 +152,75 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   const port = options.port ?? (await freePort());
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child = spawn(
-    'java',
-    ['-Xmx512m', `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port), '-disableTelemetry'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const java = ['java', '-Xmx512m', `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port), '-disableTelemetry'];
+  const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', ...java], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  // Nothing is ever written to the watchdog's stdin: it only has to stay open while this process lives.
+  watchdog.stdin?.on('error', () => undefined);
+
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  watchdog.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8_000)));
+  const exited = new Promise<DynamoDbLocalExit>((done) => watchdog.once('exit', (code, signal) => done({ code, signal, stderr: stderr.trim() })));
+  let pid: number | undefined;
+  const pidReported = new Promise<number>((resolvePid, reject) => {
+    let stdout = '';
+    watchdog.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = /^(\d+)\n/.exec(stdout);
+      if (line && pid === undefined) resolvePid((pid = Number(line[1])));
+    });
+    void exited.then(({ code, signal }) => reject(new Error(`DynamoDB Local exited with ${signal ?? `code ${code}`}`)));
+  });
+  pidReported.catch(() => undefined);
+
   try {
-    await waitForPort(port, child, 30_000);
+    await Promise.race([pidReported, exited]);
+    await waitForPort(port, watchdog, 30_000);
   } catch (error) {
-    child.kill('SIGKILL');
+    if (pid !== undefined) signalPid(pid, 'SIGKILL');
+    watchdog.stdin?.destroy();
     throw new Error(`${(error as Error).message}\n${stderr}`);
   }
-  const pid = child.pid;
   if (pid === undefined) throw new Error('DynamoDB Local has no PID');
+  // From here on only what Java says later counts (why it stopped), not its start-up chatter.
+  stderr = '';
+  const javaPid = pid;
+  // The watchdog exits normally only after reaping Java; killed by a signal itself, it may leave Java behind.
+  void exited.then(({ signal }) => signal && signalPid(javaPid, 'SIGTERM'));
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    pid,
-    stop: () => stopProcess(child),
+    pid: javaPid,
+    exited,
+    stop: () => stopJava(javaPid, watchdog, exited),
   };
 }
 
-/** Stops a child by its PID: SIGTERM, then SIGKILL if it lingers. */
-export async function stopProcess(child: ChildProcess, graceMs = 3_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  timer.unref();
-  await exited;
+function signalPid(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  return signalPid(pid, 0 as unknown as NodeJS.Signals);
+}
+
+/**
+ * Stops Java by its PID: SIGTERM, then SIGKILL if it lingers past
+ * `graceMs`; resolves once the watchdog has reaped it (or, should the
+ * watchdog have been killed itself, once the PID is gone).
+ */
+async function stopJava(pid: number, watchdog: ChildProcess, exited: Promise<unknown>, graceMs = 3_000): Promise<void> {
+  // Exited normally, the watchdog has reaped Java already: its PID may be someone else's by now.
+  if (watchdog.exitCode !== null) return;
+  const watched = watchdog.signalCode === null;
+  signalPid(pid, 'SIGTERM');
+  const timer = setTimeout(() => signalPid(pid, 'SIGKILL'), graceMs);
+  if (watched) await exited;
+  const deadline = Date.now() + graceMs * 2;
+  while (!watched && isAlive(pid) && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
   clearTimeout(timer);
+  watchdog.stdin?.destroy();
 }

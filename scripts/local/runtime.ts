@@ -1,15 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { eventRules } from '../../shared/events/rules.ts';
 import { LocalBus } from './bus.ts';
 import { loadHandler, loadModule } from './handlers.ts';
 import { createLocalServer, type LocalServerOptions } from './server.ts';
-import { projectRoot } from './dynamodb-local.ts';
 import { LocalStreamPoller, MAX_BATCH_RETRIES } from './stream-poller.ts';
 import { localDynamoDbClient } from './table.ts';
 import { makePublishHandler } from '../../shared/adapters/eventbridge/stream-publisher.ts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { defaultDeadLetterFile, streamRecordLetter } from './dead-letter-file.ts';
 
 export interface LocalRuntime {
   server: Server;
@@ -32,14 +31,25 @@ export async function startLocalRuntime(options: {
   /** With these, the table's stream feeds the bus as on AWS. */
   dynamodbEndpoint?: string;
   tableName?: string;
+  /** Where failed deliveries are kept; `.data/dead-letters.ndjson` unless given. */
+  deadLetterFile?: string;
 }): Promise<LocalRuntime> {
-  const bus = new LocalBus({ rules: eventRules, loadHandler, deadLetterFile: join(projectRoot, '.data', 'dead-letters.ndjson') });
+  const bus = new LocalBus({ rules: eventRules, loadHandler, deadLetterFile: options.deadLetterFile ?? defaultDeadLetterFile });
   let stream: LocalStreamPoller | undefined;
   let admin: DynamoDBClient | undefined;
   if (options.dynamodbEndpoint && options.tableName) {
     admin = localDynamoDbClient(options.dynamodbEndpoint);
-    stream = LocalStreamPoller.forEndpoint(admin, options.dynamodbEndpoint, options.tableName, makePublishHandler(bus.asPublisher()), (event) =>
-      bus.recordDeadLetter({ rule: 'table-stream', target: 'publish-events', event: { streamRecords: event.Records.length }, error: 'stream batch kept failing', attempts: MAX_BATCH_RETRIES }),
+    // A batch that kept failing is kept with its records, so `npm run dead-letters -- redrive` can derive its events again.
+    stream = LocalStreamPoller.forEndpoint(admin, options.dynamodbEndpoint, options.tableName, makePublishHandler(bus.asPublisher()), (event, error) =>
+      bus.recordDeadLetter({
+        kind: 'stream',
+        rule: 'table-stream',
+        target: 'publish-events',
+        records: event.Records.map(streamRecordLetter),
+        recordCount: event.Records.length,
+        error,
+        attempts: MAX_BATCH_RETRIES + 1,
+      }),
     );
     await stream.start();
   }

@@ -8,6 +8,9 @@ export { MAX_BATCH_RETRIES };
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
 
+/** Receives a batch that kept failing, with its records (from the first that failed), and why. */
+export type DeadBatchHandler = (event: DynamoDBStreamEvent, error: string) => void;
+
 /**
  * Reads DynamoDB Local's stream of the table and hands each batch to the
  * same stream handler the stack wires to the real stream, as Lambda's
@@ -26,10 +29,10 @@ export class LocalStreamPoller {
     private readonly streams: DynamoDBStreamsClient,
     private readonly tableName: string,
     private readonly handler: StreamHandler,
-    private readonly onDeadBatch?: (event: DynamoDBStreamEvent) => void,
+    private readonly onDeadBatch?: DeadBatchHandler,
   ) {}
 
-  static forEndpoint(dynamodb: DynamoDBClient, endpoint: string, tableName: string, handler: StreamHandler, onDeadBatch?: (event: DynamoDBStreamEvent) => void): LocalStreamPoller {
+  static forEndpoint(dynamodb: DynamoDBClient, endpoint: string, tableName: string, handler: StreamHandler, onDeadBatch?: DeadBatchHandler): LocalStreamPoller {
     const streams = new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     return new LocalStreamPoller(dynamodb, streams, tableName, handler, onDeadBatch);
   }
@@ -102,7 +105,7 @@ export class LocalStreamPoller {
         if (failures > MAX_BATCH_RETRIES) {
           // Like the event source mapping's on-failure destination: keep the batch, move on.
           logger.error('A stream batch kept failing; it is kept as a dead letter', { shardId, records: records.length, first: records[0]?.dynamodb?.SequenceNumber });
-          this.onDeadBatch?.(event);
+          this.onDeadBatch?.(event, `publishing its events failed ${failures} times, from sequence number ${batchItemFailures[0]?.itemIdentifier ?? records[0]?.dynamodb?.SequenceNumber}`);
           this.failures.set(shardId, 0);
         } else if (batchItemFailures.length > 0) {
           // Like the event source mapping: retry from the failed record on the next round.

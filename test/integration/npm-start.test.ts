@@ -1,46 +1,110 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/local/dynamodb-local.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
+/** Alive and not a zombie: an orphan that exited may wait a moment for init to reap it. */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+  } catch {
+    return !process.platform.startsWith('linux');
+  }
 }
 
-describe('npm start', () => {
-  it('serves /v1/health on real DynamoDB Local and stops DynamoDB Local by its PID on SIGTERM', async () => {
-    const [port, dynamodbPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--in-memory'], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), DYNAMODB_LOCAL_PORT: String(dynamodbPort), TABLE_NAME: 'baton-start-test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
+  return condition();
+}
 
-    const deadline = Date.now() + 45_000;
-    while (!output.includes('listening on') && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 100));
-    expect(output).toContain(`listening on http://127.0.0.1:${port}`);
-    const pid = Number(/pid (\d+)/.exec(output)?.[1]);
-    expect(isRunning(pid)).toBe(true);
+interface Started {
+  child: ChildProcess;
+  /** The process `npm start` serves from. */
+  node: number;
+  java: number;
+  port: number;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
 
-    const health = await fetch(`http://127.0.0.1:${port}/v1/health`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', dynamodb: 'ok' });
+/** `npm start -- --in-memory` (or its node command without npm) on free ports, once it listens. */
+async function start(via: 'npm' | 'node'): Promise<Started> {
+  const [port, dynamodbPort] = [await freePort(), await freePort()];
+  const [command, args] = via === 'npm' ? ['npm', ['start', '--', '--in-memory']] : [process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--in-memory']];
+  const child = spawn(command as string, args as string[], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), DYNAMODB_LOCAL_PORT: String(dynamodbPort), TABLE_NAME: 'baton-start-test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  await until(() => output.includes('listening on') || child.exitCode !== null, 60_000);
+  expect(output).toContain(`listening on http://127.0.0.1:${port}`);
+  const node = Number(/listening on \S+ \(pid (\d+)\)/.exec(output)?.[1]);
+  const java = Number(/DynamoDB Local: \S+ \(pid (\d+)/.exec(output)?.[1]);
+  expect(isRunning(node)).toBe(true);
+  expect(isRunning(java)).toBe(true);
+  if (via === 'node') expect(node).toBe(child.pid);
+  return { child, node, java, port, output: () => output, exited };
+}
 
-    child.kill('SIGTERM');
-    await exited;
-    const stopDeadline = Date.now() + 10_000;
-    while (isRunning(pid) && Date.now() < stopDeadline) await new Promise((wait) => setTimeout(wait, 100));
-    expect(isRunning(pid)).toBe(false);
+async function healthy(port: number): Promise<void> {
+  const health = await fetch(`http://127.0.0.1:${port}/v1/health`);
+  expect(health.status).toBe(200);
+  expect(await health.json()).toEqual({ status: 'ok', dynamodb: 'ok' });
+}
+
+// Each case starts its own Java: they run side by side to keep the file quick.
+describe.concurrent('npm start goes down as a whole, whichever process gets the signal', () => {
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('%s to npm: node closes the API and stops Java by its PID', async (signal) => {
+    const baton = await start('npm');
+    await healthy(baton.port);
+
+    process.kill(baton.child.pid!, signal);
+    expect(await until(() => !isRunning(baton.node) && !isRunning(baton.java), 10_000)).toBe(true);
+    await baton.exited;
+    expect(baton.output()).toContain(`stopping the API and DynamoDB Local (pid ${baton.java})`);
+    expect(baton.output()).not.toContain('stopped on its own');
+    await expect(fetch(`http://127.0.0.1:${baton.port}/v1/health`)).rejects.toThrow();
+  }, 90_000);
+
+  it('SIGTERM to node: exit code 0, Java stopped by its PID', async () => {
+    const baton = await start('node');
+    await healthy(baton.port);
+
+    process.kill(baton.node, 'SIGTERM');
+    expect(await baton.exited).toEqual({ code: 0, signal: null });
+    expect(await until(() => !isRunning(baton.java), 10_000)).toBe(true);
+    expect(baton.output()).toContain(`SIGTERM: stopping the API and DynamoDB Local (pid ${baton.java})`);
+  }, 90_000);
+
+  it('SIGKILL to node: Java does not survive it', async () => {
+    const baton = await start('npm');
+
+    process.kill(baton.node, 'SIGKILL');
+    expect(await until(() => !isRunning(baton.java), 8_000)).toBe(true);
+    expect((await baton.exited).code).not.toBe(0);
+  }, 90_000);
+
+  it('SIGTERM to Java: node closes the API and exits non-zero, saying why', async () => {
+    const baton = await start('npm');
+
+    process.kill(baton.java, 'SIGTERM');
+    expect(await until(() => !isRunning(baton.node), 10_000)).toBe(true);
+    expect((await baton.exited).code).toBe(1);
+    expect(baton.output()).toContain(`DynamoDB Local (pid ${baton.java}) stopped on its own`);
+    await expect(fetch(`http://127.0.0.1:${baton.port}/v1/health`)).rejects.toThrow();
   }, 90_000);
 });

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.ts';
 import { config } from '../../shared/config.ts';
@@ -31,7 +33,9 @@ export class TestApi {
   /** With `events`, the table's stream feeds the in-process bus, as under `npm start`. */
   static async start(options: { events?: boolean } = {}): Promise<TestApi> {
     const { DYNAMODB_ENDPOINT, TABLE_NAME } = config();
-    return new TestApi(await startLocalRuntime({ port: 0, ...(options.events ? { dynamodbEndpoint: DYNAMODB_ENDPOINT, tableName: TABLE_NAME } : {}) }));
+    // Dead letters of a test run go to a file of their own, not the developer's .data/dead-letters.ndjson.
+    const deadLetterFile = join(tmpdir(), `baton-test-dead-letters-${randomUUID()}.ndjson`);
+    return new TestApi(await startLocalRuntime({ port: 0, deadLetterFile, ...(options.events ? { dynamodbEndpoint: DYNAMODB_ENDPOINT, tableName: TABLE_NAME } : {}) }));
   }
 
   async request<T = any>(

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalBus } from '../../scripts/local/bus.ts';
 import type { LambdaHandler } from '../../scripts/local/handlers.ts';
@@ -57,5 +60,35 @@ describe('the in-process bus', () => {
     await bus.drain();
     expect(bus.deadLetters).toHaveLength(1);
     expect(bus.deadLetters[0]).toMatchObject({ rule: 'attribute', attempts: 3, error: expect.stringContaining('always broken'), event: { detail: { transactionId: 'o-9' } } });
+  });
+
+  it('gives each dead letter an id and a time, and keeps the event to deliver it again', async () => {
+    const bus = busWith({ attribute: async () => Promise.reject(new Error('down')), audit: async () => undefined });
+    bus.publish([{ 'detail-type': 'TouchRecorded', detail: { tenantId: 'acme', touchId: 't-1' } }]);
+    bus.publish([{ 'detail-type': 'TouchRecorded', detail: { tenantId: 'acme', touchId: 't-2' } }]);
+    await bus.drain();
+    const [first, second] = bus.deadLetters;
+    expect(first).toMatchObject({ kind: 'event', id: expect.stringMatching(/^[0-9a-f-]{36}$/), at: expect.any(String), event: { source: 'baton', id: expect.any(String), detail: { touchId: 't-1' } } });
+    expect(first!.id).not.toBe(second!.id);
+    expect(Date.parse(first!.at)).not.toBeNaN();
+  });
+
+  it('goes on delivering when its letter file cannot be written (the letter stays in memory and in the log)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-bus-'));
+    try {
+      // The letter file's folder is a file: nothing can be written under it.
+      writeFileSync(join(dir, 'blocked'), '');
+      const bus = new LocalBus({
+        rules: [{ name: 'attribute', detailTypes: ['TouchRecorded'], target: 'attribute' }],
+        deadLetterFile: join(dir, 'blocked', 'dead-letters.ndjson'),
+        maxAttempts: 1,
+        loadHandler: async () => async () => Promise.reject(new Error('down')),
+      });
+      bus.publish([{ 'detail-type': 'TouchRecorded', detail: { tenantId: 'acme' } }]);
+      await bus.drain();
+      expect(bus.deadLetters).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,266 @@
+import { GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { EVENT_TYPES, type EventType } from '../../shared/events/catalog.ts';
+import type { EventDraft } from '../../shared/events/from-stream.ts';
+import type { EventPublisher } from '../../shared/events/ports.ts';
+import type { StreamRecordLetter } from '../local/dead-letter-file.ts';
+import { draftsFromStreamRecords } from './stream-records.ts';
+import { resolveIds, type LetterRow, type RedriveOutcome } from './view.ts';
+
+/**
+ * The deployed stack's dead-letter queue. Three kinds of message land there
+ * (infra/stateless-stack.ts):
+ * - `event`: an event an EventBridge rule could not deliver to its target;
+ *   the body is the event, the rule, target and error are message attributes;
+ * - `async-invoke`: a Lambda asynchronous-invocation failure record of a rule's
+ *   target; the event is its `requestPayload`;
+ * - `stream`: a table-stream batch the stream publisher kept failing on;
+ *   the body says where the batch is (`DDBStreamBatchInfo`), not what.
+ * Redriving puts the event(s) on the bus again (for a stream batch, read back
+ * from the stream, which keeps records 24 hours) and deletes the message;
+ * a message that cannot be redriven stays, and is reported.
+ */
+export interface QueueModeDeps {
+  sqs: SQSClient;
+  /** A DynamoDB Streams client for the region of a stream ARN. */
+  streams(region: string): DynamoDBStreamsClient;
+  queueUrl: string;
+}
+
+export interface QueueLetter extends LetterRow {
+  message: Message;
+  body: unknown;
+}
+
+/** Long enough to handle a page of messages; a message not deleted comes back after it. */
+const REDRIVE_VISIBILITY_SECONDS = 60;
+/** `list` only looks: the messages are released again at the end (and would come back by themselves soon after). */
+const LIST_VISIBILITY_SECONDS = 20;
+/** Stop after this many letters: a queue this full is better looked at in the console. */
+const MAX_MESSAGES = 10_000;
+
+/** Every message in the queue, seen once, without deleting any. */
+export async function listQueue(deps: QueueModeDeps): Promise<QueueLetter[]> {
+  const letters: QueueLetter[] = [];
+  await eachMessage(deps, LIST_VISIBILITY_SECONDS, async (message) => {
+    letters.push(classify(message));
+    return 'release';
+  });
+  return letters;
+}
+
+/**
+ * Puts each letter's event(s) on the bus again with `publisher` (the stack's
+ * EventBridge publisher) and deletes the message; a letter that cannot be
+ * redriven is made visible again and reported. Letters not among `ids`
+ * (when given) are left as they were.
+ */
+export async function redriveQueue(deps: QueueModeDeps & { publisher: EventPublisher; ids?: readonly string[] }): Promise<{ outcomes: RedriveOutcome[]; missing: string[] }> {
+  const outcomes: RedriveOutcome[] = [];
+  const asked = deps.ids && deps.ids.length > 0 ? [...deps.ids] : undefined;
+  const matched = new Set<string>();
+  await eachMessage(deps, REDRIVE_VISIBILITY_SECONDS, async (message) => {
+    const letter = classify(message);
+    if (asked) {
+      const { found } = resolveIds(asked, [letter.id]);
+      if (found.size === 0) return 'release';
+      for (const wanted of asked) if (letter.id.startsWith(wanted)) matched.add(wanted);
+    }
+    let drafts: EventDraft[];
+    try {
+      drafts = await draftsOf(letter, deps);
+      if (drafts.length > 0) await deps.publisher.publish(drafts);
+    } catch (error) {
+      outcomes.push({ id: letter.id, ok: false, message: error instanceof Error ? error.message : String(error) });
+      return 'release';
+    }
+    try {
+      await deps.sqs.send(new DeleteMessageCommand({ QueueUrl: deps.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    } catch (error) {
+      // Published but still queued: a second redrive publishes it again, which consumers absorb.
+      outcomes.push({ id: letter.id, ok: false, message: `published, but not deleted from the queue: ${(error as Error).message}` });
+      return 'keep';
+    }
+    outcomes.push({ id: letter.id, ok: true, message: drafts.length > 0 ? `${drafts.length === 1 ? drafts[0]!.detailType : `${drafts.length} events`} put on the bus` : 'no events to put on the bus' });
+    return 'keep';
+  });
+  return { outcomes, missing: asked ? asked.filter((wanted) => !matched.has(wanted)) : [] };
+}
+
+/**
+ * Receives until the queue has nothing new, hands each message over once
+ * (by MessageId: a message can come back when its visibility ends), and at
+ * the end makes the ones `visit` answered 'release' visible again at once.
+ */
+async function eachMessage(deps: QueueModeDeps, visibility: number, visit: (message: Message) => Promise<'release' | 'keep'>): Promise<void> {
+  const seen = new Set<string>();
+  const release: Message[] = [];
+  let idle = 0;
+  try {
+    while (idle < 2 && seen.size < MAX_MESSAGES) {
+      const { Messages = [] } = await deps.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: deps.queueUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: visibility,
+          WaitTimeSeconds: 1,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
+        }),
+      );
+      const fresh = Messages.filter((message) => message.MessageId && !seen.has(message.MessageId));
+      idle = fresh.length === 0 ? idle + 1 : 0;
+      for (const message of fresh) {
+        seen.add(message.MessageId!);
+        if ((await visit(message)) === 'release') release.push(message);
+      }
+    }
+  } finally {
+    for (const message of release) {
+      try {
+        await deps.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: deps.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
+      } catch {
+        // It comes back by itself when its visibility timeout ends.
+      }
+    }
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function object(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+/** `arn:…:function:name[:qualifier]` → name; `arn:…:rule/bus/name` → name. */
+function nameOfArn(arn: unknown): string {
+  if (typeof arn !== 'string' || arn === '') return '';
+  const functionName = /:function:([^:]+)/.exec(arn)?.[1];
+  return functionName ?? arn.split(/[/:]/).pop() ?? arn;
+}
+
+/** What a message is and what `list` shows of it. */
+export function classify(message: Message): QueueLetter {
+  let body: unknown;
+  try {
+    body = JSON.parse(message.Body ?? '');
+  } catch {
+    body = message.Body;
+  }
+  const json = object(body) ?? {};
+  const attribute = (name: string) => message.MessageAttributes?.[name]?.StringValue ?? '';
+  const sent = Number(message.Attributes?.SentTimestamp);
+  const common = { id: message.MessageId ?? '', at: Number.isFinite(sent) && sent > 0 ? new Date(sent).toISOString() : '', message, body };
+  const requestContext = object(json.requestContext);
+  const responseContext = object(json.responseContext);
+  const invokeCount = typeof requestContext?.approximateInvokeCount === 'number' ? requestContext.approximateInvokeCount : undefined;
+
+  const batch = object(json.DDBStreamBatchInfo);
+  if (batch) {
+    return {
+      ...common,
+      kind: 'stream',
+      rule: 'table-stream',
+      target: nameOfArn(requestContext?.functionArn) || 'publish-events',
+      detailType: `${String(batch.batchSize ?? '?')} stream records`,
+      tenant: '',
+      attempts: invokeCount,
+      error: [requestContext?.condition, responseContext?.functionError].filter(Boolean).join(': '),
+    };
+  }
+  const payload = object(json.requestPayload);
+  if (payload && requestContext) {
+    const responsePayload = object(json.responsePayload);
+    return {
+      ...common,
+      kind: 'async-invoke',
+      rule: '',
+      target: nameOfArn(requestContext.functionArn),
+      detailType: String(payload['detail-type'] ?? ''),
+      tenant: String(object(payload.detail)?.tenantId ?? ''),
+      attempts: invokeCount,
+      error: String(responsePayload?.errorMessage ?? responseContext?.functionError ?? requestContext.condition ?? ''),
+    };
+  }
+  if (typeof json['detail-type'] === 'string' && object(json.detail)) {
+    const retries = Number(attribute('RETRY_ATTEMPTS'));
+    return {
+      ...common,
+      kind: 'event',
+      rule: nameOfArn(attribute('RULE_ARN')),
+      target: nameOfArn(attribute('TARGET_ARN')),
+      detailType: json['detail-type'],
+      tenant: String(object(json.detail)?.tenantId ?? ''),
+      attempts: attribute('RETRY_ATTEMPTS') !== '' && Number.isFinite(retries) ? retries + 1 : undefined,
+      error: [attribute('ERROR_CODE'), attribute('ERROR_MESSAGE')].filter(Boolean).join(': '),
+    };
+  }
+  return { ...common, kind: 'unknown', rule: '', target: '', detailType: '', tenant: '', attempts: undefined, error: 'not a message Baton knows how to redrive' };
+}
+
+/** The events a letter stands for, as drafts for the publisher. */
+async function draftsOf(letter: QueueLetter, deps: QueueModeDeps): Promise<EventDraft[]> {
+  const json = object(letter.body) ?? {};
+  switch (letter.kind) {
+    case 'event':
+      return [draftOfEvent(json)];
+    case 'async-invoke':
+      return [draftOfEvent(object(json.requestPayload) ?? {})];
+    case 'stream':
+      return draftsFromStreamRecords(await readStreamBatch(object(json.DDBStreamBatchInfo) ?? {}, deps));
+    default:
+      throw new Error('not a message Baton knows how to redrive (neither an event, a Lambda failure record nor a stream batch)');
+  }
+}
+
+function draftOfEvent(event: Json): EventDraft {
+  const detailType = event['detail-type'];
+  const detail = object(event.detail);
+  if (typeof detailType !== 'string' || !(EVENT_TYPES as readonly string[]).includes(detailType)) throw new Error(`"${String(detailType)}" is not one of Baton's events`);
+  if (!detail || typeof detail.tenantId !== 'string') throw new Error('the event has no detail.tenantId');
+  return { detailType: detailType as EventType, detail: detail as EventDraft['detail'] };
+}
+
+/**
+ * The batch's records, read back from the stream: from its first sequence
+ * number to its last, across pages.
+ */
+async function readStreamBatch(info: Json, deps: QueueModeDeps): Promise<StreamRecordLetter[]> {
+  const { streamArn, shardId, startSequenceNumber, endSequenceNumber } = info;
+  if (typeof streamArn !== 'string' || typeof shardId !== 'string' || typeof startSequenceNumber !== 'string' || typeof endSequenceNumber !== 'string') {
+    throw new Error('DDBStreamBatchInfo lacks streamArn, shardId or a sequence number');
+  }
+  const region = streamArn.split(':')[3] ?? '';
+  const streams = deps.streams(region);
+  const end = BigInt(endSequenceNumber);
+  const records: StreamRecordLetter[] = [];
+  let iterator: string | undefined;
+  try {
+    ({ ShardIterator: iterator } = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: startSequenceNumber }),
+    ));
+    // An open shard may answer a page or two with nothing before the records: give it a few.
+    for (let empty = 0; iterator && empty < 10; ) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const got = page.Records ?? [];
+      empty = got.length === 0 ? empty + 1 : 0;
+      for (const record of got) {
+        const sequence = BigInt(record.dynamodb?.SequenceNumber ?? '0');
+        if (sequence > end) return records;
+        records.push(asLetterRecord(record));
+        if (sequence === end) return records;
+      }
+      iterator = page.NextShardIterator;
+    }
+  } catch (error) {
+    if ((error as Error).name === 'TrimmedDataAccessException' || (error as Error).name === 'ResourceNotFoundException') {
+      throw new Error(`the stream no longer holds these records (it keeps them 24 hours; ${(error as Error).name}): this batch cannot be redriven`);
+    }
+    throw error;
+  }
+  throw new Error(`the stream gave the batch only up to ${records.at(-1)?.dynamodb?.SequenceNumber ?? startSequenceNumber}, not to its end ${endSequenceNumber}`);
+}
+
+function asLetterRecord(record: _Record): StreamRecordLetter {
+  return record as unknown as StreamRecordLetter;
+}
