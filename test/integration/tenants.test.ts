@@ -73,7 +73,8 @@ describe('npm run tenant', () => {
     const printed = JSON.parse(result.stdout);
     expect(Object.keys(printed).sort()).toEqual(['keys', 'tenantId', 'webhookSecrets']);
     expect(printed.tenantId).toBe(tenantId);
-    expect(Object.keys(printed.keys).sort()).toEqual(['admin', 'finance', 'ingest', 'marketing']);
+    expect(Object.keys(printed.keys).sort()).toEqual(['admin', 'finance', 'ingest', 'marketing', 'publishable']);
+    expect(printed.keys.publishable).toMatch(/^pk_[\w-]{43}$/);
     expect(Object.keys(printed.webhookSecrets).sort()).toEqual(['generic', 'shopify', 'stripe', 'woocommerce']);
 
     const again = run('create', tenantId);

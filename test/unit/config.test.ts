@@ -29,6 +29,10 @@ describe('attribution config', () => {
       defaultModel: 'last_non_direct',
       timezone: 'Europe/Berlin',
       channelRules: [],
+      // SPEC §9: collection is off until origins are allowed; payment pages never make a referral.
+      allowedOrigins: [],
+      referrerExclusions: expect.arrayContaining(['paypal.com', 'checkout.stripe.com', 'checkout.shopify.com', 'klarna.com']),
+      consentRequired: false,
     });
   });
 
