@@ -47,9 +47,17 @@ export class RequestCounter {
       (next, context) => async (args) => {
         const name = context.commandName ?? 'unknown';
         this.operations[name] = (this.operations[name] ?? 0) + 1;
-        const input = args.input as { Item?: Record<string, unknown>; TransactItems?: Array<{ Put?: { Item: Record<string, unknown> } }>; ReturnConsumedCapacity?: string };
+        const input = args.input as {
+          Item?: Record<string, unknown>;
+          TransactItems?: Array<{ Put?: { Item: Record<string, unknown> } }>;
+          RequestItems?: Record<string, Array<{ PutRequest?: { Item: Record<string, unknown> } }>>;
+          ReturnConsumedCapacity?: string;
+        };
         if (name === 'PutCommand' || name === 'PutItemCommand') this.writeUnits += writeUnits(input.Item ?? {}, false);
         for (const entry of input.TransactItems ?? []) if (entry.Put) this.writeUnits += writeUnits(entry.Put.Item, true);
+        if (name === 'BatchWriteCommand' || name === 'BatchWriteItemCommand') {
+          for (const requests of Object.values(input.RequestItems ?? {})) for (const request of requests) if (request.PutRequest) this.writeUnits += writeUnits(request.PutRequest.Item, false);
+        }
         if (READS.has(name)) input.ReturnConsumedCapacity ??= 'TOTAL';
         const result = await next(args);
         const output = result.output as { Items?: unknown[]; ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> };

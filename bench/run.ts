@@ -19,6 +19,7 @@ import { recordingBench } from './recording.ts';
 import { attributionBench, engineThroughput } from './attribution.ts';
 import { exportsBench } from './exports.ts';
 import { collectBench } from './collect.ts';
+import { buildTracker } from '../scripts/build.ts';
 
 export interface BenchContext {
   quick: boolean;
@@ -35,6 +36,9 @@ export interface BenchContext {
 }
 
 const quick = process.argv.includes('--quick');
+// The functions serve the built tracker, and its size is one of the figures.
+buildTracker();
+const { TRACKER_SCRIPT } = await import('../tracker/dist/tracker.generated.ts');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const engineLines = !only || only === 'attribution' ? engineThroughput(quick) : [];
 const dynamodb = await startDynamoDbLocal();
@@ -72,7 +76,7 @@ try {
     },
   };
 
-  const benches = { platform: platformBench, recording: recordingBench, attribution: attributionBench, exports: exportsBench, collect: (context: BenchContext) => collectBench(context, undefined) };
+  const benches = { platform: platformBench, recording: recordingBench, attribution: attributionBench, exports: exportsBench, collect: (context: BenchContext) => collectBench(context, TRACKER_SCRIPT) };
   const sections: string[] = [];
   for (const [name, bench] of Object.entries(benches)) if (!only || only === name) sections.push(await bench(ctx));
   await runtime.close();

@@ -28,7 +28,7 @@ export const handler = openHandler('collect', async (request) => {
   if (!tenant) throw unknownPublishableKey();
   const headers = requireAllowedOrigin(tenant, origin);
   const answer = await collect(deps, tenant, body.events, { origin, userAgent: request.header('user-agent') });
-  logger.info('Collected', { tenantId: tenant.tenantId, accepted: answer.accepted, duplicates: answer.duplicates, ignored: answer.ignored, dropped: answer.dropped, rejected: answer.rejected.length });
+  logger.debug('Collected', { tenantId: tenant.tenantId, accepted: answer.accepted, duplicates: answer.duplicates, ignored: answer.ignored, dropped: answer.dropped, rejected: answer.rejected.length });
   if (answer.rejected.length > 0) logger.info('Collected events rejected', { tenantId: tenant.tenantId, rejected: answer.rejected });
   return json(202, answer, headers);
 });
