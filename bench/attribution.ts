@@ -2,13 +2,23 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { markov, parsePath, pathOf, shapley, type PathCount } from '../shared/attribution/data-driven.ts';
 import { stores } from '../shared/adapters/dynamodb/stores.ts';
-import { attributeTransaction, onRecorded } from '../shared/attribution/use-cases.ts';
+import { DynamoTimeline } from '../shared/adapters/dynamodb/timeline.ts';
 import { report } from '../shared/attribution/reports.ts';
+import { getJob, startRecompute } from '../shared/jobs/recompute.ts';
+import { projectPerson } from '../shared/projection/person.ts';
+import { refreshPerson } from '../shared/projection/use-cases.ts';
+import { funnel, handoffs, paths, salesReport } from '../shared/projection/views.ts';
+import { defaultAttributionConfig } from '../shared/tenants/attribution-config.ts';
 import { createTenant } from '../shared/tenants/use-cases.ts';
 import { transactionFromInput } from '../shared/recording/transactions.ts';
 import { storeTransaction } from '../shared/recording/use-cases.ts';
 import { normaliseTouch } from '../shared/recording/touches.ts';
+import { dayOf } from '../shared/time/days.ts';
+import { sign } from '../shared/webhooks/signatures.ts';
 import { projectRoot } from '../scripts/local/dynamodb-local.ts';
+import { startLocalRuntime } from '../scripts/local/runtime.ts';
+import { shopifyOrder } from '../test/fixtures/webhooks.ts';
+import { seedProjections, syntheticPeople } from '../test/support/people.ts';
 import type { EngineFigures } from './engine.ts';
 import { CHANNELS, journeys } from './journeys.ts';
 import { stats } from './lib.ts';
@@ -46,7 +56,7 @@ export function engineThroughput(quick: boolean): string[] {
   ];
 }
 
-/** Issue 4: engine throughput, report cost at two volumes, cost of one late touch. */
+/** Issue 4 and 11: engine throughput, data-driven models, the person projection, the views at two volumes, a late touch, recompute. */
 export async function attributionBench(ctx: BenchContext): Promise<string> {
   const lines = ['## Attribution', ''];
   lines.push(...ctx.engineThroughput);
@@ -74,41 +84,142 @@ export async function attributionBench(ctx: BenchContext): Promise<string> {
   }
   lines.push('', 'Reports read path counts already aggregated per day, so their cost is the model on the distinct paths, not the journeys.', '');
 
-  // Report cost at two volumes: one tenant per volume, transactions spread over 30 days.
+  lines.push(...(await projectionBench(ctx)));
+  return lines.join('\n');
+}
+
+/** Issue 11: the person projection's throughput, one Shopify order end to end, the views at 100 and 10,000 people, a late touch, a recompute job. */
+async function projectionBench(ctx: BenchContext): Promise<string[]> {
+  const lines: string[] = [];
   const deps = stores();
-  lines.push('| transactions in the period | DynamoDB requests for one report | items read | read units (as DynamoDB reports them) |', '|---|---|---|---|');
-  for (const volume of ctx.quick ? [100, 1_000] : [100, 10_000]) {
-    const tenant = await createTenant(deps.tenants, { tenantId: `bench-report-${volume}`, currency: 'USD', timezone: 'UTC' });
-    const tenantId = tenant.tenantId;
-    const tenantRecord = await deps.tenants.getTenant(tenantId);
-    const ids = Array.from({ length: volume }, (_, i) => i);
+
+  // Projection throughput, pure: what one projector invocation does per person once it has read their history.
+  const people = syntheticPeople(ctx.quick ? 2_000 : 10_000);
+  const config = defaultAttributionConfig('UTC');
+  const settings = { config, configFor: () => config, dayOf: (at: string | number) => dayOf(at, 'UTC') };
+  const rounds: number[] = [];
+  for (let round = 0; round < 5; round += 1) {
+    const started = performance.now();
+    for (const person of people) projectPerson(person, settings);
+    rounds.push(people.length / ((performance.now() - started) / 1000));
+  }
+  const touchesPerPerson = people.reduce((sum, person) => sum + person.touches.length, 0) / people.length;
+  lines.push(
+    '### The person projection',
+    '',
+    `Projection throughput, pure (\`projectPerson\`: every order's attribution under all seven models, open journey, funnel, handoff, paths, sales and reach contributions), ${people.length.toLocaleString('en-US')} synthetic people (${touchesPerPerson.toFixed(1)} touches, ${(people.reduce((sum, person) => sum + person.orders.length, 0) / people.length).toFixed(2)} orders each on average), median of 5 rounds on one core: **${Math.round(stats(rounds).median).toLocaleString('en-US')} people/s**.`,
+    '',
+  );
+
+  // One Shopify order from the webhook to every view updated: the recording, then the projector reading the stream.
+  const runtime = await startLocalRuntime({ port: 0, dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT!, tableName: ctx.tableName });
+  try {
+    const backlogStarted = performance.now();
+    await runtime.settle();
+    const backlogSeconds = (performance.now() - backlogStarted) / 1000;
+    const tenant = await createTenant(deps.tenants, { tenantId: 'bench-order-path', currency: 'USD', timezone: 'UTC' });
+    const send = async (id: number) => {
+      const body = JSON.stringify(shopifyOrder({ id }));
+      const response = await fetch(`${runtime.url}/v1/webhooks/shopify/${tenant.tenantId}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': `evt-${id}`, 'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify) },
+      });
+      if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+    };
+    await send(1); // warm: handler modules loaded, tenant cached as on a warm Lambda
+    await runtime.settle();
+    ctx.counter.reset();
+    await send(2);
+    const ingest = { requests: ctx.counter.describe(), total: ctx.counter.total, writeUnits: ctx.counter.writeUnits };
+    ctx.counter.reset();
+    await runtime.settle();
+    const projection = { requests: ctx.counter.describe(), total: ctx.counter.total, writeUnits: ctx.counter.writeUnits };
+    lines.push(
+      'One Shopify `orders/create` (a new customer, a landing page with utm and gclid) from the webhook to every view updated, on a warm runtime: the webhook records it, then the projector reads the stream batch (the order, its landing visit and the links come in one batch: one projection).',
+      '',
+      '| step | DynamoDB requests | write units (estimated from item sizes) |',
+      '|---|---|---|',
+      `| webhook: verify, map, record | ${ingest.requests} (${ingest.total}) | ${ingest.writeUnits.toFixed(1)} |`,
+      `| projector: read the person, project once, save the new version with every rollup's difference | ${projection.requests} (${projection.total}) | ${projection.writeUnits.toFixed(1)} |`,
+      `| **total** | **${ingest.total + projection.total}** | **${(ingest.writeUnits + projection.writeUnits).toFixed(1)}** |`,
+      '',
+      `Before this wave, the same order cost the webhook's requests and then three attribution passes (one per event: the transaction, the landing touch, the link); now one projection. The projector also caught up, when this runtime started, on the stream's backlog from the earlier sections (every record since the table was created) in ${backlogSeconds.toFixed(1)} s.`,
+      '',
+    );
+
+    // The views at 100 and at 10,000 people: the same requests.
+    lines.push('| view | DynamoDB requests, 100 people | 10,000 people | read units, 100 people | 10,000 people |', '|---|---|---|---|---|');
+    const period = { from: '2026-10-01', to: '2026-10-31' };
+    const seeded: Record<number, string> = {};
+    for (const count of [100, 10_000]) {
+      const seededTenant = await createTenant(deps.tenants, { tenantId: `bench-views-${count}`, currency: 'USD', timezone: 'UTC' });
+      await seedProjections(deps.projections, seededTenant.tenantId, syntheticPeople(count));
+      seeded[count] = seededTenant.tenantId;
+    }
+    const views: Record<string, (tenantId: string) => Promise<unknown>> = {
+      'funnel (groupBy=campaign)': (tenantId) => funnel(deps, tenantId, { ...period, groupBy: 'campaign' }),
+      handoffs: (tenantId) => handoffs(deps, tenantId, period),
+      'sales report (groupBy=rep)': (tenantId) => salesReport(deps, tenantId, { ...period, groupBy: 'rep' }),
+      paths: (tenantId) => paths(deps, tenantId, { ...period, limit: 20 }),
+      'attribution report (linear, campaign)': (tenantId) => report(deps, tenantId, { ...period, model: 'linear', groupBy: 'campaign' }),
+    };
+    for (const [name, view] of Object.entries(views)) {
+      const figures = [];
+      for (const count of [100, 10_000]) {
+        ctx.counter.reset();
+        await view(seeded[count]!);
+        figures.push({ requests: ctx.counter.describe(), units: ctx.counter.readUnits });
+      }
+      lines.push(`| ${name} | ${figures[0]!.requests} | ${figures[1]!.requests} | ${figures[0]!.units} | ${figures[1]!.units} |`);
+    }
+    lines.push(
+      '',
+      'The two tenants hold the rollups that 100 and 10,000 people’s projections add (computed by `projectPerson` and written through the store’s own save, as `test/integration/views-cost.test.ts` does). A view reads a month’s cells of its family (and the handoff a page of dropped batons): its requests do not grow with the people; its read units follow the cells’ size, bounded by the tenant’s campaigns, reps and paths.',
+      '',
+    );
+
+    // Recompute of N orders as a job, beside a bare read of the same orders.
+    const orders = ctx.quick ? 1_000 : 10_000;
+    const recomputeTenant = await createTenant(deps.tenants, { tenantId: 'bench-recompute', currency: 'USD', timezone: 'UTC' });
     const recordedAt = new Date().toISOString();
     const worker = async (offset: number) => {
-      for (let i = offset; i < ids.length; i += 8) {
-        const occurredAt = new Date(Date.parse('2026-10-01T00:00:00Z') + (i % 30) * 86_400_000 + i * 1000).toISOString();
-        const person = { customerId: `c${i}` };
-        const channel = CHANNELS[i % CHANNELS.length]!;
-        const touch = normaliseTouch({ touchId: `t${i}`, occurredAt, person, kind: 'click', utm: { source: channel.toLowerCase().replace(' ', '-'), medium: i % 2 ? 'cpc' : 'email', campaign: `c${i % 20}` } }, tenantRecord!.config);
-        await deps.records.recordTouches(tenantId, [touch]);
-        const tx = transactionFromInput({ transactionId: `o${i}`, kind: 'order', occurredAt: new Date(Date.parse(occurredAt) + 60_000).toISOString(), person, currency: 'USD', gross: '10.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', recordedAt);
-        await storeTransaction(deps, tenantId, tx);
-        await attributeTransaction(deps, tenantId, tx.transactionId);
+      for (let i = offset; i < orders; i += 8) {
+        const occurredAt = new Date(Date.parse('2026-09-01T00:00:00Z') + (i % 30) * 86_400_000 + i * 1000).toISOString();
+        const who = { customerId: `r${i}` };
+        await deps.records.recordTouches(recomputeTenant.tenantId, [normaliseTouch({ touchId: `rt${i}`, occurredAt, person: who, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: `c${i % 20}` } })]);
+        await storeTransaction(deps, recomputeTenant.tenantId, transactionFromInput({ transactionId: `ro${i}`, kind: 'order', occurredAt: new Date(Date.parse(occurredAt) + 60_000).toISOString(), person: who, currency: 'USD', gross: '10.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', recordedAt));
       }
     };
     await Promise.all(Array.from({ length: 8 }, (_, offset) => worker(offset)));
-    ctx.counter.reset();
-    const answer = await report(deps, tenantId, { from: '2026-10-01', to: '2026-10-31', model: 'linear', groupBy: 'campaign' });
-    if (answer.totals[0]?.transactions !== volume) throw new Error(`report saw ${answer.totals[0]?.transactions} of ${volume} transactions`);
-    lines.push(`| ${volume.toLocaleString('en-US')} | ${ctx.counter.describe()} | ${ctx.counter.itemsRead} rollup cells | ${ctx.counter.readUnits} |`);
-  }
-  lines.push('', 'A report reads one rollup cell per day and currency for the model and one for the totals, and the period’s spend (a third query; this tenant has none): its requests do not grow with the transactions. Its read units follow the cells’ size, one entry per campaign seen that day (a few at 100 transactions, all 20 at 10,000): bounded by the tenant’s campaigns, not its transactions.', '');
+    await runtime.settle();
+    const recomputeStarted = performance.now();
+    const job = await startRecompute(deps, recomputeTenant.tenantId, { from: '2026-09-01', to: '2026-09-30' });
+    await runtime.settle();
+    const recomputeSeconds = (performance.now() - recomputeStarted) / 1000;
+    const finished = await getJob(deps, recomputeTenant.tenantId, job.jobId);
+    if (finished.status !== 'done' || finished.transactions !== orders) throw new Error(`recompute job ended ${finished.status} with ${finished.transactions} of ${orders} orders`);
+    const bareStarted = performance.now();
+    let read = 0;
+    for await (const _ of new DynamoTimeline(ctx.bareClient, ctx.tableName).between(recomputeTenant.tenantId, '2026-09-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z')) read += 1;
+    const bareSeconds = (performance.now() - bareStarted) / 1000;
+    lines.push(
+      `Recompute of ${orders.toLocaleString('en-US')} orders (30 days, one person each) as a job through the local queue (10 tasks at once, as the stack's queue mapping allows): **${Math.round(orders / recomputeSeconds).toLocaleString('en-US')} orders/s** (${recomputeSeconds.toFixed(1)} s); a bare read of the same ${read.toLocaleString('en-US')} transactions from their time index: ${bareSeconds.toFixed(2)} s; ratio ${(recomputeSeconds / bareSeconds).toFixed(1)}× (each order is re-projected: its person's history read, the projection computed and saved). On AWS the days are SQS messages to up to ten recompute-day functions at once (raise \`maxConcurrency\` in shared/queues.ts for more); a year of a large store is 365 messages.`,
+      '',
+    );
 
-  // One late touch for a person with three orders in its reach.
-  const tenantId = 'bench-report-100';
-  const late = normaliseTouch({ touchId: 'late-1', occurredAt: '2026-10-01T00:00:00Z', person: { customerId: 'c0' }, kind: 'click', utm: { source: 'google', medium: 'cpc' } });
-  await deps.records.recordTouches(tenantId, [late]);
-  ctx.counter.reset();
-  const outcome = await onRecorded(deps, { detailType: 'TouchRecorded', tenantId, identifiers: late.identifiers, occurredAt: late.occurredAt });
-  lines.push(`Re-attribution of one late touch (its person has ${outcome.attributed} order in reach; ${outcome.changed} attribution changed): ${ctx.counter.describe()}; read units (as DynamoDB reports them): ${ctx.counter.readUnits}; write units (estimated): ${ctx.counter.writeUnits}.`, '');
-  return lines.join('\n');
+    // A late touch for one of those people: their projection again, once.
+    const late = normaliseTouch({ touchId: 'late-1', occurredAt: '2026-08-25T00:00:00Z', person: { customerId: 'r0' }, kind: 'click', utm: { source: 'newsletter', medium: 'email', campaign: 'late' } });
+    await deps.records.recordTouches(recomputeTenant.tenantId, [late]);
+    const recomputeRecord = await deps.tenants.getTenant(recomputeTenant.tenantId);
+    ctx.counter.reset();
+    const outcome = await refreshPerson(deps, recomputeRecord!, late.identifiers);
+    lines.push(
+      `A late touch for one of them (now 2 touches and ${outcome.orders} order, re-attributed: ${outcome.changed ? 'changed' : 'unchanged'}): one projection, ${ctx.counter.describe()} (${ctx.counter.total} requests); read units ${ctx.counter.readUnits}, write units (estimated) ${ctx.counter.writeUnits.toFixed(1)}.`,
+      '',
+    );
+  } finally {
+    await runtime.close();
+  }
+  return lines;
 }

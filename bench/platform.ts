@@ -6,6 +6,8 @@ import { build } from 'esbuild';
 import { bundlingOptions } from '../infra/constructs/bundling.ts';
 import { projectRoot } from '../scripts/local/dynamodb-local.ts';
 import { eventRules } from '../shared/events/rules.ts';
+import { streamConsumers } from '../shared/events/stream-consumers.ts';
+import { queues } from '../shared/queues.ts';
 import { routeHandlers } from '../shared/routes.ts';
 import { ms, ratio, sideBySide, stats } from './lib.ts';
 import type { BenchContext } from './run.ts';
@@ -57,7 +59,7 @@ export async function platformBench(ctx: BenchContext): Promise<string> {
     '|---|---|---|---|---|',
   );
   const outDir = join(projectRoot, 'bench', '.tmp');
-  const handlers = [...new Set([...routeHandlers(), 'authorizer', ...eventRules.map((rule) => rule.target)])].sort();
+  const handlers = [...new Set([...routeHandlers(), 'authorizer', ...streamConsumers.map((consumer) => consumer.target), ...queues.map((queue) => queue.target), ...eventRules.map((rule) => rule.target)])].sort();
   for (const handler of handlers) {
     const cells: string[] = [];
     for (const external of [false, true]) {

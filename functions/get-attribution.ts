@@ -1,6 +1,6 @@
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
 import { TransactionParamsSchema } from '#shared/api/contract.ts';
-import { getAttribution } from '#shared/attribution/use-cases.ts';
+import { getAttribution } from '#shared/attribution/view.ts';
 import { keyHandler } from '#shared/http/handler.ts';
 import { json } from '#shared/http/problem.ts';
 

@@ -8,15 +8,16 @@ import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { FilterCriteria, FilterRule, FunctionUrlAuthType, InvokeMode, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { EVENT_ENTITIES } from '../shared/events/from-stream.ts';
 import { MAX_BATCH_RETRIES } from '../shared/events/ports.ts';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../shared/events/catalog.ts';
 import { eventRules } from '../shared/events/rules.ts';
+import { streamConsumers, type StreamConsumer } from '../shared/events/stream-consumers.ts';
+import { queues, type QueueDeclaration } from '../shared/queues.ts';
 import { DEFAULT_ROUTE_HANDLER, routes } from '../shared/routes.ts';
 import { BatonFunction } from './constructs/baton-function.ts';
 
@@ -36,13 +37,19 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'get-journey': { table: 'read' },
   'post-webhook': { table: 'readWrite' },
   'publish-events': { bus: true },
-  attribute: { table: 'readWrite' },
-  'get-attribution': { table: 'readWrite' },
+  'get-attribution': { table: 'read' },
   'get-report': { table: 'read' },
   'get-compare': { table: 'read' },
+  'get-funnel': { table: 'read' },
+  'get-handoffs': { table: 'read' },
+  'get-sales-report': { table: 'read' },
+  'get-paths': { table: 'read' },
   'post-recompute': { table: 'readWrite' },
-  'export-transactions': { table: 'readWrite' },
-  'export-summary': { table: 'readWrite' },
+  'get-job': { table: 'read' },
+  'recompute-day': { table: 'readWrite' },
+  project: { table: 'readWrite' },
+  'export-transactions': { table: 'read' },
+  'export-summary': { table: 'read' },
   collect: { table: 'readWrite' },
   'get-tracker': { table: 'read' },
 };
@@ -52,11 +59,11 @@ export interface StatelessStackProps extends StackProps {
   bus: IEventBus;
 }
 
-/** Code that is redeployed often: functions, the HTTP API and the event rules. */
+/** Code that is redeployed often: functions, the HTTP API, the table stream's consumers, the work queues and the event rules. */
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly functions = new Map<string, BatonFunction>();
-  /** Every event no consumer could handle, and every stream batch that could not be published. */
+  /** Every event no consumer could handle, and every stream batch its consumer kept failing on. */
   readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -66,7 +73,7 @@ export class StatelessStack extends Stack {
     this.deadLetters = new Queue(this, 'DeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     Validations.of(this.deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the event consumers and the stream publisher; it needs none of its own.',
+      reason: 'This queue is the dead-letter queue of the event consumers and the stream consumers; it needs none of its own.',
     });
 
     const fn = (handler: string): BatonFunction => {
@@ -76,7 +83,10 @@ export class StatelessStack extends Stack {
       if (!access) throw new Error(`infra/stateless-stack.ts: no functionAccess entry for handler "${handler}"`);
       // A streamed export may run for minutes; everything else answers within seconds.
       const streaming = routes.some((route) => route.handler === handler && route.streaming);
-      const created = new BatonFunction(this, pascal(handler), { handler, ...(streaming ? { timeout: Duration.minutes(10) } : {}) });
+      const queued = queues.find((queue) => queue.target === handler);
+      const streamed = streamConsumers.some((consumer) => consumer.target === handler);
+      const timeout = streaming ? Duration.minutes(10) : queued ? Duration.seconds(queued.timeoutSeconds) : streamed ? Duration.minutes(1) : undefined;
+      const created = new BatonFunction(this, pascal(handler), { handler, ...(timeout ? { timeout } : {}) });
       if (access.table) created.bindTable(props.table, access.table);
       if (access.bus) created.bindBus(props.bus);
       this.functions.set(handler, created);
@@ -145,7 +155,8 @@ export class StatelessStack extends Stack {
       });
     }
 
-    this.wireStreamPublisher(fn('publish-events'), props);
+    for (const consumer of streamConsumers) this.wireStreamConsumer(consumer, fn(consumer.target), props);
+    for (const declaration of queues) this.wireQueue(declaration, fn);
 
     Validations.of(this).acknowledge(
       {
@@ -160,7 +171,7 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     // What `npm run dead-letters -- list|redrive --queue-url <url> --bus <name>` needs.
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetters.queueUrl, description: 'Dead letters of the event consumers and the stream publisher: npm run dead-letters -- list --queue-url <this>' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetters.queueUrl, description: 'Dead letters of the event and stream consumers: npm run dead-letters -- list --queue-url <this>' });
     new CfnOutput(this, 'EventBusName', { value: props.bus.eventBusName, description: 'The bus dead letters are redriven to: npm run dead-letters -- redrive --bus <this>' });
   }
 
@@ -175,14 +186,14 @@ export class StatelessStack extends Stack {
   }
 
   /**
-   * The table stream → `publish-events` → the bus. Only items that carry an
-   * event pass the filter; a failing batch is split, retried, and in the
-   * end kept in the dead-letter queue.
+   * The table stream → a consumer (`shared/events/stream-consumers.ts`). Only
+   * the consumer's entities pass the filter; a failing batch is split,
+   * retried, and in the end kept in the dead-letter queue.
    */
-  private wireStreamPublisher(publisher: BatonFunction, props: StatelessStackProps): void {
+  private wireStreamConsumer(consumer: StreamConsumer, target: BatonFunction, props: StatelessStackProps): void {
     const streamArn = props.table.tableStreamArn;
-    if (!streamArn) throw new Error('The table needs a stream for events');
-    publisher.addEventSourceMapping('TableStream', {
+    if (!streamArn) throw new Error('The table needs a stream for its consumers');
+    target.addEventSourceMapping(`${pascal(consumer.name)}Stream`, {
       eventSourceArn: streamArn,
       startingPosition: StartingPosition.TRIM_HORIZON,
       batchSize: 100,
@@ -192,15 +203,41 @@ export class StatelessStack extends Stack {
       maxRecordAge: Duration.hours(24),
       reportBatchItemFailures: true,
       onFailure: new SqsDlq(this.deadLetters),
-      filters: [FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.or(...EVENT_ENTITIES) } } } })],
+      filters: [FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.or(...consumer.entities) } } } })],
     });
-    publisher.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resources: [streamArn] }));
-    publisher.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }));
-    Validations.of(publisher).acknowledge({
+    target.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resources: [streamArn] }));
+    target.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }));
+    Validations.of(target).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'dynamodb:ListStreams has no resource-level permissions; every other stream action names the table stream.',
     });
-    this.deadLetters.grantSendMessages(publisher);
+    this.deadLetters.grantSendMessages(target);
+  }
+
+  /**
+   * A work queue (`shared/queues.ts`): the queue, its own dead-letter queue
+   * after `maxReceiveCount` receives (redrive it from the SQS console or
+   * with `aws sqs start-message-move-task`), the consumer reading one
+   * message at a time with at most `maxConcurrency` at once, and the URL
+   * and the grant for each sender.
+   */
+  private wireQueue(declaration: QueueDeclaration, fn: (handler: string) => BatonFunction): void {
+    const id = pascal(declaration.name);
+    const deadLetters = new Queue(this, `${id}DeadLetters`, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    Validations.of(deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: `The dead-letter queue of the ${declaration.name} queue; it needs none of its own.` });
+    const queue = new Queue(this, `${id}Queue`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Above the consumer's timeout, so a message is not handed out twice while it is being worked on.
+      visibilityTimeout: Duration.seconds(declaration.timeoutSeconds * 2),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: declaration.maxReceiveCount },
+    });
+    fn(declaration.target).addEventSource(new SqsEventSource(queue, { batchSize: 1, maxConcurrency: declaration.maxConcurrency, reportBatchItemFailures: true }));
+    for (const sender of declaration.senders) {
+      fn(sender).addEnvironment(declaration.urlVariable, queue.queueUrl);
+      queue.grantSendMessages(fn(sender));
+    }
+    new CfnOutput(this, `${id}DeadLetterQueueUrl`, { value: deadLetters.queueUrl, description: `Messages of the ${declaration.name} queue that kept failing` });
   }
 }
 

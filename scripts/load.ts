@@ -179,10 +179,7 @@ const sendSeconds = (Date.now() - startedAt) / 1000;
 
 console.log('Waiting for the event pipeline to settle …');
 const settleStarted = Date.now();
-for (let round = 0; round < 3; round += 1) {
-  await runtime.stream?.flush();
-  await runtime.bus.drain();
-}
+await runtime.settle();
 const settleSeconds = (Date.now() - settleStarted) / 1000;
 
 console.log('Reading everything back …');

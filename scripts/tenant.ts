@@ -118,6 +118,22 @@ const commands: CommandSpec[] = [
       out(JSON.stringify({ tenantId, scope, key: rotated.key, previousKeyValidUntil: rotated.previousValidUntil }, null, 2));
     },
   },
+  {
+    name: 'migrate',
+    summary: 'bring a tenant created by an earlier version up to date (once)',
+    description: 'Gives a tenant what later versions store with it at creation (today: the key that signs export cursors). Reads never write, so this is done once, here. Safe to run again.',
+    args: [{ name: 'tenantId', description: 'the tenant' }],
+    examples: ['npm run tenant -- migrate acme'],
+    run: async ({ args, out }) => {
+      const tenantId = valid(TenantIdSchema, args.tenantId, 'tenant id');
+      const added = await withStore(async (store) => {
+        const { requireTenant } = await import('../shared/tenants/use-cases.ts');
+        await requireTenant(store, tenantId);
+        return store.addMissingCursorKey(tenantId);
+      });
+      out(JSON.stringify({ tenantId, cursorKey: added ? 'added' : 'present' }, null, 2));
+    },
+  },
 ];
 
 export const tenantProgram: ProgramSpec = {

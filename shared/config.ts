@@ -7,6 +7,8 @@ const EnvSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** The EventBridge bus. Absent locally, where the in-process bus is used. */
   EVENT_BUS_NAME: z.string().min(1).optional(),
+  /** The recompute job's SQS queue. Absent locally, where the in-process queue is used. */
+  RECOMPUTE_QUEUE_URL: z.url().optional(),
   /** One DynamoDB attempt is cut off after this long (the SDK retries up to 3 attempts in all). */
   DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
   /** An API request answers 503 rather than run past this: well under API Gateway's 30 s and the functions' 10 s timeout. */

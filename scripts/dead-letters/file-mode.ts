@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_SOURCE, type BatonEvent } from '../../shared/events/catalog.ts';
 import type { EventDraft } from '../../shared/events/from-stream.ts';
 import type { EventRule } from '../../shared/events/rules.ts';
-import { readDeadLetters, rewriteDeadLetters, type DeadLetter, type EventDeadLetter, type StreamDeadLetter } from '../local/dead-letter-file.ts';
+import { readDeadLetters, rewriteDeadLetters, type DeadLetter, type EventDeadLetter, type QueueDeadLetter, type StreamDeadLetter } from '../local/dead-letter-file.ts';
+import { sqsEvent } from '../local/queue.ts';
 import type { LambdaHandler } from '../local/handlers.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
 import { draftsFromStreamRecords } from './stream-records.ts';
@@ -30,7 +31,12 @@ export function listFile(file: string): { rows: LetterRow[]; letters: DeadLetter
 export function rowOfLetter(letter: DeadLetter): LetterRow {
   const common = { id: letter.id, at: letter.at, kind: letter.kind, rule: letter.rule, target: letter.target, attempts: letter.attempts, error: letter.error };
   if (letter.kind === 'event') return { ...common, detailType: letter.event['detail-type'], tenant: String(letter.event.detail?.tenantId ?? '') };
+  if (letter.kind === 'queue') return { ...common, detailType: `${letter.rule} message`, tenant: tenantOfBody(letter.body) };
   if (!letter.records) return { ...common, detailType: `${letter.recordCount} stream records (not kept)`, tenant: '' };
+  if (!publishes(letter)) {
+    const tenants = letter.records.map((record) => (record.dynamodb?.NewImage ?? record.dynamodb?.OldImage)?.tenantId?.S ?? '');
+    return { ...common, detailType: `${letter.records.length} stream records`, tenant: [...new Set(tenants.filter(Boolean))].join(', ') };
+  }
   const drafts = draftsFromStreamRecords(letter.records);
   return {
     ...common,
@@ -81,8 +87,46 @@ export async function redriveFile(options: FileModeOptions & { ids?: readonly st
   return outcomes;
 }
 
+function tenantOfBody(body: string): string {
+  try {
+    return String((JSON.parse(body) as { tenantId?: unknown }).tenantId ?? '');
+  } catch {
+    return '';
+  }
+}
+
+/** The stream publisher's letters (`table-stream` before there were several consumers) stand for events; other consumers take the records themselves. */
+function publishes(letter: StreamDeadLetter): boolean {
+  return letter.target === 'publish-events';
+}
+
 async function deliverLetter(letter: DeadLetter, options: FileModeOptions): Promise<string> {
-  return letter.kind === 'event' ? deliverEvent(letter, options) : deliverStreamBatch(letter, options);
+  switch (letter.kind) {
+    case 'event':
+      return deliverEvent(letter, options);
+    case 'queue':
+      return deliverMessage(letter, options);
+    case 'stream':
+      return publishes(letter) ? deliverStreamBatch(letter, options) : deliverRecords(letter, options);
+  }
+}
+
+/** A queue message goes to its target again, as one more receive would. */
+async function deliverMessage(letter: QueueDeadLetter, options: FileModeOptions): Promise<string> {
+  const handler = await options.loadHandler(letter.target);
+  const response = (await handler(sqsEvent(letter.body), lambdaContext(letter.target, undefined, 900_000))) as { batchItemFailures?: unknown[] } | undefined;
+  if (response?.batchItemFailures?.length) throw new Error(`${letter.target} reported the message as failed again`);
+  return `${letter.rule} message delivered to ${letter.target}`;
+}
+
+/** A stream consumer's batch goes to it again, records and all (consumers are idempotent). */
+async function deliverRecords(letter: StreamDeadLetter, options: FileModeOptions): Promise<string> {
+  if (!letter.records) throw new Error(`kept as a count of ${letter.recordCount} records only: it cannot be redriven`);
+  const handler = await options.loadHandler(letter.target);
+  const response = (await handler({ Records: letter.records }, lambdaContext(letter.target, undefined, 900_000))) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
+  const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
+  if (failed) throw new Error(`${letter.target} failed again, from sequence number ${failed}`);
+  return `${letter.records.length} records delivered to ${letter.target}`;
 }
 
 /** An event letter goes to the target it failed at (its rule's target), as the bus would call it. */

@@ -34,7 +34,9 @@ function regionOf(queueUrl: string): string | undefined {
 async function queueDeps(queueUrl: string) {
   const { SQSClient } = await import('@aws-sdk/client-sqs');
   const { DynamoDBStreamsClient } = await import('@aws-sdk/client-dynamodb-streams');
+  const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
   const region = regionOf(queueUrl);
+  let lambda: InstanceType<typeof LambdaClient> | undefined;
   const streams = new Map<string, InstanceType<typeof DynamoDBStreamsClient>>();
   return {
     queueUrl,
@@ -44,6 +46,13 @@ async function queueDeps(queueUrl: string) {
       let client = streams.get(streamRegion);
       if (!client) streams.set(streamRegion, (client = new DynamoDBStreamsClient(streamRegion ? { region: streamRegion } : {})));
       return client;
+    },
+    invoke: async (functionArn: string, payload: unknown) => {
+      lambda ??= new LambdaClient(region ? { region } : {});
+      const answer = await lambda.send(new InvokeCommand({ FunctionName: functionArn, Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
+      const text = answer.Payload ? new TextDecoder().decode(answer.Payload) : '';
+      if (answer.FunctionError) throw new Error(`${functionArn.split(':').pop()} failed: ${text}`);
+      return text ? (JSON.parse(text) as unknown) : undefined;
     },
   };
 }
@@ -122,9 +131,11 @@ const commands: CommandSpec[] = [
     summary: 'deliver the dead letters (or those --id names) again; remove those that succeed',
     description: [
       'Delivers each dead letter again, or only those --id names (a full id or a prefix only it starts with).',
-      'Locally, in this process: an event to its rule’s target (functions/<target>.ts), a stream batch as the',
-      'events its records stand for, to every rule’s target that takes them. With --queue-url: the event(s) are',
-      'put on the bus again (a stream batch is read back from the stream, which keeps 24 hours). A letter that',
+      'Locally, in this process: an event to its rule’s target (functions/<target>.ts); the stream publisher’s',
+      'batch as the events its records stand for, to every rule’s target that takes them; another stream',
+      'consumer’s batch (the projector’s) to that consumer again; a queue message to its target. With',
+      '--queue-url: the event(s) are put on the bus again; a stream batch is read back from the stream (which',
+      'keeps 24 hours), the publisher’s as events, the projector’s invoked on its function again. A letter that',
       'succeeds is removed; one that fails stays, with one more attempt and its new error. Consumers are',
       'idempotent, so redriving twice changes nothing. Safe while `npm start` runs.',
     ].join('\n'),

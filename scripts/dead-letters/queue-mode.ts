@@ -1,6 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import { EVENT_TYPES, type EventType } from '../../shared/events/catalog.ts';
+import { EVENT_DETAILS, EVENT_TYPES, type EventType } from '../../shared/events/catalog.ts';
 import type { EventDraft } from '../../shared/events/from-stream.ts';
 import type { EventPublisher } from '../../shared/events/ports.ts';
 import type { StreamRecordLetter } from '../local/dead-letter-file.ts';
@@ -14,17 +14,21 @@ import { resolveIds, type LetterRow, type RedriveOutcome } from './view.ts';
  *   the body is the event, the rule, target and error are message attributes;
  * - `async-invoke`: a Lambda asynchronous-invocation failure record of a rule's
  *   target; the event is its `requestPayload`;
- * - `stream`: a table-stream batch the stream publisher kept failing on;
+ * - `stream`: a table-stream batch a stream consumer kept failing on;
  *   the body says where the batch is (`DDBStreamBatchInfo`), not what.
- * Redriving puts the event(s) on the bus again (for a stream batch, read back
- * from the stream, which keeps records 24 hours) and deletes the message;
- * a message that cannot be redriven stays, and is reported.
+ * Redriving puts the event(s) on the bus again (for the stream publisher's
+ * batch, read back from the stream, which keeps records 24 hours); another
+ * stream consumer's batch is read back and given to that function again
+ * (`invoke`). Then the message is deleted; a message that cannot be
+ * redriven stays, and is reported.
  */
 export interface QueueModeDeps {
   sqs: SQSClient;
   /** A DynamoDB Streams client for the region of a stream ARN. */
   streams(region: string): DynamoDBStreamsClient;
   queueUrl: string;
+  /** Invokes a function synchronously with a payload; resolves to its answer (a function error rejects). */
+  invoke(functionArn: string, payload: unknown): Promise<unknown>;
 }
 
 export interface QueueLetter extends LetterRow {
@@ -66,10 +70,9 @@ export async function redriveQueue(deps: QueueModeDeps & { publisher: EventPubli
       if (found.size === 0) return 'release';
       for (const wanted of asked) if (letter.id.startsWith(wanted)) matched.add(wanted);
     }
-    let drafts: EventDraft[];
+    let done: string;
     try {
-      drafts = await draftsOf(letter, deps);
-      if (drafts.length > 0) await deps.publisher.publish(drafts);
+      done = await redriveLetter(letter, deps);
     } catch (error) {
       outcomes.push({ id: letter.id, ok: false, message: error instanceof Error ? error.message : String(error) });
       return 'release';
@@ -78,10 +81,10 @@ export async function redriveQueue(deps: QueueModeDeps & { publisher: EventPubli
       await deps.sqs.send(new DeleteMessageCommand({ QueueUrl: deps.queueUrl, ReceiptHandle: message.ReceiptHandle }));
     } catch (error) {
       // Published but still queued: a second redrive publishes it again, which consumers absorb.
-      outcomes.push({ id: letter.id, ok: false, message: `published, but not deleted from the queue: ${(error as Error).message}` });
+      outcomes.push({ id: letter.id, ok: false, message: `${done}, but not deleted from the queue: ${(error as Error).message}` });
       return 'keep';
     }
-    outcomes.push({ id: letter.id, ok: true, message: drafts.length > 0 ? `${drafts.length === 1 ? drafts[0]!.detailType : `${drafts.length} events`} put on the bus` : 'no events to put on the bus' });
+    outcomes.push({ id: letter.id, ok: true, message: done });
     return 'keep';
   });
   return { outcomes, missing: asked ? asked.filter((wanted) => !matched.has(wanted)) : [] };
@@ -161,7 +164,7 @@ export function classify(message: Message): QueueLetter {
       ...common,
       kind: 'stream',
       rule: 'table-stream',
-      target: nameOfArn(requestContext?.functionArn) || 'publish-events',
+      target: nameOfArn(requestContext?.functionArn),
       detailType: `${String(batch.batchSize ?? '?')} stream records`,
       tenant: '',
       attempts: invokeCount,
@@ -198,6 +201,27 @@ export function classify(message: Message): QueueLetter {
   return { ...common, kind: 'unknown', rule: '', target: '', detailType: '', tenant: '', attempts: undefined, error: 'not a message Baton knows how to redrive' };
 }
 
+/** The stream publisher's function is named after it (`…PublishEvents…`); any other stream consumer takes its records back itself. */
+function isPublisher(letter: QueueLetter): boolean {
+  return /publish-?events/i.test(letter.target) || letter.target === '';
+}
+
+/** Does the letter's work again; resolves to what was done. */
+async function redriveLetter(letter: QueueLetter, deps: QueueModeDeps & { publisher: EventPublisher }): Promise<string> {
+  if (letter.kind === 'stream' && !isPublisher(letter)) {
+    const json = object(letter.body) ?? {};
+    const records = await readStreamBatch(object(json.DDBStreamBatchInfo) ?? {}, deps);
+    const functionArn = String(object(json.requestContext)?.functionArn ?? '');
+    const answer = object(await deps.invoke(functionArn, { Records: records }));
+    const failures = Array.isArray(answer?.batchItemFailures) ? answer.batchItemFailures : [];
+    if (failures.length > 0) throw new Error(`${letter.target} failed again, from sequence number ${String(object(failures[0])?.itemIdentifier ?? '?')}`);
+    return `${records.length} records given to ${letter.target} again`;
+  }
+  const drafts = await draftsOf(letter, deps);
+  if (drafts.length > 0) await deps.publisher.publish(drafts);
+  return drafts.length > 0 ? `${drafts.length === 1 ? drafts[0]!.detailType : `${drafts.length} events`} put on the bus` : 'no events to put on the bus';
+}
+
 /** The events a letter stands for, as drafts for the publisher. */
 async function draftsOf(letter: QueueLetter, deps: QueueModeDeps): Promise<EventDraft[]> {
   const json = object(letter.body) ?? {};
@@ -217,8 +241,9 @@ function draftOfEvent(event: Json): EventDraft {
   const detailType = event['detail-type'];
   const detail = object(event.detail);
   if (typeof detailType !== 'string' || !(EVENT_TYPES as readonly string[]).includes(detailType)) throw new Error(`"${String(detailType)}" is not one of Baton's events`);
-  if (!detail || typeof detail.tenantId !== 'string') throw new Error('the event has no detail.tenantId');
-  return { detailType: detailType as EventType, detail: detail as EventDraft['detail'] };
+  const parsed = EVENT_DETAILS[detailType as EventType].safeParse(detail);
+  if (!parsed.success) throw new Error(`the event's detail is not a ${detailType}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'detail'} ${issue.message}`).join('; ')}`);
+  return { detailType: detailType as EventType, detail: parsed.data };
 }
 
 /**

@@ -57,18 +57,18 @@ export class LocalBus {
     return { publish: async (drafts) => this.publish(drafts.map((draft) => ({ 'detail-type': draft.detailType, detail: draft.detail }))) };
   }
 
-  /** Keeps a delivery that kept failing (an event, or a stream batch with its records); returns it with its id. */
+  /** Keeps a delivery that kept failing (an event, a stream batch with its records, a queue message); returns it with its id. */
   recordDeadLetter(draft: NewDeadLetter): DeadLetter {
     const letter = stampLetter(draft);
     this.deadLetters.push(letter);
     const { id, rule, target, error, attempts } = letter;
-    logger.error('Event delivery failed; kept as a dead letter (npm run dead-letters -- list)', {
+    logger.error('A delivery kept failing; kept as a dead letter (npm run dead-letters -- list)', {
       id,
       rule,
       target,
       error,
       attempts,
-      ...(letter.kind === 'event' ? { detailType: letter.event['detail-type'], eventId: letter.event.id } : { records: letter.recordCount }),
+      ...(letter.kind === 'event' ? { detailType: letter.event['detail-type'], eventId: letter.event.id } : letter.kind === 'stream' ? { records: letter.recordCount } : { body: letter.body }),
     });
     if (this.options.deadLetterFile) {
       try {

@@ -51,7 +51,11 @@ interface LetterBase {
   id: string;
   /** When it became a dead letter (ISO-8601); empty for letters written before letters had times. */
   at: string;
-  /** The rule of `shared/events/rules.ts` (`table-stream` for the stream's publisher). */
+  /**
+   * Who failed: an event's rule (`shared/events/rules.ts`), a stream
+   * consumer (`shared/events/stream-consumers.ts`; `table-stream` in
+   * letters written before there were several), or a queue (`shared/queues.ts`).
+   */
   rule: string;
   /** The consumer: `functions/<target>.ts`. */
   target: string;
@@ -65,7 +69,7 @@ export interface EventDeadLetter extends LetterBase {
   event: BatonEvent;
 }
 
-/** A batch of the table's stream whose events could not be published. */
+/** A batch of the table's stream its consumer (`target`) kept failing on. */
 export interface StreamDeadLetter extends LetterBase {
   kind: 'stream';
   /** Absent in letters written before the records were kept (they held only a count). */
@@ -73,10 +77,16 @@ export interface StreamDeadLetter extends LetterBase {
   recordCount: number;
 }
 
-export type DeadLetter = EventDeadLetter | StreamDeadLetter;
+/** A queue message its target kept failing on, received `maxReceiveCount` times. */
+export interface QueueDeadLetter extends LetterBase {
+  kind: 'queue';
+  body: string;
+}
 
-/** A letter as the bus hands it over, before it has an id and a time. */
-export type NewDeadLetter = Omit<EventDeadLetter, 'id' | 'at'> | Omit<StreamDeadLetter, 'id' | 'at'>;
+export type DeadLetter = EventDeadLetter | StreamDeadLetter | QueueDeadLetter;
+
+/** A letter as the runtime hands it over, before it has an id and a time. */
+export type NewDeadLetter = Omit<EventDeadLetter, 'id' | 'at'> | Omit<StreamDeadLetter, 'id' | 'at'> | Omit<QueueDeadLetter, 'id' | 'at'>;
 
 export interface LetterFile {
   letters: DeadLetter[];
@@ -150,6 +160,7 @@ function fromLine(line: string): DeadLetter | undefined {
     error: typeof value.error === 'string' ? value.error : '',
     attempts: typeof value.attempts === 'number' ? value.attempts : 0,
   };
+  if (value.kind === 'queue' && typeof value.body === 'string') return { ...base, kind: 'queue', body: value.body };
   const event = value.event as Record<string, unknown> | undefined;
   if (value.kind === 'stream' || (event && typeof event.streamRecords === 'number')) {
     const records = Array.isArray(value.records) ? (value.records as StreamRecordLetter[]) : undefined;

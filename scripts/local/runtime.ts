@@ -1,26 +1,34 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { makePublishHandler } from '../../shared/adapters/eventbridge/stream-publisher.ts';
 import { eventRules } from '../../shared/events/rules.ts';
+import { streamConsumers } from '../../shared/events/stream-consumers.ts';
+import { queues } from '../../shared/queues.ts';
 import { LocalBus } from './bus.ts';
+import { defaultDeadLetterFile, streamRecordLetter } from './dead-letter-file.ts';
 import { loadHandler, loadModule } from './handlers.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { LocalQueue } from './queue.ts';
 import { createLocalServer, type LocalServerOptions } from './server.ts';
 import { LocalStreamPoller, MAX_BATCH_RETRIES } from './stream-poller.ts';
 import { localDynamoDbClient } from './table.ts';
-import { makePublishHandler } from '../../shared/adapters/eventbridge/stream-publisher.ts';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { defaultDeadLetterFile, streamRecordLetter } from './dead-letter-file.ts';
 
 export interface LocalRuntime {
   server: Server;
   bus: LocalBus;
-  /** Absent when started without a DynamoDB endpoint. */
-  stream?: LocalStreamPoller;
+  /** One per stream consumer; none when started without a DynamoDB endpoint. */
+  pollers: LocalStreamPoller[];
+  queues: LocalQueue[];
   url: string;
+  /** Until every write so far has reached its stream consumers, and every event and queue message they caused has been handled. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * The HTTP server and the in-process bus, wired to the handler modules.
+ * The HTTP server, the table stream's consumers, the in-process bus and
+ * queues, wired to the handler modules as the stack wires them on AWS.
  * The caller sets TABLE_NAME and DYNAMODB_ENDPOINT first: handlers read
  * their configuration when they are first loaded, as on a cold start.
  */
@@ -28,30 +36,48 @@ export async function startLocalRuntime(options: {
   port: number;
   host?: string;
   onInvoke?: LocalServerOptions['onInvoke'];
-  /** With these, the table's stream feeds the bus as on AWS. */
+  /** With these, the table's stream feeds its consumers as on AWS. */
   dynamodbEndpoint?: string;
   tableName?: string;
   /** Where failed deliveries are kept; `.data/dead-letters.ndjson` unless given. */
   deadLetterFile?: string;
 }): Promise<LocalRuntime> {
   const bus = new LocalBus({ rules: eventRules, loadHandler, deadLetterFile: options.deadLetterFile ?? defaultDeadLetterFile });
-  let stream: LocalStreamPoller | undefined;
+  const localQueues = queues.map((declaration) => new LocalQueue(declaration, loadHandler, (letter) => bus.recordDeadLetter(letter)));
+  for (const queue of localQueues) queue.register();
+
+  const pollers: LocalStreamPoller[] = [];
   let admin: DynamoDBClient | undefined;
   if (options.dynamodbEndpoint && options.tableName) {
     admin = localDynamoDbClient(options.dynamodbEndpoint);
-    // A batch that kept failing is kept with its records, so `npm run dead-letters -- redrive` can derive its events again.
-    stream = LocalStreamPoller.forEndpoint(admin, options.dynamodbEndpoint, options.tableName, makePublishHandler(bus.asPublisher()), (event, error) =>
-      bus.recordDeadLetter({
-        kind: 'stream',
-        rule: 'table-stream',
-        target: 'publish-events',
-        records: event.Records.map(streamRecordLetter),
-        recordCount: event.Records.length,
-        error,
-        attempts: MAX_BATCH_RETRIES + 1,
-      }),
-    );
-    await stream.start();
+    const publish = makePublishHandler(bus.asPublisher());
+    for (const consumer of streamConsumers) {
+      // The publisher needs this process's bus; the other consumers are their function modules, as deployed.
+      const handler =
+        consumer.target === 'publish-events'
+          ? publish
+          : async (event: Parameters<typeof publish>[0]) => (await loadHandler(consumer.target))(event, lambdaContext(consumer.target, undefined, 900_000));
+      pollers.push(
+        LocalStreamPoller.forEndpoint(options.dynamodbEndpoint, {
+          dynamodb: admin,
+          tableName: options.tableName,
+          entities: consumer.entities,
+          handler,
+          // A batch that kept failing is kept with its records, so `npm run dead-letters -- redrive` can run it again.
+          onDeadBatch: (event, error) =>
+            bus.recordDeadLetter({
+              kind: 'stream',
+              rule: consumer.name,
+              target: consumer.target,
+              records: event.Records.map(streamRecordLetter),
+              recordCount: event.Records.length,
+              error,
+              attempts: MAX_BATCH_RETRIES + 1,
+            }),
+        }),
+      );
+    }
+    for (const poller of pollers) await poller.start();
   }
   const server = createLocalServer({ loadHandler, loadModule, ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}) });
   const host = options.host ?? '127.0.0.1';
@@ -60,15 +86,30 @@ export async function startLocalRuntime(options: {
     server.listen(options.port, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+
+  const settle = async () => {
+    if (pollers.length === 0) throw new Error('settle() needs the table stream: start the runtime with dynamodbEndpoint and tableName');
+    // Consumers write (projections, jobs' progress) and queue work that writes again: go round until a round finds nothing new.
+    for (let round = 0; round < 20; round += 1) {
+      let read = 0;
+      for (const poller of pollers) read += await poller.drainStream();
+      await bus.drain();
+      await Promise.all(localQueues.map((queue) => queue.drain()));
+      if (read === 0 && round > 0) return;
+    }
+  };
   return {
     server,
     bus,
-    ...(stream ? { stream } : {}),
+    pollers,
+    queues: localQueues,
     url: `http://${host}:${port}`,
+    settle,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      stream?.stop();
+      for (const poller of pollers) poller.stop();
       await bus.drain();
+      await Promise.all(localQueues.map((queue) => queue.drain()));
       admin?.destroy();
     },
   };

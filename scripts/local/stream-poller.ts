@@ -1,5 +1,5 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ExpiredIteratorException } from '@aws-sdk/client-dynamodb-streams';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ExpiredIteratorException, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability/logger.ts';
 import { MAX_BATCH_RETRIES } from '../../shared/events/ports.ts';
@@ -8,13 +8,25 @@ export { MAX_BATCH_RETRIES };
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
 
+export interface StreamPollerOptions {
+  dynamodb: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  tableName: string;
+  handler: StreamHandler;
+  onDeadBatch?: DeadBatchHandler;
+  /** Like the event source mapping's filter: only records whose new image has one of these entities reach the handler. */
+  entities?: readonly string[];
+}
+
 /** Receives a batch that kept failing, with its records (from the first that failed), and why. */
 export type DeadBatchHandler = (event: DynamoDBStreamEvent, error: string) => void;
 
 /**
  * Reads DynamoDB Local's stream of the table and hands each batch to the
  * same stream handler the stack wires to the real stream, as Lambda's
- * event source mapping would (a failed batch is retried from its failure).
+ * event source mapping would (filtered to the consumer's entities; a failed
+ * batch is retried from its failure). Each consumer has a poller of its
+ * own, reading the stream independently, as each mapping does.
  */
 export class LocalStreamPoller {
   private readonly iterators = new Map<string, string | undefined>();
@@ -24,17 +36,11 @@ export class LocalStreamPoller {
   private running: Promise<number> | undefined;
   private streamArn: string | undefined;
 
-  constructor(
-    private readonly dynamodb: DynamoDBClient,
-    private readonly streams: DynamoDBStreamsClient,
-    private readonly tableName: string,
-    private readonly handler: StreamHandler,
-    private readonly onDeadBatch?: DeadBatchHandler,
-  ) {}
+  constructor(private readonly options: StreamPollerOptions) {}
 
-  static forEndpoint(dynamodb: DynamoDBClient, endpoint: string, tableName: string, handler: StreamHandler, onDeadBatch?: DeadBatchHandler): LocalStreamPoller {
+  static forEndpoint(endpoint: string, options: Omit<StreamPollerOptions, 'streams'>): LocalStreamPoller {
     const streams = new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    return new LocalStreamPoller(dynamodb, streams, tableName, handler, onDeadBatch);
+    return new LocalStreamPoller({ ...options, streams });
   }
 
   /**
@@ -56,18 +62,24 @@ export class LocalStreamPoller {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** Polls until the stream has nothing more: every write so far has reached the handler. */
-  async flush(): Promise<void> {
-    for (let rounds = 0; rounds < 100; rounds += 1) if ((await this.pollOnce()) === 0) return;
+  /** Polls until the stream has nothing more, so every write so far has reached the handler; resolves to the records read. */
+  async drainStream(): Promise<number> {
+    let total = 0;
+    for (let rounds = 0; rounds < 100; rounds += 1) {
+      const read = await this.pollOnce();
+      if (read === 0) return total;
+      total += read;
+    }
+    return total;
   }
 
   private async discover(position: 'TRIM_HORIZON'): Promise<void> {
-    this.streamArn ??= (await this.dynamodb.send(new DescribeTableCommand({ TableName: this.tableName }))).Table?.LatestStreamArn;
-    if (!this.streamArn) throw new Error(`Table ${this.tableName} has no stream`);
-    const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
+    this.streamArn ??= (await this.options.dynamodb.send(new DescribeTableCommand({ TableName: this.options.tableName }))).Table?.LatestStreamArn;
+    if (!this.streamArn) throw new Error(`Table ${this.options.tableName} has no stream`);
+    const description = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
     for (const shard of description.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || this.iterators.has(shard.ShardId) || this.finished.has(shard.ShardId)) continue;
-      const { ShardIterator } = await this.streams.send(new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shard.ShardId, ShardIteratorType: position }));
+      const { ShardIterator } = await this.options.streams.send(new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shard.ShardId, ShardIteratorType: position }));
       this.iterators.set(shard.ShardId, ShardIterator);
     }
   }
@@ -88,7 +100,7 @@ export class LocalStreamPoller {
       }
       let page;
       try {
-        page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+        page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
       } catch (error) {
         if (error instanceof ExpiredIteratorException) {
           this.iterators.delete(shardId);
@@ -96,21 +108,21 @@ export class LocalStreamPoller {
         }
         throw error;
       }
-      const records = page.Records ?? [];
+      const records = (page.Records ?? []).filter((record) => this.wants(record));
       if (records.length > 0) {
         const event = { Records: records } as unknown as DynamoDBStreamEvent;
-        const { batchItemFailures } = await this.handler(event);
+        const { batchItemFailures } = await this.options.handler(event);
         const failures = batchItemFailures.length > 0 ? (this.failures.get(shardId) ?? 0) + 1 : 0;
         this.failures.set(shardId, failures);
         if (failures > MAX_BATCH_RETRIES) {
           // Like the event source mapping's on-failure destination: keep the batch, move on.
           logger.error('A stream batch kept failing; it is kept as a dead letter', { shardId, records: records.length, first: records[0]?.dynamodb?.SequenceNumber });
-          this.onDeadBatch?.(event, `publishing its events failed ${failures} times, from sequence number ${batchItemFailures[0]?.itemIdentifier ?? records[0]?.dynamodb?.SequenceNumber}`);
+          this.options.onDeadBatch?.(event, `the batch failed ${failures} times, from sequence number ${batchItemFailures[0]?.itemIdentifier ?? records[0]?.dynamodb?.SequenceNumber}`);
           this.failures.set(shardId, 0);
         } else if (batchItemFailures.length > 0) {
           // Like the event source mapping: retry from the failed record on the next round.
           const failedAt = records.findIndex((record) => record.dynamodb?.SequenceNumber === batchItemFailures[0]?.itemIdentifier);
-          const retry = await this.streams.send(
+          const retry = await this.options.streams.send(
             new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: records[Math.max(0, failedAt)]?.dynamodb?.SequenceNumber }),
           );
           this.iterators.set(shardId, retry.ShardIterator);
@@ -118,11 +130,16 @@ export class LocalStreamPoller {
           continue;
         }
       }
-      read += records.length;
+      read += page.Records?.length ?? 0;
       this.iterators.set(shardId, page.NextShardIterator);
     }
     // Shards close and new ones open over time: pick the new ones up from their start.
     await this.discover('TRIM_HORIZON');
     return read;
+  }
+
+  private wants(record: _Record): boolean {
+    const { entities } = this.options;
+    return !entities || entities.includes(record.dynamodb?.NewImage?.entity?.S ?? '');
   }
 }

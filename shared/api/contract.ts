@@ -7,11 +7,85 @@ import { TransactionInputSchema, TRANSACTION_KINDS, SALES_CHANNELS, PROVIDERS } 
 import { PersonSchema } from '../identity/identity.ts';
 import { ClientIdSchema } from '../recording/touches.ts';
 import { TenantIdSchema, WEBHOOK_PROVIDERS } from '../tenants/tenant.ts';
-import { CompareQuerySchema, RecomputeBodySchema, ReportQuerySchema } from '../attribution/reports.ts';
+import { CompareQuerySchema, ReportQuerySchema } from '../attribution/reports.ts';
+import { JOB_STATUSES, RecomputeBodySchema } from '../jobs/recompute.ts';
+import { DROPPED_PAGE, FunnelQuerySchema, HandoffsQuerySchema, PathsQuerySchema, SalesQuerySchema } from '../projection/views.ts';
+import { FUNNEL_GROUP_BYS, SALES_DIMENSIONS } from '../projection/person.ts';
+import { LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../projection/cells.ts';
+import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
 import { ExportQuerySchema, SummaryQuerySchema } from '../exports/export.ts';
 import { SpendInputSchema } from '../spend/spend.ts';
 import { CalendarSchema } from '../time/calendar.ts';
 import { CollectBodySchema, CollectEventSchema, MAX_COLLECT_EVENTS } from '../collect/collect.ts';
+
+export const JobSchema = z.object({
+  jobId: z.string(),
+  kind: z.literal('recompute'),
+  status: z.enum(JOB_STATUSES),
+  from: z.string(),
+  to: z.string(),
+  range: z.object({ start: z.string(), end: z.string() }),
+  days: z.object({ total: z.number().int(), done: z.number().int() }),
+  transactions: z.number().int(),
+  people: z.number().int(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  failure: z.object({ day: z.string(), error: z.string() }).optional().describe('When failed: the day whose task kept failing (its message is in the recompute dead-letter queue) and its last error'),
+});
+
+const PeriodSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  timezone: z.string().optional().describe('The zone of every day of the period, when it has one'),
+  timezones: z.array(z.object({ from: z.string(), to: z.string(), timezone: z.string() })).describe('The tenant’s zone over the period: one entry unless the zone changed within it'),
+});
+const HoursSchema = z.number().nullable().describe('From hour buckets (0, 1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720, 1440, 2160+), interpolated within the bucket; null without data');
+const FunnelMeasuresSchema = z.object({
+  acquired: z.number().int(),
+  leads: z.number().int(),
+  qualified: z.number().int(),
+  disqualified: z.object(Object.fromEntries(DISQUALIFICATION_REASONS.map((reason) => [reason, z.number().int()]))).describe('By the person’s latest disqualification reason'),
+  customers: z.number().int(),
+  orders: z.number().int(),
+  revenue: z.array(z.object({ currency: z.string(), revenue: z.number().int(), ordered: z.number().int(), refunded: z.number().int(), refundRate: z.number().nullable() })),
+  refundRate: z.number().nullable().describe('refunded ÷ ordered when the row sold in one currency; null with several (see revenue)'),
+  medianMarketingCycleHours: HoursSchema,
+  medianSalesCycleHours: HoursSchema,
+  touches: z.number().int(),
+  peopleReached: z.number().int(),
+});
+export const FunnelAnswerSchema = PeriodSchema.extend({ groupBy: z.enum(FUNNEL_GROUP_BYS), histogramBuckets: z.string(), rows: z.array(FunnelMeasuresSchema.extend({ key: z.string() })), totals: FunnelMeasuresSchema });
+export const HandoffsAnswerSchema = PeriodSchema.extend({
+  slaHours: z.number(),
+  qualified: z.number().int(),
+  contacted: z.number().int(),
+  withinSla: z.number().int(),
+  medianHours: HoursSchema,
+  p90Hours: HoursSchema,
+  asOf: z.string().describe('Batons whose deadline passed before this instant are dropped; pages of one listing share it'),
+  dropped: z.array(z.object({ identifiers: z.array(z.string()), qualifiedAt: z.string(), deadline: z.string(), acquiringCampaign: z.string().nullable() })).max(DROPPED_PAGE),
+  nextCursor: z.string().optional(),
+});
+export const SalesAnswerSchema = PeriodSchema.extend({
+  groupBy: z.enum(SALES_DIMENSIONS),
+  rows: z.array(
+    z.object({
+      key: z.string(),
+      currency: z.string(),
+      revenue: z.number().int(),
+      orders: z.number(),
+      sourcedBy: z.object({ marketing: z.number().int(), sales: z.number().int(), none: z.number().int() }),
+      medianHoursToOrder: HoursSchema,
+    }),
+  ),
+  totals: z.array(z.object({ currency: z.string(), revenue: z.number().int(), transactions: z.number().int() })),
+});
+export const PathsAnswerSchema = PeriodSchema.extend({
+  distinctPaths: z.number().int(),
+  paths: z.array(z.object({ path: z.array(z.string()), orders: z.number().int(), revenue: z.array(z.object({ currency: z.string(), amount: z.number().int() })) })),
+  pathLengths: z.array(z.object({ touches: z.enum(PATH_LENGTH_BUCKETS), orders: z.number().int() })),
+  timeLags: z.array(z.object({ days: z.enum(LAG_BUCKETS), orders: z.number().int() })),
+});
 
 /** SPEC §8's problem body. */
 export const ProblemSchema = z.object({
@@ -128,7 +202,12 @@ export const contracts: Record<string, RouteContract> = {
   'get-attribution': { params: TransactionParamsSchema, responses: { 200: { description: 'SPEC §5: boundary, sourcedBy, marketing credits per model, sales credits, touches after the boundary' } } },
   'get-report': { query: ReportQuerySchema, responses: { 200: { description: 'Rows {key, currency, revenue, conversions, touches} and per-currency totals; rows plus unattributed equal revenue. Once the period has spend (POST /v1/spend), rows also carry cost, roas and cpa (not under groupBy=kind) and totals cost and roas' } } },
   'get-compare': { query: CompareQuerySchema, responses: { 200: { description: 'Rows per model (with cost, roas, cpa as in the report), and per-currency totals' } } },
-  'post-recompute': { body: RecomputeBodySchema, responses: { 200: { description: 'Re-attributed a page of the period; call again with nextCursor while it is present' } } },
+  'get-funnel': { query: FunnelQuerySchema, responses: { 200: { description: 'SPEC §5.1: a row per acquiring key, the totals, the period’s time zones', schema: FunnelAnswerSchema } } },
+  'get-handoffs': { query: HandoffsQuerySchema, responses: { 200: { description: 'SPEC §5.2; with nextCursor when more dropped batons follow', schema: HandoffsAnswerSchema } } },
+  'get-sales-report': { query: SalesQuerySchema, responses: { 200: { description: 'Rows per currency and seller; each currency’s rows sum to its revenue (totals)', schema: SalesAnswerSchema } } },
+  'get-paths': { query: PathsQuerySchema, responses: { 200: { description: 'The top `limit` paths by orders, and both histograms with every bucket', schema: PathsAnswerSchema } } },
+  'post-recompute': { body: RecomputeBodySchema, responses: { 202: { description: 'The job, started: a task per day re-projects the period under the current config; follow it at GET /v1/jobs/{jobId} (also in Location)', schema: JobSchema } } },
+  'get-job': { params: z.object({ jobId: z.string() }), responses: { 200: { description: 'The job and its progress', schema: JobSchema } } },
   'export-transactions': {
     query: ExportQuerySchema,
     responses: {

@@ -1,3 +1,4 @@
+import { EVENT_DETAILS } from '../events/catalog.ts';
 import * as z from 'zod';
 import { routeKey, routes } from '../routes.ts';
 import { contracts, ProblemSchema } from './contract.ts';
@@ -65,7 +66,11 @@ export function buildOpenApiDocument(): JsonSchema {
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant key of the scope the operation lists in x-baton-scopes' } },
-      schemas: { Problem: schema(ProblemSchema, 'output') },
+      schemas: {
+        Problem: schema(ProblemSchema, 'output'),
+        // SPEC §7: the detail of each event on the bus (source `baton`).
+        ...Object.fromEntries(Object.entries(EVENT_DETAILS).map(([type, detail]) => [`Event${type}`, schema(detail, 'output')])),
+      },
     },
     paths,
   };

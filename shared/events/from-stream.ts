@@ -1,4 +1,4 @@
-import type { EventType } from './catalog.ts';
+import { EVENT_DETAILS, type EventType } from './catalog.ts';
 
 /** An event before the bus gives it an envelope. */
 export interface EventDraft {
@@ -7,6 +7,11 @@ export interface EventDraft {
 }
 
 type Item = Record<string, unknown>;
+
+/** A detail through its event's schema: what goes on the bus is what SPEC §7 and the OpenAPI document say. */
+function draft(detailType: EventType, detail: Record<string, unknown>): EventDraft {
+  return { detailType, detail: EVENT_DETAILS[detailType].parse(detail) };
+}
 
 /**
  * The event a newly stored item stands for (SPEC §7), or none. Events are
@@ -19,20 +24,17 @@ export function eventFromItem(item: Item, change: 'INSERT' | 'MODIFY' | 'REMOVE'
   if (change === 'INSERT') {
     switch (item.entity) {
       case 'touch':
-        return { detailType: 'TouchRecorded', detail: { tenantId, touchId: item.touchId, side: item.side, occurredAt: item.occurredAt, identifiers: item.identifiers } };
+        return draft('TouchRecorded', { tenantId, touchId: item.touchId, side: item.side, occurredAt: item.occurredAt, identifiers: item.identifiers });
       case 'stage':
-        return { detailType: 'StageRecorded', detail: { tenantId, stageId: item.stageId, stage: item.stage, occurredAt: item.occurredAt, identifiers: item.identifiers } };
+        return draft('StageRecorded', { tenantId, stageId: item.stageId, stage: item.stage, occurredAt: item.occurredAt, identifiers: item.identifiers });
       case 'link':
-        return { detailType: 'IdentityLinked', detail: { tenantId, identifiers: [item.from, item.to], occurredAt: item.occurredAt } };
+        return draft('IdentityLinked', { tenantId, identifiers: [item.from, item.to], occurredAt: item.occurredAt });
       case 'transaction':
-        return {
-          detailType: 'TransactionRecorded',
-          detail: { tenantId, transactionId: item.transactionId, kind: item.kind, ...(item.orderId ? { orderId: item.orderId } : {}), occurredAt: item.occurredAt, identifiers: item.identifiers },
-        };
+        return draft('TransactionRecorded', { tenantId, transactionId: item.transactionId, kind: item.kind, ...(item.orderId ? { orderId: item.orderId } : {}), occurredAt: item.occurredAt, identifiers: item.identifiers });
     }
   }
   if (item.entity === 'attribution' && change !== 'REMOVE') {
-    return { detailType: 'AttributionComputed', detail: { tenantId, transactionId: item.transactionId, version: item.version } };
+    return draft('AttributionComputed', { tenantId, transactionId: item.transactionId, version: item.version });
   }
   return undefined;
 }

@@ -4,6 +4,11 @@ import type { EventType } from './catalog.ts';
  * Who consumes which events, declared once: the stack makes one EventBridge
  * rule per entry (with retries and a dead-letter queue) and the local
  * runtime's in-process bus delivers to the same handlers.
+ *
+ * Baton itself consumes none of its events today: the projection reads the
+ * table's stream directly (`stream-consumers.ts`), so a person's history is
+ * projected once per batch rather than once per event. The events are for
+ * the tenant's own consumers on the bus (SPEC §7).
  */
 export interface EventRule {
   name: string;
@@ -12,7 +17,4 @@ export interface EventRule {
   target: string;
 }
 
-export const eventRules: readonly EventRule[] = [
-  // New or late data (re-)attributes the transactions it belongs to and moves the rollups.
-  { name: 'attribute', detailTypes: ['TransactionRecorded', 'TouchRecorded', 'StageRecorded', 'IdentityLinked'], target: 'attribute' },
-];
+export const eventRules: readonly EventRule[] = [];

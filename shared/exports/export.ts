@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { csvRecords } from './csv.ts';
-import { ValidationError } from '../errors.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
 import { formatAmount } from '../money/money.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
 import { DaySchema, periodCheck, TimezoneSchema } from '../time/days.ts';
@@ -129,16 +129,18 @@ interface CursorPayload {
 
 const sign = (key: string, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
 
-export function encodeCursor(tenant: Pick<TenantRecord, 'cursorKey'>, payload: CursorPayload): string {
+export function encodeCursor(tenant: Pick<TenantRecord, 'cursorKey' | 'tenantId'>, payload: CursorPayload): string {
+  // Reads never write: a tenant from before signed cursors is migrated once by `npm run tenant -- migrate`.
+  if (!tenant.cursorKey) throw new ConflictError(`Tenant ${tenant.tenantId} has no cursor key yet: run npm run tenant -- migrate ${tenant.tenantId}.`);
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${body}.${sign(tenant.cursorKey, body)}`;
 }
 
-const invalidCursor = () => new ValidationError('The cursor is not one this export gave.', [{ path: 'query.cursor', message: 'invalid, forged or another export’s cursor', code: 'invalid_cursor' }]);
+const invalidCursor = () => new ValidationError('The cursor is not one this listing gave.', [{ path: 'query.cursor', message: 'invalid, forged, or another listing’s or period’s cursor', code: 'invalid_cursor' }]);
 
 export function decodeCursor(tenant: Pick<TenantRecord, 'cursorKey'>, cursor: string, expected: Pick<CursorPayload, 'from' | 'to' | 'tz'>): CursorPayload {
   const [body, mac] = cursor.split('.');
-  if (!body || !mac) throw invalidCursor();
+  if (!body || !mac || !tenant.cursorKey) throw invalidCursor();
   const given = Buffer.from(mac, 'base64url');
   const wanted = Buffer.from(sign(tenant.cursorKey, body), 'base64url');
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) throw invalidCursor();

@@ -1,7 +1,7 @@
 import type { Identifier } from '../identity/identity.ts';
 import type { Stage, Link } from './stages.ts';
 import type { Touch } from './touches.ts';
-import type { Transaction, TransactionKind } from './transactions.ts';
+import type { SalesChannel, Transaction, TransactionKind } from './transactions.ts';
 import type { Counted, Settlement } from './settlement.ts';
 
 /** What became of one record sent to the store. */
@@ -16,6 +16,9 @@ export interface TransactionRef {
   net: number;
   total: number;
   orderId?: string;
+  /** Orders: what the sales side of the projection needs (absent on refs stored before it). */
+  salesChannel?: SalesChannel;
+  rep?: string;
 }
 
 export interface PersonRecords {
@@ -84,6 +87,10 @@ export interface RecordStore {
   recordCheckout(tenantId: string, checkout: Checkout): Promise<{ outcome: WriteOutcome; orderBuyer?: Identifier }>;
   getCheckout(tenantId: string, externalId: string): Promise<Checkout | undefined>;
   getSettlement(tenantId: string, key: string): Promise<StoredSettlement>;
+  /** Several settlements at once (absent keys are left out). */
+  getSettlements(tenantId: string, keys: readonly string[]): Promise<Map<string, StoredSettlement>>;
+  /** Every identifier linked to these (following links only, not reading the records). */
+  linkedIdentifiers(tenantId: string, seeds: readonly Identifier[]): Promise<Identifier[]>;
   getTransaction(tenantId: string, transactionId: string): Promise<StoredTransaction | undefined>;
   /** The order a provider alias (e.g. Stripe's payment intent) points at. */
   resolveAlias(tenantId: string, alias: string): Promise<string | undefined>;

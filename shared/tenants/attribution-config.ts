@@ -48,6 +48,8 @@ export const AttributionConfigSchema = z.object({
   defaultModel: z.enum(HEURISTIC_MODELS),
   timezone: TimezoneSchema,
   channelRules: z.array(ChannelRuleSchema).max(100),
+  /** The promise of how fast sales picks up a qualified person (SPEC §5.2). */
+  handoffSlaHours: z.number().int().min(1).max(720),
   /** Storefront origins whose browsers may send `POST /v1/collect` (SPEC §9). */
   allowedOrigins: z.array(OriginSchema).max(50),
   /** Hosts that never make a referral touch: payment pages and the store's own domains (SPEC §9). */
@@ -77,6 +79,7 @@ export function defaultAttributionConfig(timezone: string): AttributionConfig {
     defaultModel: 'last_non_direct',
     timezone,
     channelRules: [],
+    handoffSlaHours: 24,
     allowedOrigins: [],
     referrerExclusions: [...PAYMENT_REFERRERS],
     consentRequired: false,
@@ -102,6 +105,7 @@ export const CHANGE_EFFECTS: Record<keyof AttributionConfig, 'recompute' | 'late
   defaultModel: 'none',
   timezone: 'none',
   channelRules: 'later_touches',
+  handoffSlaHours: 'recompute',
   allowedOrigins: 'none',
   referrerExclusions: 'later_touches',
   consentRequired: 'none',

@@ -41,6 +41,8 @@ export interface TenantStore {
   /** Replaces the config (and the calendar with it) if its version is still `expectedVersion`; false otherwise. */
   replaceConfig(tenantId: string, change: { config: AttributionConfig; calendar: CalendarEntry[] }, expectedVersion: number, at: string): Promise<boolean>;
   replaceWebhookSecret(tenantId: string, provider: WebhookProvider, secret: WebhookSecret): Promise<void>;
+  /** A one-off migration: a cursor key for a tenant created before export cursors were signed; false if it had one. */
+  addMissingCursorKey(tenantId: string): Promise<boolean>;
   /** Stores `next` as the scope's key and lets the previous one (if known) work until `previousValidUntil`, at once. */
   rotateApiKey(tenantId: string, next: ApiKeyRecord & { createdAt: string }, previousHash: string | undefined, previousValidUntil: string): Promise<void>;
 }

@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { functionAccess } from '../../infra/stateless-stack.ts';
 import { eventRules } from '../../shared/events/rules.ts';
+import { streamConsumers } from '../../shared/events/stream-consumers.ts';
+import { queues } from '../../shared/queues.ts';
 import { routeHandlers, routes } from '../../shared/routes.ts';
 import { tableDefinition } from '../../shared/table.ts';
 
@@ -53,7 +55,8 @@ describe('the stateless stack', () => {
   it('creates one Node.js 22 arm64 function per handler, plus the authorizer', () => {
     const functions = stateless.findResources('AWS::Lambda::Function');
     const ours = Object.values(functions).filter((fn) => fn.Properties.Handler === 'index.handler');
-    expect(ours).toHaveLength(new Set([...routeHandlers(), 'authorizer', 'publish-events', ...eventRules.map((rule) => rule.target)]).size);
+    const consumers = [...streamConsumers.map((consumer) => consumer.target), ...queues.map((queue) => queue.target), ...eventRules.map((rule) => rule.target)];
+    expect(ours).toHaveLength(new Set([...routeHandlers(), 'authorizer', ...consumers]).size);
     for (const fn of ours) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -105,19 +108,40 @@ describe('the stateless stack', () => {
   });
 });
 
-describe('events', () => {
-  it('publishes from the table stream with retries, batch splitting, partial failures and a dead-letter destination', () => {
-    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      StartingPosition: 'TRIM_HORIZON',
-      BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 10,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
-      FilterCriteria: { Filters: [{ Pattern: Match.stringLikeRegexp('"entity"') }] },
-    });
+describe('the table stream, the queues and the events', () => {
+  it('gives every stream consumer its own mapping: its entities only, retries, batch splitting, partial failures and the dead-letter queue', () => {
+    const mappings = Object.values(stateless.findResources('AWS::Lambda::EventSourceMapping')).filter((mapping) => mapping.Properties.StartingPosition);
+    expect(mappings).toHaveLength(streamConsumers.length);
+    for (const consumer of streamConsumers) {
+      stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        StartingPosition: 'TRIM_HORIZON',
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { entity: { S: [...consumer.entities] } } } }) }] },
+      });
+    }
   });
 
-  it('gives every rule target retries and the dead-letter queue', () => {
+  it('gives every work queue a dead-letter queue, a consumer one message at a time with its concurrency, and its URL to the senders', () => {
+    for (const declaration of queues) {
+      stateless.hasResourceProperties('AWS::SQS::Queue', {
+        VisibilityTimeout: declaration.timeoutSeconds * 2,
+        RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: declaration.maxReceiveCount },
+      });
+      const mappings = Object.values(stateless.findResources('AWS::Lambda::EventSourceMapping', { Properties: { BatchSize: 1, ScalingConfig: { MaximumConcurrency: declaration.maxConcurrency } } }));
+      expect(mappings).toHaveLength(1);
+      expect(mappings[0]!.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      const functions = stateless.findResources('AWS::Lambda::Function');
+      const consumer = functions[mappings[0]!.Properties.FunctionName.Ref as string];
+      expect(consumer?.Properties.Timeout).toBe(declaration.timeoutSeconds);
+      const senders = Object.values(functions).filter((fn) => fn.Properties.Environment?.Variables?.[declaration.urlVariable]);
+      expect(senders).toHaveLength(declaration.senders.length);
+    }
+  });
+
+  it('makes one rule per declared event consumer, each with retries and the dead-letter queue', () => {
     const rules = Object.values(stateless.findResources('AWS::Events::Rule'));
     expect(rules).toHaveLength(eventRules.length);
     for (const rule of rules) {

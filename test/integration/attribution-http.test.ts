@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { stores } from '../../shared/adapters/dynamodb/stores.ts';
 import { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
-import { onRecorded } from '../../shared/attribution/use-cases.ts';
+import { makeProjectHandler } from '../../shared/projection/stream-consumer.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 
@@ -16,6 +18,7 @@ afterAll(() => api.close());
 
 const ingest = (path: string, json: unknown) => api.request('POST', path, { key: tenant.keys.ingest, json });
 const read = (path: string) => api.request('GET', path, { key: tenant.keys.marketing });
+const jobOf = (jobId: string, key = tenant.keys.admin) => api.request('GET', `/v1/jobs/${jobId}`, { key });
 const touch = (touchId: string, occurredAt: string, person: Record<string, string>, extra: Record<string, unknown>) => ({ touchId, occurredAt, person, kind: 'click', ...extra });
 
 describe('the attribution pipeline through the HTTP API', () => {
@@ -85,11 +88,14 @@ describe('the attribution pipeline through the HTTP API', () => {
     expect(after.body.rows).toEqual([{ key: 'Organic Social', currency: 'USD', revenue: 5000, conversions: 1, touches: 1 }]);
     expect(after.body.totals).toEqual([{ currency: 'USD', revenue: 5000, attributed: 5000, unattributed: 0, transactions: 1 }]);
 
-    // The same events again, three times and concurrently: nothing moves.
-    const deps = stores();
-    const trigger = { detailType: 'TouchRecorded' as const, tenantId: tenant.tenantId, identifiers: ['c:cust-p2'], occurredAt: '2026-11-05T09:00:00.000Z' };
-    const outcomes = await Promise.all([onRecorded(deps, trigger), onRecorded(deps, trigger), onRecorded(deps, trigger)]);
-    expect(outcomes.map((outcome) => outcome.changed)).toEqual([0, 0, 0]);
+    // The stream hands the same record over again, three times and concurrently (as retries and redrives do): nothing moves.
+    const project = makeProjectHandler(stores());
+    const replay = {
+      Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: marshall({ entity: 'touch', tenantId: tenant.tenantId, touchId: 'p2-social', identifiers: ['c:cust-p2'] }) } }],
+    } as unknown as DynamoDBStreamEvent;
+    const outcomes = await Promise.all([project(replay), project(replay), project(replay)]);
+    expect(outcomes).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
+    await api.settle();
     const again = await read('/v1/attribution/report?from=2026-11-05&to=2026-11-05&model=last_touch&groupBy=channel');
     expect(again.body).toEqual(after.body);
   });
@@ -133,33 +139,50 @@ describe('the attribution pipeline through the HTTP API', () => {
     // A late touch re-attributes under the config the order was attributed with: no collapse yet.
     expect((await read('/v1/transactions/p3-order/attribution')).body.marketing.touches).toHaveLength(3);
 
-    const recomputed = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-10', to: '2026-11-10' } });
-    expect(recomputed.status).toBe(200);
-    expect(recomputed.body).toMatchObject({ recomputed: 1, changed: 1 });
-    expect(recomputed.body.nextCursor).toBeUndefined();
+    const started = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-10', to: '2026-11-10' } });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ kind: 'recompute', status: 'running', from: '2026-11-10', to: '2026-11-10', days: { total: 1, done: 0 } });
+    expect(started.headers.get('location')).toBe(`/v1/jobs/${started.body.jobId}`);
+    await api.settle();
+    const job = await jobOf(started.body.jobId);
+    expect(job.status).toBe(200);
+    expect(job.body).toMatchObject({ status: 'done', days: { total: 1, done: 1 }, transactions: 1, people: 1, finishedAt: expect.any(String) });
     expect((await read('/v1/transactions/p3-order/attribution')).body.marketing.touches.map((t: { touchId: string }) => t.touchId)).toEqual(['p3-c', 'p3-a']);
   });
 
-  it('recomputes a period page by page with a cursor', async () => {
-    const { RECOMPUTE_PAGE } = await import('../../shared/attribution/reports.ts');
-    const many = Array.from({ length: RECOMPUTE_PAGE + 5 }, (_, i) => ({
+  it('recomputes a range as a job, a task per day, every order of every day once', async () => {
+    const days = ['2026-11-20', '2026-11-21', '2026-11-22'];
+    const orders = Array.from({ length: 60 }, (_, i) => ({
       transactionId: `bulk-${String(i).padStart(3, '0')}`,
       kind: 'order',
-      occurredAt: `2026-11-20T10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`,
-      person: { customerId: `bulk-${i}` },
+      occurredAt: `${days[i % 3]}T15:${String(Math.floor(i / 3)).padStart(2, '0')}:00Z`,
+      person: { customerId: `bulk-${i % 45}` },
       currency: 'USD',
       gross: '1.00',
     }));
-    for (const body of many) await ingest('/v1/transactions', body);
+    for (const body of orders) await ingest('/v1/transactions', body);
     await api.settle();
-    const first = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-20', to: '2026-11-20' } });
-    expect(first.body.recomputed).toBe(RECOMPUTE_PAGE);
-    expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-20', to: '2026-11-20', cursor: first.body.nextCursor } });
-    expect(second.body).toMatchObject({ recomputed: 5, changed: 0 });
-    expect(second.body.nextCursor).toBeUndefined();
-    const forged = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-20', to: '2026-11-20', cursor: 'bm90LWEtY3Vyc29y' } });
-    expect(forged.status).toBe(400);
+    const before = await read('/v1/attribution/report?from=2026-11-20&to=2026-11-22&model=linear&groupBy=channel');
+
+    const started = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-20', to: '2026-11-22' } });
+    expect(started.status).toBe(202);
+    await api.settle();
+    const job = await jobOf(started.body.jobId);
+    // 60 orders of 45 people: a person with orders on two days is projected by both days' tasks.
+    expect(job.body).toMatchObject({ status: 'done', days: { total: 3, done: 3 }, transactions: 60 });
+    expect(job.body.people).toBeGreaterThanOrEqual(45);
+    // Nothing changed in the config: the reports do not move.
+    expect((await read('/v1/attribution/report?from=2026-11-20&to=2026-11-22&model=linear&groupBy=channel')).body).toEqual(before.body);
+    expect(before.body.totals).toEqual([{ currency: 'USD', revenue: 6000, attributed: 0, unattributed: 6000, transactions: 60 }]);
+  });
+
+  it('answers 404 for an unknown job and for another tenant’s', async () => {
+    const started = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-01', to: '2026-11-01' } });
+    const other = await newTenant();
+    expect((await jobOf(started.body.jobId, other.keys.admin)).status).toBe(404);
+    expect((await jobOf('job_00000000-0000-0000-0000-000000000000')).status).toBe(404);
+    expect((await jobOf(started.body.jobId, tenant.keys.marketing)).status).toBe(403);
+    await api.settle();
   });
 
   it.each([
@@ -181,7 +204,7 @@ describe('the attribution pipeline through the HTTP API', () => {
     [{ from: '2025-01-01', to: '2026-11-01' }, 'to'],
     [{ from: '2026-11-31', to: '2026-12-01' }, 'from'],
     [{ to: '2026-11-01' }, 'from'],
-    [{ from: '2026-11-01', to: '2026-11-01', cursor: 42 }, 'cursor'],
+    [{ from: '2026-11-01', to: '2026-11-01', cursor: 'x' }, 'cursor'],
   ])('refuses the recompute body %j naming %s', async (json, field) => {
     const response = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json });
     expect(response.status).toBe(400);

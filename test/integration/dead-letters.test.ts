@@ -8,6 +8,9 @@ import { appendDeadLetter, readDeadLetters, stampLetter, type DeadLetter } from 
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.ts';
 import { config } from '../../shared/config.ts';
+import { stores } from '../../shared/adapters/dynamodb/stores.ts';
+import { transactionFromInput } from '../../shared/recording/transactions.ts';
+import { storeTransaction } from '../../shared/recording/use-cases.ts';
 import { createTenant } from '../../shared/tenants/use-cases.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -30,71 +33,85 @@ function deadLetters(args: string[]) {
   return { child, done };
 }
 
-function touchEvent(tenantId: string, touchId: string): DeadLetter {
+/** A batch of the table's stream the projector kept failing on: one order's record. */
+function projectorBatch(tenantId: string, transactionId: string, customerId: string): DeadLetter {
   return stampLetter({
-    kind: 'event',
-    rule: 'attribute',
-    target: 'attribute',
-    error: 'StoreUnavailableError: The data store is busy',
-    attempts: 3,
-    event: { id: `event-${touchId}`, source: 'baton', time: '2026-11-01T10:00:00Z', 'detail-type': 'TouchRecorded', detail: { tenantId, touchId, side: 'marketing', occurredAt: '2026-11-01T10:00:00Z', identifiers: [`a:${touchId}`] } },
+    kind: 'stream',
+    rule: 'project',
+    target: 'project',
+    recordCount: 1,
+    error: 'the batch failed 11 times, from sequence number 1000',
+    attempts: 11,
+    records: [
+      {
+        eventID: `stream-${transactionId}`,
+        eventName: 'INSERT',
+        dynamodb: { SequenceNumber: '1000', NewImage: marshall({ entity: 'transaction', tenantId, transactionId, kind: 'order', identifiers: [`c:${customerId}`] }) },
+      },
+    ],
+  });
+}
+
+/** A recompute task its function failed on every receive: here one that is not a task at all. */
+function brokenTask(n: number): DeadLetter {
+  return stampLetter({ kind: 'queue', rule: 'recompute', target: 'recompute-day', body: `not a task ${n}`, error: 'SyntaxError', attempts: 3 });
+}
+
+/** A publisher batch: its events go to the bus's rules (none in Baton itself), so redriving it always succeeds. */
+function publisherBatch(n: number): DeadLetter {
+  return stampLetter({
+    kind: 'stream',
+    rule: 'publish-events',
+    target: 'publish-events',
+    recordCount: 1,
+    error: 'the batch failed 11 times',
+    attempts: 11,
+    records: [{ eventID: `p-${n}`, eventName: 'INSERT', dynamodb: { SequenceNumber: String(n), NewImage: marshall({ entity: 'touch', tenantId: 'acme', touchId: `t-${n}`, side: 'marketing', occurredAt: '2026-11-01T11:00:00.000Z', identifiers: [`a:t-${n}`] }) } }],
   });
 }
 
 describe('npm run dead-letters on the local file, with the real handlers and DynamoDB Local', () => {
-  it('redrives event and stream letters to the attribute handler, keeps the one that fails, and changes nothing the second time', async () => {
+  it('gives a projector batch to the projector again, keeps the letter that fails, and changes nothing the second time', async () => {
+    const deps = stores();
+    await storeTransaction(deps, 'acme', transactionFromInput({ transactionId: 'dl-order', kind: 'order', occurredAt: '2026-11-01T10:00:00Z', person: { customerId: 'dl-buyer' }, currency: 'USD', gross: '12.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', new Date().toISOString()));
+    expect(await deps.projections.getAttribution('acme', 'dl-order')).toBeUndefined();
     const file = join(dir, 'redrive.ndjson');
-    const good = touchEvent('acme', 't-1');
-    const ghost = touchEvent('ghost', 't-2');
-    const batch = stampLetter({
-      kind: 'stream',
-      rule: 'table-stream',
-      target: 'publish-events',
-      recordCount: 1,
-      error: 'publishing its events failed 11 times',
-      attempts: 11,
-      records: [
-        {
-          eventID: 'stream-1',
-          eventName: 'INSERT',
-          dynamodb: { SequenceNumber: '1000', NewImage: marshall({ entity: 'touch', tenantId: 'acme', touchId: 't-3', side: 'marketing', occurredAt: '2026-11-01T11:00:00.000Z', identifiers: ['a:t-3'] }) },
-        },
-      ],
-    });
-    for (const letter of [good, ghost, batch]) appendDeadLetter(file, letter);
+    const batch = projectorBatch('acme', 'dl-order', 'dl-buyer');
+    const broken = brokenTask(1);
+    for (const letter of [batch, broken]) appendDeadLetter(file, letter);
 
     const listed = await deadLetters(['list', '--file', file, '--json']).done;
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).map((row: { id: string; detailType: string; tenant: string }) => [row.id, row.detailType, row.tenant])).toEqual([
-      [good.id, 'TouchRecorded', 'acme'],
-      [ghost.id, 'TouchRecorded', 'ghost'],
-      [batch.id, 'TouchRecorded', 'acme'],
+      [batch.id, '1 stream records', 'acme'],
+      [broken.id, 'recompute message', ''],
     ]);
 
     const first = await deadLetters(['redrive', '--file', file, '--json']).done;
     expect(first.code, first.stderr).toBe(1);
     expect(JSON.parse(first.stdout)).toEqual([
-      { id: good.id, ok: true, message: 'TouchRecorded delivered to attribute' },
-      { id: ghost.id, ok: false, message: expect.stringContaining('Tenant ghost does not exist') },
-      { id: batch.id, ok: true, message: '1 records: TouchRecorded → attribute' },
+      { id: batch.id, ok: true, message: '1 records delivered to project' },
+      { id: broken.id, ok: false, message: 'recompute-day reported the message as failed again' },
     ]);
     expect(first.stderr).toContain('Some letters could not be redriven');
-    expect(readDeadLetters(file).letters).toEqual([{ ...ghost, attempts: 4, error: expect.stringContaining('Tenant ghost does not exist') }]);
+    expect(readDeadLetters(file).letters).toEqual([{ ...broken, attempts: 4, error: 'recompute-day reported the message as failed again' }]);
+    // The projector did its work: the order is attributed.
+    expect((await deps.projections.getAttribution('acme', 'dl-order'))?.result.revenue).toBe(1200);
 
     const second = await deadLetters(['redrive', '--file', file, '--json']).done;
-    expect(JSON.parse(second.stdout).map((outcome: { id: string }) => outcome.id)).toEqual([ghost.id]);
-    expect(readDeadLetters(file).letters).toEqual([expect.objectContaining({ id: ghost.id, attempts: 5 })]);
+    expect(JSON.parse(second.stdout).map((outcome: { id: string }) => outcome.id)).toEqual([broken.id]);
+    expect(readDeadLetters(file).letters).toEqual([expect.objectContaining({ id: broken.id, attempts: 5 })]);
   }, 60_000);
 
   it('does not lose letters appended (as by a running npm start) while a redrive runs', async () => {
     const file = join(dir, 'concurrent.ndjson');
-    for (let i = 0; i < 20; i += 1) appendDeadLetter(file, touchEvent('acme', `before-${i}`));
+    for (let i = 0; i < 20; i += 1) appendDeadLetter(file, publisherBatch(i));
     const { child, done } = deadLetters(['redrive', '--file', file]);
     let running = true;
     void done.then(() => (running = false));
     const appended: string[] = [];
     while (running) {
-      const letter = touchEvent('ghost', `during-${appended.length}`);
+      const letter = brokenTask(appended.length);
       appendDeadLetter(file, letter);
       appended.push(letter.id);
       await new Promise((wait) => setTimeout(wait, 10));
@@ -111,7 +128,7 @@ describe('npm run dead-letters on the local file, with the real handlers and Dyn
 
   it('says plainly when DynamoDB Local is not running, and leaves the letters alone', async () => {
     const file = join(dir, 'offline.ndjson');
-    appendDeadLetter(file, touchEvent('acme', 't-9'));
+    appendDeadLetter(file, brokenTask(9));
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dead-letters.ts', 'redrive', '--file', file], {
       cwd: root,
       env: { ...process.env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' },

@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const RUNS = 2000;
+/** Per route; FUZZ_RUNS raises it for a longer hunt (CI keeps the suite within its time budget). */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
 
 /** Bodies a careless or hostile client could send: any JSON, near-miss shapes, and junk text. */
 const body = fc.oneof(

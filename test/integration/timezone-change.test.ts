@@ -55,7 +55,9 @@ describe('a change of the tenant’s time zone', () => {
 
     // Re-attributing the month under the current config puts every transaction on the same day as before.
     const recompute = await api.request('POST', '/v1/attribution/recompute', { key: tenant.keys.admin, json: { from: '2026-11-01', to: '2026-11-30' } });
-    expect(recompute.status).toBe(200);
+    expect(recompute.status).toBe(202);
+    await api.settle();
+    expect((await api.request('GET', `/v1/jobs/${recompute.body.jobId}`, { key: tenant.keys.admin })).body).toMatchObject({ status: 'done', days: { total: 30, done: 30 }, transactions: 2 });
     expect((await day('2026-11-11')).body.totals).toEqual([expect.objectContaining({ revenue: 1000, transactions: 1 })]);
     expect((await day('2026-11-19')).body.totals).toEqual([expect.objectContaining({ revenue: 1000, transactions: 1 })]);
   });

@@ -30,7 +30,7 @@ export interface ApiResponse<T = unknown> {
 export class TestApi {
   private constructor(readonly runtime: LocalRuntime) {}
 
-  /** With `events`, the table's stream feeds the in-process bus, as under `npm start`. */
+  /** With `events`, the table's stream feeds its consumers (the projector, the event publisher), as under `npm start`. */
   static async start(options: { events?: boolean } = {}): Promise<TestApi> {
     const { DYNAMODB_ENDPOINT, TABLE_NAME } = config();
     // Dead letters of a test run go to a file of their own, not the developer's .data/dead-letters.ndjson.
@@ -61,13 +61,9 @@ export class TestApi {
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 
-  /** Waits until every write so far has reached the bus and every consumer has finished (and what they wrote, too). */
-  async settle(): Promise<void> {
-    if (!this.runtime.stream) throw new Error('settle() needs TestApi.start({ events: true })');
-    for (let round = 0; round < 3; round += 1) {
-      await this.runtime.stream.flush();
-      await this.runtime.bus.drain();
-    }
+  /** Waits until every write so far has reached its stream consumers and the work they caused has finished (projections, events, queued tasks). */
+  settle(): Promise<void> {
+    return this.runtime.settle();
   }
 
   close(): Promise<void> {

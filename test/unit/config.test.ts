@@ -33,6 +33,8 @@ describe('attribution config', () => {
       allowedOrigins: [],
       referrerExclusions: expect.arrayContaining(['paypal.com', 'checkout.stripe.com', 'checkout.shopify.com', 'klarna.com']),
       consentRequired: false,
+      // SPEC §5.2: the handoff's promise.
+      handoffSlaHours: 24,
     });
   });
 

@@ -76,10 +76,15 @@ class FakeQueue {
 
 let queue: FakeQueue;
 let put: PutEventsRequestEntry[];
+/** Synchronous invocations of a function (redriving a projector batch), and what the function answers. */
+let invoked: Array<{ functionArn: string; payload: any }>;
+let answer: () => unknown;
 
 beforeEach(() => {
   queue = new FakeQueue();
   put = [];
+  invoked = [];
+  answer = () => ({ batchItemFailures: [] });
   sqs.reset();
   eventBridge.reset();
   streams.reset();
@@ -100,7 +105,15 @@ afterEach(() => {
 });
 
 function deps() {
-  return { sqs: new SQSClient({ region: 'eu-west-1' }), streams: () => new DynamoDBStreamsClient({ region: 'eu-west-1' }), queueUrl: QUEUE_URL };
+  return {
+    sqs: new SQSClient({ region: 'eu-west-1' }),
+    streams: () => new DynamoDBStreamsClient({ region: 'eu-west-1' }),
+    queueUrl: QUEUE_URL,
+    invoke: async (functionArn: string, payload: unknown) => {
+      invoked.push({ functionArn, payload });
+      return answer();
+    },
+  };
 }
 
 function publisher() {
@@ -116,7 +129,7 @@ const event = (tenantId: string, touchId: string) => ({
   time: '2026-11-01T10:00:00Z',
   region: 'eu-west-1',
   resources: [],
-  detail: { tenantId, touchId, eventId: `stream-${touchId}` },
+  detail: { tenantId, touchId, side: 'marketing', occurredAt: '2026-11-01T10:00:00.000Z', identifiers: ['a:x'], eventId: `stream-${touchId}` },
 });
 
 /** (a) An event the rule could not deliver: the body is the event, the rest in attributes. */
@@ -142,10 +155,10 @@ function addInvokeFailure(id: string, tenantId: string, touchId: string): void {
   });
 }
 
-/** (c) A stream batch the publisher kept failing on: where it is, not what. */
-function addStreamFailure(id: string, start: string, end: string): void {
+/** (c) A stream batch a stream consumer (the publisher unless named) kept failing on: where it is, not what. */
+function addStreamFailure(id: string, start: string, end: string, consumer = 'Baton-PublishEvents'): void {
   queue.add(id, {
-    requestContext: { requestId: 'r-2', functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:Baton-PublishEvents', condition: 'RetryAttemptsExhausted', approximateInvokeCount: 11 },
+    requestContext: { requestId: 'r-2', functionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${consumer}`, condition: 'RetryAttemptsExhausted', approximateInvokeCount: 11 },
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     version: '1.0',
     timestamp: '2026-11-01T10:01:00Z',
@@ -207,8 +220,8 @@ describe('dead letters of the deployed stack (SQS)', () => {
       ['m-c', true],
     ]);
     expect(put.map((entry) => [entry.EventBusName, entry.Source, entry.DetailType, JSON.parse(entry.Detail!)])).toEqual([
-      ['baton-events', 'baton', 'TouchRecorded', { tenantId: 'acme', touchId: 't-1', eventId: 'stream-t-1' }],
-      ['baton-events', 'baton', 'TouchRecorded', { tenantId: 'beta', touchId: 't-2', eventId: 'stream-t-2' }],
+      ['baton-events', 'baton', 'TouchRecorded', expect.objectContaining({ tenantId: 'acme', touchId: 't-1', eventId: 'stream-t-1' })],
+      ['baton-events', 'baton', 'TouchRecorded', expect.objectContaining({ tenantId: 'beta', touchId: 't-2', eventId: 'stream-t-2' })],
       // Records 100–102 (not 103, past the batch's end); the tenant record carries no event.
       ['baton-events', 'baton', 'TouchRecorded', expect.objectContaining({ tenantId: 'acme', touchId: 't-100', eventId: 'stream-record-100' })],
       ['baton-events', 'baton', 'TransactionRecorded', expect.objectContaining({ tenantId: 'acme', transactionId: 'o-1', eventId: 'stream-record-102' })],
@@ -216,6 +229,25 @@ describe('dead letters of the deployed stack (SQS)', () => {
     expect(streams.commandCalls(GetShardIteratorCommand)[0]!.args[0].input).toEqual({ StreamArn: STREAM_ARN, ShardId: 'shardId-1', ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: '100' });
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(3);
     expect(queue.ids()).toEqual([]);
+  });
+
+  it('gives a projector batch, read back from the stream, to the projector function again, and keeps it when the projector fails again', async () => {
+    addStreamFailure('m-p', '100', '102', 'Baton-Project');
+    streamHolds();
+    answer = () => ({ batchItemFailures: [{ itemIdentifier: '102' }] });
+    const failed = await redriveQueue({ ...deps(), publisher: publisher() });
+    expect(failed.outcomes).toEqual([{ id: 'm-p', ok: false, message: 'Baton-Project failed again, from sequence number 102' }]);
+    expect(queue.ids()).toEqual(['m-p']);
+    expect(put).toEqual([]);
+
+    queue.now += 120_000;
+    answer = () => ({ batchItemFailures: [] });
+    const { outcomes } = await redriveQueue({ ...deps(), publisher: publisher() });
+    expect(outcomes).toEqual([{ id: 'm-p', ok: true, message: '3 records given to Baton-Project again' }]);
+    expect(invoked.at(-1)!.functionArn).toBe('arn:aws:lambda:eu-west-1:123456789012:function:Baton-Project');
+    expect(invoked.at(-1)!.payload.Records.map((record: { dynamodb: { SequenceNumber: string } }) => record.dynamodb.SequenceNumber)).toEqual(['100', '101', '102']);
+    expect(queue.ids()).toEqual([]);
+    expect(put).toEqual([]);
   });
 
   it('redriving twice puts nothing the second time', async () => {

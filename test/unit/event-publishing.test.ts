@@ -27,10 +27,16 @@ function streamEvent(count: number): DynamoDBStreamEvent {
 describe('events derived from stored items', () => {
   it('maps each entity to its SPEC §7 event and ignores the rest', () => {
     expect(eventFromItem({ entity: 'transaction', tenantId: 't', transactionId: 'o1', kind: 'order', occurredAt: 'x', identifiers: [] }, 'INSERT')?.detailType).toBe('TransactionRecorded');
-    expect(eventFromItem({ entity: 'link', tenantId: 't', from: 'a:1', to: 'c:2' }, 'INSERT')?.detail.identifiers).toEqual(['a:1', 'c:2']);
+    expect(eventFromItem({ entity: 'link', tenantId: 't', from: 'a:1', to: 'c:2', occurredAt: '2026-01-01T00:00:00.000Z' }, 'INSERT')?.detail.identifiers).toEqual(['a:1', 'c:2']);
     expect(eventFromItem({ entity: 'link_mirror', tenantId: 't' }, 'INSERT')).toBeUndefined();
     expect(eventFromItem({ entity: 'touch_id', tenantId: 't' }, 'INSERT')).toBeUndefined();
     expect(eventFromItem({ entity: 'touch', tenantId: 't' }, 'MODIFY')).toBeUndefined();
+  });
+
+  it('builds every detail through its event’s schema: a stored item without what the event promises fails loudly, extra fields stay off the bus', () => {
+    expect(() => eventFromItem({ entity: 'touch', tenantId: 't', touchId: 't1', side: 'marketing', identifiers: ['a:1'] }, 'INSERT')).toThrow(/occurredAt/);
+    const touch = eventFromItem({ entity: 'touch', tenantId: 't', touchId: 't1', side: 'marketing', occurredAt: '2026-01-01T00:00:00.000Z', identifiers: ['a:1'], url: 'https://shop.example/?email=x' }, 'INSERT');
+    expect(touch?.detail).toEqual({ tenantId: 't', touchId: 't1', side: 'marketing', occurredAt: '2026-01-01T00:00:00.000Z', identifiers: ['a:1'] });
   });
 });
 

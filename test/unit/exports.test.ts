@@ -58,7 +58,7 @@ describe('days in a time zone', () => {
 });
 
 describe('export cursors', () => {
-  const tenant = { cursorKey: 'k'.repeat(64) };
+  const tenant = { tenantId: 'acme', cursorKey: 'k'.repeat(64) };
   const range = { from: '2026-11-01', to: '2026-11-30', tz: 'UTC' };
   const cursor = encodeCursor(tenant, { after: '2026-11-02T00:00:00.000Z#o-2', asOf: '2026-11-23T00:00:00.000Z', ...range });
 
@@ -73,5 +73,9 @@ describe('export cursors', () => {
     expect(() => decodeCursor({ cursorKey: 'other' }, cursor, range)).toThrow(/cursor/);
     expect(() => decodeCursor(tenant, cursor, { ...range, tz: 'Europe/Berlin' })).toThrow(/cursor/);
     expect(() => decodeCursor(tenant, 'garbage', range)).toThrow(/cursor/);
+  });
+
+  it('asks for the migration, rather than writing on a read, for a tenant from before signed cursors', () => {
+    expect(() => encodeCursor({ tenantId: 'old', cursorKey: undefined as unknown as string }, { after: 'x', asOf: 'y', ...range })).toThrow(/npm run tenant -- migrate old/);
   });
 });

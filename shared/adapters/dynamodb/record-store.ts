@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 import type { Identifier } from '../../identity/identity.ts';
@@ -214,6 +214,7 @@ export class DynamoRecordStore implements RecordStore {
       net: tx.net,
       total: tx.total,
       ...(tx.orderId ? { orderId: tx.orderId } : {}),
+      ...(tx.kind === 'order' ? { salesChannel: tx.salesChannel, ...(tx.rep ? { rep: tx.rep } : {}) } : {}),
     };
     const items: TransactItem[] = [
       this.put(
@@ -319,6 +320,56 @@ export class DynamoRecordStore implements RecordStore {
   async getCheckout(tenantId: string, externalId: string): Promise<Checkout | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: recordKeys.orderRef(tenantId, externalId, 'CHECKOUT'), ConsistentRead: true }));
     return Item ? { externalId, anonymousId: Item.anonymousId as string, occurredAt: Item.occurredAt as string } : undefined;
+  }
+
+  async getSettlements(tenantId: string, keys: readonly string[]): Promise<Map<string, StoredSettlement>> {
+    const found = new Map<string, StoredSettlement>();
+    const unique = [...new Set(keys)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let requested: Array<Record<string, unknown>> = unique.slice(start, start + 100).map((key) => recordKeys.settlement(tenantId, key));
+      await retrying(
+        async () => {
+          const { Responses, UnprocessedKeys } = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } } }));
+          for (const item of Responses?.[this.tableName] ?? []) {
+            const { pk, sk: _sk, entity: _entity, ...settlement } = item;
+            found.set((pk as string).slice(`T#${tenantId}#TX#`.length), settlement as StoredSettlement);
+          }
+          requested = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+          return requested.length > 0 ? TRY_AGAIN : undefined;
+        },
+        { what: 'Reading settlements' },
+      );
+    }
+    return found;
+  }
+
+  /** Breadth-first over link items only (a small read per id): who the person is, before anything of theirs is read. */
+  async linkedIdentifiers(tenantId: string, seeds: readonly Identifier[]): Promise<Identifier[]> {
+    const seen = new Set<Identifier>(seeds);
+    let frontier = [...seen];
+    while (frontier.length > 0) {
+      const pages = await Promise.all(
+        frontier.map((identifier) =>
+          queryAll(this.client, {
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :link)',
+            ExpressionAttributeValues: { ':pk': recordKeys.person(tenantId, identifier), ':link': 'LINK#' },
+            ProjectionExpression: 'sk',
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      const next: Identifier[] = [];
+      for (const item of pages.flat()) {
+        const other = (item.sk as string).slice('LINK#'.length) as Identifier;
+        if (!seen.has(other) && seen.size < MAX_PERSON_IDENTIFIERS) {
+          seen.add(other);
+          next.push(other);
+        }
+      }
+      frontier = next;
+    }
+    return [...seen].sort();
   }
 
   async getSettlement(tenantId: string, key: string): Promise<StoredSettlement> {

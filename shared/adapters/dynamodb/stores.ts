@@ -1,15 +1,18 @@
 import { config } from '../../config.ts';
-import type { AttributionDeps } from '../../attribution/use-cases.ts';
-import { DynamoAttributionStore } from './attribution-store.ts';
-import { DynamoTimeline } from './timeline.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { JobDeps } from '../../jobs/recompute.ts';
+import { InProcessTaskQueue, SqsTaskQueue } from '../queue/task-queue.ts';
+import { DynamoJobStore } from './job-store.ts';
 import type { TransactionTimeline } from '../../exports/ports.ts';
 import type { SpendStore } from '../../spend/ports.ts';
 import { documentClient } from './client.ts';
+import { DynamoProjectionStore } from './projection-store.ts';
 import { DynamoRecordStore } from './record-store.ts';
 import { DynamoSpendStore } from './spend-store.ts';
 import { DynamoTenantStore } from './tenant-store.ts';
+import { DynamoTimeline } from './timeline.ts';
 
-export interface Stores extends AttributionDeps {
+export interface Stores extends JobDeps {
   timeline: TransactionTimeline;
   spend: SpendStore;
 }
@@ -19,14 +22,16 @@ let deps: Stores | undefined;
 /** The stores every function uses, built once per module instance on the shared client. */
 export function stores(): Stores {
   if (!deps) {
-    const { TABLE_NAME } = config();
+    const { TABLE_NAME, RECOMPUTE_QUEUE_URL } = config();
     const client = documentClient();
     deps = {
       records: new DynamoRecordStore(client, TABLE_NAME),
       tenants: new DynamoTenantStore(client, TABLE_NAME),
-      attributions: new DynamoAttributionStore(client, TABLE_NAME),
+      projections: new DynamoProjectionStore(client, TABLE_NAME),
       timeline: new DynamoTimeline(client, TABLE_NAME),
       spend: new DynamoSpendStore(client, TABLE_NAME),
+      jobs: new DynamoJobStore(client, TABLE_NAME),
+      queue: RECOMPUTE_QUEUE_URL ? new SqsTaskQueue(new SQSClient({}), RECOMPUTE_QUEUE_URL) : new InProcessTaskQueue('recompute'),
     };
   }
   return deps;

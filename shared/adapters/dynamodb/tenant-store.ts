@@ -56,19 +56,6 @@ export class DynamoTenantStore implements TenantStore {
     );
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, entity: _entity, ...record } = Item;
-    if (!record.cursorKey) {
-      // Tenants from before export cursors were signed get their key on first use.
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: tenantKeys.tenant(tenantId),
-          UpdateExpression: 'SET cursorKey = if_not_exists(cursorKey, :key)',
-          ExpressionAttributeValues: { ':key': generateWebhookSecret() },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      record.cursorKey = Attributes?.cursorKey;
-    }
     // Tenants created before a config field existed read its default (reads never write).
     const stored = record as TenantRecord;
     return { ...stored, config: { ...defaultAttributionConfig(stored.config.timezone), ...stored.config } };
@@ -123,6 +110,25 @@ export class DynamoTenantStore implements TenantStore {
           UpdateExpression: 'SET config = :config, calendar = :calendar, configVersion = :next, configUpdatedAt = :at',
           ConditionExpression: 'configVersion = :expected',
           ExpressionAttributeValues: { ':config': config, ':calendar': calendar, ':next': expectedVersion + 1, ':at': at, ':expected': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a tenant created before export cursors were signed its cursor key (a one-off migration: `npm run tenant -- migrate`). */
+  async addMissingCursorKey(tenantId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: tenantKeys.tenant(tenantId),
+          UpdateExpression: 'SET cursorKey = :key',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(cursorKey)',
+          ExpressionAttributeValues: { ':key': generateWebhookSecret() },
         }),
       );
       return true;

@@ -1,0 +1,8 @@
+import { stores } from '#shared/adapters/dynamodb/stores.ts';
+import { keyHandler } from '#shared/http/handler.ts';
+import { json } from '#shared/http/problem.ts';
+import { paths, PathsQuerySchema } from '#shared/projection/views.ts';
+
+const deps = stores();
+
+export const handler = keyHandler('get-paths', async (request) => json(200, await paths(deps, request.tenantId, request.query(PathsQuerySchema))));

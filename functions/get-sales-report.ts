@@ -1,0 +1,8 @@
+import { stores } from '#shared/adapters/dynamodb/stores.ts';
+import { keyHandler } from '#shared/http/handler.ts';
+import { json } from '#shared/http/problem.ts';
+import { salesReport, SalesQuerySchema } from '#shared/projection/views.ts';
+
+const deps = stores();
+
+export const handler = keyHandler('get-sales-report', async (request) => json(200, await salesReport(deps, request.tenantId, request.query(SalesQuerySchema))));

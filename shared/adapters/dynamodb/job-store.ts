@@ -1,0 +1,78 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Job, JobStore } from '../../jobs/recompute.ts';
+
+/** `JOB#<id>` / `JOB`: a job and its progress, added to by its tasks. */
+export const jobKeys = { job: (tenantId: string, jobId: string) => ({ pk: `T#${tenantId}#JOB#${jobId}`, sk: 'JOB' }) };
+
+export class DynamoJobStore implements JobStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(tenantId: string, job: Job): Promise<void> {
+    const { days, ...rest } = job;
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...jobKeys.job(tenantId, job.jobId), entity: 'job', ...rest, daysTotal: days.total }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+  }
+
+  async get(tenantId: string, jobId: string): Promise<Job | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: jobKeys.job(tenantId, jobId), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, entity: _entity, daysTotal, doneDays, doneTasks: _tasks, ...job } = Item;
+    return { ...(job as Omit<Job, 'days'>), days: { total: daysTotal as number, done: (doneDays as Set<string> | undefined)?.size ?? 0 } };
+  }
+
+  /** Days and tasks are kept as string sets: adding one twice changes nothing, and the condition keeps its counts from being added twice. */
+  async progress(tenantId: string, jobId: string, work: { taskKey: string; day: string; transactions: number; people: number; dayDone: boolean }, at: string): Promise<void> {
+    let Attributes: Record<string, unknown> | undefined;
+    try {
+      ({ Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKeys.job(tenantId, jobId),
+          UpdateExpression: `ADD transactions :transactions, people :people, doneTasks :task${work.dayDone ? ', doneDays :day' : ''}`,
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(doneTasks, :taskKey)',
+          ExpressionAttributeValues: {
+            ':transactions': work.transactions,
+            ':people': work.people,
+            ':task': new Set([work.taskKey]),
+            ':taskKey': work.taskKey,
+            ...(work.dayDone ? { ':day': new Set([work.day]) } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return; // counted already (or the job is gone)
+      throw error;
+    }
+    const done = (Attributes?.doneDays as Set<string> | undefined)?.size ?? 0;
+    if (!work.dayDone || done < (Attributes?.daysTotal as number)) return;
+    await this.finish(tenantId, jobId, { status: 'done', at });
+  }
+
+  async fail(tenantId: string, jobId: string, failure: { day: string; error: string }, at: string): Promise<void> {
+    await this.finish(tenantId, jobId, { status: 'failed', at, failure });
+  }
+
+  /** A running job ends once: done, or failed; whichever comes first stays. */
+  private async finish(tenantId: string, jobId: string, end: { status: 'done' | 'failed'; at: string; failure?: { day: string; error: string } }): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKeys.job(tenantId, jobId),
+          UpdateExpression: `SET #status = :status, finishedAt = :at${end.failure ? ', failure = :failure' : ''}`,
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': end.status, ':running': 'running', ':at': end.at, ...(end.failure ? { ':failure': end.failure } : {}) },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

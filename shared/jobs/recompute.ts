@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { NotFoundError } from '../errors.ts';
+import type { TransactionTimeline } from '../exports/ports.ts';
+import { projectRecords, type ProjectionDeps, type ProjectionTrigger } from '../projection/use-cases.ts';
+import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
+import { DaySchema, eachDay, periodCheck } from '../time/days.ts';
+
+/**
+ * Recompute as a job (issue 11): `POST /v1/attribution/recompute` starts a
+ * job over a range of days and answers its id at once; the work fans out, a
+ * task per day, over a queue (SQS on AWS, the in-process queue locally), so
+ * a year re-projects in parallel; `GET /v1/jobs/{id}` shows its progress.
+ * A task re-projects, under the tenant's current config, every person with
+ * a transaction on its day (each person once per task); a day too big for
+ * one invocation hands the rest of itself to a new task.
+ */
+export const MAX_RECOMPUTE_DAYS = 366;
+
+export const RecomputeBodySchema = z.object({ from: DaySchema, to: DaySchema }).strict().superRefine(periodCheck(MAX_RECOMPUTE_DAYS));
+
+export const JOB_STATUSES = ['running', 'done', 'failed'] as const;
+
+export interface Job {
+  jobId: string;
+  kind: 'recompute';
+  status: (typeof JOB_STATUSES)[number];
+  from: string;
+  to: string;
+  /** The range's instants (the tenant's calendar when the job started): the orders re-attributed under the current config. */
+  range: { start: string; end: string };
+  days: { total: number; done: number };
+  transactions: number;
+  people: number;
+  createdAt: string;
+  finishedAt?: string;
+  /** Why the job failed: the day whose task kept failing, and its last error. */
+  failure?: { day: string; error: string };
+}
+
+/** One day of a job (or the rest of one, after `after`). */
+export interface RecomputeTask {
+  tenantId: string;
+  jobId: string;
+  day: string;
+  /** Continue after this position (`<occurredAt>#<transactionId>`) of the day. */
+  after?: string;
+}
+
+export interface JobStore {
+  create(tenantId: string, job: Job): Promise<void>;
+  get(tenantId: string, jobId: string): Promise<Job | undefined>;
+  /**
+   * Adds a task's work once (a task delivered twice, as queues may, counts
+   * once: `taskKey` names it); a finished day counts towards `days.done`,
+   * and the last one marks the job done.
+   */
+  progress(tenantId: string, jobId: string, work: { taskKey: string; day: string; transactions: number; people: number; dayDone: boolean }, at: string): Promise<void>;
+  /** Marks a running job failed: one of its tasks kept failing (its message is in the queue's dead letters). */
+  fail(tenantId: string, jobId: string, failure: { day: string; error: string }, at: string): Promise<void>;
+}
+
+export interface TaskQueue {
+  enqueue(tasks: readonly RecomputeTask[]): Promise<void>;
+}
+
+export interface JobDeps extends ProjectionDeps {
+  jobs: JobStore;
+  queue: TaskQueue;
+  timeline: TransactionTimeline;
+}
+
+export async function startRecompute(deps: Pick<JobDeps, 'tenants' | 'jobs' | 'queue'>, tenantId: string, input: { from: string; to: string }, now: Date = new Date()): Promise<Job> {
+  const tenant = await requireTenant(deps.tenants, tenantId);
+  const { start, end } = calendarOf(tenant).dayRange(input.from, input.to);
+  const days = eachDay(input.from, input.to);
+  const job: Job = {
+    jobId: `job_${randomUUID()}`,
+    kind: 'recompute',
+    status: 'running',
+    from: input.from,
+    to: input.to,
+    range: { start: new Date(start).toISOString(), end: new Date(end).toISOString() },
+    days: { total: days.length, done: 0 },
+    transactions: 0,
+    people: 0,
+    createdAt: now.toISOString(),
+  };
+  await deps.jobs.create(tenantId, job);
+  await deps.queue.enqueue(days.map((day) => ({ tenantId, jobId: job.jobId, day })));
+  return job;
+}
+
+export async function getJob(deps: Pick<JobDeps, 'jobs'>, tenantId: string, jobId: string): Promise<Job> {
+  const job = await deps.jobs.get(tenantId, jobId);
+  if (!job) throw new NotFoundError(`No job ${jobId}.`);
+  return job;
+}
+
+/** How much of an invocation's time a task leaves unused before it hands the rest of its day on. */
+const HANDOFF_MARGIN_MS = 60_000;
+
+/**
+ * One task: the day's transactions (its part of the job's range), each
+ * person among them re-projected once with the job's range under the
+ * current config. Stops early, handing the rest of the day to a new task,
+ * when the invocation runs out of time.
+ */
+export async function runRecomputeTask(deps: JobDeps, task: RecomputeTask, remainingMs: () => number = () => Infinity): Promise<{ transactions: number; people: number; continued: boolean }> {
+  const job = await deps.jobs.get(task.tenantId, task.jobId);
+  if (!job) return { transactions: 0, people: 0, continued: false };
+  const tenant = await requireTenant(deps.tenants, task.tenantId);
+  const { start, end } = calendarOf(tenant).dayRange(task.day, task.day);
+  const from = new Date(Math.max(start, Date.parse(job.range.start))).toISOString();
+  const to = new Date(Math.min(end, Date.parse(job.range.end))).toISOString();
+  const recompute = { from: Date.parse(job.range.start), to: Date.parse(job.range.end) };
+  let transactions = 0;
+  let people = 0;
+  let batch: Array<{ record: string; trigger: ProjectionTrigger }> = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const groups = await projectRecords(deps, tenant, batch, { recompute });
+    const failed = groups.find((group) => 'error' in group);
+    if (failed && 'error' in failed) throw failed.error;
+    people += groups.length;
+    transactions += batch.length;
+    batch = [];
+  };
+  for await (const transaction of deps.timeline.between(task.tenantId, from, to, task.after)) {
+    batch.push({ record: `${transaction.occurredAt}#${transaction.transactionId}`, trigger: { kind: 'transaction', transaction } });
+    if (batch.length === 50) {
+      const position = batch[batch.length - 1]!.record;
+      await flush();
+      if (remainingMs() < HANDOFF_MARGIN_MS) {
+        await deps.jobs.progress(task.tenantId, task.jobId, { taskKey: taskKeyOf(task), day: task.day, transactions, people, dayDone: false }, new Date().toISOString());
+        await deps.queue.enqueue([{ ...task, after: position }]);
+        return { transactions, people, continued: true };
+      }
+    }
+  }
+  await flush();
+  await deps.jobs.progress(task.tenantId, task.jobId, { taskKey: taskKeyOf(task), day: task.day, transactions, people, dayDone: true }, new Date().toISOString());
+  return { transactions, people, continued: false };
+}
+
+function taskKeyOf(task: RecomputeTask): string {
+  return task.after ? `${task.day}@${task.after}` : task.day;
+}

@@ -1,0 +1,150 @@
+import type { HeuristicModel } from '../attribution/models.ts';
+
+/**
+ * Rollup cells: what every view reads, pre-aggregated per day. One typed
+ * codec for their addresses and attribute names, so no other module builds
+ * or parses these strings.
+ *
+ * A cell is addressed by its family, a reporting day (the tenant's
+ * calendar) and a part (a currency, a path shard, a grouping, or `-`).
+ * Within a cell, an attribute is named by a measure, its qualifiers and
+ * (last, so it may hold any character) the key of the row it counts for.
+ */
+export type CellFamily = HeuristicModel | 'totals' | 'paths' | 'pathstats' | 'sales' | 'funnel' | 'handoff';
+
+export interface CellAddress {
+  family: CellFamily;
+  day: string;
+  part: string;
+}
+
+/** Everything a projection adds to the rollups: per cell id, per attribute, an integer. */
+export type Contributions = Record<string, Record<string, number>>;
+
+const SEP = '|';
+
+export const cells = {
+  id: ({ family, day, part }: CellAddress): string => `${family}${SEP}${day}${SEP}${part}`,
+  parse(id: string): CellAddress {
+    const [family, day, ...part] = id.split(SEP);
+    return { family: family as CellFamily, day: day!, part: part.join(SEP) };
+  },
+};
+
+/** An attribute name from its parts; the last part may contain anything. */
+export function attribute(...parts: readonly string[]): string {
+  return parts.join(SEP);
+}
+
+/** The parts of an attribute name: `fixed` leading parts, then the rest as one (the key). */
+export function parseAttribute(name: string, fixed: number): string[] {
+  const parts = name.split(SEP);
+  return [...parts.slice(0, fixed), parts.slice(fixed).join(SEP)];
+}
+
+/** Adds `value` to an attribute of a cell of `contributions` (nothing for 0). */
+export function contribute(contributions: Contributions, address: CellAddress, name: string, value: number): void {
+  if (value === 0) return;
+  const id = cells.id(address);
+  const cell = (contributions[id] ??= {});
+  cell[name] = (cell[name] ?? 0) + value;
+  if (cell[name] === 0) delete cell[name];
+}
+
+/** What must be added to go from `before` to `after`, cell by cell; empty when nothing changed. */
+export function difference(after: Contributions, before: Contributions = {}): Contributions {
+  const delta: Contributions = {};
+  for (const id of new Set([...Object.keys(after), ...Object.keys(before)])) {
+    const a = after[id] ?? {};
+    const b = before[id] ?? {};
+    const changes: Record<string, number> = {};
+    for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const change = (a[name] ?? 0) - (b[name] ?? 0);
+      if (change !== 0) changes[name] = change;
+    }
+    if (Object.keys(changes).length > 0) delta[id] = changes;
+  }
+  return delta;
+}
+
+/** The sum of several contributions. */
+export function sum(...all: Contributions[]): Contributions {
+  const total: Contributions = {};
+  for (const contributions of all) {
+    for (const [id, cell] of Object.entries(contributions)) {
+      const target = (total[id] ??= {});
+      for (const [name, value] of Object.entries(cell)) {
+        target[name] = (target[name] ?? 0) + value;
+        if (target[name] === 0) delete target[name];
+      }
+      if (Object.keys(target).length === 0) delete total[id];
+    }
+  }
+  return total;
+}
+
+// ---- histograms: medians and percentiles from fixed buckets, so views stay pre-aggregated
+
+/** Lower bounds (hours) of the buckets cycle and handoff times are counted in; the last is open. */
+export const HOUR_BUCKETS = [0, 1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720, 1440, 2160] as const;
+
+export function hourBucket(hours: number): number {
+  let bucket = 0;
+  for (let i = 0; i < HOUR_BUCKETS.length; i += 1) if (hours >= HOUR_BUCKETS[i]!) bucket = i;
+  return bucket;
+}
+
+/**
+ * A quantile (0.5 median, 0.9 p90) from bucket counts: the bucket that holds
+ * it, interpolated linearly by rank within the bucket; in the open last
+ * bucket, its lower bound. Null without counts. Resolution is the bucket's
+ * width (an hour at first, a month at the top).
+ */
+export function quantileHours(counts: ReadonlyMap<number, number> | Record<number, number>, q: number): number | null {
+  const get = (i: number) => (counts instanceof Map ? (counts.get(i) ?? 0) : ((counts as Record<number, number>)[i] ?? 0));
+  let total = 0;
+  for (let i = 0; i < HOUR_BUCKETS.length; i += 1) total += get(i);
+  if (total <= 0) return null;
+  const rank = q * total;
+  let seen = 0;
+  for (let i = 0; i < HOUR_BUCKETS.length; i += 1) {
+    const count = get(i);
+    if (count <= 0) continue;
+    if (seen + count >= rank) {
+      const low = HOUR_BUCKETS[i]!;
+      const high = HOUR_BUCKETS[i + 1];
+      if (high === undefined) return low;
+      return Math.round((low + ((rank - seen) / count) * (high - low)) * 10) / 10;
+    }
+    seen += count;
+  }
+  return HOUR_BUCKETS[HOUR_BUCKETS.length - 1]!;
+}
+
+/** Touches per order, as SPEC §5 lists them: 0, 1, …, 10, 11+. */
+export function pathLengthBucket(touches: number): string {
+  return touches > 10 ? '11+' : String(touches);
+}
+export const PATH_LENGTH_BUCKETS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11+'] as const;
+
+/** Days from the first marketing touch to the order: 0, 1, 2–3, 4–7, 8–14, 15–30, 31+. */
+export function lagBucket(days: number): string {
+  if (days < 1) return '0';
+  if (days < 2) return '1';
+  if (days < 4) return '2-3';
+  if (days < 8) return '4-7';
+  if (days < 15) return '8-14';
+  if (days < 31) return '15-30';
+  return '31+';
+}
+export const LAG_BUCKETS = ['0', '1', '2-3', '4-7', '8-14', '15-30', '31+'] as const;
+
+/** Path counts are spread over a few cells per day so no cell nears DynamoDB's 400 KB. */
+export const PATH_SHARDS = 4;
+
+/** The shard holding a path's counts. */
+export function pathShard(path: string): string {
+  let hash = 2_166_136_261;
+  for (let i = 0; i < path.length; i += 1) hash = Math.imul(hash ^ path.charCodeAt(i), 16_777_619);
+  return `s${(hash >>> 0) % PATH_SHARDS}`;
+}

@@ -1,0 +1,355 @@
+import { attributeAdjustment, attributeOrder, CONVERSION_SHARE_SCALE, type AttributionResult, type JourneyTouch, type PersonHistory } from '../attribution/engine.ts';
+import { MAX_PATH_LENGTH, PATH_SEPARATOR, pathOf } from '../attribution/data-driven.ts';
+import { HEURISTIC_MODELS } from '../attribution/models.ts';
+import type { Identifier } from '../identity/identity.ts';
+import type { Amounts } from '../recording/transactions.ts';
+import type { Stage } from '../recording/stages.ts';
+import { withoutDoubledLandings, type Touch } from '../recording/touches.ts';
+import type { AttributionConfig } from '../tenants/attribution-config.ts';
+import { attribute, contribute, hourBucket, lagBucket, pathLengthBucket, pathShard, type Contributions } from './cells.ts';
+
+/**
+ * The person projection (issue 11): everything Baton derives from one
+ * person's history, computed by one pure function — the attribution of each
+ * of their orders and its refunds and cancellations, their open journey,
+ * their funnel row (acquisition, outcomes, cycle times), their handoffs,
+ * their path and histogram counts, and their reach — and, for all of it,
+ * what they add to the rollup cells. The store keeps the last projection
+ * with a version and moves the rollups by the difference, once.
+ */
+
+export const GROUP_BYS = ['channel', 'campaign', 'source_medium', 'kind'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+/** The groupings a person's funnel row is counted under (SPEC §5.1). */
+export const FUNNEL_GROUP_BYS = ['campaign', 'channel', 'source_medium'] as const;
+export type FunnelGroupBy = (typeof FUNNEL_GROUP_BYS)[number];
+export const SALES_DIMENSIONS = ['rep', 'sales_channel'] as const;
+export type SalesDimension = (typeof SALES_DIMENSIONS)[number];
+
+/** The row key of a touch under a grouping. */
+export function keyOf(touch: Pick<JourneyTouch, 'channel' | 'campaign' | 'source' | 'medium' | 'kind'>, groupBy: GroupBy): string {
+  switch (groupBy) {
+    case 'channel':
+      return touch.channel;
+    case 'campaign':
+      return touch.campaign ?? '(none)';
+    case 'source_medium':
+      return `${touch.source ?? '(direct)'} / ${touch.medium ?? '(none)'}`;
+    case 'kind':
+      return touch.kind;
+  }
+}
+
+/** The row of people with no acquiring touch, of sales with no rep. */
+export const NONE = '(none)';
+
+export interface AdjustmentInput {
+  transactionId: string;
+  kind: 'refund' | 'cancellation';
+  occurredAt: string;
+  /** What the order's settlement counts of it (pending and conflicting ones are not given). */
+  counted: Amounts;
+}
+
+export interface OrderInput {
+  transactionId: string;
+  occurredAt: string;
+  currency: string;
+  net: number;
+  salesChannel: string;
+  rep?: string;
+  adjustments: AdjustmentInput[];
+}
+
+export interface PersonInput {
+  identifiers: Identifier[];
+  touches: readonly Touch[];
+  stages: readonly Stage[];
+  orders: readonly OrderInput[];
+}
+
+export interface ProjectionSettings {
+  /** The tenant's config now: funnel, handoff and open journey use it. */
+  config: AttributionConfig;
+  /** The config an order is attributed under (the one it was first attributed with, or the current one when recomputed). */
+  configFor(orderId: string): AttributionConfig;
+  /** The reporting day of an instant (the tenant's calendar). */
+  dayOf(at: string | number): string;
+}
+
+/** A qualified person the sales side has not reached within the SLA and who has not bought: listed by GET /v1/handoffs once `deadline` passes. */
+export interface DroppedBaton {
+  qualifiedAt: string;
+  /** H + handoffSlaHours. */
+  deadline: string;
+  acquiringCampaign: string | null;
+}
+
+export interface OrderProjection {
+  result: AttributionResult;
+  adjustments: Record<string, AttributionResult>;
+}
+
+export interface PersonProjection {
+  orders: Record<string, OrderProjection>;
+  contributions: Contributions;
+  dropped: DroppedBaton[];
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function journeyTouch(touch: Touch): JourneyTouch {
+  return {
+    touchId: touch.touchId,
+    at: Date.parse(touch.occurredAt),
+    side: touch.side,
+    kind: touch.kind,
+    channel: touch.channel,
+    ...(touch.campaign ? { campaign: touch.campaign } : {}),
+    ...(touch.source ? { source: touch.source } : {}),
+    ...(touch.medium ? { medium: touch.medium } : {}),
+    ...(touch.rep ? { rep: touch.rep } : {}),
+  };
+}
+
+const byTime = <T extends { at: number }>(a: T, b: T) => a.at - b.at;
+
+/** The projection of one person. Pure: the same input and settings always give the same projection. */
+export function projectPerson(input: PersonInput, settings: ProjectionSettings): PersonProjection {
+  const touches = withoutDoubledLandings(input.touches).map(journeyTouch).sort((a, b) => a.at - b.at || (a.touchId < b.touchId ? -1 : 1));
+  const stages = input.stages.map((stage) => ({ ...stage, at: Date.parse(stage.occurredAt) })).sort(byTime);
+  const orders = [...input.orders].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || (a.transactionId < b.transactionId ? -1 : 1));
+  const orderTimes = orders.map((order) => Date.parse(order.occurredAt));
+  const contributions: Contributions = {};
+  const projected: Record<string, OrderProjection> = {};
+
+  for (const order of orders) {
+    const history: PersonHistory = {
+      touches,
+      stages: stages.map(({ stage, at }) => ({ stage, at })),
+      orderTimes: orderTimes.filter((_, i) => orders[i] !== order),
+    };
+    const facts = { transactionId: order.transactionId, at: Date.parse(order.occurredAt), currency: order.currency, revenue: order.net, salesChannel: order.salesChannel, ...(order.rep ? { rep: order.rep } : {}) };
+    const result = attributeOrder(facts, history, settings.configFor(order.transactionId));
+    addTransaction(contributions, result, settings.dayOf(order.occurredAt), 'order', order.salesChannel);
+    const adjustments: Record<string, AttributionResult> = {};
+    for (const adjustment of order.adjustments) {
+      const adjusted = attributeAdjustment(result, { transactionId: adjustment.transactionId, kind: adjustment.kind, at: Date.parse(adjustment.occurredAt), amount: adjustment.counted.net });
+      adjustments[adjustment.transactionId] = adjusted;
+      addTransaction(contributions, adjusted, settings.dayOf(adjustment.occurredAt), adjustment.kind, order.salesChannel);
+    }
+    projected[order.transactionId] = { result, adjustments };
+  }
+
+  addOpenJourney(contributions, touches, orderTimes, settings);
+  addReach(contributions, touches, settings);
+  const acquisition = addFunnel(contributions, touches, stages, orders, projected, settings);
+  const dropped = addHandoffs(contributions, touches, stages, orderTimes, acquisition, settings);
+  return { orders: projected, contributions, dropped };
+}
+
+/** What one attributed transaction adds: totals, every model's rows, paths and their histograms, and the sales side. */
+function addTransaction(contributions: Contributions, result: AttributionResult, day: string, kind: 'order' | 'refund' | 'cancellation', salesChannel: string): void {
+  const currency = result.currency;
+  const orderSign = kind === 'order' ? 1 : kind === 'cancellation' ? -1 : 0;
+  const totals = { family: 'totals', day, part: currency } as const;
+  contribute(contributions, totals, 'revenue', result.revenue);
+  contribute(contributions, totals, 'unattributed', result.marketing.unattributed);
+  contribute(contributions, totals, 'transactions', 1);
+  contribute(contributions, totals, 'orders', orderSign);
+
+  const touchById = new Map(result.marketing.touches.map((touch) => [touch.touchId, touch]));
+  for (const model of HEURISTIC_MODELS) {
+    const cell = { family: model, day, part: currency } as const;
+    for (const credit of result.marketing.credits[model]) {
+      const touch = touchById.get(credit.touchId);
+      if (touch) for (const groupBy of GROUP_BYS) contribute(contributions, cell, attribute('r', groupBy, keyOf(touch, groupBy)), credit.amount);
+    }
+    if (orderSign !== 0) {
+      for (const { touchId, share } of result.marketing.conversionShares[model]) {
+        const touch = touchById.get(touchId);
+        if (touch) for (const groupBy of GROUP_BYS) contribute(contributions, cell, attribute('c', groupBy, keyOf(touch, groupBy)), orderSign * share);
+      }
+    }
+    if (kind === 'order') for (const touch of result.marketing.touches) for (const groupBy of GROUP_BYS) contribute(contributions, cell, attribute('n', groupBy, keyOf(touch, groupBy)), 1);
+  }
+
+  // Paths: Markov's (repeats collapsed) counts conversions; the paths view counts orders and revenue by the journey as collapseRepeats left it.
+  const channels = result.marketing.touches.map((touch) => touch.channel);
+  const markovPath = pathOf(channels);
+  if (markovPath && orderSign !== 0) contribute(contributions, { family: 'paths', day, part: pathShard(markovPath) }, attribute('c', markovPath), orderSign);
+  const journeyPath = channels.slice(-MAX_PATH_LENGTH).map((channel) => channel.replaceAll('>', '›')).join(PATH_SEPARATOR);
+  if (journeyPath) {
+    const shard = { family: 'paths', day, part: pathShard(journeyPath) } as const;
+    contribute(contributions, shard, attribute('po', journeyPath), orderSign);
+    contribute(contributions, shard, attribute('pv', currency, journeyPath), result.revenue);
+  }
+  if (orderSign !== 0) {
+    const stats = { family: 'pathstats', day, part: '-' } as const;
+    contribute(contributions, stats, attribute('len', pathLengthBucket(result.marketing.touches.length)), orderSign);
+    const first = result.marketing.touches[0];
+    if (first) contribute(contributions, stats, attribute('lag', lagBucket((Date.parse(result.occurredAt) - first.at) / DAY)), orderSign);
+  }
+
+  // The sales side: every sale has a seller (the rep of its last sales touch, else the order's, else none) and a sales channel.
+  const sales = { family: 'sales', day, part: currency } as const;
+  const hoursToOrder = (Date.parse(result.occurredAt) - Date.parse(result.boundary.at)) / HOUR;
+  for (const credit of result.sales.credits) {
+    const share = result.revenue === 0 ? (orderSign === 0 ? 0 : CONVERSION_SHARE_SCALE) : Math.round((credit.amount / result.revenue) * CONVERSION_SHARE_SCALE);
+    for (const [dimension, key] of [['rep', credit.rep ?? NONE], ['sales_channel', salesChannel]] as const) {
+      contribute(contributions, sales, attribute('r', dimension, key), credit.amount);
+      if (orderSign !== 0) {
+        contribute(contributions, sales, attribute('o', dimension, key), orderSign * share);
+        contribute(contributions, sales, attribute('sb', result.sourcedBy, dimension, key), orderSign);
+        contribute(contributions, sales, attribute('h', String(hourBucket(hoursToOrder)), dimension, key), orderSign);
+      }
+    }
+  }
+}
+
+/**
+ * A journey that has not converted (yet): the person's marketing touches
+ * since their last order, within the lookback of the latest, counted once
+ * on the day of its latest touch (Markov's non-converting paths).
+ */
+function addOpenJourney(contributions: Contributions, touches: readonly JourneyTouch[], orderTimes: readonly number[], settings: ProjectionSettings): void {
+  const lastOrder = orderTimes.reduce((latest, at) => Math.max(latest, at), -Infinity);
+  const open = touches.filter((touch) => touch.side === 'marketing' && touch.at > lastOrder);
+  const latest = open[open.length - 1];
+  if (!latest) return;
+  const journey = open.filter((touch) => touch.at >= latest.at - settings.config.lookbackDays * DAY);
+  const path = pathOf(journey.map((touch) => touch.channel));
+  if (path) contribute(contributions, { family: 'paths', day: settings.dayOf(latest.at), part: pathShard(path) }, attribute('n', path), 1);
+}
+
+/** The funnel's reach: each marketing touch on its day, and each person once per key, on the day of their first touch of it. */
+function addReach(contributions: Contributions, touches: readonly JourneyTouch[], settings: ProjectionSettings): void {
+  const firstOfKey = new Map<string, JourneyTouch>();
+  for (const touch of touches) {
+    if (touch.side !== 'marketing') continue;
+    const day = settings.dayOf(touch.at);
+    for (const groupBy of FUNNEL_GROUP_BYS) {
+      const key = keyOf(touch, groupBy);
+      contribute(contributions, { family: 'funnel', day, part: groupBy }, attribute('t', key), 1);
+      if (!firstOfKey.has(`${groupBy}\u0000${key}`)) firstOfKey.set(`${groupBy}\u0000${key}`, touch);
+    }
+  }
+  for (const [id, touch] of firstOfKey) {
+    const [groupBy, key] = id.split('\u0000') as [FunnelGroupBy, string];
+    contribute(contributions, { family: 'funnel', day: settings.dayOf(touch.at), part: groupBy }, attribute('p', key), 1);
+  }
+}
+
+/**
+ * The person's acquisition (SPEC §5.1): the first of their lead stage,
+ * their qualified stage and their first order; its acquiring touch is the
+ * last marketing touch at or before it within the lookback, not Direct if
+ * another exists. The person's whole funnel row — outcomes whenever they
+ * happen, money, cycle times — is counted on the acquisition's day under
+ * that touch's campaign, channel and source/medium.
+ */
+function addFunnel(
+  contributions: Contributions,
+  touches: readonly JourneyTouch[],
+  stages: ReadonlyArray<Stage & { at: number }>,
+  orders: readonly OrderInput[],
+  projected: Record<string, OrderProjection>,
+  settings: ProjectionSettings,
+): Acquisition | undefined {
+  const firstOf = (name: Stage['stage']) => stages.find((stage) => stage.stage === name)?.at;
+  const firstOrderAt = orders[0] ? Date.parse(orders[0].occurredAt) : undefined;
+  const candidates = [firstOf('lead'), firstOf('qualified'), firstOrderAt].filter((at): at is number => at !== undefined);
+  if (candidates.length === 0) return undefined;
+  const at = Math.min(...candidates);
+  const reach = touches.filter((touch) => touch.side === 'marketing' && touch.at <= at && touch.at >= at - settings.config.lookbackDays * DAY);
+  const acquiring = [...reach].reverse().find((touch) => touch.channel !== 'Direct') ?? reach[reach.length - 1];
+  const day = settings.dayOf(at);
+  const disqualified = [...stages].reverse().find((stage) => stage.stage === 'disqualified');
+  const money = new Map<string, { revenue: number; ordered: number; refunded: number }>();
+  for (const order of orders) {
+    const sums = money.get(order.currency) ?? { revenue: 0, ordered: 0, refunded: 0 };
+    sums.ordered += order.net;
+    sums.revenue += order.net;
+    for (const adjustment of order.adjustments) {
+      sums.refunded += adjustment.counted.net;
+      sums.revenue -= adjustment.counted.net;
+    }
+    money.set(order.currency, sums);
+  }
+  const first = orders[0] ? projected[orders[0].transactionId]?.result : undefined;
+  const firstMarketing = touches.find((touch) => touch.side === 'marketing');
+  for (const groupBy of FUNNEL_GROUP_BYS) {
+    const key = acquiring ? keyOf(acquiring, groupBy) : NONE;
+    const cell = { family: 'funnel', day, part: groupBy } as const;
+    contribute(contributions, cell, attribute('a', key), 1);
+    if (firstOf('lead') !== undefined) contribute(contributions, cell, attribute('l', key), 1);
+    if (firstOf('qualified') !== undefined) contribute(contributions, cell, attribute('q', key), 1);
+    if (disqualified?.reason) contribute(contributions, cell, attribute('d', disqualified.reason, key), 1);
+    if (orders.length > 0) contribute(contributions, cell, attribute('cu', key), 1);
+    contribute(contributions, cell, attribute('o', key), orders.length);
+    for (const [currency, sums] of money) {
+      contribute(contributions, cell, attribute('rev', currency, key), sums.revenue);
+      contribute(contributions, cell, attribute('ord', currency, key), sums.ordered);
+      contribute(contributions, cell, attribute('ref', currency, key), sums.refunded);
+    }
+    if (first) {
+      const boundary = Date.parse(first.boundary.at);
+      if (firstMarketing && firstMarketing.at <= boundary) contribute(contributions, cell, attribute('mc', String(hourBucket((boundary - firstMarketing.at) / HOUR)), key), 1);
+      contribute(contributions, cell, attribute('sc', String(hourBucket((Date.parse(first.occurredAt) - boundary) / HOUR)), key), 1);
+    }
+  }
+  return { at, campaign: acquiring?.campaign ?? null };
+}
+
+interface Acquisition {
+  at: number;
+  campaign: string | null;
+}
+
+/**
+ * Every qualification (the first `qualified` of each purchase cycle) is a
+ * handoff: from the boundary H (the qualification, or an earlier sales
+ * touch of the cycle when sales touches end marketing) to the first sales
+ * touch at or after it. Counted on the qualification's day; a person not
+ * reached within the SLA who has not bought since is a dropped baton.
+ */
+function addHandoffs(
+  contributions: Contributions,
+  touches: readonly JourneyTouch[],
+  stages: ReadonlyArray<Stage & { at: number }>,
+  orderTimes: readonly number[],
+  acquisition: Acquisition | undefined,
+  settings: ProjectionSettings,
+): DroppedBaton[] {
+  const { config } = settings;
+  const sla = config.handoffSlaHours * HOUR;
+  const sales = touches.filter((touch) => touch.side === 'sales');
+  const dropped: DroppedBaton[] = [];
+  // One qualification per purchase cycle (each order starts a new one when resetOnOrder).
+  const cycleOf = (at: number) => (config.resetOnOrder ? orderTimes.filter((time) => time < at).length : 0);
+  const cycles = new Set<number>();
+  const qualifications: number[] = [];
+  for (const stage of stages) {
+    if (stage.stage !== 'qualified' || cycles.has(cycleOf(stage.at))) continue;
+    cycles.add(cycleOf(stage.at));
+    qualifications.push(stage.at);
+  }
+  for (const qualifiedAt of qualifications) {
+    const previousOrder = orderTimes.filter((at) => at < qualifiedAt).reduce((latest, at) => Math.max(latest, at), -Infinity);
+    const earlierSales = config.boundary.includes('sales_touch') ? sales.find((touch) => touch.at > (config.resetOnOrder ? previousOrder : -Infinity) && touch.at <= qualifiedAt) : undefined;
+    const H = earlierSales ? earlierSales.at : qualifiedAt;
+    const reached = sales.find((touch) => touch.at >= H);
+    const cell = { family: 'handoff', day: settings.dayOf(qualifiedAt), part: '-' } as const;
+    contribute(contributions, cell, 'qualified', 1);
+    if (reached) {
+      contribute(contributions, cell, 'contacted', 1);
+      contribute(contributions, cell, attribute('h', String(hourBucket((reached.at - H) / HOUR))), 1);
+      if (reached.at - H <= sla) contribute(contributions, cell, 'within', 1);
+    }
+    const boughtSince = orderTimes.some((at) => at >= qualifiedAt);
+    if ((!reached || reached.at - H > sla) && !boughtSince) dropped.push({ qualifiedAt: iso(qualifiedAt), deadline: iso(H + sla), acquiringCampaign: acquisition?.campaign ?? null });
+  }
+  return dropped;
+}

@@ -1,0 +1,83 @@
+import type { AttributionResult, AttributionSummary } from '../attribution/engine.ts';
+import type { Identifier } from '../identity/identity.ts';
+import type { AttributionConfig } from '../tenants/attribution-config.ts';
+import type { CellFamily, Contributions } from './cells.ts';
+import type { DroppedBaton } from './person.ts';
+
+/** What the store keeps of a transaction's attribution within its person's projection. */
+export interface StoredAttributionRef {
+  /** Bumped whenever its result changes (shown as the attribution's `version`). */
+  version: number;
+  resultHash: string;
+  /** The config it is attributed under (a key of `StoredProjection.configs`); adjustments follow their order's. */
+  configHash?: string;
+}
+
+/**
+ * A person's last projection, kept under their canonical identifier (the
+ * smallest of their linked ids): what it added to the rollups, and enough
+ * of each attribution to tell what changed.
+ */
+export interface StoredProjection {
+  personKey: Identifier;
+  /** Bumped by every change: a projection is saved only over the version it read. */
+  version: number;
+  identifiers: Identifier[];
+  orders: Record<string, StoredAttributionRef & { adjustments: Record<string, StoredAttributionRef> }>;
+  configs: Record<string, AttributionConfig>;
+  contributions: Contributions;
+  dropped: DroppedBaton[];
+  /** Steps of a change too large for one transaction still to be applied (see the store). */
+  pending?: boolean;
+}
+
+/** One transaction's attribution as readers see it. */
+export interface AttributionRecord {
+  transactionId: string;
+  personKey: Identifier;
+  result: AttributionResult;
+  version: number;
+}
+
+export interface ProjectionWrite {
+  /** The projection after the change; saved at `expectedVersion + 1`. */
+  projection: Omit<StoredProjection, 'version' | 'pending'>;
+  expectedVersion: number;
+  /** Projections of ids merged into this person, each at the version read: they are removed. */
+  retired: Array<{ personKey: Identifier; expectedVersion: number }>;
+  /** Attributions whose result changed, with the summary the export shows (orders and adjustments). */
+  attributions: Array<AttributionRecord & { summary: AttributionSummary }>;
+  /** What moves in the rollups: the new contributions less the old. */
+  delta: Contributions;
+  dropped: { add: Array<DroppedBaton & { identifiers: Identifier[] }>; remove: Array<DroppedBaton & { personKey: Identifier }> };
+}
+
+export interface RollupCell {
+  day: string;
+  part: string;
+  attributes: Record<string, number>;
+}
+
+export interface DroppedBatonView extends DroppedBaton {
+  personKey: Identifier;
+  identifiers: Identifier[];
+}
+
+/** Where projections, attributions and rollups are kept. */
+export interface ProjectionStore {
+  /** The stored projections of any of these ids (at most one per id). */
+  getProjections(tenantId: string, keys: readonly Identifier[]): Promise<Map<Identifier, StoredProjection>>;
+  /** Applies what a large change left pending, so the person can be projected again. */
+  finishPending(tenantId: string, personKey: Identifier): Promise<void>;
+  /**
+   * Saves a projection if the stored one is still at `expectedVersion` (and
+   * each retired one at its own), with every rollup delta and attribution,
+   * exactly once: `stale` when another writer got there first.
+   */
+  save(tenantId: string, write: ProjectionWrite): Promise<'saved' | 'stale'>;
+  getAttribution(tenantId: string, transactionId: string): Promise<AttributionRecord | undefined>;
+  /** The cells of one family over the days `fromDay`..`toDay` (inclusive): one query, whatever the number of people. */
+  rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string): Promise<RollupCell[]>;
+  /** Dropped batons qualified in `[from, to)` whose deadline is before `now`, oldest first, after `after` (a position). */
+  droppedBatons(tenantId: string, range: { from: string; to: string; now: string }, limit: number, after?: string): Promise<{ batons: DroppedBatonView[]; next?: string }>;
+}

@@ -1,0 +1,206 @@
+import { summarise } from '../attribution/engine.ts';
+import type { Identifier } from '../identity/identity.ts';
+import { contentHash } from '../recording/hash.ts';
+import type { RecordStore, StoredTransaction, TransactionRef } from '../recording/ports.ts';
+import { settle } from '../recording/settlement.ts';
+import type { AttributionConfig } from '../tenants/attribution-config.ts';
+import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
+import { calendarOf } from '../tenants/use-cases.ts';
+import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
+import { difference, sum } from './cells.ts';
+import { projectPerson, type DroppedBaton, type OrderInput } from './person.ts';
+import type { ProjectionStore, ProjectionWrite, StoredAttributionRef, StoredProjection } from './ports.ts';
+
+export interface ProjectionDeps {
+  records: RecordStore;
+  tenants: TenantStore;
+  projections: ProjectionStore;
+}
+
+export interface ProjectOptions {
+  /** Re-attribute the orders in `[from, to)` (epoch ms) under the tenant's current config (recompute); others keep theirs. */
+  recompute?: { from: number; to: number };
+}
+
+export interface ProjectOutcome {
+  personKey: Identifier;
+  changed: boolean;
+  orders: number;
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((value, i) => value === [...b].sort()[i]);
+const droppedKey = (baton: DroppedBaton, personKey: string) => `${baton.qualifiedAt}#${personKey}`;
+
+/**
+ * Projects the person these ids belong to and saves what changed, exactly
+ * once however often and however concurrently it is asked:
+ *
+ * 1. who they are: their linked ids, following link items only;
+ * 2. what was projected before: the stored projections of every one of
+ *    those ids (a merge retires the others');
+ * 3. their history, read after the projections, so a projection that
+ *    saves was computed from a history at least as new as the one its
+ *    predecessor used (a stale projection can never overwrite a newer one);
+ *    if the history names ids step 1 did not, the person changed meanwhile:
+ *    start again;
+ * 4. the pure projection, then one conditional save of the new version with
+ *    the difference to every rollup; losing a race starts again.
+ */
+export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, seeds: readonly Identifier[], options: ProjectOptions = {}): Promise<ProjectOutcome> {
+  const { tenantId } = tenant;
+  const calendar = calendarOf(tenant);
+  return retrying(
+    async () => {
+      const identifiers = await deps.records.linkedIdentifiers(tenantId, seeds);
+      const personKey = identifiers[0]!;
+      const stored = await deps.projections.getProjections(tenantId, identifiers);
+      const unfinished = [...stored.values()].find((projection) => projection.pending);
+      if (unfinished) {
+        await deps.projections.finishPending(tenantId, unfinished.personKey);
+        return TRY_AGAIN;
+      }
+      const records = await deps.records.personRecords(tenantId, identifiers);
+      if (!sameSet(records.identifiers, identifiers)) return TRY_AGAIN;
+
+      const orderRefs = [...new Map(records.transactions.filter((ref) => ref.kind === 'order').map((ref) => [ref.transactionId, ref])).values()];
+      const settlements = await deps.records.getSettlements(tenantId, orderRefs.map((ref) => ref.transactionId));
+      const before = [...stored.values()];
+      const priorOf = (transactionId: string): StoredAttributionRef | undefined => {
+        for (const projection of before) {
+          const order = projection.orders[transactionId];
+          if (order) return order;
+          for (const ref of Object.values(projection.orders)) if (ref.adjustments[transactionId]) return ref.adjustments[transactionId];
+        }
+        return undefined;
+      };
+      const configs: Record<string, AttributionConfig> = Object.assign({}, ...before.map((projection) => projection.configs));
+      const currentHash = contentHash(tenant.config);
+      const configHashOf = (ref: TransactionRef): string => {
+        const at = Date.parse(ref.occurredAt);
+        if (options.recompute && at >= options.recompute.from && at < options.recompute.to) return currentHash;
+        const prior = priorOf(ref.transactionId)?.configHash;
+        return prior && configs[prior] ? prior : currentHash;
+      };
+      configs[currentHash] = tenant.config;
+      const orderConfig = new Map(orderRefs.map((ref) => [ref.transactionId, configHashOf(ref)]));
+
+      const orders: OrderInput[] = orderRefs.map((ref) => {
+        const settlement = settlements.get(ref.transactionId);
+        const counted = settlement ? settle(settlement) : new Map();
+        return {
+          transactionId: ref.transactionId,
+          occurredAt: ref.occurredAt,
+          currency: ref.currency,
+          net: ref.net,
+          salesChannel: ref.salesChannel ?? 'online_store',
+          ...(ref.rep ? { rep: ref.rep } : {}),
+          adjustments: (settlement?.adjustments ?? [])
+            .filter((entry) => counted.get(entry.transactionId)?.status === 'counted')
+            .map((entry) => ({ transactionId: entry.transactionId, kind: entry.kind as 'refund' | 'cancellation', occurredAt: entry.occurredAt, counted: counted.get(entry.transactionId)!.counted })),
+        };
+      });
+      const projection = projectPerson(
+        { identifiers, touches: records.touches, stages: records.stages, orders },
+        { config: tenant.config, configFor: (orderId) => configs[orderConfig.get(orderId)!]!, dayOf: (at) => calendar.dayOf(at) },
+      );
+
+      // What changed: attributions, rollups, dropped batons, and whose projections this one replaces.
+      const attributions: ProjectionWrite['attributions'] = [];
+      const refOf = (transactionId: string, result: Parameters<typeof summarise>[0], configHash?: string): StoredAttributionRef => {
+        const resultHash = contentHash(result);
+        const prior = priorOf(transactionId);
+        const changed = !prior || prior.resultHash !== resultHash;
+        const version = changed ? (prior?.version ?? 0) + 1 : prior.version;
+        if (changed) attributions.push({ transactionId, personKey, result, version, summary: summarise(result) });
+        return { version, resultHash, ...(configHash ? { configHash } : {}) };
+      };
+      const nextOrders: StoredProjection['orders'] = {};
+      for (const [orderId, { result, adjustments }] of Object.entries(projection.orders)) {
+        nextOrders[orderId] = {
+          ...refOf(orderId, result, orderConfig.get(orderId)),
+          adjustments: Object.fromEntries(Object.entries(adjustments).map(([adjustmentId, adjusted]) => [adjustmentId, refOf(adjustmentId, adjusted)])),
+        };
+      }
+      const usedConfigs = Object.fromEntries([...new Set(orderConfig.values())].map((hash) => [hash, configs[hash]!]));
+      const delta = difference(projection.contributions, sum(...before.map((projectionBefore) => projectionBefore.contributions)));
+      const retired = before.filter((projectionBefore) => projectionBefore.personKey !== personKey).map(({ personKey: key, version }) => ({ personKey: key, expectedVersion: version }));
+      const oldDropped = before.flatMap((projectionBefore) => projectionBefore.dropped.map((baton) => ({ ...baton, personKey: projectionBefore.personKey })));
+      const newKeys = new Set(projection.dropped.map((baton) => droppedKey(baton, personKey)));
+      const oldKeys = new Set(oldDropped.map((baton) => droppedKey(baton, baton.personKey)));
+      const dropped = {
+        add: projection.dropped.filter((baton) => !oldKeys.has(droppedKey(baton, personKey))).map((baton) => ({ ...baton, identifiers })),
+        remove: oldDropped.filter((baton) => !newKeys.has(droppedKey(baton, baton.personKey))),
+      };
+      const current = stored.get(personKey);
+      const next = { personKey, identifiers, orders: nextOrders, configs: usedConfigs, contributions: projection.contributions, dropped: projection.dropped };
+      const unchanged =
+        current &&
+        retired.length === 0 &&
+        attributions.length === 0 &&
+        Object.keys(delta).length === 0 &&
+        dropped.add.length === 0 &&
+        dropped.remove.length === 0 &&
+        contentHash({ ...current, version: 0 }) === contentHash({ ...next, version: 0 });
+      if (unchanged) return { personKey, changed: false, orders: orderRefs.length };
+      const saved = await deps.projections.save(tenantId, { projection: next, expectedVersion: current?.version ?? 0, retired, attributions, delta, dropped });
+      return saved === 'stale' ? TRY_AGAIN : { personKey, changed: true, orders: orderRefs.length };
+    },
+    { what: 'Projecting a person' },
+  );
+}
+
+/** A record that changed someone's history, as the table's stream shows it. */
+export type ProjectionTrigger =
+  | { kind: 'person'; identifiers: Identifier[] }
+  | { kind: 'transaction'; transaction: Pick<StoredTransaction, 'transactionId' | 'kind' | 'orderId' | 'identifiers'> };
+
+/** The person a transaction belongs to: an order's buyer, an adjustment's order's buyer (once the order is known). */
+async function seedsOf(deps: ProjectionDeps, tenantId: string, trigger: ProjectionTrigger): Promise<Identifier[]> {
+  if (trigger.kind === 'person') return trigger.identifiers;
+  const { transaction } = trigger;
+  if (transaction.kind === 'order') return transaction.identifiers;
+  const settlement = await deps.records.getSettlement(tenantId, transaction.orderId!);
+  const orderId = settlement.redirect ?? (settlement.order ? transaction.orderId! : undefined);
+  const order = orderId ? await deps.records.getTransaction(tenantId, orderId) : undefined;
+  return [...(order?.identifiers ?? []), ...transaction.identifiers];
+}
+
+/**
+ * Projects each person a batch of records touched once: records of one
+ * person (sharing an id, however many the batch holds — a Shopify order's
+ * transaction, landing visit and links) make one projection. Returns, per
+ * group, the records it came from and its outcome or error.
+ */
+export async function projectRecords<R>(deps: ProjectionDeps, tenant: TenantRecord, triggers: ReadonlyArray<{ record: R; trigger: ProjectionTrigger }>, options: ProjectOptions = {}) {
+  const seeded = await Promise.all(triggers.map(async ({ record, trigger }) => ({ record, seeds: await seedsOf(deps, tenant.tenantId, trigger) })));
+  // Union-find over ids: records that share an id are one person's.
+  const parent = new Map<string, string>();
+  const find = (id: string): string => {
+    let root = id;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(id, root);
+    return root;
+  };
+  for (const { seeds } of seeded) {
+    for (const id of seeds) if (!parent.has(id)) parent.set(id, id);
+    for (const id of seeds.slice(1)) parent.set(find(id), find(seeds[0]!));
+  }
+  const groups = new Map<string, { seeds: Set<Identifier>; records: R[] }>();
+  for (const { record, seeds } of seeded) {
+    if (seeds.length === 0) continue;
+    const root = find(seeds[0]!);
+    const group = groups.get(root) ?? { seeds: new Set<Identifier>(), records: [] };
+    for (const id of seeds) group.seeds.add(id);
+    group.records.push(record);
+    groups.set(root, group);
+  }
+  return Promise.all(
+    [...groups.values()].map(async (group) => {
+      try {
+        return { records: group.records, outcome: await refreshPerson(deps, tenant, [...group.seeds], options) };
+      } catch (error) {
+        return { records: group.records, error };
+      }
+    }),
+  );
+}

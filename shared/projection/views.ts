@@ -1,0 +1,391 @@
+import * as z from 'zod';
+import { CONVERSION_SHARE_SCALE } from '../attribution/engine.ts';
+import { decodeCursor, encodeCursor, timezonesOf } from '../exports/export.ts';
+import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
+import type { TenantStore } from '../tenants/ports.ts';
+import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
+import { DaySchema, periodCheck } from '../time/days.ts';
+import { LAG_BUCKETS, PATH_LENGTH_BUCKETS, parseAttribute, quantileHours } from './cells.ts';
+import { FUNNEL_GROUP_BYS, SALES_DIMENSIONS, type FunnelGroupBy, type SalesDimension } from './person.ts';
+import type { ProjectionStore, RollupCell } from './ports.ts';
+import { PATH_SEPARATOR } from '../attribution/data-driven.ts';
+
+/**
+ * The views of SPEC §5, §5.1 and §5.2 beside the attribution report: the
+ * funnel, the handoff, the sales side and the paths. Each sums the daily
+ * rollup cells the person projection keeps (shared/projection/person.ts),
+ * so its DynamoDB requests do not grow with the number of people.
+ */
+
+const MAX_VIEW_DAYS = 366;
+const checkPeriod = periodCheck(MAX_VIEW_DAYS);
+
+export const FunnelQuerySchema = z.object({ from: DaySchema, to: DaySchema, groupBy: z.enum(FUNNEL_GROUP_BYS).default('campaign') }).strict().superRefine(checkPeriod);
+export const HandoffsQuerySchema = z.object({ from: DaySchema, to: DaySchema, cursor: z.string().min(1).max(2000).optional() }).strict().superRefine(checkPeriod);
+export const SalesQuerySchema = z.object({ from: DaySchema, to: DaySchema, groupBy: z.enum(SALES_DIMENSIONS).default('rep') }).strict().superRefine(checkPeriod);
+export const PATHS_LIMIT = { default: 20, max: 200 } as const;
+export const PathsQuerySchema = z
+  .object({ from: DaySchema, to: DaySchema, limit: z.coerce.number().int().min(1).max(PATHS_LIMIT.max).default(PATHS_LIMIT.default) })
+  .strict()
+  .superRefine(checkPeriod);
+
+export interface ViewDeps {
+  tenants: TenantStore;
+  projections: Pick<ProjectionStore, 'rollupCells' | 'droppedBatons'>;
+}
+
+type Money = Array<{ currency: string; amount: number }>;
+
+function addMoney(into: Map<string, number>, currency: string, amount: number): void {
+  into.set(currency, (into.get(currency) ?? 0) + amount);
+}
+
+const moneyOf = (byCurrency: Map<string, number>): Money =>
+  [...byCurrency].filter(([, amount]) => amount !== 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ currency, amount }));
+
+const addBucket = (into: Map<number, number>, bucket: string, count: number) => into.set(Number(bucket), (into.get(Number(bucket)) ?? 0) + count);
+
+// ---- the funnel (SPEC §5.1)
+
+export interface FunnelRevenue {
+  currency: string;
+  /** Net of the row's orders less their refunds and cancellations. */
+  revenue: number;
+  /** Net of the row's orders. */
+  ordered: number;
+  /** Net taken back by their refunds and cancellations. */
+  refunded: number;
+  /** refunded ÷ ordered, to 4 decimals; null without orders. */
+  refundRate: number | null;
+}
+
+export interface FunnelRow {
+  key: string;
+  acquired: number;
+  leads: number;
+  qualified: number;
+  disqualified: Record<(typeof DISQUALIFICATION_REASONS)[number], number>;
+  customers: number;
+  orders: number;
+  revenue: FunnelRevenue[];
+  /** The row's refund rate when it sold in one currency; with several, see each currency's. */
+  refundRate: number | null;
+  medianMarketingCycleHours: number | null;
+  medianSalesCycleHours: number | null;
+  touches: number;
+  peopleReached: number;
+}
+
+interface FunnelSums {
+  acquired: number;
+  leads: number;
+  qualified: number;
+  disqualified: Map<string, number>;
+  customers: number;
+  orders: number;
+  revenue: Map<string, number>;
+  ordered: Map<string, number>;
+  refunded: Map<string, number>;
+  marketingCycle: Map<number, number>;
+  salesCycle: Map<number, number>;
+  touches: number;
+  peopleReached: number;
+}
+
+const emptySums = (): FunnelSums => ({
+  acquired: 0,
+  leads: 0,
+  qualified: 0,
+  disqualified: new Map(),
+  customers: 0,
+  orders: 0,
+  revenue: new Map(),
+  ordered: new Map(),
+  refunded: new Map(),
+  marketingCycle: new Map(),
+  salesCycle: new Map(),
+  touches: 0,
+  peopleReached: 0,
+});
+
+const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
+
+function funnelRow(key: string, sums: FunnelSums): FunnelRow {
+  const currencies = [...new Set([...sums.ordered.keys(), ...sums.revenue.keys(), ...sums.refunded.keys()])].sort();
+  const revenue = currencies.map((currency) => {
+    const ordered = sums.ordered.get(currency) ?? 0;
+    const refunded = sums.refunded.get(currency) ?? 0;
+    return { currency, revenue: sums.revenue.get(currency) ?? 0, ordered, refunded, refundRate: rate(refunded, ordered) };
+  });
+  return {
+    key,
+    acquired: sums.acquired,
+    leads: sums.leads,
+    qualified: sums.qualified,
+    disqualified: Object.fromEntries(DISQUALIFICATION_REASONS.map((reason) => [reason, sums.disqualified.get(reason) ?? 0])) as FunnelRow['disqualified'],
+    customers: sums.customers,
+    orders: sums.orders,
+    revenue,
+    refundRate: revenue.length === 1 ? revenue[0]!.refundRate : null,
+    medianMarketingCycleHours: quantileHours(sums.marketingCycle, 0.5),
+    medianSalesCycleHours: quantileHours(sums.salesCycle, 0.5),
+    touches: sums.touches,
+    peopleReached: sums.peopleReached,
+  };
+}
+
+function addToFunnel(sums: FunnelSums, measure: string, rest: string[], value: number): void {
+  switch (measure) {
+    case 'a':
+      sums.acquired += value;
+      break;
+    case 'l':
+      sums.leads += value;
+      break;
+    case 'q':
+      sums.qualified += value;
+      break;
+    case 'd':
+      addMoney(sums.disqualified, rest[0]!, value);
+      break;
+    case 'cu':
+      sums.customers += value;
+      break;
+    case 'o':
+      sums.orders += value;
+      break;
+    case 'rev':
+      addMoney(sums.revenue, rest[0]!, value);
+      break;
+    case 'ord':
+      addMoney(sums.ordered, rest[0]!, value);
+      break;
+    case 'ref':
+      addMoney(sums.refunded, rest[0]!, value);
+      break;
+    case 'mc':
+      addBucket(sums.marketingCycle, rest[0]!, value);
+      break;
+    case 'sc':
+      addBucket(sums.salesCycle, rest[0]!, value);
+      break;
+    case 't':
+      sums.touches += value;
+      break;
+    case 'p':
+      sums.peopleReached += value;
+      break;
+  }
+}
+
+/** How many qualifiers (between the measure and the key) each funnel measure has. */
+const FUNNEL_QUALIFIERS: Record<string, number> = { d: 1, rev: 1, ord: 1, ref: 1, mc: 1, sc: 1 };
+
+/**
+ * `GET /v1/funnel`: people by the campaign (channel, source/medium) that
+ * acquired them, each once, with what became of them, and beside it each
+ * key's reach. One query, whatever the number of people.
+ */
+export async function funnel(deps: ViewDeps, tenantId: string, query: { from: string; to: string; groupBy: FunnelGroupBy }) {
+  const tenant = await requireTenant(deps.tenants, tenantId);
+  const cells = (await deps.projections.rollupCells(tenantId, 'funnel', query.from, query.to)).filter((cell) => cell.part === query.groupBy);
+  const rows = new Map<string, FunnelSums>();
+  const totals = emptySums();
+  for (const cell of cells) {
+    for (const [name, value] of Object.entries(cell.attributes)) {
+      const measure = name.slice(0, name.indexOf('|'));
+      const parts = parseAttribute(name, 1 + (FUNNEL_QUALIFIERS[measure] ?? 0));
+      const key = parts[parts.length - 1]!;
+      const rest = parts.slice(1, -1);
+      let sums = rows.get(key);
+      if (!sums) rows.set(key, (sums = emptySums()));
+      addToFunnel(sums, measure, rest, value);
+      addToFunnel(totals, measure, rest, value);
+    }
+  }
+  const answerRows = [...rows]
+    .map(([key, sums]) => funnelRow(key, sums))
+    .filter((row) => row.acquired !== 0 || row.touches !== 0 || row.peopleReached !== 0 || row.orders !== 0)
+    .sort((a, b) => b.acquired - a.acquired || b.peopleReached - a.peopleReached || (a.key < b.key ? -1 : 1));
+  return {
+    from: query.from,
+    to: query.to,
+    ...timezonesOf(calendarOf(tenant), query.from, query.to),
+    groupBy: query.groupBy,
+    histogramBuckets: 'hours: 0, 1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720, 1440, 2160+',
+    rows: answerRows,
+    totals: withoutKey(funnelRow('', totals)),
+  };
+}
+
+function withoutKey({ key: _key, ...row }: FunnelRow): Omit<FunnelRow, 'key'> {
+  return row;
+}
+
+// ---- the handoff (SPEC §5.2)
+
+export const DROPPED_PAGE = 100;
+
+/**
+ * `GET /v1/handoffs`: of the people qualified in the period, how many sales
+ * reached, how many within the SLA, how fast (median and p90, from hour
+ * buckets), and the dropped batons, oldest first, a page at a time.
+ */
+export async function handoffs(deps: ViewDeps, tenantId: string, query: { from: string; to: string; cursor?: string }, now: Date = new Date()) {
+  const tenant = await requireTenant(deps.tenants, tenantId);
+  const calendar = calendarOf(tenant);
+  const tz = calendar.timezone;
+  const position = query.cursor ? decodeCursor(tenant, query.cursor, { from: query.from, to: query.to, tz }) : undefined;
+  const asOf = position?.asOf ?? now.toISOString();
+  const { start, end } = calendar.dayRange(query.from, query.to);
+  const [cells, page] = await Promise.all([
+    deps.projections.rollupCells(tenantId, 'handoff', query.from, query.to),
+    deps.projections.droppedBatons(tenantId, { from: new Date(start).toISOString(), to: new Date(end).toISOString(), now: asOf }, DROPPED_PAGE, position?.after),
+  ]);
+  let qualified = 0;
+  let contacted = 0;
+  let withinSla = 0;
+  const hours = new Map<number, number>();
+  for (const cell of cells) {
+    for (const [name, value] of Object.entries(cell.attributes)) {
+      if (name === 'qualified') qualified += value;
+      else if (name === 'contacted') contacted += value;
+      else if (name === 'within') withinSla += value;
+      else if (name.startsWith('h|')) addBucket(hours, parseAttribute(name, 1)[1]!, value);
+    }
+  }
+  return {
+    from: query.from,
+    to: query.to,
+    ...timezonesOf(calendar, query.from, query.to),
+    slaHours: tenant.config.handoffSlaHours,
+    qualified,
+    contacted,
+    withinSla,
+    medianHours: quantileHours(hours, 0.5),
+    p90Hours: quantileHours(hours, 0.9),
+    asOf,
+    dropped: page.batons.map((baton) => ({ identifiers: baton.identifiers, qualifiedAt: baton.qualifiedAt, deadline: baton.deadline, acquiringCampaign: baton.acquiringCampaign })),
+    ...(page.next ? { nextCursor: encodeCursor(tenant, { after: page.next, asOf, from: query.from, to: query.to, tz }) } : {}),
+  };
+}
+
+// ---- the sales side (SPEC §5)
+
+export interface SalesRow {
+  key: string;
+  currency: string;
+  revenue: number;
+  /** Fractional, like conversions: an order's sales credit split over its sellers. */
+  orders: number;
+  sourcedBy: { marketing: number; sales: number; none: number };
+  /** From H to the order (hour buckets). */
+  medianHoursToOrder: number | null;
+}
+
+/**
+ * `GET /v1/sales/report`: the sales credit of the period's transactions by
+ * rep (`(none)` without one) or sales channel. Every sale has a seller, so
+ * the rows of a currency sum to its revenue.
+ */
+export async function salesReport(deps: ViewDeps, tenantId: string, query: { from: string; to: string; groupBy: SalesDimension }) {
+  const tenant = await requireTenant(deps.tenants, tenantId);
+  const [cells, totalCells] = await Promise.all([
+    deps.projections.rollupCells(tenantId, 'sales', query.from, query.to),
+    deps.projections.rollupCells(tenantId, 'totals', query.from, query.to),
+  ]);
+  const rows = new Map<string, SalesRow & { hours: Map<number, number> }>();
+  const rowOf = (currency: string, key: string) => {
+    const id = `${currency}\u0000${key}`;
+    let row = rows.get(id);
+    if (!row) rows.set(id, (row = { key, currency, revenue: 0, orders: 0, sourcedBy: { marketing: 0, sales: 0, none: 0 }, medianHoursToOrder: null, hours: new Map() }));
+    return row;
+  };
+  for (const cell of cells) {
+    for (const [name, value] of Object.entries(cell.attributes)) {
+      const measure = name.slice(0, name.indexOf('|'));
+      if (measure === 'r' || measure === 'o') {
+        const [, dimension, key] = parseAttribute(name, 2) as [string, string, string];
+        if (dimension !== query.groupBy) continue;
+        if (measure === 'r') rowOf(cell.part, key).revenue += value;
+        else rowOf(cell.part, key).orders += value;
+      } else if (measure === 'sb' || measure === 'h') {
+        const [, qualifier, dimension, key] = parseAttribute(name, 3) as [string, string, string, string];
+        if (dimension !== query.groupBy) continue;
+        const row = rowOf(cell.part, key);
+        if (measure === 'sb') row.sourcedBy[qualifier as keyof SalesRow['sourcedBy']] += value;
+        else addBucket(row.hours, qualifier, value);
+      }
+    }
+  }
+  const totals = new Map<string, { currency: string; revenue: number; transactions: number }>();
+  for (const cell of totalCells) {
+    const total = totals.get(cell.part) ?? { currency: cell.part, revenue: 0, transactions: 0 };
+    total.revenue += cell.attributes.revenue ?? 0;
+    total.transactions += cell.attributes.transactions ?? 0;
+    totals.set(cell.part, total);
+  }
+  return {
+    from: query.from,
+    to: query.to,
+    ...timezonesOf(calendarOf(tenant), query.from, query.to),
+    groupBy: query.groupBy,
+    rows: [...rows.values()]
+      .map(({ hours, ...row }) => ({ ...row, orders: row.orders / CONVERSION_SHARE_SCALE, medianHoursToOrder: quantileHours(hours, 0.5) }))
+      .filter((row) => row.revenue !== 0 || row.orders !== 0)
+      .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : b.revenue - a.revenue || (a.key < b.key ? -1 : 1))),
+    totals: [...totals.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)),
+  };
+}
+
+// ---- paths (SPEC §5)
+
+/**
+ * `GET /v1/attribution/paths`: the period's orders by their marketing
+ * journey (channels in order, as `collapseRepeats` left them), the top
+ * `limit` paths by orders, and the path-length and time-lag histograms.
+ */
+export async function paths(deps: ViewDeps, tenantId: string, query: { from: string; to: string; limit: number }) {
+  const tenant = await requireTenant(deps.tenants, tenantId);
+  const [pathCells, statCells] = await Promise.all([
+    deps.projections.rollupCells(tenantId, 'paths', query.from, query.to),
+    deps.projections.rollupCells(tenantId, 'pathstats', query.from, query.to),
+  ]);
+  const byPath = new Map<string, { orders: number; revenue: Map<string, number> }>();
+  const entry = (path: string) => {
+    let found = byPath.get(path);
+    if (!found) byPath.set(path, (found = { orders: 0, revenue: new Map() }));
+    return found;
+  };
+  for (const cell of pathCells as RollupCell[]) {
+    for (const [name, value] of Object.entries(cell.attributes)) {
+      if (name.startsWith('po|')) entry(parseAttribute(name, 1)[1]!).orders += value;
+      else if (name.startsWith('pv|')) {
+        const [, currency, path] = parseAttribute(name, 2) as [string, string, string];
+        addMoney(entry(path).revenue, currency, value);
+      }
+    }
+  }
+  const lengths = new Map<string, number>();
+  const lags = new Map<string, number>();
+  for (const cell of statCells) {
+    for (const [name, value] of Object.entries(cell.attributes)) {
+      const [measure, bucket] = parseAttribute(name, 1) as [string, string];
+      if (measure === 'len') lengths.set(bucket, (lengths.get(bucket) ?? 0) + value);
+      else if (measure === 'lag') lags.set(bucket, (lags.get(bucket) ?? 0) + value);
+    }
+  }
+  const all = [...byPath]
+    .map(([path, { orders, revenue }]) => ({ path: path.split(PATH_SEPARATOR), orders, revenue: moneyOf(revenue) }))
+    .filter((row) => row.orders !== 0 || row.revenue.length > 0)
+    .sort((a, b) => b.orders - a.orders || (b.revenue[0]?.amount ?? 0) - (a.revenue[0]?.amount ?? 0) || (a.path.join() < b.path.join() ? -1 : 1));
+  return {
+    from: query.from,
+    to: query.to,
+    ...timezonesOf(calendarOf(tenant), query.from, query.to),
+    distinctPaths: all.length,
+    paths: all.slice(0, query.limit),
+    pathLengths: PATH_LENGTH_BUCKETS.map((touches) => ({ touches, orders: lengths.get(touches) ?? 0 })),
+    timeLags: LAG_BUCKETS.map((days) => ({ days, orders: lags.get(days) ?? 0 })),
+  };
+}

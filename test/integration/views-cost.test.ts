@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RequestCounter } from '../../bench/lib.ts';
+import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { stores } from '../../shared/adapters/dynamodb/stores.ts';
+import { compare, report } from '../../shared/attribution/reports.ts';
+import { funnel, handoffs, paths, salesReport } from '../../shared/projection/views.ts';
+import { newTenant } from '../support/api.ts';
+import { seedProjections, syntheticPeople } from '../support/people.ts';
+
+const deps = stores();
+const counter = new RequestCounter(documentClient());
+const tenants: Record<number, string> = {};
+const seeded: Record<number, { dropped: number }> = {};
+
+beforeAll(async () => {
+  for (const people of [100, 10_000]) {
+    const tenant = await newTenant();
+    tenants[people] = tenant.tenantId;
+    seeded[people] = await seedProjections(deps.projections, tenant.tenantId, syntheticPeople(people));
+  }
+}, 120_000);
+
+const period = { from: '2026-10-01', to: '2026-10-31' };
+const views: Record<string, (tenantId: string) => Promise<unknown>> = {
+  funnel: (tenantId) => funnel(deps, tenantId, { ...period, groupBy: 'campaign' }),
+  handoffs: (tenantId) => handoffs(deps, tenantId, period),
+  'sales report': (tenantId) => salesReport(deps, tenantId, { ...period, groupBy: 'rep' }),
+  paths: (tenantId) => paths(deps, tenantId, { ...period, limit: 20 }),
+  'attribution report': (tenantId) => report(deps, tenantId, { ...period, groupBy: 'campaign', model: 'linear' }),
+  compare: (tenantId) => compare(deps, tenantId, { ...period, groupBy: 'channel' }),
+};
+
+describe('the views cost the same for 100 and for 10,000 people', () => {
+  it('seeded both tenants with real projections, the larger with 100 times the people', async () => {
+    const small = await funnel(deps, tenants[100]!, { ...period, groupBy: 'campaign' });
+    const large = await funnel(deps, tenants[10_000]!, { ...period, groupBy: 'campaign' });
+    expect(large.totals.acquired).toBeGreaterThan(50 * small.totals.acquired);
+    expect(seeded[10_000]!.dropped).toBeGreaterThan(100);
+  });
+
+  it.each(Object.keys(views))('%s: the same DynamoDB requests', async (name) => {
+    const requests: Record<number, string> = {};
+    for (const people of [100, 10_000]) {
+      counter.reset();
+      await views[name]!(tenants[people]!);
+      requests[people] = counter.describe();
+    }
+    expect(requests[10_000]).toBe(requests[100]);
+    expect(counter.total).toBeLessThanOrEqual(12);
+  });
+});
