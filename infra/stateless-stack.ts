@@ -27,6 +27,7 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   authorizer: { table: 'read' },
   'not-found': {},
   'get-config': { table: 'read' },
+  'get-me': { table: 'read' },
   'patch-config': { table: 'readWrite' },
   'post-touches': { table: 'readWrite' },
   'post-stages': { table: 'readWrite' },

@@ -35,6 +35,7 @@ export interface Route {
  */
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/health', handler: 'health', access: { kind: 'public' }, summary: 'Liveness and DynamoDB reachability' },
+  { method: 'GET', path: '/v1/me', handler: 'get-me', access: { kind: 'key', scopes: ['ingest', 'marketing', 'finance', 'admin'] }, summary: 'The calling key: its tenant, its scope, the tenant’s currency and time zone' },
   { method: 'GET', path: '/v1/config', handler: 'get-config', access: { kind: 'key', scopes: ['admin'] }, summary: "The tenant's attribution configuration" },
   { method: 'PATCH', path: '/v1/config', handler: 'patch-config', access: { kind: 'key', scopes: ['admin'] }, summary: 'Change the fields of the configuration it names' },
   { method: 'POST', path: '/v1/touches', handler: 'post-touches', access: { kind: 'key', scopes: ['ingest'] }, summary: 'Record up to 500 marketing and sales touches' },

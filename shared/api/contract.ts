@@ -16,6 +16,7 @@ import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
 import { ExportQuerySchema, SummaryQuerySchema } from '../exports/export.ts';
 import { SpendInputSchema } from '../spend/spend.ts';
 import { CalendarSchema } from '../time/calendar.ts';
+import { SCOPES } from '../auth/scopes.ts';
 import { CollectBodySchema, CollectEventSchema, MAX_COLLECT_EVENTS } from '../collect/collect.ts';
 
 export const JobSchema = z.object({
@@ -94,6 +95,13 @@ export const ProblemSchema = z.object({
     message: z.string(),
     details: z.unknown().describe('For invalid input: [{path, message, code}] with the zod path of each field'),
   }),
+});
+
+export const KeyViewSchema = z.object({
+  tenantId: z.string(),
+  scope: z.enum(SCOPES).describe('What the key may do: one scope per key'),
+  currency: z.string().describe('The tenant’s reporting currency'),
+  timezone: z.string().describe('The zone the tenant’s reporting days are counted in from today'),
 });
 
 export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), dynamodb: z.enum(['ok', 'unreachable']) });
@@ -175,6 +183,7 @@ export interface RouteContract {
 export const contracts: Record<string, RouteContract> = {
   health: { responses: { 200: { description: 'The service and its table answer', schema: HealthSchema }, 503: { description: 'DynamoDB is unreachable', schema: HealthSchema } } },
   'get-config': { responses: { 200: { description: 'The attribution configuration', schema: ConfigViewSchema } } },
+  'get-me': { responses: { 200: { description: 'Who the key is: what a client such as the dashboard needs to choose its views and its days', schema: KeyViewSchema } } },
   'post-touches': {
     body: z.object({ touches: z.array(TouchInputSchema).min(1).max(MAX_BATCH) }),
     responses: { 202: { description: 'Good items stored (or found stored before); bad ones rejected with their index and reasons', schema: BatchAnswerSchema } },
