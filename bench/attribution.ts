@@ -183,12 +183,13 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
     const orders = ctx.quick ? 1_000 : 10_000;
     const recomputeTenant = await createTenant(deps.tenants, { tenantId: 'bench-recompute', currency: 'USD', timezone: 'UTC' });
     const recordedAt = new Date().toISOString();
+    const recomputeRecord = (await deps.tenants.getTenant(recomputeTenant.tenantId))!;
     const worker = async (offset: number) => {
       for (let i = offset; i < orders; i += 8) {
         const occurredAt = new Date(Date.parse('2026-09-01T00:00:00Z') + (i % 30) * 86_400_000 + i * 1000).toISOString();
         const who = { customerId: `r${i}` };
-        await deps.records.recordTouches(recomputeTenant.tenantId, [normaliseTouch({ touchId: `rt${i}`, occurredAt, person: who, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: `c${i % 20}` } })]);
-        await storeTransaction(deps, recomputeTenant.tenantId, transactionFromInput({ transactionId: `ro${i}`, kind: 'order', occurredAt: new Date(Date.parse(occurredAt) + 60_000).toISOString(), person: who, currency: 'USD', gross: '10.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', recordedAt));
+        await deps.records.recordTouches(recomputeTenant.tenantId, [normaliseTouch({ touchId: `rt${i}`, occurredAt, person: who, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: `c${i % 20}` } })], recomputeRecord.config.retentionDays);
+        await storeTransaction(deps, recomputeRecord, transactionFromInput({ transactionId: `ro${i}`, kind: 'order', occurredAt: new Date(Date.parse(occurredAt) + 60_000).toISOString(), person: who, currency: 'USD', gross: '10.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', recordedAt));
       }
     };
     await Promise.all(Array.from({ length: 8 }, (_, offset) => worker(offset)));
@@ -210,10 +211,9 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
 
     // A late touch for one of those people: their projection again, once.
     const late = normaliseTouch({ touchId: 'late-1', occurredAt: '2026-08-25T00:00:00Z', person: { customerId: 'r0' }, kind: 'click', utm: { source: 'newsletter', medium: 'email', campaign: 'late' } });
-    await deps.records.recordTouches(recomputeTenant.tenantId, [late]);
-    const recomputeRecord = await deps.tenants.getTenant(recomputeTenant.tenantId);
+    await deps.records.recordTouches(recomputeTenant.tenantId, [late], recomputeRecord.config.retentionDays);
     ctx.counter.reset();
-    const outcome = await refreshPerson(deps, recomputeRecord!, late.identifiers);
+    const outcome = await refreshPerson(deps, recomputeRecord, late.identifiers);
     lines.push(
       `A late touch for one of them (now 2 touches and ${outcome.orders} order, re-attributed: ${outcome.changed ? 'changed' : 'unchanged'}): one projection, ${ctx.counter.describe()} (${ctx.counter.total} requests); read units ${ctx.counter.readUnits}, write units (estimated) ${ctx.counter.writeUnits.toFixed(1)}.`,
       '',

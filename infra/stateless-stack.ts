@@ -36,6 +36,8 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'post-spend': { table: 'readWrite' },
   'get-transaction': { table: 'read' },
   'get-journey': { table: 'read' },
+  'delete-people': { table: 'readWrite' },
+  'get-erasures': { table: 'read' },
   'post-webhook': { table: 'readWrite' },
   'publish-events': { bus: true },
   'get-attribution': { table: 'read' },

@@ -3,6 +3,7 @@
  * `npm run tenant -- rotate-secret <tenantId> <provider>`   (Baton generates the new secret)
  * `npm run tenant -- set-secret <tenantId> <provider> <secret>`   (the provider issued it: Shopify, Stripe)
  * `npm run tenant -- rotate-key <tenantId> <scope> [--overlap-hours 24]`
+ * `npm run tenant -- list`, `migrate <tenantId>`, `apply-retention <tenantId>`
  * `npm run tenant -- --help`, `npm run tenant -- <command> --help`
  *
  * Against the local table by default (start it with `npm start`); against a
@@ -119,19 +120,48 @@ const commands: CommandSpec[] = [
     },
   },
   {
+    name: 'list',
+    summary: 'list the tenants: ids, currency, time zone, retention, when each key was made — no secrets',
+    description: 'Lists every tenant with its currency, time zone, retentionDays, creation time and when each scope’s current key was made (so old keys can be rotated). Prints no secret and no key hash. Tenants created before the registry existed appear once `migrate` has run for them.',
+    examples: ['npm run tenant -- list'],
+    run: async ({ out }) => {
+      const { listTenants } = await import('../shared/tenants/use-cases.ts');
+      out(JSON.stringify(await withStore((store) => listTenants(store)), null, 2));
+    },
+  },
+  {
     name: 'migrate',
     summary: 'bring a tenant created by an earlier version up to date (once)',
-    description: 'Gives a tenant what later versions store with it at creation (today: the key that signs export cursors). Reads never write, so this is done once, here. Safe to run again.',
+    description: 'Gives a tenant what later versions store with it at creation (the key that signs export cursors; its entry in the tenant registry). Reads never write, so this is done once, here. Safe to run again.',
     args: [{ name: 'tenantId', description: 'the tenant' }],
     examples: ['npm run tenant -- migrate acme'],
     run: async ({ args, out }) => {
       const tenantId = valid(TenantIdSchema, args.tenantId, 'tenant id');
       const added = await withStore(async (store) => {
         const { requireTenant } = await import('../shared/tenants/use-cases.ts');
-        await requireTenant(store, tenantId);
-        return store.addMissingCursorKey(tenantId);
+        const tenant = await requireTenant(store, tenantId);
+        return { cursorKey: await store.addMissingCursorKey(tenantId), registry: await store.addMissingRegistryEntry(tenant) };
       });
-      out(JSON.stringify({ tenantId, cursorKey: added ? 'added' : 'present' }, null, 2));
+      out(JSON.stringify({ tenantId, cursorKey: added.cursorKey ? 'added' : 'present', registry: added.registry ? 'added' : 'present' }, null, 2));
+    },
+  },
+  {
+    name: 'apply-retention',
+    summary: 'set the expiry on a tenant’s touches, stages and links written before they carried one',
+    description: 'Touches, stages and identity links expire retentionDays after they happened (DynamoDB TTL); records written before Baton set that carry no expiry. This sets it, once: a one-off that scans the table (no request path of Baton scans). Safe to run again: it only sets what is missing.',
+    args: [{ name: 'tenantId', description: 'the tenant' }],
+    examples: ['npm run tenant -- apply-retention acme'],
+    run: async ({ args, out }) => {
+      const tenantId = valid(TenantIdSchema, args.tenantId, 'tenant id');
+      const { config } = await import('../shared/config.ts');
+      const { documentClient } = await import('../shared/adapters/dynamodb/client.ts');
+      const { applyRetention } = await import('../shared/adapters/dynamodb/retention.ts');
+      const result = await withStore(async (store) => {
+        const { requireTenant } = await import('../shared/tenants/use-cases.ts');
+        const tenant = await requireTenant(store, tenantId);
+        return { retentionDays: tenant.config.retentionDays, ...(await applyRetention(documentClient(), config().TABLE_NAME, tenantId, tenant.config.retentionDays)) };
+      });
+      out(JSON.stringify({ tenantId, ...result }, null, 2));
     },
   },
 ];

@@ -53,6 +53,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/attribution/recompute', handler: 'post-recompute', access: { kind: 'key', scopes: ['admin'] }, summary: 'Start a job that re-projects a period under the current config, a day per task' },
   { method: 'GET', path: '/v1/jobs/{jobId}', handler: 'get-job', access: { kind: 'key', scopes: ['admin'] }, summary: 'A job and its progress' },
   { method: 'GET', path: '/v1/transactions/{transactionId}', handler: 'get-transaction', access: { kind: 'key', scopes: ['marketing', 'finance'] }, summary: 'A stored transaction' },
+  { method: 'DELETE', path: '/v1/people', handler: 'delete-people', access: { kind: 'key', scopes: ['admin'] }, summary: 'Erase a person: every touch, stage, link, URL and hash of theirs; their transactions stay, the person removed' },
+  { method: 'GET', path: '/v1/erasures', handler: 'get-erasures', access: { kind: 'key', scopes: ['admin'] }, summary: 'The erasure log: when, which ids (as keyed hashes), how many records' },
   { method: 'GET', path: '/v1/people/journey', handler: 'get-journey', access: { kind: 'key', scopes: ['marketing'] }, summary: "A person's linked ids, touches, stages and transactions in time order" },
   { method: 'GET', path: '/v1/exports/transactions', handler: 'export-transactions', access: { kind: 'key', scopes: ['finance'] }, summary: 'One line per order, refund and cancellation, CSV or NDJSON, streamed', streaming: true },
   { method: 'GET', path: '/v1/exports/transactions/summary', handler: 'export-summary', access: { kind: 'key', scopes: ['finance'] }, summary: 'Per currency, the sums of the export’s lines' },

@@ -23,6 +23,8 @@ export interface LocalRuntime {
   url: string;
   /** Until every write so far has reached its stream consumers, and every event and queue message they caused has been handled. */
   settle(): Promise<void>;
+  /** Runs `work` with the stream consumers paused (what it writes reaches them afterwards), so a test can count its requests alone. */
+  withConsumersPaused<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -105,6 +107,15 @@ export async function startLocalRuntime(options: {
     queues: localQueues,
     url: `http://${host}:${port}`,
     settle,
+    withConsumersPaused: async (work) => {
+      for (const poller of pollers) poller.stop();
+      await Promise.all(pollers.map((poller) => poller.idle()));
+      try {
+        return await work();
+      } finally {
+        for (const poller of pollers) await poller.start();
+      }
+    },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const poller of pollers) poller.stop();

@@ -35,6 +35,7 @@ export class LocalStreamPoller {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private streamArn: string | undefined;
+  private stopped = false;
 
   constructor(private readonly options: StreamPollerOptions) {}
 
@@ -50,16 +51,23 @@ export class LocalStreamPoller {
    * are idempotent).
    */
   async start(intervalMs = 50): Promise<void> {
+    this.stopped = false;
     await this.discover('TRIM_HORIZON');
     const tick = async () => {
       await this.pollOnce().catch((error: unknown) => logger.error('Stream polling failed', { error: error as Error }));
-      this.timer = setTimeout(tick, intervalMs);
+      if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
     };
     this.timer = setTimeout(tick, intervalMs);
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Resolves once the round under way (if any) has finished. */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => undefined);
   }
 
   /** Polls until the stream has nothing more, so every write so far has reached the handler; resolves to the records read. */

@@ -9,6 +9,7 @@ import { ClientIdSchema } from '../recording/touches.ts';
 import { TenantIdSchema, WEBHOOK_PROVIDERS } from '../tenants/tenant.ts';
 import { CompareQuerySchema, ReportQuerySchema } from '../attribution/reports.ts';
 import { JOB_STATUSES, RecomputeBodySchema } from '../jobs/recompute.ts';
+import { ErasureLogQuerySchema, ErasureQuerySchema } from '../privacy/erasure.ts';
 import { DROPPED_PAGE, FunnelQuerySchema, HandoffsQuerySchema, PathsQuerySchema, SalesQuerySchema } from '../projection/views.ts';
 import { FUNNEL_GROUP_BYS, SALES_DIMENSIONS } from '../projection/person.ts';
 import { LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../projection/cells.ts';
@@ -86,6 +87,22 @@ export const PathsAnswerSchema = PeriodSchema.extend({
   paths: z.array(z.object({ path: z.array(z.string()), orders: z.number().int(), revenue: z.array(z.object({ currency: z.string(), amount: z.number().int() })) })),
   pathLengths: z.array(z.object({ touches: z.enum(PATH_LENGTH_BUCKETS), orders: z.number().int() })),
   timeLags: z.array(z.object({ days: z.enum(LAG_BUCKETS), orders: z.number().int() })),
+});
+
+const ErasureEntrySchema = z.object({
+  erasureId: z.string(),
+  erasedAt: z.string(),
+  identifiers: z.array(z.string()).describe('The ids erased, as HMAC-SHA-256 under the tenant’s secret key'),
+  erased: z.object({
+    touches: z.number().int(),
+    stages: z.number().int(),
+    links: z.number().int(),
+    transactions: z.number().int().describe('Kept for finance, the person removed'),
+    checkouts: z.number().int(),
+    attributions: z.number().int(),
+    projections: z.number().int(),
+    droppedBatons: z.number().int(),
+  }),
 });
 
 /** SPEC §8's problem body. */
@@ -211,6 +228,14 @@ export const contracts: Record<string, RouteContract> = {
   'get-attribution': { params: TransactionParamsSchema, responses: { 200: { description: 'SPEC §5: boundary, sourcedBy, marketing credits per model, sales credits, touches after the boundary' } } },
   'get-report': { query: ReportQuerySchema, responses: { 200: { description: 'Rows {key, currency, revenue, conversions, touches} and per-currency totals; rows plus unattributed equal revenue. Once the period has spend (POST /v1/spend), rows also carry cost, roas and cpa (not under groupBy=kind) and totals cost and roas' } } },
   'get-compare': { query: CompareQuerySchema, responses: { 200: { description: 'Rows per model (with cost, roas, cpa as in the report), and per-currency totals' } } },
+  'delete-people': {
+    query: ErasureQuerySchema,
+    responses: {
+      200: { description: 'Erased (or nothing left to erase: an unknown or already erased person answers the same, with zero counts); the entry the erasure log keeps', schema: ErasureEntrySchema },
+      400: { description: 'No id, an id that is not valid, or ids of different people' },
+    },
+  },
+  'get-erasures': { query: ErasureLogQuerySchema, responses: { 200: { description: 'Newest first; nextCursor while more follow', schema: z.object({ entries: z.array(ErasureEntrySchema), nextCursor: z.string().optional() }) } } },
   'get-funnel': { query: FunnelQuerySchema, responses: { 200: { description: 'SPEC §5.1: a row per acquiring key, the totals, the period’s time zones', schema: FunnelAnswerSchema } } },
   'get-handoffs': { query: HandoffsQuerySchema, responses: { 200: { description: 'SPEC §5.2; with nextCursor when more dropped batons follow', schema: HandoffsAnswerSchema } } },
   'get-sales-report': { query: SalesQuerySchema, responses: { 200: { description: 'Rows per currency and seller; each currency’s rows sum to its revenue (totals)', schema: SalesAnswerSchema } } },

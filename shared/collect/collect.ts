@@ -159,13 +159,13 @@ export async function collect(deps: { records: RecordStore }, tenant: TenantReco
   const links = identifies.flat();
   const [, linkOutcomes, checkoutOutcomes] = await Promise.all([
     // A page's touch id is its eventId: a replay is the same item, so batches need no guard (and cost one request per 25).
-    touches.length > 0 ? deps.records.recordReplayableTouches(tenant.tenantId, touches) : undefined,
-    links.length > 0 ? deps.records.recordLinks(tenant.tenantId, links) : [],
+    touches.length > 0 ? deps.records.recordReplayableTouches(tenant.tenantId, touches, tenant.config.retentionDays) : undefined,
+    links.length > 0 ? deps.records.recordLinks(tenant.tenantId, links, tenant.config.retentionDays) : [],
     Promise.all(
       checkouts.map(async (event) => {
         const checkout = { externalId: event.orderId!, anonymousId: event.anonymousId, occurredAt: event.occurredAt };
         const { outcome, orderBuyer } = await deps.records.recordCheckout(tenant.tenantId, checkout);
-        if (orderBuyer) await linkCheckout(deps, tenant.tenantId, checkout, orderBuyer as Identifier);
+        if (orderBuyer) await linkCheckout(deps, tenant, checkout, orderBuyer as Identifier);
         return outcome;
       }),
     ),

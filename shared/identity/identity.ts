@@ -8,7 +8,8 @@ import * as z from 'zod';
  * email) stands for its buyer as `o:<transactionId>`, so a browser's
  * checkout can later be linked to it like any other id.
  */
-export type Identifier = `a:${string}` | `c:${string}` | `e:${string}` | `o:${string}`;
+/** `x:` names the anonymous holder of an erased person's transactions (SPEC §10). */
+export type Identifier = `a:${string}` | `c:${string}` | `e:${string}` | `o:${string}` | `x:${string}`;
 
 /** The buyer of an order with nobody known. */
 export const orderBuyer = (transactionId: string): Identifier => `o:${transactionId}`;

@@ -83,6 +83,20 @@ export function sum(...all: Contributions[]): Contributions {
   return total;
 }
 
+/**
+ * Days before `finalBefore` are final: a cell of such a day that the
+ * previous projection contributed to keeps that contribution, whatever the
+ * history says now (its touches may have expired: SPEC §10's retention must
+ * not move old reports). Cells the previous projection never touched are
+ * taken as computed.
+ */
+export function keepFinal(next: Contributions, previous: Contributions, finalBefore: string): Contributions {
+  const kept: Contributions = { ...next };
+  for (const id of Object.keys(next)) if (cells.parse(id).day < finalBefore && previous[id]) kept[id] = previous[id];
+  for (const [id, cell] of Object.entries(previous)) if (cells.parse(id).day < finalBefore) kept[id] = cell;
+  return kept;
+}
+
 // ---- histograms: medians and percentiles from fixed buckets, so views stay pre-aggregated
 
 /** Lower bounds (hours) of the buckets cycle and handoff times are counted in; the last is open. */

@@ -76,6 +76,13 @@ export interface ProjectionStore {
    */
   save(tenantId: string, write: ProjectionWrite): Promise<'saved' | 'stale'>;
   getAttribution(tenantId: string, transactionId: string): Promise<AttributionRecord | undefined>;
+  /**
+   * An erased person's projections become one projection of `to` (their
+   * anonymous successor): what they added to the rollups stays, their ids and
+   * dropped batons go, and so do their transactions' attributions (the
+   * journeys in them were the person's). `stale` when one changed meanwhile.
+   */
+  handOver(tenantId: string, from: readonly StoredProjection[], to: Identifier): Promise<{ outcome: 'saved' | 'stale'; attributions: number; droppedBatons: number }>;
   /** The cells of one family over the days `fromDay`..`toDay` (inclusive): one query, whatever the number of people. */
   rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string): Promise<RollupCell[]>;
   /** Dropped batons qualified in `[from, to)` whose deadline is before `now`, oldest first, after `after` (a position). */

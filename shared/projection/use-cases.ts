@@ -7,7 +7,7 @@ import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { calendarOf } from '../tenants/use-cases.ts';
 import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
-import { difference, sum } from './cells.ts';
+import { difference, keepFinal, sum } from './cells.ts';
 import { projectPerson, type DroppedBaton, type OrderInput } from './person.ts';
 import type { ProjectionStore, ProjectionWrite, StoredAttributionRef, StoredProjection } from './ports.ts';
 
@@ -20,7 +20,12 @@ export interface ProjectionDeps {
 export interface ProjectOptions {
   /** Re-attribute the orders in `[from, to)` (epoch ms) under the tenant's current config (recompute); others keep theirs. */
   recompute?: { from: number; to: number };
+  now?: () => Date;
 }
+
+/** The longest lookback a config allows, and a day: a projection's days older than `retentionDays` less this are final (see `keepFinal`). */
+const FINAL_MARGIN_DAYS = 91;
+const DAY_MS = 86_400_000;
 
 export interface ProjectOutcome {
   personKey: Identifier;
@@ -49,7 +54,9 @@ const droppedKey = (baton: DroppedBaton, personKey: string) => `${baton.qualifie
 export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, seeds: readonly Identifier[], options: ProjectOptions = {}): Promise<ProjectOutcome> {
   const { tenantId } = tenant;
   const calendar = calendarOf(tenant);
-  return retrying(
+  // Anonymous heirs of an erased person who received transactions that arrived late: projected after this person.
+  const heirs: Identifier[] = [];
+  const outcome = await retrying(
     async () => {
       const identifiers = await deps.records.linkedIdentifiers(tenantId, seeds);
       const personKey = identifiers[0]!;
@@ -61,6 +68,13 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
       }
       const records = await deps.records.personRecords(tenantId, identifiers);
       if (!sameSet(records.identifiers, identifiers)) return TRY_AGAIN;
+      // An erased person's past that arrived late is not theirs to project: it goes (SPEC §10).
+      if (records.erasedLeftovers.length > 0) heirs.push(...(await deps.records.clearErasedLeftovers(tenantId, records.erasedLeftovers)));
+      // A projection of an erased id is the erasure's to hand over (it may be under way): never saved over here.
+      if ([...stored.keys()].some((key) => records.erasedIdentifiers.includes(key))) return { personKey, changed: false, orders: 0 };
+      if (stored.size === 0 && records.touches.length === 0 && records.stages.length === 0 && records.transactions.length === 0) return { personKey, changed: false, orders: 0 };
+      // Days beyond the horizon are final: expired touches must not move them.
+      const finalBefore = (options.now?.() ?? new Date()).getTime() - (tenant.config.retentionDays - FINAL_MARGIN_DAYS) * DAY_MS;
 
       const orderRefs = [...new Map(records.transactions.filter((ref) => ref.kind === 'order').map((ref) => [ref.transactionId, ref])).values()];
       const settlements = await deps.records.getSettlements(tenantId, orderRefs.map((ref) => ref.transactionId));
@@ -107,8 +121,9 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
       // What changed: attributions, rollups, dropped batons, and whose projections this one replaces.
       const attributions: ProjectionWrite['attributions'] = [];
       const refOf = (transactionId: string, result: Parameters<typeof summarise>[0], configHash?: string): StoredAttributionRef => {
-        const resultHash = contentHash(result);
         const prior = priorOf(transactionId);
+        if (prior && Date.parse(result.occurredAt) < finalBefore) return prior;
+        const resultHash = contentHash(result);
         const changed = !prior || prior.resultHash !== resultHash;
         const version = changed ? (prior?.version ?? 0) + 1 : prior.version;
         if (changed) attributions.push({ transactionId, personKey, result, version, summary: summarise(result) });
@@ -122,9 +137,13 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
         };
       }
       const usedConfigs = Object.fromEntries([...new Set(orderConfig.values())].map((hash) => [hash, configs[hash]!]));
-      const delta = difference(projection.contributions, sum(...before.map((projectionBefore) => projectionBefore.contributions)));
+      const previous = sum(...before.map((projectionBefore) => projectionBefore.contributions));
+      const contributions = keepFinal(projection.contributions, previous, calendar.dayOf(finalBefore));
+      const delta = difference(contributions, previous);
       const retired = before.filter((projectionBefore) => projectionBefore.personKey !== personKey).map(({ personKey: key, version }) => ({ personKey: key, expectedVersion: version }));
       const oldDropped = before.flatMap((projectionBefore) => projectionBefore.dropped.map((baton) => ({ ...baton, personKey: projectionBefore.personKey })));
+      const isFinal = (baton: DroppedBaton) => Date.parse(baton.qualifiedAt) < finalBefore;
+      projection.dropped = [...oldDropped.filter(isFinal).map(({ personKey: _key, ...baton }) => baton), ...projection.dropped.filter((baton) => !isFinal(baton))];
       const newKeys = new Set(projection.dropped.map((baton) => droppedKey(baton, personKey)));
       const oldKeys = new Set(oldDropped.map((baton) => droppedKey(baton, baton.personKey)));
       const dropped = {
@@ -132,7 +151,7 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
         remove: oldDropped.filter((baton) => !newKeys.has(droppedKey(baton, baton.personKey))),
       };
       const current = stored.get(personKey);
-      const next = { personKey, identifiers, orders: nextOrders, configs: usedConfigs, contributions: projection.contributions, dropped: projection.dropped };
+      const next = { personKey, identifiers, orders: nextOrders, configs: usedConfigs, contributions, dropped: projection.dropped };
       const unchanged =
         current &&
         retired.length === 0 &&
@@ -147,6 +166,8 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
     },
     { what: 'Projecting a person' },
   );
+  for (const heir of new Set(heirs)) await refreshPerson(deps, tenant, [heir], options);
+  return outcome;
 }
 
 /** A record that changed someone's history, as the table's stream shows it. */

@@ -29,6 +29,29 @@ export interface PersonRecords {
   transactions: TransactionRef[];
   /** True when the identity graph was larger than the read limit. */
   truncated: boolean;
+  /**
+   * Records of an erased person's past that arrived after the erasure under
+   * one of the erased ids (dated no later than it): left out of everything
+   * above, for the projector to delete (`deleteErasedLeftovers`).
+   */
+  erasedLeftovers: ErasedLeftover[];
+  /** The ids among them with a tombstone: an erasure has been (or is being) done. */
+  erasedIdentifiers: Identifier[];
+}
+
+/** What an erasure found and removed of a person's records. */
+export interface ErasedRecords {
+  touches: number;
+  stages: number;
+  links: number;
+  /** Kept for finance, the person removed. */
+  transactions: number;
+  checkouts: number;
+}
+
+/** A stored record the store can delete again: opaque outside the store. */
+export interface ErasedLeftover {
+  readonly ref: string;
 }
 
 /** A stored transaction with what Baton counts of it. */
@@ -66,7 +89,8 @@ export interface Checkout {
 
 /** Where touches, stages, identity links and transactions are kept, each exactly once. */
 export interface RecordStore {
-  recordTouches(tenantId: string, touches: Touch[]): Promise<WriteOutcome[]>;
+  /** `retentionDays`: each record expires that many days after it happened (the tenant's `retentionDays`, SPEC §10). */
+  recordTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<WriteOutcome[]>;
   /**
    * Touches whose id comes from the event that made them (a browser's
    * eventId), so a replay is the same item with the same content: written in
@@ -74,9 +98,9 @@ export interface RecordStore {
    * when the item is new). Cheaper than `recordTouches` by one request per
    * batch of 25 instead of a transaction per 50 with a guard each.
    */
-  recordReplayableTouches(tenantId: string, touches: Touch[]): Promise<void>;
-  recordStages(tenantId: string, stages: Stage[]): Promise<WriteOutcome[]>;
-  recordLinks(tenantId: string, links: Link[]): Promise<WriteOutcome[]>;
+  recordReplayableTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<void>;
+  recordStages(tenantId: string, stages: Stage[], retentionDays: number): Promise<WriteOutcome[]>;
+  recordLinks(tenantId: string, links: Link[], retentionDays: number): Promise<WriteOutcome[]>;
   /** `stale` when the settlement moved since it was read: read it again and retry; `checkout` when a checkout names the order (see `orderRef`). */
   recordTransaction(tenantId: string, write: TransactionWrite): Promise<WriteOutcome | 'stale' | 'checkout'>;
   /**
@@ -96,6 +120,17 @@ export interface RecordStore {
   resolveAlias(tenantId: string, alias: string): Promise<string | undefined>;
   /** The person around these identifiers, with everything recorded under any linked id. */
   personRecords(tenantId: string, identifiers: Identifier[]): Promise<PersonRecords>;
+  /**
+   * Clears what `personRecords` left out as an erased person's: touches,
+   * stages and links are deleted (with their guards and mirrors),
+   * transactions handed to the erasure's anonymous heir. Resolves to the
+   * heirs that received transactions (to be projected).
+   */
+  clearErasedLeftovers(tenantId: string, leftovers: readonly ErasedLeftover[]): Promise<Identifier[]>;
+  /** A tombstone in each id's partition: from now on, their records dated up to `erasedAt` are left out of every read (SPEC §10). */
+  markErased(tenantId: string, identifiers: readonly Identifier[], erasure: { erasureId: string; erasedAt: string; heir: Identifier }): Promise<void>;
+  /** Hands the person's transactions to `heir` with the person removed, and deletes every touch, stage and link of theirs. */
+  eraseRecords(tenantId: string, identifiers: readonly Identifier[], heir: Identifier): Promise<ErasedRecords>;
   /** Webhook deliveries already processed (provider retries are answered from this). */
   hasDelivery(tenantId: string, deliveryKey: string): Promise<boolean>;
   recordDelivery(tenantId: string, deliveryKey: string, at: string): Promise<void>;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ConflictError, NotFoundError, type IssueDetail } from '../errors.ts';
 import { identifiersOf, type Identifier, type PersonInput } from '../identity/identity.ts';
-import type { TenantStore } from '../tenants/ports.ts';
+import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { issueDetails } from '../validation.ts';
 import { linksOf, normaliseStage, StageInputSchema, type IdentifyInput, type Link } from './stages.ts';
@@ -81,7 +81,8 @@ export async function recordTouches(deps: RecordingDeps, tenantId: string, items
   const { records, repeats, rejected } = validateItems(items, TouchInputSchema, (input) => normaliseTouch(input, tenant.config), (touch) => touch.touchId, 'touchId');
   const answer: BatchAnswer = { accepted: 0, duplicates: repeats.filter((repeat) => repeat.duplicate).length, rejected };
   const touches = records.map(({ record }) => record);
-  const [, outcomes] = await Promise.all([deps.records.recordLinks(tenantId, linksOfRecords(touches)), deps.records.recordTouches(tenantId, touches)]);
+  const { retentionDays } = tenant.config;
+  const [, outcomes] = await Promise.all([deps.records.recordLinks(tenantId, linksOfRecords(touches), retentionDays), deps.records.recordTouches(tenantId, touches, retentionDays)]);
   tally(outcomes, records.map(({ index }) => index), touches.map((touch) => touch.touchId), 'touchId', answer);
   answer.rejected.sort((a, b) => a.index - b.index);
   return answer;
@@ -89,11 +90,11 @@ export async function recordTouches(deps: RecordingDeps, tenantId: string, items
 
 /** `POST /v1/stages` */
 export async function recordStages(deps: RecordingDeps, tenantId: string, items: unknown[]): Promise<BatchAnswer> {
-  await requireTenant(deps.tenants, tenantId);
+  const { retentionDays } = (await requireTenant(deps.tenants, tenantId)).config;
   const { records, repeats, rejected } = validateItems(items, StageInputSchema, normaliseStage, (stage) => stage.stageId, 'stage');
   const answer: BatchAnswer = { accepted: 0, duplicates: repeats.length, rejected };
   const stages = records.map(({ record }) => record);
-  const [, outcomes] = await Promise.all([deps.records.recordLinks(tenantId, linksOfRecords(stages)), deps.records.recordStages(tenantId, stages)]);
+  const [, outcomes] = await Promise.all([deps.records.recordLinks(tenantId, linksOfRecords(stages), retentionDays), deps.records.recordStages(tenantId, stages, retentionDays)]);
   tally(outcomes, records.map(({ index }) => index), stages.map((stage) => stage.stageId), 'stage', answer);
   answer.rejected.sort((a, b) => a.index - b.index);
   return answer;
@@ -101,14 +102,14 @@ export async function recordStages(deps: RecordingDeps, tenantId: string, items:
 
 /** `POST /v1/identify`: the anonymous id joins the customer id and email hash as one person, touches before the link included. */
 export async function identify(deps: RecordingDeps, tenantId: string, input: IdentifyInput): Promise<{ linked: number; duplicates: number; identifiers: Identifier[] }> {
-  await requireTenant(deps.tenants, tenantId);
+  const { retentionDays } = (await requireTenant(deps.tenants, tenantId)).config;
   const person: PersonInput = { anonymousId: input.anonymousId, ...(input.customerId ? { customerId: input.customerId } : {}), ...(input.email ? { email: input.email } : {}) };
   const identifiers = identifiersOf(person);
   const anonymous = `a:${input.anonymousId}` as Identifier;
   const links = identifiers
     .filter((identifier) => identifier !== anonymous)
     .map((other) => (anonymous < other ? { from: anonymous, to: other, occurredAt: input.occurredAt } : { from: other, to: anonymous, occurredAt: input.occurredAt }));
-  const outcomes = await deps.records.recordLinks(tenantId, links);
+  const outcomes = await deps.records.recordLinks(tenantId, links, retentionDays);
   return { linked: outcomes.filter((outcome) => outcome === 'stored').length, duplicates: outcomes.filter((outcome) => outcome === 'duplicate').length, identifiers };
 }
 
@@ -141,15 +142,17 @@ function entryOf(transaction: Transaction): SettlementEntry {
  */
 export async function storeTransaction(
   deps: RecordingDeps,
-  tenantId: string,
+  tenant: Pick<TenantRecord, 'tenantId' | 'config'>,
   transaction: Transaction,
   extras: { aliases?: string[]; touches?: Touch[] } = {},
 ): Promise<TransactionAnswer> {
+  const { tenantId } = tenant;
+  const { retentionDays } = tenant.config;
   const links = linksOfRecords([transaction, ...(extras.touches ?? [])]);
   // Links and touches first (in parallel), the transaction last: its event then finds them stored.
   await Promise.all([
-    links.length > 0 ? deps.records.recordLinks(tenantId, links) : undefined,
-    extras.touches?.length ? deps.records.recordTouches(tenantId, extras.touches) : undefined,
+    links.length > 0 ? deps.records.recordLinks(tenantId, links, retentionDays) : undefined,
+    extras.touches?.length ? deps.records.recordTouches(tenantId, extras.touches, retentionDays) : undefined,
   ]);
   const entry = entryOf(transaction);
   const answer = (outcome: WriteOutcome, counted?: Counted): TransactionAnswer => ({
@@ -189,7 +192,7 @@ export async function storeTransaction(
       if (outcome === 'checkout') {
         // A browser checked this order out before it arrived: its anonymous id joins the buyer.
         const checkout = await deps.records.getCheckout(tenantId, transaction.externalId);
-        if (checkout) await linkCheckout(deps, tenantId, checkout, transaction.identifiers[0]!);
+        if (checkout) await linkCheckout(deps, tenant, checkout, transaction.identifiers[0]!);
         checkoutSeen = true;
         return TRY_AGAIN;
       }
@@ -200,9 +203,9 @@ export async function storeTransaction(
 }
 
 /** The link a checkout makes: the browser's anonymous id and the order's buyer are one person from the checkout on. */
-export async function linkCheckout(deps: Pick<RecordingDeps, 'records'>, tenantId: string, checkout: Checkout, buyer: Identifier): Promise<void> {
+export async function linkCheckout(deps: Pick<RecordingDeps, 'records'>, tenant: Pick<TenantRecord, 'tenantId' | 'config'>, checkout: Checkout, buyer: Identifier): Promise<void> {
   const links = linksOf([buyer, `a:${checkout.anonymousId}` as Identifier], checkout.occurredAt);
-  if (links.length > 0) await deps.records.recordLinks(tenantId, links);
+  if (links.length > 0) await deps.records.recordLinks(tenant.tenantId, links, tenant.config.retentionDays);
 }
 
 /** The visit a transaction's landing page and referrer stand for (SPEC §3). */
@@ -228,7 +231,7 @@ export async function recordTransaction(deps: RecordingDeps, tenantId: string, i
   if (input.test) return { transactionId: input.transactionId, outcome: 'ignored' };
   const transaction = transactionFromInput(input, provider, (deps.now?.() ?? new Date()).toISOString());
   const touch = landingTouch(transaction, input, tenant.config);
-  const answer = await storeTransaction(deps, tenantId, transaction, touch ? { touches: [touch] } : {});
+  const answer = await storeTransaction(deps, tenant, transaction, touch ? { touches: [touch] } : {});
   if (answer.adjustmentConflict) {
     const { code, field, message } = answer.adjustmentConflict;
     throw new ConflictError(`${input.transactionId} cannot count against its order: ${message}.`, [{ path: field, message, code }]);
@@ -259,10 +262,12 @@ export async function journey(deps: Pick<RecordingDeps, 'records'>, tenantId: st
   }
   const found = records.touches.length + records.stages.length + records.transactions.length > 0 || records.identifiers.length > asked.length;
   if (!found) throw new NotFoundError('No person with these identifiers.');
-  // Content hashes are Baton's bookkeeping, not part of the journey.
+  // Content hashes and erasure bookkeeping are Baton's, not part of the journey.
   return {
-    ...records,
+    identifiers: records.identifiers,
     touches: records.touches.map(({ contentHash: _hash, ...touch }) => touch),
     stages: records.stages.map(({ contentHash: _hash, ...stage }) => stage),
+    transactions: records.transactions,
+    truncated: records.truncated,
   };
 }

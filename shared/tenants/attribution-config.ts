@@ -33,6 +33,8 @@ const PositionBasedSchema = z
   .object({ first: z.number().min(0).max(1), last: z.number().min(0).max(1) })
   .refine((share) => share.first + share.last <= 1, { message: 'first + last must not exceed 1', path: ['last'] });
 
+export const MIN_RETENTION_DAYS = 120;
+
 /** Each field of SPEC §4's tenant config table, with its bounds. */
 export const AttributionConfigSchema = z.object({
   lookbackDays: z.number().int().min(1).max(90),
@@ -56,6 +58,12 @@ export const AttributionConfigSchema = z.object({
   referrerExclusions: z.array(HostSchema).max(500),
   /** Collect nothing that identifies a browser before it consented (SPEC §9, §10). */
   consentRequired: z.boolean(),
+  /**
+   * Touches, stages and identity links expire this many days after they
+   * happened (SPEC §10). At least the longest lookback plus a month, so an
+   * order's journey is complete for a month before its days are final.
+   */
+  retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(3650),
 });
 
 export type AttributionConfig = z.infer<typeof AttributionConfigSchema>;
@@ -83,6 +91,7 @@ export function defaultAttributionConfig(timezone: string): AttributionConfig {
     allowedOrigins: [],
     referrerExclusions: [...PAYMENT_REFERRERS],
     consentRequired: false,
+    retentionDays: 400,
   };
 }
 
@@ -90,7 +99,8 @@ export function defaultAttributionConfig(timezone: string): AttributionConfig {
  * What changing each field does to what is already counted (the PATCH
  * answer says it): `recompute` — applies to transactions recorded after
  * the change, and `POST /v1/attribution/recompute` re-attributes earlier
- * ones; `later_touches` — channels are derived when a touch is recorded;
+ * ones; `later_touches` — channels are derived when a touch is recorded,
+ * and expiry is set when a touch, stage or link is written;
  * `none` — read when used (the export's model), or kept by day (a time
  * zone applies from the next day on, earlier days stay in theirs).
  */
@@ -109,4 +119,6 @@ export const CHANGE_EFFECTS: Record<keyof AttributionConfig, 'recompute' | 'late
   allowedOrigins: 'none',
   referrerExclusions: 'later_touches',
   consentRequired: 'none',
+  // Set on records as they are written; `npm run tenant -- apply-retention` sets it on those written before.
+  retentionDays: 'later_touches',
 };

@@ -43,6 +43,10 @@ export interface TenantStore {
   replaceWebhookSecret(tenantId: string, provider: WebhookProvider, secret: WebhookSecret): Promise<void>;
   /** A one-off migration: a cursor key for a tenant created before export cursors were signed; false if it had one. */
   addMissingCursorKey(tenantId: string): Promise<boolean>;
+  /** Puts the tenant in the registry `listTenants` reads (new tenants are put there at creation); false when it was there. */
+  addMissingRegistryEntry(tenant: TenantRecord): Promise<boolean>;
+  /** The ids of every tenant in the registry, in order. */
+  listTenantIds(): Promise<string[]>;
   /** Stores `next` as the scope's key and lets the previous one (if known) work until `previousValidUntil`, at once. */
   rotateApiKey(tenantId: string, next: ApiKeyRecord & { createdAt: string }, previousHash: string | undefined, previousValidUntil: string): Promise<void>;
 }

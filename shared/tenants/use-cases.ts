@@ -150,3 +150,29 @@ export async function patchConfig(store: TenantStore, tenantId: string, patch: A
   if (!written) throw new ConflictError('The configuration changed meanwhile; read it again and retry.');
   return { ...view({ ...tenant, config: merged.data, calendar, configVersion: tenant.configVersion + 1, configUpdatedAt: at }), recompute: adviceFor(tenant.config, merged.data) };
 }
+
+/** A tenant as `npm run tenant -- list` shows it: nothing secret, no key hashes. */
+export interface TenantSummary {
+  tenantId: string;
+  currency: string;
+  timezone: string;
+  createdAt: string;
+  retentionDays: number;
+  /** When each scope's current key was made (rotate the old ones). */
+  keysCreatedAt: Partial<Record<Scope, string>>;
+}
+
+export async function listTenants(store: TenantStore): Promise<TenantSummary[]> {
+  const ids = await store.listTenantIds();
+  const tenants = await Promise.all(ids.map((tenantId) => store.getTenant(tenantId)));
+  return tenants
+    .filter((tenant): tenant is TenantRecord => tenant !== undefined)
+    .map((tenant) => ({
+      tenantId: tenant.tenantId,
+      currency: tenant.currency,
+      timezone: calendarOf(tenant).timezone,
+      createdAt: tenant.createdAt,
+      retentionDays: tenant.config.retentionDays,
+      keysCreatedAt: Object.fromEntries(Object.entries(tenant.keys ?? {}).map(([scope, key]) => [scope, key.createdAt])),
+    }));
+}

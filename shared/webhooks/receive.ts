@@ -106,7 +106,7 @@ export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvi
   });
 
   const answers: TransactionAnswer[] = [];
-  if (touches.length > 0 && transactions.length === 0) await deps.records.recordTouches(tenantId, touches);
+  if (touches.length > 0 && transactions.length === 0) await deps.records.recordTouches(tenantId, touches, tenant.config.retentionDays);
   for (const { input, transaction, aliases } of transactions) {
     // Stripe refunds keep `stripe-pi:<payment intent>` as their orderId: the
     // order's alias, resolved on reading, so a refund seen before and after
@@ -114,7 +114,7 @@ export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvi
     const landing = provider === 'generic' ? landingTouch(transaction, input, tenant.config) : undefined;
     // The delivery's touches go with its first transaction (written before it, in parallel with links).
     const withTouches = [...(answers.length === 0 ? touches : []), ...(landing ? [landing] : [])];
-    const answer = await storeTransaction(deps, tenantId, transaction, { ...(aliases ? { aliases } : {}), ...(withTouches.length > 0 ? { touches: withTouches } : {}) });
+    const answer = await storeTransaction(deps, tenant, transaction, { ...(aliases ? { aliases } : {}), ...(withTouches.length > 0 ? { touches: withTouches } : {}) });
     if (answer.adjustmentConflict) logger.warn('Webhook adjustment cannot count against its order; nothing of it is counted', { provider, tenantId, transactionId: answer.transactionId, conflict: answer.adjustmentConflict });
     else if (answer.outcome === 'conflict') logger.warn('Webhook reused a transaction id with different content', { provider, tenantId, transactionId: answer.transactionId });
     answers.push(answer);

@@ -73,7 +73,7 @@ function publisherBatch(n: number): DeadLetter {
 describe('npm run dead-letters on the local file, with the real handlers and DynamoDB Local', () => {
   it('gives a projector batch to the projector again, keeps the letter that fails, and changes nothing the second time', async () => {
     const deps = stores();
-    await storeTransaction(deps, 'acme', transactionFromInput({ transactionId: 'dl-order', kind: 'order', occurredAt: '2026-11-01T10:00:00Z', person: { customerId: 'dl-buyer' }, currency: 'USD', gross: '12.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', new Date().toISOString()));
+    await storeTransaction(deps, (await deps.tenants.getTenant('acme'))!, transactionFromInput({ transactionId: 'dl-order', kind: 'order', occurredAt: '2026-11-01T10:00:00Z', person: { customerId: 'dl-buyer' }, currency: 'USD', gross: '12.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', new Date().toISOString()));
     expect(await deps.projections.getAttribution('acme', 'dl-order')).toBeUndefined();
     const file = join(dir, 'redrive.ndjson');
     const batch = projectorBatch('acme', 'dl-order', 'dl-buyer');

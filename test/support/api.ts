@@ -66,6 +66,11 @@ export class TestApi {
     return this.runtime.settle();
   }
 
+  /** `work` with the stream consumers paused, so the requests it makes are its own (see `recordRequests`). */
+  withConsumersPaused<T>(work: () => Promise<T>): Promise<T> {
+    return this.runtime.withConsumersPaused(work);
+  }
+
   close(): Promise<void> {
     return this.runtime.close();
   }

@@ -35,6 +35,8 @@ describe('attribution config', () => {
       consentRequired: false,
       // SPEC §5.2: the handoff's promise.
       handoffSlaHours: 24,
+      // SPEC §10: touches, stages and links expire.
+      retentionDays: 400,
     });
   });
 

@@ -2,11 +2,11 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Identifier } from '../../identity/identity.ts';
-import { cells, type CellFamily } from '../../projection/cells.ts';
+import { cells, sum, type CellFamily } from '../../projection/cells.ts';
 import type { AttributionRecord, DroppedBatonView, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../projection/ports.ts';
 import type { DroppedBaton } from '../../projection/person.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
-import { queryAll } from './query.ts';
+import { deleteKeys, queryAll } from './query.ts';
 import { recordKeys } from './record-store.ts';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -209,6 +209,44 @@ export class DynamoProjectionStore implements ProjectionStore {
     for (const baton of write.dropped.remove) items.push({ Delete: { TableName: this.tableName, Key: projectionKeys.dropped(tenantId, baton, baton.personKey) } });
     for (const baton of write.dropped.add) items.push({ Put: { TableName: this.tableName, Item: { ...projectionKeys.dropped(tenantId, baton, personKey), entity: 'dropped_baton', personKey, ...baton } } });
     return items;
+  }
+
+  async handOver(tenantId: string, from: readonly StoredProjection[], to: Identifier): Promise<{ outcome: 'saved' | 'stale'; attributions: number; droppedBatons: number }> {
+    if (from.length === 0) return { outcome: 'saved', attributions: 0, droppedBatons: 0 };
+    const successor: Omit<StoredProjection, 'version' | 'pending'> = {
+      personKey: to,
+      identifiers: [to],
+      orders: Object.assign({}, ...from.map((projection) => projection.orders)),
+      configs: Object.assign({}, ...from.map((projection) => projection.configs)),
+      contributions: sum(...from.map((projection) => projection.contributions)),
+      dropped: [],
+    };
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...from.map(
+              (projection): TransactItem => ({
+                Delete: {
+                  TableName: this.tableName,
+                  Key: projectionKeys.projection(tenantId, projection.personKey),
+                  ConditionExpression: 'version = :expected AND attribute_not_exists(pendingOps)',
+                  ExpressionAttributeValues: { ':expected': projection.version },
+                },
+              }),
+            ),
+            { Put: { TableName: this.tableName, Item: { ...projectionKeys.projection(tenantId, to), entity: 'projection', version: 1, body: pack(successor) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return { outcome: 'stale', attributions: 0, droppedBatons: 0 };
+      throw error;
+    }
+    const transactionIds = Object.entries(successor.orders).flatMap(([orderId, order]) => [orderId, ...Object.keys(order.adjustments)]);
+    const batons = from.flatMap((projection) => projection.dropped.map((baton) => projectionKeys.dropped(tenantId, baton, projection.personKey)));
+    await deleteKeys(this.client, this.tableName, [...transactionIds.map((transactionId) => projectionKeys.attribution(tenantId, transactionId)), ...batons]);
+    return { outcome: 'saved', attributions: transactionIds.length, droppedBatons: batons.length };
   }
 
   async getAttribution(tenantId: string, transactionId: string): Promise<AttributionRecord | undefined> {

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from './query.ts';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { deleteKeys, queryAll } from './query.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 import type { Identifier } from '../../identity/identity.ts';
-import type { Checkout, PersonRecords, RecordStore, StoredSettlement, StoredTransaction, TransactionRef, TransactionWrite, WriteOutcome } from '../../recording/ports.ts';
+import type { Checkout, ErasedLeftover, ErasedRecords, PersonRecords, RecordStore, StoredSettlement, StoredTransaction, TransactionRef, TransactionWrite, WriteOutcome } from '../../recording/ports.ts';
 import type { Link, Stage } from '../../recording/stages.ts';
 import type { Touch } from '../../recording/touches.ts';
 
@@ -48,7 +48,35 @@ interface OnceRecord {
   contentHash: string;
 }
 
-const strip = ({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, entity: _e, tenantId: _t, ...rest }: Item) => rest;
+const strip = ({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, entity: _e, tenantId: _t, expiresAt: _x, ...rest }: Item) => rest;
+
+/** The sort key of an erased identifier's tombstone in its partition (before `LINK#`, `STAGE#`, `TOUCH#`, `TX#`). */
+export const TOMBSTONE_SK = 'ERASED';
+
+/**
+ * Within one partition's items: does this item belong to the erased
+ * person's past? A touch, stage or link dated no later than the partition's
+ * tombstone arrived after the erasure (or raced it): it is left out and
+ * deleted. Transactions stay: finance keeps them.
+ */
+function erasedBefore(items: readonly Item[]): (item: Item) => ErasedLeftover | undefined {
+  const tombstone = items.find((item) => item.sk === TOMBSTONE_SK);
+  if (!tombstone) return () => undefined;
+  const erasedAt = tombstone.erasedAt as string;
+  return (item) => {
+    const sk = item.sk as string;
+    const personal = sk.startsWith('TOUCH#') || sk.startsWith('STAGE#') || sk.startsWith('LINK#') || sk.startsWith('TX#');
+    return personal && (item.occurredAt as string) <= erasedAt ? { ref: JSON.stringify({ item, heir: tombstone.heir }) } : undefined;
+  };
+}
+
+/** How long an erased id's tombstone keeps its past from coming back (late webhooks and batches arrive within days). */
+const TOMBSTONE_DAYS = 90;
+
+/** DynamoDB's TTL attribute (epoch seconds): a personal record goes `retentionDays` after it happened (SPEC §10). */
+export function expiresAt(occurredAt: string, retentionDays: number): number {
+  return Math.floor(Date.parse(occurredAt) / 1000) + retentionDays * 86_400;
+}
 
 export class DynamoRecordStore implements RecordStore {
   constructor(
@@ -129,26 +157,26 @@ export class DynamoRecordStore implements RecordStore {
     return outcomes;
   }
 
-  async recordTouches(tenantId: string, touches: Touch[]): Promise<WriteOutcome[]> {
+  async recordTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<WriteOutcome[]> {
     return this.writeOnce(
       touches.map((touch) => ({
         contentHash: touch.contentHash,
         items: [
-          this.put({ ...recordKeys.touchGuard(tenantId, touch.touchId), entity: 'touch_id', contentHash: touch.contentHash, identifier: touch.identifiers[0] }, true),
-          this.put(this.touchItem(tenantId, touch)),
+          this.put({ ...recordKeys.touchGuard(tenantId, touch.touchId), entity: 'touch_id', contentHash: touch.contentHash, identifier: touch.identifiers[0], expiresAt: expiresAt(touch.occurredAt, retentionDays) }, true),
+          this.put(this.touchItem(tenantId, touch, retentionDays)),
         ],
       })),
     );
   }
 
-  private touchItem(tenantId: string, touch: Touch): Item {
-    return { pk: recordKeys.person(tenantId, touch.identifiers[0]!), sk: `TOUCH#${touch.occurredAt}#${touch.touchId}`, entity: 'touch', tenantId, ...touch };
+  private touchItem(tenantId: string, touch: Touch, retentionDays: number): Item {
+    return { pk: recordKeys.person(tenantId, touch.identifiers[0]!), sk: `TOUCH#${touch.occurredAt}#${touch.touchId}`, entity: 'touch', tenantId, ...touch, expiresAt: expiresAt(touch.occurredAt, retentionDays) };
   }
 
-  async recordReplayableTouches(tenantId: string, touches: Touch[]): Promise<void> {
+  async recordReplayableTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<void> {
     const unique = [...new Map(touches.map((touch) => [touch.touchId, touch])).values()];
     const batches: Item[][] = [];
-    for (let start = 0; start < unique.length; start += BATCH_WRITE_ITEMS) batches.push(unique.slice(start, start + BATCH_WRITE_ITEMS).map((touch) => this.touchItem(tenantId, touch)));
+    for (let start = 0; start < unique.length; start += BATCH_WRITE_ITEMS) batches.push(unique.slice(start, start + BATCH_WRITE_ITEMS).map((touch) => this.touchItem(tenantId, touch, retentionDays)));
     await Promise.all(
       batches.map((batch) => {
         let pending = batch.map((item) => ({ PutRequest: { Item: item } }));
@@ -164,13 +192,13 @@ export class DynamoRecordStore implements RecordStore {
     );
   }
 
-  async recordStages(tenantId: string, stages: Stage[]): Promise<WriteOutcome[]> {
+  async recordStages(tenantId: string, stages: Stage[], retentionDays: number): Promise<WriteOutcome[]> {
     return this.writeOnce(
       stages.map((stage) => ({
         contentHash: stage.contentHash,
         items: [
           this.put(
-            { pk: recordKeys.person(tenantId, stage.identifiers[0]!), sk: `STAGE#${stage.occurredAt}#${stage.stageId}`, entity: 'stage', tenantId, ...stage },
+            { pk: recordKeys.person(tenantId, stage.identifiers[0]!), sk: `STAGE#${stage.occurredAt}#${stage.stageId}`, entity: 'stage', tenantId, ...stage, expiresAt: expiresAt(stage.occurredAt, retentionDays) },
             true,
           ),
         ],
@@ -178,16 +206,17 @@ export class DynamoRecordStore implements RecordStore {
     );
   }
 
-  async recordLinks(tenantId: string, links: Link[]): Promise<WriteOutcome[]> {
+  async recordLinks(tenantId: string, links: Link[], retentionDays: number): Promise<WriteOutcome[]> {
     const unique = [...new Map(links.map((link) => [`${link.from} ${link.to}`, link])).values()];
     const outcomes = await this.writeOnce(
       unique.map((link) => {
         const contentHash = `${link.from} ${link.to}`;
+        const expiry = expiresAt(link.occurredAt, retentionDays);
         return {
           contentHash,
           items: [
-            this.put({ pk: recordKeys.person(tenantId, link.from), sk: `LINK#${link.to}`, entity: 'link', tenantId, ...link, primary: true, contentHash }, true),
-            this.put({ pk: recordKeys.person(tenantId, link.to), sk: `LINK#${link.from}`, entity: 'link_mirror', tenantId, ...link, contentHash }),
+            this.put({ pk: recordKeys.person(tenantId, link.from), sk: `LINK#${link.to}`, entity: 'link', tenantId, ...link, primary: true, contentHash, expiresAt: expiry }, true),
+            this.put({ pk: recordKeys.person(tenantId, link.to), sk: `LINK#${link.from}`, entity: 'link_mirror', tenantId, ...link, contentHash, expiresAt: expiry }),
           ],
         };
       }),
@@ -343,7 +372,7 @@ export class DynamoRecordStore implements RecordStore {
     return found;
   }
 
-  /** Breadth-first over link items only (a small read per id): who the person is, before anything of theirs is read. */
+  /** Breadth-first over link items only (a small read per id, with the erasure tombstone that sorts just before them): who the person is, before anything of theirs is read. */
   async linkedIdentifiers(tenantId: string, seeds: readonly Identifier[]): Promise<Identifier[]> {
     const seen = new Set<Identifier>(seeds);
     let frontier = [...seen];
@@ -352,19 +381,23 @@ export class DynamoRecordStore implements RecordStore {
         frontier.map((identifier) =>
           queryAll(this.client, {
             TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :link)',
-            ExpressionAttributeValues: { ':pk': recordKeys.person(tenantId, identifier), ':link': 'LINK#' },
-            ProjectionExpression: 'sk',
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :tombstone AND :links',
+            ExpressionAttributeValues: { ':pk': recordKeys.person(tenantId, identifier), ':tombstone': TOMBSTONE_SK, ':links': 'LINK#\uffff' },
+            ProjectionExpression: 'sk, occurredAt, erasedAt',
             ConsistentRead: true,
           }),
         ),
       );
       const next: Identifier[] = [];
-      for (const item of pages.flat()) {
-        const other = (item.sk as string).slice('LINK#'.length) as Identifier;
-        if (!seen.has(other) && seen.size < MAX_PERSON_IDENTIFIERS) {
-          seen.add(other);
-          next.push(other);
+      for (const items of pages) {
+        const erased = erasedBefore(items);
+        for (const item of items) {
+          if (!(item.sk as string).startsWith('LINK#') || erased(item)) continue;
+          const other = (item.sk as string).slice('LINK#'.length) as Identifier;
+          if (!seen.has(other) && seen.size < MAX_PERSON_IDENTIFIERS) {
+            seen.add(other);
+            next.push(other);
+          }
         }
       }
       frontier = next;
@@ -404,12 +437,19 @@ export class DynamoRecordStore implements RecordStore {
   async personRecords(tenantId: string, seeds: Identifier[]): Promise<PersonRecords> {
     const seen = new Set<Identifier>(seeds);
     let frontier = [...seen];
-    const records: PersonRecords = { identifiers: [], touches: [], stages: [], transactions: [], truncated: false };
+    const records: PersonRecords = { identifiers: [], touches: [], stages: [], transactions: [], truncated: false, erasedLeftovers: [], erasedIdentifiers: [] };
     while (frontier.length > 0) {
       const pages = await Promise.all(frontier.map((identifier) => this.partition(tenantId, identifier)));
       const next: Identifier[] = [];
-      for (const items of pages) {
+      for (const [index, items] of pages.entries()) {
+        if (items.some((item) => item.sk === TOMBSTONE_SK)) records.erasedIdentifiers.push(frontier[index]!);
+        const erased = erasedBefore(items);
         for (const item of items) {
+          const leftover = erased(item);
+          if (leftover) {
+            records.erasedLeftovers.push(leftover);
+            continue;
+          }
           if (item.entity === 'touch') records.touches.push(strip(item) as unknown as Touch);
           else if (item.entity === 'stage') records.stages.push(strip(item) as unknown as Stage);
           else if (item.entity === 'tx_ref') records.transactions.push(strip(item) as unknown as TransactionRef);
@@ -434,6 +474,86 @@ export class DynamoRecordStore implements RecordStore {
     records.stages.sort((a, b) => byTime(a, b, a.stageId, b.stageId));
     records.transactions.sort((a, b) => byTime(a, b, a.transactionId, b.transactionId));
     return records;
+  }
+
+  async clearErasedLeftovers(tenantId: string, leftovers: readonly ErasedLeftover[]): Promise<Identifier[]> {
+    const keys: Array<{ pk: string; sk: string }> = [];
+    const byHeir = new Map<Identifier, Item[]>();
+    for (const { ref } of leftovers) {
+      const { item, heir } = JSON.parse(ref) as { item: Item; heir: Identifier };
+      keys.push(...this.keysOf(tenantId, item));
+      if (item.entity === 'tx_ref') byHeir.set(heir, [...(byHeir.get(heir) ?? []), item]);
+    }
+    for (const [heir, refs] of byHeir) await this.handOverTransactions(tenantId, refs, heir);
+    await deleteKeys(this.client, this.tableName, keys);
+    return [...byHeir.keys()];
+  }
+
+  async markErased(tenantId: string, identifiers: readonly Identifier[], erasure: { erasureId: string; erasedAt: string; heir: Identifier }): Promise<void> {
+    const expires = Math.floor(Date.parse(erasure.erasedAt) / 1000) + TOMBSTONE_DAYS * 86_400;
+    await Promise.all(
+      identifiers.map((identifier) =>
+        this.client.send(
+          new PutCommand({ TableName: this.tableName, Item: { pk: recordKeys.person(tenantId, identifier), sk: TOMBSTONE_SK, entity: 'tombstone', ...erasure, expiresAt: expires } }),
+        ),
+      ),
+    );
+  }
+
+  async eraseRecords(tenantId: string, identifiers: readonly Identifier[], heir: Identifier): Promise<ErasedRecords> {
+    const items = (await Promise.all(identifiers.map((identifier) => this.partition(tenantId, identifier)))).flat().filter((item) => item.sk !== TOMBSTONE_SK);
+    const refs = items.filter((item) => item.entity === 'tx_ref');
+    const { checkouts } = await this.handOverTransactions(tenantId, refs, heir);
+    await deleteKeys(this.client, this.tableName, items.flatMap((item) => this.keysOf(tenantId, item)));
+    const count = (entity: string) => items.filter((item) => item.entity === entity).length;
+    return { touches: count('touch'), stages: count('stage'), links: count('link'), transactions: refs.length, checkouts };
+  }
+
+  /** An item of a person's partition and what only exists because of it: a touch's id guard, a link's mirror. */
+  private keysOf(tenantId: string, item: Item): Array<{ pk: string; sk: string }> {
+    const own = { pk: item.pk as string, sk: item.sk as string };
+    if (item.entity === 'touch') return [own, recordKeys.touchGuard(tenantId, item.touchId as string)];
+    if (item.entity === 'link' || item.entity === 'link_mirror') {
+      const other = own.sk.slice('LINK#'.length);
+      const self = own.pk.slice(recordKeys.person(tenantId, '').length);
+      return [own, { pk: recordKeys.person(tenantId, other), sk: `LINK#${self}` }];
+    }
+    return [own];
+  }
+
+  /**
+   * The person leaves their transactions (SPEC §10): each keeps its amounts
+   * and counts for finance, names `heir` instead of them, loses its landing
+   * page and referrer; its ref moves to the heir's partition; an order's
+   * provider reference names the heir, and a browser's checkout of it goes.
+   */
+  private async handOverTransactions(tenantId: string, refs: readonly Item[], heir: Identifier): Promise<{ checkouts: number }> {
+    let checkouts = 0;
+    for (const ref of refs) {
+      const { Attributes: transaction } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: recordKeys.transaction(tenantId, ref.transactionId as string),
+          UpdateExpression: 'SET identifiers = :heir REMOVE landingUrl, referrer',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':heir': [heir] },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...ref, pk: recordKeys.person(tenantId, heir) } }));
+      if (transaction?.kind !== 'order') continue;
+      const externalId = transaction.externalId as string;
+      await this.client
+        .send(
+          new UpdateCommand({ TableName: this.tableName, Key: recordKeys.orderRef(tenantId, externalId, 'ORDER'), UpdateExpression: 'SET buyer = :heir', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':heir': heir } }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+      const { Attributes: checkout } = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: recordKeys.orderRef(tenantId, externalId, 'CHECKOUT'), ReturnValues: 'ALL_OLD' }));
+      if (checkout) checkouts += 1;
+    }
+    return { checkouts };
   }
 
   async hasDelivery(tenantId: string, deliveryKey: string): Promise<boolean> {

@@ -3,6 +3,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { JobDeps } from '../../jobs/recompute.ts';
 import { InProcessTaskQueue, SqsTaskQueue } from '../queue/task-queue.ts';
 import { DynamoJobStore } from './job-store.ts';
+import { DynamoErasureLog } from './erasure-log.ts';
+import type { ErasureLog } from '../../privacy/erasure.ts';
 import type { TransactionTimeline } from '../../exports/ports.ts';
 import type { SpendStore } from '../../spend/ports.ts';
 import { documentClient } from './client.ts';
@@ -15,6 +17,7 @@ import { DynamoTimeline } from './timeline.ts';
 export interface Stores extends JobDeps {
   timeline: TransactionTimeline;
   spend: SpendStore;
+  erasures: ErasureLog;
 }
 
 let deps: Stores | undefined;
@@ -31,6 +34,7 @@ export function stores(): Stores {
       timeline: new DynamoTimeline(client, TABLE_NAME),
       spend: new DynamoSpendStore(client, TABLE_NAME),
       jobs: new DynamoJobStore(client, TABLE_NAME),
+      erasures: new DynamoErasureLog(client, TABLE_NAME),
       queue: RECOMPUTE_QUEUE_URL ? new SqsTaskQueue(new SQSClient({}), RECOMPUTE_QUEUE_URL) : new InProcessTaskQueue('recompute'),
     };
   }

@@ -1,4 +1,5 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query.ts';
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../../errors.ts';
 import { generateWebhookSecret } from '../../auth/keys.ts';
@@ -10,8 +11,14 @@ import type { WebhookProvider } from '../../tenants/tenant.ts';
 /** Key builders: tenants and API keys live in their own partitions. */
 export const tenantKeys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
+  /** The registry of tenants: one small item each (no secrets), so listing them is one query. */
+  registry: (tenantId: string) => ({ pk: 'TENANTS', sk: tenantId }),
   apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
 };
+
+function registryEntry(tenant: TenantRecord) {
+  return { ...tenantKeys.registry(tenant.tenantId), entity: 'tenant_entry', createdAt: tenant.createdAt };
+}
 
 export class DynamoTenantStore implements TenantStore {
   constructor(
@@ -31,6 +38,7 @@ export class DynamoTenantStore implements TenantStore {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            { Put: { TableName: this.tableName, Item: registryEntry(tenant) } },
             ...keys.map((key) => ({
               Put: {
                 TableName: this.tableName,
@@ -136,6 +144,21 @@ export class DynamoTenantStore implements TenantStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  async addMissingRegistryEntry(tenant: TenantRecord): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: registryEntry(tenant), ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async listTenantIds(): Promise<string[]> {
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'TENANTS' }, ProjectionExpression: 'sk' });
+    return items.map((item) => item.sk as string);
   }
 
   async replaceWebhookSecret(tenantId: string, provider: WebhookProvider, secret: WebhookSecret): Promise<void> {

@@ -1,0 +1,8 @@
+import { stores } from '#shared/adapters/dynamodb/stores.ts';
+import { keyHandler } from '#shared/http/handler.ts';
+import { json } from '#shared/http/problem.ts';
+import { erasureLog, ErasureLogQuerySchema } from '#shared/privacy/erasure.ts';
+
+const deps = stores();
+
+export const handler = keyHandler('get-erasures', async (request) => json(200, await erasureLog(deps, request.tenantId, request.query(ErasureLogQuerySchema))));
