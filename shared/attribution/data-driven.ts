@@ -177,7 +177,7 @@ export function shapley(paths: readonly PathCount[], options: { exactUpTo?: numb
 }
 
 /** A small seeded PRNG (mulberry32): sampled results are the same run after run. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

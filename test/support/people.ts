@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../shared/attribution/data-driven.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
 import { sum, type Contributions } from '../../shared/projection/cells.ts';
 import { projectPerson, type OrderInput, type PersonInput } from '../../shared/projection/person.ts';
@@ -15,18 +16,6 @@ const SOURCES = [
   { source: 'bing', medium: 'cpc' },
 ];
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same people. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * `count` people of a realistic mix over the 30 days from `start`: one to
  * four marketing touches, most become leads, some are qualified (a rep
@@ -34,7 +23,7 @@ function random(seed: number): () => number {
  * a few refund.
  */
 export function syntheticPeople(count: number, start = Date.parse('2026-10-01T00:00:00Z'), seed = 7): PersonInput[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const pick = <T>(values: readonly T[]) => values[Math.floor(next() * values.length)]!;
   const HOUR = 3_600_000;
   const people: PersonInput[] = [];

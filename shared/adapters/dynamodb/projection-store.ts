@@ -1,12 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Identifier } from '../../identity/identity.ts';
 import { cells, sum, type CellFamily } from '../../projection/cells.ts';
 import type { AttributionRecord, DroppedBatonView, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../projection/ports.ts';
 import type { DroppedBaton } from '../../projection/person.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
-import { deleteKeys, queryAll } from './query.ts';
+import { batchGetAll, deleteKeys, queryAll } from './query.ts';
 import { recordKeys } from './record-store.ts';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -67,22 +67,11 @@ export class DynamoProjectionStore implements ProjectionStore {
   ) {}
 
   async getProjections(tenantId: string, keys: readonly Identifier[]): Promise<Map<Identifier, StoredProjection>> {
+    const items = await batchGetAll(this.client, this.tableName, [...new Set(keys)].map((key) => projectionKeys.projection(tenantId, key)), 'Reading projections');
     const found = new Map<Identifier, StoredProjection>();
-    const unique = [...new Set(keys)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let requested: Array<Record<string, unknown>> = unique.slice(start, start + 100).map((key) => projectionKeys.projection(tenantId, key));
-      await retrying(
-        async () => {
-          const { Responses, UnprocessedKeys } = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } } }));
-          for (const item of Responses?.[this.tableName] ?? []) {
-            const projection = { ...unpack<Omit<StoredProjection, 'version' | 'pending'>>(item.body as Uint8Array), version: item.version as number, ...(item.pendingOps ? { pending: true } : {}) };
-            found.set(projection.personKey, projection);
-          }
-          requested = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
-          return requested.length > 0 ? TRY_AGAIN : undefined;
-        },
-        { what: 'Reading projections' },
-      );
+    for (const item of items) {
+      const projection = { ...unpack<Omit<StoredProjection, 'version' | 'pending'>>(item.body as Uint8Array), version: item.version as number, ...(item.pendingOps ? { pending: true } : {}) };
+      found.set(projection.personKey, projection);
     }
     return found;
   }

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 
 /** Every item a query matches, following DynamoDB's pages. */
@@ -16,22 +16,47 @@ export async function queryAll(client: DynamoDBDocumentClient, input: Constructo
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH_WRITE_ITEMS = 25;
 
-/** Deletes items by key, 25 a request, retrying what DynamoDB leaves unprocessed; the same key twice is deleted once. */
-export async function deleteKeys(client: DynamoDBDocumentClient, tableName: string, keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<void> {
-  const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
-  const batches: Array<Array<{ DeleteRequest: { Key: { pk: string; sk: string } } }>> = [];
-  for (let start = 0; start < unique.length; start += BATCH_WRITE_ITEMS) batches.push(unique.slice(start, start + BATCH_WRITE_ITEMS).map((Key) => ({ DeleteRequest: { Key } })));
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: { pk: string; sk: string } } };
+
+/** Puts or deletes, 25 a request and the requests in parallel, retrying what DynamoDB leaves unprocessed. */
+export async function writeAll(client: DynamoDBDocumentClient, tableName: string, requests: readonly WriteRequest[], what: string): Promise<void> {
+  const batches: WriteRequest[][] = [];
+  for (let start = 0; start < requests.length; start += BATCH_WRITE_ITEMS) batches.push(requests.slice(start, start + BATCH_WRITE_ITEMS));
   await Promise.all(
     batches.map((batch) => {
       let pending = batch;
       return retrying(
         async () => {
           const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-          pending = (UnprocessedItems?.[tableName] ?? []) as typeof pending;
+          pending = (UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
           return pending.length > 0 ? TRY_AGAIN : undefined;
         },
-        { what: 'Deleting items' },
+        { what },
       );
     }),
   );
+}
+
+/** Deletes items by key; the same key twice is deleted once. */
+export async function deleteKeys(client: DynamoDBDocumentClient, tableName: string, keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<void> {
+  const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+  await writeAll(client, tableName, unique.map((Key) => ({ DeleteRequest: { Key } })), 'Deleting items');
+}
+
+/** Every item of `keys` that exists, consistently read, 100 keys a request, retrying what DynamoDB leaves unprocessed. */
+export async function batchGetAll(client: DynamoDBDocumentClient, tableName: string, keys: ReadonlyArray<{ pk: string; sk: string }>, what: string): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let requested: Array<Record<string, unknown>> = keys.slice(start, start + 100);
+    await retrying(
+      async () => {
+        const { Responses, UnprocessedKeys } = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: requested, ConsistentRead: true } } }));
+        found.push(...(Responses?.[tableName] ?? []));
+        requested = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+        return requested.length > 0 ? TRY_AGAIN : undefined;
+      },
+      { what },
+    );
+  }
+  return found;
 }

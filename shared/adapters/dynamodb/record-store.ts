@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { deleteKeys, queryAll } from './query.ts';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, deleteKeys, queryAll, writeAll } from './query.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 import type { Identifier } from '../../identity/identity.ts';
 import type { Checkout, ErasedLeftover, ErasedRecords, PersonRecords, RecordStore, StoredSettlement, StoredTransaction, TransactionRef, TransactionWrite, WriteOutcome } from '../../recording/ports.ts';
@@ -39,7 +39,6 @@ export const recordKeys = {
 export const MAX_PERSON_IDENTIFIERS = 50;
 const DELIVERY_TTL_DAYS = 30;
 const MAX_ITEMS_PER_TRANSACTION = 100;
-const BATCH_WRITE_ITEMS = 25;
 const PARALLEL_TRANSACTIONS = 4;
 
 interface OnceRecord {
@@ -175,21 +174,7 @@ export class DynamoRecordStore implements RecordStore {
 
   async recordReplayableTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<void> {
     const unique = [...new Map(touches.map((touch) => [touch.touchId, touch])).values()];
-    const batches: Item[][] = [];
-    for (let start = 0; start < unique.length; start += BATCH_WRITE_ITEMS) batches.push(unique.slice(start, start + BATCH_WRITE_ITEMS).map((touch) => this.touchItem(tenantId, touch, retentionDays)));
-    await Promise.all(
-      batches.map((batch) => {
-        let pending = batch.map((item) => ({ PutRequest: { Item: item } }));
-        return retrying(
-          async () => {
-            const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
-            pending = (UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
-            return pending.length > 0 ? TRY_AGAIN : undefined;
-          },
-          { what: 'Recording collected touches' },
-        );
-      }),
-    );
+    await writeAll(this.client, this.tableName, unique.map((touch) => ({ PutRequest: { Item: this.touchItem(tenantId, touch, retentionDays) } })), 'Recording collected touches');
   }
 
   async recordStages(tenantId: string, stages: Stage[], retentionDays: number): Promise<WriteOutcome[]> {
@@ -352,23 +337,9 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async getSettlements(tenantId: string, keys: readonly string[]): Promise<Map<string, StoredSettlement>> {
+    const items = await batchGetAll(this.client, this.tableName, [...new Set(keys)].map((key) => recordKeys.settlement(tenantId, key)), 'Reading settlements');
     const found = new Map<string, StoredSettlement>();
-    const unique = [...new Set(keys)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let requested: Array<Record<string, unknown>> = unique.slice(start, start + 100).map((key) => recordKeys.settlement(tenantId, key));
-      await retrying(
-        async () => {
-          const { Responses, UnprocessedKeys } = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } } }));
-          for (const item of Responses?.[this.tableName] ?? []) {
-            const { pk, sk: _sk, entity: _entity, ...settlement } = item;
-            found.set((pk as string).slice(`T#${tenantId}#TX#`.length), settlement as StoredSettlement);
-          }
-          requested = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
-          return requested.length > 0 ? TRY_AGAIN : undefined;
-        },
-        { what: 'Reading settlements' },
-      );
-    }
+    for (const { pk, sk: _sk, entity: _entity, ...settlement } of items) found.set((pk as string).slice(`T#${tenantId}#TX#`.length), settlement as unknown as StoredSettlement);
     return found;
   }
 
