@@ -6,10 +6,13 @@
  * Lambda bundle carries the script it serves at `GET /v1/baton.js`.
  *
  * SPEC §9 caps the tracker at 3 KB gzipped: a bigger build fails here.
+ *
+ * It also bundles the dashboard (`dashboard/src`) into `dashboard/dist`:
+ * see `buildDashboard`.
  */
 import { buildSync } from 'esbuild';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const root = join(import.meta.dirname, '..');
@@ -21,7 +24,7 @@ export const TRACKER_MODULE_PATH = join(root, 'tracker', 'dist', 'tracker.genera
 export const TRACKER_MAX_GZIP_BYTES = 3 * 1024;
 
 /** Writes through a temporary file and a rename, so a reader (another test project building at the same time) never sees half a file. */
-function writeWhole(path: string, text: string): void {
+function writeWhole(path: string, text: string | Uint8Array): void {
   const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(temporary, text);
   renameSync(temporary, path);
@@ -57,7 +60,81 @@ export function buildTracker(): { path: string; gzipBytes: number } {
   return { path: TRACKER_SCRIPT_PATH, gzipBytes };
 }
 
+/**
+ * What the dashboard's page may load: only its own files and its own API.
+ * Served by the local server and by the stack's CloudFront alike.
+ */
+export const DASHBOARD_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const DASHBOARD_ENTRY = join(root, 'dashboard', 'src', 'main.tsx');
+export const DASHBOARD_DIST = join(root, 'dashboard', 'dist');
+const DASHBOARD_PAGE = join(root, 'dashboard', 'index.html');
+
+/** One file of the built dashboard: its path on the site (`/`, `/assets/app-…js`) and what to serve it as. */
+export interface DashboardFile {
+  path: string;
+  contentType: string;
+  body: Uint8Array;
+  /** Content-hashed assets never change; the page is checked every time. */
+  immutable: boolean;
+}
+
+/**
+ * Bundles the dashboard (`dashboard/src`, preact and uPlot included: no CDN
+ * at run time) into one hashed script and one hashed stylesheet, and the
+ * page that loads them. `write` puts them in `dashboard/dist` (what the
+ * stack uploads); the local server keeps them in memory.
+ */
+export function buildDashboard(options: { write?: boolean } = {}): { files: DashboardFile[]; gzipBytes: number } {
+  const result = buildSync({
+    entryPoints: [DASHBOARD_ENTRY],
+    bundle: true,
+    format: 'esm',
+    // Browsers of the last few years (laptops and tablets): Chrome, Edge, Firefox, Safari 15+.
+    target: ['chrome100', 'firefox100', 'safari15'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    outdir: join(DASHBOARD_DIST, 'assets'),
+    entryNames: 'app-[hash]',
+    write: false,
+    logLevel: 'silent',
+  });
+  const asset = (extension: string): DashboardFile => {
+    const output = result.outputFiles.find((file) => file.path.endsWith(extension));
+    if (!output) throw new Error(`esbuild produced no ${extension} for dashboard/src/main.tsx`);
+    const name = output.path.slice(output.path.lastIndexOf('/') + 1);
+    return { path: `/assets/${name}`, contentType: extension === '.js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', body: output.contents, immutable: true };
+  };
+  const script = asset('.js');
+  const style = asset('.css');
+  const page = readFileSync(DASHBOARD_PAGE, 'utf8').replace('%JS%', script.path).replace('%CSS%', style.path);
+  const files: DashboardFile[] = [{ path: '/index.html', contentType: 'text/html; charset=utf-8', body: Buffer.from(page), immutable: false }, script, style];
+  if (options.write) {
+    for (const file of files) {
+      mkdirSync(join(DASHBOARD_DIST, dirname(file.path)), { recursive: true });
+      writeWhole(join(DASHBOARD_DIST, file.path), file.body);
+    }
+    // Earlier builds' assets go only after the new ones are in place, so a reader never finds the page without its files.
+    const current = new Set(files.map((file) => file.path.slice('/assets/'.length)));
+    for (const name of readdirSync(join(DASHBOARD_DIST, 'assets'))) if (!current.has(name)) rmSync(join(DASHBOARD_DIST, 'assets', name), { force: true });
+  }
+  return { files, gzipBytes: gzipSync(script.body).length + gzipSync(style.body).length };
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const { path, gzipBytes } = buildTracker();
   console.log(`wrote ${path} (${gzipBytes} bytes gzipped) and ${TRACKER_MODULE_PATH}`);
+  const dashboard = buildDashboard({ write: true });
+  console.log(`wrote ${DASHBOARD_DIST} (${dashboard.files.map((file) => file.path).join(', ')}; script and styles ${dashboard.gzipBytes} bytes gzipped)`);
 }

@@ -8,6 +8,7 @@ import type { AuthorizerContext } from '../../shared/auth/principal.ts';
 import type { ResponseSink, StreamingHandler } from '../../shared/http/streaming.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LambdaHandler } from './handlers.ts';
+import { serveDashboard } from './dashboard-site.ts';
 
 /** API Gateway HTTP APIs refuse payloads over 10 MB before any Lambda runs. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -123,8 +124,9 @@ function responseSink(res: ServerResponse): ResponseSink {
 }
 
 /**
- * The local stand-in for API Gateway: the same route table, the same
- * authorizer and the same handler modules the stack deploys.
+ * The local stand-in for API Gateway (and, for the dashboard at `/`, for
+ * CloudFront): the same route table, the same authorizer and the same
+ * handler modules the stack deploys.
  */
 export function createLocalServer(options: LocalServerOptions): Server {
   const invoke = async (name: string, event: unknown, requestId?: string) => {
@@ -135,6 +137,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
 
   return createServer(async (req, res) => {
     try {
+      if (serveDashboard(req, res)) return;
       const body = await readBody(req);
       if (body === 'too_large') {
         send(res, problem(413, 'payload_too_large', 'The body is larger than API Gateway accepts (10 MB).'));

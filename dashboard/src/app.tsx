@@ -1,0 +1,179 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ErrorState, Loading } from './components/ui.tsx';
+import { Toolbar } from './components/toolbar.tsx';
+import { isDay, lastDays, periodProblem, type Period } from './period.ts';
+import { go, href, useRoute, VIEWS, viewsFor, type ViewName } from './route.ts';
+import { signIn, signOut, storedKey, type Session } from './session.ts';
+import type { ViewProps } from './view.ts';
+import { Channels } from './views/channels.tsx';
+import { Finance } from './views/finance.tsx';
+import { Funnel } from './views/funnel.tsx';
+import { Handoff } from './views/handoff.tsx';
+import { Journey } from './views/journey.tsx';
+import { Models } from './views/models.tsx';
+import { Overview } from './views/overview.tsx';
+import { Paths } from './views/paths.tsx';
+
+const RENDERERS: Record<ViewName, (props: ViewProps) => preact.JSX.Element> = {
+  overview: Overview,
+  channels: Channels,
+  models: Models,
+  funnel: Funnel,
+  handoff: Handoff,
+  paths: Paths,
+  journey: Journey,
+  finance: Finance,
+};
+
+type Start = { status: 'checking' } | { status: 'signed-out'; message?: string } | { status: 'signed-in'; session: Session } | { status: 'error'; error: Error };
+
+export function App() {
+  const [state, setState] = useState<Start>(() => (storedKey() ? { status: 'checking' } : { status: 'signed-out' }));
+  useEffect(() => {
+    if (state.status !== 'checking') return;
+    signIn(storedKey() ?? '').then(
+      (session) => setState({ status: 'signed-in', session }),
+      (error: Error & { status?: number }) => {
+        if (error.status === 401 || error.status === 403) {
+          signOut();
+          setState({ status: 'signed-out', message: error.message });
+        } else setState({ status: 'error', error });
+      },
+    );
+  }, [state.status]);
+  const leave = useCallback((message?: string) => {
+    signOut();
+    setState({ status: 'signed-out', ...(message ? { message } : {}) });
+  }, []);
+
+  if (state.status === 'checking') return <Loading what="your session" />;
+  if (state.status === 'error') return <ErrorState error={state.error} retry={() => setState({ status: 'checking' })} />;
+  if (state.status === 'signed-out') return <SignIn message={state.message} onSignedIn={(session) => setState({ status: 'signed-in', session })} />;
+  return <Shell session={state.session} onSignOut={leave} />;
+}
+
+function SignIn({ message, onSignedIn }: { message: string | undefined; onSignedIn: (session: Session) => void }) {
+  const [key, setKey] = useState('');
+  const [problem, setProblem] = useState(message);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      onSignedIn(await signIn(key));
+    } catch (error) {
+      setProblem((error as Error).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <main class="sign-in" id="main">
+      <h1>Baton</h1>
+      <p>Where marketing ends and the sale begins. Sign in with your tenant’s marketing key (attribution) or finance key (exports).</p>
+      <form onSubmit={submit} aria-describedby={problem ? 'sign-in-problem' : undefined}>
+        <label>
+          API key
+          <input type="password" name="key" autocomplete="off" spellcheck={false} required value={key} onInput={(event) => setKey(event.currentTarget.value)} placeholder="bk_marketing_…" />
+        </label>
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? 'Checking…' : 'Sign in'}
+        </button>
+        {problem && (
+          <p class="field-error" role="alert" id="sign-in-problem">
+            {problem}
+          </p>
+        )}
+      </form>
+      <p class="hint">The key is kept in this tab until you sign out or close it: never in a link, a cookie or local storage.</p>
+    </main>
+  );
+}
+
+function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?: string) => void }) {
+  const route = useRoute();
+  const allowed = viewsFor(session.me.scope);
+  const view = allowed.find((candidate) => candidate.name === route.view) ?? allowed[0]!;
+  const params = route.params;
+  const defaults = lastDays(30, session.me.timezone);
+  const asked = { from: params.get('from') ?? '', to: params.get('to') ?? '' };
+  const period: Period = isDay(asked.from) && isDay(asked.to) && !periodProblem(asked) ? asked : defaults;
+  const currency = params.get('currency') ?? session.me.currency;
+  const [currencies, setCurrencies] = useState<string[]>([]);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    // A view this key may not read (an old link, a finance key on #/overview) goes to the key's first view.
+    if (route.view !== view.name) location.replace(href(view.name, params));
+  }, [route.view, view.name]);
+  const shown = useRef<ViewName | undefined>(undefined);
+  useEffect(() => {
+    document.title = `${view.title} · Baton`;
+    // Moving to another view puts the focus on its heading (screen readers announce it); the first view leaves the focus where the page starts.
+    if (shown.current && shown.current !== view.name) heading.current?.focus();
+    shown.current = view.name;
+  }, [view.name]);
+
+  const setParams = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [name, value] of Object.entries(changes)) next.set(name, value);
+    go(view.name, next);
+  };
+  const props: ViewProps = {
+    session,
+    period,
+    currency,
+    params,
+    setParams,
+    onUnauthorized: () => onSignOut('The key no longer works (rotated out or deleted). Sign in again.'),
+    onCurrencies: setCurrencies,
+  };
+  const Render = RENDERERS[view.name];
+  // Views that read one period share the period and currency pickers; the finance view picks a month, the journey an order.
+  const periodic = view.name !== 'finance' && view.name !== 'journey';
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to the figures
+      </a>
+      <header class="top">
+        <span class="brand">Baton</span>
+        <span class="tenant">
+          {session.me.tenantId} · <span class="scope">{session.me.scope}</span>
+        </span>
+        <button type="button" class="sign-out" onClick={() => onSignOut()}>
+          Sign out
+        </button>
+      </header>
+      <nav class="views" aria-label="Views">
+        <ul>
+          {allowed.map((candidate) => (
+            <li key={candidate.name}>
+              <a href={href(candidate.name, carry(params))} aria-current={candidate.name === view.name ? 'page' : undefined} data-view={candidate.name}>
+                {candidate.title}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" data-view={view.name}>
+        <h2 tabIndex={-1} ref={heading}>
+          {view.title}
+        </h2>
+        {periodic && <Toolbar period={period} timezone={session.me.timezone} onPeriod={(next) => setParams({ from: next.from, to: next.to })} currency={currency} currencies={currencies} onCurrency={(next) => setParams({ currency: next })} />}
+        <Render {...props} key={view.name} />
+      </main>
+    </>
+  );
+}
+
+/** What moving to another view keeps: the period and the currency. */
+function carry(params: URLSearchParams): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of ['from', 'to', 'currency']) {
+    const value = params.get(name);
+    if (value) kept[name] = value;
+  }
+  return kept;
+}
+
+export const VIEW_NAMES = VIEWS.map((view) => view.name);

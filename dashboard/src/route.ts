@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Scope } from './types.ts';
+
+/** The views, each for the one scope whose routes it reads. */
+export const VIEWS = [
+  { name: 'overview', title: 'Overview', scope: 'marketing' },
+  { name: 'channels', title: 'Channels & campaigns', scope: 'marketing' },
+  { name: 'models', title: 'Models side by side', scope: 'marketing' },
+  { name: 'funnel', title: 'Funnel & feedback', scope: 'marketing' },
+  { name: 'handoff', title: 'Handoff', scope: 'marketing' },
+  { name: 'paths', title: 'Paths', scope: 'marketing' },
+  { name: 'journey', title: 'Order journey', scope: 'marketing' },
+  { name: 'finance', title: 'Finance export', scope: 'finance' },
+] as const satisfies ReadonlyArray<{ name: string; title: string; scope: Scope }>;
+
+export type ViewName = (typeof VIEWS)[number]['name'];
+
+export function viewsFor(scope: Scope) {
+  return VIEWS.filter((view) => view.scope === scope);
+}
+
+/** Where the dashboard is: `#/<view>?from=…&to=…`. Never a key: only what the person chose to look at. */
+export interface Route {
+  view: ViewName | undefined;
+  params: URLSearchParams;
+}
+
+function readRoute(): Route {
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [path = '', search = ''] = hash.split('?');
+  const view = VIEWS.find((candidate) => candidate.name === path)?.name;
+  return { view, params: new URLSearchParams(search) };
+}
+
+export function href(view: ViewName, params: URLSearchParams | Record<string, string> = {}): string {
+  const search = new URLSearchParams(params).toString();
+  return `#/${view}${search ? `?${search}` : ''}`;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(readRoute);
+  useEffect(() => {
+    const changed = () => setRoute(readRoute());
+    addEventListener('hashchange', changed);
+    return () => removeEventListener('hashchange', changed);
+  }, []);
+  return route;
+}
+
+/** Moves to a view with these parameters (a history entry, so Back works). */
+export function go(view: ViewName, params: URLSearchParams | Record<string, string>): void {
+  location.hash = href(view, params);
+}

@@ -1,0 +1,68 @@
+import { useEffect } from 'preact/hooks';
+import { query } from '../api.ts';
+import { Picker } from '../components/toolbar.tsx';
+import { Bar, DataTable, Empty, Loaded, Section } from '../components/ui.tsx';
+import { label, money, MODEL_LABELS } from '../format.ts';
+import { useApi } from '../load.ts';
+import type { Compare } from '../types.ts';
+import { currenciesOf, type ViewProps } from '../view.ts';
+import { GROUP_BYS, groupByOf } from './channels.tsx';
+
+/** Every model's revenue per row side by side (`GET /v1/attribution/compare`). */
+export function Models({ session, period, currency, params, setParams, onUnauthorized, onCurrencies }: ViewProps) {
+  const groupBy = groupByOf(params);
+  const [load, retry] = useApi<Compare>(`/v1/attribution/compare${query({ from: period.from, to: period.to, groupBy })}`, session.key, onUnauthorized);
+  useEffect(() => {
+    if (load.status === 'ok') onCurrencies(currenciesOf(load.data.totals));
+  }, [load.status]);
+  return (
+    <>
+      <div class="view-pickers">
+        <Picker label="Group by" name="groupBy" value={groupBy} options={GROUP_BYS.map((name) => ({ value: name, label: label(name).replace('medium', '/ medium') }))} onChange={(value) => setParams({ groupBy: value })} />
+      </div>
+      <Loaded load={load} what="the model comparison" retry={retry}>
+        {(compare) => <CompareTable compare={compare} currency={currency} />}
+      </Loaded>
+    </>
+  );
+}
+
+function CompareTable({ compare, currency }: { compare: Compare; currency: string }) {
+  const models = Object.keys(compare.models);
+  const keys = [...new Set(models.flatMap((model) => (compare.models[model] ?? []).filter((row) => row.currency === currency).map((row) => row.key)))];
+  if (keys.length === 0) {
+    return (
+      <Empty>
+        <p>
+          <strong>No attributed {currency} revenue in this period.</strong> Models differ once orders have marketing touches before them.
+        </p>
+      </Empty>
+    );
+  }
+  const revenue = (model: string, key: string) => compare.models[model]?.find((row) => row.key === key && row.currency === currency)?.revenue;
+  const top = Math.max(0, ...models.flatMap((model) => keys.map((key) => revenue(model, key) ?? 0)));
+  return (
+    <Section title="Revenue by model" description="The same period's revenue, credited under each model. Markov and Shapley are data-driven: they learn from all of the period's journeys, converting or not.">
+      <DataTable<string>
+        name="compare"
+        caption={`Revenue under each model (${currency})`}
+        rows={keys}
+        rowKey={(key) => key}
+        columns={[
+          { id: 'key', label: compare.groupBy === 'source_medium' ? 'Source / medium' : label(compare.groupBy), render: (key) => key },
+          ...models.map((model) => ({
+            id: model,
+            label: MODEL_LABELS[model] ?? label(model),
+            numeric: true,
+            render: (key: string) => (
+              <>
+                {money(revenue(model, key), currency)}
+                <Bar value={revenue(model, key) ?? 0} max={top} tone="secondary" />
+              </>
+            ),
+          })),
+        ]}
+      />
+    </Section>
+  );
+}

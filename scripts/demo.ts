@@ -1,0 +1,115 @@
+/**
+ * `npm run demo [-- --days 90 --visitors 45 --tenant demo --until <ISO instant>]`
+ *
+ * Fills a new tenant with a realistic store (scripts/demo/store.ts) through
+ * the running Baton's real API and signed Shopify webhooks, with a progress
+ * bar, waits until the event pipeline has projected it, and prints the
+ * dashboard's URL and the tenant's keys. Needs `npm start` running (at
+ * BATON_URL, default http://127.0.0.1:3000); the tenant is created in the
+ * table `npm start` uses, as `npm run tenant -- create` does.
+ */
+import './local/quiet-sdk.ts';
+import { parseArgs } from 'node:util';
+import { Presets, SingleBar } from 'cli-progress';
+import { TenantIdSchema } from '../shared/tenants/tenant.ts';
+import { dynamoDbLocalNotRunning, isConnectionRefused, useTableFromEnvironment } from './local/cli-env.ts';
+import { DEMO_CURRENCY, DEMO_DEFAULTS, demoStore, recordCount } from './demo/store.ts';
+import { DemoSendError, sendDemoStore } from './demo/send.ts';
+import { waitUntilProjected, demoPeriod } from './demo/settle.ts';
+
+const DEMO_TIMEZONE = 'America/New_York';
+const USAGE = `Usage: npm run demo -- [--days N] [--visitors N] [--tenant ID] [--until INSTANT]
+  --days N          days of history, ending now (default ${DEMO_DEFAULTS.days}; 1–365)
+  --visitors N      new visitors on an average day (default ${DEMO_DEFAULTS.visitorsPerDay}; 1–2000)
+  --tenant ID       the new tenant's id (default: demo, or demo-2, demo-3 … if taken)
+  --until INSTANT   the store's last moment (default now); the same flags give the same store
+Needs Baton running: npm start (BATON_URL, default http://127.0.0.1:3000).`;
+
+function fail(message: string, code = 1): never {
+  console.error(message);
+  process.exit(code);
+}
+
+let options: { days: number; visitors: number; tenant: string | undefined; until: Date };
+try {
+  const { values } = parseArgs({
+    options: {
+      days: { type: 'string', default: String(DEMO_DEFAULTS.days) },
+      visitors: { type: 'string', default: String(DEMO_DEFAULTS.visitorsPerDay) },
+      tenant: { type: 'string' },
+      until: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const days = Number(values.days);
+  const visitors = Number(values.visitors);
+  if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error(`--days must be a whole number from 1 to 365, not "${values.days}"`);
+  if (!Number.isInteger(visitors) || visitors < 1 || visitors > 2000) throw new Error(`--visitors must be a whole number from 1 to 2000, not "${values.visitors}"`);
+  const until = values.until ? new Date(values.until) : new Date();
+  if (Number.isNaN(until.getTime()) || until.getTime() > Date.now() + 60_000) throw new Error(`--until must be an ISO-8601 instant no later than now, not "${values.until}"`);
+  if (values.tenant !== undefined && !TenantIdSchema.safeParse(values.tenant).success) throw new Error(`--tenant "${values.tenant}": a tenant id is 1–63 lower-case letters, digits or dashes`);
+  options = { days, visitors, tenant: values.tenant, until };
+} catch (error) {
+  fail(`${(error as Error).message}\n${USAGE}`, 2);
+}
+
+const url = (process.env.BATON_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+const health = await fetch(`${url}/v1/health`).catch(() => undefined);
+if (!health?.ok) fail(`Baton is not answering at ${url}. Start it in another terminal with npm start (or set BATON_URL), then run npm run demo again.`);
+
+// The tenant goes into the table npm start serves, by the same path as `npm run tenant -- create`.
+useTableFromEnvironment();
+const { config } = await import('../shared/config.ts');
+const { documentClient } = await import('../shared/adapters/dynamodb/client.ts');
+const { DynamoTenantStore } = await import('../shared/adapters/dynamodb/tenant-store.ts');
+const { createTenant } = await import('../shared/tenants/use-cases.ts');
+const { ConflictError } = await import('../shared/errors.ts');
+const tenants = new DynamoTenantStore(documentClient(), config().TABLE_NAME);
+const candidates = options.tenant ? [options.tenant] : ['demo', ...Array.from({ length: 98 }, (_, i) => `demo-${i + 2}`)];
+let tenant: Awaited<ReturnType<typeof createTenant>> | undefined;
+for (const tenantId of candidates) {
+  try {
+    tenant = await createTenant(tenants, { tenantId, currency: DEMO_CURRENCY, timezone: DEMO_TIMEZONE });
+    break;
+  } catch (error) {
+    if (isConnectionRefused(error)) fail(dynamoDbLocalNotRunning(process.env.DYNAMODB_ENDPOINT));
+    if (!(error instanceof ConflictError)) throw error;
+    if (options.tenant) fail(`Tenant ${options.tenant} exists already (its keys were printed when it was created). Choose another --tenant, or leave it out.`);
+  }
+}
+if (!tenant) fail('Tenants demo to demo-99 exist already: name one with --tenant.');
+
+const started = performance.now();
+const store = demoStore({ days: options.days, visitorsPerDay: options.visitors, until: options.until, timezone: DEMO_TIMEZONE });
+const total = recordCount(store);
+console.log(`Filling tenant ${tenant.tenantId} with ${options.days} days of a store (${total.toLocaleString('en-US')} records) through ${url} …`);
+const bar = new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} records | {phase}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+bar.start(total, 0, { phase: 'sending' });
+try {
+  await sendDemoStore({ url, tenant }, store, (sent) => bar.increment(sent));
+  bar.update(total, { phase: 'waiting for the reports to catch up …' });
+  await waitUntilProjected({ url, tenant }, demoPeriod(options.until, options.days, DEMO_TIMEZONE));
+  bar.update(total, { phase: 'done' });
+} catch (error) {
+  bar.stop();
+  if (error instanceof DemoSendError) fail(error.message);
+  throw error;
+}
+bar.stop();
+const seconds = (performance.now() - started) / 1000;
+console.log(
+  [
+    '',
+    `Done in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString('en-US')} records a second).`,
+    '',
+    `Dashboard: ${url}/`,
+    `  sign in with the marketing key to see attribution, or the finance key for exports.`,
+    '',
+    JSON.stringify(tenant, null, 2),
+  ].join('\n'),
+);
+process.exit(0);

@@ -1,0 +1,119 @@
+import { sign } from '../../shared/webhooks/signatures.ts';
+import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { DEMO_SHOP_DOMAIN, type DemoStore, type IdentifyBody, type ShopifyDelivery } from './store.ts';
+
+/** What a batch route takes at most (SPEC §3). */
+const BATCH = 500;
+/** Requests in flight at once: enough to keep a local server busy without queueing behind its event pipeline. */
+const SINGLE_CONCURRENCY = 8;
+const MAX_ATTEMPTS = 5;
+
+export interface DemoTarget {
+  /** Baton's base URL: `http://127.0.0.1:3000` under `npm start`. */
+  url: string;
+  tenant: CreatedTenant;
+}
+
+export class DemoSendError extends Error {
+  override name = 'DemoSendError';
+}
+
+/**
+ * Sends like a storefront and an ad platform would: a 503 or 429 (or no
+ * answer) is sent again after its Retry-After, a few times.
+ */
+async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  for (let attempt = 1; ; attempt += 1) {
+    let retryAfter = 1;
+    try {
+      const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+      const text = await response.text();
+      if ((response.status !== 503 && response.status !== 429) || attempt === MAX_ATTEMPTS) return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      retryAfter = Number(response.headers.get('retry-after') ?? 1);
+    } catch (error) {
+      if (attempt === MAX_ATTEMPTS) throw new DemoSendError(`No answer from ${url}: ${(error as Error).message}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+  }
+}
+
+async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/**
+ * People sent together: their touches, links, stages, sales touches and
+ * orders follow each other closely in the table's stream, so the projector
+ * (which projects each person a stream batch names once) mostly sees each
+ * person once rather than once per kind of record.
+ */
+const PEOPLE_PER_GROUP = 25;
+const GROUPS_IN_FLIGHT = 3;
+
+function groups<T>(list: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
+}
+
+/**
+ * Groups of `size` people taken across the whole period (the 1st, 41st,
+ * 81st … person, then the 2nd, 42nd …): people of one day share the day's
+ * rollup cells, and the projector writes each person's cells in a
+ * conditional transaction, so people of many days at once seldom collide.
+ */
+function strided<T>(list: readonly T[], size: number): T[][] {
+  const count = Math.ceil(list.length / size);
+  return Array.from({ length: count }, (_, group) => list.filter((_, index) => index % count === group));
+}
+
+/**
+ * Delivers the planned store through Baton's own doors: ingest-key batches
+ * for spend, touches and stages, `POST /v1/identify` per link, and signed
+ * Shopify webhooks for orders, refunds and cancellations. Any item Baton
+ * refuses is an error of the plan: it stops the run with Baton's answer.
+ * `onProgress` hears of each acknowledged record.
+ */
+export async function sendDemoStore(target: DemoTarget, store: DemoStore, onProgress: (sent: number) => void = () => undefined): Promise<void> {
+  const ingest = { authorization: `Bearer ${target.tenant.keys.ingest}` };
+  const batch = async (path: string, field: string, items: readonly unknown[]) => {
+    for (const chunk of groups(items, BATCH)) {
+      const answer = await post(`${target.url}${path}`, JSON.stringify({ [field]: chunk }), ingest);
+      if (answer.status !== 202 || answer.body?.rejected?.length) throw new DemoSendError(`POST ${path} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 600)}`);
+      onProgress(chunk.length);
+    }
+  };
+  const identify = async (link: IdentifyBody) => {
+    const answer = await post(`${target.url}/v1/identify`, JSON.stringify(link), ingest);
+    if (answer.status !== 202) throw new DemoSendError(`POST /v1/identify answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 600)}`);
+    onProgress(1);
+  };
+  const shopify = async (delivery: ShopifyDelivery) => {
+    const body = JSON.stringify(delivery.payload);
+    const answer = await post(`${target.url}/v1/webhooks/shopify/${target.tenant.tenantId}`, body, {
+      'x-shopify-topic': delivery.topic,
+      'x-shopify-event-id': delivery.eventId,
+      'x-shopify-shop-domain': DEMO_SHOP_DOMAIN,
+      'x-shopify-hmac-sha256': sign.base64(body, target.tenant.webhookSecrets.shopify),
+    });
+    const conflict = (answer.body?.transactions ?? []).find((transaction: { outcome?: string; status?: string }) => transaction.outcome === 'conflict' || transaction.status === 'conflict');
+    if (answer.status !== 200 || conflict) throw new DemoSendError(`Shopify ${delivery.topic} ${delivery.eventId} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 600)}`);
+    onProgress(1);
+  };
+
+  await batch('/v1/spend', 'spend', store.spend);
+  await inParallel(strided(store.people, PEOPLE_PER_GROUP), GROUPS_IN_FLIGHT, async (people) => {
+    // What each kind needs comes before it: touches before the links that join them, the sale's journey before the order.
+    await batch('/v1/touches', 'touches', people.flatMap((person) => person.touches));
+    await inParallel(people.flatMap((person) => person.identities), SINGLE_CONCURRENCY, identify);
+    await batch('/v1/stages', 'stages', people.flatMap((person) => person.stages));
+    await batch('/v1/touches', 'touches', people.flatMap((person) => person.salesTouches));
+    // A person's refund or cancellation after their order; different people's orders at once.
+    await inParallel(people.filter((person) => person.deliveries.length > 0), SINGLE_CONCURRENCY, async (person) => {
+      for (const delivery of person.deliveries) await shopify(delivery);
+    });
+  });
+}

@@ -1,0 +1,378 @@
+/**
+ * The demo store (`npm run demo`): an outdoor-gear shop with a small sales
+ * team, generated from a seed so the same options give the same store.
+ *
+ * Visitors arrive every day from paid search, paid social, display,
+ * affiliates, the newsletter, organic search, referrals and direct visits.
+ * Some become leads (identified), some of those are qualified and handed to
+ * a rep, who calls (mostly within the day, sometimes late, sometimes never);
+ * each campaign's leads have their own qualification rate and their own
+ * reasons to be disqualified. Qualified people buy through a draft order the
+ * rep sends; others buy on the web shop; walk-ins buy at the till. A few
+ * orders are refunded and a few cancelled. Campaigns report their spend per
+ * day. Nothing happens after `until`: journeys still open stay open.
+ *
+ * Everything is planned here as the bodies Baton's API and Shopify's
+ * webhooks carry; `send.ts` delivers them.
+ */
+
+import { dayOf, eachDay, startOfDay } from '../../shared/time/days.ts';
+
+export interface DemoOptions {
+  /** Days of history, ending at `until`. */
+  days: number;
+  /** New visitors on an average day (weekends are quieter). */
+  visitorsPerDay: number;
+  /** The last instant of the store's history (events after it are left out). */
+  until: Date;
+  /** The tenant's reporting zone: spend is reported per day in it. */
+  timezone: string;
+  seed?: number;
+}
+
+export const DEMO_DEFAULTS = { days: 90, visitorsPerDay: 25, seed: 20261127 } as const;
+export const DEMO_CURRENCY = 'USD';
+export const DEMO_SHOP_DOMAIN = 'trailhead-outfitters.myshopify.com';
+const SHOP = 'https://trailhead-outfitters.example';
+
+type Person = { anonymousId?: string; customerId?: string; email?: string };
+
+export interface TouchBody {
+  touchId: string;
+  occurredAt: string;
+  person: Person;
+  kind: string;
+  url?: string;
+  referrer?: string;
+  rep?: string;
+}
+export interface StageBody {
+  person: Person;
+  stage: 'lead' | 'qualified' | 'disqualified';
+  occurredAt: string;
+  reason?: DisqualificationReason;
+}
+export interface IdentifyBody {
+  anonymousId: string;
+  customerId: string;
+  email: string;
+  occurredAt: string;
+}
+export interface SpendBody {
+  date: string;
+  campaign: string;
+  currency: string;
+  amount: string;
+  channel: string;
+  source: string;
+  medium: string;
+}
+/** One Shopify webhook delivery: its topic, event id and JSON payload. */
+export interface ShopifyDelivery {
+  topic: 'orders/create' | 'orders/cancelled' | 'refunds/create';
+  eventId: string;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
+
+/** What one person (or one walk-in sale) brings, each list in time order. */
+export interface PersonRecords {
+  /** The day the person first came, in the tenant's zone. */
+  day: string;
+  /** Marketing touches. */
+  touches: TouchBody[];
+  identities: IdentifyBody[];
+  stages: StageBody[];
+  /** Calls, emails, demos and quotes by the reps. */
+  salesTouches: TouchBody[];
+  /** The order, then its refund or cancellation. */
+  deliveries: ShopifyDelivery[];
+}
+
+export interface DemoStore {
+  spend: SpendBody[];
+  /** In order of their first visit. */
+  people: PersonRecords[];
+}
+
+export function personRecordCount(person: PersonRecords): number {
+  return person.touches.length + person.identities.length + person.stages.length + person.salesTouches.length + person.deliveries.length;
+}
+
+/** How many records a store holds: each is one acknowledged item of a request. */
+export function recordCount(store: DemoStore): number {
+  return store.spend.length + store.people.reduce((sum, person) => sum + personRecordCount(person), 0);
+}
+
+type DisqualificationReason = 'no_budget' | 'no_interest' | 'wrong_fit' | 'unreachable' | 'other';
+
+interface Source {
+  /** Campaign-less sources have no utm and no spend. */
+  campaign?: string;
+  source?: string;
+  medium?: string;
+  channel: string;
+  kind: string;
+  clickId?: string;
+  referrer?: string;
+  /** Relative share of first visits. */
+  weight: number;
+  /** Daily spend range in dollars; none for unpaid sources. */
+  spend?: [number, number];
+  /** Of this source's leads, the share sales qualifies. */
+  qualifyRate: number;
+  /** Why sales turns this source's leads down, as relative weights. */
+  reasons: Record<DisqualificationReason, number>;
+}
+
+const SOURCES: Source[] = [
+  { campaign: 'brand-search', source: 'google', medium: 'cpc', channel: 'Paid Search', kind: 'click', clickId: 'gclid', referrer: 'https://www.google.com/', weight: 15, spend: [35, 60], qualifyRate: 0.7, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 1, unreachable: 2, other: 1 } },
+  { campaign: 'generic-search', source: 'google', medium: 'cpc', channel: 'Paid Search', kind: 'click', clickId: 'gclid', referrer: 'https://www.google.com/', weight: 13, spend: [90, 140], qualifyRate: 0.5, reasons: { no_budget: 3, no_interest: 3, wrong_fit: 2, unreachable: 2, other: 1 } },
+  { campaign: 'bing-search', source: 'bing', medium: 'cpc', channel: 'Paid Search', kind: 'click', clickId: 'msclkid', referrer: 'https://www.bing.com/', weight: 4, spend: [12, 25], qualifyRate: 0.55, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 1, other: 1 } },
+  { campaign: 'spring-prospecting', source: 'facebook', medium: 'paid_social', channel: 'Paid Social', kind: 'click', referrer: 'https://m.facebook.com/', weight: 14, spend: [80, 130], qualifyRate: 0.35, reasons: { no_budget: 5, no_interest: 3, wrong_fit: 4, unreachable: 2, other: 1 } },
+  { campaign: 'retargeting', source: 'instagram', medium: 'paid_social', channel: 'Paid Social', kind: 'click', referrer: 'https://l.instagram.com/', weight: 7, spend: [25, 45], qualifyRate: 0.6, reasons: { no_budget: 2, no_interest: 1, wrong_fit: 1, unreachable: 2, other: 1 } },
+  { campaign: 'trail-display', source: 'dv360', medium: 'display', channel: 'Display', kind: 'click', weight: 5, spend: [40, 70], qualifyRate: 0.3, reasons: { no_budget: 2, no_interest: 5, wrong_fit: 3, unreachable: 1, other: 1 } },
+  { campaign: 'gear-partners', source: 'partnerize', medium: 'affiliate', channel: 'Affiliates', kind: 'click', referrer: 'https://outdoor-reviews.example/', weight: 4, spend: [15, 30], qualifyRate: 0.55, reasons: { no_budget: 1, no_interest: 2, wrong_fit: 3, unreachable: 1, other: 1 } },
+  { campaign: 'weekly-newsletter', source: 'newsletter', medium: 'email', channel: 'Email', kind: 'email_click', weight: 8, qualifyRate: 0.65, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 1, unreachable: 1, other: 1 } },
+  { channel: 'Organic Search', kind: 'visit', referrer: 'https://www.google.com/', weight: 14, qualifyRate: 0.5, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 2, other: 1 } },
+  { channel: 'Referral', kind: 'visit', referrer: 'https://blog.trailrunners.example/best-packs', weight: 5, qualifyRate: 0.5, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 1, other: 1 } },
+  { channel: 'Organic Social', kind: 'visit', referrer: 'https://www.instagram.com/', weight: 5, qualifyRate: 0.4, reasons: { no_budget: 3, no_interest: 3, wrong_fit: 2, unreachable: 1, other: 1 } },
+  { channel: 'Direct', kind: 'visit', weight: 10, qualifyRate: 0.5, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 2, other: 1 } },
+];
+
+/** The sales team: how quickly each picks up a baton (share of first calls within the day), and how often a call becomes an order. */
+const REPS = [
+  { id: 'alice', sameDay: 0.9, closeRate: 0.55 },
+  { id: 'bikram', sameDay: 0.8, closeRate: 0.5 },
+  { id: 'chen', sameDay: 0.7, closeRate: 0.45 },
+  { id: 'dana', sameDay: 0.45, closeRate: 0.4 },
+] as const;
+const LANDING_PAGES = ['/', '/collections/packs', '/collections/tents', '/products/ridge-45-pack', '/products/summit-2p-tent', '/blogs/trail-notes'];
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** mulberry32: small, fast and the same on every machine. */
+function generator(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  return {
+    next,
+    chance: (p: number) => next() < p,
+    between: (low: number, high: number) => low + next() * (high - low),
+    integer: (low: number, high: number) => Math.floor(low + next() * (high - low + 1)),
+    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!,
+    weighted: <T>(list: readonly T[], weight: (item: T) => number): T => {
+      const total = list.reduce((sum, item) => sum + weight(item), 0);
+      let roll = next() * total;
+      for (const item of list) if ((roll -= weight(item)) < 0) return item;
+      return list[list.length - 1]!;
+    },
+  };
+}
+
+const money = (cents: number) => (cents / 100).toFixed(2);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function campaignUrl(source: Source, page: string, clickId: string): string {
+  if (!source.campaign) return `${SHOP}${page}`;
+  const query = new URLSearchParams({ utm_source: source.source!, utm_medium: source.medium!, utm_campaign: source.campaign });
+  if (source.clickId) query.set(source.clickId, clickId);
+  return `${SHOP}${page}?${query}`;
+}
+
+/** Plans the whole store; the same options give the same store. */
+export function demoStore(options: DemoOptions): DemoStore {
+  if (!Number.isInteger(options.days) || options.days < 1 || options.days > 365) throw new RangeError('days must be a whole number from 1 to 365');
+  if (!Number.isInteger(options.visitorsPerDay) || options.visitorsPerDay < 1 || options.visitorsPerDay > 2000) throw new RangeError('visitors per day must be a whole number from 1 to 2000');
+  const random = generator(options.seed ?? DEMO_DEFAULTS.seed);
+  const until = options.until.getTime();
+  // Days start at midnight in the tenant's zone, so shoppers come by day and the till rings in opening hours.
+  const start = startOfDay(dayOf(until - options.days * DAY, options.timezone), options.timezone);
+  const store: DemoStore = { spend: [], people: [] };
+  let current: PersonRecords | undefined;
+  const newPerson = (at: number): PersonRecords => {
+    current = { day: dayOf(at, options.timezone), touches: [], identities: [], stages: [], salesTouches: [], deliveries: [] };
+    store.people.push(current);
+    return current;
+  };
+  const happened = (ms: number) => ms <= until;
+  let orderNumber = 0;
+  let cancelled = false;
+
+  // Spend: every paid campaign, every day of the period in the tenant's zone.
+  for (const date of eachDay(dayOf(start, options.timezone), dayOf(until, options.timezone))) {
+    for (const source of SOURCES) {
+      if (!source.spend || !source.campaign) continue;
+      store.spend.push({ date, campaign: source.campaign, currency: DEMO_CURRENCY, amount: money(Math.round(random.between(...source.spend) * 100)), channel: source.channel, source: source.source!, medium: source.medium! });
+    }
+  }
+
+  const order = (input: { at: number; customer?: { id: number; email: string }; anonymousId?: string; landing?: TouchBody; channel: 'web' | 'draft' | 'pos'; rep?: string }) => {
+    if (!happened(input.at)) return;
+    orderNumber += 1;
+    const id = 6_100_000_000 + orderNumber;
+    const [low, high] = input.channel === 'draft' ? [420_00, 2_400_00] : input.channel === 'pos' ? [25_00, 180_00] : [35_00, 390_00];
+    const gross = Math.round(random.between(low, high) / 100) * 100 - 1;
+    const discount = input.channel === 'web' && random.chance(0.25) ? Math.round(gross * 0.1) : input.channel === 'draft' && random.chance(0.4) ? Math.round(gross * 0.05) : 0;
+    const net = gross - discount;
+    const tax = Math.round(net * 0.08);
+    const shipping = input.channel === 'pos' ? 0 : net >= 150_00 ? 0 : 599;
+    const landingUrl = input.landing?.url ? new URL(input.landing.url) : undefined;
+    const payload: Record<string, unknown> = {
+      id,
+      name: `#${1000 + orderNumber}`,
+      created_at: iso(input.at),
+      processed_at: iso(input.at),
+      currency: DEMO_CURRENCY,
+      financial_status: 'paid',
+      email: input.customer?.email ?? null,
+      customer: input.customer ? { id: input.customer.id, email: input.customer.email } : null,
+      total_line_items_price: money(gross),
+      total_discounts: money(discount),
+      subtotal_price: money(net),
+      total_tax: money(tax),
+      taxes_included: false,
+      total_shipping_price_set: { shop_money: { amount: money(shipping), currency_code: DEMO_CURRENCY } },
+      total_price: money(net + tax + shipping),
+      source_name: input.channel === 'web' ? 'web' : input.channel === 'pos' ? 'pos' : 'shopify_draft_order',
+      user_id: input.rep ?? null,
+      landing_site: landingUrl ? `${landingUrl.pathname}${landingUrl.search}` : null,
+      referring_site: input.landing?.referrer ?? null,
+      note_attributes: input.anonymousId && input.landing ? [{ name: '_baton_aid', value: input.anonymousId }, { name: '_baton_landed_at', value: input.landing.occurredAt }] : [],
+      line_items: [{ id: id * 10, title: input.channel === 'draft' ? 'Expedition kit (quote)' : 'Trail gear', price: money(gross), quantity: 1 }],
+    };
+    const records = current!;
+    records.deliveries.push({ topic: 'orders/create', eventId: `demo-order-${id}`, occurredAt: iso(input.at), payload });
+
+    // About one order in twenty comes back in part or in whole; one in a hundred and twenty is cancelled.
+    const returnedAt = input.at + random.between(1, 14) * DAY;
+    if (input.channel !== 'pos' && random.chance(0.05) && happened(returnedAt)) {
+      const share = random.chance(0.5) ? 1 : random.between(0.2, 0.6);
+      const subtotal = Math.max(1, Math.round(net * share));
+      const refundId = 7_200_000_000 + orderNumber;
+      records.deliveries.push({
+        topic: 'refunds/create',
+        eventId: `demo-refund-${refundId}`,
+        occurredAt: iso(returnedAt),
+        payload: {
+          id: refundId,
+          order_id: id,
+          created_at: iso(returnedAt),
+          note: share === 1 ? 'returned unused' : 'partial return',
+          refund_line_items: [{ id: refundId * 10, quantity: 1, line_item_id: id * 10, subtotal: money(subtotal), total_tax: money(Math.round(subtotal * 0.08)) }],
+          order_adjustments: [],
+          transactions: [{ id: refundId, kind: 'refund', status: 'success', amount: money(subtotal + Math.round(subtotal * 0.08)), currency: DEMO_CURRENCY }],
+        },
+      });
+    } else if (input.channel === 'web' && (random.chance(1 / 120) || !cancelled) && happened(input.at + 6 * HOUR)) {
+      // Always at least one: the first web order that can be is cancelled within hours.
+      cancelled = true;
+      const cancelledAt = iso(input.at + random.between(1, 6) * HOUR);
+      records.deliveries.push({ topic: 'orders/cancelled', eventId: `demo-cancel-${id}`, occurredAt: cancelledAt, payload: { ...payload, cancelled_at: cancelledAt, cancel_reason: 'customer', financial_status: 'voided' } });
+    }
+  };
+
+  let visitor = 0;
+  for (let day = 0; day < options.days; day += 1) {
+    const dayStart = start + day * DAY;
+    const weekday = new Date(dayStart).getUTCDay();
+    const growth = 0.8 + (0.4 * day) / options.days;
+    const visitors = Math.round(options.visitorsPerDay * growth * (weekday === 0 || weekday === 6 ? 0.75 : 1.1) * random.between(0.85, 1.15));
+
+    // Walk-ins at the till: nobody known, the staff member rings it up.
+    if (random.chance(0.6)) {
+      const at = dayStart + random.between(10, 18) * HOUR;
+      newPerson(at);
+      order({ at, channel: 'pos', rep: 'till-1' });
+    }
+
+    for (let v = 0; v < visitors; v += 1) {
+      visitor += 1;
+      const anonymousId = `demo-visitor-${visitor}`;
+      const person = { anonymousId };
+      const first = random.weighted(SOURCES, (source) => source.weight);
+      let at = dayStart + random.between(7, 23) * HOUR;
+      const journey: Array<{ touch: TouchBody; source: Source }> = [];
+      const touches = 1 + (random.chance(0.55) ? random.integer(1, 4) : 0);
+      for (let t = 0; t < touches && happened(at); t += 1) {
+        // Later visits come back through retargeting, the newsletter, search or directly.
+        const source = t === 0 ? first : random.chance(0.4) ? first : random.weighted(SOURCES, (candidate) => (candidate.campaign === 'retargeting' || candidate.channel === 'Direct' || candidate.campaign === 'weekly-newsletter' ? candidate.weight * 3 : candidate.weight));
+        const touch: TouchBody = {
+          touchId: `demo-touch-${visitor}-${t}`,
+          occurredAt: iso(at),
+          person,
+          kind: source.kind,
+          url: campaignUrl(source, random.pick(LANDING_PAGES), `demo${visitor}x${t}`),
+          ...(source.referrer ? { referrer: source.referrer } : {}),
+        };
+        journey.push({ touch, source });
+        at += random.chance(0.5) ? random.between(0.2, 20) * HOUR : random.between(1, 12) * DAY;
+      }
+      if (journey.length === 0) continue;
+      const records = newPerson(Date.parse(journey[0]!.touch.occurredAt));
+      records.touches.push(...journey.map((step) => step.touch));
+      const customer = { id: 8_800_000 + visitor, email: `hiker${visitor}@mail.example` };
+      const customerPerson = { customerId: String(customer.id) };
+      const last = journey[journey.length - 1]!.touch;
+      const lastAt = Date.parse(last.occurredAt);
+
+      if (!random.chance(0.3)) {
+        // Not a lead: a few buy on the web shop straight away.
+        const boughtAt = lastAt + random.between(3, 40) * 60_000;
+        if (random.chance(0.05) && happened(boughtAt)) order({ at: boughtAt, customer, anonymousId, landing: last, channel: 'web' });
+        continue;
+      }
+
+      // A lead: signs up after one of the touches, and is known from then on.
+      const lead = journey[random.integer(0, journey.length - 1)]!;
+      const leadAt = Date.parse(lead.touch.occurredAt) + random.between(2, 30) * 60_000;
+      if (!happened(leadAt)) continue;
+      records.identities.push({ anonymousId, customerId: customerPerson.customerId, email: customer.email, occurredAt: iso(leadAt) });
+      records.stages.push({ person: customerPerson, stage: 'lead', occurredAt: iso(leadAt) });
+      const acquiring = lead.source;
+
+      if (!random.chance(acquiring.qualifyRate)) {
+        const boughtAt = lastAt + random.between(1, 72) * HOUR;
+        if (random.chance(0.12) && happened(boughtAt)) order({ at: boughtAt, customer, anonymousId, landing: last, channel: 'web' });
+        continue;
+      }
+      const qualifiedAt = Math.max(leadAt, lastAt) + random.between(1, 60) * HOUR;
+      if (!happened(qualifiedAt)) continue;
+      records.stages.push({ person: customerPerson, stage: 'qualified', occurredAt: iso(qualifiedAt) });
+
+      const rep = random.pick(REPS);
+      const reached = random.chance(0.88);
+      const disqualify = (at: number, reason: DisqualificationReason) => {
+        if (happened(at)) records.stages.push({ person: customerPerson, stage: 'disqualified', occurredAt: iso(at), reason });
+      };
+      if (!reached) {
+        if (random.chance(0.4)) disqualify(qualifiedAt + random.between(3, 10) * DAY, 'unreachable');
+        continue;
+      }
+      let salesAt = qualifiedAt + (random.chance(rep.sameDay) ? random.between(0.3, 20) : random.between(25, 96)) * HOUR;
+      const steps = random.integer(1, 3);
+      for (let s = 0; s < steps && happened(salesAt); s += 1) {
+        records.salesTouches.push({ touchId: `demo-sales-${visitor}-${s}`, occurredAt: iso(salesAt), person: customerPerson, kind: s === 0 ? 'sales_call' : random.pick(['sales_email', 'demo', 'sales_meeting', 'quote'] as const), rep: rep.id });
+        salesAt += random.between(4, 72) * HOUR;
+      }
+      const outcome = random.next();
+      if (outcome < rep.closeRate) {
+        const orderAt = salesAt + random.between(1, 48) * HOUR;
+        if (happened(orderAt)) order({ at: orderAt, customer, channel: 'draft', rep: rep.id });
+      } else if (outcome < rep.closeRate + 0.35) {
+        disqualify(salesAt + random.between(1, 48) * HOUR, random.weighted(Object.keys(acquiring.reasons) as DisqualificationReason[], (reason) => acquiring.reasons[reason]));
+      }
+    }
+  }
+
+  const byTime = <T extends { occurredAt: string }>(list: T[]) => list.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
+  for (const person of store.people) byTime(person.deliveries);
+  store.people = store.people.filter((person) => personRecordCount(person) > 0).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return store;
+}

@@ -1,0 +1,457 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoStore, type DemoStore } from '../../scripts/demo/store.ts';
+import { sendDemoStore } from '../../scripts/demo/send.ts';
+import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { newTenant, TestApi } from '../support/api.ts';
+import { launchChromium } from '../support/chromium.ts';
+
+// The dashboard in Debian's Chromium against the local runtime, after a small
+// demo store went through the real API and signed webhooks. Figures are read
+// from the page's text and compared with the API's own answers.
+
+const TIMEZONE = 'America/New_York';
+const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const MARKETING_VIEWS = ['overview', 'channels', 'models', 'funnel', 'handoff', 'paths', 'journey'];
+
+let api: TestApi;
+let browser: Browser;
+let store: DemoStore;
+let shop: CreatedTenant;
+let empty: CreatedTenant;
+/** Every URL the browser asked for, across all tests: none may carry a key. */
+const requested: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  api = await TestApi.start({ events: true });
+  shop = await newTenant({ currency: 'USD', timezone: TIMEZONE });
+  empty = await newTenant({ currency: 'USD', timezone: TIMEZONE });
+  store = demoStore({ days: 21, visitorsPerDay: 12, until: new Date(), timezone: TIMEZONE });
+  await sendDemoStore({ url: api.runtime.url, tenant: shop }, store);
+  await api.settle();
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+interface Tab {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions of the page (a CSP violation is one). */
+  errors: string[];
+}
+
+async function open(options: { width?: number; height?: number } = {}): Promise<Tab> {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1366, height: options.height ?? 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => requested.push(request.url()));
+  await page.goto(`${api.runtime.url}/`);
+  return { context, page, errors };
+}
+
+async function signIn(page: Page, key: string): Promise<void> {
+  await page.fill('input[name=key]', key);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('nav.views');
+}
+
+/** Waits until the view is drawn: its main element is there and nothing is loading. */
+async function settled(page: Page, view: string): Promise<void> {
+  await page.waitForSelector(`main[data-view=${view}]`);
+  await page.waitForFunction(() => !(globalThis as unknown as InPage).document.querySelector('[data-state=loading]'), null, { timeout: 20_000 });
+}
+
+async function show(page: Page, view: string): Promise<void> {
+  await page.click(`nav.views a[data-view=${view}]`);
+  await settled(page, view);
+}
+
+/** What functions run in the page use of it (the tests are compiled without DOM types; the page's CSP forbids string evaluation). */
+interface InPage {
+  document: { querySelector(selector: string): { textContent: string | null } | null };
+  location: { hash: string };
+}
+
+/** An element as these tests read it in the page. */
+interface Tagged {
+  dataset: Record<string, string | undefined>;
+  textContent: string | null;
+  querySelectorAll(selector: string): ArrayLike<Tagged>;
+}
+
+/** The rows of a `data-table`, each as its `data-key` and the text of every `data-col` cell. */
+function table(page: Page, name: string, part: 'tbody' | 'tfoot' = 'tbody'): Promise<Array<{ key: string; cells: Record<string, string> }>> {
+  return page.$$eval(`table[data-table="${name}"] ${part} tr`, (rows) =>
+    rows.map((element) => {
+      const row = element as unknown as Tagged;
+      return { key: row.dataset.key ?? '', cells: Object.fromEntries(Array.from(row.querySelectorAll('[data-col]')).map((cell) => [cell.dataset.col, (cell.textContent ?? '').trim()])) };
+    }),
+  );
+}
+
+/** The `data-view` of each link of the views' navigation. */
+const navigation = (page: Page) => page.$$eval('nav.views a', (links) => links.map((link) => (link as unknown as Tagged).dataset.view));
+
+async function figure(page: Page, name: string): Promise<string> {
+  return ((await page.textContent(`[data-figure="${name}"] .kpi-value`)) ?? '').trim();
+}
+
+/** "$1,142.99" → 114299, "-$18.45" → -1845 (the tenant's currency is USD). */
+function cents(text: string): number {
+  const match = /^(-)?\$([\d,]+)\.(\d\d)$/.exec(text.replace(/\s.*$/, ''));
+  if (!match) throw new Error(`not a dollar amount: "${text}"`);
+  return (match[1] ? -1 : 1) * Number(`${match[2]!.replace(/,/g, '')}${match[3]}`);
+}
+
+/** A ratio as shown ("4.11×", "—" for none) against the API's (four decimals, or null). */
+function expectRatio(text: string, value: number | null | undefined): void {
+  if (value === null || value === undefined) expect(text).toBe('—');
+  else expect(Number(text.replace('×', ''))).toBeCloseTo(value, 2);
+}
+
+const number = (text: string) => Number(text.replace(/,/g, '').replace(/\s.*$/, ''));
+
+async function period(page: Page): Promise<string> {
+  const from = await page.inputValue('input[name=from]');
+  const to = await page.inputValue('input[name=to]');
+  return `from=${from}&to=${to}`;
+}
+
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE); // evaluated through the debugger, so the page's CSP stays as it is
+  const violations = await page.evaluate(async () => {
+    const result = await (globalThis as unknown as { axe: { run(options: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => node.target.join(' ')).slice(0, 3) }));
+  });
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
+}
+
+describe('the dashboard with a marketing key', () => {
+  /** One signed-in tab for these tests, as a marketer would use it: view after view. */
+  let tab: Tab;
+  let page: Page;
+  beforeAll(async () => {
+    tab = await open();
+    page = tab.page;
+    await signIn(page, shop.keys.marketing);
+    await settled(page, 'overview');
+  });
+  afterAll(async () => {
+    await tab?.context.close();
+  });
+
+  it('serves the page at / and its assets, with a content security policy that allows only its own origin', async () => {
+    const page = await fetch(`${api.runtime.url}/`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]!);
+    expect(assets).toHaveLength(2);
+    for (const asset of assets) {
+      const answer = await fetch(`${api.runtime.url}${asset}`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('cache-control')).toContain('immutable');
+      expect(await answer.text()).not.toMatch(/https?:\/\/(?!www\.w3\.org)[a-z0-9.-]+\//i); // no CDN: everything is bundled
+    }
+    expect((await fetch(`${api.runtime.url}/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('renders every marketing view with no console error and no serious accessibility problem, hides the finance view, and saves a screenshot of each', async () => {
+    expect(await navigation(page)).toEqual(MARKETING_VIEWS);
+    const problems: Record<string, string[]> = {};
+    for (const view of MARKETING_VIEWS) {
+      await show(page, view);
+      if (view === 'journey') {
+        await page.fill('input[name=lookup]', draftOrder());
+        await page.click('form[aria-label="Find an order"] button[type=submit]');
+        await settled(page, view);
+        await page.waitForSelector('[data-timeline]');
+      }
+      expect(await page.$('[data-state=error]'), view).toBeNull();
+      problems[view] = await accessibilityProblems(page);
+      await page.screenshot({ path: join(SCREENSHOTS, `${view}.png`), fullPage: true });
+    }
+    expect(problems).toEqual(Object.fromEntries(MARKETING_VIEWS.map((view) => [view, []])));
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('shows the overview’s figures exactly as the API answers them for the same period', async () => {
+    await show(page, 'overview');
+    const range = await period(page);
+    const whole = (await api.request('GET', `/v1/attribution/report?${range}`, { key: shop.keys.marketing })).body;
+    const byDay = (await api.request('GET', `/v1/attribution/report?${range}&interval=day`, { key: shop.keys.marketing })).body;
+    const total = whole.totals.find((line: { currency: string }) => line.currency === 'USD');
+    expect(total.transactions).toBeGreaterThan(0);
+
+    expect(cents(await figure(page, 'revenue'))).toBe(total.revenue);
+    expect(cents(await figure(page, 'attributed'))).toBe(total.attributed);
+    expect(cents(await figure(page, 'unattributed'))).toBe(total.unattributed);
+    expect(cents(await figure(page, 'spend'))).toBe(total.cost);
+    expectRatio(await figure(page, 'roas'), total.roas);
+
+    const days = await table(page, 'overview-days');
+    expect(days.map((row) => row.key)).toEqual(byDay.totals.map((line: { day: string }) => line.day));
+    for (const [index, line] of byDay.totals.entries()) {
+      const cells = days[index]!.cells;
+      expect({ day: line.day, revenue: cents(cells.revenue!), attributed: cents(cells.attributed!), unattributed: cents(cells.unattributed!), spend: cents(cells.spend!), transactions: number(cells.transactions!) }).toEqual({
+        day: line.day,
+        revenue: line.revenue,
+        attributed: line.attributed,
+        unattributed: line.unattributed,
+        spend: line.cost ?? 0,
+        transactions: line.transactions,
+      });
+      expectRatio(cells.roas!, line.roas);
+    }
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('shows campaigns under the chosen model with cost, ROAS and CPA as the report answers them', async () => {
+    await show(page, 'channels');
+    await page.selectOption('select[name=model]', 'linear');
+    await page.selectOption('select[name=groupBy]', 'campaign');
+    await page.waitForFunction(() => /model=linear/.test((globalThis as unknown as InPage).location.hash) && /groupBy=campaign/.test((globalThis as unknown as InPage).location.hash));
+    await settled(page, 'channels');
+    const report = (await api.request('GET', `/v1/attribution/report?${await period(page)}&groupBy=campaign&model=linear`, { key: shop.keys.marketing })).body;
+    const rows = await table(page, 'report');
+    expect(rows.map((row) => row.key)).toEqual(report.rows.map((row: { key: string }) => row.key));
+    for (const [index, row] of report.rows.entries()) {
+      const cells = rows[index]!.cells;
+      expect(cents(cells.revenue!)).toBe(row.revenue);
+      expect(Number(cells.conversions)).toBeCloseTo(row.conversions, 2);
+      expect(cents(cells.cost!)).toBe(row.cost);
+      if (row.cpa === null) expect(cells.cpa).toBe('—');
+      else expect(cents(cells.cpa!)).toBe(row.cpa);
+      expectRatio(cells.roas!, row.roas);
+    }
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('shows every model side by side as compare answers', async () => {
+    await show(page, 'models');
+    const compare = (await api.request('GET', `/v1/attribution/compare?${await period(page)}&groupBy=channel`, { key: shop.keys.marketing })).body;
+    const rows = await table(page, 'compare');
+    expect(Object.keys(compare.models)).toEqual(expect.arrayContaining(['first_touch', 'linear', 'markov', 'shapley']));
+    for (const [model, answer] of Object.entries(compare.models as Record<string, Array<{ key: string; revenue: number }>>)) {
+      for (const row of answer) expect(cents(rows.find((candidate) => candidate.key === row.key)!.cells[model]!), `${model} ${row.key}`).toBe(row.revenue);
+    }
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('shows the funnel with each campaign’s disqualification reasons, and the handoff, as the API answers them', async () => {
+    await show(page, 'funnel');
+    const range = await period(page);
+    const funnel = (await api.request('GET', `/v1/funnel?${range}&groupBy=campaign`, { key: shop.keys.marketing })).body;
+    const rows = await table(page, 'funnel');
+    expect(rows.map((row) => row.key)).toEqual(funnel.rows.map((row: { key: string }) => row.key));
+    for (const [index, row] of funnel.rows.entries()) {
+      const cells = rows[index]!.cells;
+      expect([cells.peopleReached, cells.acquired, cells.leads, cells.qualified, cells.customers, cells.orders].map((text) => number(text!))).toEqual([row.peopleReached, row.acquired, row.leads, row.qualified, row.customers, row.orders]);
+    }
+    const reasons = await table(page, 'disqualified');
+    const disqualifiedRows = funnel.rows.filter((row: { disqualified: Record<string, number> }) => Object.values(row.disqualified).some((count) => count > 0));
+    expect(disqualifiedRows.length).toBeGreaterThan(0);
+    for (const row of disqualifiedRows) {
+      const cells = reasons.find((candidate) => candidate.key === row.key)!.cells;
+      expect(Object.fromEntries(Object.keys(row.disqualified).map((reason) => [reason, number(cells[reason]!)]))).toEqual(row.disqualified);
+    }
+
+    await show(page, 'handoff');
+    const handoffs = (await api.request('GET', `/v1/handoffs?${range}`, { key: shop.keys.marketing })).body;
+    expect(handoffs.qualified).toBeGreaterThan(0);
+    expect([await figure(page, 'qualified'), await figure(page, 'contacted'), await figure(page, 'withinSla')].map(number)).toEqual([handoffs.qualified, handoffs.contacted, handoffs.withinSla]);
+    expect(await figure(page, 'medianHours')).toBe(handoffs.medianHours === null ? '—' : `${Number(handoffs.medianHours.toFixed(2))} h`);
+    expect((await table(page, 'dropped')).length).toBe(handoffs.dropped.length);
+    const sales = (await api.request('GET', `/v1/sales/report?${range}&groupBy=rep`, { key: shop.keys.marketing })).body;
+    const reps = await table(page, 'sales');
+    for (const row of sales.rows) expect(cents(reps.find((candidate) => candidate.key === row.key)!.cells.revenue!), row.key).toBe(row.revenue);
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('shows paths, path length and time lag as the API answers them', async () => {
+    await show(page, 'paths');
+    const paths = (await api.request('GET', `/v1/attribution/paths?${await period(page)}&limit=20`, { key: shop.keys.marketing })).body;
+    expect((await table(page, 'path-lengths')).map((row) => [row.key, number(row.cells.orders!)])).toEqual(paths.pathLengths.map((bucket: { touches: string; orders: number }) => [bucket.touches, bucket.orders]));
+    expect((await table(page, 'time-lags')).map((row) => [row.key, number(row.cells.orders!)])).toEqual(paths.timeLags.map((bucket: { days: string; orders: number }) => [bucket.days, bucket.orders]));
+    expect((await table(page, 'paths')).map((row) => number(row.cells.orders!))).toEqual(paths.paths.map((path: { orders: number }) => path.orders));
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('draws one order’s journey as a line: marketing touches before H, sales touches after it, the order at the end', async () => {
+    const order = draftOrder();
+    await page.goto(`${api.runtime.url}/#/journey?order=${order}`);
+    await settled(page, 'journey');
+    await page.waitForSelector('[data-timeline]');
+    const attribution = (await api.request('GET', `/v1/transactions/${order}/attribution`, { key: shop.keys.marketing })).body;
+    expect(attribution.boundary.reason).not.toBe('transaction');
+    expect(await page.$$eval('[data-mark=marketing]', (marks) => marks.length)).toBe(attribution.marketing.touches.length);
+    expect(await page.$$eval('[data-mark=sales]', (marks) => marks.length)).toBe(attribution.sales.touches.length);
+    expect(await page.$$eval('[data-mark=after]', (marks) => marks.length)).toBe(attribution.afterBoundary.length);
+    // Marketing marks lie left of H, sales marks right of it, the order last.
+    const geometry = (await page.evaluate(`(() => {
+      const x = (element) => element.getBoundingClientRect().left + element.getBoundingClientRect().width / 2;
+      return {
+        boundary: x(document.querySelector('[data-boundary]')),
+        marketing: [...document.querySelectorAll('[data-mark=marketing]')].map(x),
+        sales: [...document.querySelectorAll('[data-mark=sales]')].map(x),
+        order: x(document.querySelector('[data-mark=order]')),
+      };
+    })()`)) as { boundary: number; marketing: number[]; sales: number[]; order: number };
+    for (const at of geometry.marketing) expect(at).toBeLessThanOrEqual(geometry.boundary + 0.5);
+    for (const at of geometry.sales) expect(at).toBeGreaterThanOrEqual(geometry.boundary - 0.5);
+    expect(geometry.order).toBeGreaterThanOrEqual(Math.max(geometry.boundary, ...geometry.sales));
+    expect(cents(await figure(page, 'revenue'))).toBe(attribution.revenue);
+    const credits = await table(page, 'journey');
+    for (const credit of attribution.marketing.credits.last_non_direct) expect(cents(credits.find((row) => row.key === credit.touchId)!.cells.credit!)).toBe(credit.amount);
+    for (const credit of attribution.sales.credits) expect(cents(credits.find((row) => row.key === credit.touchId)!.cells.credit!)).toBe(credit.amount);
+
+    // An order that does not exist is an error state with Baton's message and a way to retry, not a blank page.
+    await page.goto(`${api.runtime.url}/#/journey?order=no-such-order`);
+    await page.waitForSelector('[data-state=error]');
+    expect(await page.textContent('[data-state=error]')).toContain('No transaction no-such-order');
+    expect(await page.$('[data-state=error] button')).not.toBeNull();
+    // Chromium logs the API's 404 for the unknown order; nothing else may have gone wrong.
+    expect(tab.errors).toEqual([expect.stringContaining('status of 404')]);
+    tab.errors.length = 0;
+  });
+
+  it('is usable on a laptop and on a tablet: nothing wider than the screen but the tables, which scroll in their own region', async () => {
+    for (const size of [
+      { width: 1280, height: 720 },
+      { width: 768, height: 1024 },
+    ]) {
+      await page.setViewportSize(size);
+      for (const view of ['overview', 'funnel']) {
+        await show(page, view);
+        expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'), `${view} at ${size.width}px`).toBeLessThanOrEqual(0);
+      }
+      if (size.width === 768) await page.screenshot({ path: join(SCREENSHOTS, 'funnel-tablet.png'), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1366, height: 900 });
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('can be used from the keyboard alone: tab to a view’s link, Enter opens it and puts the focus on its heading', async () => {
+    await show(page, 'overview');
+    await page.reload(); // the focus starts at the top of the page; the session survives a reload
+    await settled(page, 'overview');
+    let focused = '';
+    for (let presses = 0; presses < 20 && focused !== 'paths'; presses += 1) {
+      await page.keyboard.press('Tab');
+      focused = (await page.evaluate('document.activeElement?.dataset.view ?? ""')) as string;
+    }
+    expect(focused).toBe('paths');
+    await page.keyboard.press('Enter');
+    await settled(page, 'paths');
+    expect(await page.evaluate('document.activeElement?.tagName')).toBe('H2');
+    expect(tab.errors).toEqual([]);
+  });
+});
+
+describe('signing in', () => {
+  it('with a finance key shows the finance view only; its summary is the API’s and its download is the export, fetched with the key in a header', async () => {
+    const { context, page, errors } = await open();
+    await signIn(page, shop.keys.finance);
+    expect(await navigation(page)).toEqual(['finance']);
+    // A marketing view asked for by address is not shown: the key's own view is.
+    await page.goto(`${api.runtime.url}/#/overview`);
+    await settled(page, 'finance');
+    expect(await page.$('table[data-table=overview-days]')).toBeNull();
+
+    const month = await page.inputValue('input[name=month]');
+    const last = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+    const range = `from=${month}-01&to=${month}-${String(last).padStart(2, '0')}`;
+    const summary = (await api.request('GET', `/v1/exports/transactions/summary?${range}`, { key: shop.keys.finance })).body;
+    const [line] = await table(page, 'summary');
+    const usd = summary.currencies.find((entry: { currency: string }) => entry.currency === 'USD');
+    expect(line?.key).toBe('USD');
+    expect([line!.cells.orders, line!.cells.refunds, line!.cells.cancellations].map((text) => number(text!))).toEqual([usd.orders, usd.refunds, usd.cancellations]);
+    expect(['gross', 'discount', 'net', 'tax', 'shipping', 'total', 'revenue'].map((name) => cents(line!.cells[name]!))).toEqual(['gross', 'discount', 'net', 'tax', 'shipping', 'total', 'revenue'].map((name) => usd[name]));
+    await page.screenshot({ path: join(SCREENSHOTS, 'finance.png'), fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=download]')]);
+    const exported = readFileSync((await download.path())!, 'utf8');
+    expect(download.suggestedFilename()).toBe(`${shop.tenantId}-transactions-${month}-01-to-${month}-${String(last).padStart(2, '0')}.csv`);
+    expect(exported).toBe((await api.request('GET', `/v1/exports/transactions?${range}&format=csv`, { key: shop.keys.finance })).text);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps the key in sessionStorage only: never in a URL, localStorage or a cookie, and gone after signing out or in a new session', async () => {
+    const { context, page } = await open();
+    await signIn(page, shop.keys.marketing);
+    await show(page, 'channels');
+    await show(page, 'overview');
+    const storage = (await page.evaluate('({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }), url: location.href })')) as { local: string; session: string; url: string };
+    expect(storage.session).toContain(shop.keys.marketing);
+    expect(storage.local).not.toContain(shop.keys.marketing);
+    expect(storage.url).not.toContain(shop.keys.marketing);
+    expect(await context.cookies()).toEqual([]);
+
+    // A new tab is a new browser session: it starts signed out.
+    const other = await context.newPage();
+    await other.goto(`${api.runtime.url}/`);
+    await other.waitForSelector('input[name=key]');
+    expect(await other.evaluate('sessionStorage.length')).toBe(0);
+
+    await page.click('button.sign-out');
+    await page.waitForSelector('input[name=key]');
+    expect(await page.evaluate('sessionStorage.length + localStorage.length')).toBe(0);
+    for (const url of requested) for (const key of Object.values(shop.keys)) expect(url).not.toContain(key);
+    expect(requested.length).toBeGreaterThan(10);
+    await context.close();
+  });
+
+  it('refuses an unknown key and a key of a scope with no views, saying why', async () => {
+    const { context, page } = await open();
+    await page.fill('input[name=key]', 'bk_marketing_not-a-real-key');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.field-error');
+    expect(await page.textContent('.field-error')).toContain('not valid');
+    await page.fill('input[name=key]', shop.keys.ingest);
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => (globalThis as unknown as InPage).document.querySelector('.field-error')?.textContent?.includes('ingest key'));
+    expect(await page.$('nav.views')).toBeNull();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await context.close();
+  });
+
+  it('shows a tenant with no data yet empty states, not errors, in every view', async () => {
+    const { context, page, errors } = await open();
+    await signIn(page, empty.keys.marketing);
+    for (const view of MARKETING_VIEWS.filter((name) => name !== 'journey')) {
+      await show(page, view);
+      expect(await page.$('[data-state=error]'), view).toBeNull();
+      expect(await page.$('[data-state=empty]'), view).not.toBeNull();
+    }
+    await page.click('button.sign-out');
+    await signIn(page, empty.keys.finance);
+    await settled(page, 'finance');
+    expect(await page.$('[data-state=empty]')).not.toBeNull();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+/** An order a rep closed: its journey has marketing touches before H and sales touches after. */
+function draftOrder(): string {
+  for (const person of store.people) {
+    const order = person.deliveries.find((delivery) => delivery.topic === 'orders/create' && delivery.payload.source_name === 'shopify_draft_order');
+    if (order && person.touches.length > 1 && person.salesTouches.length > 1) return `shopify-order-${order.payload.id}`;
+  }
+  throw new Error('the demo store has no order closed by a rep');
+}
