@@ -3,6 +3,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 import { buildTracker } from '../scripts/build.ts';
+import { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import { DashboardSite } from './constructs/dashboard-site.ts';
 
 /** Builds the app: data in one stack, code in another (STYLE: split by lifecycle). */
 export function buildApp(app: App = new App()): { app: App; stateful: StatefulStack; stateless: StatelessStack } {
@@ -16,6 +18,10 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
     table: stateful.table,
     bus: stateful.bus,
   });
+  // The dashboard on the API's origin; the export is served by its streaming function URL (see StatelessStack.addStreamingUrl).
+  const exportUrl = stateless.functions.get('export-transactions')?.node.tryFindChild('FunctionUrl');
+  if (!(exportUrl instanceof FunctionUrl)) throw new Error('infra/app.ts: the export function has no URL for the dashboard to route to');
+  new DashboardSite(stateless, 'Dashboard', { api: stateless.api, exportUrl });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stateful, stateless };
 }

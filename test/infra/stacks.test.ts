@@ -10,6 +10,7 @@ import { streamConsumers } from '../../shared/events/stream-consumers.ts';
 import { queues } from '../../shared/queues.ts';
 import { routeHandlers, routes } from '../../shared/routes.ts';
 import { tableDefinition } from '../../shared/table.ts';
+import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../../scripts/build.ts';
 
 let stateful: Template;
 let stateless: Template;
@@ -54,7 +55,8 @@ describe('the stateful stack', () => {
 describe('the stateless stack', () => {
   it('creates one Node.js 22 arm64 function per handler, plus the authorizer', () => {
     const functions = stateless.findResources('AWS::Lambda::Function');
-    const ours = Object.values(functions).filter((fn) => fn.Properties.Handler === 'index.handler');
+    // Ours are Node.js; CDK's own (the dashboard's deployment handler) is Python.
+    const ours = Object.values(functions).filter((fn) => fn.Properties.Handler === 'index.handler' && String(fn.Properties.Runtime).startsWith('nodejs'));
     const consumers = [...streamConsumers.map((consumer) => consumer.target), ...queues.map((queue) => queue.target), ...eventRules.map((rule) => rule.target)];
     expect(ours).toHaveLength(new Set([...routeHandlers(), 'authorizer', ...consumers]).size);
     for (const fn of ours) {
@@ -150,6 +152,55 @@ describe('the table stream, the queues and the events', () => {
         expect(target.RetryPolicy?.MaximumRetryAttempts).toBe(8);
       }
     }
+  });
+});
+
+describe('the dashboard site (SPEC §11)', () => {
+  const behaviour = (path: string) => {
+    const [distribution] = Object.values(stateless.findResources('AWS::CloudFront::Distribution'));
+    return (distribution?.Properties.DistributionConfig.CacheBehaviors as Array<Record<string, unknown>>).find((candidate) => candidate.PathPattern === path);
+  };
+
+  it('serves the built page from a private, encrypted bucket through CloudFront with origin access control', () => {
+    stateless.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    stateless.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ DefaultRootObject: 'index.html', DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }), Logging: Match.objectLike({ Prefix: 'cloudfront/' }) }),
+    });
+    stateless.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }) });
+    stateless.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' }, Condition: Match.objectLike({ StringEquals: Match.anyValue() }) })]),
+      }),
+    });
+    for (const bucket of Object.values(stateless.findResources('AWS::S3::Bucket'))) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    }
+    stateless.hasResourceProperties('Custom::CDKBucketDeployment', { DistributionPaths: ['/index.html'] });
+    expect(Object.keys(stateless.findOutputs('*')).some((name) => name.includes('DashboardUrl'))).toBe(true);
+  });
+
+  it('sends /v1/* to the HTTP API and the export to its streaming function URL, uncached and with every viewer header (the key) but Host', () => {
+    const api = behaviour('/v1/*');
+    const exports = behaviour('/v1/exports/transactions');
+    expect(api).toMatchObject({ CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', ViewerProtocolPolicy: 'https-only' });
+    expect(api?.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS']));
+    expect(exports).toMatchObject({ CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac' });
+    const [distribution] = Object.values(stateless.findResources('AWS::CloudFront::Distribution'));
+    const origins = distribution?.Properties.DistributionConfig.Origins as Array<{ Id: string; DomainName: unknown }>;
+    const originOf = (id: unknown) => JSON.stringify(origins.find((origin) => origin.Id === id)?.DomainName);
+    const [httpApi] = Object.keys(stateless.findResources('AWS::ApiGatewayV2::Api'));
+    expect(originOf(api?.TargetOriginId)).toContain(`"${httpApi}"`);
+    expect(originOf(exports?.TargetOriginId)).toContain('ExportTransactionsFunctionUrl');
+    // The more specific path is matched first.
+    const paths = (distribution?.Properties.DistributionConfig.CacheBehaviors as Array<{ PathPattern: string }>).map((candidate) => candidate.PathPattern);
+    expect(paths.indexOf('/v1/exports/transactions')).toBeLessThan(paths.indexOf('/v1/*'));
+  });
+
+  it('answers the page with the same content security policy as the local server', () => {
+    stateless.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({ SecurityHeadersConfig: Match.objectLike({ ContentSecurityPolicy: { ContentSecurityPolicy: DASHBOARD_CONTENT_SECURITY_POLICY, Override: true } }) }),
+    });
   });
 });
 
