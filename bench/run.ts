@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — measures what the issues ask for, in one run on this
  * machine, and writes bench/RESULTS.md. `npm run bench -- --quick` for a
- * shorter run; `--only=exports` (platform, recording, attribution, exports)
+ * shorter run; `--only=exports` (platform, recording, attribution, exports, collect, dashboard)
  * for one section, printed but not written. Ratios compare things measured side by side in the same run.
  */
 import '../scripts/local/quiet-sdk.ts';
@@ -19,6 +19,7 @@ import { recordingBench } from './recording.ts';
 import { attributionBench, engineThroughput } from './attribution.ts';
 import { exportsBench } from './exports.ts';
 import { collectBench } from './collect.ts';
+import { dashboardBench } from './dashboard.ts';
 import { buildTracker } from '../scripts/build.ts';
 
 export interface BenchContext {
@@ -76,7 +77,7 @@ try {
     },
   };
 
-  const benches = { platform: platformBench, recording: recordingBench, attribution: attributionBench, exports: exportsBench, collect: (context: BenchContext) => collectBench(context, TRACKER_SCRIPT) };
+  const benches = { platform: platformBench, recording: recordingBench, attribution: attributionBench, exports: exportsBench, collect: (context: BenchContext) => collectBench(context, TRACKER_SCRIPT), dashboard: dashboardBench };
   const sections: string[] = [];
   for (const [name, bench] of Object.entries(benches)) if (!only || only === name) sections.push(await bench(ctx));
   await runtime.close();

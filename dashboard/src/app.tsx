@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorState, Loading } from './components/ui.tsx';
 import { Toolbar } from './components/toolbar.tsx';
 import { isDay, lastDays, periodProblem, type Period } from './period.ts';
-import { go, href, useRoute, VIEWS, viewsFor, type ViewName } from './route.ts';
+import { go, href, useRoute, viewsFor, type ViewName } from './route.ts';
 import { signIn, signOut, storedKey, type Session } from './session.ts';
 import type { ViewProps } from './view.ts';
 import { Channels } from './views/channels.tsx';
@@ -175,5 +175,3 @@ function carry(params: URLSearchParams): Record<string, string> {
   }
   return kept;
 }
-
-export const VIEW_NAMES = VIEWS.map((view) => view.name);

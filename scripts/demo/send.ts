@@ -2,11 +2,11 @@ import { sign } from '../../shared/webhooks/signatures.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { DEMO_SHOP_DOMAIN, type DemoStore, type IdentifyBody, type ShopifyDelivery } from './store.ts';
 
-/** What a batch route takes at most (SPEC §3). */
-const BATCH = 500;
+/** Items per batch request: half what a batch route takes (SPEC §3), so one request stays well within the server's deadline on a busy machine. */
+const BATCH = 250;
 /** Requests in flight at once: enough to keep a local server busy without queueing behind its event pipeline. */
 const SINGLE_CONCURRENCY = 8;
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
 
 export interface DemoTarget {
   /** Baton's base URL: `http://127.0.0.1:3000` under `npm start`. */
@@ -20,7 +20,7 @@ export class DemoSendError extends Error {
 
 /**
  * Sends like a storefront and an ad platform would: a 503 or 429 (or no
- * answer) is sent again after its Retry-After, a few times.
+ * answer) is sent again after its Retry-After, backing off, a few times.
  */
 async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
   for (let attempt = 1; ; attempt += 1) {
@@ -33,7 +33,8 @@ async function post(url: string, body: string, headers: Record<string, string>):
     } catch (error) {
       if (attempt === MAX_ATTEMPTS) throw new DemoSendError(`No answer from ${url}: ${(error as Error).message}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+    // At least what Retry-After says, longer each time (0.5 s, 1 s, 2 s … up to 10 s): a local store that is busy gets room to catch up.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(retryAfter * 1000, Math.min(10_000, 250 * 2 ** attempt))));
   }
 }
 

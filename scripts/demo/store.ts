@@ -30,7 +30,7 @@ export interface DemoOptions {
   seed?: number;
 }
 
-export const DEMO_DEFAULTS = { days: 90, visitorsPerDay: 25, seed: 20261127 } as const;
+export const DEMO_DEFAULTS = { days: 90, visitorsPerDay: 20, seed: 20261127 } as const;
 export const DEMO_CURRENCY = 'USD';
 export const DEMO_SHOP_DOMAIN = 'trailhead-outfitters.myshopify.com';
 const SHOP = 'https://trailhead-outfitters.example';
