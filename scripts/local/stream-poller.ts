@@ -1,5 +1,5 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ExpiredIteratorException, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ExpiredIteratorException, TrimmedDataAccessException, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability/logger.ts';
 import { MAX_BATCH_RETRIES } from '../../shared/events/ports.ts';
@@ -110,7 +110,9 @@ export class LocalStreamPoller {
       try {
         page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
       } catch (error) {
-        if (error instanceof ExpiredIteratorException) {
+        // An iterator left too long, or pointing below what DynamoDB Local has trimmed under load: start the shard again
+        // from its trim horizon, as the event source mapping does; the handlers are idempotent, so a record read twice is harmless.
+        if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
           this.iterators.delete(shardId);
           continue;
         }

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 /** Per route; FUZZ_RUNS raises it for a longer hunt (CI keeps the suite within its time budget). */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 
 /** Bodies a careless or hostile client could send: any JSON, near-miss shapes, and junk text. */
 const body = fc.oneof(
