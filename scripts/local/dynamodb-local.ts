@@ -152,7 +152,9 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   const port = options.port ?? (await freePort());
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const java = ['java', '-Xmx512m', `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port), '-disableTelemetry'];
+  // In memory, the tables live in Java's heap: give it room for a test run's or a benchmark's data.
+  const heap = options.dataDir ? '-Xmx512m' : '-Xmx1g';
+  const java = ['java', heap, `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port), '-disableTelemetry'];
   const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', ...java], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   // Nothing is ever written to the watchdog's stdin: it only has to stay open while this process lives.
   watchdog.stdin?.on('error', () => undefined);

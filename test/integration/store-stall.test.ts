@@ -6,8 +6,8 @@ import { shopifyOrder } from '../fixtures/webhooks.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import type { TestApi } from '../support/api.ts';
 
-// This file pauses its database, so it runs its own DynamoDB Local rather
-// than the one the other files share. Handlers read their configuration
+// This file pauses its database, so it starts one whose PID it holds (beside
+// the one the test setup gives every file). Handlers read their configuration
 // when first loaded, so the endpoint is switched before anything loads.
 let dynamodb: RunningDynamoDbLocal;
 let api: TestApi;

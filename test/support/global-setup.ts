@@ -1,15 +1,11 @@
-import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
+import { assertJava, ensureEmulator } from '../../scripts/local/dynamodb-local.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    dynamodbEndpoint: string;
-  }
-}
-
-/** One in-memory DynamoDB Local for the whole run, stopped by its PID at the end. */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dynamodb = await startDynamoDbLocal();
-  project.provide('dynamodbEndpoint', dynamodb.endpoint);
-  return () => dynamodb.stop();
+/**
+ * Once per run, before any file: Java is there (or the run stops saying how to get it), and the DynamoDB
+ * Local jar is fetched into .cache/ once rather than by several files at a time. Each file then starts
+ * its own in-memory instance (integration-setup.ts).
+ */
+export default function setup(): void {
+  assertJava();
+  ensureEmulator();
 }
