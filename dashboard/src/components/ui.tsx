@@ -61,6 +61,25 @@ export interface Column<R> {
   render: (row: R) => ComponentChildren;
 }
 
+/** A row: its first column heads it (`th scope=row`), the others are its figures. */
+function TableRow<R>({ row, rowKey, columns }: { row: R; rowKey: (row: R) => string; columns: Column<R>[] }) {
+  return (
+    <tr data-key={rowKey(row)}>
+      {columns.map((column, index) =>
+        index === 0 ? (
+          <th scope="row" data-col={column.id} key={column.id}>
+            {column.render(row)}
+          </th>
+        ) : (
+          <td class={column.numeric ? 'num' : undefined} data-col={column.id} key={column.id}>
+            {column.render(row)}
+          </td>
+        ),
+      )}
+    </tr>
+  );
+}
+
 /**
  * A table of figures: each row is `data-key`, each cell `data-col`, so a
  * reader (or a test) finds a figure by what it is. Wide tables scroll in
@@ -82,37 +101,13 @@ export function DataTable<R>({ name, caption, columns, rows, rowKey, footer }: {
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={rowKey(row)} data-key={rowKey(row)}>
-              {columns.map((column, index) =>
-                index === 0 ? (
-                  <th scope="row" data-col={column.id} key={column.id}>
-                    {column.render(row)}
-                  </th>
-                ) : (
-                  <td class={column.numeric ? 'num' : undefined} data-col={column.id} key={column.id}>
-                    {column.render(row)}
-                  </td>
-                ),
-              )}
-            </tr>
+            <TableRow key={rowKey(row)} row={row} rowKey={rowKey} columns={columns} />
           ))}
         </tbody>
         {footer && footer.length > 0 && (
           <tfoot>
             {footer.map((row) => (
-              <tr key={rowKey(row)} data-key={rowKey(row)}>
-                {columns.map((column, index) =>
-                  index === 0 ? (
-                    <th scope="row" data-col={column.id} key={column.id}>
-                      {column.render(row)}
-                    </th>
-                  ) : (
-                    <td class={column.numeric ? 'num' : undefined} data-col={column.id} key={column.id}>
-                      {column.render(row)}
-                    </td>
-                  ),
-                )}
-              </tr>
+              <TableRow key={rowKey(row)} row={row} rowKey={rowKey} columns={columns} />
             ))}
           </tfoot>
         )}
