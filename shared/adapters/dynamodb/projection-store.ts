@@ -6,20 +6,23 @@ import { cells, sum, type CellFamily } from '../../projection/cells.ts';
 import type { AttributionRecord, DroppedBatonView, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../projection/ports.ts';
 import type { DroppedBaton } from '../../projection/person.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
-import { batchGetAll, deleteKeys, queryAll } from './query.ts';
+import { batchGetAll, deleteKeys, queryAll, writeAll } from './query.ts';
 import { recordKeys } from './record-store.ts';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 /**
  * - `PROJ#<person key>` / `PROJ`: a person's last projection (gzipped), its
- *   version, and the steps of a large change still to apply.
+ *   version, and how many steps of a large change are still to apply.
+ * - `PROJ#<person key>` / `STEP#<version>#<n>`: step n of the change that
+ *   made that version (written ahead; deleted as it is applied).
  * - `TX#<id>` / `ATTR`: one transaction's attribution, for reading it by id.
  * - `ROLLUP#<family>` / `<day>#<part>`: a rollup cell, added to with ADD.
  * - `HANDOFF` / `<qualifiedAt>#<person key>`: a dropped baton.
  */
 export const projectionKeys = {
   projection: (tenantId: string, personKey: string) => ({ pk: `T#${tenantId}#PROJ#${personKey}`, sk: 'PROJ' }),
+  step: (tenantId: string, personKey: string, version: number, step: number) => ({ pk: `T#${tenantId}#PROJ#${personKey}`, sk: `STEP#${version}#${step}` }),
   attribution: (tenantId: string, transactionId: string) => ({ pk: recordKeys.transaction(tenantId, transactionId).pk, sk: 'ATTR' }),
   rollupPartition: (tenantId: string, family: CellFamily) => `T#${tenantId}#ROLLUP#${family}`,
   dropped: (tenantId: string, baton: Pick<DroppedBaton, 'qualifiedAt'>, personKey: string) => ({ pk: `T#${tenantId}#HANDOFF`, sk: `${baton.qualifiedAt}#${personKey}` }),
@@ -37,7 +40,8 @@ const keyOf = (item: TransactItem) => {
 
 /**
  * Operations in transactions, in order: the first with room for `firstBudget`,
- * the others for 99 (the projection's step counter is the 100th). A
+ * the others for 98 (the projection's step counter and the step's own item
+ * are the other two). A
  * transaction may not touch an item twice, so an operation on an item the
  * current one already holds starts the next.
  */
@@ -45,7 +49,7 @@ function steps(operations: readonly TransactItem[], firstBudget: number): Transa
   const result: TransactItem[][] = [[]];
   let keys = new Set<string>();
   for (const operation of operations) {
-    const budget = result.length === 1 ? firstBudget : MAX_ITEMS - 1;
+    const budget = result.length === 1 ? firstBudget : MAX_ITEMS - 2;
     const key = keyOf(operation);
     if (result[result.length - 1]!.length >= budget || keys.has(key)) {
       result.push([]);
@@ -57,8 +61,17 @@ function steps(operations: readonly TransactItem[], firstBudget: number): Transa
   return result;
 }
 
-const pack = (value: unknown) => gzipSync(JSON.stringify(value));
-const unpack = <T>(value: Uint8Array) => JSON.parse(gunzipSync(value).toString('utf8')) as T;
+// Binary values (a gzipped attribution inside a written-ahead step) travel as base64: JSON would make them arrays of numbers, and read them back as such.
+const BINARY = '$binary';
+const pack = (value: unknown) =>
+  gzipSync(JSON.stringify(value, function (this: Record<string, unknown>, name, plain) {
+    const raw = this[name];
+    return raw instanceof Uint8Array ? { [BINARY]: Buffer.from(raw).toString('base64') } : plain;
+  }));
+const unpack = <T>(value: Uint8Array) =>
+  JSON.parse(gunzipSync(value).toString('utf8'), (_name, parsed) => (parsed && typeof parsed === 'object' && typeof parsed[BINARY] === 'string' ? Buffer.from(parsed[BINARY], 'base64') : parsed)) as T;
+/** Written-ahead steps are deleted as they are applied; one left by a save that lost its race goes by itself after a week. */
+const STEP_LIFETIME_SECONDS = 7 * 24 * 3600;
 
 export class DynamoProjectionStore implements ProjectionStore {
   constructor(
@@ -70,7 +83,7 @@ export class DynamoProjectionStore implements ProjectionStore {
     const items = await batchGetAll(this.client, this.tableName, [...new Set(keys)].map((key) => projectionKeys.projection(tenantId, key)), 'Reading projections');
     const found = new Map<Identifier, StoredProjection>();
     for (const item of items) {
-      const projection = { ...unpack<Omit<StoredProjection, 'version' | 'pending'>>(item.body as Uint8Array), version: item.version as number, ...(item.pendingOps ? { pending: true } : {}) };
+      const projection = { ...unpack<Omit<StoredProjection, 'version' | 'pending'>>(item.body as Uint8Array), version: item.version as number, ...(item.pendingSteps ? { pending: true } : {}) };
       found.set(projection.personKey, projection);
     }
     return found;
@@ -85,20 +98,30 @@ export class DynamoProjectionStore implements ProjectionStore {
           Item: { ...projectionKeys.projection(tenantId, projection.personKey), entity: 'projection', version: expectedVersion + 1, body: pack(projection) },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :expected AND attribute_not_exists(pendingOps)', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+            : { ConditionExpression: 'version = :expected AND attribute_not_exists(pendingSteps)', ExpressionAttributeValues: { ':expected': expectedVersion } }),
         },
       },
       ...write.retired.map(
         ({ personKey, expectedVersion: version }): TransactItem => ({
-          Delete: { TableName: this.tableName, Key: projectionKeys.projection(tenantId, personKey), ConditionExpression: 'version = :expected AND attribute_not_exists(pendingOps)', ExpressionAttributeValues: { ':expected': version } },
+          Delete: { TableName: this.tableName, Key: projectionKeys.projection(tenantId, personKey), ConditionExpression: 'version = :expected AND attribute_not_exists(pendingSteps)', ExpressionAttributeValues: { ':expected': version } },
         }),
       ),
     ];
     const [now = [], ...later] = steps(this.operations(tenantId, write), MAX_ITEMS - head.length);
     if (later.length > 0) {
-      // Too large for one transaction: the rest is written down with the projection, and applied step by step (write-ahead).
+      // Too large for one transaction: the rest is written ahead, a step per item (each well under DynamoDB's 400 KB,
+      // however many steps), and the projection says how many there are; they are applied step by step. If this save
+      // loses its race, its steps are never read (they name a version that was not saved).
+      const version = expectedVersion + 1;
+      const expiresAt = Math.floor(Date.now() / 1000) + STEP_LIFETIME_SECONDS;
+      await writeAll(
+        this.client,
+        this.tableName,
+        later.map((operations, step) => ({ PutRequest: { Item: { ...projectionKeys.step(tenantId, projection.personKey, version, step), entity: 'projection_step', operations: pack(operations), expiresAt } } })),
+        'Writing a projection’s steps ahead',
+      );
       const put = head[0]!.Put!;
-      put.Item = { ...put.Item, pendingOps: pack(later), pendingStep: 0 };
+      put.Item = { ...put.Item, pendingSteps: later.length, pendingStep: 0 };
     }
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: [...head, ...now] }));
@@ -120,10 +143,13 @@ export class DynamoProjectionStore implements ProjectionStore {
     await retrying(
       async () => {
         const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-        if (!Item?.pendingOps) return undefined;
-        const steps = unpack<TransactItem[][]>(Item.pendingOps as Uint8Array);
+        if (!Item?.pendingSteps) return undefined;
         const step = Item.pendingStep as number;
-        const last = step === steps.length - 1;
+        const last = step === (Item.pendingSteps as number) - 1;
+        const stepKey = projectionKeys.step(tenantId, personKey, Item.version as number, step);
+        const written = await this.client.send(new GetCommand({ TableName: this.tableName, Key: stepKey, ConsistentRead: true }));
+        // Gone: whoever applied it has moved the counter on meanwhile; read again.
+        if (!written.Item) return TRY_AGAIN;
         try {
           await this.client.send(
             new TransactWriteCommand({
@@ -132,12 +158,13 @@ export class DynamoProjectionStore implements ProjectionStore {
                   Update: {
                     TableName: this.tableName,
                     Key: key,
-                    UpdateExpression: last ? 'REMOVE pendingOps, pendingStep' : 'SET pendingStep = :next',
+                    UpdateExpression: last ? 'REMOVE pendingSteps, pendingStep' : 'SET pendingStep = :next',
                     ConditionExpression: 'version = :version AND pendingStep = :step',
                     ExpressionAttributeValues: { ':version': Item.version, ':step': step, ...(last ? {} : { ':next': step + 1 }) },
                   },
                 },
-                ...steps[step]!,
+                { Delete: { TableName: this.tableName, Key: stepKey } },
+                ...unpack<TransactItem[]>(written.Item.operations as Uint8Array),
               ],
             }),
           );
@@ -219,7 +246,7 @@ export class DynamoProjectionStore implements ProjectionStore {
                 Delete: {
                   TableName: this.tableName,
                   Key: projectionKeys.projection(tenantId, projection.personKey),
-                  ConditionExpression: 'version = :expected AND attribute_not_exists(pendingOps)',
+                  ConditionExpression: 'version = :expected AND attribute_not_exists(pendingSteps)',
                   ExpressionAttributeValues: { ':expected': projection.version },
                 },
               }),
