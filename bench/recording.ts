@@ -20,7 +20,9 @@ export async function recordingBench(ctx: BenchContext): Promise<string> {
     ctx.call('POST', path, { key, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
   let order = 1_000_000;
   const shopify = (id: number, eventId = `evt-${id}`) => {
-    const body = JSON.stringify(shopifyOrder({ id }));
+    // Each order its own customer, as in a store: one customer's hundreds of orders at the same instant would measure re-attribution instead.
+    const email = `buyer-${id}@mail.example.com`;
+    const body = JSON.stringify(shopifyOrder({ id, email, customer: { id, email, first_name: 'Bench', last_name: `Buyer ${id}` } }));
     return ctx.call('POST', `/v1/webhooks/shopify/${ctx.tenant.tenantId}`, {
       body,
       headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': eventId, 'x-shopify-hmac-sha256': sign.base64(body, ctx.tenant.webhookSecrets.shopify) },
