@@ -153,7 +153,10 @@ function totalsOf(cells: RollupCell[], daily = false): CurrencyTotals[] {
     total.unattributed += cell.attributes.unattributed ?? 0;
     total.transactions += cell.attributes.transactions ?? 0;
   }
-  return [...totals.values()].map((total) => ({ ...total, attributed: total.revenue - total.unattributed })).sort(byDayThenCurrency);
+  return [...totals.values()]
+    .filter((total) => total.revenue !== 0 || total.unattributed !== 0 || total.transactions !== 0) // cells whose contributions cancelled out
+    .map((total) => ({ ...total, attributed: total.revenue - total.unattributed }))
+    .sort(byDayThenCurrency);
 }
 
 /**

@@ -112,11 +112,15 @@ const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / wh
 
 function funnelRow(key: string, sums: FunnelSums): FunnelRow {
   const currencies = [...new Set([...sums.ordered.keys(), ...sums.revenue.keys(), ...sums.refunded.keys()])].sort();
-  const revenue = currencies.map((currency) => {
-    const ordered = sums.ordered.get(currency) ?? 0;
-    const refunded = sums.refunded.get(currency) ?? 0;
-    return { currency, revenue: sums.revenue.get(currency) ?? 0, ordered, refunded, refundRate: rate(refunded, ordered) };
-  });
+  // A cell keeps an attribute whose contributions cancelled out (a late record moved an order to another row):
+  // a currency with nothing in it is left out, as if it had never been there.
+  const revenue = currencies
+    .map((currency) => {
+      const ordered = sums.ordered.get(currency) ?? 0;
+      const refunded = sums.refunded.get(currency) ?? 0;
+      return { currency, revenue: sums.revenue.get(currency) ?? 0, ordered, refunded, refundRate: rate(refunded, ordered) };
+    })
+    .filter((line) => line.revenue !== 0 || line.ordered !== 0 || line.refunded !== 0);
   return {
     key,
     acquired: sums.acquired,
@@ -334,7 +338,7 @@ export async function salesReport(deps: ViewDeps, tenantId: string, query: { fro
       .map(({ hours, ...row }) => ({ ...row, orders: row.orders / CONVERSION_SHARE_SCALE, medianHoursToOrder: quantileHours(hours, 0.5) }))
       .filter((row) => row.revenue !== 0 || row.orders !== 0)
       .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : b.revenue - a.revenue || (a.key < b.key ? -1 : 1))),
-    totals: [...totals.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)),
+    totals: [...totals.values()].filter((total) => total.revenue !== 0 || total.transactions !== 0).sort((a, b) => (a.currency < b.currency ? -1 : 1)),
   };
 }
 

@@ -32,11 +32,15 @@ const direct = (occurredAt: string) => ({ occurredAt, kind: 'visit' as const });
 const call = (occurredAt: string, rep = 'alice') => ({ occurredAt, kind: 'sales_call' as const, rep });
 
 /** The views over what these people's projections add to the rollups: the cells a store would hold. */
-function viewsOf(people: readonly PersonInput[], overrides: Partial<AttributionConfig> = {}, now = '2026-12-31T00:00:00Z') {
+function viewsOf(people: readonly PersonInput[], overrides: Partial<AttributionConfig> = {}, now = '2026-12-31T00:00:00Z', cancelledOut: readonly PersonInput[] = []) {
   const config = { ...defaultAttributionConfig('UTC'), ...overrides };
   const settings = { config, configFor: () => config, dayOf: (instant: string | number) => dayOf(instant, 'UTC') };
   const projected = people.map((one) => ({ one, projection: projectPerson(one, settings) }));
   const contributions: Contributions = sum(...projected.map(({ projection }) => projection.contributions));
+  // What a store holds after a history was replaced: DynamoDB's ADD leaves its attributes in the cells, at 0.
+  for (const [id, attributes] of Object.entries(sum(...cancelledOut.map((one) => projectPerson(one, settings).contributions)))) {
+    for (const name of Object.keys(attributes)) (contributions[id] ??= {})[name] ??= 0;
+  }
   const dropped: Array<DroppedBaton & { identifiers: Identifier[]; personKey: Identifier }> = projected.flatMap(({ one, projection }) =>
     projection.dropped.map((baton) => ({ ...baton, identifiers: one.identifiers, personKey: one.identifiers[0]! })),
   );
@@ -93,6 +97,19 @@ describe('the funnel’s rules (SPEC §5.1)', () => {
     const views = viewsOf([person('p', { touches: [ad('2026-11-01T10:00:00Z', 'a', 'newsletter', 'email')], stages: [{ stage: 'lead', occurredAt: '2026-11-03T10:00:00Z' }] })]);
     expect((await rowOf(views, 'Email', 'channel'))?.acquired).toBe(1);
     expect((await rowOf(views, 'newsletter / email', 'source_medium'))?.acquired).toBe(1);
+  });
+
+  it('leaves out a currency whose figures cancelled out (a late record moved the order away): as if it had never been there', async () => {
+    const before = person('p', { touches: [ad('2026-11-01T10:00:00Z', 'a')], stages: [{ stage: 'lead', occurredAt: '2026-11-02T10:00:00Z' }], orders: [{ occurredAt: '2026-11-03T10:00:00Z' }] });
+    const now = person('p', { touches: [ad('2026-11-01T10:00:00Z', 'a')], stages: [{ stage: 'lead', occurredAt: '2026-11-02T10:00:00Z' }] });
+    const [leftovers, clean] = [viewsOf([now], {}, undefined, [before]), viewsOf([now])];
+    const row = await rowOf(leftovers, 'a');
+    expect(row).toMatchObject({ leads: 1, orders: 0, revenue: [], refundRate: null });
+    expect(row).toEqual(await rowOf(clean, 'a'));
+    expect(await leftovers.funnel()).toEqual(await clean.funnel());
+    expect(await leftovers.sales()).toEqual(await clean.sales());
+    expect(await leftovers.paths()).toEqual(await clean.paths());
+    expect(await leftovers.report('linear')).toEqual(await clean.report('linear'));
   });
 
   it('counts the latest disqualification’s reason only', async () => {
