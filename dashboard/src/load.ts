@@ -28,9 +28,16 @@ export function useApi<T>(path: string | null, key: string, onUnauthorized: () =
   return [state, useCallback(() => setAttempt((n) => n + 1), [])];
 }
 
-/** Several loads as one: loading until all are in, the first error otherwise. */
-export function all<T extends unknown[]>(...loads: { [K in keyof T]: Load<T[K]> }): Load<T> {
-  for (const load of loads) if (load.status === 'error') return load;
-  if (loads.some((load) => load.status === 'loading')) return { status: 'loading' };
-  return { status: 'ok', data: loads.map((load) => (load as { data: unknown }).data) as T };
+/** Two GETs as one load: loading until both are in, the first error otherwise; retrying asks both again. */
+export function useBoth<A, B>(paths: [string, string], key: string, onUnauthorized: () => void): [Load<[A, B]>, () => void] {
+  const [first, retryFirst] = useApi<A>(paths[0], key, onUnauthorized);
+  const [second, retrySecond] = useApi<B>(paths[1], key, onUnauthorized);
+  const retry = useCallback(() => {
+    retryFirst();
+    retrySecond();
+  }, [retryFirst, retrySecond]);
+  if (first.status === 'error') return [first, retry];
+  if (second.status === 'error') return [second, retry];
+  if (first.status === 'loading' || second.status === 'loading') return [{ status: 'loading' }, retry];
+  return [{ status: 'ok', data: [first.data, second.data] }, retry];
 }

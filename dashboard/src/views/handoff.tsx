@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, getJson, query } from '../api.ts';
 import { DataTable, Empty, Kpi, Kpis, Loaded, Section } from '../components/ui.tsx';
 import { count, hours, instant, money } from '../format.ts';
-import { all, useApi } from '../load.ts';
+import { useBoth } from '../load.ts';
 import type { DroppedBaton, Handoffs, SalesReport } from '../types.ts';
 import { currenciesOf, type ViewProps } from '../view.ts';
 
@@ -11,21 +11,12 @@ type SalesRow = SalesReport['rows'][number];
 /** SPEC §5.2 and the sales side: how fast sales picks up the baton, who was dropped, and what each rep closed. */
 export function Handoff({ session, period, currency, onUnauthorized, onCurrencies }: ViewProps) {
   const range = { from: period.from, to: period.to };
-  const [handoffs, retryHandoffs] = useApi<Handoffs>(`/v1/handoffs${query(range)}`, session.key, onUnauthorized);
-  const [sales, retrySales] = useApi<SalesReport>(`/v1/sales/report${query({ ...range, groupBy: 'rep' })}`, session.key, onUnauthorized);
-  const load = all<[Handoffs, SalesReport]>(handoffs, sales);
+  const [load, retry] = useBoth<Handoffs, SalesReport>([`/v1/handoffs${query(range)}`, `/v1/sales/report${query({ ...range, groupBy: 'rep' })}`], session.key, onUnauthorized);
   useEffect(() => {
     if (load.status === 'ok') onCurrencies(currenciesOf(load.data[1].totals));
   }, [load.status]);
   return (
-    <Loaded
-      load={load}
-      what="the handoff"
-      retry={() => {
-        retryHandoffs();
-        retrySales();
-      }}
-    >
+    <Loaded load={load} what="the handoff" retry={retry}>
       {([answer, report]) => <HandoffFigures answer={answer} report={report} currency={currency} timezone={session.me.timezone} sessionKey={session.key} period={range} />}
     </Loaded>
   );

@@ -3,28 +3,19 @@ import { query } from '../api.ts';
 import { DayChart } from '../components/chart.tsx';
 import { DataTable, Empty, Kpi, Kpis, Loaded, Section } from '../components/ui.tsx';
 import { count, decimalString, money, ratio } from '../format.ts';
-import { all, useApi } from '../load.ts';
+import { useBoth } from '../load.ts';
 import type { Report, ReportTotals } from '../types.ts';
 import { currenciesOf, type ViewProps } from '../view.ts';
 
 /** Revenue, spend, ROAS and attributed vs unattributed, by day and for the period (two reports: `interval=day` and the period as one). */
 export function Overview({ session, period, currency, onUnauthorized, onCurrencies }: ViewProps) {
   const range = { from: period.from, to: period.to };
-  const [byDay, retryDays] = useApi<Report>(`/v1/attribution/report${query({ ...range, interval: 'day' })}`, session.key, onUnauthorized);
-  const [whole, retryWhole] = useApi<Report>(`/v1/attribution/report${query(range)}`, session.key, onUnauthorized);
-  const load = all<[Report, Report]>(byDay, whole);
+  const [load, retry] = useBoth<Report, Report>([`/v1/attribution/report${query({ ...range, interval: 'day' })}`, `/v1/attribution/report${query(range)}`], session.key, onUnauthorized);
   useEffect(() => {
     if (load.status === 'ok') onCurrencies(currenciesOf(load.data[1].totals));
   }, [load.status]);
   return (
-    <Loaded
-      load={load}
-      what="the overview"
-      retry={() => {
-        retryDays();
-        retryWhole();
-      }}
-    >
+    <Loaded load={load} what="the overview" retry={retry}>
       {([days, totals]) => <OverviewFigures days={days.totals.filter((line) => line.currency === currency)} total={totals.totals.find((line) => line.currency === currency)} currency={currency} />}
     </Loaded>
   );
