@@ -32,8 +32,6 @@ function PathFigures({ answer, currency }: { answer: PathsAnswer; currency: stri
     );
   }
   const topOrders = Math.max(0, ...answer.paths.map((path) => path.orders));
-  const lengthMax = Math.max(0, ...answer.pathLengths.map((bucket) => bucket.orders));
-  const lagMax = Math.max(0, ...answer.timeLags.map((bucket) => bucket.orders));
   return (
     <>
       <Kpis>
@@ -77,49 +75,37 @@ function PathFigures({ answer, currency }: { answer: PathsAnswer; currency: stri
         />
       </Section>
       <div class="columns">
-        <Section title="Path length" description="Marketing touches per order.">
-          <DataTable
-            name="path-lengths"
-            caption="Orders by path length"
-            rows={answer.pathLengths}
-            rowKey={(bucket) => bucket.touches}
-            columns={[
-              { id: 'touches', label: 'Touches', render: (bucket) => bucket.touches },
-              {
-                id: 'orders',
-                label: 'Orders',
-                numeric: true,
-                render: (bucket) => (
-                  <>
-                    {count(bucket.orders)} <Bar value={bucket.orders} max={lengthMax} tone="secondary" />
-                  </>
-                ),
-              },
-            ]}
-          />
-        </Section>
-        <Section title="Time lag" description="Days from the first marketing touch to the order.">
-          <DataTable
-            name="time-lags"
-            caption="Orders by time lag"
-            rows={answer.timeLags}
-            rowKey={(bucket) => bucket.days}
-            columns={[
-              { id: 'days', label: 'Days', render: (bucket) => bucket.days },
-              {
-                id: 'orders',
-                label: 'Orders',
-                numeric: true,
-                render: (bucket) => (
-                  <>
-                    {count(bucket.orders)} <Bar value={bucket.orders} max={lagMax} tone="secondary" />
-                  </>
-                ),
-              },
-            ]}
-          />
-        </Section>
+        <Histogram title="Path length" description="Marketing touches per order." name="path-lengths" caption="Orders by path length" column={{ id: 'touches', label: 'Touches' }} buckets={answer.pathLengths.map((bucket) => ({ key: bucket.touches, orders: bucket.orders }))} />
+        <Histogram title="Time lag" description="Days from the first marketing touch to the order." name="time-lags" caption="Orders by time lag" column={{ id: 'days', label: 'Days' }} buckets={answer.timeLags.map((bucket) => ({ key: bucket.days, orders: bucket.orders }))} />
       </div>
     </>
+  );
+}
+
+/** Orders per bucket (path length, time lag), with a bar to compare the buckets at a glance. */
+function Histogram({ title, description, name, caption, column, buckets }: { title: string; description: string; name: string; caption: string; column: { id: string; label: string }; buckets: Array<{ key: string; orders: number }> }) {
+  const max = Math.max(0, ...buckets.map((bucket) => bucket.orders));
+  return (
+    <Section title={title} description={description}>
+      <DataTable
+        name={name}
+        caption={caption}
+        rows={buckets}
+        rowKey={(bucket) => bucket.key}
+        columns={[
+          { id: column.id, label: column.label, render: (bucket) => bucket.key },
+          {
+            id: 'orders',
+            label: 'Orders',
+            numeric: true,
+            render: (bucket) => (
+              <>
+                {count(bucket.orders)} <Bar value={bucket.orders} max={max} tone="secondary" />
+              </>
+            ),
+          },
+        ]}
+      />
+    </Section>
   );
 }
