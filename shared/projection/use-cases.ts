@@ -35,6 +35,8 @@ export interface ProjectOutcome {
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((value, i) => value === [...b].sort()[i]);
 const droppedKey = (baton: DroppedBaton, personKey: string) => `${baton.qualifiedAt}#${personKey}`;
+const canonical = (baton: DroppedBaton) => JSON.stringify(Object.entries(baton).sort(([a], [b]) => (a < b ? -1 : 1)));
+const sameBaton = (old: DroppedBaton | undefined, baton: DroppedBaton) => old !== undefined && canonical(old) === canonical(baton);
 
 /**
  * Projects the person these ids belong to and saves what changed, exactly
@@ -145,9 +147,10 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
       const isFinal = (baton: DroppedBaton) => Date.parse(baton.qualifiedAt) < finalBefore;
       projection.dropped = [...oldDropped.filter(isFinal).map(({ personKey: _key, ...baton }) => baton), ...projection.dropped.filter((baton) => !isFinal(baton))];
       const newKeys = new Set(projection.dropped.map((baton) => droppedKey(baton, personKey)));
-      const oldKeys = new Set(oldDropped.map((baton) => droppedKey(baton, baton.personKey)));
+      const oldByKey = new Map(oldDropped.map(({ personKey: key, ...baton }) => [droppedKey(baton, key), baton]));
       const dropped = {
-        add: projection.dropped.filter((baton) => !oldKeys.has(droppedKey(baton, personKey))).map((baton) => ({ ...baton, identifiers })),
+        // A baton whose content changed under the same key (a late touch changed its acquiring campaign) is written again.
+        add: projection.dropped.filter((baton) => !sameBaton(oldByKey.get(droppedKey(baton, personKey)), baton)).map((baton) => ({ ...baton, identifiers })),
         remove: oldDropped.filter((baton) => !newKeys.has(droppedKey(baton, baton.personKey))),
       };
       const current = stored.get(personKey);
