@@ -3,7 +3,9 @@ import { connect } from 'node:net';
 import { CliError, UsageError, type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec } from '../cli.ts';
 import { dynamoDbLocalNotRunning, useTableFromEnvironment } from '../local/cli-env.ts';
 import { defaultDeadLetterFile } from '../local/dead-letter-file.ts';
-import { renderTable, type LetterRow, type RedriveOutcome } from './view.ts';
+import type { QuarantinedDelivery } from '../../shared/webhooks/quarantine.ts';
+import type { WebhookDeps } from '../../shared/webhooks/receive.ts';
+import { renderTable, resolveIds, type LetterRow, type RedriveOutcome } from './view.ts';
 
 // Our report is the output; the handlers' own logs only on request (POWERTOOLS_LOG_LEVEL=INFO).
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -85,6 +87,10 @@ function printOutcomes(outcomes: RedriveOutcome[], from: Source, json: boolean, 
 async function assertLocalTableReachable(): Promise<void> {
   const { deployed } = useTableFromEnvironment();
   if (deployed) return;
+  if (!(await localTableReachable())) throw new CliError(dynamoDbLocalNotRunning(process.env.DYNAMODB_ENDPOINT));
+}
+
+async function localTableReachable(): Promise<boolean> {
   const endpoint = new URL(process.env.DYNAMODB_ENDPOINT!);
   const open = await new Promise<boolean>((done) => {
     const socket = connect(Number(endpoint.port || 80), endpoint.hostname);
@@ -94,7 +100,47 @@ async function assertLocalTableReachable(): Promise<void> {
     });
     socket.once('error', () => done(false));
   });
-  if (!open) throw new CliError(dynamoDbLocalNotRunning(process.env.DYNAMODB_ENDPOINT));
+  return open;
+}
+
+/**
+ * The quarantined webhook deliveries of the table this command works on:
+ * DynamoDB Local by default, the deployed table with TABLE_NAME (the stack's
+ * output TableName). When that table cannot be reached, a note says why
+ * and the other letters are still shown.
+ */
+async function quarantined(from: Source): Promise<{ deliveries: QuarantinedDelivery[]; deps?: WebhookDeps; note?: string }> {
+  if (from.mode === 'queue' && process.env.TABLE_NAME === undefined) {
+    return { deliveries: [], note: 'Quarantined webhook deliveries are kept in the table: set TABLE_NAME (the stack’s output TableName) to list and redrive them.' };
+  }
+  const { deployed } = useTableFromEnvironment();
+  if (!deployed && !(await localTableReachable())) {
+    return { deliveries: [], note: `Quarantined webhook deliveries are kept in the table: ${dynamoDbLocalNotRunning(process.env.DYNAMODB_ENDPOINT)} to list them.` };
+  }
+  const { stores } = await import('../../shared/adapters/dynamodb/stores.ts');
+  const deps = stores();
+  return { deliveries: await deps.quarantine.list(), deps };
+}
+
+/** Redrives the quarantined deliveries asked for (all, or by id), through the mapping; their outcomes. */
+async function redriveWebhooks(from: Source, wanted: 'all' | readonly string[]): Promise<RedriveOutcome[]> {
+  if (wanted !== 'all' && wanted.length === 0) return [];
+  const { deliveries, deps, note } = await quarantined(from);
+  if (!deps) {
+    if (wanted !== 'all') throw new CliError(note!);
+    // Locally the letters' own check says DynamoDB Local is down; deployed, the table is named separately.
+    if (from.mode === 'queue' && note) console.error(note);
+    return [];
+  }
+  let chosen = deliveries;
+  if (wanted !== 'all') {
+    const { found, problems } = resolveIds(wanted, deliveries.map((delivery) => delivery.id));
+    if (problems.length > 0) throw new CliError(problems.join(' '));
+    chosen = deliveries.filter((delivery) => found.has(delivery.id));
+  }
+  if (chosen.length === 0) return [];
+  const { redriveQuarantined } = await import('./quarantine-mode.ts');
+  return redriveQuarantined(deps, chosen);
 }
 
 const commands: CommandSpec[] = [
@@ -102,7 +148,8 @@ const commands: CommandSpec[] = [
     name: 'list',
     summary: 'show the dead letters: id, when, rule → target, detail-type, tenant, attempts, error',
     description: [
-      'Shows the dead letters: deliveries that kept failing (an event, or a batch of the table’s stream).',
+      'Shows the dead letters: deliveries that kept failing (an event, or a batch of the table’s stream), and the',
+      'quarantined webhook deliveries (ids wh_…): signed and genuine, acknowledged, but not mappable when they came.',
       'Locally those `npm start` kept in .data/dead-letters.ndjson; with --queue-url, the messages of the',
       'deployed stack’s dead-letter queue (received with a short visibility timeout and released again, none deleted).',
     ].join('\n'),
@@ -110,20 +157,20 @@ const commands: CommandSpec[] = [
     examples: ['npm run dead-letters -- list', 'npm run dead-letters -- list --json', 'npm run dead-letters -- list --queue-url https://sqs.eu-west-1.amazonaws.com/123456789012/Baton-DeadLetters…'],
     run: async ({ options, out }) => {
       const from = source(options);
+      const json = options.json === true;
+      const webhooks = await quarantined(from);
+      const { rowOfDelivery } = await import('./quarantine-mode.ts');
+      const webhookRows = webhooks.deliveries.map((delivery) => (json ? { ...rowOfDelivery(delivery), body: delivery.rawBody.toString('utf8') } : rowOfDelivery(delivery)));
       if (from.mode === 'file') {
         const { listFile } = await import('./file-mode.ts');
         const { rows, unreadable } = listFile(from.file);
-        printRows(rows, from, options.json === true, out, unreadable);
-        return;
+        printRows([...rows, ...webhookRows], from, json, out, unreadable);
+      } else {
+        const { listQueue } = await import('./queue-mode.ts');
+        const letters = await listQueue(await queueDeps(from.queueUrl));
+        printRows([...(letters.map(({ message: _message, body: _body, ...row }) => (json ? { ...row, body: _body } : row)) as LetterRow[]), ...webhookRows], from, json, out);
       }
-      const { listQueue } = await import('./queue-mode.ts');
-      const letters = await listQueue(await queueDeps(from.queueUrl));
-      printRows(
-        letters.map(({ message: _message, body: _body, ...row }) => (options.json === true ? { ...row, body: _body } : row)) as LetterRow[],
-        from,
-        options.json === true,
-        out,
-      );
+      if (webhooks.note) console.error(webhooks.note);
     },
   },
   {
@@ -137,7 +184,9 @@ const commands: CommandSpec[] = [
       '--queue-url: the event(s) are put on the bus again; a stream batch is read back from the stream (which',
       'keeps 24 hours), the publisher’s as events, the projector’s invoked on its function again. A letter that',
       'succeeds is removed; one that fails stays, with one more attempt and its new error. Consumers are',
-      'idempotent, so redriving twice changes nothing. Safe while `npm start` runs.',
+      'idempotent, so redriving twice changes nothing. Safe while `npm start` runs. A quarantined webhook delivery',
+      '(wh_…) is mapped and stored again from its raw body (its signature was checked when it came): removed when',
+      'it now maps, kept with its new error when not.',
     ].join('\n'),
     options: {
       id: { type: 'string', multiple: true, value: 'id', description: 'only this letter (give it again for more)' },
@@ -147,14 +196,24 @@ const commands: CommandSpec[] = [
     examples: ['npm run dead-letters -- redrive', 'npm run dead-letters -- redrive --id 3f2a9c', 'npm run dead-letters -- redrive --queue-url https://sqs.… --bus baton-events'],
     run: async ({ options, out }) => {
       const from = source(options);
-      const ids = (options.id as string[] | undefined) ?? [];
+      const asked = (options.id as string[] | undefined) ?? [];
       const json = options.json === true;
+      if (from.mode === 'file' && options.bus !== undefined) throw new UsageError('--bus goes with --queue-url: locally the letters go straight to their handlers.');
+      // Quarantined webhook deliveries (ids `wh_…`) are redriven through the mapping, from the table.
+      const webhookIds = asked.filter((id) => id.startsWith('wh_'));
+      const ids = asked.filter((id) => !id.startsWith('wh_'));
+      const webhooks = await redriveWebhooks(from, asked.length === 0 ? 'all' : webhookIds);
+      if (asked.length > 0 && ids.length === 0) {
+        printOutcomes(webhooks, from, json, out);
+        if (webhooks.some((outcome) => !outcome.ok)) throw new CliError('Some quarantined deliveries could not be redriven; they stay quarantined.');
+        return;
+      }
       if (from.mode === 'file') {
-        if (options.bus !== undefined) throw new UsageError('--bus goes with --queue-url: locally the letters go straight to their handlers.');
         const { listFile, redriveFile, UnknownLetterError } = await import('./file-mode.ts');
         if (listFile(from.file).letters.length === 0) {
           if (ids.length > 0) throw new CliError(`No dead letter has the id ${ids.map((id) => `"${id}"`).join(', ')}: ${from.file} holds none.`);
-          printOutcomes([], from, json, out);
+          printOutcomes(webhooks, from, json, out);
+          if (webhooks.some((outcome) => !outcome.ok)) throw new CliError('Some quarantined deliveries could not be redriven; they stay quarantined.');
           return;
         }
         await assertLocalTableReachable();
@@ -167,8 +226,8 @@ const commands: CommandSpec[] = [
           if (error instanceof UnknownLetterError) throw new CliError(error.message);
           throw error;
         }
-        printOutcomes(outcomes, from, json, out);
-        if (outcomes.some((outcome) => !outcome.ok)) throw new CliError('Some letters could not be redriven; they stay in the file.');
+        printOutcomes([...webhooks, ...outcomes], from, json, out);
+        if ([...webhooks, ...outcomes].some((outcome) => !outcome.ok)) throw new CliError('Some letters could not be redriven; they stay in the file (or quarantined).');
         return;
       }
       const busName = (options.bus as string | undefined) ?? process.env.EVENT_BUS_NAME;
@@ -179,9 +238,9 @@ const commands: CommandSpec[] = [
       const { redriveQueue } = await import('./queue-mode.ts');
       const publisher = new EventBridgePublisher(new EventBridgeClient(deps.region ? { region: deps.region } : {}), busName);
       const { outcomes, missing } = await redriveQueue({ ...deps, publisher, ids });
-      printOutcomes(outcomes, from, json, out);
+      printOutcomes([...webhooks, ...outcomes], from, json, out);
       if (missing.length > 0) throw new CliError(`No message in the queue has the id ${missing.map((id) => `"${id}"`).join(', ')}.`);
-      if (outcomes.some((outcome) => !outcome.ok)) throw new CliError('Some messages could not be redriven; they stay in the queue.');
+      if ([...webhooks, ...outcomes].some((outcome) => !outcome.ok)) throw new CliError('Some messages could not be redriven; they stay in the queue (or quarantined).');
     },
   },
 ];

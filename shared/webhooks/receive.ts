@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { UnauthenticatedError, ValidationError } from '../errors.ts';
+import { UnauthenticatedError, ValidationError, type IssueDetail } from '../errors.ts';
 import { readJson } from '../http/parse.ts';
 import { logger } from '../observability/logger.ts';
 import { normaliseTouch, TouchInputSchema } from '../recording/touches.ts';
@@ -9,6 +9,7 @@ import type { TenantRecord } from '../tenants/ports.ts';
 import type { WebhookProvider } from '../tenants/tenant.ts';
 import { issueDetails } from '../validation.ts';
 import type { WebhookMeaning } from './mapping.ts';
+import { keptHeaders, quarantineId, type QuarantinedDelivery, type QuarantineStore } from './quarantine.ts';
 import { mapShopify } from './shopify.ts';
 import { activeSecrets, verifyBase64Hmac, verifyTimestampedHmac } from './signatures.ts';
 import { mapStripe } from './stripe.ts';
@@ -19,10 +20,17 @@ export interface WebhookRequest {
   rawBody: Buffer;
 }
 
+export interface WebhookDeps extends RecordingDeps {
+  quarantine: QuarantineStore;
+}
+
 export interface WebhookAnswer {
   status: 200;
   body: {
     received: true;
+    /** `quarantined`: genuine but unreadable; kept whole for redrive (see `quarantined`). */
+    outcome?: 'quarantined';
+    quarantined?: { id: string; reason: string; errors: IssueDetail[] };
     ignored?: string;
     duplicate?: boolean;
     transactions?: TransactionAnswer[];
@@ -57,54 +65,51 @@ function meaningOf(provider: WebhookProvider, request: WebhookRequest, payload: 
   }
 }
 
-/**
- * `POST /v1/webhooks/{provider}/{tenantId}`: verify the signature over the
- * raw body with the tenant's secret (401 and nothing written otherwise),
- * map the payload, store each transaction and touch once.
- *
- * A provider retries anything but 2xx, so a transaction id already recorded
- * with other content is answered 200 with outcome `conflict` (and logged)
- * rather than 409, which would only be retried for days.
- */
-export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvider, tenantId: string, request: WebhookRequest): Promise<WebhookAnswer> {
-  const now = deps.now?.() ?? new Date();
-  const text = request.rawBody.toString('latin1');
-  if (provider === 'woocommerce' && isWooCommercePing(request.headers['content-type'], text)) {
-    return { status: 200, body: { received: true, ignored: 'webhook activation ping' } };
-  }
-  // An unknown tenant is answered like a bad signature: nothing about tenants leaks.
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant || !verified(provider, tenant, request, now)) throw new UnauthenticatedError('The webhook signature is missing, wrong or stale.');
+/** Why a verified delivery cannot become records: a payload Baton does not understand (never a store failure). */
+class UnmappableDelivery extends ValidationError {}
 
-  // Strict: invalid UTF-8, a duplicated key or a lone surrogate is 400, never repaired (SPEC §3).
-  const payload = readJson(request.rawBody);
+/** The transactions and touches a verified delivery means, validated; `UnmappableDelivery` when Baton cannot read it. */
+function mapDelivery(provider: WebhookProvider, tenant: TenantRecord, request: WebhookRequest, payload: unknown, recordedAt: string) {
   let meaning: WebhookMeaning;
   try {
     meaning = meaningOf(provider, request, payload);
   } catch (error) {
-    if (error instanceof z.ZodError) throw new ValidationError(`The ${provider} payload is not what Baton expects.`, issueDetails(error));
+    if (error instanceof z.ZodError) throw new UnmappableDelivery(`The ${provider} payload is not what Baton expects.`, issueDetails(error));
     throw error;
   }
-  if (meaning.kind === 'ignored') return { status: 200, body: { received: true, ignored: meaning.reason } };
-  if (meaning.deliveryKey && (await deps.records.hasDelivery(tenantId, meaning.deliveryKey))) {
-    return { status: 200, body: { received: true, duplicate: true } };
-  }
-
-  const recordedAt = now.toISOString();
+  if (meaning.kind === 'ignored') return meaning;
   const transactions = meaning.transactions.map((candidate, position) => {
     const input = { currency: tenant.currency, ...candidate.input };
     const parsed = TransactionInputSchema.safeParse(input);
-    if (!parsed.success) throw new ValidationError(`The ${provider} payload does not make a valid transaction.`, issueDetails(parsed.error, `transactions.${position}`));
+    if (!parsed.success) throw new UnmappableDelivery(`The ${provider} payload does not make a valid transaction.`, issueDetails(parsed.error, `transactions.${position}`));
     const transaction = transactionFromInput(parsed.data, provider, recordedAt, candidate.externalId, { timeObserved: candidate.timeObserved ?? false });
     return { input: parsed.data, transaction, aliases: candidate.aliases };
   });
   const touches = meaning.touches.map((candidate, position) => {
     const parsed = TouchInputSchema.safeParse(candidate.input);
-    if (!parsed.success) throw new ValidationError(`The ${provider} payload does not make a valid touch.`, issueDetails(parsed.error, `touches.${position}`));
+    if (!parsed.success) throw new UnmappableDelivery(`The ${provider} payload does not make a valid touch.`, issueDetails(parsed.error, `touches.${position}`));
     const touch = normaliseTouch(parsed.data, tenant.config);
     return candidate.landingOf ? { ...touch, landingOf: candidate.landingOf } : touch;
   });
+  return { kind: 'records' as const, ...(meaning.deliveryKey ? { deliveryKey: meaning.deliveryKey } : {}), transactions, touches };
+}
 
+/**
+ * What a verified delivery means, stored: each transaction and touch once,
+ * a retried delivery answered from its key. Throws `UnmappableDelivery`
+ * (a `ValidationError`) when the payload cannot be read.
+ */
+async function processDelivery(deps: RecordingDeps, provider: WebhookProvider, tenant: TenantRecord, request: WebhookRequest, now: Date): Promise<WebhookAnswer> {
+  const { tenantId } = tenant;
+  // Strict: invalid UTF-8, a duplicated key or a lone surrogate is 400, never repaired (SPEC §3).
+  const payload = readJson(request.rawBody);
+  const recordedAt = now.toISOString();
+  const meaning = mapDelivery(provider, tenant, request, payload, recordedAt);
+  if (meaning.kind === 'ignored') return { status: 200, body: { received: true, ignored: meaning.reason } };
+  if (meaning.deliveryKey && (await deps.records.hasDelivery(tenantId, meaning.deliveryKey))) {
+    return { status: 200, body: { received: true, duplicate: true } };
+  }
+  const { transactions, touches } = meaning;
   const answers: TransactionAnswer[] = [];
   if (touches.length > 0 && transactions.length === 0) await deps.records.recordTouches(tenantId, touches, tenant.config.retentionDays);
   for (const { input, transaction, aliases } of transactions) {
@@ -121,4 +126,74 @@ export async function receiveWebhook(deps: RecordingDeps, provider: WebhookProvi
   }
   if (meaning.deliveryKey) await deps.records.recordDelivery(tenantId, meaning.deliveryKey, recordedAt);
   return { status: 200, body: { received: true, transactions: answers, touches: touches.length } };
+}
+
+/** Providers whose deliveries are quarantined rather than refused: they retry, then disable the webhook, on anything but 2xx. Baton's own `generic` format is answered 400, for its sender to fix. */
+const QUARANTINING: ReadonlySet<WebhookProvider> = new Set(['shopify', 'woocommerce', 'stripe']);
+
+/**
+ * `POST /v1/webhooks/{provider}/{tenantId}`: verify the signature over the
+ * raw body with the tenant's secret (401 and nothing written otherwise),
+ * map the payload, store each transaction and touch once.
+ *
+ * A provider retries anything but 2xx, so a transaction id already recorded
+ * with other content is answered 200 with outcome `conflict` (and logged)
+ * rather than 409, which would only be retried for days; and a genuine
+ * delivery Baton cannot map is quarantined (kept whole, answered 200 with
+ * outcome `quarantined`, replayed by `npm run dead-letters -- redrive`).
+ */
+export async function receiveWebhook(deps: WebhookDeps, provider: WebhookProvider, tenantId: string, request: WebhookRequest): Promise<WebhookAnswer> {
+  const now = deps.now?.() ?? new Date();
+  const text = request.rawBody.toString('latin1');
+  if (provider === 'woocommerce' && isWooCommercePing(request.headers['content-type'], text)) {
+    return { status: 200, body: { received: true, ignored: 'webhook activation ping' } };
+  }
+  // An unknown tenant is answered like a bad signature: nothing about tenants leaks.
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (!tenant || !verified(provider, tenant, request, now)) throw new UnauthenticatedError('The webhook signature is missing, wrong or stale.');
+  try {
+    return await processDelivery(deps, provider, tenant, request, now);
+  } catch (error) {
+    if (!(error instanceof UnmappableDelivery) || !QUARANTINING.has(provider)) throw error;
+    const delivery: QuarantinedDelivery = {
+      id: quarantineId(provider, tenantId, request.rawBody),
+      tenantId,
+      provider,
+      receivedAt: now.toISOString(),
+      headers: keptHeaders(request.headers),
+      rawBody: request.rawBody,
+      reason: error.message,
+      errors: error.details.slice(0, 20),
+      attempts: 0,
+    };
+    await deps.quarantine.put(delivery, tenant.config.retentionDays);
+    logger.error('Webhook delivery quarantined: signed and genuine, but Baton cannot map it; acknowledged and kept for redrive', {
+      provider,
+      tenantId,
+      quarantineId: delivery.id,
+      reason: delivery.reason,
+      errors: delivery.errors,
+    });
+    return { status: 200, body: { received: true, outcome: 'quarantined', quarantined: { id: delivery.id, reason: delivery.reason, errors: delivery.errors } } };
+  }
+}
+
+/**
+ * A quarantined delivery, processed again as it came (its signature was
+ * verified when it arrived, so a Stripe timestamp long past its tolerance
+ * still counts): removed when it now maps and is stored, kept with one
+ * more attempt and the new error when not.
+ */
+export async function redeliverQuarantined(deps: WebhookDeps, delivery: QuarantinedDelivery): Promise<WebhookAnswer> {
+  const tenant = await deps.tenants.getTenant(delivery.tenantId);
+  try {
+    if (!tenant) throw new ValidationError(`Tenant ${delivery.tenantId} no longer exists.`);
+    const answer = await processDelivery(deps, delivery.provider, tenant, { headers: delivery.headers, rawBody: delivery.rawBody }, deps.now?.() ?? new Date());
+    await deps.quarantine.remove(delivery);
+    return answer;
+  } catch (error) {
+    const detail = error instanceof ValidationError && error.details.length > 0 ? `: ${error.details.map((issue) => `${issue.path} ${issue.message}`).join('; ')}` : '';
+    await deps.quarantine.recordAttempt(delivery, `${error instanceof Error ? error.message : String(error)}${detail}`);
+    throw error;
+  }
 }

@@ -7,7 +7,8 @@ const Minor = z.number().int().nonnegative();
 
 const Session = z.looseObject({
   id: z.string(),
-  created: z.number().int(),
+  /** Absent from sessions at older API versions (2020-08-27): the event's own `created` stands in. */
+  created: z.number().int().nullish(),
   currency: z.string(),
   payment_status: z.string(),
   payment_intent: z.string().nullish(),
@@ -30,7 +31,7 @@ const Charge = z.looseObject({
 
 const RefundObject = Refund.extend({ charge: z.string().nullish(), payment_intent: z.string().nullish(), currency: z.string() });
 
-const StripeEvent = z.looseObject({ id: z.string(), type: z.string(), livemode: z.boolean().nullish(), data: z.looseObject({ object: z.unknown() }) });
+const StripeEvent = z.looseObject({ id: z.string(), type: z.string(), created: z.number().int().nullish(), livemode: z.boolean().nullish(), data: z.looseObject({ object: z.unknown() }) });
 
 export const STRIPE_TOPICS = ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'charge.refunded', 'refund.created'] as const;
 
@@ -80,6 +81,8 @@ export function mapStripe(payload: unknown): WebhookMeaning {
   const session = Session.parse(event.data.object);
   if (session.payment_status === 'unpaid') return { kind: 'ignored', reason: 'checkout not paid yet (async payment)' };
   const currency = session.currency.toUpperCase();
+  const createdAt = session.created ?? event.created;
+  if (createdAt === null || createdAt === undefined) throw new z.ZodError([{ code: 'custom', path: ['data', 'object', 'created'], message: 'neither the session nor the event says when it happened', input: undefined }]);
   const email = session.customer_details?.email ?? undefined;
   const metadata = session.metadata ?? {};
   // The tracker's anonymous id: passed as Checkout's client_reference_id, or as metadata.baton_aid.
@@ -99,7 +102,7 @@ export function mapStripe(payload: unknown): WebhookMeaning {
             landingOf: `stripe-order-${session.id}`,
             input: {
               touchId: `stripe-visit-${session.id}`,
-              occurredAt: iso(session.created),
+              occurredAt: iso(createdAt),
               person,
               kind: 'visit',
               ...(hasUtm ? { utm } : {}),
@@ -119,7 +122,7 @@ export function mapStripe(payload: unknown): WebhookMeaning {
         input: {
           transactionId: `stripe-order-${session.id}`,
           kind: 'order',
-          occurredAt: iso(session.created),
+          occurredAt: iso(createdAt),
           ...(hasPerson ? { person } : {}),
           currency,
           gross: amount(session.amount_subtotal, currency),

@@ -142,13 +142,14 @@ describe('Shopify', () => {
     expect(response.status).toBe(401);
   });
 
-  it('answers a signed body that is not JSON, or not an order, with 400', async () => {
+  it('answers a signed body that is not JSON with 400, and quarantines a signed order it cannot map (200, never lost)', async () => {
     const body = '{"id": 1,';
     const broken = await api.request('POST', `/v1/webhooks/shopify/${shop.tenantId}`, { body, headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign.base64(body, shop.webhookSecrets.shopify) } });
     expect(broken.status).toBe(400);
     const notAnOrder = await shopify('orders/create', { id: 'x' });
-    expect(notAnOrder.status).toBe(400);
-    expect(notAnOrder.body.error.details.length).toBeGreaterThan(0);
+    expect(notAnOrder.status).toBe(200);
+    expect(notAnOrder.body).toMatchObject({ received: true, outcome: 'quarantined', quarantined: { id: expect.stringMatching(/^wh_/) } });
+    expect(notAnOrder.body.quarantined.errors.length).toBeGreaterThan(0);
   });
 
   it('accepts the previous secret during its rollover after a rotation', async () => {

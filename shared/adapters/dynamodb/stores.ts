@@ -9,6 +9,8 @@ import type { TransactionTimeline } from '../../exports/ports.ts';
 import type { SpendStore } from '../../spend/ports.ts';
 import { documentClient } from './client.ts';
 import { DynamoProjectionStore } from './projection-store.ts';
+import { DynamoQuarantineStore } from './quarantine-store.ts';
+import type { QuarantineStore } from '../../webhooks/quarantine.ts';
 import { DynamoRecordStore } from './record-store.ts';
 import { DynamoSpendStore } from './spend-store.ts';
 import { DynamoTenantStore } from './tenant-store.ts';
@@ -18,6 +20,7 @@ export interface Stores extends JobDeps {
   timeline: TransactionTimeline;
   spend: SpendStore;
   erasures: ErasureLog;
+  quarantine: QuarantineStore;
 }
 
 let deps: Stores | undefined;
@@ -35,6 +38,7 @@ export function stores(): Stores {
       spend: new DynamoSpendStore(client, TABLE_NAME),
       jobs: new DynamoJobStore(client, TABLE_NAME),
       erasures: new DynamoErasureLog(client, TABLE_NAME),
+      quarantine: new DynamoQuarantineStore(client, TABLE_NAME),
       queue: RECOMPUTE_QUEUE_URL ? new SqsTaskQueue(new SQSClient({}), RECOMPUTE_QUEUE_URL) : new InProcessTaskQueue('recompute'),
     };
   }
