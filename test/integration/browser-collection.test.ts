@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forgetPublishableKeys } from '../../shared/auth/publishable.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyGuestOrder } from '../fixtures/webhooks.ts';
@@ -51,7 +50,6 @@ async function shopFor(config: Record<string, unknown> = {}): Promise<CreatedTen
   const tenant = await newTenant();
   const patched = await api.request('PATCH', '/v1/config', { key: tenant.keys.admin, json: { allowedOrigins: [storeOrigin], ...config } });
   expect(patched.status, patched.text).toBe(200);
-  forgetPublishableKeys();
   return tenant;
 }
 

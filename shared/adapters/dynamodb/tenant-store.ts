@@ -5,7 +5,7 @@ import { ConflictError } from '../../errors.ts';
 import { generateWebhookSecret } from '../../auth/keys.ts';
 import { defaultAttributionConfig, type AttributionConfig } from '../../tenants/attribution-config.ts';
 import type { CalendarEntry } from '../../time/calendar.ts';
-import type { ApiKeyRecord, TenantRecord, TenantStore, WebhookSecret } from '../../tenants/ports.ts';
+import type { ApiKeyRecord, RecomputeAdvice, TenantRecord, TenantStore, WebhookSecret } from '../../tenants/ports.ts';
 import type { WebhookProvider } from '../../tenants/tenant.ts';
 
 /** Key builders: tenants and API keys live in their own partitions. */
@@ -70,7 +70,8 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tenantKeys.apiKey(keyHash) }));
+    // Consistent: a rotated-out or revoked key stops at once.
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tenantKeys.apiKey(keyHash), ConsistentRead: true }));
     if (!Item) return undefined;
     return { keyHash, tenantId: Item.tenantId as string, scope: Item.scope as ApiKeyRecord['scope'], ...(Item.validUntil ? { validUntil: Item.validUntil as string } : {}) };
   }
@@ -109,21 +110,37 @@ export class DynamoTenantStore implements TenantStore {
     );
   }
 
-  async replaceConfig(tenantId: string, { config, calendar }: { config: AttributionConfig; calendar: CalendarEntry[] }, expectedVersion: number, at: string): Promise<boolean> {
+  async replaceConfig(tenantId: string, { config, calendar, recomputeAdvised }: { config: AttributionConfig; calendar: CalendarEntry[]; recomputeAdvised?: RecomputeAdvice }, expectedVersion: number, at: string): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: tenantKeys.tenant(tenantId),
-          UpdateExpression: 'SET config = :config, calendar = :calendar, configVersion = :next, configUpdatedAt = :at',
+          UpdateExpression: `SET config = :config, calendar = :calendar, configVersion = :next, configUpdatedAt = :at${recomputeAdvised ? ', recomputeAdvised = :advice' : ''}`,
           ConditionExpression: 'configVersion = :expected',
-          ExpressionAttributeValues: { ':config': config, ':calendar': calendar, ':next': expectedVersion + 1, ':at': at, ':expected': expectedVersion },
+          ExpressionAttributeValues: { ':config': config, ':calendar': calendar, ':next': expectedVersion + 1, ':at': at, ':expected': expectedVersion, ...(recomputeAdvised ? { ':advice': recomputeAdvised } : {}) },
         }),
       );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
+    }
+  }
+
+  async clearRecomputeAdvice(tenantId: string, startedAt: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: tenantKeys.tenant(tenantId),
+          UpdateExpression: 'REMOVE recomputeAdvised',
+          ConditionExpression: 'recomputeAdvised.since <= :startedAt',
+          ExpressionAttributeValues: { ':startedAt': startedAt },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 
