@@ -40,6 +40,7 @@ interface BatonEvent {
   customerId?: string;
   email?: string;
   orderId?: string;
+  started?: boolean;
 }
 
 interface Traits {
@@ -50,7 +51,8 @@ interface Traits {
 /** What `window.baton` offers once the script has loaded. */
 interface BatonApi {
   identify(traits: Traits): void;
-  checkout(orderId: string | number): void;
+  /** The order this browser checked out; `{ started: true }` when the checkout only started (the order may not exist yet). */
+  checkout(orderId?: string | number | null, options?: { started?: boolean }): void;
   consent(granted: boolean): void;
   anonymousId(): string | null;
   ready(callback: () => void): void;
@@ -266,8 +268,10 @@ const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', '
       if (/^[^@\s]+@[^@\s]+$/.test(email)) extra.email = email;
       if (extra.customerId || extra.email) track(event('identify', extra));
     },
-    checkout(orderId) {
-      if (orderId != null && orderId !== '') track(event('checkout', { orderId: String(orderId) }));
+    checkout(orderId, options) {
+      const extra: Partial<BatonEvent> = orderId != null && orderId !== '' ? { orderId: String(orderId) } : {};
+      if (options && options.started) extra.started = true;
+      if (extra.orderId || extra.started) track(event('checkout', extra));
     },
     consent(granted) {
       consent = !!granted;

@@ -6,7 +6,9 @@ const KEY = 'pk_…'; // your tenant's publishable key
 const CONSENT_REQUIRED = true; // as your tenant's consentRequired: nothing is sent until the visitor allows analytics
 const THEME_SCRIPT = true; // baton.js is in your theme: it reports storefront pages, this pixel only checkout pages
 
-// What it does: `checkout_completed` → a `checkout` event that joins the
+// What it does: `checkout_started` → a `checkout` event with `started: true`
+// (the shopper is qualified: with salesTeam false, an abandoned checkout is
+// a dropped baton); `checkout_completed` → a `checkout` event that joins the
 // order (by its numeric id) to the visitor's anonymous id, so the order
 // webhook meets the browser's journey; `page_viewed` → a `page` event (on
 // checkout pages only while baton.js runs in the theme, so no view is
@@ -89,6 +91,9 @@ analytics.subscribe('page_viewed', (event) => {
   if (THEME_SCRIPT && !/\/checkouts?\/|thank[-_]you/.test(path)) return;
   return handle(event, { type: 'page', ...fields });
 });
+
+// A checkout that starts: the shopper is qualified, so a store without a sales team sees abandoned checkouts as dropped batons.
+analytics.subscribe('checkout_started', (event) => handle(event, { type: 'checkout', ...pageFields(event), started: true }));
 
 analytics.subscribe('checkout_completed', (event) => {
   const checkout = (event.data && event.data.checkout) || {};

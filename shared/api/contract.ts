@@ -40,6 +40,10 @@ const PeriodSchema = z.object({
   to: z.string(),
   timezone: z.string().optional().describe('The zone of every day of the period, when it has one'),
   timezones: z.array(z.object({ from: z.string(), to: z.string(), timezone: z.string() })).describe('The tenant’s zone over the period: one entry unless the zone changed within it'),
+  recompute: z
+    .object({ advised: z.literal(true), since: z.string(), fields: z.array(z.string()), message: z.string() })
+    .optional()
+    .describe('Present while settings changed since `since` (fields) that figures counted before then were not computed under; gone once a recompute started after the change has run'),
 });
 const HoursSchema = z.number().nullable().describe('From hour buckets (0, 1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720, 1440, 2160+), interpolated within the bucket; null without data');
 const FunnelMeasuresSchema = z.object({
@@ -59,6 +63,7 @@ const FunnelMeasuresSchema = z.object({
 export const FunnelAnswerSchema = PeriodSchema.extend({ groupBy: z.enum(FUNNEL_GROUP_BYS), histogramBuckets: z.string(), rows: z.array(FunnelMeasuresSchema.extend({ key: z.string() })), totals: FunnelMeasuresSchema });
 export const HandoffsAnswerSchema = PeriodSchema.extend({
   slaHours: z.number(),
+  pickedUpBy: z.enum(['sales', 'checkout']).describe('`checkout` for a store without a sales team (config salesTeam false): qualified = checkouts started, contacted = checkouts completed by an order, dropped = abandoned checkouts'),
   qualified: z.number().int(),
   contacted: z.number().int(),
   withinSla: z.number().int(),

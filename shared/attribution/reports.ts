@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { DaySchema, periodCheck } from '../time/days.ts';
 import { timezonesOf } from '../exports/export.ts';
 import { ValidationError } from '../errors.ts';
-import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
+import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
 import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from './models.ts';
 import { markov, parsePath, shapley, type PathCount } from './data-driven.ts';
 import { allocate } from './allocate.ts';
@@ -186,6 +186,7 @@ export async function report(deps: ReportDeps, tenantId: string, query: { from: 
     from: query.from,
     to: query.to,
     ...timezonesOf(calendarOf(tenant), query.from, query.to),
+    ...recomputeAdviceOf(tenant),
     model,
     groupBy: query.groupBy,
     ...(daily ? { interval: 'day' as const } : {}),
@@ -258,6 +259,7 @@ export async function compare(deps: ReportDeps, tenantId: string, query: { from:
     from: query.from,
     to: query.to,
     ...timezonesOf(calendarOf(tenant), query.from, query.to),
+    ...recomputeAdviceOf(tenant),
     groupBy: query.groupBy,
     ...(daily ? { interval: 'day' as const } : {}),
     models: withCosts,

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { ForbiddenError, UnauthenticatedError, type IssueDetail } from '../errors.ts';
 import { identifiersOf, type Identifier } from '../identity/identity.ts';
 import type { RecordStore } from '../recording/ports.ts';
-import { linksOf } from '../recording/stages.ts';
+import { linksOf, normaliseStage, type Stage } from '../recording/stages.ts';
 import { InstantSchema } from '../recording/time.ts';
 import { channelInputOf, normaliseTouch, type Touch } from '../recording/touches.ts';
 import { linkCheckout } from '../recording/use-cases.ts';
@@ -32,12 +32,15 @@ export const CollectEventSchema = z
     customerId: Text(256).optional(),
     email: z.string().trim().max(320).regex(/^[^@\s]+@[^@\s]+$/, 'not an email address').optional(),
     orderId: Text(200).optional(),
+    /** A checkout that started (not yet an order): the shopper is `qualified`, the store's handoff to its checkout (SPEC §5.2). */
+    started: z.boolean().optional(),
   })
   .strict()
   .superRefine((event, ctx) => {
     if (event.type === 'page' && !event.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'a page event carries its url' });
     if (event.type === 'identify' && !event.customerId && !event.email) ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'an identify event carries customerId or email' });
-    if (event.type === 'checkout' && !event.orderId) ctx.addIssue({ code: 'custom', path: ['orderId'], message: 'a checkout event names the order' });
+    if (event.type === 'checkout' && !event.orderId && event.started !== true) ctx.addIssue({ code: 'custom', path: ['orderId'], message: 'a checkout event names the order (or says it only started)' });
+    if (event.type !== 'checkout' && event.started !== undefined) ctx.addIssue({ code: 'custom', path: ['started'], message: 'only a checkout starts' });
   });
 
 export type CollectEvent = z.infer<typeof CollectEventSchema>;
@@ -116,7 +119,8 @@ function pageTouch(event: CollectEvent, tenant: TenantRecord): Touch {
  * page with a campaign signal becomes a touch (other pages cost no write);
  * `identify` links the anonymous id to a customer id or email; `checkout`
  * joins the anonymous id to the order the storefront names, whichever of
- * the two arrives first. Without consent where the tenant requires it,
+ * the two arrives first, and one that only `started` makes the shopper
+ * `qualified` (the store's checkout takes the baton). Without consent where the tenant requires it,
  * nothing of the event is stored.
  */
 export async function collect(deps: { records: RecordStore }, tenant: TenantRecord, events: unknown[], context: CollectContext): Promise<CollectAnswer> {
@@ -129,6 +133,7 @@ export async function collect(deps: { records: RecordStore }, tenant: TenantReco
   const touches: Touch[] = [];
   const identifies: Array<ReturnType<typeof linksOf>> = [];
   const checkouts: CollectEvent[] = [];
+  const started: Stage[] = [];
   const seen = new Set<string>();
   events.forEach((item, index) => {
     const parsed = CollectEventSchema.safeParse(item);
@@ -153,11 +158,12 @@ export async function collect(deps: { records: RecordStore }, tenant: TenantReco
       const identifiers = identifiersOf({ anonymousId: event.anonymousId, ...(event.customerId ? { customerId: event.customerId } : {}), ...(event.email ? { email: event.email } : {}) });
       identifies.push(linksOf(identifiers, event.occurredAt));
     } else {
-      checkouts.push(event);
+      if (event.started) started.push(normaliseStage({ person: { anonymousId: event.anonymousId }, stage: 'qualified', occurredAt: event.occurredAt }));
+      if (event.orderId) checkouts.push(event);
     }
   });
   const links = identifies.flat();
-  const [, linkOutcomes, checkoutOutcomes] = await Promise.all([
+  const [, linkOutcomes, checkoutOutcomes, startedOutcomes] = await Promise.all([
     // A page's touch id is its eventId: a replay is the same item, so batches need no guard (and cost one request per 25).
     touches.length > 0 ? deps.records.recordReplayableTouches(tenant.tenantId, touches, tenant.config.retentionDays) : undefined,
     links.length > 0 ? deps.records.recordLinks(tenant.tenantId, links, tenant.config.retentionDays) : [],
@@ -169,6 +175,7 @@ export async function collect(deps: { records: RecordStore }, tenant: TenantReco
         return outcome;
       }),
     ),
+    started.length > 0 ? deps.records.recordStages(tenant.tenantId, started, tenant.config.retentionDays) : [],
   ]);
   // One outcome per event: an identify is stored if any of its links is new.
   let next = 0;
@@ -178,7 +185,7 @@ export async function collect(deps: { records: RecordStore }, tenant: TenantReco
   });
   // A checkout naming an order another browser checked out already is left as it was: the first wins.
   answer.accepted += touches.length;
-  for (const outcome of [...identifyOutcomes, ...checkoutOutcomes]) {
+  for (const outcome of [...identifyOutcomes, ...checkoutOutcomes, ...startedOutcomes]) {
     if (outcome === 'stored') answer.accepted += 1;
     else answer.duplicates += 1;
   }

@@ -12,7 +12,11 @@ import { DaySchema, eachDay, periodCheck } from '../time/days.ts';
  * task per day, over a queue (SQS on AWS, the in-process queue locally), so
  * a year re-projects in parallel; `GET /v1/jobs/{id}` shows its progress.
  * A task re-projects, under the tenant's current config, every person with
- * a transaction on its day (each person once per task); a day too big for
+ * a transaction on its day, then every other person who reached a funnel
+ * stage that day (a qualified prospect who never bought is in the funnel
+ * and the handoff too, under `lookbackDays`, the boundary and
+ * `handoffSlaHours`); each person once per task. A person with only touches
+ * has no figure a setting moves. A day too big for
  * one invocation hands the rest of itself to a new task.
  */
 export const MAX_RECOMPUTE_DAYS = 366;
@@ -43,8 +47,10 @@ export interface RecomputeTask {
   tenantId: string;
   jobId: string;
   day: string;
-  /** Continue after this position (`<occurredAt>#<transactionId>`) of the day. */
+  /** Continue after this position (`<occurredAt>#<transactionId>`) of the day's transactions. */
   after?: string;
+  /** The day's transactions are done: continue with its other people, after this identifier (in sort order) if given. */
+  people?: { after?: string };
 }
 
 export interface JobStore {
@@ -53,9 +59,9 @@ export interface JobStore {
   /**
    * Adds a task's work once (a task delivered twice, as queues may, counts
    * once: `taskKey` names it); a finished day counts towards `days.done`,
-   * and the last one marks the job done.
+   * and the last one marks the job done: `done` then (once, to the task that finished it).
    */
-  progress(tenantId: string, jobId: string, work: { taskKey: string; day: string; transactions: number; people: number; dayDone: boolean }, at: string): Promise<void>;
+  progress(tenantId: string, jobId: string, work: { taskKey: string; day: string; transactions: number; people: number; dayDone: boolean }, at: string): Promise<'running' | 'done'>;
   /** Marks a running job failed: one of its tasks kept failing (its message is in the queue's dead letters). */
   fail(tenantId: string, jobId: string, failure: { day: string; error: string }, at: string): Promise<void>;
 }
@@ -110,39 +116,65 @@ export async function runRecomputeTask(deps: JobDeps, task: RecomputeTask, remai
   const job = await deps.jobs.get(task.tenantId, task.jobId);
   if (!job) return { transactions: 0, people: 0, continued: false };
   const tenant = await requireTenant(deps.tenants, task.tenantId);
-  const { start, end } = calendarOf(tenant).dayRange(task.day, task.day);
+  const calendar = calendarOf(tenant);
+  const { start, end } = calendar.dayRange(task.day, task.day);
   const from = new Date(Math.max(start, Date.parse(job.range.start))).toISOString();
   const to = new Date(Math.min(end, Date.parse(job.range.end))).toISOString();
   const recompute = { from: Date.parse(job.range.start), to: Date.parse(job.range.end) };
   let transactions = 0;
   let people = 0;
-  let batch: Array<{ record: string; trigger: ProjectionTrigger }> = [];
-  const flush = async () => {
+  const projected = new Set<string>();
+  const project = async (batch: Array<{ record: string; trigger: ProjectionTrigger }>) => {
     if (batch.length === 0) return;
     const groups = await projectRecords(deps, tenant, batch, { recompute });
     const failed = groups.find((group) => 'error' in group);
     if (failed && 'error' in failed) throw failed.error;
+    for (const group of groups) if (group.outcome) projected.add(group.outcome.personKey);
     people += groups.length;
-    transactions += batch.length;
-    batch = [];
   };
-  for await (const transaction of deps.timeline.between(task.tenantId, from, to, task.after)) {
-    batch.push({ record: `${transaction.occurredAt}#${transaction.transactionId}`, trigger: { kind: 'transaction', transaction } });
-    if (batch.length === 50) {
-      const position = batch[batch.length - 1]!.record;
-      await flush();
-      if (remainingMs() < HANDOFF_MARGIN_MS) {
-        await deps.jobs.progress(task.tenantId, task.jobId, { taskKey: taskKeyOf(task), day: task.day, transactions, people, dayDone: false }, new Date().toISOString());
-        await deps.queue.enqueue([{ ...task, after: position }]);
-        return { transactions, people, continued: true };
+  const handOff = async (next: RecomputeTask) => {
+    await deps.jobs.progress(task.tenantId, task.jobId, { taskKey: taskKeyOf(task), day: task.day, transactions, people, dayDone: false }, new Date().toISOString());
+    await deps.queue.enqueue([next]);
+    return { transactions, people, continued: true };
+  };
+
+  if (!task.people) {
+    let batch: Array<{ record: string; trigger: ProjectionTrigger }> = [];
+    for await (const transaction of deps.timeline.between(task.tenantId, from, to, task.after)) {
+      batch.push({ record: `${transaction.occurredAt}#${transaction.transactionId}`, trigger: { kind: 'transaction', transaction } });
+      if (batch.length === BATCH) {
+        const position = batch[batch.length - 1]!.record;
+        await project(batch);
+        transactions += batch.length;
+        batch = [];
+        if (remainingMs() < HANDOFF_MARGIN_MS) return handOff({ tenantId: task.tenantId, jobId: task.jobId, day: task.day, after: position });
       }
     }
+    await project(batch);
+    transactions += batch.length;
   }
-  await flush();
-  await deps.jobs.progress(task.tenantId, task.jobId, { taskKey: taskKeyOf(task), day: task.day, transactions, people, dayDone: true }, new Date().toISOString());
+
+  // Everyone else who reached a stage that day: markers by UTC day, so the UTC days the local day spans.
+  const utcDays = new Set([new Date(start).toISOString().slice(0, 10), new Date(end - 1).toISOString().slice(0, 10)]);
+  const active = [...new Set((await Promise.all([...utcDays].map((utcDay) => deps.records.activePeople(task.tenantId, utcDay)))).flat())].sort();
+  const remaining = active.filter((identifier) => !projected.has(identifier) && (!task.people?.after || identifier > task.people.after));
+  for (let index = 0; index < remaining.length; index += BATCH) {
+    const slice = remaining.slice(index, index + BATCH);
+    await project(slice.map((identifier) => ({ record: identifier, trigger: { kind: 'person', identifiers: [identifier] } })));
+    if (index + BATCH < remaining.length && remainingMs() < HANDOFF_MARGIN_MS) {
+      return handOff({ tenantId: task.tenantId, jobId: task.jobId, day: task.day, people: { after: slice[slice.length - 1]! } });
+    }
+  }
+  const status = await deps.jobs.progress(task.tenantId, task.jobId, { taskKey: taskKeyOf(task), day: task.day, transactions, people, dayDone: true }, new Date().toISOString());
+  // Settings changed before this job started are now what every figure of its range was computed under.
+  if (status === 'done') await deps.tenants.clearRecomputeAdvice(task.tenantId, job.createdAt);
   return { transactions, people, continued: false };
 }
 
+/** Records (transactions, or people) projected together: one read of each history, the people of one batch in parallel. */
+const BATCH = 50;
+
 function taskKeyOf(task: RecomputeTask): string {
+  if (task.people) return `${task.day}@people${task.people.after ? `@${task.people.after}` : ''}`;
   return task.after ? `${task.day}@${task.after}` : task.day;
 }

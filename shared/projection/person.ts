@@ -312,8 +312,10 @@ interface Acquisition {
  * Every qualification (the first `qualified` of each purchase cycle) is a
  * handoff: from the boundary H (the qualification, or an earlier sales
  * touch of the cycle when sales touches end marketing) to the first sales
- * touch at or after it. Counted on the qualification's day; a person not
- * reached within the SLA who has not bought since is a dropped baton.
+ * touch at or after it — or, in a store without a sales team, to the order
+ * that completes the checkout. Counted on the qualification's day; a person
+ * not reached within the SLA who has not bought since is a dropped baton
+ * (an abandoned checkout, without a sales team).
  */
 function addHandoffs(
   contributions: Contributions,
@@ -340,7 +342,7 @@ function addHandoffs(
     const previousOrder = orderTimes.filter((at) => at < qualifiedAt).reduce((latest, at) => Math.max(latest, at), -Infinity);
     const earlierSales = config.boundary.includes('sales_touch') ? sales.find((touch) => touch.at > (config.resetOnOrder ? previousOrder : -Infinity) && touch.at <= qualifiedAt) : undefined;
     const H = earlierSales ? earlierSales.at : qualifiedAt;
-    const reached = sales.find((touch) => touch.at >= H);
+    const reached = config.salesTeam === false ? orderTimes.filter((at) => at >= H).reduce<{ at: number } | undefined>((first, at) => (first && first.at <= at ? first : { at }), undefined) : sales.find((touch) => touch.at >= H);
     const cell = { family: 'handoff', day: settings.dayOf(qualifiedAt), part: '-' } as const;
     contribute(contributions, cell, 'qualified', 1);
     if (reached) {

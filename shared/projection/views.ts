@@ -3,7 +3,7 @@ import { CONVERSION_SHARE_SCALE } from '../attribution/engine.ts';
 import { decodeCursor, encodeCursor, timezonesOf } from '../exports/export.ts';
 import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
 import type { TenantStore } from '../tenants/ports.ts';
-import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
+import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
 import { LAG_BUCKETS, PATH_LENGTH_BUCKETS, parseAttribute, quantileHours } from './cells.ts';
 import { FUNNEL_GROUP_BYS, SALES_DIMENSIONS, type FunnelGroupBy, type SalesDimension } from './person.ts';
@@ -215,6 +215,7 @@ export async function funnel(deps: ViewDeps, tenantId: string, query: { from: st
     from: query.from,
     to: query.to,
     ...timezonesOf(calendarOf(tenant), query.from, query.to),
+    ...recomputeAdviceOf(tenant),
     groupBy: query.groupBy,
     histogramBuckets: 'hours: 0, 1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720, 1440, 2160+',
     rows: answerRows,
@@ -262,7 +263,10 @@ export async function handoffs(deps: ViewDeps, tenantId: string, query: { from: 
     from: query.from,
     to: query.to,
     ...timezonesOf(calendar, query.from, query.to),
+    ...recomputeAdviceOf(tenant),
     slaHours: tenant.config.handoffSlaHours,
+    // Who takes the baton: the sales team, or (salesTeam: false) the store's checkout: qualified = checkouts started, dropped = abandoned.
+    pickedUpBy: tenant.config.salesTeam === false ? ('checkout' as const) : ('sales' as const),
     qualified,
     contacted,
     withinSla,
@@ -333,6 +337,7 @@ export async function salesReport(deps: ViewDeps, tenantId: string, query: { fro
     from: query.from,
     to: query.to,
     ...timezonesOf(calendarOf(tenant), query.from, query.to),
+    ...recomputeAdviceOf(tenant),
     groupBy: query.groupBy,
     rows: [...rows.values()]
       .map(({ hours, ...row }) => ({ ...row, orders: row.orders / CONVERSION_SHARE_SCALE, medianHoursToOrder: quantileHours(hours, 0.5) }))
@@ -387,6 +392,7 @@ export async function paths(deps: ViewDeps, tenantId: string, query: { from: str
     from: query.from,
     to: query.to,
     ...timezonesOf(calendarOf(tenant), query.from, query.to),
+    ...recomputeAdviceOf(tenant),
     distinctPaths: all.length,
     paths: all.slice(0, query.limit),
     pathLengths: PATH_LENGTH_BUCKETS.map((touches) => ({ touches, orders: lengths.get(touches) ?? 0 })),

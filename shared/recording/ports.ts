@@ -131,6 +131,8 @@ export interface RecordStore {
   markErased(tenantId: string, identifiers: readonly Identifier[], erasure: { erasureId: string; erasedAt: string; heir: Identifier }): Promise<void>;
   /** Hands the person's transactions to `heir` with the person removed, and deletes every touch, stage and link of theirs. */
   eraseRecords(tenantId: string, identifiers: readonly Identifier[], heir: Identifier): Promise<ErasedRecords>;
+  /** Everyone who reached a funnel stage on this UTC day (one of their ids each; a recompute projects them). */
+  activePeople(tenantId: string, utcDay: string): Promise<Identifier[]>;
   /** Webhook deliveries already processed (provider retries are answered from this). */
   hasDelivery(tenantId: string, deliveryKey: string): Promise<boolean>;
   recordDelivery(tenantId: string, deliveryKey: string, at: string): Promise<void>;

@@ -52,6 +52,13 @@ export const AttributionConfigSchema = z.object({
   channelRules: z.array(ChannelRuleSchema).max(100),
   /** The promise of how fast sales picks up a qualified person (SPEC §5.2). */
   handoffSlaHours: z.number().int().min(1).max(720),
+  /**
+   * Whether people pick up the baton (SPEC §5.2). A store without a sales
+   * team (false) hands it to its checkout: a started checkout is the
+   * qualification, the order completes the handoff, and an abandoned
+   * checkout is the dropped baton. Tenants created before it have one.
+   */
+  salesTeam: z.boolean().default(true),
   /** Storefront origins whose browsers may send `POST /v1/collect` (SPEC §9). */
   allowedOrigins: z.array(OriginSchema).max(50),
   /** Hosts that never make a referral touch: payment pages and the store's own domains (SPEC §9). */
@@ -88,6 +95,7 @@ export function defaultAttributionConfig(timezone: string): AttributionConfig {
     timezone,
     channelRules: [],
     handoffSlaHours: 24,
+    salesTeam: true,
     allowedOrigins: [],
     referrerExclusions: [...PAYMENT_REFERRERS],
     consentRequired: false,
@@ -116,6 +124,7 @@ export const CHANGE_EFFECTS: Record<keyof AttributionConfig, 'recompute' | 'late
   timezone: 'none',
   channelRules: 'later_touches',
   handoffSlaHours: 'recompute',
+  salesTeam: 'recompute',
   allowedOrigins: 'none',
   referrerExclusions: 'later_touches',
   consentRequired: 'none',

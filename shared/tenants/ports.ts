@@ -22,6 +22,13 @@ export interface TenantRecord extends Tenant {
   calendar?: CalendarEntry[];
   /** The current key of each scope, by hash: what a rotation retires (absent on tenants created before rotation). */
   keys?: Partial<Record<Scope, { keyHash: string; createdAt: string }>>;
+  /** Settings changed since `since` that what is already counted was not computed under, until a recompute started after it finishes. */
+  recomputeAdvised?: RecomputeAdvice;
+}
+
+export interface RecomputeAdvice {
+  since: string;
+  fields: string[];
 }
 
 export interface ApiKeyRecord {
@@ -39,7 +46,9 @@ export interface TenantStore {
   getTenant(tenantId: string): Promise<TenantRecord | undefined>;
   findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
   /** Replaces the config (and the calendar with it) if its version is still `expectedVersion`; false otherwise. */
-  replaceConfig(tenantId: string, change: { config: AttributionConfig; calendar: CalendarEntry[] }, expectedVersion: number, at: string): Promise<boolean>;
+  replaceConfig(tenantId: string, change: { config: AttributionConfig; calendar: CalendarEntry[]; recomputeAdvised?: RecomputeAdvice }, expectedVersion: number, at: string): Promise<boolean>;
+  /** A recompute that started at `startedAt` finished: the advice goes if it was given before then. */
+  clearRecomputeAdvice(tenantId: string, startedAt: string): Promise<void>;
   replaceWebhookSecret(tenantId: string, provider: WebhookProvider, secret: WebhookSecret): Promise<void>;
   /** A one-off migration: a cursor key for a tenant created before export cursors were signed; false if it had one. */
   addMissingCursorKey(tenantId: string): Promise<boolean>;

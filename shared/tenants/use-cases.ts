@@ -131,6 +131,25 @@ function adviceFor(before: AttributionConfig, after: AttributionConfig): ConfigC
   return { advised: fields.length > 0, fields, laterTouchesOnly, message };
 }
 
+/**
+ * What a view answers beside figures the projection computed, while
+ * settings changed since then (`handoffSlaHours`, `lookbackDays`, …): the
+ * figures are not all computed under the current settings until a
+ * recompute started after the change has run. Nothing when they are.
+ */
+export function recomputeAdviceOf(tenant: Pick<TenantRecord, 'recomputeAdvised'>): { recompute?: { advised: true; since: string; fields: string[]; message: string } } {
+  const advice = tenant.recomputeAdvised;
+  if (!advice) return {};
+  return {
+    recompute: {
+      advised: true,
+      since: advice.since,
+      fields: advice.fields,
+      message: `${advice.fields.join(', ')} changed at ${advice.since}: figures counted before then were computed under the earlier settings. POST /v1/attribution/recompute over the period computes them under the current ones.`,
+    },
+  };
+}
+
 export async function getConfig(store: TenantStore, tenantId: string): Promise<ConfigView> {
   return view(await requireTenant(store, tenantId));
 }
@@ -146,9 +165,14 @@ export async function patchConfig(store: TenantStore, tenantId: string, patch: A
   if (!merged.success) throw new ValidationError('The configuration would be invalid.', issueDetails(merged.error));
   const at = now.toISOString();
   const calendar = [...calendarOf(tenant).withTimezone(merged.data.timezone, now.getTime()).entries];
-  const written = await store.replaceConfig(tenantId, { config: merged.data, calendar }, tenant.configVersion, at);
+  const advice = adviceFor(tenant.config, merged.data);
+  // What is counted already was computed under the old settings: answers say so until a recompute started after this has run.
+  const recomputeAdvised = advice.advised
+    ? { since: tenant.recomputeAdvised?.since ?? at, fields: [...new Set([...(tenant.recomputeAdvised?.fields ?? []), ...advice.fields])] }
+    : undefined;
+  const written = await store.replaceConfig(tenantId, { config: merged.data, calendar, ...(recomputeAdvised ? { recomputeAdvised } : {}) }, tenant.configVersion, at);
   if (!written) throw new ConflictError('The configuration changed meanwhile; read it again and retry.');
-  return { ...view({ ...tenant, config: merged.data, calendar, configVersion: tenant.configVersion + 1, configUpdatedAt: at }), recompute: adviceFor(tenant.config, merged.data) };
+  return { ...view({ ...tenant, config: merged.data, calendar, configVersion: tenant.configVersion + 1, configUpdatedAt: at }), recompute: advice };
 }
 
 /** A tenant as `npm run tenant -- list` shows it: nothing secret, no key hashes. */

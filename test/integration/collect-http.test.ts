@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forgetPublishableKeys } from '../../shared/auth/publishable.ts';
 import { rotateApiKey, type CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyGuestOrder, shopifyOrder } from '../fixtures/webhooks.ts';
@@ -19,7 +18,6 @@ async function store(config: Record<string, unknown> = {}): Promise<CreatedTenan
   const tenant = await newTenant();
   const patched = await api.request('PATCH', '/v1/config', { key: tenant.keys.admin, json: { allowedOrigins: [SHOP], ...config } });
   expect(patched.status, patched.text).toBe(200);
-  forgetPublishableKeys();
   return tenant;
 }
 
@@ -117,6 +115,52 @@ describe('POST /v1/collect', () => {
     expect((await journey(tenant, 'anonymousId=c-2')).body.touches).toEqual([expect.objectContaining({ consent: 'granted', channel: 'Paid Search' })]);
   });
 
+  it('applies consentRequired, allowedOrigins and a key’s revocation to the very next request (no cached settings)', async () => {
+    const tenant = await store();
+    expect((await collect({ key: tenant.keys.publishable, events: [page('lag-1', `${SHOP}/?utm_source=google&utm_medium=cpc`)] })).body).toMatchObject({ accepted: 1 });
+    expect((await api.request('PATCH', '/v1/config', { key: tenant.keys.admin, json: { consentRequired: true } })).status).toBe(200);
+    const right = await collect({ key: tenant.keys.publishable, events: [page('lag-2', `${SHOP}/?utm_source=google&utm_medium=cpc`)] });
+    expect(right.body).toMatchObject({ accepted: 0, dropped: { noConsent: 1 } });
+    expect((await journey(tenant, 'anonymousId=lag-2')).status).toBe(404);
+    expect((await journey(tenant, 'anonymousId=lag-1')).body.touches).toEqual([expect.objectContaining({ consent: 'not_required' })]);
+
+    expect((await api.request('PATCH', '/v1/config', { key: tenant.keys.admin, json: { allowedOrigins: ['https://other.example'] } })).status).toBe(200);
+    expect((await collect({ key: tenant.keys.publishable, events: [page('lag-3', `${SHOP}/?utm_source=x&utm_medium=cpc`, { consent: true })] })).status).toBe(403);
+
+    expect((await api.request('PATCH', '/v1/config', { key: tenant.keys.admin, json: { allowedOrigins: [SHOP] } })).status).toBe(200);
+    await rotateApiKey(tenantStore(), tenant.tenantId, 'publishable', new Date(), 0);
+    expect((await collect({ key: tenant.keys.publishable, events: [page('lag-4', `${SHOP}/?utm_source=x&utm_medium=cpc`, { consent: true })] })).status).toBe(401);
+  });
+
+  it('a store without a sales team: started checkouts are the qualified, orders pick up the baton, abandoned checkouts are dropped', async () => {
+    const tenant = await store({ salesTeam: false });
+    const started = (anonymousId: string, occurredAt: string) => ({ type: 'checkout', started: true, eventId: id(), occurredAt, anonymousId, url: `${SHOP}/checkouts/cn/x/information`, referrer: '' });
+    const first = started('shopper-1', '2026-11-20T10:00:00Z');
+    const answer = await collect({
+      key: tenant.keys.publishable,
+      events: [page('shopper-1', `${SHOP}/?utm_source=google&utm_medium=cpc&utm_campaign=winter`), first, first, started('shopper-2', '2026-11-20T11:00:00Z')],
+    });
+    expect(answer.body).toMatchObject({ accepted: 3, duplicates: 1, rejected: [] });
+    // Sent again (a beacon retried): stored once.
+    expect((await collect({ key: tenant.keys.publishable, events: [first] })).body).toMatchObject({ accepted: 0, duplicates: 1 });
+    const order = { transactionId: 'store-order-1', kind: 'order', occurredAt: '2026-11-20T10:20:00Z', person: { anonymousId: 'shopper-1' }, currency: 'USD', gross: '50.00' };
+    expect((await api.request('POST', '/v1/transactions', { key: tenant.keys.ingest, json: order })).status).toBe(201);
+    await api.settle();
+    const handoffs = await api.request('GET', '/v1/handoffs?from=2026-11-01&to=2026-11-30', { key: tenant.keys.marketing });
+    expect(handoffs.body).toMatchObject({ pickedUpBy: 'checkout', slaHours: 24, qualified: 2, contacted: 1, withinSla: 1, dropped: [{ identifiers: ['a:shopper-2'], qualifiedAt: '2026-11-20T11:00:00.000Z' }] });
+    const funnel = await api.request('GET', '/v1/funnel?from=2026-11-01&to=2026-11-30&groupBy=campaign', { key: tenant.keys.marketing });
+    expect(funnel.body.totals).toMatchObject({ acquired: 2, qualified: 2, customers: 1 });
+    // The started checkout passed the baton: the order's boundary is its start, not the order.
+    const attribution = await api.request('GET', '/v1/transactions/store-order-1/attribution', { key: tenant.keys.marketing });
+    expect(attribution.body.boundary).toEqual({ at: '2026-11-20T10:00:00.000Z', reason: 'qualified' });
+    // A checkout event that neither names an order nor started is refused, naming the field.
+    const bad = await collect({ key: tenant.keys.publishable, events: [{ type: 'checkout', eventId: id(), occurredAt: '2026-11-20T10:00:00Z', anonymousId: 'shopper-3' }, { ...page('shopper-3', `${SHOP}/`), started: true }] });
+    expect(bad.body.rejected.map((entry: { index: number; errors: Array<{ path: string }> }) => [entry.index, entry.errors.map((error) => error.path)])).toEqual([
+      [0, ['orderId']],
+      [1, ['started']],
+    ]);
+  });
+
   it('rejects each bad event on its own with its index and reasons', async () => {
     const tenant = await store();
     const answer = await collect({ key: tenant.keys.publishable, events: [page('b-1', `${SHOP}/?utm_source=x&utm_medium=cpc`), { type: 'page', eventId: 'short', occurredAt: 'yesterday', anonymousId: 'b-1' }, { type: 'checkout', eventId: id(), occurredAt: '2026-11-20T10:00:00Z', anonymousId: 'b-1' }] });
@@ -155,7 +199,6 @@ describe('POST /v1/collect', () => {
     expect((await collect({ key: 'pk_unknown', events })).status).toBe(401);
     expect((await collect({ key: tenant.keys.ingest, events })).status).toBe(401);
     const rotated = await rotateApiKey(tenantStore(), tenant.tenantId, 'publishable', new Date(), 0);
-    forgetPublishableKeys();
     expect((await collect({ key: tenant.keys.publishable, events })).status).toBe(401);
     expect((await collect({ key: rotated.key, events })).status).toBe(202);
   });
@@ -163,7 +206,6 @@ describe('POST /v1/collect', () => {
   it('keeps a rotated-out key working through its overlap window', async () => {
     const tenant = await store();
     const rotated = await rotateApiKey(tenantStore(), tenant.tenantId, 'publishable', new Date(), 24);
-    forgetPublishableKeys();
     const events = [page('k-2', `${SHOP}/?utm_source=x&utm_medium=cpc`)];
     expect((await collect({ key: tenant.keys.publishable, events })).status).toBe(202);
     expect((await collect({ key: rotated.key, events: [page('k-2', `${SHOP}/?utm_source=y&utm_medium=cpc`)] })).status).toBe(202);

@@ -174,3 +174,53 @@ describe('bad input to the views', () => {
     expect((await read('/v1/handoffs?from=2026-11-01&to=2026-11-30', other.keys.marketing)).body).toMatchObject({ qualified: 0, dropped: [] });
   });
 });
+
+describe('a setting changed, then recomputed', () => {
+  it('re-projects a qualified prospect who never bought, and says until then that the figures predate the change', async () => {
+    const shop = await newTenant();
+    const send = async (path: string, json: unknown) => expect((await api.request('POST', path, { key: shop.keys.ingest, json })).status).toBeLessThan(300);
+    const view = async (path: string) => (await api.request('GET', path, { key: shop.keys.marketing })).body;
+    await send('/v1/touches', {
+      touches: [
+        { touchId: 'pat-ad', occurredAt: '2026-11-01T10:00:00Z', person: { customerId: 'pat' }, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: 'spring' } },
+        // 30 hours after the baton passed: late under a 24-hour SLA, in time under 36.
+        { touchId: 'pat-call', occurredAt: '2026-11-11T18:00:00Z', person: { customerId: 'pat' }, kind: 'sales_call', rep: 'alice' },
+      ],
+    });
+    await send('/v1/stages', {
+      stages: [
+        { person: { customerId: 'pat' }, stage: 'lead', occurredAt: '2026-11-10T10:00:00Z' },
+        { person: { customerId: 'pat' }, stage: 'qualified', occurredAt: '2026-11-10T12:00:00Z' },
+      ],
+    });
+    await api.settle();
+    const handoffsPath = '/v1/handoffs?from=2026-11-01&to=2026-11-30';
+    const funnelPath = '/v1/funnel?from=2026-11-01&to=2026-11-30&groupBy=campaign';
+    const before = await view(handoffsPath);
+    expect(before).toMatchObject({ slaHours: 24, qualified: 1, contacted: 1, withinSla: 0, dropped: [{ identifiers: ['c:pat'], deadline: '2026-11-11T12:00:00.000Z' }] });
+    expect(before.recompute).toBeUndefined();
+    expect((await view(funnelPath)).rows.map((row: { key: string; acquired: number }) => [row.key, row.acquired])).toEqual([['spring', 1]]);
+
+    const patched = await api.request('PATCH', '/v1/config', { key: shop.keys.admin, json: { handoffSlaHours: 36, lookbackDays: 7 } });
+    expect(patched.body.recompute).toMatchObject({ advised: true, fields: ['lookbackDays', 'handoffSlaHours'] });
+    // The figures were computed under 24 hours and a 30-day lookback: the answers say so rather than label them 36 and 7.
+    const advised = await view(handoffsPath);
+    expect(advised).toMatchObject({ withinSla: 0, recompute: { advised: true, since: patched.body.updatedAt, fields: ['lookbackDays', 'handoffSlaHours'] } });
+    expect((await view(funnelPath)).recompute).toMatchObject({ advised: true });
+
+    const job = await api.request('POST', '/v1/attribution/recompute', { key: shop.keys.admin, json: { from: '2026-11-10', to: '2026-11-10' } });
+    expect(job.status).toBe(202);
+    await api.settle();
+    expect((await api.request('GET', `/v1/jobs/${job.body.jobId}`, { key: shop.keys.admin })).body).toMatchObject({ status: 'done', transactions: 0, people: 1 });
+    const after = await view(handoffsPath);
+    expect(after).toMatchObject({ slaHours: 36, qualified: 1, contacted: 1, withinSla: 1, dropped: [] });
+    expect(after.recompute).toBeUndefined();
+    const funnelAfter = await view(funnelPath);
+    // The ad was nine days before the lead: outside a 7-day lookback, so nobody acquired Pat; the ad still reached him.
+    expect(funnelAfter.rows.map((row: { key: string; acquired: number; peopleReached: number }) => [row.key, row.acquired, row.peopleReached])).toEqual([
+      ['(none)', 1, 0],
+      ['spring', 0, 1],
+    ]);
+    expect(funnelAfter.recompute).toBeUndefined();
+  });
+});

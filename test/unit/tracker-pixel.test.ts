@@ -102,7 +102,27 @@ const checkoutCompleted = (orderId: string | null) => ({
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+const checkoutStarted = () => ({
+  id: 'sh-checkout-start-1',
+  clientId: 'shopify-client-1',
+  name: 'checkout_started',
+  timestamp: '2026-11-27T10:01:00.000Z',
+  type: 'standard',
+  context: documentAt('https://shop.example/checkouts/cn/abc/information'),
+  data: { checkout: { token: 'abc', email: 'jane@example.com', attributes: [] } },
+});
+
 describe('the Shopify custom pixel', () => {
+  it('sends a started checkout as a checkout event with started: true and no order (the shopper is qualified)', async () => {
+    const pixel = loadPixel({ consentRequired: false, privacy: { analyticsProcessingAllowed: false }, cookie: 'b6f1c0de-0000-4000-8000-000000000003' });
+    await pixel.fire('checkout_started', checkoutStarted());
+    await flush();
+    expect(pixel.events()).toEqual([
+      expect.objectContaining({ type: 'checkout', started: true, eventId: 'sh-checkout-start-1', anonymousId: 'b6f1c0de-0000-4000-8000-000000000003', url: 'https://shop.example/checkouts/cn/abc/information' }),
+    ]);
+    expect(pixel.events()[0]).not.toHaveProperty('orderId');
+  });
+
   it('keeps the placeholders a merchant fills in at the top', () => {
     const lines = SOURCE.split('\n').filter((line) => line.startsWith('const '));
     expect(lines[0]).toMatch(/^const BATON = 'https:\/\/<your-baton-api>';/);
@@ -112,7 +132,7 @@ describe('the Shopify custom pixel', () => {
 
   it('with consent required, sends nothing until analytics is allowed, then the held events with consent and email', async () => {
     const pixel = loadPixel({ consentRequired: true, privacy: { analyticsProcessingAllowed: false }, cookie: 'b6f1c0de-0000-4000-8000-000000000001' });
-    expect(pixel.subscribed().sort()).toEqual(['checkout_completed', 'page_viewed']);
+    expect(pixel.subscribed().sort()).toEqual(['checkout_completed', 'checkout_started', 'page_viewed']);
 
     await pixel.fire('page_viewed', pageViewed('https://shop.example/checkouts/cn/abc?utm_source=shopify_email&utm_medium=email', 'https://mail.example/'));
     await pixel.fire('checkout_completed', checkoutCompleted('gid://shopify/Order/5551234567'));

@@ -26,7 +26,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   /** Days and tasks are kept as string sets: adding one twice changes nothing, and the condition keeps its counts from being added twice. */
-  async progress(tenantId: string, jobId: string, work: { taskKey: string; day: string; transactions: number; people: number; dayDone: boolean }, at: string): Promise<void> {
+  async progress(tenantId: string, jobId: string, work: { taskKey: string; day: string; transactions: number; people: number; dayDone: boolean }, at: string): Promise<'running' | 'done'> {
     let Attributes: Record<string, unknown> | undefined;
     try {
       ({ Attributes } = await this.client.send(
@@ -46,12 +46,12 @@ export class DynamoJobStore implements JobStore {
         }),
       ));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return; // counted already (or the job is gone)
+      if (error instanceof ConditionalCheckFailedException) return 'running'; // counted already (or the job is gone)
       throw error;
     }
     const done = (Attributes?.doneDays as Set<string> | undefined)?.size ?? 0;
-    if (!work.dayDone || done < (Attributes?.daysTotal as number)) return;
-    await this.finish(tenantId, jobId, { status: 'done', at });
+    if (!work.dayDone || done < (Attributes?.daysTotal as number)) return 'running';
+    return (await this.finish(tenantId, jobId, { status: 'done', at })) ? 'done' : 'running';
   }
 
   async fail(tenantId: string, jobId: string, failure: { day: string; error: string }, at: string): Promise<void> {
@@ -59,7 +59,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   /** A running job ends once: done, or failed; whichever comes first stays. */
-  private async finish(tenantId: string, jobId: string, end: { status: 'done' | 'failed'; at: string; failure?: { day: string; error: string } }): Promise<void> {
+  private async finish(tenantId: string, jobId: string, end: { status: 'done' | 'failed'; at: string; failure?: { day: string; error: string } }): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -71,8 +71,10 @@ export class DynamoJobStore implements JobStore {
           ExpressionAttributeValues: { ':status': end.status, ':running': 'running', ':at': end.at, ...(end.failure ? { ':failure': end.failure } : {}) },
         }),
       );
+      return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return false;
     }
   }
 }

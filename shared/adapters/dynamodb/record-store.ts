@@ -23,6 +23,13 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
  *   with its refunds and cancellations (`SETTLEMENT`), and aliases (`ALIAS`;
  *   an alias's settlement points at its order once the order is known).
  * - gsi1 `TXDAY#<utc day>` / `<at>#<id>`: transactions in time order.
+ * - `ACT#<utc day>#<shard>` / `<identifier>`: who reached a funnel stage that
+ *   day (written before the stage, idempotent), so a recompute finds every
+ *   person whose figures a setting can move (a stage, or a transaction on
+ *   gsi1) without a Scan; sharded so a busy day spreads over partitions.
+ *   Touches and links carry no marker: a person with nothing else has no
+ *   figure a setting moves (channels are fixed when a touch is recorded),
+ *   and marking them would add a request to every collect batch and webhook.
  */
 export const recordKeys = {
   person: (tenantId: string, identifier: string) => `T#${tenantId}#P#${identifier}`,
@@ -33,7 +40,17 @@ export const recordKeys = {
   settlement: (tenantId: string, key: string) => ({ pk: `T#${tenantId}#TX#${key}`, sk: 'SETTLEMENT' }),
   /** An order by the provider's own id (`ORDER`: its transactionId and buyer), and a browser's checkout of it (`CHECKOUT`). */
   orderRef: (tenantId: string, externalId: string, sk: 'ORDER' | 'CHECKOUT') => ({ pk: `T#${tenantId}#ORDERREF#${externalId}`, sk }),
+  activity: (tenantId: string, occurredAt: string, identifier: string) => ({ pk: activityPartition(tenantId, occurredAt.slice(0, 10), activityShard(identifier)), sk: identifier }),
 };
+
+/** How many partitions one day's activity markers spread over. */
+export const ACTIVITY_SHARDS = 4;
+export const activityPartition = (tenantId: string, utcDay: string, shard: number) => `T#${tenantId}#ACT#${utcDay}#${shard}`;
+function activityShard(identifier: string): number {
+  let hash = 0;
+  for (let index = 0; index < identifier.length; index += 1) hash = (hash * 31 + identifier.charCodeAt(index)) >>> 0;
+  return hash % ACTIVITY_SHARDS;
+}
 
 /** How many linked identifiers one person may have before reads stop following links. */
 export const MAX_PERSON_IDENTIFIERS = 50;
@@ -156,6 +173,30 @@ export class DynamoRecordStore implements RecordStore {
     return outcomes;
   }
 
+  /**
+   * The day markers of these records' people (see `recordKeys.activity`),
+   * written before the records so a recompute can never miss a stored one;
+   * a marker without its record (the record's write failed) only costs a
+   * projection that finds nothing new.
+   */
+  private async markActive(tenantId: string, records: ReadonlyArray<{ occurredAt: string; identifier: string }>, retentionDays: number): Promise<void> {
+    const markers = new Map<string, Item>();
+    for (const { occurredAt, identifier } of records) {
+      const key = recordKeys.activity(tenantId, occurredAt, identifier);
+      markers.set(`${key.pk} ${key.sk}`, { ...key, entity: 'activity', expiresAt: expiresAt(occurredAt, retentionDays) });
+    }
+    await writeAll(this.client, this.tableName, [...markers.values()].map((Item) => ({ PutRequest: { Item } })), 'Marking activity');
+  }
+
+  async activePeople(tenantId: string, utcDay: string): Promise<Identifier[]> {
+    const shards = await Promise.all(
+      Array.from({ length: ACTIVITY_SHARDS }, (_, shard) =>
+        queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': activityPartition(tenantId, utcDay, shard) }, ProjectionExpression: 'sk' }),
+      ),
+    );
+    return shards.flat().map((item) => item.sk as Identifier);
+  }
+
   async recordTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<WriteOutcome[]> {
     return this.writeOnce(
       touches.map((touch) => ({
@@ -178,6 +219,7 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async recordStages(tenantId: string, stages: Stage[], retentionDays: number): Promise<WriteOutcome[]> {
+    await this.markActive(tenantId, stages.map((stage) => ({ occurredAt: stage.occurredAt, identifier: stage.identifiers[0]! })), retentionDays);
     return this.writeOnce(
       stages.map((stage) => ({
         contentHash: stage.contentHash,
@@ -483,10 +525,11 @@ export class DynamoRecordStore implements RecordStore {
   /** An item of a person's partition and what only exists because of it: a touch's id guard, a link's mirror. */
   private keysOf(tenantId: string, item: Item): Array<{ pk: string; sk: string }> {
     const own = { pk: item.pk as string, sk: item.sk as string };
+    const self = own.pk.slice(recordKeys.person(tenantId, '').length);
     if (item.entity === 'touch') return [own, recordKeys.touchGuard(tenantId, item.touchId as string)];
+    if (item.entity === 'stage') return [own, recordKeys.activity(tenantId, item.occurredAt as string, self)];
     if (item.entity === 'link' || item.entity === 'link_mirror') {
       const other = own.sk.slice('LINK#'.length);
-      const self = own.pk.slice(recordKeys.person(tenantId, '').length);
       return [own, { pk: recordKeys.person(tenantId, other), sk: `LINK#${self}` }];
     }
     return [own];
