@@ -65,6 +65,7 @@ export async function collectBench(ctx: BenchContext, trackerScript: string | un
   const bareSeconds = (performance.now() - bareStarted) / 1000;
   const writes = Object.entries(ctx.counter.operations).filter(([name]) => /Write|Put|Update|Delete/.test(name)).reduce((sum, [, count]) => sum + count, 0);
   const stored = events / 5;
+  const reads = Object.entries(ctx.counter.operations).filter(([name]) => /Get|Query/.test(name)).reduce((sum, [, count]) => sum + count, 0);
   lines.push(
     `${events.toLocaleString('en-US')} events in ${requests.toLocaleString('en-US')} requests of ${BATCH} (text/plain, as the tracker sends them), ${CONCURRENCY} in flight from a load generator in a process of its own, through the local server on this two-core machine (server, load generator and DynamoDB Local share the cores):`,
     '',
@@ -76,6 +77,7 @@ export async function collectBench(ctx: BenchContext, trackerScript: string | un
     `| the same writes sent straight to DynamoDB Local (${BATCH / 5}-item BatchWriteItem, ${CONCURRENCY} in flight) | ${Math.round(requests / bareSeconds).toLocaleString('en-US')} a second: collection runs at **${((requests / seconds) / (requests / bareSeconds) * 100).toFixed(0)} %** of what the local store takes |`,
     `| DynamoDB requests | ${ctx.counter.describe()} |`,
     `| write requests per 1,000 events | ${((writes / events) * 1000).toFixed(1)} (${(writes / stored).toFixed(3)} per stored touch: touches are written in batches) |`,
+    `| read requests per collect request | ${(reads / requests).toFixed(2)}: the publishable key and its tenant, read strongly consistent on every request (no cache), so consentRequired, allowedOrigins and a key's revocation apply to the next event |`,
     `| write units per 1,000 events (estimated from item sizes; transactional writes count twice) | ${((ctx.counter.writeUnits / events) * 1000).toFixed(0)} |`,
     `| plain pages (80 %) | no write: only pages with a campaign signal become touches |`,
     '',
