@@ -7,6 +7,13 @@ export interface ProviderTransaction {
   aliases?: string[];
   /** The provider gives no time for it: `occurredAt` is when a delivery first showed it, not part of its identity. */
   timeObserved?: boolean;
+  /**
+   * Only a test's, unless its order is stored: a refund whose every
+   * transaction is a test belongs to a test order (never stored) — or, on a
+   * development store's real order, counts as that order does. The reason
+   * it is ignored otherwise.
+   */
+  testUnlessOrderStored?: string;
 }
 
 /** A touch a payload describes: the order's landing visit, as the storefront saw it. */

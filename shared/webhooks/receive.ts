@@ -83,7 +83,7 @@ function mapDelivery(provider: WebhookProvider, tenant: TenantRecord, request: W
     const parsed = TransactionInputSchema.safeParse(input);
     if (!parsed.success) throw new UnmappableDelivery(`The ${provider} payload does not make a valid transaction.`, issueDetails(parsed.error, `transactions.${position}`));
     const transaction = transactionFromInput(parsed.data, provider, recordedAt, candidate.externalId, { timeObserved: candidate.timeObserved ?? false });
-    return { input: parsed.data, transaction, aliases: candidate.aliases };
+    return { input: parsed.data, transaction, aliases: candidate.aliases, testUnlessOrderStored: candidate.testUnlessOrderStored };
   });
   const touches = meaning.touches.map((candidate, position) => {
     const parsed = TouchInputSchema.safeParse(candidate.input);
@@ -109,7 +109,15 @@ async function processDelivery(deps: RecordingDeps, provider: WebhookProvider, t
   if (meaning.deliveryKey && (await deps.records.hasDelivery(tenantId, meaning.deliveryKey))) {
     return { status: 200, body: { received: true, duplicate: true } };
   }
-  const { transactions, touches } = meaning;
+  const { touches } = meaning;
+  const transactions = [];
+  const skipped: string[] = [];
+  for (const candidate of meaning.transactions) {
+    const orderStored = candidate.testUnlessOrderStored && candidate.input.orderId ? await deps.records.getTransaction(tenantId, candidate.input.orderId) : true;
+    if (orderStored) transactions.push(candidate);
+    else skipped.push(candidate.testUnlessOrderStored!);
+  }
+  if (transactions.length === 0 && skipped.length > 0) return { status: 200, body: { received: true, ignored: skipped.join('; ') } };
   const answers: TransactionAnswer[] = [];
   if (touches.length > 0 && transactions.length === 0) await deps.records.recordTouches(tenantId, touches, tenant.config.retentionDays);
   for (const { input, transaction, aliases } of transactions) {

@@ -142,12 +142,25 @@ function visitTouch(order: Order, shopDomain: string | undefined): ProviderTouch
 
 type Refund = z.infer<typeof ShopifyRefund>;
 
+/** The smaller of two decimal strings. */
+const atMost = (a: string, b: string) => (sumDecimals([a, `-${b}`]).startsWith('-') ? a : b);
+
 /**
- * A refund in the shop's currency (the order's): its lines' and
- * adjustments' shop money, not the transactions' presentment currency.
+ * A refund in the shop's currency (the order's). The money is what the
+ * refund's successful `refund` transactions paid back: Shopify's line
+ * subtotals and taxes can disagree with it (a `refund_discrepancy`
+ * adjustment, or none at all: lines of 399.29 refunded with 209.00, a line
+ * of 0.00 with 41.94). Of that money, shipping (`shipping_refund`
+ * adjustments, whose amounts are negative) and tax are as Shopify states
+ * them, as far as the money goes; the rest is merchandise. Without any
+ * refund transaction (no money moved: items taken off an unpaid order), or
+ * with transactions in another currency than the shop's (the presentment
+ * currency of a foreign order), the lines' and adjustments' shop money is
+ * the refund.
  */
-function refundTransaction(refund: Refund): ProviderTransaction {
-  const refundTransactions = (refund.transactions ?? []).filter((tx) => tx.kind === 'refund' && (tx.status ?? 'success') === 'success');
+function refundTransaction(refund: Refund, order?: Order): ProviderTransaction {
+  const moneyTransactions = (refund.transactions ?? []).filter((tx) => tx.kind === 'refund');
+  const refundTransactions = moneyTransactions.filter((tx) => (tx.status ?? 'success') === 'success');
   const lines = refund.refund_line_items ?? [];
   const adjustments = refund.order_adjustments ?? [];
   const currency =
@@ -156,15 +169,24 @@ function refundTransaction(refund: Refund): ProviderTransaction {
     refundTransactions[0]?.currency ??
     undefined;
   const shippingRefunds = adjustments.filter((adjustment) => adjustment.kind === 'shipping_refund');
-  const shipping = sumDecimals(shippingRefunds.map((adjustment) => decimal(adjustment.amount, { absolute: true })));
-  const tax = sumDecimals([...lines.map((line) => decimal(line.total_tax)), ...shippingRefunds.map((adjustment) => decimal(adjustment.tax_amount, { absolute: true }))]);
+  let shipping = sumDecimals(shippingRefunds.map((adjustment) => decimal(adjustment.amount, { absolute: true })));
+  let tax = sumDecimals([...lines.map((line) => decimal(line.total_tax)), ...shippingRefunds.map((adjustment) => decimal(adjustment.tax_amount, { absolute: true }))]);
   let gross = sumDecimals(lines.map((line) => decimal(line.subtotal)));
-  if (lines.length === 0 && shipping === '0') {
+  const inShopMoney = moneyTransactions.every((tx) => !tx.currency || !currency || tx.currency.toUpperCase() === currency.toUpperCase());
+  if (moneyTransactions.length > 0 && inShopMoney) {
+    const money = sumDecimals(['0', ...refundTransactions.map((tx) => decimal(tx.amount))]);
+    shipping = atMost(shipping, money);
+    tax = atMost(tax, sumDecimals([money, `-${shipping}`]));
+    gross = sumDecimals([money, `-${shipping}`, `-${tax}`]);
+  } else if (lines.length === 0 && shipping === '0') {
     // A refund of an amount with no items: all of it counts as merchandise.
     gross = sumDecimals(refundTransactions.map((tx) => decimal(tx.amount)));
   }
+  // Inside its (real) order's own delivery, the order says it is real; alone, the order has to be a recorded one.
+  const allTests = !order && moneyTransactions.length > 0 && moneyTransactions.every((tx) => tx.test === true);
   return {
     externalId: refund.id,
+    ...(allTests ? { testUnlessOrderStored: `refund ${refund.id} is a test's (its transactions are tests and its order is not a recorded one)` } : {}),
     input: {
       transactionId: `shopify-refund-${refund.id}`,
       kind: 'refund',
@@ -182,8 +204,12 @@ function refundTransaction(refund: Refund): ProviderTransaction {
 /**
  * Shopify's topics in SPEC §3's terms. An order counts when it is placed
  * (Shopify's sales reports count it then, paid or pending), dated by
- * `processed_at`; test orders (`test: true`, and refunds whose transactions
- * are tests) are acknowledged and never counted. `orders/cancelled` also
+ * `processed_at`; test orders (`test: true`) are acknowledged and never
+ * counted. The order's flag is what counts: a refund transaction carries a
+ * `test` flag of its own (the gateway's), `true` even on a real order of a
+ * development store, so a refund whose transactions are all tests counts
+ * as its order does: when the order is recorded, and otherwise (a test
+ * order, never recorded) is acknowledged as a test's. `orders/cancelled` also
  * carries the refunds Shopify made with the cancellation, in case their
  * own `refunds/create` is lost or late (the refund id makes them one).
  */
@@ -193,7 +219,6 @@ export function mapShopify(topic: string | undefined, eventId: string | undefine
   const base = { kind: 'records' as const, ...(deliveryKey ? { deliveryKey } : {}) };
   if (topic === 'refunds/create') {
     const refund = ShopifyRefund.parse(payload);
-    if (refund.transactions?.some((tx) => tx.test === true)) return { kind: 'ignored', reason: `refund ${refund.id} is a test` };
     return { ...base, touches: [], transactions: [refundTransaction(refund)] };
   }
   const order = ShopifyOrder.parse(payload);
@@ -204,7 +229,7 @@ export function mapShopify(topic: string | undefined, eventId: string | undefine
     const who = person(order);
     for (const refund of order.refunds ?? []) {
       const parsed = ShopifyRefund.safeParse(refund);
-      if (parsed.success && !parsed.data.transactions?.some((tx) => tx.test === true)) transactions.push(refundTransaction(parsed.data));
+      if (parsed.success) transactions.push(refundTransaction(parsed.data, order));
     }
     transactions.push({
       externalId: order.id,

@@ -9,7 +9,8 @@ const Session = z.looseObject({
   id: z.string(),
   /** Absent from sessions at older API versions (2020-08-27): the event's own `created` stands in. */
   created: z.number().int().nullish(),
-  currency: z.string(),
+  /** Null on an open, unpaid session (nothing to count yet); a paid one always has it. */
+  currency: z.string().nullish(),
   payment_status: z.string(),
   payment_intent: z.string().nullish(),
   customer: z.string().nullish(),
@@ -80,6 +81,7 @@ export function mapStripe(payload: unknown): WebhookMeaning {
   }
   const session = Session.parse(event.data.object);
   if (session.payment_status === 'unpaid') return { kind: 'ignored', reason: 'checkout not paid yet (async payment)' };
+  if (!session.currency) throw new z.ZodError([{ code: 'custom', path: ['data', 'object', 'currency'], message: 'a paid session names its currency', input: session.currency }]);
   const currency = session.currency.toUpperCase();
   const createdAt = session.created ?? event.created;
   if (createdAt === null || createdAt === undefined) throw new z.ZodError([{ code: 'custom', path: ['data', 'object', 'created'], message: 'neither the session nor the event says when it happened', input: undefined }]);

@@ -10,6 +10,7 @@ const WooOrder = z.looseObject({
   currency: z.string(),
   date_created_gmt: z.string(),
   date_paid_gmt: z.string().nullish(),
+  date_completed_gmt: z.string().nullish(),
   date_modified_gmt: z.string().nullish(),
   discount_total: Money,
   shipping_total: Money,
@@ -156,6 +157,10 @@ export function splitRefund(total: string, order: { net: string; tax: string; sh
  * order.created / order.updated, counted as WooCommerce Analytics counts by
  * default: an order counts once it has a paid date, dated by it, unless its
  * status is excluded there (pending, failed) or it was paid in test mode;
+ * an order completed without a paid date counts from its completion
+ * (WooCommerce sets the paid date on completion since 3.5.5, 2019; a bank
+ * transfer completed before that has none, and keeps its completion date
+ * when it is cancelled later);
  * a paid order later cancelled also yields its cancellation; each entry of
  * `refunds` is a refund. The webhook gives no time for a refund or a
  * cancellation, so they are dated by the delivery that first shows them
@@ -165,7 +170,7 @@ export function mapWooCommerce(topic: string | undefined, deliveryId: string | u
   if (!topic || !(WOOCOMMERCE_TOPICS as readonly string[]).includes(topic)) return { kind: 'ignored', reason: `topic ${topic ?? '(none)'} carries no revenue` };
   const order = WooOrder.parse(payload);
   if (isTestOrder(order)) return { kind: 'ignored', reason: `order ${order.id} was paid in test mode` };
-  const paidAt = gmt(order.date_paid_gmt);
+  const paidAt = gmt(order.date_paid_gmt) ?? gmt(order.date_completed_gmt);
   if (!paidAt || EXCLUDED_STATUSES.has(order.status)) return { kind: 'ignored', reason: `order ${order.id} is ${order.status} and not paid` };
   const seenAt = gmt(order.date_modified_gmt) ?? paidAt;
   const transactions: ProviderTransaction[] = [{ externalId: order.id, input: orderInput(order, 'order', paidAt) }];
