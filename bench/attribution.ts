@@ -1,22 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { markov, parsePath, pathOf, shapley, type PathCount } from '../shared/attribution/data-driven.ts';
+import { projectRoot } from '../scripts/local/dynamodb-local.ts';
+import { startLocalRuntime } from '../scripts/local/runtime.ts';
 import { stores } from '../shared/adapters/dynamodb/stores.ts';
 import { DynamoTimeline } from '../shared/adapters/dynamodb/timeline.ts';
+import { markov, type PathCount, parsePath, pathOf, shapley } from '../shared/attribution/data-driven.ts';
 import { report } from '../shared/attribution/reports.ts';
 import { getJob, startRecompute } from '../shared/jobs/recompute.ts';
 import { projectPerson } from '../shared/projection/person.ts';
 import { refreshPerson } from '../shared/projection/use-cases.ts';
 import { funnel, handoffs, paths, salesReport } from '../shared/projection/views.ts';
-import { defaultAttributionConfig } from '../shared/tenants/attribution-config.ts';
-import { createTenant } from '../shared/tenants/use-cases.ts';
+import { normaliseTouch } from '../shared/recording/touches.ts';
 import { transactionFromInput } from '../shared/recording/transactions.ts';
 import { storeTransaction } from '../shared/recording/use-cases.ts';
-import { normaliseTouch } from '../shared/recording/touches.ts';
+import { defaultAttributionConfig } from '../shared/tenants/attribution-config.ts';
+import { createTenant } from '../shared/tenants/use-cases.ts';
 import { dayOf } from '../shared/time/days.ts';
 import { sign } from '../shared/webhooks/signatures.ts';
-import { projectRoot } from '../scripts/local/dynamodb-local.ts';
-import { startLocalRuntime } from '../scripts/local/runtime.ts';
 import { shopifyOrder } from '../test/fixtures/webhooks.ts';
 import { seedProjections, syntheticPeople } from '../test/support/people.ts';
 import type { EngineFigures } from './engine.ts';
@@ -80,7 +80,9 @@ export async function attributionBench(ctx: BenchContext): Promise<string> {
       }
     });
     const list = [...paths.values()];
-    lines.push(`| ${count.toLocaleString('en-US')} (${list.length.toLocaleString('en-US')} distinct paths, ${CHANNELS.length} channels; aggregation ${aggregate.toFixed(0)} ms) | ${time(() => markov(list)).toFixed(1)} ms | ${time(() => shapley(list)).toFixed(1)} ms |`);
+    lines.push(
+      `| ${count.toLocaleString('en-US')} (${list.length.toLocaleString('en-US')} distinct paths, ${CHANNELS.length} channels; aggregation ${aggregate.toFixed(0)} ms) | ${time(() => markov(list)).toFixed(1)} ms | ${time(() => shapley(list)).toFixed(1)} ms |`,
+    );
   }
   lines.push('', 'Reports read path counts already aggregated per day, so their cost is the model on the distinct paths, not the journeys.', '');
 
@@ -123,7 +125,12 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
       const response = await fetch(`${runtime.url}/v1/webhooks/shopify/${tenant.tenantId}`, {
         method: 'POST',
         body,
-        headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': `evt-${id}`, 'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify) },
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-event-id': `evt-${id}`,
+          'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify),
+        },
       });
       if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
     };
@@ -188,8 +195,31 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
       for (let i = offset; i < orders; i += 8) {
         const occurredAt = new Date(Date.parse('2026-09-01T00:00:00Z') + (i % 30) * 86_400_000 + i * 1000).toISOString();
         const who = { customerId: `r${i}` };
-        await deps.records.recordTouches(recomputeTenant.tenantId, [normaliseTouch({ touchId: `rt${i}`, occurredAt, person: who, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: `c${i % 20}` } })], recomputeRecord.config.retentionDays);
-        await storeTransaction(deps, recomputeRecord, transactionFromInput({ transactionId: `ro${i}`, kind: 'order', occurredAt: new Date(Date.parse(occurredAt) + 60_000).toISOString(), person: who, currency: 'USD', gross: '10.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', recordedAt));
+        await deps.records.recordTouches(
+          recomputeTenant.tenantId,
+          [normaliseTouch({ touchId: `rt${i}`, occurredAt, person: who, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: `c${i % 20}` } })],
+          recomputeRecord.config.retentionDays,
+        );
+        await storeTransaction(
+          deps,
+          recomputeRecord,
+          transactionFromInput(
+            {
+              transactionId: `ro${i}`,
+              kind: 'order',
+              occurredAt: new Date(Date.parse(occurredAt) + 60_000).toISOString(),
+              person: who,
+              currency: 'USD',
+              gross: '10.00',
+              discount: '0',
+              tax: '0',
+              shipping: '0',
+              salesChannel: 'online_store',
+            },
+            'api',
+            recordedAt,
+          ),
+        );
       }
     };
     await Promise.all(Array.from({ length: 8 }, (_, offset) => worker(offset)));
@@ -210,7 +240,13 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
     );
 
     // A late touch for one of those people: their projection again, once.
-    const late = normaliseTouch({ touchId: 'late-1', occurredAt: '2026-08-25T00:00:00Z', person: { customerId: 'r0' }, kind: 'click', utm: { source: 'newsletter', medium: 'email', campaign: 'late' } });
+    const late = normaliseTouch({
+      touchId: 'late-1',
+      occurredAt: '2026-08-25T00:00:00Z',
+      person: { customerId: 'r0' },
+      kind: 'click',
+      utm: { source: 'newsletter', medium: 'email', campaign: 'late' },
+    });
     await deps.records.recordTouches(recomputeTenant.tenantId, [late], recomputeRecord.config.retentionDays);
     ctx.counter.reset();
     const outcome = await refreshPerson(deps, recomputeRecord, late.identifiers);

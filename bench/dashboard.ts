@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { buildDashboard } from '../scripts/build.ts';
-import { projectRoot } from '../scripts/local/dynamodb-local.ts';
 import { DEMO_DEFAULTS } from '../scripts/demo/store.ts';
+import { projectRoot } from '../scripts/local/dynamodb-local.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import { stats } from './lib.ts';
 import type { BenchContext } from './run.ts';

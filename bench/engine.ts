@@ -4,7 +4,7 @@
  * shares its thread. Prints one JSON object; `bench/attribution.ts` runs it.
  */
 import { attributeOrder } from '../shared/attribution/engine.ts';
-import { creditsInto, MODEL_COUNT, type JourneyColumns } from '../shared/attribution/kernel.ts';
+import { creditsInto, type JourneyColumns, MODEL_COUNT } from '../shared/attribution/kernel.ts';
 import { HEURISTIC_MODELS } from '../shared/attribution/models.ts';
 import { referenceCredits } from '../shared/attribution/reference.ts';
 import { defaultAttributionConfig } from '../shared/tenants/attribution-config.ts';
@@ -50,7 +50,8 @@ const reference = () => {
 };
 const full = () => {
   let count = 0;
-  for (const { history, revenue } of sample) count += attributeOrder({ transactionId: 'o', at: ORDER_AT, currency: 'USD', revenue, salesChannel: 'online_store' }, history, config).marketing.credits.linear.length;
+  for (const { history, revenue } of sample)
+    count += attributeOrder({ transactionId: 'o', at: ORDER_AT, currency: 'USD', revenue, salesChannel: 'online_store' }, history, config).marketing.credits.linear.length;
   return count;
 };
 

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { recordKeys } from '../shared/adapters/dynamodb/record-store.ts';
-import { createTenant } from '../shared/tenants/use-cases.ts';
 import { stores } from '../shared/adapters/dynamodb/stores.ts';
+import { createTenant } from '../shared/tenants/use-cases.ts';
 import type { BenchContext } from './run.ts';
 
 /** Writes `count` transactions straight to the table (export benchmarks need volume, not the ingest path). */
@@ -65,10 +65,11 @@ async function exportInChild(ctx: BenchContext, key: string, format: string): Pr
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve) => child.once('message', (message) => resolve(String(message))));
-  const sample = () => new Promise<number>((resolve) => {
-    child.once('message', (message) => resolve(Number(message)));
-    child.send('rss');
-  });
+  const sample = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (message) => resolve(Number(message)));
+      child.send('rss');
+    });
   // Warm up: load the handler modules and the SDK with a one-line page, so the baseline is a ready server.
   await (await fetch(`${url}/v1/exports/transactions?from=2026-09-01&to=2026-09-01&limit=1`, { headers: { authorization: `Bearer ${key}` } })).text();
   const baseRssMiB = (await sample()) / 2 ** 20;
@@ -103,7 +104,9 @@ export async function exportsBench(ctx: BenchContext): Promise<string> {
     for (const format of ['csv', 'ndjson']) {
       const run = await exportInChild(ctx, tenant.keys.finance, format);
       if (run.lines !== count) throw new Error(`exported ${run.lines} of ${count} lines`);
-      lines.push(`| ${count.toLocaleString('en-US')} | ${format} | ${Math.round(run.lines / run.seconds).toLocaleString('en-US')} | ${run.baseRssMiB.toFixed(0)} → ${run.peakRssMiB.toFixed(0)} MiB | ${(run.peakRssMiB - run.baseRssMiB).toFixed(0)} MiB |`);
+      lines.push(
+        `| ${count.toLocaleString('en-US')} | ${format} | ${Math.round(run.lines / run.seconds).toLocaleString('en-US')} | ${run.baseRssMiB.toFixed(0)} → ${run.peakRssMiB.toFixed(0)} MiB | ${(run.peakRssMiB - run.baseRssMiB).toFixed(0)} MiB |`,
+      );
     }
   }
   // Read units of the time-index queries, as DynamoDB reports them, per 1,000 lines read.

@@ -81,9 +81,11 @@ export class RequestCounter {
   }
 
   describe(): string {
-    return Object.entries(this.operations)
-      .map(([name, count]) => `${name.replace(/Command$/, '')} ${count}`)
-      .join(', ') || 'none';
+    return (
+      Object.entries(this.operations)
+        .map(([name, count]) => `${name.replace(/Command$/, '')} ${count}`)
+        .join(', ') || 'none'
+    );
   }
 }
 

@@ -59,7 +59,9 @@ export async function platformBench(ctx: BenchContext): Promise<string> {
     '|---|---|---|---|---|',
   );
   const outDir = join(projectRoot, 'bench', '.tmp');
-  const handlers = [...new Set([...routeHandlers(), 'authorizer', ...streamConsumers.map((consumer) => consumer.target), ...queues.map((queue) => queue.target), ...eventRules.map((rule) => rule.target)])].sort();
+  const handlers = [
+    ...new Set([...routeHandlers(), 'authorizer', ...streamConsumers.map((consumer) => consumer.target), ...queues.map((queue) => queue.target), ...eventRules.map((rule) => rule.target)]),
+  ].sort();
   for (const handler of handlers) {
     const cells: string[] = [];
     for (const external of [false, true]) {
@@ -90,20 +92,18 @@ export async function platformBench(ctx: BenchContext): Promise<string> {
 function importTime(file: string): number {
   const samples: number[] = [];
   for (let run = 0; run < 5; run += 1) {
-    const probe = spawnSync(
-      process.execPath,
-      ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`],
-      { encoding: 'utf8', env: {
-          ...process.env,
-          // What the stack gives every function: some read their resources' names when loaded.
-          TABLE_NAME: 'bench',
-          EVENT_BUS_NAME: 'bench',
-          RECOMPUTE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
-          AWS_REGION: 'us-east-1',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        },
+    const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        // What the stack gives every function: some read their resources' names when loaded.
+        TABLE_NAME: 'bench',
+        EVENT_BUS_NAME: 'bench',
+        RECOMPUTE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
+        AWS_REGION: 'us-east-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
-    );
+    });
     if (probe.status !== 0) throw new Error(`importing ${file} failed: ${probe.stderr.slice(-1500)}`);
     samples.push(Number(probe.stdout.trim()));
   }

@@ -48,15 +48,18 @@ export async function recordingBench(ctx: BenchContext): Promise<string> {
   const duplicateOps = ctx.counter.describe();
   lines.push(`| Shopify orders/create (order + landing visit + link) | ${webhookOps} | — | ${webhookWcu.toFixed(2)} |`);
   lines.push(`| the same delivery again (event id seen) | ${duplicateOps} | — | ${ctx.counter.writeUnits.toFixed(2)} |`);
-  lines.push('', 'Webhooks carry no key, so their counts have no authorizer read. A touch is two items written in one transaction (the id guard and the touch in the person’s partition); transactional writes cost twice a plain write. Write units are computed from the items’ sizes by DynamoDB’s rules (1 per started KB, ×2 in a transaction): DynamoDB Local’s own consumed-capacity figures for transactions are not reliable. Batches group 50 touches per TransactWriteItems call.', '');
+  lines.push(
+    '',
+    'Webhooks carry no key, so their counts have no authorizer read. A touch is two items written in one transaction (the id guard and the touch in the person’s partition); transactional writes cost twice a plain write. Write units are computed from the items’ sizes by DynamoDB’s rules (1 per started KB, ×2 in a transaction): DynamoDB Local’s own consumed-capacity figures for transactions are not reliable. Batches group 50 touches per TransactWriteItems call.',
+    '',
+  );
 
   const rounds = ctx.quick ? 100 : 300;
   let bare = 0;
   const results = await sideBySide(
     {
       webhook: () => shopify(++order),
-      putItem: () =>
-        ctx.bareClient.send(new PutCommand({ TableName: ctx.tableName, Item: { pk: `bench#${++bare}`, sk: 'x', data: 'y' }, ConditionExpression: 'attribute_not_exists(pk)' })),
+      putItem: () => ctx.bareClient.send(new PutCommand({ TableName: ctx.tableName, Item: { pk: `bench#${++bare}`, sk: 'x', data: 'y' }, ConditionExpression: 'attribute_not_exists(pk)' })),
     },
     rounds,
   );

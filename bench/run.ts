@@ -8,19 +8,19 @@ import '../scripts/local/quiet-sdk.ts';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createDocumentClient } from '../shared/adapters/dynamodb/client.ts';
-import { startDynamoDbLocal, projectRoot } from '../scripts/local/dynamodb-local.ts';
-import { ensureTable, localDynamoDbClient } from '../scripts/local/table.ts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { buildTracker } from '../scripts/build.ts';
+import { projectRoot, startDynamoDbLocal } from '../scripts/local/dynamodb-local.ts';
+import { ensureTable, localDynamoDbClient } from '../scripts/local/table.ts';
+import { createDocumentClient } from '../shared/adapters/dynamodb/client.ts';
 import type { CreatedTenant } from '../shared/tenants/use-cases.ts';
+import { attributionBench, engineThroughput } from './attribution.ts';
+import { collectBench } from './collect.ts';
+import { dashboardBench } from './dashboard.ts';
+import { exportsBench } from './exports.ts';
 import { RequestCounter } from './lib.ts';
 import { platformBench } from './platform.ts';
 import { recordingBench } from './recording.ts';
-import { attributionBench, engineThroughput } from './attribution.ts';
-import { exportsBench } from './exports.ts';
-import { collectBench } from './collect.ts';
-import { dashboardBench } from './dashboard.ts';
-import { buildTracker } from '../scripts/build.ts';
 
 export interface BenchContext {
   quick: boolean;
@@ -77,7 +77,14 @@ try {
     },
   };
 
-  const benches = { platform: platformBench, recording: recordingBench, attribution: attributionBench, exports: exportsBench, collect: (context: BenchContext) => collectBench(context, TRACKER_SCRIPT), dashboard: dashboardBench };
+  const benches = {
+    platform: platformBench,
+    recording: recordingBench,
+    attribution: attributionBench,
+    exports: exportsBench,
+    collect: (context: BenchContext) => collectBench(context, TRACKER_SCRIPT),
+    dashboard: dashboardBench,
+  };
   const sections: string[] = [];
   for (const [name, bench] of Object.entries(benches)) if (!only || only === name) sections.push(await bench(ctx));
   await runtime.close();

@@ -1,12 +1,12 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { config } from '#shared/config.ts';
 import { documentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '#shared/adapters/dynamodb/tenant-store.ts';
-import { resolvePrincipal, type AuthorizerContext } from '#shared/auth/principal.ts';
-import type { TenantStore } from '#shared/tenants/ports.ts';
+import { type AuthorizerContext, resolvePrincipal } from '#shared/auth/principal.ts';
+import { config } from '#shared/config.ts';
 import { StoreUnavailableError } from '#shared/errors.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { withDeadline } from '#shared/runtime/deadline.ts';
+import type { TenantStore } from '#shared/tenants/ports.ts';
 
 /**
  * The HTTP API's Lambda authorizer. It identifies the key and hands its

@@ -1,6 +1,6 @@
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
 import { publishableTenant } from '#shared/auth/publishable.ts';
-import { collect, CollectBodySchema, corsHeaders, requireAllowedOrigin, unknownPublishableKey } from '#shared/collect/collect.ts';
+import { CollectBodySchema, collect, corsHeaders, requireAllowedOrigin, unknownPublishableKey } from '#shared/collect/collect.ts';
 import { ForbiddenError } from '#shared/errors.ts';
 import { openHandler } from '#shared/http/handler.ts';
 import { json } from '#shared/http/problem.ts';
@@ -28,7 +28,14 @@ export const handler = openHandler('collect', async (request) => {
   if (!tenant) throw unknownPublishableKey();
   const headers = requireAllowedOrigin(tenant, origin);
   const answer = await collect(deps, tenant, body.events, { origin, userAgent: request.header('user-agent') });
-  logger.debug('Collected', { tenantId: tenant.tenantId, accepted: answer.accepted, duplicates: answer.duplicates, ignored: answer.ignored, dropped: answer.dropped, rejected: answer.rejected.length });
+  logger.debug('Collected', {
+    tenantId: tenant.tenantId,
+    accepted: answer.accepted,
+    duplicates: answer.duplicates,
+    ignored: answer.ignored,
+    dropped: answer.dropped,
+    rejected: answer.rejected.length,
+  });
   if (answer.rejected.length > 0) logger.info('Collected events rejected', { tenantId: tenant.tenantId, rejected: answer.rejected });
   return json(202, answer, headers);
 });

@@ -1,7 +1,7 @@
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
 import { keyHandler } from '#shared/http/handler.ts';
 import { json } from '#shared/http/problem.ts';
-import { erasePerson, ErasureQuerySchema } from '#shared/privacy/erasure.ts';
+import { ErasureQuerySchema, erasePerson } from '#shared/privacy/erasure.ts';
 
 const deps = stores();
 

@@ -1,5 +1,5 @@
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
-import { summarise, SummaryQuerySchema } from '#shared/exports/export.ts';
+import { SummaryQuerySchema, summarise } from '#shared/exports/export.ts';
 import { keyHandler } from '#shared/http/handler.ts';
 import { json } from '#shared/http/problem.ts';
 import { requireTenant } from '#shared/tenants/use-cases.ts';

@@ -1,9 +1,9 @@
-import type { Context } from 'aws-lambda';
 import type { Writable } from 'node:stream';
+import type { Context } from 'aws-lambda';
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
-import { exportTransactions, ExportQuerySchema } from '#shared/exports/export.ts';
+import { ExportQuerySchema, exportTransactions } from '#shared/exports/export.ts';
 import type { ApiEvent } from '#shared/http/handler.ts';
-import { streamingKeyHandler, type ResponseSink } from '#shared/http/streaming.ts';
+import { type ResponseSink, streamingKeyHandler } from '#shared/http/streaming.ts';
 import { requireTenant } from '#shared/tenants/use-cases.ts';
 
 const deps = stores();

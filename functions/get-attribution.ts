@@ -6,6 +6,4 @@ import { json } from '#shared/http/problem.ts';
 
 const deps = stores();
 
-export const handler = keyHandler('get-attribution', async (request) =>
-  json(200, await getAttribution(deps, request.tenantId, request.params(TransactionParamsSchema).transactionId)),
-);
+export const handler = keyHandler('get-attribution', async (request) => json(200, await getAttribution(deps, request.tenantId, request.params(TransactionParamsSchema).transactionId)));

@@ -1,6 +1,6 @@
-import { config } from '#shared/config.ts';
 import { documentClient } from '#shared/adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '#shared/adapters/dynamodb/tenant-store.ts';
+import { config } from '#shared/config.ts';
 import { keyHandler } from '#shared/http/handler.ts';
 import { json } from '#shared/http/problem.ts';
 import { getConfig } from '#shared/tenants/use-cases.ts';

@@ -1,7 +1,7 @@
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
 import { keyHandler } from '#shared/http/handler.ts';
 import { json } from '#shared/http/problem.ts';
-import { paths, PathsQuerySchema } from '#shared/projection/views.ts';
+import { PathsQuerySchema, paths } from '#shared/projection/views.ts';
 
 const deps = stores();
 

@@ -6,6 +6,4 @@ import { getTransaction } from '#shared/recording/use-cases.ts';
 
 const deps = stores();
 
-export const handler = keyHandler('get-transaction', async (request) =>
-  json(200, await getTransaction(deps, request.tenantId, request.params(TransactionParamsSchema).transactionId)),
-);
+export const handler = keyHandler('get-transaction', async (request) => json(200, await getTransaction(deps, request.tenantId, request.params(TransactionParamsSchema).transactionId)));

@@ -1,6 +1,6 @@
-import { config } from '#shared/config.ts';
 import { documentClient } from '#shared/adapters/dynamodb/client.ts';
 import { pingTable } from '#shared/adapters/dynamodb/health.ts';
+import { config } from '#shared/config.ts';
 import { openHandler } from '#shared/http/handler.ts';
 import { json } from '#shared/http/problem.ts';
 import { logger } from '#shared/observability/logger.ts';

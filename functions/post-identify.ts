@@ -6,6 +6,4 @@ import { identify } from '#shared/recording/use-cases.ts';
 
 const deps = stores();
 
-export const handler = keyHandler('post-identify', async (request) =>
-  json(202, await identify(deps, request.tenantId, request.json(IdentifyInputSchema))),
-);
+export const handler = keyHandler('post-identify', async (request) => json(202, await identify(deps, request.tenantId, request.json(IdentifyInputSchema))));

@@ -6,6 +6,4 @@ import { recordStages } from '#shared/recording/use-cases.ts';
 
 const deps = stores();
 
-export const handler = keyHandler('post-stages', async (request) =>
-  json(202, await recordStages(deps, request.tenantId, request.json(StageBatchSchema).stages)),
-);
+export const handler = keyHandler('post-stages', async (request) => json(202, await recordStages(deps, request.tenantId, request.json(StageBatchSchema).stages)));

@@ -6,6 +6,4 @@ import { recordTouches } from '#shared/recording/use-cases.ts';
 
 const deps = stores();
 
-export const handler = keyHandler('post-touches', async (request) =>
-  json(202, await recordTouches(deps, request.tenantId, request.json(TouchBatchSchema).touches)),
-);
+export const handler = keyHandler('post-touches', async (request) => json(202, await recordTouches(deps, request.tenantId, request.json(TouchBatchSchema).touches)));

@@ -1,5 +1,5 @@
-import { requireEventBusName } from '#shared/config.ts';
-import { eventBridgeClient, EventBridgePublisher } from '#shared/adapters/eventbridge/publisher.ts';
+import { EventBridgePublisher, eventBridgeClient } from '#shared/adapters/eventbridge/publisher.ts';
 import { makePublishHandler } from '#shared/adapters/eventbridge/stream-publisher.ts';
+import { requireEventBusName } from '#shared/config.ts';
 
 export const handler = makePublishHandler(new EventBridgePublisher(eventBridgeClient(), requireEventBusName()));

@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
-import { runRecomputeTask, type RecomputeTask } from '#shared/jobs/recompute.ts';
+import { type RecomputeTask, runRecomputeTask } from '#shared/jobs/recompute.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { queues } from '#shared/queues.ts';
 

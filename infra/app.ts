@@ -1,10 +1,10 @@
 import { App, Validations } from 'aws-cdk-lib';
+import { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildTracker } from '../scripts/build.ts';
+import { DashboardSite } from './constructs/dashboard-site.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
-import { buildTracker } from '../scripts/build.ts';
-import { FunctionUrl } from 'aws-cdk-lib/aws-lambda';
-import { DashboardSite } from './constructs/dashboard-site.ts';
 
 /** Builds the app: data in one stack, code in another (STYLE: split by lifecycle). */
 export function buildApp(app: App = new App()): { app: App; stateful: StatefulStack; stateless: StatelessStack } {

@@ -10,10 +10,11 @@
  * It also bundles the dashboard (`dashboard/src`) into `dashboard/dist`:
  * see `buildDashboard`.
  */
-import { buildSync } from 'esbuild';
+
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { buildSync } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
 

@@ -12,10 +12,10 @@ import './local/quiet-sdk.ts';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import { TenantIdSchema } from '../shared/tenants/tenant.ts';
-import { dynamoDbLocalNotRunning, isConnectionRefused, useTableFromEnvironment } from './local/cli-env.ts';
-import { DEMO_CURRENCY, DEMO_DEFAULTS, demoStore, recordCount } from './demo/store.ts';
 import { DemoSendError, sendDemoStore } from './demo/send.ts';
-import { waitUntilProjected, demoPeriod } from './demo/settle.ts';
+import { demoPeriod, waitUntilProjected } from './demo/settle.ts';
+import { DEMO_CURRENCY, DEMO_DEFAULTS, demoStore, recordCount } from './demo/store.ts';
+import { dynamoDbLocalNotRunning, isConnectionRefused, useTableFromEnvironment } from './local/cli-env.ts';
 
 const DEMO_TIMEZONE = 'America/New_York';
 const USAGE = `Usage: npm run demo -- [--days N] [--visitors N] [--tenant ID] [--until INSTANT]

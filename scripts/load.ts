@@ -14,10 +14,10 @@
  */
 import './local/quiet-sdk.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpus } from 'node:os';
-import { startDynamoDbLocal, projectRoot } from './local/dynamodb-local.ts';
+import { projectRoot, startDynamoDbLocal } from './local/dynamodb-local.ts';
 import { ensureTable, localDynamoDbClient } from './local/table.ts';
 
 const USAGE = `Usage: npm run load -- [--minutes N] [--rate R] [--record]
@@ -27,7 +27,9 @@ const USAGE = `Usage: npm run load -- [--minutes N] [--rate R] [--record]
 
 let options: { minutes: number; rate: number; record: boolean };
 try {
-  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '1' }, rate: { type: 'string', default: '20' }, record: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseArgs({
+    options: { minutes: { type: 'string', default: '1' }, rate: { type: 'string', default: '20' }, record: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
@@ -69,7 +71,7 @@ const orders: Array<{ id: number; customer: string; net: number }> = [];
 const refunds: string[] = [];
 let seed = 42;
 /** A small deterministic generator: the same run sends the same traffic. */
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
 const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
 const campaigns = [
   ['google', 'cpc', 'brand'],
@@ -107,7 +109,11 @@ const stored = ({ status, answer }: { status: number; answer: any }) =>
 /** A webhook as Shopify sends it; its answer's outcome says whether the record was stored (a refund beyond what is left of its order is a conflict, by design: not stored, not lost). */
 function shopify(kind: Sent['kind'], topic: string, payload: unknown, eventId: string) {
   const body = JSON.stringify(payload);
-  return call(kind, `/v1/webhooks/shopify/${tenant.tenantId}`, body, { 'x-shopify-topic': topic, 'x-shopify-event-id': eventId, 'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify) });
+  return call(kind, `/v1/webhooks/shopify/${tenant.tenantId}`, body, {
+    'x-shopify-topic': topic,
+    'x-shopify-event-id': eventId,
+    'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify),
+  });
 }
 
 let sequence = 0;
@@ -118,7 +124,13 @@ function nextRequest(): Promise<unknown> {
   if (roll < 0.5) {
     const batch = Array.from({ length: 10 }, (_, i) => {
       const [source, medium, campaign] = pick(campaigns);
-      return { touchId: `load-t-${sequence}-${i}`, occurredAt: new Date(now - Math.floor(random() * 3_600_000)).toISOString(), person: { customerId: pick(people) }, kind: 'click', utm: { source, medium, campaign } };
+      return {
+        touchId: `load-t-${sequence}-${i}`,
+        occurredAt: new Date(now - Math.floor(random() * 3_600_000)).toISOString(),
+        person: { customerId: pick(people) },
+        kind: 'click',
+        utm: { source, medium, campaign },
+      };
     });
     return call('touches', '/v1/touches', JSON.stringify({ touches: batch }), { authorization: `Bearer ${tenant.keys.ingest}` }).then(({ status }) => {
       if (status === 202) touchIds.push(...batch.map((touch) => touch.touchId));
@@ -130,20 +142,25 @@ function nextRequest(): Promise<unknown> {
     const [source, medium, campaign] = pick(campaigns);
     const cents = 1_000 + Math.floor(random() * 20_000);
     const amount = (cents / 100).toFixed(2);
-    return shopify('order', 'orders/create', {
-      id,
-      created_at: new Date(now).toISOString(),
-      currency: 'USD',
-      email: `${customer}@example.com`,
-      customer: { id: customer },
-      total_line_items_price: amount,
-      total_discounts: '0.00',
-      total_tax: '0.00',
-      shipping_lines: [],
-      landing_site: `/?utm_source=${source}&utm_medium=${medium}&utm_campaign=${campaign}`,
-      referring_site: '',
-      source_name: 'web',
-    }, `load-ev-${id}`).then((answer) => {
+    return shopify(
+      'order',
+      'orders/create',
+      {
+        id,
+        created_at: new Date(now).toISOString(),
+        currency: 'USD',
+        email: `${customer}@example.com`,
+        customer: { id: customer },
+        total_line_items_price: amount,
+        total_discounts: '0.00',
+        total_tax: '0.00',
+        shipping_lines: [],
+        landing_site: `/?utm_source=${source}&utm_medium=${medium}&utm_campaign=${campaign}`,
+        referring_site: '',
+        source_name: 'web',
+      },
+      `load-ev-${id}`,
+    ).then((answer) => {
       if (stored(answer)) orders.push({ id, customer, net: cents });
     });
   }
@@ -154,14 +171,19 @@ function nextRequest(): Promise<unknown> {
   }
   const refundId = 8_000_000 + sequence;
   const cents = Math.max(1, Math.floor(order.net / 4));
-  return shopify('refund', 'refunds/create', {
-    id: refundId,
-    order_id: order.id,
-    created_at: new Date(now).toISOString(),
-    refund_line_items: [],
-    order_adjustments: [],
-    transactions: [{ id: refundId, kind: 'refund', status: 'success', amount: (cents / 100).toFixed(2), currency: 'USD' }],
-  }, `load-refund-${refundId}`).then((answer) => {
+  return shopify(
+    'refund',
+    'refunds/create',
+    {
+      id: refundId,
+      order_id: order.id,
+      created_at: new Date(now).toISOString(),
+      refund_line_items: [],
+      order_adjustments: [],
+      transactions: [{ id: refundId, kind: 'refund', status: 'success', amount: (cents / 100).toFixed(2), currency: 'USD' }],
+    },
+    `load-refund-${refundId}`,
+  ).then((answer) => {
     if (stored(answer)) refunds.push(`shopify-refund-${refundId}`);
   });
 }

@@ -9,11 +9,11 @@
  * node, even a node killed with SIGKILL (see WATCHDOG in local/dynamodb-local.ts).
  */
 import './local/quiet-sdk.ts';
-import { startDynamoDbLocal, type DynamoDbLocalExit } from './local/dynamodb-local.ts';
+import { buildTracker } from './build.ts';
+import { type DynamoDbLocalExit, startDynamoDbLocal } from './local/dynamodb-local.ts';
 import { localEnv } from './local/env.ts';
 import { watchParents } from './local/parent-watch.ts';
 import { ensureTable, localDynamoDbClient } from './local/table.ts';
-import { buildTracker } from './build.ts';
 
 // Once the terminal or npm is gone, writing to it may fail: that must not stop the shutdown.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);

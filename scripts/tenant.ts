@@ -15,10 +15,10 @@
  */
 import './local/quiet-sdk.ts';
 import * as z from 'zod';
-import { CliError, main, UsageError, type CommandSpec, type ProgramSpec } from './cli.ts';
-import { dynamoDbLocalNotRunning, isConnectionRefused, useTableFromEnvironment } from './local/cli-env.ts';
-import { CurrencySchema, TenantIdSchema, TimezoneSchema, WEBHOOK_PROVIDERS } from '../shared/tenants/tenant.ts';
 import { SCOPES } from '../shared/auth/scopes.ts';
+import { CurrencySchema, TenantIdSchema, TimezoneSchema, WEBHOOK_PROVIDERS } from '../shared/tenants/tenant.ts';
+import { CliError, type CommandSpec, main, type ProgramSpec, UsageError } from './cli.ts';
+import { dynamoDbLocalNotRunning, isConnectionRefused, useTableFromEnvironment } from './local/cli-env.ts';
 
 const PROVIDERS = WEBHOOK_PROVIDERS.join('|');
 
@@ -60,7 +60,8 @@ const commands: CommandSpec[] = [
   {
     name: 'create',
     summary: 'create a tenant; prints its API keys and webhook secrets, once',
-    description: 'Creates a tenant and prints, once, its API keys (ingest, marketing, finance, admin, and the publishable key a web page collects with) and four webhook secrets (one per provider). Only hashes of the keys are stored.',
+    description:
+      'Creates a tenant and prints, once, its API keys (ingest, marketing, finance, admin, and the publishable key a web page collects with) and four webhook secrets (one per provider). Only hashes of the keys are stored.',
     args: [{ name: 'tenantId', description: '1–63 lower-case letters, digits or dashes' }],
     options: {
       currency: { type: 'string', value: 'code', default: 'USD', description: 'the currency reports are made in (ISO 4217)' },
@@ -103,7 +104,8 @@ const commands: CommandSpec[] = [
   {
     name: 'rotate-key',
     summary: 'give one scope a new API key; the old one keeps working for an overlap',
-    description: 'Generates a new API key for one scope (ingest, marketing, finance, admin or publishable) and prints it, once. The previous key keeps working until the overlap ends (24 hours unless --overlap-hours says otherwise), so callers can switch without downtime.',
+    description:
+      'Generates a new API key for one scope (ingest, marketing, finance, admin or publishable) and prints it, once. The previous key keeps working until the overlap ends (24 hours unless --overlap-hours says otherwise), so callers can switch without downtime.',
     args: [
       { name: 'tenantId', description: 'the tenant' },
       { name: 'scope', description: SCOPES.join('|') },
@@ -122,7 +124,8 @@ const commands: CommandSpec[] = [
   {
     name: 'list',
     summary: 'list the tenants: ids, currency, time zone, retention, when each key was made — no secrets',
-    description: 'Lists every tenant with its currency, time zone, retentionDays, creation time and when each scope’s current key was made (so old keys can be rotated). Prints no secret and no key hash. Tenants created before the registry existed appear once `migrate` has run for them.',
+    description:
+      'Lists every tenant with its currency, time zone, retentionDays, creation time and when each scope’s current key was made (so old keys can be rotated). Prints no secret and no key hash. Tenants created before the registry existed appear once `migrate` has run for them.',
     examples: ['npm run tenant -- list'],
     run: async ({ out }) => {
       const { listTenants } = await import('../shared/tenants/use-cases.ts');
@@ -132,7 +135,8 @@ const commands: CommandSpec[] = [
   {
     name: 'migrate',
     summary: 'bring a tenant created by an earlier version up to date (once)',
-    description: 'Gives a tenant what later versions store with it at creation (the key that signs export cursors; its entry in the tenant registry). Reads never write, so this is done once, here. Safe to run again.',
+    description:
+      'Gives a tenant what later versions store with it at creation (the key that signs export cursors; its entry in the tenant registry). Reads never write, so this is done once, here. Safe to run again.',
     args: [{ name: 'tenantId', description: 'the tenant' }],
     examples: ['npm run tenant -- migrate acme'],
     run: async ({ args, out }) => {
@@ -148,7 +152,8 @@ const commands: CommandSpec[] = [
   {
     name: 'apply-retention',
     summary: 'set the expiry on a tenant’s touches, stages and links written before they carried one',
-    description: 'Touches, stages and identity links expire retentionDays after they happened (DynamoDB TTL); records written before Baton set that carry no expiry. This sets it, once: a one-off that scans the table (no request path of Baton scans). Safe to run again: it only sets what is missing.',
+    description:
+      'Touches, stages and identity links expire retentionDays after they happened (DynamoDB TTL); records written before Baton set that carry no expiry. This sets it, once: a one-off that scans the table (no request path of Baton scans). Safe to run again: it only sets what is missing.',
     args: [{ name: 'tenantId', description: 'the tenant' }],
     examples: ['npm run tenant -- apply-retention acme'],
     run: async ({ args, out }) => {

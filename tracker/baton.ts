@@ -101,7 +101,7 @@ const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', '
   const key = (settings ? settings.key : attr('data-key') || src.searchParams.get('key')) || '';
   const consentAttr = attr('data-consent-required');
   const required = settings ? settings.consentRequired !== false : consentAttr != null && consentAttr !== 'false';
-  const endpoint = src.origin + '/v1/collect';
+  const endpoint = `${src.origin}/v1/collect`;
 
   let consent: boolean | undefined;
   let aid: string | undefined;
@@ -138,9 +138,9 @@ const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', '
 
   const uuid = (): string => {
     const c = w.crypto;
-    if (c && c.randomUUID) return c.randomUUID();
+    if (c?.randomUUID) return c.randomUUID();
     const b = new Uint8Array(16);
-    if (c && c.getRandomValues) c.getRandomValues(b);
+    if (c?.getRandomValues) c.getRandomValues(b);
     else for (let i = 0; i < 16; i++) b[i] = (Math.random() * 256) | 0;
     b[6] = (b[6]! & 15) | 64;
     b[8] = (b[8]! & 63) | 128;
@@ -156,8 +156,8 @@ const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', '
   /** The Shopify cart carries the id to the order's note_attributes (once per session; '' clears it). */
   const cart = (value: string) => {
     const shopify = w.Shopify;
-    if (!shopify || !shopify.shop || read('sessionStorage', CART) === value || (!value && !read('sessionStorage', CART))) return;
-    fetch(((shopify.routes && shopify.routes.root) || '/') + 'cart/update.js', {
+    if (!shopify?.shop || read('sessionStorage', CART) === value || (!value && !read('sessionStorage', CART))) return;
+    fetch(`${shopify.routes?.root || '/'}cart/update.js`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ attributes: { _baton_aid: value, _baton_landed_at: (value && read('sessionStorage', LANDED)) || '' } }),
@@ -212,7 +212,7 @@ const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', '
 
   const send = (body: string) => {
     try {
-      if (navigator.sendBeacon && navigator.sendBeacon(endpoint, new Blob([body], { type: TEXT }))) return;
+      if (navigator.sendBeacon?.(endpoint, new Blob([body], { type: TEXT }))) return;
     } catch {
       /* fall through to fetch */
     }
@@ -264,13 +264,13 @@ const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', '
     identify(traits) {
       const extra: Partial<BatonEvent> = {};
       if (traits && traits.customerId != null && traits.customerId !== '') extra.customerId = String(traits.customerId);
-      const email = traits && traits.email ? String(traits.email).trim() : '';
+      const email = traits?.email ? String(traits.email).trim() : '';
       if (/^[^@\s]+@[^@\s]+$/.test(email)) extra.email = email;
       if (extra.customerId || extra.email) track(event('identify', extra));
     },
     checkout(orderId, options) {
       const extra: Partial<BatonEvent> = orderId != null && orderId !== '' ? { orderId: String(orderId) } : {};
-      if (options && options.started) extra.started = true;
+      if (options?.started) extra.started = true;
       if (extra.orderId || extra.started) track(event('checkout', extra));
     },
     consent(granted) {
@@ -308,7 +308,7 @@ const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', '
     if (list.length < MAX_PENDING) write('sessionStorage', PENDING, JSON.stringify(list.concat(page)));
   } else queue.push(page);
 
-  for (const [name, args] of (stub && stub.q) || []) {
+  for (const [name, args] of stub?.q || []) {
     if (!Object.prototype.hasOwnProperty.call(api, name)) continue;
     (api[name as keyof BatonApi] as (...a: unknown[]) => unknown).apply(api, Array.prototype.slice.call(args));
   }

@@ -30,20 +30,20 @@ const validId = (id) => (typeof id === 'string' && /^[\w-]{8,64}$/.test(id) ? id
 const randomId = () => (typeof crypto !== 'undefined' && crypto.randomUUID ? crypto.randomUUID() : `px-${Date.now()}-${Math.random().toString(36).slice(2)}`);
 const isoTime = (timestamp) => {
   const time = new Date(timestamp);
-  return isNaN(time.getTime()) ? new Date().toISOString() : time.toISOString();
+  return Number.isNaN(time.getTime()) ? new Date().toISOString() : time.toISOString();
 };
 
 async function anonymousId(event) {
   let id;
   try {
     id = validId(await browser.cookie.get('baton_aid'));
-  } catch (error) {
+  } catch {
     id = undefined;
   }
   if (!id) {
     try {
       id = validId(await browser.localStorage.getItem('baton_aid'));
-    } catch (error) {
+    } catch {
       id = undefined;
     }
   }
@@ -51,8 +51,8 @@ async function anonymousId(event) {
 }
 
 function pageFields(event) {
-  const doc = (event.context && event.context.document) || {};
-  return { url: ((doc.location && doc.location.href) || '').slice(0, 4096), referrer: (doc.referrer || '').slice(0, 4096) };
+  const doc = event.context?.document || {};
+  return { url: (doc.location?.href || '').slice(0, 4096), referrer: (doc.referrer || '').slice(0, 4096) };
 }
 
 /** Builds the events (fields that need consent decided now) and sends them in one request. */
@@ -72,7 +72,7 @@ async function deliver(items) {
     });
   }
   if (!events.length) return;
-  await fetch(BATON + '/v1/collect', {
+  await fetch(`${BATON}/v1/collect`, {
     method: 'POST',
     keepalive: true,
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
@@ -87,7 +87,7 @@ function handle(event, fields) {
 
 analytics.subscribe('page_viewed', (event) => {
   const fields = pageFields(event);
-  const path = (event.context && event.context.document && event.context.document.location && event.context.document.location.pathname) || '';
+  const path = event.context?.document?.location?.pathname || '';
   if (THEME_SCRIPT && !/\/checkouts?\/|thank[-_]you/.test(path)) return;
   return handle(event, { type: 'page', ...fields });
 });
@@ -96,7 +96,7 @@ analytics.subscribe('page_viewed', (event) => {
 analytics.subscribe('checkout_started', (event) => handle(event, { type: 'checkout', ...pageFields(event), started: true }));
 
 analytics.subscribe('checkout_completed', (event) => {
-  const checkout = (event.data && event.data.checkout) || {};
+  const checkout = event.data?.checkout || {};
   const order = checkout.order || {};
   const orderId = digits(order.id);
   if (!orderId) return;
@@ -105,7 +105,7 @@ analytics.subscribe('checkout_completed', (event) => {
     ...pageFields(event),
     orderId,
     email: checkout.email || undefined,
-    customerId: digits(order.customer && order.customer.id),
+    customerId: digits(order.customer?.id),
   });
 });
 
@@ -113,7 +113,7 @@ analytics.subscribe('checkout_completed', (event) => {
 const privacyApi = (typeof api !== 'undefined' && api && api.customerPrivacy) || (typeof customerPrivacy !== 'undefined' ? customerPrivacy : undefined);
 if (privacyApi && typeof privacyApi.subscribe === 'function') {
   privacyApi.subscribe('visitorConsentCollected', (event) => {
-    privacy = (event && event.customerPrivacy) || {};
+    privacy = event?.customerPrivacy || {};
     if (mayRun()) return deliver(waiting.splice(0));
     if (privacy.analyticsProcessingAllowed === false) waiting.length = 0;
   });

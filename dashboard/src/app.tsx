@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ErrorState, Loading } from './components/ui.tsx';
 import { Toolbar } from './components/toolbar.tsx';
-import { isDay, lastDays, periodProblem, type Period } from './period.ts';
-import { go, href, useRoute, viewsFor, type ViewName } from './route.ts';
-import { signIn, signOut, storedKey, type Session } from './session.ts';
+import { ErrorState, Loading } from './components/ui.tsx';
+import { isDay, lastDays, type Period, periodProblem } from './period.ts';
+import { go, href, useRoute, type ViewName, viewsFor } from './route.ts';
+import { type Session, signIn, signOut, storedKey } from './session.ts';
 import type { ViewProps } from './view.ts';
 import { Channels } from './views/channels.tsx';
 import { Finance } from './views/finance.tsx';
@@ -159,7 +159,16 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
         <h2 tabIndex={-1} ref={heading}>
           {view.title}
         </h2>
-        {periodic && <Toolbar period={period} timezone={session.me.timezone} onPeriod={(next) => setParams({ from: next.from, to: next.to })} currency={currency} currencies={currencies} onCurrency={(next) => setParams({ currency: next })} />}
+        {periodic && (
+          <Toolbar
+            period={period}
+            timezone={session.me.timezone}
+            onPeriod={(next) => setParams({ from: next.from, to: next.to })}
+            currency={currency}
+            currencies={currencies}
+            onCurrency={(next) => setParams({ currency: next })}
+          />
+        )}
         <Render {...props} key={view.name} />
       </main>
     </>

@@ -32,7 +32,8 @@ export async function signIn(key: string): Promise<Session> {
   try {
     me = await getJson<Me>('/v1/me', trimmed);
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw new ApiError(error.status, 'unknown_key', 'This key is not valid (unknown, or rotated out). Check it and try again.');
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403))
+      throw new ApiError(error.status, 'unknown_key', 'This key is not valid (unknown, or rotated out). Check it and try again.');
     throw error;
   }
   if (!(DASHBOARD_SCOPES as readonly string[]).includes(me.scope)) {

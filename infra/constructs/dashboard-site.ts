@@ -1,18 +1,9 @@
 import { CfnOutput, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import {
-  AllowedMethods,
-  CachePolicy,
-  Distribution,
-  HeadersFrameOption,
-  HeadersReferrerPolicy,
-  OriginRequestPolicy,
-  ResponseHeadersPolicy,
-  ViewerProtocolPolicy,
-} from 'aws-cdk-lib/aws-cloudfront';
+import { AllowedMethods, CachePolicy, Distribution, HeadersFrameOption, HeadersReferrerPolicy, OriginRequestPolicy, ResponseHeadersPolicy, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { FunctionUrlOrigin, HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IFunctionUrl } from 'aws-cdk-lib/aws-lambda';
-import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { buildDashboard, DASHBOARD_CONTENT_SECURITY_POLICY, DASHBOARD_DIST } from '../../scripts/build.ts';
@@ -92,8 +83,15 @@ export class DashboardSite extends Construct {
     });
     Validations.of(this.distribution).acknowledge(
       { id: 'AwsSolutions-CFR1', reason: 'Marketers and finance sign in from anywhere; access is by API key, not by country.' },
-      { id: 'AwsSolutions-CFR2', reason: 'The API behind /v1/* is throttled by API Gateway (rate and burst limits) and every read needs a key; the bucket holds only public build output. Attach a web ACL here if the tenant’s policy asks for one.' },
-      { id: 'AwsSolutions-CFR4', reason: 'The distribution uses the default *.cloudfront.net certificate, whose TLS policy CloudFront sets; a custom domain with its own certificate would set TLSv1.2_2021.' },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'The API behind /v1/* is throttled by API Gateway (rate and burst limits) and every read needs a key; the bucket holds only public build output. Attach a web ACL here if the tenant’s policy asks for one.',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason: 'The distribution uses the default *.cloudfront.net certificate, whose TLS policy CloudFront sets; a custom domain with its own certificate would set TLSv1.2_2021.',
+      },
     );
 
     // Hashed assets are immutable; the page is revalidated so a deploy shows at once.
@@ -116,9 +114,19 @@ export class DashboardSite extends Construct {
     const stack = Stack.of(this);
     const siteId = stack.getLogicalId(site.node.defaultChild as CfnBucket);
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    const copyReason = 'CDK’s BucketDeployment handler: it reads the build from the CDK assets bucket, writes and replaces it in the site bucket (grants CDK scopes to those two buckets), and invalidates the page in CloudFront (no resource-level permission).';
+    const copyReason =
+      'CDK’s BucketDeployment handler: it reads the build from the CDK assets bucket, writes and replaces it in the site bucket (grants CDK scopes to those two buckets), and invalidates the page in CloudFront (no resource-level permission).';
     Validations.of(assets.handlerRole).acknowledge(
-      ...['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*', 'Resource::*', `Resource::<${siteId}.Arn>/*`, `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*`].map((finding) => ({
+      ...[
+        'Action::s3:GetObject*',
+        'Action::s3:GetBucket*',
+        'Action::s3:List*',
+        'Action::s3:DeleteObject*',
+        'Action::s3:Abort*',
+        'Resource::*',
+        `Resource::<${siteId}.Arn>/*`,
+        `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*`,
+      ].map((finding) => ({
         id: `AwsSolutions-IAM5[${finding}]`,
         reason: copyReason,
       })),

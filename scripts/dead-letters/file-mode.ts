@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_SOURCE, type BatonEvent } from '../../shared/events/catalog.ts';
+import { type BatonEvent, EVENT_SOURCE } from '../../shared/events/catalog.ts';
 import type { EventDraft } from '../../shared/events/from-stream.ts';
 import type { EventRule } from '../../shared/events/rules.ts';
-import { readDeadLetters, rewriteDeadLetters, type DeadLetter, type EventDeadLetter, type QueueDeadLetter, type StreamDeadLetter } from '../local/dead-letter-file.ts';
-import { sqsEvent } from '../local/queue.ts';
+import { type DeadLetter, type EventDeadLetter, type QueueDeadLetter, readDeadLetters, rewriteDeadLetters, type StreamDeadLetter } from '../local/dead-letter-file.ts';
 import type { LambdaHandler } from '../local/handlers.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
+import { sqsEvent } from '../local/queue.ts';
 import { draftsFromStreamRecords } from './stream-records.ts';
-import { countBy, resolveIds, type LetterRow, type RedriveOutcome } from './view.ts';
+import { countBy, type LetterRow, type RedriveOutcome, resolveIds } from './view.ts';
 
 /**
  * The local runtime's dead letters (`.data/dead-letters.ndjson`), listed and
@@ -60,7 +60,10 @@ export async function redriveFile(options: FileModeOptions & { ids?: readonly st
   const { letters } = readDeadLetters(options.file);
   let chosen = letters;
   if (options.ids && options.ids.length > 0) {
-    const { found, problems } = resolveIds(options.ids, letters.map((letter) => letter.id));
+    const { found, problems } = resolveIds(
+      options.ids,
+      letters.map((letter) => letter.id),
+    );
     if (problems.length > 0) throw new UnknownLetterError(problems.join(' '));
     chosen = letters.filter((letter) => found.has(letter.id));
   }

@@ -1,11 +1,11 @@
 /** The commands of `npm run dead-letters` (scripts/dead-letters.ts), declared for scripts/cli.ts. */
 import { connect } from 'node:net';
-import { CliError, UsageError, type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec } from '../cli.ts';
-import { dynamoDbLocalNotRunning, useTableFromEnvironment } from '../local/cli-env.ts';
-import { defaultDeadLetterFile } from '../local/dead-letter-file.ts';
 import type { QuarantinedDelivery } from '../../shared/webhooks/quarantine.ts';
 import type { WebhookDeps } from '../../shared/webhooks/receive.ts';
-import { renderTable, resolveIds, type LetterRow, type RedriveOutcome } from './view.ts';
+import { CliError, type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, UsageError } from '../cli.ts';
+import { dynamoDbLocalNotRunning, useTableFromEnvironment } from '../local/cli-env.ts';
+import { defaultDeadLetterFile } from '../local/dead-letter-file.ts';
+import { type LetterRow, type RedriveOutcome, renderTable, resolveIds } from './view.ts';
 
 // Our report is the output; the handlers' own logs only on request (POWERTOOLS_LOG_LEVEL=INFO).
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -119,7 +119,12 @@ async function quarantined(from: Source): Promise<{ deliveries: QuarantinedDeliv
   }
   const { stores } = await import('../../shared/adapters/dynamodb/stores.ts');
   const deps = stores();
-  return { deliveries: await deps.quarantine.list(), deps };
+  try {
+    return { deliveries: await deps.quarantine.list(), deps };
+  } catch (error) {
+    // The letters are still worth showing when the table cannot be read (no credentials for it, another region).
+    return { deliveries: [], note: `Quarantined webhook deliveries could not be read from table ${process.env.TABLE_NAME}: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** Redrives the quarantined deliveries asked for (all, or by id), through the mapping; their outcomes. */
@@ -134,7 +139,10 @@ async function redriveWebhooks(from: Source, wanted: 'all' | readonly string[]):
   }
   let chosen = deliveries;
   if (wanted !== 'all') {
-    const { found, problems } = resolveIds(wanted, deliveries.map((delivery) => delivery.id));
+    const { found, problems } = resolveIds(
+      wanted,
+      deliveries.map((delivery) => delivery.id),
+    );
     if (problems.length > 0) throw new CliError(problems.join(' '));
     chosen = deliveries.filter((delivery) => found.has(delivery.id));
   }
@@ -255,4 +263,3 @@ export const deadLettersProgram: ProgramSpec = {
     'stack’s outputs DeadLetterQueueUrl and EventBusName; AWS credentials and AWS_REGION as usual.',
   ].join('\n'),
 };
-

@@ -40,7 +40,11 @@ export async function redriveQuarantined(deps: WebhookDeps, deliveries: readonly
     try {
       const answer = await redeliverQuarantined(deps, delivery);
       const stored = answer.body.transactions?.map((transaction) => `${transaction.transactionId} ${transaction.outcome}`).join(', ');
-      outcomes.push({ id: delivery.id, ok: true, message: `${delivery.provider} delivery processed: ${answer.body.ignored ?? (answer.body.duplicate ? 'a duplicate' : stored || `${answer.body.touches ?? 0} touches`)}` });
+      outcomes.push({
+        id: delivery.id,
+        ok: true,
+        message: `${delivery.provider} delivery processed: ${answer.body.ignored ?? (answer.body.duplicate ? 'a duplicate' : stored || `${answer.body.touches ?? 0} touches`)}`,
+      });
     } catch (error) {
       outcomes.push({ id: delivery.id, ok: false, message: error instanceof Error ? error.message : String(error) });
     }

@@ -1,11 +1,11 @@
-import { GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { type _Record, type DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { EVENT_DETAILS, EVENT_TYPES, type EventType } from '../../shared/events/catalog.ts';
 import type { EventDraft } from '../../shared/events/from-stream.ts';
 import type { EventPublisher } from '../../shared/events/ports.ts';
 import type { StreamRecordLetter } from '../local/dead-letter-file.ts';
 import { draftsFromStreamRecords } from './stream-records.ts';
-import { resolveIds, type LetterRow, type RedriveOutcome } from './view.ts';
+import { type LetterRow, type RedriveOutcome, resolveIds } from './view.ts';
 
 /**
  * The deployed stack's dead-letter queue. Three kinds of message land there

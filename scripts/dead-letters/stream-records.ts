@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { eventFromItem, type EventDraft } from '../../shared/events/from-stream.ts';
+import { type EventDraft, eventFromItem } from '../../shared/events/from-stream.ts';
 import type { StreamRecordLetter } from '../local/dead-letter-file.ts';
 
 /**

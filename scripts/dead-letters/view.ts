@@ -62,6 +62,10 @@ export function renderTable(rows: readonly LetterRow[], source: string): string 
     ),
   );
   const widths = header.map((title, index) => Math.max(title.length, ...body.map((line) => line[index]!.length)));
-  const format = (line: string[]) => line.map((text, index) => (index === line.length - 1 ? text : text.padEnd(widths[index]!))).join('  ').trimEnd();
+  const format = (line: string[]) =>
+    line
+      .map((text, index) => (index === line.length - 1 ? text : text.padEnd(widths[index]!)))
+      .join('  ')
+      .trimEnd();
   return [format(header), ...body.map(format), '', `${rows.length} dead letter${rows.length === 1 ? '' : 's'} in ${source}.`].join('\n');
 }

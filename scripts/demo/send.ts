@@ -1,5 +1,5 @@
-import { sign } from '../../shared/webhooks/signatures.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { sign } from '../../shared/webhooks/signatures.ts';
 import { DEMO_SHOP_DOMAIN, type DemoStore, type IdentifyBody, type ShopifyDelivery } from './store.ts';
 
 /** Items per batch request: half what a batch route takes (SPEC §3), so one request stays well within the server's deadline on a busy machine. */
@@ -108,13 +108,33 @@ export async function sendDemoStore(target: DemoTarget, store: DemoStore, onProg
   await batch('/v1/spend', 'spend', store.spend);
   await inParallel(strided(store.people, PEOPLE_PER_GROUP), GROUPS_IN_FLIGHT, async (people) => {
     // What each kind needs comes before it: touches before the links that join them, the sale's journey before the order.
-    await batch('/v1/touches', 'touches', people.flatMap((person) => person.touches));
-    await inParallel(people.flatMap((person) => person.identities), SINGLE_CONCURRENCY, identify);
-    await batch('/v1/stages', 'stages', people.flatMap((person) => person.stages));
-    await batch('/v1/touches', 'touches', people.flatMap((person) => person.salesTouches));
+    await batch(
+      '/v1/touches',
+      'touches',
+      people.flatMap((person) => person.touches),
+    );
+    await inParallel(
+      people.flatMap((person) => person.identities),
+      SINGLE_CONCURRENCY,
+      identify,
+    );
+    await batch(
+      '/v1/stages',
+      'stages',
+      people.flatMap((person) => person.stages),
+    );
+    await batch(
+      '/v1/touches',
+      'touches',
+      people.flatMap((person) => person.salesTouches),
+    );
     // A person's refund or cancellation after their order; different people's orders at once.
-    await inParallel(people.filter((person) => person.deliveries.length > 0), SINGLE_CONCURRENCY, async (person) => {
-      for (const delivery of person.deliveries) await shopify(delivery);
-    });
+    await inParallel(
+      people.filter((person) => person.deliveries.length > 0),
+      SINGLE_CONCURRENCY,
+      async (person) => {
+        for (const delivery of person.deliveries) await shopify(delivery);
+      },
+    );
   });
 }

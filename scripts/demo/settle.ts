@@ -40,7 +40,8 @@ export async function waitUntilProjected(target: DemoTarget, period: Period, opt
     const views = JSON.stringify([funnel.totals, handoffs.qualified, handoffs.contacted, handoffs.withinSla, handoffs.dropped.length]);
     if (projected === recorded && views === previous) return;
     previous = views;
-    if (Date.now() > deadline) throw new Error(`The server had not projected the demo store after ${Math.round((options.timeoutMs ?? 300_000) / 1000)} s (report revenue ${projected}, export summary ${recorded}).`);
+    if (Date.now() > deadline)
+      throw new Error(`The server had not projected the demo store after ${Math.round((options.timeoutMs ?? 300_000) / 1000)} s (report revenue ${projected}, export summary ${recorded}).`);
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
   }
 }

@@ -126,16 +126,111 @@ interface Source {
 }
 
 const SOURCES: Source[] = [
-  { campaign: 'brand-search', source: 'google', medium: 'cpc', channel: 'Paid Search', kind: 'click', clickId: 'gclid', referrer: 'https://www.google.com/', weight: 15, spend: [35, 60], qualifyRate: 0.7, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 1, unreachable: 2, other: 1 } },
-  { campaign: 'generic-search', source: 'google', medium: 'cpc', channel: 'Paid Search', kind: 'click', clickId: 'gclid', referrer: 'https://www.google.com/', weight: 13, spend: [90, 140], qualifyRate: 0.5, reasons: { no_budget: 3, no_interest: 3, wrong_fit: 2, unreachable: 2, other: 1 } },
-  { campaign: 'bing-search', source: 'bing', medium: 'cpc', channel: 'Paid Search', kind: 'click', clickId: 'msclkid', referrer: 'https://www.bing.com/', weight: 4, spend: [12, 25], qualifyRate: 0.55, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 1, other: 1 } },
-  { campaign: 'spring-prospecting', source: 'facebook', medium: 'paid_social', channel: 'Paid Social', kind: 'click', referrer: 'https://m.facebook.com/', weight: 14, spend: [80, 130], qualifyRate: 0.35, reasons: { no_budget: 5, no_interest: 3, wrong_fit: 4, unreachable: 2, other: 1 } },
-  { campaign: 'retargeting', source: 'instagram', medium: 'paid_social', channel: 'Paid Social', kind: 'click', referrer: 'https://l.instagram.com/', weight: 7, spend: [25, 45], qualifyRate: 0.6, reasons: { no_budget: 2, no_interest: 1, wrong_fit: 1, unreachable: 2, other: 1 } },
-  { campaign: 'trail-display', source: 'dv360', medium: 'display', channel: 'Display', kind: 'click', weight: 5, spend: [40, 70], qualifyRate: 0.3, reasons: { no_budget: 2, no_interest: 5, wrong_fit: 3, unreachable: 1, other: 1 } },
-  { campaign: 'gear-partners', source: 'partnerize', medium: 'affiliate', channel: 'Affiliates', kind: 'click', referrer: 'https://outdoor-reviews.example/', weight: 4, spend: [15, 30], qualifyRate: 0.55, reasons: { no_budget: 1, no_interest: 2, wrong_fit: 3, unreachable: 1, other: 1 } },
-  { campaign: 'weekly-newsletter', source: 'newsletter', medium: 'email', channel: 'Email', kind: 'email_click', weight: 8, qualifyRate: 0.65, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 1, unreachable: 1, other: 1 } },
+  {
+    campaign: 'brand-search',
+    source: 'google',
+    medium: 'cpc',
+    channel: 'Paid Search',
+    kind: 'click',
+    clickId: 'gclid',
+    referrer: 'https://www.google.com/',
+    weight: 15,
+    spend: [35, 60],
+    qualifyRate: 0.7,
+    reasons: { no_budget: 2, no_interest: 2, wrong_fit: 1, unreachable: 2, other: 1 },
+  },
+  {
+    campaign: 'generic-search',
+    source: 'google',
+    medium: 'cpc',
+    channel: 'Paid Search',
+    kind: 'click',
+    clickId: 'gclid',
+    referrer: 'https://www.google.com/',
+    weight: 13,
+    spend: [90, 140],
+    qualifyRate: 0.5,
+    reasons: { no_budget: 3, no_interest: 3, wrong_fit: 2, unreachable: 2, other: 1 },
+  },
+  {
+    campaign: 'bing-search',
+    source: 'bing',
+    medium: 'cpc',
+    channel: 'Paid Search',
+    kind: 'click',
+    clickId: 'msclkid',
+    referrer: 'https://www.bing.com/',
+    weight: 4,
+    spend: [12, 25],
+    qualifyRate: 0.55,
+    reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 1, other: 1 },
+  },
+  {
+    campaign: 'spring-prospecting',
+    source: 'facebook',
+    medium: 'paid_social',
+    channel: 'Paid Social',
+    kind: 'click',
+    referrer: 'https://m.facebook.com/',
+    weight: 14,
+    spend: [80, 130],
+    qualifyRate: 0.35,
+    reasons: { no_budget: 5, no_interest: 3, wrong_fit: 4, unreachable: 2, other: 1 },
+  },
+  {
+    campaign: 'retargeting',
+    source: 'instagram',
+    medium: 'paid_social',
+    channel: 'Paid Social',
+    kind: 'click',
+    referrer: 'https://l.instagram.com/',
+    weight: 7,
+    spend: [25, 45],
+    qualifyRate: 0.6,
+    reasons: { no_budget: 2, no_interest: 1, wrong_fit: 1, unreachable: 2, other: 1 },
+  },
+  {
+    campaign: 'trail-display',
+    source: 'dv360',
+    medium: 'display',
+    channel: 'Display',
+    kind: 'click',
+    weight: 5,
+    spend: [40, 70],
+    qualifyRate: 0.3,
+    reasons: { no_budget: 2, no_interest: 5, wrong_fit: 3, unreachable: 1, other: 1 },
+  },
+  {
+    campaign: 'gear-partners',
+    source: 'partnerize',
+    medium: 'affiliate',
+    channel: 'Affiliates',
+    kind: 'click',
+    referrer: 'https://outdoor-reviews.example/',
+    weight: 4,
+    spend: [15, 30],
+    qualifyRate: 0.55,
+    reasons: { no_budget: 1, no_interest: 2, wrong_fit: 3, unreachable: 1, other: 1 },
+  },
+  {
+    campaign: 'weekly-newsletter',
+    source: 'newsletter',
+    medium: 'email',
+    channel: 'Email',
+    kind: 'email_click',
+    weight: 8,
+    qualifyRate: 0.65,
+    reasons: { no_budget: 2, no_interest: 2, wrong_fit: 1, unreachable: 1, other: 1 },
+  },
   { channel: 'Organic Search', kind: 'visit', referrer: 'https://www.google.com/', weight: 14, qualifyRate: 0.5, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 2, other: 1 } },
-  { channel: 'Referral', kind: 'visit', referrer: 'https://blog.trailrunners.example/best-packs', weight: 5, qualifyRate: 0.5, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 1, other: 1 } },
+  {
+    channel: 'Referral',
+    kind: 'visit',
+    referrer: 'https://blog.trailrunners.example/best-packs',
+    weight: 5,
+    qualifyRate: 0.5,
+    reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 1, other: 1 },
+  },
   { channel: 'Organic Social', kind: 'visit', referrer: 'https://www.instagram.com/', weight: 5, qualifyRate: 0.4, reasons: { no_budget: 3, no_interest: 3, wrong_fit: 2, unreachable: 1, other: 1 } },
   { channel: 'Direct', kind: 'visit', weight: 10, qualifyRate: 0.5, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 2, other: 1 } },
 ];
@@ -209,7 +304,15 @@ export function demoStore(options: DemoOptions): DemoStore {
   for (const date of eachDay(dayOf(start, options.timezone), dayOf(until, options.timezone))) {
     for (const source of SOURCES) {
       if (!source.spend || !source.campaign) continue;
-      store.spend.push({ date, campaign: source.campaign, currency: DEMO_CURRENCY, amount: money(Math.round(random.between(...source.spend) * 100)), channel: source.channel, source: source.source!, medium: source.medium! });
+      store.spend.push({
+        date,
+        campaign: source.campaign,
+        currency: DEMO_CURRENCY,
+        amount: money(Math.round(random.between(...source.spend) * 100)),
+        channel: source.channel,
+        source: source.source!,
+        medium: source.medium!,
+      });
     }
   }
 
@@ -244,7 +347,13 @@ export function demoStore(options: DemoOptions): DemoStore {
       user_id: input.rep ?? null,
       landing_site: landingUrl ? `${landingUrl.pathname}${landingUrl.search}` : null,
       referring_site: input.landing?.referrer ?? null,
-      note_attributes: input.anonymousId && input.landing ? [{ name: '_baton_aid', value: input.anonymousId }, { name: '_baton_landed_at', value: input.landing.occurredAt }] : [],
+      note_attributes:
+        input.anonymousId && input.landing
+          ? [
+              { name: '_baton_aid', value: input.anonymousId },
+              { name: '_baton_landed_at', value: input.landing.occurredAt },
+            ]
+          : [],
       line_items: [{ id: id * 10, title: input.channel === 'draft' ? 'Expedition kit (quote)' : 'Trail gear', price: money(gross), quantity: 1 }],
     };
     const records = current!;
@@ -274,7 +383,12 @@ export function demoStore(options: DemoOptions): DemoStore {
       // Always at least one: the first web order that can be is cancelled within hours.
       cancelled = true;
       const cancelledAt = iso(input.at + random.between(1, 6) * HOUR);
-      records.deliveries.push({ topic: 'orders/cancelled', eventId: `demo-cancel-${id}`, occurredAt: cancelledAt, payload: { ...payload, cancelled_at: cancelledAt, cancel_reason: 'customer', financial_status: 'voided' } });
+      records.deliveries.push({
+        topic: 'orders/cancelled',
+        eventId: `demo-cancel-${id}`,
+        occurredAt: cancelledAt,
+        payload: { ...payload, cancelled_at: cancelledAt, cancel_reason: 'customer', financial_status: 'voided' },
+      });
     }
   };
 
@@ -302,7 +416,14 @@ export function demoStore(options: DemoOptions): DemoStore {
       const touches = 1 + (random.chance(0.55) ? random.integer(1, 4) : 0);
       for (let t = 0; t < touches && happened(at); t += 1) {
         // Later visits come back through retargeting, the newsletter, search or directly.
-        const source = t === 0 ? first : random.chance(0.4) ? first : random.weighted(SOURCES, (candidate) => (candidate.campaign === 'retargeting' || candidate.channel === 'Direct' || candidate.campaign === 'weekly-newsletter' ? candidate.weight * 3 : candidate.weight));
+        const source =
+          t === 0
+            ? first
+            : random.chance(0.4)
+              ? first
+              : random.weighted(SOURCES, (candidate) =>
+                  candidate.campaign === 'retargeting' || candidate.channel === 'Direct' || candidate.campaign === 'weekly-newsletter' ? candidate.weight * 3 : candidate.weight,
+                );
         const touch: TouchBody = {
           touchId: `demo-touch-${visitor}-${t}`,
           occurredAt: iso(at),
@@ -358,7 +479,13 @@ export function demoStore(options: DemoOptions): DemoStore {
       let salesAt = qualifiedAt + (random.chance(rep.sameDay) ? random.between(0.3, 20) : random.between(25, 96)) * HOUR;
       const steps = random.integer(1, 3);
       for (let s = 0; s < steps && happened(salesAt); s += 1) {
-        records.salesTouches.push({ touchId: `demo-sales-${visitor}-${s}`, occurredAt: iso(salesAt), person: customerPerson, kind: s === 0 ? 'sales_call' : random.pick(['sales_email', 'demo', 'sales_meeting', 'quote'] as const), rep: rep.id });
+        records.salesTouches.push({
+          touchId: `demo-sales-${visitor}-${s}`,
+          occurredAt: iso(salesAt),
+          person: customerPerson,
+          kind: s === 0 ? 'sales_call' : random.pick(['sales_email', 'demo', 'sales_meeting', 'quote'] as const),
+          rep: rep.id,
+        });
         salesAt += random.between(4, 72) * HOUR;
       }
       const outcome = random.next();
@@ -366,7 +493,10 @@ export function demoStore(options: DemoOptions): DemoStore {
         const orderAt = salesAt + random.between(1, 48) * HOUR;
         if (happened(orderAt)) order({ at: orderAt, customer, channel: 'draft', rep: rep.id });
       } else if (outcome < rep.closeRate + 0.35) {
-        disqualify(salesAt + random.between(1, 48) * HOUR, random.weighted(Object.keys(acquiring.reasons) as DisqualificationReason[], (reason) => acquiring.reasons[reason]));
+        disqualify(
+          salesAt + random.between(1, 48) * HOUR,
+          random.weighted(Object.keys(acquiring.reasons) as DisqualificationReason[], (reason) => acquiring.reasons[reason]),
+        );
       }
     }
   }

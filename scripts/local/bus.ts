@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_SOURCE, type BatonEvent } from '../../shared/events/catalog.ts';
-import type { EventRule } from '../../shared/events/rules.ts';
+import { type BatonEvent, EVENT_SOURCE } from '../../shared/events/catalog.ts';
 import type { EventPublisher } from '../../shared/events/ports.ts';
+import type { EventRule } from '../../shared/events/rules.ts';
 import { logger } from '../../shared/observability/logger.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { appendDeadLetter, type DeadLetter, type NewDeadLetter, stampLetter } from './dead-letter-file.ts';
 import type { LambdaHandler } from './handlers.ts';
-import { appendDeadLetter, stampLetter, type DeadLetter, type NewDeadLetter } from './dead-letter-file.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 export type { DeadLetter, NewDeadLetter } from './dead-letter-file.ts';
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { registerInProcessQueue } from '../../shared/adapters/queue/task-queue.ts';
 import type { QueueDeclaration } from '../../shared/queues.ts';
+import type { NewDeadLetter } from './dead-letter-file.ts';
 import type { LambdaHandler } from './handlers.ts';
 import { lambdaContext } from './lambda-context.ts';
-import type { NewDeadLetter } from './dead-letter-file.ts';
 
 /** One message as its consumer sees it: the SQS record shape, so the handler is the one the stack runs. */
 export function sqsEvent(body: string, messageId: string = randomUUID(), receiveCount = 1): SQSEvent {

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DEFAULT_ROUTE_HANDLER, matchRoute, routeKey } from '../../shared/routes.ts';
-import { problem } from '../../shared/http/problem.ts';
-import type { ApiEvent } from '../../shared/http/handler.ts';
 import type { AuthorizerContext } from '../../shared/auth/principal.ts';
+import type { ApiEvent } from '../../shared/http/handler.ts';
+import { problem } from '../../shared/http/problem.ts';
 import type { ResponseSink, StreamingHandler } from '../../shared/http/streaming.ts';
-import { lambdaContext } from './lambda-context.ts';
-import type { LambdaHandler } from './handlers.ts';
+import { DEFAULT_ROUTE_HANDLER, matchRoute, routeKey } from '../../shared/routes.ts';
 import { serveDashboard } from './dashboard-site.ts';
+import type { LambdaHandler } from './handlers.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 /** API Gateway HTTP APIs refuse payloads over 10 MB before any Lambda runs. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -145,7 +145,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
         return;
       }
       const url = new URL(req.url ?? '/', 'http://localhost');
-      let match;
+      let match: ReturnType<typeof matchRoute>;
       try {
         match = matchRoute(req.method ?? 'GET', url.pathname);
       } catch {

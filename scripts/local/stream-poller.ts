@@ -1,8 +1,17 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ExpiredIteratorException, TrimmedDataAccessException, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  type _Record,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  TrimmedDataAccessException,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../../shared/observability/logger.ts';
 import { MAX_BATCH_RETRIES } from '../../shared/events/ports.ts';
+import { logger } from '../../shared/observability/logger.ts';
 
 export { MAX_BATCH_RETRIES };
 
@@ -106,7 +115,7 @@ export class LocalStreamPoller {
         this.finished.add(shardId);
         continue;
       }
-      let page;
+      let page: GetRecordsCommandOutput;
       try {
         page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
       } catch (error) {
@@ -133,7 +142,12 @@ export class LocalStreamPoller {
           // Like the event source mapping: retry from the failed record on the next round.
           const failedAt = records.findIndex((record) => record.dynamodb?.SequenceNumber === batchItemFailures[0]?.itemIdentifier);
           const retry = await this.options.streams.send(
-            new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: records[Math.max(0, failedAt)]?.dynamodb?.SequenceNumber }),
+            new GetShardIteratorCommand({
+              StreamArn: this.streamArn,
+              ShardId: shardId,
+              ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+              SequenceNumber: records[Math.max(0, failedAt)]?.dynamodb?.SequenceNumber,
+            }),
           );
           this.iterators.set(shardId, retry.ShardIterator);
           read += records.length;

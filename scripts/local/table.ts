@@ -2,10 +2,11 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  type GlobalSecondaryIndex,
   ResourceNotFoundException,
+  type TableDescription,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
-  type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../../shared/table.ts';
 
@@ -20,18 +21,17 @@ function gsi(index: (typeof tableDefinition.globalSecondaryIndexes)[number]): Gl
   };
 }
 
-const attributeDefinitions = [
-  tableDefinition.partitionKey,
-  tableDefinition.sortKey,
-  ...tableDefinition.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
-].map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
+const attributeDefinitions = [tableDefinition.partitionKey, tableDefinition.sortKey, ...tableDefinition.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey])].map((name) => ({
+  AttributeName: name,
+  AttributeType: 'S' as const,
+}));
 
 /**
  * Creates the table from `shared/table.ts`, or adds the indexes an
  * existing one lacks: the same definition the stack deploys.
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'updated' | 'unchanged'> {
-  let existing;
+  let existing: TableDescription | undefined;
   try {
     existing = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (error) {

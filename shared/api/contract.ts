@@ -1,24 +1,22 @@
 import * as z from 'zod';
-import { AttributionConfigPatchSchema, AttributionConfigSchema } from '../tenants/attribution-config.ts';
-import { TouchInputSchema } from '../recording/touches.ts';
-import { MAX_BATCH } from '../recording/use-cases.ts';
-import { IdentifyInputSchema, StageInputSchema } from '../recording/stages.ts';
-import { TransactionInputSchema, TRANSACTION_KINDS, SALES_CHANNELS, PROVIDERS } from '../recording/transactions.ts';
-import { PersonSchema } from '../identity/identity.ts';
-import { ClientIdSchema } from '../recording/touches.ts';
-import { TenantIdSchema, WEBHOOK_PROVIDERS } from '../tenants/tenant.ts';
 import { CompareQuerySchema, ReportQuerySchema } from '../attribution/reports.ts';
-import { JOB_STATUSES, RecomputeBodySchema } from '../jobs/recompute.ts';
-import { ErasureLogQuerySchema, ErasureQuerySchema } from '../privacy/erasure.ts';
-import { DROPPED_PAGE, FunnelQuerySchema, HandoffsQuerySchema, PathsQuerySchema, SalesQuerySchema } from '../projection/views.ts';
-import { FUNNEL_GROUP_BYS, SALES_DIMENSIONS } from '../projection/person.ts';
-import { LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../projection/cells.ts';
-import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
-import { ExportQuerySchema, SummaryQuerySchema } from '../exports/export.ts';
-import { SpendInputSchema } from '../spend/spend.ts';
-import { CalendarSchema } from '../time/calendar.ts';
 import { SCOPES } from '../auth/scopes.ts';
 import { CollectBodySchema, CollectEventSchema, MAX_COLLECT_EVENTS } from '../collect/collect.ts';
+import { ExportQuerySchema, SummaryQuerySchema } from '../exports/export.ts';
+import { PersonSchema } from '../identity/identity.ts';
+import { JOB_STATUSES, RecomputeBodySchema } from '../jobs/recompute.ts';
+import { ErasureLogQuerySchema, ErasureQuerySchema } from '../privacy/erasure.ts';
+import { LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../projection/cells.ts';
+import { FUNNEL_GROUP_BYS, SALES_DIMENSIONS } from '../projection/person.ts';
+import { DROPPED_PAGE, FunnelQuerySchema, HandoffsQuerySchema, PathsQuerySchema, SalesQuerySchema } from '../projection/views.ts';
+import { DISQUALIFICATION_REASONS, IdentifyInputSchema, StageInputSchema } from '../recording/stages.ts';
+import { ClientIdSchema, TouchInputSchema } from '../recording/touches.ts';
+import { PROVIDERS, SALES_CHANNELS, TRANSACTION_KINDS, TransactionInputSchema } from '../recording/transactions.ts';
+import { MAX_BATCH } from '../recording/use-cases.ts';
+import { SpendInputSchema } from '../spend/spend.ts';
+import { AttributionConfigPatchSchema, AttributionConfigSchema } from '../tenants/attribution-config.ts';
+import { TenantIdSchema, WEBHOOK_PROVIDERS } from '../tenants/tenant.ts';
+import { CalendarSchema } from '../time/calendar.ts';
 
 export const JobSchema = z.object({
   jobId: z.string(),
@@ -60,10 +58,17 @@ const FunnelMeasuresSchema = z.object({
   touches: z.number().int(),
   peopleReached: z.number().int(),
 });
-export const FunnelAnswerSchema = PeriodSchema.extend({ groupBy: z.enum(FUNNEL_GROUP_BYS), histogramBuckets: z.string(), rows: z.array(FunnelMeasuresSchema.extend({ key: z.string() })), totals: FunnelMeasuresSchema });
+export const FunnelAnswerSchema = PeriodSchema.extend({
+  groupBy: z.enum(FUNNEL_GROUP_BYS),
+  histogramBuckets: z.string(),
+  rows: z.array(FunnelMeasuresSchema.extend({ key: z.string() })),
+  totals: FunnelMeasuresSchema,
+});
 export const HandoffsAnswerSchema = PeriodSchema.extend({
   slaHours: z.number(),
-  pickedUpBy: z.enum(['sales', 'checkout']).describe('`checkout` for a store without a sales team (config salesTeam false): qualified = checkouts started, contacted = checkouts completed by an order, dropped = abandoned checkouts'),
+  pickedUpBy: z
+    .enum(['sales', 'checkout'])
+    .describe('`checkout` for a store without a sales team (config salesTeam false): qualified = checkouts started, contacted = checkouts completed by an order, dropped = abandoned checkouts'),
   qualified: z.number().int(),
   contacted: z.number().int(),
   withinSla: z.number().int(),
@@ -216,22 +221,41 @@ export const contracts: Record<string, RouteContract> = {
   },
   'post-spend': {
     body: z.object({ spend: z.array(SpendInputSchema).min(1).max(MAX_BATCH) }),
-    responses: { 202: { description: 'Each day’s figure per campaign and currency stored unless a later report of it is; bad lines rejected with their index and reasons', schema: SpendAnswerSchema } },
+    responses: {
+      202: { description: 'Each day’s figure per campaign and currency stored unless a later report of it is; bad lines rejected with their index and reasons', schema: SpendAnswerSchema },
+    },
   },
   'post-identify': {
     body: IdentifyInputSchema,
-    responses: { 202: { description: 'The ids are one person from now on, earlier touches included', schema: z.object({ linked: z.number().int(), duplicates: z.number().int(), identifiers: z.array(z.string()) }) } },
+    responses: {
+      202: {
+        description: 'The ids are one person from now on, earlier touches included',
+        schema: z.object({ linked: z.number().int(), duplicates: z.number().int(), identifiers: z.array(z.string()) }),
+      },
+    },
   },
   'post-transactions': {
     body: TransactionInputSchema,
     responses: {
       201: { description: 'Stored (a refund or cancellation whose order is not recorded yet is stored pending)', schema: TransactionAnswerSchema },
       200: { description: 'Stored before with the same content, or a test transaction (ignored)', schema: TransactionAnswerSchema },
-      409: { description: 'The transactionId was recorded before with different content, or a refund or cancellation cannot count against its order (another currency, more than the order had, a second cancellation); nothing is stored', schema: ProblemSchema },
+      409: {
+        description:
+          'The transactionId was recorded before with different content, or a refund or cancellation cannot count against its order (another currency, more than the order had, a second cancellation); nothing is stored',
+        schema: ProblemSchema,
+      },
     },
   },
   'get-attribution': { params: TransactionParamsSchema, responses: { 200: { description: 'SPEC §5: boundary, sourcedBy, marketing credits per model, sales credits, touches after the boundary' } } },
-  'get-report': { query: ReportQuerySchema, responses: { 200: { description: 'Rows {key, currency, revenue, conversions, touches} and per-currency totals; rows plus unattributed equal revenue. Once the period has spend (POST /v1/spend), rows also carry cost, roas and cpa (not under groupBy=kind) and totals cost and roas' } } },
+  'get-report': {
+    query: ReportQuerySchema,
+    responses: {
+      200: {
+        description:
+          'Rows {key, currency, revenue, conversions, touches} and per-currency totals; rows plus unattributed equal revenue. Once the period has spend (POST /v1/spend), rows also carry cost, roas and cpa (not under groupBy=kind) and totals cost and roas',
+      },
+    },
+  },
   'get-compare': { query: CompareQuerySchema, responses: { 200: { description: 'Rows per model (with cost, roas, cpa as in the report), and per-currency totals' } } },
   'delete-people': {
     query: ErasureQuerySchema,
@@ -240,18 +264,25 @@ export const contracts: Record<string, RouteContract> = {
       400: { description: 'No id, an id that is not valid, or ids of different people' },
     },
   },
-  'get-erasures': { query: ErasureLogQuerySchema, responses: { 200: { description: 'Newest first; nextCursor while more follow', schema: z.object({ entries: z.array(ErasureEntrySchema), nextCursor: z.string().optional() }) } } },
+  'get-erasures': {
+    query: ErasureLogQuerySchema,
+    responses: { 200: { description: 'Newest first; nextCursor while more follow', schema: z.object({ entries: z.array(ErasureEntrySchema), nextCursor: z.string().optional() }) } },
+  },
   'get-funnel': { query: FunnelQuerySchema, responses: { 200: { description: 'SPEC §5.1: a row per acquiring key, the totals, the period’s time zones', schema: FunnelAnswerSchema } } },
   'get-handoffs': { query: HandoffsQuerySchema, responses: { 200: { description: 'SPEC §5.2; with nextCursor when more dropped batons follow', schema: HandoffsAnswerSchema } } },
   'get-sales-report': { query: SalesQuerySchema, responses: { 200: { description: 'Rows per currency and seller; each currency’s rows sum to its revenue (totals)', schema: SalesAnswerSchema } } },
   'get-paths': { query: PathsQuerySchema, responses: { 200: { description: 'The top `limit` paths by orders, and both histograms with every bucket', schema: PathsAnswerSchema } } },
-  'post-recompute': { body: RecomputeBodySchema, responses: { 202: { description: 'The job, started: a task per day re-projects the period under the current config; follow it at GET /v1/jobs/{jobId} (also in Location)', schema: JobSchema } } },
+  'post-recompute': {
+    body: RecomputeBodySchema,
+    responses: { 202: { description: 'The job, started: a task per day re-projects the period under the current config; follow it at GET /v1/jobs/{jobId} (also in Location)', schema: JobSchema } },
+  },
   'get-job': { params: z.object({ jobId: z.string() }), responses: { 200: { description: 'The job and its progress', schema: JobSchema } } },
   'export-transactions': {
     query: ExportQuerySchema,
     responses: {
       200: {
-        description: 'One line per order, refund and cancellation in (occurredAt, transactionId) order; with limit, X-Next-Cursor names the next page (absent on the last). On AWS served by the export function URL (response streaming).',
+        description:
+          'One line per order, refund and cancellation in (occurredAt, transactionId) order; with limit, X-Next-Cursor names the next page (absent on the last). On AWS served by the export function URL (response streaming).',
         contentType: 'text/csv',
       },
     },

@@ -1,5 +1,5 @@
-import { EVENT_DETAILS } from '../events/catalog.ts';
 import * as z from 'zod';
+import { EVENT_DETAILS } from '../events/catalog.ts';
 import { routeKey, routes } from '../routes.ts';
 import { contracts, ProblemSchema } from './contract.ts';
 
@@ -35,12 +35,16 @@ export function buildOpenApiDocument(): JsonSchema {
     const errors: Record<number, string> = { ...COMMON_ERRORS };
     if (route.access.kind === 'key') Object.assign(errors, { 401: 'Missing or unknown key', 403: 'The key lacks the scope' });
     if (route.access.kind === 'webhook') errors[401] = 'Missing, wrong or stale signature';
-    if (route.access.kind === 'publishable') Object.assign(errors, { 401: 'Unknown or rotated publishable key', 403: 'The request’s Origin is not one of the tenant’s allowedOrigins (no CORS headers)' });
+    if (route.access.kind === 'publishable')
+      Object.assign(errors, { 401: 'Unknown or rotated publishable key', 403: 'The request’s Origin is not one of the tenant’s allowedOrigins (no CORS headers)' });
     for (const [status, description] of Object.entries(errors)) {
       responses[status] ??= { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } };
     }
     const parameters: unknown[] = [];
-    for (const [where, type] of [['path', contract.params], ['query', contract.query]] as const) {
+    for (const [where, type] of [
+      ['path', contract.params],
+      ['query', contract.query],
+    ] as const) {
       if (!type) continue;
       const object = schema(type, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
       for (const [name, property] of Object.entries(object.properties ?? {})) {

@@ -110,7 +110,7 @@ export function markov(paths: readonly PathCount[]): Map<string, number> {
   const effects = channels.map((_, i) => Math.max(0, 1 - conversionProbability(i + 1) / base));
   const total = effects.reduce((sum, effect) => sum + effect, 0);
   if (total === 0) return shares;
-  channels.forEach((channel, i) => shares.set(channel, effects[i]! / total));
+  for (const [i, channel] of channels.entries()) shares.set(channel, effects[i]! / total);
   return shares;
 }
 
@@ -172,7 +172,7 @@ export function shapley(paths: readonly PathCount[], options: { exactUpTo?: numb
     }
   }
   const total = values.reduce((sum, value) => sum + value, 0);
-  channels.forEach((channel, i) => shares.set(channel, total > 0 ? values[i]! / total : 0));
+  for (const [i, channel] of channels.entries()) shares.set(channel, total > 0 ? values[i]! / total : 0);
   return shares;
 }
 

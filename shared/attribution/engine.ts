@@ -1,6 +1,6 @@
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import { allocate } from './allocate.ts';
-import { creditsInto, MODEL_COUNT, type JourneyColumns } from './kernel.ts';
+import { creditsInto, type JourneyColumns, MODEL_COUNT } from './kernel.ts';
 import { HEURISTIC_MODELS, type HeuristicModel } from './models.ts';
 
 const HOUR = 3_600_000;

@@ -1,13 +1,5 @@
 /** Per-transaction models (SPEC §4). */
-export const HEURISTIC_MODELS = [
-  'first_touch',
-  'last_touch',
-  'last_non_direct',
-  'linear',
-  'position_based',
-  'time_decay',
-  'w_shaped',
-] as const;
+export const HEURISTIC_MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'time_decay', 'w_shaped'] as const;
 export type HeuristicModel = (typeof HEURISTIC_MODELS)[number];
 
 /** Models computed over a period's journeys; they appear in reports. */

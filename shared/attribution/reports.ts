@@ -1,20 +1,20 @@
 import * as z from 'zod';
-import { DaySchema, periodCheck } from '../time/days.ts';
-import { timezonesOf } from '../exports/export.ts';
 import { ValidationError } from '../errors.ts';
-import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
-import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from './models.ts';
-import { markov, parsePath, shapley, type PathCount } from './data-driven.ts';
-import { allocate } from './allocate.ts';
-import { CONVERSION_SHARE_SCALE as CONVERSION_SCALE } from './engine.ts';
-import { GROUP_BYS, type GroupBy } from '../projection/person.ts';
+import { type Cell, csvTable } from '../exports/csv.ts';
+import { timezonesOf } from '../exports/export.ts';
+import { formatAmount } from '../money/money.ts';
 import { parseAttribute } from '../projection/cells.ts';
+import { GROUP_BYS, type GroupBy } from '../projection/person.ts';
 import type { ProjectionStore, RollupCell } from '../projection/ports.ts';
 import type { SpendStore } from '../spend/ports.ts';
+import { type SpendEntry, spendKey } from '../spend/spend.ts';
 import type { TenantStore } from '../tenants/ports.ts';
-import { spendKey, type SpendEntry } from '../spend/spend.ts';
-import { csvTable, type Cell } from '../exports/csv.ts';
-import { formatAmount } from '../money/money.ts';
+import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
+import { DaySchema, periodCheck } from '../time/days.ts';
+import { allocate } from './allocate.ts';
+import { markov, type PathCount, parsePath, shapley } from './data-driven.ts';
+import { CONVERSION_SHARE_SCALE as CONVERSION_SCALE } from './engine.ts';
+import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from './models.ts';
 
 /** The longest period a report covers. */
 export const MAX_REPORT_DAYS = 366;
@@ -32,7 +32,10 @@ export const ReportQuerySchema = z
   .strict()
   .superRefine(checkPeriod);
 
-export const CompareQuerySchema = z.object({ from: DaySchema, to: DaySchema, groupBy: z.enum(GROUP_BYS).default('channel'), interval: IntervalSchema, format: FormatSchema }).strict().superRefine(checkPeriod);
+export const CompareQuerySchema = z
+  .object({ from: DaySchema, to: DaySchema, groupBy: z.enum(GROUP_BYS).default('channel'), interval: IntervalSchema, format: FormatSchema })
+  .strict()
+  .superRefine(checkPeriod);
 
 export interface ReportRow {
   /** With `interval=day`: the row's day. */
@@ -174,7 +177,9 @@ export async function report(deps: ReportDeps, tenantId: string, query: { from: 
     throw new ValidationError('Data-driven models attribute by channel only.', [{ path: 'query.groupBy', message: 'markov and shapley support groupBy=channel', code: 'invalid_value' }]);
   }
   if (dataDriven && daily) {
-    throw new ValidationError('Data-driven models weigh the whole period’s journeys: they have no daily rows.', [{ path: 'query.interval', message: 'markov and shapley answer the period as one', code: 'invalid_value' }]);
+    throw new ValidationError('Data-driven models weigh the whole period’s journeys: they have no daily rows.', [
+      { path: 'query.interval', message: 'markov and shapley answer the period as one', code: 'invalid_value' },
+    ]);
   }
   const [cells, totalCells, spend] = await Promise.all([
     deps.projections.rollupCells(tenantId, dataDriven ? 'paths' : model, query.from, query.to),
@@ -296,5 +301,11 @@ export function reportCsv(answer: { rows: AnyRow[]; interval?: 'day' }): string 
 /** `GET /v1/attribution/compare?format=csv`: one record per model and row. */
 export function compareCsv(answer: { models: Record<string, AnyRow[]>; interval?: 'day' }): string {
   const rows = Object.entries(answer.models).flatMap(([model, modelRows]) => modelRows.map((row) => ({ model, row })));
-  return csvTable([{ name: 'model', value: (entry: { model: string }) => entry.model }, ...columnsOf(answer.interval === 'day').map((column) => ({ name: column.name, value: (entry: { row: AnyRow }) => column.value(entry.row) }))], rows);
+  return csvTable(
+    [
+      { name: 'model', value: (entry: { model: string }) => entry.model },
+      ...columnsOf(answer.interval === 'day').map((column) => ({ name: column.name, value: (entry: { row: AnyRow }) => column.value(entry.row) })),
+    ],
+    rows,
+  );
 }

@@ -3,8 +3,22 @@ import { isSite, type SiteCategory } from './sites.ts';
 
 /** The channels of SPEC §3, after GA4's default channel group. */
 export const CHANNELS = [
-  'Direct', 'Cross-network', 'Paid Shopping', 'Paid Search', 'Paid Social', 'Paid Video', 'Display',
-  'Organic Shopping', 'Organic Social', 'Organic Video', 'Organic Search', 'Referral', 'Email', 'Affiliates', 'SMS', 'Unassigned',
+  'Direct',
+  'Cross-network',
+  'Paid Shopping',
+  'Paid Search',
+  'Paid Social',
+  'Paid Video',
+  'Display',
+  'Organic Shopping',
+  'Organic Social',
+  'Organic Video',
+  'Organic Search',
+  'Referral',
+  'Email',
+  'Affiliates',
+  'SMS',
+  'Unassigned',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -20,10 +34,7 @@ export interface ChannelInput {
   clickIds: readonly string[];
 }
 
-type DefaultCondition =
-  | RuleCondition
-  | { field: 'source' | 'campaign'; op: 'site'; values: [SiteCategory] }
-  | { field: 'source' | 'medium' | 'campaign'; op: 'regex'; values: [RegExp] };
+type DefaultCondition = RuleCondition | { field: 'source' | 'campaign'; op: 'site'; values: [SiteCategory] } | { field: 'source' | 'medium' | 'campaign'; op: 'regex'; values: [RegExp] };
 
 interface DefaultRule {
   channel: Channel;
@@ -48,10 +59,25 @@ const source = (...values: string[]): DefaultCondition => ({ field: 'source', op
 export const DEFAULT_RULES: readonly DefaultRule[] = [
   {
     channel: 'Direct',
-    anyOf: [[{ field: 'source', op: 'absent', values: [] }, { field: 'medium', op: 'absent', values: [] }, { field: 'referrer_host', op: 'absent', values: [] }, { field: 'click_id', op: 'absent', values: [] }, { field: 'campaign', op: 'absent', values: [] }], [source('(direct)'), medium('(none)', '(not set)')]],
+    anyOf: [
+      [
+        { field: 'source', op: 'absent', values: [] },
+        { field: 'medium', op: 'absent', values: [] },
+        { field: 'referrer_host', op: 'absent', values: [] },
+        { field: 'click_id', op: 'absent', values: [] },
+        { field: 'campaign', op: 'absent', values: [] },
+      ],
+      [source('(direct)'), medium('(none)', '(not set)')],
+    ],
   },
   { channel: 'Cross-network', anyOf: [[{ field: 'campaign', op: 'regex', values: [/cross-network|performance[ _-]?max|pmax/] }]] },
-  { channel: 'Paid Shopping', anyOf: [[site('shopping'), paid], [{ field: 'campaign', op: 'regex', values: [SHOPPING_CAMPAIGN] }, paid]] },
+  {
+    channel: 'Paid Shopping',
+    anyOf: [
+      [site('shopping'), paid],
+      [{ field: 'campaign', op: 'regex', values: [SHOPPING_CAMPAIGN] }, paid],
+    ],
+  },
   { channel: 'Paid Search', anyOf: [[site('search'), paid], [clickId('gclid', 'gbraid', 'wbraid', 'msclkid')]] },
   { channel: 'Paid Social', anyOf: [[site('social'), paid], [clickId('ttclid', 'li_fat_id')]] },
   { channel: 'Paid Video', anyOf: [[site('video'), paid]] },

@@ -1,7 +1,7 @@
 import { isbot } from 'isbot';
 import * as z from 'zod';
-import { ForbiddenError, UnauthenticatedError, type IssueDetail } from '../errors.ts';
-import { identifiersOf, type Identifier } from '../identity/identity.ts';
+import { ForbiddenError, type IssueDetail, UnauthenticatedError } from '../errors.ts';
+import { type Identifier, identifiersOf } from '../identity/identity.ts';
 import type { RecordStore } from '../recording/ports.ts';
 import { linksOf, normaliseStage, type Stage } from '../recording/stages.ts';
 import { InstantSchema } from '../recording/time.ts';
@@ -30,7 +30,12 @@ export const CollectEventSchema = z
     referrer: z.string().max(4096).optional(),
     consent: z.boolean().optional(),
     customerId: Text(256).optional(),
-    email: z.string().trim().max(320).regex(/^[^@\s]+@[^@\s]+$/, 'not an email address').optional(),
+    email: z
+      .string()
+      .trim()
+      .max(320)
+      .regex(/^[^@\s]+@[^@\s]+$/, 'not an email address')
+      .optional(),
     orderId: Text(200).optional(),
     /** A checkout that started (not yet an order): the shopper is `qualified`, the store's handoff to its checkout (SPEC §5.2). */
     started: z.boolean().optional(),
@@ -39,7 +44,8 @@ export const CollectEventSchema = z
   .superRefine((event, ctx) => {
     if (event.type === 'page' && !event.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'a page event carries its url' });
     if (event.type === 'identify' && !event.customerId && !event.email) ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'an identify event carries customerId or email' });
-    if (event.type === 'checkout' && !event.orderId && event.started !== true) ctx.addIssue({ code: 'custom', path: ['orderId'], message: 'a checkout event names the order (or says it only started)' });
+    if (event.type === 'checkout' && !event.orderId && event.started !== true)
+      ctx.addIssue({ code: 'custom', path: ['orderId'], message: 'a checkout event names the order (or says it only started)' });
     if (event.type !== 'checkout' && event.started !== undefined) ctx.addIssue({ code: 'custom', path: ['started'], message: 'only a checkout starts' });
   });
 
@@ -85,7 +91,8 @@ export function corsHeaders(tenant: Pick<TenantRecord, 'config'>, origin: string
 /** A tenant's origin check: 403 (and no CORS headers) for an origin it does not allow. */
 export function requireAllowedOrigin(tenant: Pick<TenantRecord, 'config'>, origin: string | undefined): Record<string, string> {
   const headers = corsHeaders(tenant, origin);
-  if (!headers) throw new ForbiddenError(origin ? `Origin ${origin} may not collect for this store: add it to allowedOrigins (PATCH /v1/config).` : 'Collection is for browsers: the request has no Origin.');
+  if (!headers)
+    throw new ForbiddenError(origin ? `Origin ${origin} may not collect for this store: add it to allowedOrigins (PATCH /v1/config).` : 'Collection is for browsers: the request has no Origin.');
   return headers;
 }
 

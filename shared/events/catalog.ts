@@ -21,7 +21,13 @@ export const EVENT_DETAILS = {
   TouchRecorded: Detail.extend({ touchId: z.string(), side: z.enum(['marketing', 'sales']), occurredAt: z.string(), identifiers: Identifiers }),
   StageRecorded: Detail.extend({ stageId: z.string(), stage: z.enum(['lead', 'qualified', 'disqualified']), occurredAt: z.string(), identifiers: Identifiers }),
   IdentityLinked: Detail.extend({ identifiers: Identifiers.length(2), occurredAt: z.string() }),
-  TransactionRecorded: Detail.extend({ transactionId: z.string(), kind: z.enum(['order', 'refund', 'cancellation']), orderId: z.string().optional(), occurredAt: z.string(), identifiers: Identifiers }),
+  TransactionRecorded: Detail.extend({
+    transactionId: z.string(),
+    kind: z.enum(['order', 'refund', 'cancellation']),
+    orderId: z.string().optional(),
+    occurredAt: z.string(),
+    identifiers: Identifiers,
+  }),
   AttributionComputed: Detail.extend({ transactionId: z.string(), version: z.number().int().positive().describe('Bumped whenever the attribution changes: GET /v1/transactions/{id}/attribution') }),
 } satisfies Record<EventType, z.ZodType>;
 

@@ -30,7 +30,14 @@ export function eventFromItem(item: Item, change: 'INSERT' | 'MODIFY' | 'REMOVE'
       case 'link':
         return draft('IdentityLinked', { tenantId, identifiers: [item.from, item.to], occurredAt: item.occurredAt });
       case 'transaction':
-        return draft('TransactionRecorded', { tenantId, transactionId: item.transactionId, kind: item.kind, ...(item.orderId ? { orderId: item.orderId } : {}), occurredAt: item.occurredAt, identifiers: item.identifiers });
+        return draft('TransactionRecorded', {
+          tenantId,
+          transactionId: item.transactionId,
+          kind: item.kind,
+          ...(item.orderId ? { orderId: item.orderId } : {}),
+          occurredAt: item.occurredAt,
+          identifiers: item.identifiers,
+        });
     }
   }
   if (item.entity === 'attribution' && change !== 'REMOVE') {

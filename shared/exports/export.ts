@@ -1,16 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import { HEURISTIC_MODELS } from '../attribution/models.ts';
-import { csvRecords } from './csv.ts';
+import type { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { formatAmount } from '../money/money.ts';
-import type { TenantRecord } from '../tenants/ports.ts';
-import { DaySchema, periodCheck, TimezoneSchema } from '../time/days.ts';
-import { ReportingCalendar } from '../time/calendar.ts';
-import { calendarOf } from '../tenants/use-cases.ts';
-import type { ExportedTransaction, TransactionTimeline } from './ports.ts';
-import type { Amounts, TransactionKind } from '../recording/transactions.ts';
 import type { CountStatus } from '../recording/settlement.ts';
+import type { Amounts, TransactionKind } from '../recording/transactions.ts';
+import type { TenantRecord } from '../tenants/ports.ts';
+import { calendarOf } from '../tenants/use-cases.ts';
+import { ReportingCalendar } from '../time/calendar.ts';
+import { DaySchema, periodCheck, TimezoneSchema } from '../time/days.ts';
+import { csvRecords } from './csv.ts';
+import type { ExportedTransaction, TransactionTimeline } from './ports.ts';
 
 export const MAX_EXPORT_LIMIT = 10_000;
 export const MAX_EXPORT_DAYS = 366;
@@ -27,7 +27,10 @@ export const ExportQuerySchema = z
     limit: z.coerce.number().int().min(1).max(MAX_EXPORT_LIMIT).optional(),
     cursor: z.string().min(1).max(2048).optional(),
     /** CSV only: start with a UTF-8 byte-order mark, so Excel reads the file as UTF-8. */
-    bom: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    bom: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
   })
   .strict()
   .superRefine(checkPeriod);
@@ -64,9 +67,24 @@ export interface ExportLine extends Amounts {
 
 const AMOUNTS = ['gross', 'discount', 'net', 'tax', 'shipping', 'total'] as const;
 export const CSV_COLUMNS = [
-  'transactionId', 'provider', 'externalId', 'kind', 'status', 'orderId', 'occurredAt', 'day', 'currency',
-  ...AMOUNTS, ...AMOUNTS.map((amount) => `${amount}Decimal`),
-  'salesChannel', 'rep', 'sourcedBy', 'boundaryAt', 'model', 'topCampaign', 'topChannel',
+  'transactionId',
+  'provider',
+  'externalId',
+  'kind',
+  'status',
+  'orderId',
+  'occurredAt',
+  'day',
+  'currency',
+  ...AMOUNTS,
+  ...AMOUNTS.map((amount) => `${amount}Decimal`),
+  'salesChannel',
+  'rep',
+  'sourcedBy',
+  'boundaryAt',
+  'model',
+  'topCampaign',
+  'topChannel',
 ] as const;
 
 /** What Baton counts of a stored transaction (items stored before settlements existed count as sent). */
@@ -106,9 +124,28 @@ export function csvHeader(): string {
 
 export function csvLine(line: ExportLine): string {
   const decimals = AMOUNTS.map((amount) => formatAmount(line[amount], line.currency));
-  return csvRecords(
-    [[line.transactionId, line.provider, line.externalId, line.kind, line.status, line.orderId ?? '', line.occurredAt, line.day, line.currency, ...AMOUNTS.map((amount) => line[amount]), ...decimals, line.salesChannel, line.rep ?? '', line.sourcedBy ?? '', line.boundaryAt ?? '', line.model, line.topCampaign ?? '', line.topChannel ?? '']],
-  );
+  return csvRecords([
+    [
+      line.transactionId,
+      line.provider,
+      line.externalId,
+      line.kind,
+      line.status,
+      line.orderId ?? '',
+      line.occurredAt,
+      line.day,
+      line.currency,
+      ...AMOUNTS.map((amount) => line[amount]),
+      ...decimals,
+      line.salesChannel,
+      line.rep ?? '',
+      line.sourcedBy ?? '',
+      line.boundaryAt ?? '',
+      line.model,
+      line.topCampaign ?? '',
+      line.topChannel ?? '',
+    ],
+  ]);
 }
 
 /** NDJSON carries the same fields as CSV: minor units and the decimal strings beside them. */
@@ -136,7 +173,8 @@ export function encodeCursor(tenant: Pick<TenantRecord, 'cursorKey' | 'tenantId'
   return `${body}.${sign(tenant.cursorKey, body)}`;
 }
 
-const invalidCursor = () => new ValidationError('The cursor is not one this listing gave.', [{ path: 'query.cursor', message: 'invalid, forged, or another listing’s or period’s cursor', code: 'invalid_cursor' }]);
+const invalidCursor = () =>
+  new ValidationError('The cursor is not one this listing gave.', [{ path: 'query.cursor', message: 'invalid, forged, or another listing’s or period’s cursor', code: 'invalid_cursor' }]);
 
 export function decodeCursor(tenant: Pick<TenantRecord, 'cursorKey'>, cursor: string, expected: Pick<CursorPayload, 'from' | 'to' | 'tz'>): CursorPayload {
   const [body, mac] = cursor.split('.');
@@ -267,7 +305,22 @@ export async function summarise(timeline: TransactionTimeline, tenant: TenantRec
   for await (const transaction of timeline.between(tenant.tenantId, new Date(start).toISOString(), new Date(end).toISOString())) {
     let sums = byCurrency.get(transaction.currency);
     if (!sums) {
-      sums = { currency: transaction.currency, orders: 0, refunds: 0, cancellations: 0, pending: 0, conflicts: 0, gross: 0, discount: 0, net: 0, tax: 0, shipping: 0, total: 0, revenue: 0, byKind: { order: emptySums(), refund: emptySums(), cancellation: emptySums() } };
+      sums = {
+        currency: transaction.currency,
+        orders: 0,
+        refunds: 0,
+        cancellations: 0,
+        pending: 0,
+        conflicts: 0,
+        gross: 0,
+        discount: 0,
+        net: 0,
+        tax: 0,
+        shipping: 0,
+        total: 0,
+        revenue: 0,
+        byKind: { order: emptySums(), refund: emptySums(), cancellation: emptySums() },
+      };
       byCurrency.set(transaction.currency, sums);
     }
     const { status, amounts } = countedOf(transaction);

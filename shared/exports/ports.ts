@@ -1,6 +1,6 @@
 import type { AttributionSummary } from '../attribution/engine.ts';
-import type { Transaction } from '../recording/transactions.ts';
 import type { Counted } from '../recording/settlement.ts';
+import type { Transaction } from '../recording/transactions.ts';
 
 /** A transaction as the time index holds it: what Baton counts of it (absent on items stored before settlements), and its attribution summary once attributed. */
 export type ExportedTransaction = Transaction & Partial<Counted> & { attributionSummary?: AttributionSummary };

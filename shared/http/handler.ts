@@ -1,19 +1,19 @@
-import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { BatonError, ForbiddenError, MalformedJsonError, PayloadTooLargeError, UnauthenticatedError } from '../errors.ts';
-import { logger } from '../observability/logger.ts';
-import { DEFAULT_ROUTE_HANDLER, routes, type Route } from '../routes.ts';
-import { isScope, type Scope } from '../auth/scopes.ts';
-import { resolvePrincipal, type AuthorizerContext } from '../auth/principal.ts';
-import { config } from '../config.ts';
 import { documentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.ts';
-import type { TenantStore } from '../tenants/ports.ts';
+import { type AuthorizerContext, resolvePrincipal } from '../auth/principal.ts';
+import { isScope, type Scope } from '../auth/scopes.ts';
+import { config } from '../config.ts';
+import { BatonError, ForbiddenError, MalformedJsonError, PayloadTooLargeError, UnauthenticatedError } from '../errors.ts';
+import { logger } from '../observability/logger.ts';
+import { DEFAULT_ROUTE_HANDLER, type Route, routes } from '../routes.ts';
 import { withDeadline } from '../runtime/deadline.ts';
-import { problemFor, type HttpResult } from './problem.ts';
+import type { TenantStore } from '../tenants/ports.ts';
 import { parseWith, readJson } from './parse.ts';
+import { type HttpResult, problemFor } from './problem.ts';
 
 /** 1 MiB: SPEC §8's body limit, checked before anything is parsed. */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type * as z from 'zod';
-import { MalformedJsonError, ValidationError, type IssueDetail } from '../errors.ts';
+import { type IssueDetail, MalformedJsonError, ValidationError } from '../errors.ts';
 import { issueDetails } from '../validation.ts';
 
 /*
@@ -53,7 +53,7 @@ function skipWhitespace(s: string, i: number): number {
 }
 
 function describe(c: number): string {
-  if (c !== c) return 'the end of the body';
+  if (Number.isNaN(c)) return 'the end of the body';
   if (c > 0x20 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
   return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
 }
@@ -127,7 +127,7 @@ function stringEnd(s: string, i: number): number {
       continue;
     }
     if (!(c >= 0x20)) {
-      if (c !== c) throw new ScanProblem(start, 'syntax_error', 'a string is not closed before the end of the body');
+      if (Number.isNaN(c)) throw new ScanProblem(start, 'syntax_error', 'a string is not closed before the end of the body');
       throw new ScanProblem(i, 'syntax_error', `the control character ${describe(c)} must be escaped in a string`);
     }
     if (c >= 0xd800 && c <= 0xdfff) {
@@ -262,7 +262,7 @@ function scan(s: string, known: boolean): void {
           kinds[depth] = ARRAY;
           indexes[depth] = 0;
           depth++;
-          continue value;
+          continue;
         }
       } else if (c === 0x22) i = stringEndOf(s, i);
       else if (c === 0x2d || isDigit(c)) i = numberEnd(s, i);
@@ -340,12 +340,20 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
     let low = 0x80;
     let high = 0xbf;
     if (lead >= 0xc2 && lead <= 0xdf) continuation = 1;
-    else if (lead === 0xe0) (continuation = 2), (low = 0xa0);
-    else if (lead === 0xed) (continuation = 2), (high = 0x9f);
-    else if (lead >= 0xe1 && lead <= 0xef) continuation = 2;
-    else if (lead === 0xf0) (continuation = 3), (low = 0x90);
-    else if (lead === 0xf4) (continuation = 3), (high = 0x8f);
-    else if (lead >= 0xf1 && lead <= 0xf3) continuation = 3;
+    else if (lead === 0xe0) {
+      continuation = 2;
+      low = 0xa0;
+    } else if (lead === 0xed) {
+      continuation = 2;
+      high = 0x9f;
+    } else if (lead >= 0xe1 && lead <= 0xef) continuation = 2;
+    else if (lead === 0xf0) {
+      continuation = 3;
+      low = 0x90;
+    } else if (lead === 0xf4) {
+      continuation = 3;
+      high = 0x8f;
+    } else if (lead >= 0xf1 && lead <= 0xf3) continuation = 3;
     else return i;
     const second = bytes[i + 1];
     if (second === undefined || second < low || second > high) return i;
@@ -456,9 +464,7 @@ export function readJson(raw: Buffer | Uint8Array): unknown {
   if (!isUtf8(bytes)) {
     const offset = invalidUtf8Offset(bytes);
     const where = offset < 0 ? '' : ` at byte ${offset}`;
-    throw new MalformedJsonError(`The body is not valid UTF-8: invalid UTF-8${where}.`, [
-      { path: '', message: `invalid UTF-8${where}`, code: 'invalid_utf8', ...(offset < 0 ? {} : { offset }) },
-    ]);
+    throw new MalformedJsonError(`The body is not valid UTF-8: invalid UTF-8${where}.`, [{ path: '', message: `invalid UTF-8${where}`, code: 'invalid_utf8', ...(offset < 0 ? {} : { offset }) }]);
   }
   const bomBytes = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   return parseText(bytes.toString('utf8', bomBytes), bomBytes);

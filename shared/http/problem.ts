@@ -1,15 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import {
-  BatonError,
-  ConflictError,
-  ForbiddenError,
-  MalformedJsonError,
-  NotFoundError,
-  PayloadTooLargeError,
-  StoreUnavailableError,
-  UnauthenticatedError,
-  ValidationError,
-} from '../errors.ts';
+import { BatonError, ConflictError, ForbiddenError, MalformedJsonError, NotFoundError, PayloadTooLargeError, StoreUnavailableError, UnauthenticatedError, ValidationError } from '../errors.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
 

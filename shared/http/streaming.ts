@@ -3,7 +3,7 @@ import { resolvePrincipal } from '../auth/principal.ts';
 import { logger } from '../observability/logger.ts';
 import { routes } from '../routes.ts';
 import type { TenantStore } from '../tenants/ports.ts';
-import { answerError, assertBodySize, authorize, TenantRequest, type ApiEvent } from './handler.ts';
+import { type ApiEvent, answerError, assertBodySize, authorize, TenantRequest } from './handler.ts';
 
 /** Where a streamed response goes: Lambda's response stream on AWS, the HTTP response locally. */
 export interface ResponseSink {
@@ -29,7 +29,7 @@ export type StreamingHandler = (event: ApiEvent, sink: ResponseSink, context?: C
  */
 export function streamingKeyHandler(handlerName: string, tenants: TenantStore, fn: (request: TenantRequest) => Promise<StreamedAnswer>): StreamingHandler {
   const route = routes.find((candidate) => candidate.handler === handlerName);
-  if (!route || route.access.kind !== 'key' || !route.streaming) throw new Error(`"${handlerName}" is not a streaming key route`);
+  if (route?.access.kind !== 'key' || !route.streaming) throw new Error(`"${handlerName}" is not a streaming key route`);
   const allowed = route.access.scopes;
   return async (event, sink) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';

@@ -20,7 +20,12 @@ export const PersonSchema = z
   .object({
     anonymousId: Id.optional(),
     customerId: Id.optional(),
-    email: z.string().trim().max(320).regex(/^[^@\s]+@[^@\s]+$/, 'not an email address').optional(),
+    email: z
+      .string()
+      .trim()
+      .max(320)
+      .regex(/^[^@\s]+@[^@\s]+$/, 'not an email address')
+      .optional(),
   })
   .strict()
   .refine((person) => person.anonymousId || person.customerId || person.email, { message: 'give at least one of anonymousId, customerId, email' });
@@ -55,11 +60,43 @@ export const REDACTED = '[redacted]';
  * (a phone number or a name does not look like anything in particular).
  */
 const PERSONAL_PARAMETERS = new Set([
-  'email', 'e-mail', 'mail', 'email_address', 'emailaddress', 'customer_email', 'user_email',
-  'phone', 'phone_number', 'phonenumber', 'tel', 'telephone', 'mobile',
-  'first_name', 'firstname', 'fname', 'last_name', 'lastname', 'lname', 'full_name', 'fullname',
-  'address', 'street', 'zip', 'zipcode', 'postcode', 'postal_code', 'birthdate', 'dob', 'ssn',
-  'password', 'passwd', 'pwd', 'token', 'access_token', 'id_token', 'auth',
+  'email',
+  'e-mail',
+  'mail',
+  'email_address',
+  'emailaddress',
+  'customer_email',
+  'user_email',
+  'phone',
+  'phone_number',
+  'phonenumber',
+  'tel',
+  'telephone',
+  'mobile',
+  'first_name',
+  'firstname',
+  'fname',
+  'last_name',
+  'lastname',
+  'lname',
+  'full_name',
+  'fullname',
+  'address',
+  'street',
+  'zip',
+  'zipcode',
+  'postcode',
+  'postal_code',
+  'birthdate',
+  'dob',
+  'ssn',
+  'password',
+  'passwd',
+  'pwd',
+  'token',
+  'access_token',
+  'id_token',
+  'auth',
 ]);
 
 /** `text` with every email-like run replaced. */
@@ -106,7 +143,10 @@ export function scrubUrl(url: string): string {
     parsed.search = kept.join('&');
     changed = true;
   }
-  const path = parsed.pathname.split('/').map((segment) => (scrubText(decoded(segment)) !== decoded(segment) ? REDACTED : segment)).join('/');
+  const path = parsed.pathname
+    .split('/')
+    .map((segment) => (scrubText(decoded(segment)) !== decoded(segment) ? REDACTED : segment))
+    .join('/');
   if (path !== parsed.pathname) {
     parsed.pathname = path;
     changed = true;

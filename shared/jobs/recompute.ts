@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { NotFoundError } from '../errors.ts';
 import type { TransactionTimeline } from '../exports/ports.ts';
-import { projectRecords, type ProjectionDeps, type ProjectionTrigger } from '../projection/use-cases.ts';
+import { type ProjectionDeps, type ProjectionTrigger, projectRecords } from '../projection/use-cases.ts';
 import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, eachDay, periodCheck } from '../time/days.ts';
 

@@ -4,14 +4,9 @@ import currencyCodes from 'currency-codes';
  * ISO 4217 codes that are not money a store is paid in: precious metals,
  * special drawing rights, fund and test codes.
  */
-const NOT_TENDER = new Set([
-  'XAU', 'XAG', 'XPT', 'XPD', 'XDR', 'XBA', 'XBB', 'XBC', 'XBD', 'XTS', 'XXX', 'XSU', 'XUA',
-  'BOV', 'CHE', 'CHW', 'CLF', 'COU', 'MXV', 'USN', 'UYI', 'UYW',
-]);
+const NOT_TENDER = new Set(['XAU', 'XAG', 'XPT', 'XPD', 'XDR', 'XBA', 'XBB', 'XBC', 'XBD', 'XTS', 'XXX', 'XSU', 'XUA', 'BOV', 'CHE', 'CHW', 'CLF', 'COU', 'MXV', 'USN', 'UYI', 'UYW']);
 
-const exponents = new Map<string, number>(
-  currencyCodes.data.filter((record) => !NOT_TENDER.has(record.code)).map((record) => [record.code, record.digits]),
-);
+const exponents = new Map<string, number>(currencyCodes.data.filter((record) => !NOT_TENDER.has(record.code)).map((record) => [record.code, record.digits]));
 
 export function isKnownCurrency(code: string): boolean {
   return exponents.has(code);

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { ValidationError } from '../errors.ts';
-import { identifiersOf, PersonSchema, type Identifier } from '../identity/identity.ts';
+import { type Identifier, identifiersOf, PersonSchema } from '../identity/identity.ts';
 import type { ProjectionStore } from '../projection/ports.ts';
 import type { ErasedRecords, RecordStore } from '../recording/ports.ts';
 import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
@@ -73,7 +73,9 @@ export async function erasePerson(deps: ErasureDeps, tenantId: string, query: z.
     // Several ids must be one person: erasing two people at once is never what was meant.
     const people = await Promise.all(seeds.map((seed) => deps.records.linkedIdentifiers(tenantId, [seed])));
     if (people.some((person) => seeds.some((seed) => !person.includes(seed)))) {
-      throw new ValidationError('The ids given belong to different people: erase one person at a time.', [{ path: 'query', message: 'the ids are not linked to each other', code: 'different_people' }]);
+      throw new ValidationError('The ids given belong to different people: erase one person at a time.', [
+        { path: 'query', message: 'the ids are not linked to each other', code: 'different_people' },
+      ]);
     }
   }
   const erasureId = `er_${randomUUID()}`;
@@ -97,7 +99,13 @@ export async function erasePerson(deps: ErasureDeps, tenantId: string, query: z.
 
 export const ERASURE_LOG_PAGE = { default: 50, max: 200 } as const;
 export const ErasureLogQuerySchema = z
-  .object({ limit: z.coerce.number().int().min(1).max(ERASURE_LOG_PAGE.max).default(ERASURE_LOG_PAGE.default), cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a cursor this log gave').optional() })
+  .object({
+    limit: z.coerce.number().int().min(1).max(ERASURE_LOG_PAGE.max).default(ERASURE_LOG_PAGE.default),
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a cursor this log gave')
+      .optional(),
+  })
   .strict();
 
 /** `GET /v1/erasures`: the tenant's erasures, newest first. */

@@ -1,12 +1,12 @@
-import { attributeAdjustment, attributeOrder, CONVERSION_SHARE_SCALE, type AttributionResult, type JourneyTouch, type PersonHistory } from '../attribution/engine.ts';
 import { MAX_PATH_LENGTH, PATH_SEPARATOR, pathOf } from '../attribution/data-driven.ts';
+import { type AttributionResult, attributeAdjustment, attributeOrder, CONVERSION_SHARE_SCALE, type JourneyTouch, type PersonHistory } from '../attribution/engine.ts';
 import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import type { Identifier } from '../identity/identity.ts';
-import type { Amounts } from '../recording/transactions.ts';
 import type { Stage } from '../recording/stages.ts';
-import { withoutDoubledLandings, type Touch } from '../recording/touches.ts';
+import { type Touch, withoutDoubledLandings } from '../recording/touches.ts';
+import type { Amounts } from '../recording/transactions.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
-import { attribute, contribute, hourBucket, lagBucket, pathLengthBucket, pathShard, type Contributions } from './cells.ts';
+import { attribute, type Contributions, contribute, hourBucket, lagBucket, pathLengthBucket, pathShard } from './cells.ts';
 
 /**
  * The person projection (issue 11): everything Baton derives from one
@@ -118,7 +118,9 @@ const byTime = <T extends { at: number }>(a: T, b: T) => a.at - b.at;
 
 /** The projection of one person. Pure: the same input and settings always give the same projection. */
 export function projectPerson(input: PersonInput, settings: ProjectionSettings): PersonProjection {
-  const touches = withoutDoubledLandings(input.touches).map(journeyTouch).sort((a, b) => a.at - b.at || (a.touchId < b.touchId ? -1 : 1));
+  const touches = withoutDoubledLandings(input.touches)
+    .map(journeyTouch)
+    .sort((a, b) => a.at - b.at || (a.touchId < b.touchId ? -1 : 1));
   const stages = input.stages.map((stage) => ({ ...stage, at: Date.parse(stage.occurredAt) })).sort(byTime);
   const orders = [...input.orders].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || (a.transactionId < b.transactionId ? -1 : 1));
   const orderTimes = orders.map((order) => Date.parse(order.occurredAt));
@@ -131,7 +133,14 @@ export function projectPerson(input: PersonInput, settings: ProjectionSettings):
       stages: stages.map(({ stage, at }) => ({ stage, at })),
       orderTimes: orderTimes.filter((_, i) => orders[i] !== order),
     };
-    const facts = { transactionId: order.transactionId, at: Date.parse(order.occurredAt), currency: order.currency, revenue: order.net, salesChannel: order.salesChannel, ...(order.rep ? { rep: order.rep } : {}) };
+    const facts = {
+      transactionId: order.transactionId,
+      at: Date.parse(order.occurredAt),
+      currency: order.currency,
+      revenue: order.net,
+      salesChannel: order.salesChannel,
+      ...(order.rep ? { rep: order.rep } : {}),
+    };
     const result = attributeOrder(facts, history, settings.configFor(order.transactionId));
     addTransaction(contributions, result, settings.dayOf(order.occurredAt), 'order', order.salesChannel);
     const adjustments: Record<string, AttributionResult> = {};
@@ -180,7 +189,10 @@ function addTransaction(contributions: Contributions, result: AttributionResult,
   const channels = result.marketing.touches.map((touch) => touch.channel);
   const markovPath = pathOf(channels);
   if (markovPath && orderSign !== 0) contribute(contributions, { family: 'paths', day, part: pathShard(markovPath) }, attribute('c', markovPath), orderSign);
-  const journeyPath = channels.slice(-MAX_PATH_LENGTH).map((channel) => channel.replaceAll('>', '›')).join(PATH_SEPARATOR);
+  const journeyPath = channels
+    .slice(-MAX_PATH_LENGTH)
+    .map((channel) => channel.replaceAll('>', '›'))
+    .join(PATH_SEPARATOR);
   if (journeyPath) {
     const shard = { family: 'paths', day, part: pathShard(journeyPath) } as const;
     contribute(contributions, shard, attribute('po', journeyPath), orderSign);
@@ -198,7 +210,10 @@ function addTransaction(contributions: Contributions, result: AttributionResult,
   const hoursToOrder = (Date.parse(result.occurredAt) - Date.parse(result.boundary.at)) / HOUR;
   for (const credit of result.sales.credits) {
     const share = result.revenue === 0 ? (orderSign === 0 ? 0 : CONVERSION_SHARE_SCALE) : Math.round((credit.amount / result.revenue) * CONVERSION_SHARE_SCALE);
-    for (const [dimension, key] of [['rep', credit.rep ?? NONE], ['sales_channel', salesChannel]] as const) {
+    for (const [dimension, key] of [
+      ['rep', credit.rep ?? NONE],
+      ['sales_channel', salesChannel],
+    ] as const) {
       contribute(contributions, sales, attribute('r', dimension, key), credit.amount);
       if (orderSign !== 0) {
         contribute(contributions, sales, attribute('o', dimension, key), orderSign * share);
@@ -342,7 +357,10 @@ function addHandoffs(
     const previousOrder = orderTimes.filter((at) => at < qualifiedAt).reduce((latest, at) => Math.max(latest, at), -Infinity);
     const earlierSales = config.boundary.includes('sales_touch') ? sales.find((touch) => touch.at > (config.resetOnOrder ? previousOrder : -Infinity) && touch.at <= qualifiedAt) : undefined;
     const H = earlierSales ? earlierSales.at : qualifiedAt;
-    const reached = config.salesTeam === false ? orderTimes.filter((at) => at >= H).reduce<{ at: number } | undefined>((first, at) => (first && first.at <= at ? first : { at }), undefined) : sales.find((touch) => touch.at >= H);
+    const reached =
+      config.salesTeam === false
+        ? orderTimes.filter((at) => at >= H).reduce<{ at: number } | undefined>((first, at) => (first && first.at <= at ? first : { at }), undefined)
+        : sales.find((touch) => touch.at >= H);
     const cell = { family: 'handoff', day: settings.dayOf(qualifiedAt), part: '-' } as const;
     contribute(contributions, cell, 'qualified', 1);
     if (reached) {

@@ -4,7 +4,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import type { Identifier } from '../identity/identity.ts';
 import { logger } from '../observability/logger.ts';
 import type { StoredTransaction } from '../recording/ports.ts';
-import { projectRecords, type ProjectionDeps, type ProjectionTrigger } from './use-cases.ts';
+import { type ProjectionDeps, type ProjectionTrigger, projectRecords } from './use-cases.ts';
 
 /** Items whose arrival changes a person's history: the stack's stream filter for the projector uses this list. */
 export const PROJECTION_ENTITIES = ['touch', 'stage', 'link', 'transaction'] as const;

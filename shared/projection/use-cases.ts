@@ -3,12 +3,12 @@ import type { Identifier } from '../identity/identity.ts';
 import { contentHash } from '../recording/hash.ts';
 import type { RecordStore, StoredTransaction, TransactionRef } from '../recording/ports.ts';
 import { settle } from '../recording/settlement.ts';
+import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { calendarOf } from '../tenants/use-cases.ts';
-import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import { difference, keepFinal, sum } from './cells.ts';
-import { projectPerson, type DroppedBaton, type OrderInput } from './person.ts';
+import { type DroppedBaton, type OrderInput, projectPerson } from './person.ts';
 import type { ProjectionStore, ProjectionWrite, StoredAttributionRef, StoredProjection } from './ports.ts';
 
 export interface ProjectionDeps {
@@ -79,7 +79,10 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
       const finalBefore = (options.now?.() ?? new Date()).getTime() - (tenant.config.retentionDays - FINAL_MARGIN_DAYS) * DAY_MS;
 
       const orderRefs = [...new Map(records.transactions.filter((ref) => ref.kind === 'order').map((ref) => [ref.transactionId, ref])).values()];
-      const settlements = await deps.records.getSettlements(tenantId, orderRefs.map((ref) => ref.transactionId));
+      const settlements = await deps.records.getSettlements(
+        tenantId,
+        orderRefs.map((ref) => ref.transactionId),
+      );
       const before = [...stored.values()];
       const priorOf = (transactionId: string): StoredAttributionRef | undefined => {
         for (const projection of before) {
@@ -174,9 +177,7 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
 }
 
 /** A record that changed someone's history, as the table's stream shows it. */
-export type ProjectionTrigger =
-  | { kind: 'person'; identifiers: Identifier[] }
-  | { kind: 'transaction'; transaction: Pick<StoredTransaction, 'transactionId' | 'kind' | 'orderId' | 'identifiers'> };
+export type ProjectionTrigger = { kind: 'person'; identifiers: Identifier[] } | { kind: 'transaction'; transaction: Pick<StoredTransaction, 'transactionId' | 'kind' | 'orderId' | 'identifiers'> };
 
 /** The person a transaction belongs to: an order's buyer, an adjustment's order's buyer (once the order is known). */
 async function seedsOf(deps: ProjectionDeps, tenantId: string, trigger: ProjectionTrigger): Promise<Identifier[]> {

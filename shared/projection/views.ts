@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PATH_SEPARATOR } from '../attribution/data-driven.ts';
 import { CONVERSION_SHARE_SCALE } from '../attribution/engine.ts';
 import { decodeCursor, encodeCursor, timezonesOf } from '../exports/export.ts';
 import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
@@ -6,9 +7,8 @@ import type { TenantStore } from '../tenants/ports.ts';
 import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
 import { LAG_BUCKETS, PATH_LENGTH_BUCKETS, parseAttribute, quantileHours } from './cells.ts';
-import { FUNNEL_GROUP_BYS, SALES_DIMENSIONS, type FunnelGroupBy, type SalesDimension } from './person.ts';
+import { FUNNEL_GROUP_BYS, type FunnelGroupBy, SALES_DIMENSIONS, type SalesDimension } from './person.ts';
 import type { ProjectionStore, RollupCell } from './ports.ts';
-import { PATH_SEPARATOR } from '../attribution/data-driven.ts';
 
 /**
  * The views of SPEC §5, §5.1 and §5.2 beside the attribution report: the
@@ -20,9 +20,18 @@ import { PATH_SEPARATOR } from '../attribution/data-driven.ts';
 const MAX_VIEW_DAYS = 366;
 const checkPeriod = periodCheck(MAX_VIEW_DAYS);
 
-export const FunnelQuerySchema = z.object({ from: DaySchema, to: DaySchema, groupBy: z.enum(FUNNEL_GROUP_BYS).default('campaign') }).strict().superRefine(checkPeriod);
-export const HandoffsQuerySchema = z.object({ from: DaySchema, to: DaySchema, cursor: z.string().min(1).max(2000).optional() }).strict().superRefine(checkPeriod);
-export const SalesQuerySchema = z.object({ from: DaySchema, to: DaySchema, groupBy: z.enum(SALES_DIMENSIONS).default('rep') }).strict().superRefine(checkPeriod);
+export const FunnelQuerySchema = z
+  .object({ from: DaySchema, to: DaySchema, groupBy: z.enum(FUNNEL_GROUP_BYS).default('campaign') })
+  .strict()
+  .superRefine(checkPeriod);
+export const HandoffsQuerySchema = z
+  .object({ from: DaySchema, to: DaySchema, cursor: z.string().min(1).max(2000).optional() })
+  .strict()
+  .superRefine(checkPeriod);
+export const SalesQuerySchema = z
+  .object({ from: DaySchema, to: DaySchema, groupBy: z.enum(SALES_DIMENSIONS).default('rep') })
+  .strict()
+  .superRefine(checkPeriod);
 export const PATHS_LIMIT = { default: 20, max: 200 } as const;
 export const PathsQuerySchema = z
   .object({ from: DaySchema, to: DaySchema, limit: z.coerce.number().int().min(1).max(PATHS_LIMIT.max).default(PATHS_LIMIT.default) })
@@ -41,7 +50,10 @@ function addMoney(into: Map<string, number>, currency: string, amount: number): 
 }
 
 const moneyOf = (byCurrency: Map<string, number>): Money =>
-  [...byCurrency].filter(([, amount]) => amount !== 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ currency, amount }));
+  [...byCurrency]
+    .filter(([, amount]) => amount !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([currency, amount]) => ({ currency, amount }));
 
 const addBucket = (into: Map<number, number>, bucket: string, count: number) => into.set(Number(bucket), (into.get(Number(bucket)) ?? 0) + count);
 
@@ -298,10 +310,7 @@ export interface SalesRow {
  */
 export async function salesReport(deps: ViewDeps, tenantId: string, query: { from: string; to: string; groupBy: SalesDimension }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
-  const [cells, totalCells] = await Promise.all([
-    deps.projections.rollupCells(tenantId, 'sales', query.from, query.to),
-    deps.projections.rollupCells(tenantId, 'totals', query.from, query.to),
-  ]);
+  const [cells, totalCells] = await Promise.all([deps.projections.rollupCells(tenantId, 'sales', query.from, query.to), deps.projections.rollupCells(tenantId, 'totals', query.from, query.to)]);
   const rows = new Map<string, SalesRow & { hours: Map<number, number> }>();
   const rowOf = (currency: string, key: string) => {
     const id = `${currency}\u0000${key}`;
@@ -356,10 +365,7 @@ export async function salesReport(deps: ViewDeps, tenantId: string, query: { fro
  */
 export async function paths(deps: ViewDeps, tenantId: string, query: { from: string; to: string; limit: number }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
-  const [pathCells, statCells] = await Promise.all([
-    deps.projections.rollupCells(tenantId, 'paths', query.from, query.to),
-    deps.projections.rollupCells(tenantId, 'pathstats', query.from, query.to),
-  ]);
+  const [pathCells, statCells] = await Promise.all([deps.projections.rollupCells(tenantId, 'paths', query.from, query.to), deps.projections.rollupCells(tenantId, 'pathstats', query.from, query.to)]);
   const byPath = new Map<string, { orders: number; revenue: Map<string, number> }>();
   const entry = (path: string) => {
     let found = byPath.get(path);

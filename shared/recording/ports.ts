@@ -1,8 +1,8 @@
 import type { Identifier } from '../identity/identity.ts';
-import type { Stage, Link } from './stages.ts';
+import type { Counted, Settlement } from './settlement.ts';
+import type { Link, Stage } from './stages.ts';
 import type { Touch } from './touches.ts';
 import type { SalesChannel, Transaction, TransactionKind } from './transactions.ts';
-import type { Counted, Settlement } from './settlement.ts';
 
 /** What became of one record sent to the store. */
 export type WriteOutcome = 'stored' | 'duplicate' | 'conflict';

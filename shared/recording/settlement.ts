@@ -129,8 +129,7 @@ export type SettlementVerdict =
   /** An adjustment of a known order that cannot count: it is refused, not stored. */
   | { kind: 'refused'; own: Counted };
 
-const sameCounted = (a: Counted | undefined, b: Counted | undefined) =>
-  a?.status === b?.status && JSON.stringify(a?.counted) === JSON.stringify(b?.counted) && a?.conflict?.code === b?.conflict?.code;
+const sameCounted = (a: Counted | undefined, b: Counted | undefined) => a?.status === b?.status && JSON.stringify(a?.counted) === JSON.stringify(b?.counted) && a?.conflict?.code === b?.conflict?.code;
 
 /**
  * The settlement with one more transaction. An adjustment that conflicts
@@ -141,8 +140,7 @@ const sameCounted = (a: Counted | undefined, b: Counted | undefined) =>
 export function addToSettlement(settlement: Settlement, entry: SettlementEntry): SettlementVerdict {
   const seen = entry.kind === 'order' ? settlement.order : settlement.adjustments.find((adjustment) => adjustment.transactionId === entry.transactionId);
   if (seen) return { kind: 'seen', sameContent: seen.contentHash === entry.contentHash };
-  const next: Settlement =
-    entry.kind === 'order' ? { ...settlement, order: entry } : { ...settlement, adjustments: [...settlement.adjustments, entry] };
+  const next: Settlement = entry.kind === 'order' ? { ...settlement, order: entry } : { ...settlement, adjustments: [...settlement.adjustments, entry] };
   const before = settle(settlement);
   const after = settle(next);
   const own = after.get(entry.transactionId)!;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { identifiersOf, PersonSchema, type Identifier } from '../identity/identity.ts';
+import { type Identifier, identifiersOf, PersonSchema } from '../identity/identity.ts';
 import { contentHash } from './hash.ts';
 import { InstantSchema } from './time.ts';
 
@@ -44,7 +44,12 @@ export const IdentifyInputSchema = z
   .object({
     anonymousId: z.string().trim().min(1).max(256),
     customerId: z.string().trim().min(1).max(256).optional(),
-    email: z.string().trim().max(320).regex(/^[^@\s]+@[^@\s]+$/, 'not an email address').optional(),
+    email: z
+      .string()
+      .trim()
+      .max(320)
+      .regex(/^[^@\s]+@[^@\s]+$/, 'not an email address')
+      .optional(),
     occurredAt: InstantSchema,
   })
   .strict()

@@ -1,13 +1,13 @@
 import * as z from 'zod';
-import { deriveChannel, SALES_CHANNEL, type ChannelInput } from '../channels/channels.ts';
+import { type ChannelInput, deriveChannel, SALES_CHANNEL } from '../channels/channels.ts';
 import type { ChannelRule } from '../channels/rule-schema.ts';
 import { hostOf, isExcludedHost, isSite } from '../channels/sites.ts';
-import { identifiersOf, PersonSchema, scrubText, scrubUrl, type Identifier } from '../identity/identity.ts';
+import { type Identifier, identifiersOf, PersonSchema, scrubText, scrubUrl } from '../identity/identity.ts';
 import { parseAmount } from '../money/money.ts';
 import { CurrencySchema } from '../tenants/tenant.ts';
 import { contentHash } from './hash.ts';
-import { InstantSchema } from './time.ts';
 import { MoneyStringSchema } from './money-schema.ts';
+import { InstantSchema } from './time.ts';
 
 export const MARKETING_KINDS = ['impression', 'click', 'visit', 'email_open', 'email_click', 'sms_click', 'social', 'referral'] as const;
 export const SALES_KINDS = ['sales_call', 'sales_email', 'sales_meeting', 'demo', 'chat', 'quote'] as const;
@@ -138,8 +138,13 @@ export function channelInputOf(touch: Pick<TouchInput, 'utm' | 'url' | 'referrer
   }
   if (!source && clickIds.length > 0) {
     const network: Record<string, [string, string]> = {
-      gclid: ['google', 'cpc'], gbraid: ['google', 'cpc'], wbraid: ['google', 'cpc'], msclkid: ['bing', 'cpc'],
-      fbclid: ['facebook', 'referral'], ttclid: ['tiktok', 'cpc'], li_fat_id: ['linkedin', 'cpc'],
+      gclid: ['google', 'cpc'],
+      gbraid: ['google', 'cpc'],
+      wbraid: ['google', 'cpc'],
+      msclkid: ['bing', 'cpc'],
+      fbclid: ['facebook', 'referral'],
+      ttclid: ['tiktok', 'cpc'],
+      li_fat_id: ['linkedin', 'cpc'],
     };
     [source, medium] = network[clickIds[0] as string] ?? [undefined, undefined];
   }
@@ -207,6 +212,11 @@ export function landingKey(url: string | undefined): string | undefined {
  * out when another marketing touch of the person has the same landing page.
  */
 export function withoutDoubledLandings<T extends Pick<Touch, 'url' | 'side' | 'landingOf'>>(touches: readonly T[]): T[] {
-  const recorded = new Set(touches.filter((touch) => !touch.landingOf && touch.side === 'marketing').map((touch) => landingKey(touch.url)).filter(Boolean));
+  const recorded = new Set(
+    touches
+      .filter((touch) => !touch.landingOf && touch.side === 'marketing')
+      .map((touch) => landingKey(touch.url))
+      .filter(Boolean),
+  );
   return touches.filter((touch) => !touch.landingOf || !recorded.has(landingKey(touch.url)));
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { identifiersOf, orderBuyer, PersonSchema, scrubUrl, type Identifier } from '../identity/identity.ts';
-import { parseAmount, type Minor } from '../money/money.ts';
+import { type Identifier, identifiersOf, orderBuyer, PersonSchema, scrubUrl } from '../identity/identity.ts';
+import { type Minor, parseAmount } from '../money/money.ts';
 import { CurrencySchema } from '../tenants/tenant.ts';
 import { contentHash } from './hash.ts';
 import { MoneyStringSchema } from './money-schema.ts';

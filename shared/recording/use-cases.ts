@@ -1,15 +1,15 @@
-import * as z from 'zod';
-import { ConflictError, NotFoundError, type IssueDetail } from '../errors.ts';
-import { identifiersOf, type Identifier, type PersonInput } from '../identity/identity.ts';
+import type * as z from 'zod';
+import { ConflictError, type IssueDetail, NotFoundError } from '../errors.ts';
+import { type Identifier, identifiersOf, type PersonInput } from '../identity/identity.ts';
+import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { issueDetails } from '../validation.ts';
-import { linksOf, normaliseStage, StageInputSchema, type IdentifyInput, type Link } from './stages.ts';
 import type { Checkout, RecordStore, WriteOutcome } from './ports.ts';
-import { normaliseTouch, TouchInputSchema, type Touch } from './touches.ts';
-import { transactionFromInput, type Provider, type Transaction, type TransactionInput } from './transactions.ts';
-import { addToSettlement, mergeSettlements, type Counted, type CountStatus, type SettlementEntry } from './settlement.ts';
-import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
+import { addToSettlement, type Counted, type CountStatus, mergeSettlements, type SettlementEntry } from './settlement.ts';
+import { type IdentifyInput, type Link, linksOf, normaliseStage, StageInputSchema } from './stages.ts';
+import { normaliseTouch, type Touch, TouchInputSchema } from './touches.ts';
+import { type Provider, type Transaction, type TransactionInput, transactionFromInput } from './transactions.ts';
 
 export interface RecordingDeps {
   records: RecordStore;
@@ -78,12 +78,24 @@ function linksOfRecords(records: Array<{ identifiers: readonly Identifier[]; occ
 /** `POST /v1/touches`: each touch stored once, its channel derived with the tenant's rules. */
 export async function recordTouches(deps: RecordingDeps, tenantId: string, items: unknown[]): Promise<BatchAnswer> {
   const tenant = await requireTenant(deps.tenants, tenantId);
-  const { records, repeats, rejected } = validateItems(items, TouchInputSchema, (input) => normaliseTouch(input, tenant.config), (touch) => touch.touchId, 'touchId');
+  const { records, repeats, rejected } = validateItems(
+    items,
+    TouchInputSchema,
+    (input) => normaliseTouch(input, tenant.config),
+    (touch) => touch.touchId,
+    'touchId',
+  );
   const answer: BatchAnswer = { accepted: 0, duplicates: repeats.filter((repeat) => repeat.duplicate).length, rejected };
   const touches = records.map(({ record }) => record);
   const { retentionDays } = tenant.config;
   const [, outcomes] = await Promise.all([deps.records.recordLinks(tenantId, linksOfRecords(touches), retentionDays), deps.records.recordTouches(tenantId, touches, retentionDays)]);
-  tally(outcomes, records.map(({ index }) => index), touches.map((touch) => touch.touchId), 'touchId', answer);
+  tally(
+    outcomes,
+    records.map(({ index }) => index),
+    touches.map((touch) => touch.touchId),
+    'touchId',
+    answer,
+  );
   answer.rejected.sort((a, b) => a.index - b.index);
   return answer;
 }
@@ -95,7 +107,13 @@ export async function recordStages(deps: RecordingDeps, tenantId: string, items:
   const answer: BatchAnswer = { accepted: 0, duplicates: repeats.length, rejected };
   const stages = records.map(({ record }) => record);
   const [, outcomes] = await Promise.all([deps.records.recordLinks(tenantId, linksOfRecords(stages), retentionDays), deps.records.recordStages(tenantId, stages, retentionDays)]);
-  tally(outcomes, records.map(({ index }) => index), stages.map((stage) => stage.stageId), 'stage', answer);
+  tally(
+    outcomes,
+    records.map(({ index }) => index),
+    stages.map((stage) => stage.stageId),
+    'stage',
+    answer,
+  );
   answer.rejected.sort((a, b) => a.index - b.index);
   return answer;
 }
@@ -171,7 +189,13 @@ export async function storeTransaction(
         settlement = await deps.records.getSettlement(tenantId, settlementKey);
       }
       const aliases = transaction.kind === 'order' ? await Promise.all((extras.aliases ?? []).map(async (alias) => ({ alias, settlement: await deps.records.getSettlement(tenantId, alias) }))) : [];
-      const verdict = addToSettlement(mergeSettlements(settlement, aliases.map((alias) => alias.settlement)), entry);
+      const verdict = addToSettlement(
+        mergeSettlements(
+          settlement,
+          aliases.map((alias) => alias.settlement),
+        ),
+        entry,
+      );
       if (verdict.kind === 'seen') {
         const stored = await deps.records.getTransaction(tenantId, transaction.transactionId);
         const sameContent = stored ? stored.contentHash === transaction.contentHash : verdict.sameContent;
@@ -209,7 +233,11 @@ export async function linkCheckout(deps: Pick<RecordingDeps, 'records'>, tenant:
 }
 
 /** The visit a transaction's landing page and referrer stand for (SPEC §3). */
-export function landingTouch(transaction: Pick<Transaction, 'transactionId' | 'occurredAt'>, input: Pick<TransactionInput, 'person' | 'landingUrl' | 'referrer'>, derivation: Parameters<typeof normaliseTouch>[1]): Touch | undefined {
+export function landingTouch(
+  transaction: Pick<Transaction, 'transactionId' | 'occurredAt'>,
+  input: Pick<TransactionInput, 'person' | 'landingUrl' | 'referrer'>,
+  derivation: Parameters<typeof normaliseTouch>[1],
+): Touch | undefined {
   if (!input.person || (!input.landingUrl && !input.referrer)) return undefined;
   const touch = normaliseTouch(
     {

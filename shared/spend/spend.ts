@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { parseAmount, type Minor } from '../money/money.ts';
+import { type Minor, parseAmount } from '../money/money.ts';
 import { MoneyStringSchema } from '../recording/money-schema.ts';
 import { InstantSchema } from '../recording/time.ts';
 import { CurrencySchema } from '../tenants/tenant.ts';
@@ -36,7 +36,8 @@ export const SpendInputSchema = z
     } catch (error) {
       ctx.addIssue({ code: 'custom', path: ['amount'], message: (error as Error).message });
     }
-    if ((spend.source === undefined) !== (spend.medium === undefined)) ctx.addIssue({ code: 'custom', path: [spend.source === undefined ? 'source' : 'medium'], message: 'give source and medium together' });
+    if ((spend.source === undefined) !== (spend.medium === undefined))
+      ctx.addIssue({ code: 'custom', path: [spend.source === undefined ? 'source' : 'medium'], message: 'give source and medium together' });
     // a figure dated ahead of the clock would outrank every real restatement until then
     if (spend.reportedAt && Date.parse(spend.reportedAt) > Date.now() + MAX_CLOCK_SKEW_MS) ctx.addIssue({ code: 'custom', path: ['reportedAt'], message: 'reportedAt is in the future' });
   });

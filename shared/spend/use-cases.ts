@@ -1,8 +1,8 @@
+import { type BatchAnswer, validateItems } from '../recording/use-cases.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
-import { validateItems, type BatchAnswer } from '../recording/use-cases.ts';
 import type { SpendStore } from './ports.ts';
-import { figureOf, normaliseSpend, spendId, SpendInputSchema } from './spend.ts';
+import { figureOf, normaliseSpend, SpendInputSchema, spendId } from './spend.ts';
 
 export interface SpendDeps {
   tenants: TenantStore;
@@ -33,7 +33,10 @@ export async function recordSpend(deps: SpendDeps, tenantId: string, items: unkn
     ({ entry }) => spendId(entry),
     'campaign',
   );
-  const outcomes = await deps.spend.putSpend(tenantId, records.map(({ record }) => record.entry));
+  const outcomes = await deps.spend.putSpend(
+    tenantId,
+    records.map(({ record }) => record.entry),
+  );
   const answer: SpendAnswer = { accepted: 0, duplicates: repeats.filter((repeat) => repeat.duplicate).length, stale: 0, rejected };
   for (const outcome of outcomes) {
     if (outcome === 'stored') answer.accepted += 1;

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { ChannelRuleSchema } from '../channels/rule-schema.ts';
-import { TimezoneSchema } from '../time/days.ts';
 import { PAYMENT_REFERRERS } from '../channels/sites.ts';
+import { TimezoneSchema } from '../time/days.ts';
 
 /** A storefront origin as browsers send it (`https://shop.example`, a port if any, no path), or `null` (sandboxed frames such as Shopify's custom pixels). */
 export const OriginSchema = z
@@ -58,7 +58,7 @@ export const AttributionConfigSchema = z.object({
    * qualification, the order completes the handoff, and an abandoned
    * checkout is the dropped baton. Tenants created before it have one.
    */
-  salesTeam: z.boolean().default(true),
+  salesTeam: z.boolean(),
   /** Storefront origins whose browsers may send `POST /v1/collect` (SPEC §9). */
   allowedOrigins: z.array(OriginSchema).max(50),
   /** Hosts that never make a referral touch: payment pages and the store's own domains (SPEC §9). */

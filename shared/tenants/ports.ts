@@ -1,7 +1,7 @@
 import type { Scope } from '../auth/scopes.ts';
+import type { CalendarEntry } from '../time/calendar.ts';
 import type { AttributionConfig } from './attribution-config.ts';
 import type { Tenant, WebhookProvider } from './tenant.ts';
-import type { CalendarEntry } from '../time/calendar.ts';
 
 export interface WebhookSecret {
   current: string;

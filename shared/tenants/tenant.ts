@@ -7,9 +7,7 @@ export const WEBHOOK_PROVIDERS = ['shopify', 'woocommerce', 'stripe', 'generic']
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 
 /** Lower-case letters, digits and dashes: safe in paths, keys and logs. */
-export const TenantIdSchema = z
-  .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'a tenant id is 1–63 lower-case letters, digits or dashes');
+export const TenantIdSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'a tenant id is 1–63 lower-case letters, digits or dashes');
 
 export const CurrencySchema = z
   .string()

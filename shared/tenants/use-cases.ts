@@ -1,18 +1,12 @@
 import { generateApiKey, generateWebhookSecret, hashApiKey } from '../auth/keys.ts';
 import { SCOPES, type Scope } from '../auth/scopes.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { ReportingCalendar, type CalendarEntry } from '../time/calendar.ts';
-import {
-  AttributionConfigSchema,
-  CHANGE_EFFECTS,
-  defaultAttributionConfig,
-  type AttributionConfig,
-  type AttributionConfigPatch,
-} from './attribution-config.ts';
+import { canonicalJson } from '../recording/hash.ts';
+import { type CalendarEntry, ReportingCalendar } from '../time/calendar.ts';
+import { issueDetails } from '../validation.ts';
+import { type AttributionConfig, type AttributionConfigPatch, AttributionConfigSchema, CHANGE_EFFECTS, defaultAttributionConfig } from './attribution-config.ts';
 import type { TenantRecord, TenantStore, WebhookSecret } from './ports.ts';
 import { WEBHOOK_PROVIDERS, type WebhookProvider } from './tenant.ts';
-import { issueDetails } from '../validation.ts';
-import { canonicalJson } from '../recording/hash.ts';
 
 export interface CreatedTenant {
   tenantId: string;
@@ -24,11 +18,7 @@ export interface CreatedTenant {
  * Creates a tenant with one key per scope and one webhook secret per
  * provider. The keys are returned once and only their hashes are stored.
  */
-export async function createTenant(
-  store: TenantStore,
-  input: { tenantId: string; currency: string; timezone: string },
-  now: Date = new Date(),
-): Promise<CreatedTenant> {
+export async function createTenant(store: TenantStore, input: { tenantId: string; currency: string; timezone: string }, now: Date = new Date()): Promise<CreatedTenant> {
   const at = now.toISOString();
   const keys = Object.fromEntries(SCOPES.map((scope) => [scope, generateApiKey(scope)])) as Record<Scope, string>;
   const secrets = Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, generateWebhookSecret()])) as Record<WebhookProvider, string>;
@@ -41,10 +31,7 @@ export async function createTenant(
     cursorKey: generateWebhookSecret(),
     calendar: [...ReportingCalendar.of(input.timezone).entries],
     keys: Object.fromEntries(SCOPES.map((scope) => [scope, { keyHash: hashApiKey(keys[scope]), createdAt: at }])),
-    webhookSecrets: Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, { current: secrets[provider] }])) as Record<
-      WebhookProvider,
-      WebhookSecret
-    >,
+    webhookSecrets: Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, { current: secrets[provider] }])) as Record<WebhookProvider, WebhookSecret>,
   };
   await store.createTenant(
     record,
@@ -62,7 +49,13 @@ export const SECRET_ROLLOVER_HOURS = 24;
  * without downtime; a tenant created before rotation existed has no record
  * of its previous key, which then keeps working until it is deleted by hand.
  */
-export async function rotateApiKey(store: TenantStore, tenantId: string, scope: Scope, now: Date = new Date(), overlapHours = SECRET_ROLLOVER_HOURS): Promise<{ key: string; previousValidUntil: string | null }> {
+export async function rotateApiKey(
+  store: TenantStore,
+  tenantId: string,
+  scope: Scope,
+  now: Date = new Date(),
+  overlapHours = SECRET_ROLLOVER_HOURS,
+): Promise<{ key: string; previousValidUntil: string | null }> {
   const tenant = await requireTenant(store, tenantId);
   if (!Number.isFinite(overlapHours) || overlapHours < 0 || overlapHours > 24 * 30) throw new ValidationError('The overlap is 0 to 720 hours.', [{ path: 'overlapHours', message: 'out of range' }]);
   if (!tenant.keys) throw new ValidationError(`Tenant ${tenantId} was created before key rotation existed: it has no record of its keys to rotate.`, [{ path: 'tenantId', message: 'no key records' }]);
@@ -167,9 +160,7 @@ export async function patchConfig(store: TenantStore, tenantId: string, patch: A
   const calendar = [...calendarOf(tenant).withTimezone(merged.data.timezone, now.getTime()).entries];
   const advice = adviceFor(tenant.config, merged.data);
   // What is counted already was computed under the old settings: answers say so until a recompute started after this has run.
-  const recomputeAdvised = advice.advised
-    ? { since: tenant.recomputeAdvised?.since ?? at, fields: [...new Set([...(tenant.recomputeAdvised?.fields ?? []), ...advice.fields])] }
-    : undefined;
+  const recomputeAdvised = advice.advised ? { since: tenant.recomputeAdvised?.since ?? at, fields: [...new Set([...(tenant.recomputeAdvised?.fields ?? []), ...advice.fields])] } : undefined;
   const written = await store.replaceConfig(tenantId, { config: merged.data, calendar, ...(recomputeAdvised ? { recomputeAdvised } : {}) }, tenant.configVersion, at);
   if (!written) throw new ConflictError('The configuration changed meanwhile; read it again and retry.');
   return { ...view({ ...tenant, config: merged.data, calendar, configVersion: tenant.configVersion + 1, configUpdatedAt: at }), recompute: advice };

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { addDays, dayOf, DaySchema, isTimezone, startOfDay, TimezoneSchema } from './days.ts';
+import { addDays, DaySchema, dayOf, isTimezone, startOfDay, TimezoneSchema } from './days.ts';
 
 /**
  * A tenant's reporting calendar: which time zone each of its days is counted in.
@@ -175,6 +175,7 @@ export class ReportingCalendar {
     const lastStart = base.#starts[base.#starts.length - 1] as number;
     const afterToday = addDays(base.dayOf(now), 1);
     const afterLastChange = addDays(last.from, 1);
+    // biome-ignore lint/complexity/useMathMinMax: days are YYYY-MM-DD strings, compared as text
     const earliest = afterToday > afterLastChange ? afterToday : afterLastChange;
     const switched = (from: string) => new ReportingCalendar([...base.#entries, { timezone, from }]);
     let from = earliest;

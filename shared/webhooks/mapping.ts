@@ -42,7 +42,6 @@ export type WebhookMeaning =
       touches: ProviderTouch[];
     };
 
-
 import * as z from 'zod';
 
 const DECIMAL = /^-?\d{1,18}(\.\d{1,12})?$/;
@@ -52,9 +51,7 @@ const DECIMAL = /^-?\d{1,18}(\.\d{1,12})?$/;
  * as one (19.99, never 1e21): anything else is a 400 naming the field, not
  * a guess.
  */
-export const ProviderMoney = z
-  .union([z.string().trim().regex(DECIMAL, 'a decimal amount'), z.number().refine((value) => DECIMAL.test(String(value)), 'a decimal amount')])
-  .nullish();
+export const ProviderMoney = z.union([z.string().trim().regex(DECIMAL, 'a decimal amount'), z.number().refine((value) => DECIMAL.test(String(value)), 'a decimal amount')]).nullish();
 
 /** A provider's amount (string or JSON number) as a decimal string; `absolute` drops a minus sign. */
 export function decimal(value: unknown, options: { absolute?: boolean } = {}): string {

@@ -1,15 +1,15 @@
 import * as z from 'zod';
-import { UnauthenticatedError, ValidationError, type IssueDetail } from '../errors.ts';
+import { type IssueDetail, UnauthenticatedError, ValidationError } from '../errors.ts';
 import { readJson } from '../http/parse.ts';
 import { logger } from '../observability/logger.ts';
 import { normaliseTouch, TouchInputSchema } from '../recording/touches.ts';
-import { transactionFromInput, TransactionInputSchema } from '../recording/transactions.ts';
-import { landingTouch, storeTransaction, type RecordingDeps, type TransactionAnswer } from '../recording/use-cases.ts';
+import { TransactionInputSchema, transactionFromInput } from '../recording/transactions.ts';
+import { landingTouch, type RecordingDeps, storeTransaction, type TransactionAnswer } from '../recording/use-cases.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
 import type { WebhookProvider } from '../tenants/tenant.ts';
 import { issueDetails } from '../validation.ts';
 import type { WebhookMeaning } from './mapping.ts';
-import { keptHeaders, quarantineId, type QuarantinedDelivery, type QuarantineStore } from './quarantine.ts';
+import { keptHeaders, type QuarantinedDelivery, type QuarantineStore, quarantineId } from './quarantine.ts';
 import { mapShopify } from './shopify.ts';
 import { activeSecrets, verifyBase64Hmac, verifyTimestampedHmac } from './signatures.ts';
 import { mapStripe } from './stripe.ts';
@@ -128,7 +128,8 @@ async function processDelivery(deps: RecordingDeps, provider: WebhookProvider, t
     // The delivery's touches go with its first transaction (written before it, in parallel with links).
     const withTouches = [...(answers.length === 0 ? touches : []), ...(landing ? [landing] : [])];
     const answer = await storeTransaction(deps, tenant, transaction, { ...(aliases ? { aliases } : {}), ...(withTouches.length > 0 ? { touches: withTouches } : {}) });
-    if (answer.adjustmentConflict) logger.warn('Webhook adjustment cannot count against its order; nothing of it is counted', { provider, tenantId, transactionId: answer.transactionId, conflict: answer.adjustmentConflict });
+    if (answer.adjustmentConflict)
+      logger.warn('Webhook adjustment cannot count against its order; nothing of it is counted', { provider, tenantId, transactionId: answer.transactionId, conflict: answer.adjustmentConflict });
     else if (answer.outcome === 'conflict') logger.warn('Webhook reused a transaction id with different content', { provider, tenantId, transactionId: answer.transactionId });
     answers.push(answer);
   }

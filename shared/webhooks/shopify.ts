@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ANONYMOUS_ID_ATTRIBUTE, LANDED_AT_ATTRIBUTE, ProviderMoney as Money, decimal, sumDecimals, type ProviderTouch, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
+import { ANONYMOUS_ID_ATTRIBUTE, decimal, LANDED_AT_ATTRIBUTE, ProviderMoney as Money, type ProviderTouch, type ProviderTransaction, sumDecimals, type WebhookMeaning } from './mapping.ts';
 
 const Id = z.union([z.number(), z.string()]).transform(String);
 
@@ -12,9 +12,7 @@ const ShopifyRefund = z.looseObject({
   processed_at: z.string().nullish(),
   refund_line_items: z.array(z.looseObject({ subtotal: Money, total_tax: Money, subtotal_set: MoneySet })).nullish(),
   order_adjustments: z.array(z.looseObject({ amount: Money, tax_amount: Money, kind: z.string().nullish(), amount_set: MoneySet })).nullish(),
-  transactions: z
-    .array(z.looseObject({ amount: Money, currency: z.string().nullish(), kind: z.string().nullish(), status: z.string().nullish(), test: z.boolean().nullish() }))
-    .nullish(),
+  transactions: z.array(z.looseObject({ amount: Money, currency: z.string().nullish(), kind: z.string().nullish(), status: z.string().nullish(), test: z.boolean().nullish() })).nullish(),
 });
 
 const ShopifyOrder = z.looseObject({

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { formatAmount } from '../money/money.ts';
 import { isKnownCurrency } from '../money/currencies.ts';
+import { formatAmount } from '../money/money.ts';
 import { ANONYMOUS_ID_ATTRIBUTE, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
 
 const Minor = z.number().int().nonnegative();
@@ -84,7 +84,8 @@ export function mapStripe(payload: unknown): WebhookMeaning {
   if (!session.currency) throw new z.ZodError([{ code: 'custom', path: ['data', 'object', 'currency'], message: 'a paid session names its currency', input: session.currency }]);
   const currency = session.currency.toUpperCase();
   const createdAt = session.created ?? event.created;
-  if (createdAt === null || createdAt === undefined) throw new z.ZodError([{ code: 'custom', path: ['data', 'object', 'created'], message: 'neither the session nor the event says when it happened', input: undefined }]);
+  if (createdAt === null || createdAt === undefined)
+    throw new z.ZodError([{ code: 'custom', path: ['data', 'object', 'created'], message: 'neither the session nor the event says when it happened', input: undefined }]);
   const email = session.customer_details?.email ?? undefined;
   const metadata = session.metadata ?? {};
   // The tracker's anonymous id: passed as Checkout's client_reference_id, or as metadata.baton_aid.

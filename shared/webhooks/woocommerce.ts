@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { ANONYMOUS_ID_ATTRIBUTE, ProviderMoney as Money, decimal, gmt, sumDecimals, type ProviderTouch, type ProviderTransaction, type WebhookMeaning } from './mapping.ts';
 import { contentHash } from '../recording/hash.ts';
+import { ANONYMOUS_ID_ATTRIBUTE, decimal, gmt, ProviderMoney as Money, type ProviderTouch, type ProviderTransaction, sumDecimals, type WebhookMeaning } from './mapping.ts';
 
 const Id = z.union([z.number(), z.string()]).transform(String);
 

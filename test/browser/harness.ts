@@ -69,7 +69,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-
 async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ server: Server; origin: string }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

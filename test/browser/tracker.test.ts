@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import { startHarness, type Harness } from './harness.ts';
+import { type Harness, startHarness } from './harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const DAY_S = 86_400;
@@ -96,7 +96,12 @@ describe('the tracker in Chromium', () => {
     // Never more than 50 events a request.
     await page.evaluate(`for (let i = 0; i < 120; i++) baton.checkout('o-' + i);`);
     await site.waitForEvents(123);
-    expect(site.requests().slice(2).map((request) => request.events.length)).toEqual([50, 50, 20]);
+    expect(
+      site
+        .requests()
+        .slice(2)
+        .map((request) => request.events.length),
+    ).toEqual([50, 50, 20]);
   });
 
   it('falls back to fetch with keepalive (text/plain, still no preflight) where sendBeacon is missing', async () => {

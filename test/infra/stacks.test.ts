@@ -1,19 +1,19 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionAccess } from '../../infra/stateless-stack.ts';
+import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../../scripts/build.ts';
 import { eventRules } from '../../shared/events/rules.ts';
 import { streamConsumers } from '../../shared/events/stream-consumers.ts';
 import { queues } from '../../shared/queues.ts';
 import { routeHandlers, routes } from '../../shared/routes.ts';
 import { tableDefinition } from '../../shared/table.ts';
-import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../../scripts/build.ts';
 
 let stateful: Template;
 let stateless: Template;
@@ -47,7 +47,13 @@ describe('the stateful stack', () => {
       ],
       BillingMode: 'PAY_PER_REQUEST',
       GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((index) =>
-        Match.objectLike({ IndexName: index.indexName, KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' }, { AttributeName: index.sortKey, KeyType: 'RANGE' }] }),
+        Match.objectLike({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
       ),
       SSESpecification: { SSEEnabled: true },
       StreamSpecification: { StreamViewType: tableDefinition.streamViewType },
@@ -169,13 +175,17 @@ describe('the table stream, the queues and the events', () => {
 describe('the dashboard site (SPEC §11)', () => {
   const behaviour = (path: string) => {
     const [distribution] = Object.values(stateless.findResources('AWS::CloudFront::Distribution'));
-    return (distribution?.Properties.DistributionConfig.CacheBehaviors as Array<Record<string, unknown>>).find((candidate) => candidate.PathPattern === path);
+    return (distribution!.Properties.DistributionConfig.CacheBehaviors as Array<Record<string, unknown>>).find((candidate) => candidate.PathPattern === path);
   };
 
   it('serves the built page from a private, encrypted bucket through CloudFront with origin access control', () => {
     stateless.resourceCountIs('AWS::CloudFront::Distribution', 1);
     stateless.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({ DefaultRootObject: 'index.html', DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }), Logging: Match.objectLike({ Prefix: 'cloudfront/' }) }),
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+      }),
     });
     stateless.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }) });
     stateless.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -204,13 +214,15 @@ describe('the dashboard site (SPEC §11)', () => {
     expect(originOf(api?.TargetOriginId)).toContain(`"${httpApi}"`);
     expect(originOf(exports?.TargetOriginId)).toContain('ExportTransactionsFunctionUrl');
     // The more specific path is matched first.
-    const paths = (distribution?.Properties.DistributionConfig.CacheBehaviors as Array<{ PathPattern: string }>).map((candidate) => candidate.PathPattern);
+    const paths = (distribution!.Properties.DistributionConfig.CacheBehaviors as Array<{ PathPattern: string }>).map((candidate) => candidate.PathPattern);
     expect(paths.indexOf('/v1/exports/transactions')).toBeLessThan(paths.indexOf('/v1/*'));
   });
 
   it('answers the page with the same content security policy as the local server', () => {
     stateless.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
-      ResponseHeadersPolicyConfig: Match.objectLike({ SecurityHeadersConfig: Match.objectLike({ ContentSecurityPolicy: { ContentSecurityPolicy: DASHBOARD_CONTENT_SECURITY_POLICY, Override: true } }) }),
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({ ContentSecurityPolicy: { ContentSecurityPolicy: DASHBOARD_CONTENT_SECURITY_POLICY, Override: true } }),
+      }),
     });
   });
 });

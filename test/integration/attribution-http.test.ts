@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stores } from '../../shared/adapters/dynamodb/stores.ts';
 import { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
 import { makeProjectHandler } from '../../shared/projection/stream-consumer.ts';
@@ -30,7 +30,15 @@ describe('the attribution pipeline through the HTTP API', () => {
       ],
     });
     await ingest('/v1/identify', { anonymousId: 'p1', customerId: 'cust-p1', occurredAt: '2026-11-03T11:00:00Z' });
-    await ingest('/v1/transactions', { transactionId: 'p1-order', kind: 'order', occurredAt: '2026-11-04T15:00:00Z', person: { customerId: 'cust-p1' }, currency: 'USD', gross: '100.01', tax: '8.00' });
+    await ingest('/v1/transactions', {
+      transactionId: 'p1-order',
+      kind: 'order',
+      occurredAt: '2026-11-04T15:00:00Z',
+      person: { customerId: 'cust-p1' },
+      currency: 'USD',
+      gross: '100.01',
+      tax: '8.00',
+    });
     await api.settle();
 
     const attribution = await read('/v1/transactions/p1-order/attribution');
@@ -105,10 +113,7 @@ describe('the attribution pipeline through the HTTP API', () => {
     await api.settle();
     const refund = await read('/v1/transactions/p1-refund/attribution');
     expect(refund.body.revenue).toBe(-1000);
-    expect(refund.body.marketing.credits.linear).toEqual([
-      expect.objectContaining({ touchId: 'p1-ad', amount: -500 }),
-      expect.objectContaining({ touchId: 'p1-mail', amount: -500 }),
-    ]);
+    expect(refund.body.marketing.credits.linear).toEqual([expect.objectContaining({ touchId: 'p1-ad', amount: -500 }), expect.objectContaining({ touchId: 'p1-mail', amount: -500 })]);
     const period = await read('/v1/attribution/report?from=2026-11-04&to=2026-11-06&model=linear&groupBy=campaign');
     const usd = period.body.totals.find((total: { currency: string }) => total.currency === 'USD');
     expect(usd.revenue).toBe(10001 + 5000 - 1000);
@@ -127,7 +132,12 @@ describe('the attribution pipeline through the HTTP API', () => {
   });
 
   it('applies a config change to later transactions and re-attributes a period on recompute', async () => {
-    await ingest('/v1/touches', { touches: [touch('p3-a', '2026-11-10T10:00:00Z', { customerId: 'p3' }, { utm: { source: 'google', medium: 'cpc' } }), touch('p3-b', '2026-11-10T11:00:00Z', { customerId: 'p3' }, { utm: { source: 'google', medium: 'cpc' } })] });
+    await ingest('/v1/touches', {
+      touches: [
+        touch('p3-a', '2026-11-10T10:00:00Z', { customerId: 'p3' }, { utm: { source: 'google', medium: 'cpc' } }),
+        touch('p3-b', '2026-11-10T11:00:00Z', { customerId: 'p3' }, { utm: { source: 'google', medium: 'cpc' } }),
+      ],
+    });
     await ingest('/v1/transactions', { transactionId: 'p3-order', kind: 'order', occurredAt: '2026-11-10T12:00:00Z', person: { customerId: 'p3' }, currency: 'USD', gross: '30.00' });
     await api.settle();
     expect((await read('/v1/transactions/p3-order/attribution')).body.marketing.touches).toHaveLength(2);

@@ -73,7 +73,12 @@ function shopify(tenant: CreatedTenant, payload: unknown) {
   const body = JSON.stringify(payload);
   return api.request('POST', `/v1/webhooks/shopify/${tenant.tenantId}`, {
     body,
-    headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': `e2e-${Math.random()}`, 'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify) },
+    headers: {
+      'content-type': 'application/json',
+      'x-shopify-topic': 'orders/create',
+      'x-shopify-event-id': `e2e-${Math.random()}`,
+      'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify),
+    },
   });
 }
 

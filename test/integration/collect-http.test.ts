@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rotateApiKey, type CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { type CreatedTenant, rotateApiKey } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyGuestOrder, shopifyOrder } from '../fixtures/webhooks.ts';
 import { newTenant, TestApi, tenantStore } from '../support/api.ts';
@@ -35,7 +35,13 @@ function shopify(tenant: CreatedTenant, topic: string, payload: unknown) {
   const body = JSON.stringify(payload);
   return api.request('POST', `/v1/webhooks/shopify/${tenant.tenantId}`, {
     body,
-    headers: { 'content-type': 'application/json', 'x-shopify-topic': topic, 'x-shopify-shop-domain': 'shop.example', 'x-shopify-event-id': id(), 'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify) },
+    headers: {
+      'content-type': 'application/json',
+      'x-shopify-topic': topic,
+      'x-shopify-shop-domain': 'shop.example',
+      'x-shopify-event-id': id(),
+      'x-shopify-hmac-sha256': sign.base64(body, tenant.webhookSecrets.shopify),
+    },
   });
 }
 
@@ -80,7 +86,9 @@ describe('POST /v1/collect', () => {
     const tenant = await store();
     await collect({ key: tenant.keys.publishable, events: [page('warm', `${SHOP}/`)] });
     // The projector, which reads what collection wrote, is paused: the requests counted are collection's alone.
-    const plain = await api.withConsumersPaused(() => recordRequests(() => collect({ key: tenant.keys.publishable, events: Array.from({ length: 50 }, (_, i) => page(`plain-${i}`, `${SHOP}/p/${i}`)) })));
+    const plain = await api.withConsumersPaused(() =>
+      recordRequests(() => collect({ key: tenant.keys.publishable, events: Array.from({ length: 50 }, (_, i) => page(`plain-${i}`, `${SHOP}/p/${i}`)) })),
+    );
     expect(plain.filter((request) => /Write|Put|Update/.test(request.command))).toEqual([]);
     const campaign = await api.withConsumersPaused(() =>
       recordRequests(() => collect({ key: tenant.keys.publishable, events: Array.from({ length: 20 }, (_, i) => page(`ad-${i}`, `${SHOP}/?utm_source=meta&utm_medium=paid_social&i=${i}`)) })),
@@ -100,7 +108,13 @@ describe('POST /v1/collect', () => {
 
   it('never makes a referral of a payment page the shopper comes back from', async () => {
     const tenant = await store();
-    const answer = await collect({ key: tenant.keys.publishable, events: [page('pay-1', `${SHOP}/thank-you`, { referrer: 'https://www.paypal.com/checkoutnow?token=x' }), page('pay-1', `${SHOP}/thank-you`, { referrer: 'https://checkout.stripe.com/c/pay/cs_live_x' })] });
+    const answer = await collect({
+      key: tenant.keys.publishable,
+      events: [
+        page('pay-1', `${SHOP}/thank-you`, { referrer: 'https://www.paypal.com/checkoutnow?token=x' }),
+        page('pay-1', `${SHOP}/thank-you`, { referrer: 'https://checkout.stripe.com/c/pay/cs_live_x' }),
+      ],
+    });
     expect(answer.body).toMatchObject({ accepted: 0, ignored: 2 });
   });
 
@@ -108,7 +122,11 @@ describe('POST /v1/collect', () => {
     const tenant = await store({ consentRequired: true });
     const answer = await collect({
       key: tenant.keys.publishable,
-      events: [page('c-1', `${SHOP}/?utm_source=google&utm_medium=cpc`), page('c-1', `${SHOP}/?utm_source=bing&utm_medium=cpc`, { consent: false }), page('c-2', `${SHOP}/?utm_source=bing&utm_medium=cpc`, { consent: true })],
+      events: [
+        page('c-1', `${SHOP}/?utm_source=google&utm_medium=cpc`),
+        page('c-1', `${SHOP}/?utm_source=bing&utm_medium=cpc`, { consent: false }),
+        page('c-2', `${SHOP}/?utm_source=bing&utm_medium=cpc`, { consent: true }),
+      ],
     });
     expect(answer.body).toMatchObject({ accepted: 1, dropped: { bot: 0, noConsent: 2 } });
     expect((await journey(tenant, 'anonymousId=c-1')).status).toBe(404);
@@ -147,14 +165,27 @@ describe('POST /v1/collect', () => {
     expect((await api.request('POST', '/v1/transactions', { key: tenant.keys.ingest, json: order })).status).toBe(201);
     await api.settle();
     const handoffs = await api.request('GET', '/v1/handoffs?from=2026-11-01&to=2026-11-30', { key: tenant.keys.marketing });
-    expect(handoffs.body).toMatchObject({ pickedUpBy: 'checkout', slaHours: 24, qualified: 2, contacted: 1, withinSla: 1, dropped: [{ identifiers: ['a:shopper-2'], qualifiedAt: '2026-11-20T11:00:00.000Z' }] });
+    expect(handoffs.body).toMatchObject({
+      pickedUpBy: 'checkout',
+      slaHours: 24,
+      qualified: 2,
+      contacted: 1,
+      withinSla: 1,
+      dropped: [{ identifiers: ['a:shopper-2'], qualifiedAt: '2026-11-20T11:00:00.000Z' }],
+    });
     const funnel = await api.request('GET', '/v1/funnel?from=2026-11-01&to=2026-11-30&groupBy=campaign', { key: tenant.keys.marketing });
     expect(funnel.body.totals).toMatchObject({ acquired: 2, qualified: 2, customers: 1 });
     // The started checkout passed the baton: the order's boundary is its start, not the order.
     const attribution = await api.request('GET', '/v1/transactions/store-order-1/attribution', { key: tenant.keys.marketing });
     expect(attribution.body.boundary).toEqual({ at: '2026-11-20T10:00:00.000Z', reason: 'qualified' });
     // A checkout event that neither names an order nor started is refused, naming the field.
-    const bad = await collect({ key: tenant.keys.publishable, events: [{ type: 'checkout', eventId: id(), occurredAt: '2026-11-20T10:00:00Z', anonymousId: 'shopper-3' }, { ...page('shopper-3', `${SHOP}/`), started: true }] });
+    const bad = await collect({
+      key: tenant.keys.publishable,
+      events: [
+        { type: 'checkout', eventId: id(), occurredAt: '2026-11-20T10:00:00Z', anonymousId: 'shopper-3' },
+        { ...page('shopper-3', `${SHOP}/`), started: true },
+      ],
+    });
     expect(bad.body.rejected.map((entry: { index: number; errors: Array<{ path: string }> }) => [entry.index, entry.errors.map((error) => error.path)])).toEqual([
       [0, ['orderId']],
       [1, ['started']],
@@ -163,7 +194,14 @@ describe('POST /v1/collect', () => {
 
   it('rejects each bad event on its own with its index and reasons', async () => {
     const tenant = await store();
-    const answer = await collect({ key: tenant.keys.publishable, events: [page('b-1', `${SHOP}/?utm_source=x&utm_medium=cpc`), { type: 'page', eventId: 'short', occurredAt: 'yesterday', anonymousId: 'b-1' }, { type: 'checkout', eventId: id(), occurredAt: '2026-11-20T10:00:00Z', anonymousId: 'b-1' }] });
+    const answer = await collect({
+      key: tenant.keys.publishable,
+      events: [
+        page('b-1', `${SHOP}/?utm_source=x&utm_medium=cpc`),
+        { type: 'page', eventId: 'short', occurredAt: 'yesterday', anonymousId: 'b-1' },
+        { type: 'checkout', eventId: id(), occurredAt: '2026-11-20T10:00:00Z', anonymousId: 'b-1' },
+      ],
+    });
     expect(answer.status).toBe(202);
     expect(answer.body.accepted).toBe(1);
     expect(answer.body.rejected.map((entry: { index: number; errors: Array<{ path: string }> }) => [entry.index, entry.errors.map((error) => error.path).sort()])).toEqual([
@@ -174,7 +212,9 @@ describe('POST /v1/collect', () => {
 
   it('answers CORS preflights for allowed origins only', async () => {
     const tenant = await store();
-    const allowed = await api.request('OPTIONS', `/v1/collect?key=${tenant.keys.publishable}`, { headers: { origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const allowed = await api.request('OPTIONS', `/v1/collect?key=${tenant.keys.publishable}`, {
+      headers: { origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP);
     expect(allowed.headers.get('access-control-allow-headers')).toBe('content-type');
@@ -213,7 +253,12 @@ describe('POST /v1/collect', () => {
 
   it('lets a publishable key do nothing else: every other route answers 401 or 403', async () => {
     const tenant = await store();
-    for (const [method, path] of [['GET', '/v1/config'], ['POST', '/v1/touches'], ['GET', '/v1/attribution/report?from=2026-11-01&to=2026-11-30'], ['GET', '/v1/transactions/x']] as const) {
+    for (const [method, path] of [
+      ['GET', '/v1/config'],
+      ['POST', '/v1/touches'],
+      ['GET', '/v1/attribution/report?from=2026-11-01&to=2026-11-30'],
+      ['GET', '/v1/transactions/x'],
+    ] as const) {
       const response = await api.request(method, path, { key: tenant.keys.publishable, ...(method === 'POST' ? { json: { touches: [] } } : {}) });
       expect([401, 403], `${method} ${path}`).toContain(response.status);
     }
@@ -290,6 +335,8 @@ describe('checkout stitching', () => {
     await shopify(tenant, 'orders/create', shopifyOrder({ id: 7402, landing_site: landing, note_attributes: [{ name: '_baton_landed_at', value: '2026-11-09T08:00:00Z' }] }));
     await api.settle();
     const person = await journey(tenant, 'customerId=207119551');
-    expect(person.body.touches).toEqual([expect.objectContaining({ touchId: 'shopify-visit-7402', occurredAt: '2026-11-09T08:00:00.000Z', url: expect.stringMatching(/^https:\/\/shop\.example\/\?utm_source=google/) })]);
+    expect(person.body.touches).toEqual([
+      expect.objectContaining({ touchId: 'shopify-visit-7402', occurredAt: '2026-11-09T08:00:00.000Z', url: expect.stringMatching(/^https:\/\/shop\.example\/\?utm_source=google/) }),
+    ]);
   });
 });

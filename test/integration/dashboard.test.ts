@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoStore, type DemoStore } from '../../scripts/demo/store.ts';
 import { sendDemoStore } from '../../scripts/demo/send.ts';
+import { type DemoStore, demoStore } from '../../scripts/demo/store.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
@@ -133,10 +133,14 @@ async function period(page: Page): Promise<string> {
 async function accessibilityProblems(page: Page): Promise<string[]> {
   await page.evaluate(AXE); // evaluated through the debugger, so the page's CSP stays as it is
   const violations = await page.evaluate(async () => {
-    const result = await (globalThis as unknown as { axe: { run(options: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    const result = await (
+      globalThis as unknown as { axe: { run(options: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }
+    ).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => node.target.join(' ')).slice(0, 3) }));
   });
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
 }
 
 describe('the dashboard with a marketing key', () => {
@@ -206,7 +210,14 @@ describe('the dashboard with a marketing key', () => {
     expect(days.map((row) => row.key)).toEqual(byDay.totals.map((line: { day: string }) => line.day));
     for (const [index, line] of byDay.totals.entries()) {
       const cells = days[index]!.cells;
-      expect({ day: line.day, revenue: cents(cells.revenue!), attributed: cents(cells.attributed!), unattributed: cents(cells.unattributed!), spend: cents(cells.spend!), transactions: number(cells.transactions!) }).toEqual({
+      expect({
+        day: line.day,
+        revenue: cents(cells.revenue!),
+        attributed: cents(cells.attributed!),
+        unattributed: cents(cells.unattributed!),
+        spend: cents(cells.spend!),
+        transactions: number(cells.transactions!),
+      }).toEqual({
         day: line.day,
         revenue: line.revenue,
         attributed: line.attributed,
@@ -259,7 +270,14 @@ describe('the dashboard with a marketing key', () => {
     expect(rows.map((row) => row.key)).toEqual(funnel.rows.map((row: { key: string }) => row.key));
     for (const [index, row] of funnel.rows.entries()) {
       const cells = rows[index]!.cells;
-      expect([cells.peopleReached, cells.acquired, cells.leads, cells.qualified, cells.customers, cells.orders].map((text) => number(text!))).toEqual([row.peopleReached, row.acquired, row.leads, row.qualified, row.customers, row.orders]);
+      expect([cells.peopleReached, cells.acquired, cells.leads, cells.qualified, cells.customers, cells.orders].map((text) => number(text!))).toEqual([
+        row.peopleReached,
+        row.acquired,
+        row.leads,
+        row.qualified,
+        row.customers,
+        row.orders,
+      ]);
     }
     const reasons = await table(page, 'disqualified');
     const disqualifiedRows = funnel.rows.filter((row: { disqualified: Record<string, number> }) => Object.values(row.disqualified).some((count) => count > 0));
@@ -284,7 +302,9 @@ describe('the dashboard with a marketing key', () => {
   it('shows paths, path length and time lag as the API answers them', async () => {
     await show(page, 'paths');
     const paths = (await api.request('GET', `/v1/attribution/paths?${await period(page)}&limit=20`, { key: shop.keys.marketing })).body;
-    expect((await table(page, 'path-lengths')).map((row) => [row.key, number(row.cells.orders!)])).toEqual(paths.pathLengths.map((bucket: { touches: string; orders: number }) => [bucket.touches, bucket.orders]));
+    expect((await table(page, 'path-lengths')).map((row) => [row.key, number(row.cells.orders!)])).toEqual(
+      paths.pathLengths.map((bucket: { touches: string; orders: number }) => [bucket.touches, bucket.orders]),
+    );
     expect((await table(page, 'time-lags')).map((row) => [row.key, number(row.cells.orders!)])).toEqual(paths.timeLags.map((bucket: { days: string; orders: number }) => [bucket.days, bucket.orders]));
     expect((await table(page, 'paths')).map((row) => number(row.cells.orders!))).toEqual(paths.paths.map((path: { orders: number }) => path.orders));
     expect(tab.errors).toEqual([]);
@@ -379,7 +399,9 @@ describe('signing in', () => {
     const usd = summary.currencies.find((entry: { currency: string }) => entry.currency === 'USD');
     expect(line?.key).toBe('USD');
     expect([line!.cells.orders, line!.cells.refunds, line!.cells.cancellations].map((text) => number(text!))).toEqual([usd.orders, usd.refunds, usd.cancellations]);
-    expect(['gross', 'discount', 'net', 'tax', 'shipping', 'total', 'revenue'].map((name) => cents(line!.cells[name]!))).toEqual(['gross', 'discount', 'net', 'tax', 'shipping', 'total', 'revenue'].map((name) => usd[name]));
+    expect(['gross', 'discount', 'net', 'tax', 'shipping', 'total', 'revenue'].map((name) => cents(line!.cells[name]!))).toEqual(
+      ['gross', 'discount', 'net', 'tax', 'shipping', 'total', 'revenue'].map((name) => usd[name]),
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'finance.png'), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=download]')]);
@@ -396,7 +418,11 @@ describe('signing in', () => {
     await signIn(page, shop.keys.marketing);
     await show(page, 'channels');
     await show(page, 'overview');
-    const storage = (await page.evaluate('({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }), url: location.href })')) as { local: string; session: string; url: string };
+    const storage = (await page.evaluate('({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }), url: location.href })')) as {
+      local: string;
+      session: string;
+      url: string;
+    };
     expect(storage.session).toContain(shop.keys.marketing);
     expect(storage.local).not.toContain(shop.keys.marketing);
     expect(storage.url).not.toContain(shop.keys.marketing);

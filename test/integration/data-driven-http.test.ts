@@ -11,7 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-
 const search = { utm: { source: 'google', medium: 'cpc' } };
 const email = { utm: { source: 'newsletter', medium: 'email' } };
 
@@ -27,7 +26,9 @@ async function seed(): Promise<void> {
   for (const journey of journeys) {
     await api.request('POST', '/v1/touches', {
       key: tenant.keys.ingest,
-      json: { touches: journey.touches.map((touch, i) => ({ touchId: `${journey.person}-${i}`, occurredAt: `2026-11-15T0${i + 1}:00:00Z`, person: { customerId: journey.person }, kind: 'click', ...touch })) },
+      json: {
+        touches: journey.touches.map((touch, i) => ({ touchId: `${journey.person}-${i}`, occurredAt: `2026-11-15T0${i + 1}:00:00Z`, person: { customerId: journey.person }, kind: 'click', ...touch })),
+      },
     });
     if (journey.order) {
       await api.request('POST', '/v1/transactions', {

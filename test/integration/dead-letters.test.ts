@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendDeadLetter, readDeadLetters, stampLetter, type DeadLetter } from '../../scripts/local/dead-letter-file.ts';
+import { appendDeadLetter, type DeadLetter, readDeadLetters, stampLetter } from '../../scripts/local/dead-letter-file.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { stores } from '../../shared/adapters/dynamodb/stores.ts';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.ts';
 import { config } from '../../shared/config.ts';
-import { stores } from '../../shared/adapters/dynamodb/stores.ts';
 import { transactionFromInput } from '../../shared/recording/transactions.ts';
 import { storeTransaction } from '../../shared/recording/use-cases.ts';
 import { createTenant } from '../../shared/tenants/use-cases.ts';
@@ -66,14 +66,42 @@ function publisherBatch(n: number): DeadLetter {
     recordCount: 1,
     error: 'the batch failed 11 times',
     attempts: 11,
-    records: [{ eventID: `p-${n}`, eventName: 'INSERT', dynamodb: { SequenceNumber: String(n), NewImage: marshall({ entity: 'touch', tenantId: 'acme', touchId: `t-${n}`, side: 'marketing', occurredAt: '2026-11-01T11:00:00.000Z', identifiers: [`a:t-${n}`] }) } }],
+    records: [
+      {
+        eventID: `p-${n}`,
+        eventName: 'INSERT',
+        dynamodb: {
+          SequenceNumber: String(n),
+          NewImage: marshall({ entity: 'touch', tenantId: 'acme', touchId: `t-${n}`, side: 'marketing', occurredAt: '2026-11-01T11:00:00.000Z', identifiers: [`a:t-${n}`] }),
+        },
+      },
+    ],
   });
 }
 
 describe('npm run dead-letters on the local file, with the real handlers and DynamoDB Local', () => {
   it('gives a projector batch to the projector again, keeps the letter that fails, and changes nothing the second time', async () => {
     const deps = stores();
-    await storeTransaction(deps, (await deps.tenants.getTenant('acme'))!, transactionFromInput({ transactionId: 'dl-order', kind: 'order', occurredAt: '2026-11-01T10:00:00Z', person: { customerId: 'dl-buyer' }, currency: 'USD', gross: '12.00', discount: '0', tax: '0', shipping: '0', salesChannel: 'online_store' }, 'api', new Date().toISOString()));
+    await storeTransaction(
+      deps,
+      (await deps.tenants.getTenant('acme'))!,
+      transactionFromInput(
+        {
+          transactionId: 'dl-order',
+          kind: 'order',
+          occurredAt: '2026-11-01T10:00:00Z',
+          person: { customerId: 'dl-buyer' },
+          currency: 'USD',
+          gross: '12.00',
+          discount: '0',
+          tax: '0',
+          shipping: '0',
+          salesChannel: 'online_store',
+        },
+        'api',
+        new Date().toISOString(),
+      ),
+    );
     expect(await deps.projections.getAttribution('acme', 'dl-order')).toBeUndefined();
     const file = join(dir, 'redrive.ndjson');
     const batch = projectorBatch('acme', 'dl-order', 'dl-buyer');

@@ -28,7 +28,12 @@ const ingest = async (path: string, json: unknown, key = tenant.keys.ingest) => 
 
 async function partition(identifier: string) {
   const { Items = [] } = await documentClient().send(
-    new QueryCommand({ TableName: config().TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': recordKeys.person(tenant.tenantId, identifier) }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: config().TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': recordKeys.person(tenant.tenantId, identifier) },
+      ConsistentRead: true,
+    }),
   );
   return Items;
 }
@@ -37,14 +42,25 @@ async function partition(identifier: string) {
 async function recordStore(): Promise<void> {
   await ingest('/v1/touches', {
     touches: [
-      { touchId: 'ana-1', occurredAt: '2026-11-02T09:00:00Z', person: { anonymousId: ANA.anonymousId }, kind: 'click', url: 'https://shop.example/ana-landing-page?utm_source=google&utm_medium=cpc&utm_campaign=winter&gclid=xyz' },
+      {
+        touchId: 'ana-1',
+        occurredAt: '2026-11-02T09:00:00Z',
+        person: { anonymousId: ANA.anonymousId },
+        kind: 'click',
+        url: 'https://shop.example/ana-landing-page?utm_source=google&utm_medium=cpc&utm_campaign=winter&gclid=xyz',
+      },
       { touchId: 'ana-2', occurredAt: '2026-11-03T09:00:00Z', person: { customerId: ANA.customerId }, kind: 'email_click', utm: { source: 'newsletter', medium: 'email', campaign: 'nov' } },
       { touchId: 'ana-call', occurredAt: '2026-11-04T09:00:00Z', person: { customerId: ANA.customerId }, kind: 'sales_call', rep: 'alice' },
       { touchId: 'ben-1', occurredAt: '2026-11-02T10:00:00Z', person: { customerId: 'ben' }, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: 'winter' } },
     ],
   });
   await ingest('/v1/identify', { anonymousId: ANA.anonymousId, customerId: ANA.customerId, email: ANA.email, occurredAt: '2026-11-02T09:30:00Z' });
-  await ingest('/v1/stages', { stages: [{ person: { email: ANA.email }, stage: 'lead', occurredAt: '2026-11-02T09:40:00Z' }, { person: { customerId: ANA.customerId }, stage: 'qualified', occurredAt: '2026-11-03T10:00:00Z' }] });
+  await ingest('/v1/stages', {
+    stages: [
+      { person: { email: ANA.email }, stage: 'lead', occurredAt: '2026-11-02T09:40:00Z' },
+      { person: { customerId: ANA.customerId }, stage: 'qualified', occurredAt: '2026-11-03T10:00:00Z' },
+    ],
+  });
   await ingest('/v1/transactions', {
     transactionId: 'ana-order',
     kind: 'order',
@@ -55,7 +71,15 @@ async function recordStore(): Promise<void> {
     landingUrl: 'https://shop.example/ana-landing-page?utm_source=google',
     referrer: 'https://ana-referrer.example/',
   });
-  await ingest('/v1/transactions', { transactionId: 'ana-refund', kind: 'refund', orderId: 'ana-order', occurredAt: '2026-11-06T12:00:00Z', person: { customerId: ANA.customerId }, currency: 'USD', gross: '20.00' });
+  await ingest('/v1/transactions', {
+    transactionId: 'ana-refund',
+    kind: 'refund',
+    orderId: 'ana-order',
+    occurredAt: '2026-11-06T12:00:00Z',
+    person: { customerId: ANA.customerId },
+    currency: 'USD',
+    gross: '20.00',
+  });
   await ingest('/v1/transactions', { transactionId: 'ben-order', kind: 'order', occurredAt: '2026-11-05T13:00:00Z', person: { customerId: 'ben' }, currency: 'USD', gross: '50.00' });
   await api.settle();
 }
@@ -163,14 +187,18 @@ describe('DELETE /v1/people (SPEC §10)', () => {
   });
 
   it('drops a late record of the person’s past (a retried batch) as it arrives, and lets the id come back as a new person later', async () => {
-    await ingest('/v1/touches', { touches: [{ touchId: 'ana-late', occurredAt: '2026-11-04T08:00:00Z', person: { customerId: ANA.customerId }, kind: 'click', utm: { source: 'bing', medium: 'cpc', campaign: 'late' } }] });
+    await ingest('/v1/touches', {
+      touches: [{ touchId: 'ana-late', occurredAt: '2026-11-04T08:00:00Z', person: { customerId: ANA.customerId }, kind: 'click', utm: { source: 'bing', medium: 'cpc', campaign: 'late' } }],
+    });
     // Hidden at once, before the projector has run …
     expect((await api.request('GET', `/v1/people/journey?customerId=${ANA.customerId}`, { key: tenant.keys.marketing })).status).toBe(404);
     await api.settle();
     // … and gone once it has.
     expect((await partition(`c:${ANA.customerId}`)).map((item) => item.entity)).toEqual(['tombstone']);
     const now = new Date().toISOString();
-    await ingest('/v1/touches', { touches: [{ touchId: 'ana-returns', occurredAt: now, person: { customerId: ANA.customerId }, kind: 'click', utm: { source: 'bing', medium: 'cpc', campaign: 'back' } }] });
+    await ingest('/v1/touches', {
+      touches: [{ touchId: 'ana-returns', occurredAt: now, person: { customerId: ANA.customerId }, kind: 'click', utm: { source: 'bing', medium: 'cpc', campaign: 'back' } }],
+    });
     await api.settle();
     const journey = await api.request('GET', `/v1/people/journey?customerId=${ANA.customerId}`, { key: tenant.keys.marketing });
     expect(journey.body.touches.map((touch: { touchId: string }) => touch.touchId)).toEqual(['ana-returns']);
@@ -223,7 +251,13 @@ describe('bad erasure requests', () => {
 describe('erasure cost: no Scan, queries by the person’s partitions', () => {
   it.each([10, 1000])('a person with %i touches', async (count) => {
     const own = await newTenant();
-    const touches = Array.from({ length: count }, (_, i) => ({ touchId: `t-${i}`, occurredAt: new Date(Date.parse('2026-11-01T00:00:00Z') + i * 60_000).toISOString(), person: { anonymousId: 'heavy' }, kind: 'click', utm: { source: 'google', medium: 'cpc' } }));
+    const touches = Array.from({ length: count }, (_, i) => ({
+      touchId: `t-${i}`,
+      occurredAt: new Date(Date.parse('2026-11-01T00:00:00Z') + i * 60_000).toISOString(),
+      person: { anonymousId: 'heavy' },
+      kind: 'click',
+      utm: { source: 'google', medium: 'cpc' },
+    }));
     for (let start = 0; start < count; start += 500) {
       let response = await api.request('POST', '/v1/touches', { key: own.keys.ingest, json: { touches: touches.slice(start, start + 500) } });
       // A loaded machine's DynamoDB Local may answer a 500-touch batch late: sent again, as a client does after a 503.
@@ -252,10 +286,21 @@ describe('property: erasing random people never changes a report total', () => {
           const own = await newTenant();
           const send = (path: string, json: unknown) => api.request('POST', path, { key: own.keys.ingest, json });
           for (const [i, person] of people.entries()) {
-            await send('/v1/touches', { touches: [{ touchId: `p${i}`, occurredAt: '2026-11-02T10:00:00Z', person: { anonymousId: `anon-${i}` }, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: person.campaign } }] });
+            await send('/v1/touches', {
+              touches: [
+                { touchId: `p${i}`, occurredAt: '2026-11-02T10:00:00Z', person: { anonymousId: `anon-${i}` }, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: person.campaign } },
+              ],
+            });
             if (person.linked) await send('/v1/identify', { anonymousId: `anon-${i}`, customerId: `cust-${i}`, occurredAt: '2026-11-02T10:05:00Z' });
             for (let j = 0; j < person.orders; j += 1) {
-              await send('/v1/transactions', { transactionId: `o${i}-${j}`, kind: 'order', occurredAt: `2026-11-0${3 + j}T10:00:00Z`, person: person.linked ? { customerId: `cust-${i}` } : { anonymousId: `anon-${i}` }, currency: 'USD', gross: `${10 + i}.00` });
+              await send('/v1/transactions', {
+                transactionId: `o${i}-${j}`,
+                kind: 'order',
+                occurredAt: `2026-11-0${3 + j}T10:00:00Z`,
+                person: person.linked ? { customerId: `cust-${i}` } : { anonymousId: `anon-${i}` },
+                currency: 'USD',
+                gross: `${10 + i}.00`,
+              });
             }
           }
           await api.settle();

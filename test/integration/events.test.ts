@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonEvent } from '../../shared/events/catalog.ts';
-import { newTenant, TestApi } from '../support/api.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { newTenant, TestApi } from '../support/api.ts';
 
 let api: TestApi;
 let tenant: CreatedTenant;
@@ -13,7 +13,6 @@ beforeAll(async () => {
   tenant = await newTenant();
 });
 afterAll(() => api.close());
-
 
 describe('events from the table stream (SPEC §7)', () => {
   it('emits one event per stored record, with the tenant and the ids it is about, and none for duplicates', async () => {

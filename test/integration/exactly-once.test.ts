@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { recordKeys } from '../../shared/adapters/dynamodb/record-store.ts';
 import { config } from '../../shared/config.ts';
-import { sign } from '../../shared/webhooks/signatures.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { sign } from '../../shared/webhooks/signatures.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 
 let api: TestApi;
@@ -18,7 +18,12 @@ afterAll(() => api.close());
 
 async function partition(identifier: string) {
   const { Items } = await documentClient().send(
-    new QueryCommand({ TableName: config().TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': recordKeys.person(tenant.tenantId, identifier) }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: config().TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': recordKeys.person(tenant.tenantId, identifier) },
+      ConsistentRead: true,
+    }),
   );
   return Items ?? [];
 }
@@ -64,7 +69,9 @@ describe('ten identical deliveries at once are stored once (on DynamoDB Local)',
   });
 
   it('an identity link', async () => {
-    const answers = await tenTimes(() => api.request('POST', '/v1/identify', { key: tenant.keys.ingest, json: { anonymousId: 'once-link', customerId: 'once-linked', occurredAt: '2026-11-01T10:00:00Z' } }));
+    const answers = await tenTimes(() =>
+      api.request('POST', '/v1/identify', { key: tenant.keys.ingest, json: { anonymousId: 'once-link', customerId: 'once-linked', occurredAt: '2026-11-01T10:00:00Z' } }),
+    );
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(202));
     expect(answers.reduce((sum, answer) => sum + answer.body.linked, 0)).toBeLessThanOrEqual(1);
     expect((await partition('a:once-link')).filter((item) => String(item.sk).startsWith('LINK#'))).toHaveLength(1);
@@ -74,7 +81,10 @@ describe('ten identical deliveries at once are stored once (on DynamoDB Local)',
     const body = { transactionId: 'once-order', kind: 'order', occurredAt: '2026-11-01T10:00:00Z', person: { customerId: 'once-buyer' }, currency: 'USD', gross: '9.99' };
     const answers = await tenTimes(() => api.request('POST', '/v1/transactions', { key: tenant.keys.ingest, json: body }));
     const statuses = answers.map((answer) => answer.status);
-    expect(statuses.every((status) => status === 200 || status === 201), statuses.join()).toBe(true);
+    expect(
+      statuses.every((status) => status === 200 || status === 201),
+      statuses.join(),
+    ).toBe(true);
     expect(statuses.filter((status) => status === 201).length).toBeLessThanOrEqual(1);
     expect((await partition('c:once-buyer')).filter((item) => item.entity === 'tx_ref')).toHaveLength(1);
   });

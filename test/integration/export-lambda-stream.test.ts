@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
-import { apiEvent, context } from '../support/events.ts';
 import { newTenant, TestApi } from '../support/api.ts';
+import { apiEvent, context } from '../support/events.ts';
 
 /**
  * The function URL path: Lambda's `awslambda` streaming API stood in by a
@@ -55,12 +55,26 @@ describe('the export function behind its URL (response streaming)', () => {
     const invoke = handler as unknown as (event: unknown, stream: Writable, ctx: unknown) => Promise<void>;
 
     const ok = collector();
-    await invoke(apiEvent({ rawPath: '/v1/exports/transactions', headers: { authorization: `Bearer ${tenant.keys.finance}` }, queryStringParameters: { from: '2026-11-01', to: '2026-11-30', format: 'ndjson' } }), ok.stream, context);
+    await invoke(
+      apiEvent({ rawPath: '/v1/exports/transactions', headers: { authorization: `Bearer ${tenant.keys.finance}` }, queryStringParameters: { from: '2026-11-01', to: '2026-11-30', format: 'ndjson' } }),
+      ok.stream,
+      context,
+    );
     expect(metadata.at(-1)).toMatchObject({ statusCode: 200, headers: { 'content-type': expect.stringContaining('ndjson') } });
-    expect(ok.text().trim().split('\n').map((line) => JSON.parse(line).transactionId)).toEqual(['fu-1', 'fu-2', 'fu-3']);
+    expect(
+      ok
+        .text()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).transactionId),
+    ).toEqual(['fu-1', 'fu-2', 'fu-3']);
 
     const denied = collector();
-    await invoke(apiEvent({ rawPath: '/v1/exports/transactions', headers: { authorization: `Bearer ${tenant.keys.marketing}` }, queryStringParameters: { from: '2026-11-01', to: '2026-11-30' } }), denied.stream, context);
+    await invoke(
+      apiEvent({ rawPath: '/v1/exports/transactions', headers: { authorization: `Bearer ${tenant.keys.marketing}` }, queryStringParameters: { from: '2026-11-01', to: '2026-11-30' } }),
+      denied.stream,
+      context,
+    );
     expect(metadata.at(-1)?.statusCode).toBe(403);
     expect(JSON.parse(denied.text()).error.code).toBe('forbidden');
 

@@ -20,14 +20,21 @@ function order(tenant: CreatedTenant, occurredAt: string, overrides: Record<stri
   });
 }
 const exportOf = (tenant: CreatedTenant, query: string) => api.request('GET', `/v1/exports/transactions?${query}`, { key: tenant.keys.finance });
-const ndjson = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const ndjson = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 describe('GET /v1/exports/transactions', () => {
   it('lists orders, refunds and cancellations in time order as CSV with a header and as NDJSON', async () => {
     const tenant = await newTenant();
     await order(tenant, '2026-11-03T10:00:00Z', { transactionId: 'b-order' });
     await order(tenant, '2026-11-02T10:00:00Z', { transactionId: 'a-order' });
-    await api.request('POST', '/v1/transactions', { key: tenant.keys.ingest, json: { transactionId: 'a-refund', kind: 'refund', orderId: 'a-order', occurredAt: '2026-11-04T10:00:00Z', currency: 'USD', gross: '2.50' } });
+    await api.request('POST', '/v1/transactions', {
+      key: tenant.keys.ingest,
+      json: { transactionId: 'a-refund', kind: 'refund', orderId: 'a-order', occurredAt: '2026-11-04T10:00:00Z', currency: 'USD', gross: '2.50' },
+    });
     const csv = await exportOf(tenant, 'from=2026-11-01&to=2026-11-30');
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
@@ -152,7 +159,10 @@ describe('GET /v1/exports/transactions/summary', () => {
           const mine = lines.filter((line) => line.currency === currency);
           const sum = (field: string, of = mine) => of.reduce((total, line) => total + line[field], 0);
           const counted = (kind: string) => mine.filter((line) => line.kind === kind && line.status === 'counted');
-          const sums = (kind: string) => ({ count: counted(kind).length, ...Object.fromEntries(['gross', 'discount', 'net', 'tax', 'shipping', 'total'].map((field) => [field, sum(field, counted(kind))])) });
+          const sums = (kind: string) => ({
+            count: counted(kind).length,
+            ...Object.fromEntries(['gross', 'discount', 'net', 'tax', 'shipping', 'total'].map((field) => [field, sum(field, counted(kind))])),
+          });
           expect(summary.currencies.find((entry: { currency: string }) => entry.currency === currency)).toEqual({
             currency,
             orders: counted('order').length,

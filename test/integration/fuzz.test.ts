@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../shared/routes.ts';
-import { sign } from '../../shared/webhooks/signatures.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
-import { newTenant, TestApi } from '../support/api.ts';
+import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyOrder, stripeEvent, stripeSession, wooOrder } from '../fixtures/webhooks.ts';
+import { newTenant, TestApi } from '../support/api.ts';
 
 let api: TestApi;
 let tenant: CreatedTenant;
@@ -22,8 +22,15 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const body = fc.oneof(
   fc.json({ depthSize: 'medium' }),
   fc.jsonValue().map((value) => JSON.stringify({ touches: [value], stages: [value] })),
-  fc.record({ touches: fc.array(fc.dictionary(fc.constantFrom('touchId', 'occurredAt', 'person', 'kind', 'utm', 'url', 'cost'), fc.jsonValue()), { maxLength: 5 }) }).map((value) => JSON.stringify(value)),
-  fc.dictionary(fc.constantFrom('transactionId', 'kind', 'orderId', 'occurredAt', 'person', 'currency', 'gross', 'discount', 'tax', 'shipping'), fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.double())).map((value) => JSON.stringify(value)),
+  fc
+    .record({ touches: fc.array(fc.dictionary(fc.constantFrom('touchId', 'occurredAt', 'person', 'kind', 'utm', 'url', 'cost'), fc.jsonValue()), { maxLength: 5 }) })
+    .map((value) => JSON.stringify(value)),
+  fc
+    .dictionary(
+      fc.constantFrom('transactionId', 'kind', 'orderId', 'occurredAt', 'person', 'currency', 'gross', 'discount', 'tax', 'shipping'),
+      fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.double()),
+    )
+    .map((value) => JSON.stringify(value)),
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.constantFrom('', '{', '[]', 'null', '"x"', '{"touches":null}', '\u0000', '{"__proto__":{"polluted":1}}'),
 );

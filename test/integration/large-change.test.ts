@@ -30,7 +30,12 @@ describe('a person whose change is larger than one transaction', () => {
       const body = JSON.stringify(shopifyOrder({ id }));
       const answer = await api.request('POST', `/v1/webhooks/shopify/${shop.tenantId}`, {
         body,
-        headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': `large-${id}`, 'x-shopify-hmac-sha256': sign.base64(body, shop.webhookSecrets.shopify) },
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-event-id': `large-${id}`,
+          'x-shopify-hmac-sha256': sign.base64(body, shop.webhookSecrets.shopify),
+        },
       });
       expect(answer.status).toBe(200);
     }
@@ -64,7 +69,12 @@ describe('a person whose change is larger than one transaction', () => {
     expect(projections.get(personKey)).toMatchObject({ version: 1 });
     expect(projections.get(personKey)?.pending).toBeUndefined();
     const { Items } = await documentClient().send(
-      new QueryCommand({ TableName: config().TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': projectionKeys.projection(tenantId, personKey).pk }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: config().TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': projectionKeys.projection(tenantId, personKey).pk },
+        ConsistentRead: true,
+      }),
     );
     expect(Items?.map((item) => item.sk)).toEqual(['PROJ']);
   }, 120_000);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,17 +68,21 @@ async function healthy(port: number): Promise<void> {
 
 // Each case starts its own Java: they run side by side to keep the file quick.
 describe.concurrent('npm start goes down as a whole, whichever process gets the signal', () => {
-  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('%s to npm: node closes the API and stops Java by its PID', async (signal) => {
-    const baton = await start('npm');
-    await healthy(baton.port);
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
+    '%s to npm: node closes the API and stops Java by its PID',
+    async (signal) => {
+      const baton = await start('npm');
+      await healthy(baton.port);
 
-    process.kill(baton.child.pid!, signal);
-    expect(await until(() => !isRunning(baton.node) && !isRunning(baton.java), 10_000)).toBe(true);
-    await baton.exited;
-    expect(baton.output()).toContain(`stopping the API and DynamoDB Local (pid ${baton.java})`);
-    expect(baton.output()).not.toContain('stopped on its own');
-    await expect(fetch(`http://127.0.0.1:${baton.port}/v1/health`)).rejects.toThrow();
-  }, 90_000);
+      process.kill(baton.child.pid!, signal);
+      expect(await until(() => !isRunning(baton.node) && !isRunning(baton.java), 10_000)).toBe(true);
+      await baton.exited;
+      expect(baton.output()).toContain(`stopping the API and DynamoDB Local (pid ${baton.java})`);
+      expect(baton.output()).not.toContain('stopped on its own');
+      await expect(fetch(`http://127.0.0.1:${baton.port}/v1/health`)).rejects.toThrow();
+    },
+    90_000,
+  );
 
   it('SIGTERM to node: exit code 0, Java stopped by its PID', async () => {
     const baton = await start('node');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newTenant, TestApi } from '../support/api.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { newTenant, TestApi } from '../support/api.ts';
 
 let api: TestApi;
 let acme: CreatedTenant;

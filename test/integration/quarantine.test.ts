@@ -26,14 +26,21 @@ function shopify(tenant: CreatedTenant, body: string, eventId: string) {
 }
 
 function stripe(tenant: CreatedTenant, body: string) {
-  return api.request('POST', `/v1/webhooks/stripe/${tenant.tenantId}`, { body, headers: { 'content-type': 'application/json', 'stripe-signature': sign.timestamped(body, tenant.webhookSecrets.stripe) } });
+  return api.request('POST', `/v1/webhooks/stripe/${tenant.tenantId}`, {
+    body,
+    headers: { 'content-type': 'application/json', 'stripe-signature': sign.timestamped(body, tenant.webhookSecrets.stripe) },
+  });
 }
 
 const quarantinedOf = async (tenantId: string) => (await stores().quarantine.list()).filter((delivery) => delivery.tenantId === tenantId);
 
 /** `npm run dead-letters -- <args>` on this file's table (the test setup's TABLE_NAME and DYNAMODB_ENDPOINT), with an empty letter file. */
 async function deadLetters(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dead-letters.ts', ...args, '--file', join(tmpdir(), `baton-no-letters-${process.pid}.ndjson`)], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dead-letters.ts', ...args, '--file', join(tmpdir(), `baton-no-letters-${process.pid}.ndjson`)], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -52,7 +59,11 @@ describe('a signed, genuine delivery Baton cannot map is never lost', () => {
     expect(first.body).toEqual({
       received: true,
       outcome: 'quarantined',
-      quarantined: { id: quarantineId('shopify', shop.tenantId, Buffer.from(body)), reason: 'The shopify payload is not what Baton expects.', errors: [expect.objectContaining({ path: 'created_at' })] },
+      quarantined: {
+        id: quarantineId('shopify', shop.tenantId, Buffer.from(body)),
+        reason: 'The shopify payload is not what Baton expects.',
+        errors: [expect.objectContaining({ path: 'created_at' })],
+      },
     });
     // Shopify retries the same body (same event id, then a later delivery of it): one entry.
     expect((await shopify(shop, body, 'event-1')).body.quarantined.id).toBe(first.body.quarantined.id);
@@ -67,7 +78,10 @@ describe('a signed, genuine delivery Baton cannot map is never lost', () => {
   it('still refuses what is not genuine or not strict: a bad signature is 401, a duplicated key 400, and Baton’s own generic format 400 for its sender to fix', async () => {
     const shop = await newTenant();
     const body = JSON.stringify(shopifyOrder({ id: 777002, created_at: 5 }));
-    const forged = await api.request('POST', `/v1/webhooks/shopify/${shop.tenantId}`, { body, headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign.base64(body, 'not-the-secret') } });
+    const forged = await api.request('POST', `/v1/webhooks/shopify/${shop.tenantId}`, {
+      body,
+      headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign.base64(body, 'not-the-secret') },
+    });
     expect(forged.status).toBe(401);
     expect((await shopify(shop, '{"id": 1, "id": 2}', 'event-dup')).status).toBe(400);
     const generic = JSON.stringify({ transactionId: 'g-1', kind: 'order', occurredAt: 'yesterday', currency: 'USD', gross: '1.00' });
@@ -100,7 +114,17 @@ describe('a signed, genuine delivery Baton cannot map is never lost', () => {
       [unreadable, '2026-12-01T11:00:00.000Z'],
     ] as const) {
       await deps.quarantine.put(
-        { id: quarantineId('shopify', shop.tenantId, rawBody), tenantId: shop.tenantId, provider: 'shopify', receivedAt: at, headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': `ev-${at}` }, rawBody, reason: 'not mapped', errors: [], attempts: 0 },
+        {
+          id: quarantineId('shopify', shop.tenantId, rawBody),
+          tenantId: shop.tenantId,
+          provider: 'shopify',
+          receivedAt: at,
+          headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': `ev-${at}` },
+          rawBody,
+          reason: 'not mapped',
+          errors: [],
+          attempts: 0,
+        },
         400,
       );
     }
@@ -123,8 +147,6 @@ describe('a signed, genuine delivery Baton cannot map is never lost', () => {
     const rest = await deadLetters(['redrive', '--id', unreadableId, '--json']);
     expect(rest.code).toBe(1);
     expect(JSON.parse(rest.stdout)).toEqual([{ id: unreadableId, ok: false, message: 'The shopify payload is not what Baton expects.' }]);
-    expect((await quarantinedOf(shop.tenantId)).map((delivery) => [delivery.id, delivery.attempts, delivery.lastError])).toEqual([
-      [unreadableId, 1, expect.stringContaining('currency')],
-    ]);
+    expect((await quarantinedOf(shop.tenantId)).map((delivery) => [delivery.id, delivery.attempts, delivery.lastError])).toEqual([[unreadableId, 1, expect.stringContaining('currency')]]);
   }, 60_000);
 });

@@ -125,7 +125,11 @@ function stripe(tenant: CreatedTenant, body: Body, secret = tenant.webhookSecret
 const YEARS = [2008, 2009, 2017, 2022, 2025];
 const period = (year: number) => `from=${year}-01-01&to=${year}-12-31`;
 const MONTHS = ['from=2008-01-01&to=2008-01-31', 'from=2009-02-01&to=2009-02-28', 'from=2017-03-01&to=2017-03-31', 'from=2022-03-01&to=2022-03-31', 'from=2025-04-01&to=2025-04-30'];
-const ndjson = (body: string) => body.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const ndjson = (body: string) =>
+  body
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 const show = (tenant: CreatedTenant, id: string) => api.request('GET', `/v1/transactions/${encodeURIComponent(id)}`, { key: tenant.keys.finance });
 
@@ -405,8 +409,20 @@ describe('Shopify', () => {
       expect([...seen].sort()).toEqual(['shopify-cancellation-450789469', 'shopify-order-450789469', 'shopify-refund-929361464']);
 
       // The refund's money: 10.00 (bogus, its transaction `test: true`) + 100.00 (gift card); the lines said 199.64, the refund_discrepancy 89.64.
-      expect((await show(shop, 'shopify-refund-929361464')).body).toMatchObject({ occurredAt: '2025-04-02T16:31:10.000Z', gross: 10602, net: 10602, tax: 398, shipping: 0, total: 11000, status: 'counted' });
-      expect((await show(shop, 'shopify-cancellation-450789469')).body).toMatchObject({ occurredAt: '2025-04-02T16:31:11.000Z', status: 'counted', counted: { net: 48098, tax: 796, shipping: 0, total: 48894 } });
+      expect((await show(shop, 'shopify-refund-929361464')).body).toMatchObject({
+        occurredAt: '2025-04-02T16:31:10.000Z',
+        gross: 10602,
+        net: 10602,
+        tax: 398,
+        shipping: 0,
+        total: 11000,
+        status: 'counted',
+      });
+      expect((await show(shop, 'shopify-cancellation-450789469')).body).toMatchObject({
+        occurredAt: '2025-04-02T16:31:11.000Z',
+        status: 'counted',
+        counted: { net: 48098, tax: 796, shipping: 0, total: 48894 },
+      });
 
       await api.settle();
       const exported = await lines(shop);
@@ -477,7 +493,16 @@ describe('WooCommerce', () => {
       person: { identifiers: ['c:26', `e:${hashEmail('joao.silva@example.com')}`] },
     });
     // A refund's total only: split in the order's proportions (net 29.00, shipping 10.00), positive on the refund line.
-    expect((await show(shop, 'woocommerce-refund-726')).body).toMatchObject({ kind: 'refund', orderId: 'woocommerce-order-723', occurredAt: '2017-03-21T19:54:51.000Z', net: 744, tax: 0, shipping: 256, total: 1000, status: 'counted' });
+    expect((await show(shop, 'woocommerce-refund-726')).body).toMatchObject({
+      kind: 'refund',
+      orderId: 'woocommerce-order-723',
+      occurredAt: '2017-03-21T19:54:51.000Z',
+      net: 744,
+      tax: 0,
+      shipping: 256,
+      total: 1000,
+      status: 'counted',
+    });
     expect((await show(shop, 'woocommerce-refund-724')).body).toMatchObject({ kind: 'refund', orderId: 'woocommerce-order-723', net: 669, tax: 0, shipping: 231, total: 900, status: 'counted' });
 
     await api.settle();
@@ -501,12 +526,7 @@ describe('WooCommerce', () => {
       return woo(shop, 'order.updated', text(ORDER_723).replace('"status": "completed"', '"status": "cancelled"'));
     });
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body.transactions).toEqual([
-      duplicate('woocommerce-order-723'),
-      stored('woocommerce-cancellation-723'),
-      duplicate('woocommerce-refund-726'),
-      duplicate('woocommerce-refund-724'),
-    ]);
+    expect(cancelled.body.transactions).toEqual([duplicate('woocommerce-order-723'), stored('woocommerce-cancellation-723'), duplicate('woocommerce-refund-726'), duplicate('woocommerce-refund-724')]);
     expect((await show(shop, 'woocommerce-cancellation-723')).body).toMatchObject({
       kind: 'cancellation',
       orderId: 'woocommerce-order-723',
@@ -526,7 +546,8 @@ describe('WooCommerce', () => {
   ])('acknowledges order 723 as %s (%s) and counts nothing', async (status) => {
     const shop = await newTenant();
     let body = text(ORDER_723).replace('"status": "completed"', `"status": "${status}"`);
-    if (status === 'on-hold') body = body.replace('"date_completed": "2017-03-21T16:54:51"', '"date_completed": null').replace('"date_completed_gmt": "2017-03-21T19:54:51"', '"date_completed_gmt": null');
+    if (status === 'on-hold')
+      body = body.replace('"date_completed": "2017-03-21T16:54:51"', '"date_completed": null').replace('"date_completed_gmt": "2017-03-21T19:54:51"', '"date_completed_gmt": null');
     const response = await woo(shop, 'order.updated', body);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ received: true, ignored: `order 723 is ${status} and not paid` });
@@ -637,17 +658,31 @@ describe('a wrong signature', () => {
   const deliveries: Record<string, { send: (tenant: CreatedTenant, secret: string) => Promise<{ status: number; body: any }>; id?: string }> = {
     'shopify/order-450789469-online-web.json': { send: (t, s) => shopify(t, 'orders/create', read('shopify/order-450789469-online-web.json'), s), id: 'shopify-order-450789469' },
     'shopify/order-1073459976-api-eur-no-customer.json': { send: (t, s) => shopify(t, 'orders/create', read('shopify/order-1073459976-api-eur-no-customer.json'), s), id: 'shopify-order-1073459976' },
-    'shopify/order-450789469-cancelled-with-refund.json': { send: (t, s) => shopify(t, 'orders/cancelled', read('shopify/order-450789469-cancelled-with-refund.json'), s), id: 'shopify-cancellation-450789469' },
+    'shopify/order-450789469-cancelled-with-refund.json': {
+      send: (t, s) => shopify(t, 'orders/cancelled', read('shopify/order-450789469-cancelled-with-refund.json'), s),
+      id: 'shopify-cancellation-450789469',
+    },
     'shopify/refund-509562969-two-line-items.json': { send: (t, s) => shopify(t, 'refunds/create', read('shopify/refund-509562969-two-line-items.json'), s), id: 'shopify-refund-509562969' },
     'shopify/refund-929361471-shipping-adjustment.json': { send: (t, s) => shopify(t, 'refunds/create', read('shopify/refund-929361471-shipping-adjustment.json'), s), id: 'shopify-refund-929361471' },
-    'shopify/refund-929361472-one-line-item-return.json': { send: (t, s) => shopify(t, 'refunds/create', read('shopify/refund-929361472-one-line-item-return.json'), s), id: 'shopify-refund-929361472' },
+    'shopify/refund-929361472-one-line-item-return.json': {
+      send: (t, s) => shopify(t, 'refunds/create', read('shopify/refund-929361472-one-line-item-return.json'), s),
+      id: 'shopify-refund-929361472',
+    },
     'woocommerce/order-727-processing.json': { send: (t, s) => woo(t, 'order.created', read('woocommerce/order-727-processing.json'), s), id: 'woocommerce-order-727' },
     'woocommerce/order-723-with-refunds.json': { send: (t, s) => woo(t, 'order.updated', read('woocommerce/order-723-with-refunds.json'), s), id: 'woocommerce-order-723' },
     'woocommerce/refund-726.json': { send: (t, s) => woo(t, 'order.updated', read('woocommerce/refund-726.json'), s), id: 'woocommerce-refund-726' },
-    'stripe/evt-checkout.session.completed.json': { send: (t, s) => stripe(t, text('stripe/evt-checkout.session.completed.json').replaceAll('"livemode": false', '"livemode": true'), s), id: 'stripe-order-cs_test_0000000000000000000000000000000000000000000000000000000000' },
+    'stripe/evt-checkout.session.completed.json': {
+      send: (t, s) => stripe(t, text('stripe/evt-checkout.session.completed.json').replaceAll('"livemode": false', '"livemode": true'), s),
+      id: 'stripe-order-cs_test_0000000000000000000000000000000000000000000000000000000000',
+    },
     'stripe/evt-charge.refunded.json': { send: (t, s) => stripe(t, read('stripe/evt-charge.refunded.json'), s) },
-    'stripe/openapi-fixture-checkout.session.json': { send: (t, s) => stripe(t, stripeEnvelope('evt_openapi_checkout_session', 'checkout.session.completed', 1234567890, text('stripe/openapi-fixture-checkout.session.json')), s) },
-    'stripe/openapi-fixture-refund.json': { send: (t, s) => stripe(t, stripeEnvelope('evt_openapi_refund', 'refund.created', 1234567890, text('stripe/openapi-fixture-refund.json')), s), id: 'stripe-refund-re_1Pgc72B7WZ01zgkWqPvrRrPE' },
+    'stripe/openapi-fixture-checkout.session.json': {
+      send: (t, s) => stripe(t, stripeEnvelope('evt_openapi_checkout_session', 'checkout.session.completed', 1234567890, text('stripe/openapi-fixture-checkout.session.json')), s),
+    },
+    'stripe/openapi-fixture-refund.json': {
+      send: (t, s) => stripe(t, stripeEnvelope('evt_openapi_refund', 'refund.created', 1234567890, text('stripe/openapi-fixture-refund.json')), s),
+      id: 'stripe-refund-re_1Pgc72B7WZ01zgkWqPvrRrPE',
+    },
   };
 
   it('covers every file', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newTenant, TestApi } from '../support/api.ts';
-import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { hashEmail } from '../../shared/identity/identity.ts';
+import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { newTenant, TestApi } from '../support/api.ts';
 
 let api: TestApi;
 let acme: CreatedTenant;
@@ -81,7 +81,10 @@ describe('identity and journeys', () => {
         ],
       },
     });
-    await api.request('POST', '/v1/touches', { key: acme.keys.ingest, json: { touches: [touch({ touchId: `${anonymousId}-3`, person: { email }, occurredAt: '2026-11-03T10:00:00Z', kind: 'sales_call', utm: undefined, rep: 'rep-7' })] } });
+    await api.request('POST', '/v1/touches', {
+      key: acme.keys.ingest,
+      json: { touches: [touch({ touchId: `${anonymousId}-3`, person: { email }, occurredAt: '2026-11-03T10:00:00Z', kind: 'sales_call', utm: undefined, rep: 'rep-7' })] },
+    });
     const linked = await api.request('POST', '/v1/identify', { key: acme.keys.ingest, json: { anonymousId, email, occurredAt: '2026-11-03T12:00:00Z' } });
     expect(linked.status).toBe(202);
     expect(linked.body.linked).toBe(1);

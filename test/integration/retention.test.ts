@@ -4,7 +4,7 @@ import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { recordKeys } from '../../shared/adapters/dynamodb/record-store.ts';
 import { applyRetention } from '../../shared/adapters/dynamodb/retention.ts';
 import { config } from '../../shared/config.ts';
-import { listTenants, type CreatedTenant } from '../../shared/tenants/use-cases.ts';
+import { type CreatedTenant, listTenants } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi, tenantStore } from '../support/api.ts';
 
 let api: TestApi;
@@ -33,7 +33,9 @@ const post = async (tenant: CreatedTenant, path: string, json: unknown) => {
 describe('retention (SPEC §10)', () => {
   it('writes every touch, stage and link with its expiry, retentionDays after it happened; transactions carry none', async () => {
     const tenant = await newTenant();
-    await post(tenant, '/v1/touches', { touches: [{ touchId: 'r-1', occurredAt: '2026-11-02T10:00:00Z', person: { anonymousId: 'r-anon' }, kind: 'click', utm: { source: 'google', medium: 'cpc' } }] });
+    await post(tenant, '/v1/touches', {
+      touches: [{ touchId: 'r-1', occurredAt: '2026-11-02T10:00:00Z', person: { anonymousId: 'r-anon' }, kind: 'click', utm: { source: 'google', medium: 'cpc' } }],
+    });
     await post(tenant, '/v1/identify', { anonymousId: 'r-anon', customerId: 'r-cust', occurredAt: '2026-11-02T11:00:00Z' });
     await post(tenant, '/v1/stages', { stages: [{ person: { customerId: 'r-cust' }, stage: 'lead', occurredAt: '2026-11-02T12:00:00Z' }] });
     await post(tenant, '/v1/transactions', { transactionId: 'r-order', kind: 'order', occurredAt: '2026-11-03T10:00:00Z', person: { customerId: 'r-cust' }, currency: 'USD', gross: '10.00' });
@@ -65,7 +67,9 @@ describe('retention (SPEC §10)', () => {
     // 45 days ago: beyond the horizon of 120 − 91 = 29 days.
     const [touchAt, orderAt] = [daysAgo(45, 9), daysAgo(45, 15)];
     const oldDay = orderAt.slice(0, 10);
-    await post(tenant, '/v1/touches', { touches: [{ touchId: 'old-ad', occurredAt: touchAt, person: { customerId: 'loyal' }, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: 'spring' } }] });
+    await post(tenant, '/v1/touches', {
+      touches: [{ touchId: 'old-ad', occurredAt: touchAt, person: { customerId: 'loyal' }, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: 'spring' } }],
+    });
     await post(tenant, '/v1/transactions', { transactionId: 'old-order', kind: 'order', occurredAt: orderAt, person: { customerId: 'loyal' }, currency: 'USD', gross: '40.00' });
     await api.settle();
     const read = (path: string) => api.request('GET', path, { key: tenant.keys.marketing });
@@ -91,7 +95,14 @@ describe('retention (SPEC §10)', () => {
 
   it('sets the expiry on records written before it existed, once (npm run tenant -- apply-retention)', async () => {
     const tenant = await newTenant();
-    const old = { pk: recordKeys.person(tenant.tenantId, 'a:legacy'), sk: 'TOUCH#2026-10-01T10:00:00.000Z#legacy-1', entity: 'touch', tenantId: tenant.tenantId, touchId: 'legacy-1', occurredAt: '2026-10-01T10:00:00.000Z' };
+    const old = {
+      pk: recordKeys.person(tenant.tenantId, 'a:legacy'),
+      sk: 'TOUCH#2026-10-01T10:00:00.000Z#legacy-1',
+      entity: 'touch',
+      tenantId: tenant.tenantId,
+      touchId: 'legacy-1',
+      occurredAt: '2026-10-01T10:00:00.000Z',
+    };
     await documentClient().send(new PutCommand({ TableName: table(), Item: old }));
     const first = await applyRetention(documentClient(), table(), tenant.tenantId, 400);
     expect(first.updated).toBe(1);
@@ -106,7 +117,14 @@ describe('tenants without secrets (npm run tenant -- list)', () => {
     const tenant = await newTenant({ currency: 'EUR', timezone: 'Europe/Berlin' });
     const listed = await listTenants(tenantStore());
     const mine = listed.find((entry) => entry.tenantId === tenant.tenantId);
-    expect(mine).toEqual({ tenantId: tenant.tenantId, currency: 'EUR', timezone: 'Europe/Berlin', createdAt: expect.any(String), retentionDays: 400, keysCreatedAt: expect.objectContaining({ ingest: expect.any(String), admin: expect.any(String) }) });
+    expect(mine).toEqual({
+      tenantId: tenant.tenantId,
+      currency: 'EUR',
+      timezone: 'Europe/Berlin',
+      createdAt: expect.any(String),
+      retentionDays: 400,
+      keysCreatedAt: expect.objectContaining({ ingest: expect.any(String), admin: expect.any(String) }),
+    });
     const text = JSON.stringify(listed);
     for (const secret of [...Object.values(tenant.keys), ...Object.values(tenant.webhookSecrets)]) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/keyHash|cursorKey|webhookSecrets/);

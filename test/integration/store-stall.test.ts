@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
+import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
 import { ensureTable, localDynamoDbClient } from '../../scripts/local/table.ts';
+import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyOrder } from '../fixtures/webhooks.ts';
-import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import type { TestApi } from '../support/api.ts';
 
 // This file pauses its database, so it starts one whose PID it holds (beside
@@ -33,8 +33,18 @@ afterAll(async () => {
   await dynamodb.stop();
 });
 
-const order = { transactionId: 'stall-o1', kind: 'order', occurredAt: '2026-11-10T10:00:00Z', person: { customerId: 'c-stall' }, currency: 'USD', gross: '50.00', landingUrl: 'https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=stall' };
-const touches = { touches: [{ touchId: 'stall-t1', occurredAt: '2026-11-09T10:00:00Z', person: { customerId: 'c-stall' }, kind: 'click', utm: { source: 'newsletter', medium: 'email', campaign: 'stall' } }] };
+const order = {
+  transactionId: 'stall-o1',
+  kind: 'order',
+  occurredAt: '2026-11-10T10:00:00Z',
+  person: { customerId: 'c-stall' },
+  currency: 'USD',
+  gross: '50.00',
+  landingUrl: 'https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=stall',
+};
+const touches = {
+  touches: [{ touchId: 'stall-t1', occurredAt: '2026-11-09T10:00:00Z', person: { customerId: 'c-stall' }, kind: 'click', utm: { source: 'newsletter', medium: 'email', campaign: 'stall' } }],
+};
 const webhookBody = JSON.stringify(shopifyOrder({ id: 990001 }));
 
 function requests() {
@@ -46,7 +56,12 @@ function requests() {
     webhook: () =>
       api.request('POST', `/v1/webhooks/shopify/${shop.tenantId}`, {
         body: webhookBody,
-        headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': 'stall-ev-1', 'x-shopify-hmac-sha256': sign.base64(webhookBody, shop.webhookSecrets.shopify) },
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-event-id': 'stall-ev-1',
+          'x-shopify-hmac-sha256': sign.base64(webhookBody, shop.webhookSecrets.shopify),
+        },
       }),
     report: () => api.request('GET', '/v1/attribution/report?from=2026-11-01&to=2026-11-30', { key: shop.keys.marketing }),
     summary: () => api.request('GET', '/v1/exports/transactions/summary?from=2026-11-01&to=2026-11-30', { key: shop.keys.finance }),

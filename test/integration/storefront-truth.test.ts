@@ -12,7 +12,11 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const ndjson = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const ndjson = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 function shopify(tenant: CreatedTenant, topic: string, payload: unknown, eventId = `ev-${Math.random()}`) {
   const body = JSON.stringify(payload);
@@ -26,7 +30,12 @@ function woo(tenant: CreatedTenant, topic: string, payload: unknown) {
   const body = JSON.stringify(payload);
   return api.request('POST', `/v1/webhooks/woocommerce/${tenant.tenantId}`, {
     body,
-    headers: { 'content-type': 'application/json', 'x-wc-webhook-topic': topic, 'x-wc-webhook-delivery-id': String(Math.random()), 'x-wc-webhook-signature': sign.base64(body, tenant.webhookSecrets.woocommerce) },
+    headers: {
+      'content-type': 'application/json',
+      'x-wc-webhook-topic': topic,
+      'x-wc-webhook-delivery-id': String(Math.random()),
+      'x-wc-webhook-signature': sign.base64(body, tenant.webhookSecrets.woocommerce),
+    },
   });
 }
 
@@ -46,7 +55,11 @@ describe('every real sale, once', () => {
     expect(stored.body).toMatchObject({ salesChannel: 'pos', rep: '548380009', net: 18900, person: { identifiers: ['o:shopify-order-5512345678901'] } });
     expect(await totals(shop)).toEqual([expect.objectContaining({ currency: 'USD', revenue: 18900, unattributed: 18900, attributed: 0, transactions: 1 })]);
     const attribution = await api.request('GET', '/v1/transactions/shopify-order-5512345678901/attribution', { key: shop.keys.marketing });
-    expect(attribution.body).toMatchObject({ sourcedBy: 'none', marketing: { touches: [], unattributed: 18900 }, sales: { salesChannel: 'pos', credits: [{ touchId: null, rep: '548380009', amount: 18900 }] } });
+    expect(attribution.body).toMatchObject({
+      sourcedBy: 'none',
+      marketing: { touches: [], unattributed: 18900 },
+      sales: { salesChannel: 'pos', credits: [{ touchId: null, rep: '548380009', amount: 18900 }] },
+    });
   });
 
   it('stores a guest checkout without email, and an API order without a person', async () => {
@@ -61,7 +74,11 @@ describe('every real sale, once', () => {
   it('acknowledges test orders of every provider and counts none of them', async () => {
     const shop = await newTenant();
     const shopifyTest = await shopify(shop, 'orders/create', shopifyOrder({ id: 7001, test: true }));
-    const shopifyTestRefund = await shopify(shop, 'refunds/create', shopifyRefund({ id: 7002, order_id: 7001, transactions: [{ id: 1, kind: 'refund', status: 'success', amount: '10.00', currency: 'USD', test: true }] }));
+    const shopifyTestRefund = await shopify(
+      shop,
+      'refunds/create',
+      shopifyRefund({ id: 7002, order_id: 7001, transactions: [{ id: 1, kind: 'refund', status: 'success', amount: '10.00', currency: 'USD', test: true }] }),
+    );
     const wooTest = await woo(shop, 'order.created', wooOrder({ id: 7003, meta_data: [{ id: 9, key: '_wcpay_mode', value: 'test' }] }));
     const paypalSandbox = await woo(shop, 'order.created', wooOrder({ id: 7004, meta_data: [{ id: 9, key: '_ppcp_paypal_payment_mode', value: 'sandbox' }] }));
     const apiTest = await transactions(shop, { transactionId: 'api-test-1', kind: 'order', occurredAt: '2026-11-11T10:00:00Z', currency: 'USD', gross: '5.00', test: true });
@@ -108,7 +125,9 @@ describe('adjustments that can never take back more than the order had', () => {
   it('lets ten concurrent refunds of a fifth each take exactly the order’s net: five counted, five refused', async () => {
     const shop = await newTenant();
     await transactions(shop, { ...order, transactionId: 'o', tax: '0', shipping: '0' });
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => transactions(shop, { transactionId: `r${i}`, kind: 'refund', orderId: 'o', occurredAt: '2026-11-11T10:00:00Z', currency: 'USD', gross: '20.00' })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => transactions(shop, { transactionId: `r${i}`, kind: 'refund', orderId: 'o', occurredAt: '2026-11-11T10:00:00Z', currency: 'USD', gross: '20.00' })),
+    );
     expect(answers.map((answer) => answer.status).sort()).toEqual([201, 201, 201, 201, 201, 409, 409, 409, 409, 409]);
     await api.settle();
     expect((await summary(shop)).currencies[0]).toMatchObject({ refunds: 5, revenue: 0 });
@@ -124,7 +143,18 @@ describe('adjustments that can never take back more than the order had', () => {
     const id = 7200;
     const send = {
       order: () => shopify(shop, 'orders/create', shopifyOrder({ id })),
-      refund: () => shopify(shop, 'refunds/create', shopifyRefund({ id: 7201, order_id: id, refund_line_items: [{ id: 1, quantity: 1, subtotal: '189.00', total_tax: '11.34' }], order_adjustments: [{ id: 2, amount: '-10.00', tax_amount: '0.00', kind: 'shipping_refund' }], transactions: [{ id: 3, kind: 'refund', status: 'success', amount: '210.34', currency: 'USD' }] })),
+      refund: () =>
+        shopify(
+          shop,
+          'refunds/create',
+          shopifyRefund({
+            id: 7201,
+            order_id: id,
+            refund_line_items: [{ id: 1, quantity: 1, subtotal: '189.00', total_tax: '11.34' }],
+            order_adjustments: [{ id: 2, amount: '-10.00', tax_amount: '0.00', kind: 'shipping_refund' }],
+            transactions: [{ id: 3, kind: 'refund', status: 'success', amount: '210.34', currency: 'USD' }],
+          }),
+        ),
       cancel: () => shopify(shop, 'orders/cancelled', shopifyOrder({ id, cancelled_at: '2026-11-12T09:00:00-05:00' })),
     };
     for (const step of sequence) expect((await send[step as keyof typeof send]()).status).toBe(200);
@@ -145,7 +175,11 @@ describe('nothing guessed at the edge', () => {
   it('answers a signed webhook with a duplicated key or invalid UTF-8 with 400 saying where, and stores nothing', async () => {
     const shop = await newTenant();
     const duplicated = JSON.stringify(shopifyOrder({ id: 7300 })).replace('"currency":"USD"', '"currency":"USD","currency":"EUR"');
-    const signed = (body: string | Buffer) => api.request('POST', `/v1/webhooks/shopify/${shop.tenantId}`, { body, headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign.base64(body, shop.webhookSecrets.shopify) } });
+    const signed = (body: string | Buffer) =>
+      api.request('POST', `/v1/webhooks/shopify/${shop.tenantId}`, {
+        body,
+        headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign.base64(body, shop.webhookSecrets.shopify) },
+      });
     const twice = await signed(duplicated);
     expect(twice.status).toBe(400);
     expect(twice.body.error.details).toEqual([expect.objectContaining({ code: 'duplicate_key', path: '' })]);
@@ -169,7 +203,11 @@ describe('property: report, export summary and attributions agree, and no order 
   const currencyOf = fc.constantFrom('USD', 'JPY', 'KWD');
   const adjustment = fc.record({ kind: fc.constantFrom('refund', 'refund', 'cancellation'), share: fc.integer({ min: 1, max: 70 }), foreign: fc.integer({ min: 0, max: 9 }).map((n) => n === 0) });
   const orderArb = fc.record({ currency: currencyOf, units: fc.integer({ min: 1, max: 200_000 }), tax: fc.integer({ min: 0, max: 20_000 }), adjustments: fc.array(adjustment, { maxLength: 3 }) });
-  const scenario = fc.record({ orders: fc.array(orderArb, { minLength: 1, maxLength: 3 }), shuffle: fc.array(fc.nat(), { minLength: 12, maxLength: 12 }), duplicate: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }) });
+  const scenario = fc.record({
+    orders: fc.array(orderArb, { minLength: 1, maxLength: 3 }),
+    shuffle: fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
+    duplicate: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+  });
 
   it('for random orders, partial refunds and cancellations sent in random order, duplicated and concurrently', async () => {
     await fc.assert(
@@ -178,13 +216,31 @@ describe('property: report, export summary and attributions agree, and no order 
         const bodies: Array<Record<string, unknown>> = [];
         orders.forEach((o, i) => {
           const day = 10 + i;
-          bodies.push({ transactionId: `o${i}`, kind: 'order', occurredAt: `2026-11-${day}T10:00:00Z`, person: { customerId: `p${i % 2}` }, currency: o.currency, gross: String(o.units), tax: String(o.tax) });
-          o.adjustments.forEach((a, j) =>
-            bodies.push({ transactionId: `o${i}-a${j}`, kind: a.kind, orderId: `o${i}`, occurredAt: `2026-11-${day + 1 + j}T10:00:00Z`, currency: a.foreign ? 'EUR' : o.currency, gross: String(Math.floor((o.units * a.share) / 100)) }),
-          );
+          bodies.push({
+            transactionId: `o${i}`,
+            kind: 'order',
+            occurredAt: `2026-11-${day}T10:00:00Z`,
+            person: { customerId: `p${i % 2}` },
+            currency: o.currency,
+            gross: String(o.units),
+            tax: String(o.tax),
+          });
+          for (const [j, a] of o.adjustments.entries()) {
+            bodies.push({
+              transactionId: `o${i}-a${j}`,
+              kind: a.kind,
+              orderId: `o${i}`,
+              occurredAt: `2026-11-${day + 1 + j}T10:00:00Z`,
+              currency: a.foreign ? 'EUR' : o.currency,
+              gross: String(Math.floor((o.units * a.share) / 100)),
+            });
+          }
         });
         // JPY has no minor unit, KWD three: amounts are sent as whole units so every currency accepts them.
-        const order = bodies.map((body, i) => ({ body, key: shuffle[i % shuffle.length]! })).sort((a, b) => a.key - b.key).map(({ body }) => body);
+        const order = bodies
+          .map((body, i) => ({ body, key: shuffle[i % shuffle.length]! }))
+          .sort((a, b) => a.key - b.key)
+          .map(({ body }) => body);
         const sends = order.flatMap((body, i) => (duplicate[i % duplicate.length] ? [body, body] : [body]));
         for (let start = 0; start < sends.length; start += 3) {
           const answers = await Promise.all(sends.slice(start, start + 3).map((body) => transactions(shop, body)));
@@ -195,7 +251,9 @@ describe('property: report, export summary and attributions agree, and no order 
         const exported = await lines(shop);
         const sums = (await summary(shop)).currencies as Array<{ currency: string; revenue: number }>;
         const report = (await totals(shop)) as Array<{ currency: string; revenue: number }>;
-        expect(report.map(({ currency, revenue }) => ({ currency, revenue })).filter((total) => total.revenue !== 0)).toEqual(sums.map(({ currency, revenue }) => ({ currency, revenue })).filter((total) => total.revenue !== 0));
+        expect(report.map(({ currency, revenue }) => ({ currency, revenue })).filter((total) => total.revenue !== 0)).toEqual(
+          sums.map(({ currency, revenue }) => ({ currency, revenue })).filter((total) => total.revenue !== 0),
+        );
 
         let attributed = 0;
         for (const line of exported.filter((candidate) => candidate.status === 'counted')) {

@@ -9,7 +9,11 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const ndjson = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const ndjson = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 describe('a change of the tenant’s time zone', () => {
   it('applies from the next day on: earlier days stay in the old zone, answers name the zone of each span of days, and a recompute moves nothing', async () => {
@@ -28,7 +32,10 @@ describe('a change of the tenant’s time zone', () => {
       { transactionId: 'tz-newyork', occurredAt: '2026-11-20T03:00:00Z' },
     ];
     for (const order of orders) {
-      const response = await api.request('POST', '/v1/transactions', { key: tenant.keys.ingest, json: { ...order, kind: 'order', person: { customerId: order.transactionId }, currency: 'EUR', gross: '10.00' } });
+      const response = await api.request('POST', '/v1/transactions', {
+        key: tenant.keys.ingest,
+        json: { ...order, kind: 'order', person: { customerId: order.transactionId }, currency: 'EUR', gross: '10.00' },
+      });
       expect(response.status).toBe(201);
     }
     await api.settle();

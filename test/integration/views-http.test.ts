@@ -47,7 +47,15 @@ async function recordWorkedExample(): Promise<void> {
       { person: { customerId: 'cleo' }, stage: 'disqualified', reason: 'no_interest', occurredAt: '2026-11-06T10:00:00Z' },
     ],
   });
-  await ingest('/v1/transactions', { transactionId: 'ana-order', kind: 'order', occurredAt: '2026-11-05T12:00:00Z', person: { customerId: 'ana' }, currency: 'USD', gross: '120.00', salesChannel: 'draft_order' });
+  await ingest('/v1/transactions', {
+    transactionId: 'ana-order',
+    kind: 'order',
+    occurredAt: '2026-11-05T12:00:00Z',
+    person: { customerId: 'ana' },
+    currency: 'USD',
+    gross: '120.00',
+    salesChannel: 'draft_order',
+  });
   await ingest('/v1/transactions', { transactionId: 'dan-order', kind: 'order', occurredAt: '2026-11-04T10:20:00Z', person: { customerId: 'dan' }, currency: 'USD', gross: '40.00' });
   await api.settle();
 }

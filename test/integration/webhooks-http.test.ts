@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newTenant, TestApi, tenantStore } from '../support/api.ts';
-import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
-import { rotateWebhookSecret } from '../../shared/tenants/use-cases.ts';
+import { type CreatedTenant, rotateWebhookSecret } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyOrder, shopifyRefund, stripeCharge, stripeEvent, stripeSession, wooOrder } from '../fixtures/webhooks.ts';
+import { newTenant, TestApi, tenantStore } from '../support/api.ts';
 
 let api: TestApi;
 let shop: CreatedTenant;
@@ -95,7 +94,10 @@ describe('Shopify', () => {
   });
 
   it('keeps net free of tax when prices include tax', async () => {
-    await shopify('orders/create', shopifyOrder({ id: 3005, taxes_included: true, total_line_items_price: '119.00', total_tax: '19.00', total_discounts: '0.00', shipping_lines: [], total_shipping_price_set: null }));
+    await shopify(
+      'orders/create',
+      shopifyOrder({ id: 3005, taxes_included: true, total_line_items_price: '119.00', total_tax: '19.00', total_discounts: '0.00', shipping_lines: [], total_shipping_price_set: null }),
+    );
     expect((await show('shopify-order-3005')).body).toMatchObject({ gross: 10000, net: 10000, tax: 1900, total: 11900 });
   });
 
@@ -111,7 +113,12 @@ describe('Shopify', () => {
       { transactionId: 'shopify-cancellation-4004', outcome: 'stored', status: 'counted' },
     ]);
     // The order had net 189.00, tax 11.34, shipping 10.00; the refund took 94.50, 5.67 and 5.00.
-    expect((await show('shopify-cancellation-4004')).body).toMatchObject({ kind: 'cancellation', orderId: 'shopify-order-4004', net: 18900, counted: { net: 9450, tax: 567, shipping: 500, total: 10517 } });
+    expect((await show('shopify-cancellation-4004')).body).toMatchObject({
+      kind: 'cancellation',
+      orderId: 'shopify-order-4004',
+      net: 18900,
+      counted: { net: 9450, tax: 567, shipping: 500, total: 10517 },
+    });
   });
 
   it('acknowledges a topic that carries no revenue and stores nothing', async () => {
@@ -144,7 +151,10 @@ describe('Shopify', () => {
 
   it('answers a signed body that is not JSON with 400, and quarantines a signed order it cannot map (200, never lost)', async () => {
     const body = '{"id": 1,';
-    const broken = await api.request('POST', `/v1/webhooks/shopify/${shop.tenantId}`, { body, headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign.base64(body, shop.webhookSecrets.shopify) } });
+    const broken = await api.request('POST', `/v1/webhooks/shopify/${shop.tenantId}`, {
+      body,
+      headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign.base64(body, shop.webhookSecrets.shopify) },
+    });
     expect(broken.status).toBe(400);
     const notAnOrder = await shopify('orders/create', { id: 'x' });
     expect(notAnOrder.status).toBe(200);
@@ -171,7 +181,16 @@ describe('WooCommerce', () => {
     const response = await woo('order.created', wooOrder());
     expect(response.body.transactions).toEqual([{ transactionId: 'woocommerce-order-727', outcome: 'stored', status: 'counted' }]);
     // Dated by its payment, as WooCommerce Analytics dates orders by default.
-    expect((await show('woocommerce-order-727')).body).toMatchObject({ currency: 'EUR', gross: 4000, discount: 500, net: 3500, tax: 760, shipping: 490, total: 4750, occurredAt: '2026-11-10T11:01:00.000Z' });
+    expect((await show('woocommerce-order-727')).body).toMatchObject({
+      currency: 'EUR',
+      gross: 4000,
+      discount: 500,
+      net: 3500,
+      tax: 760,
+      shipping: 490,
+      total: 4750,
+      occurredAt: '2026-11-10T11:01:00.000Z',
+    });
     const journey = await api.request('GET', '/v1/people/journey?customerId=26', { key: shop.keys.marketing });
     expect(journey.body.touches).toEqual([expect.objectContaining({ touchId: 'woocommerce-visit-727', channel: 'Email', campaign: 'november', occurredAt: '2026-11-10T10:40:00.000Z' })]);
   });
@@ -198,7 +217,16 @@ describe('Stripe', () => {
   it('turns checkout.session.completed into an order with metadata utm as a touch', async () => {
     const response = await stripe(stripeEvent('checkout.session.completed', stripeSession()));
     expect(response.body.transactions).toEqual([{ transactionId: 'stripe-order-cs_test_a1b2', outcome: 'stored', status: 'counted' }]);
-    expect((await show('stripe-order-cs_test_a1b2')).body).toMatchObject({ provider: 'stripe', externalId: 'cs_test_a1b2', gross: 5000, discount: 500, net: 4500, tax: 350, shipping: 300, total: 5150 });
+    expect((await show('stripe-order-cs_test_a1b2')).body).toMatchObject({
+      provider: 'stripe',
+      externalId: 'cs_test_a1b2',
+      gross: 5000,
+      discount: 500,
+      net: 4500,
+      tax: 350,
+      shipping: 300,
+      total: 5150,
+    });
     const journey = await api.request('GET', '/v1/people/journey?anonymousId=anon-stripe-1', { key: shop.keys.marketing });
     expect(journey.body.touches).toEqual([expect.objectContaining({ channel: 'Paid Social', campaign: 'retarget' })]);
   });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LocalRuntime, startLocalRuntime } from '../../scripts/local/runtime.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.ts';
 import { config } from '../../shared/config.ts';
-import { createTenant, type CreatedTenant } from '../../shared/tenants/use-cases.ts';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/runtime.ts';
+import { type CreatedTenant, createTenant } from '../../shared/tenants/use-cases.ts';
 
 export function tenantStore(): DynamoTenantStore {
   return new DynamoTenantStore(documentClient(), config().TABLE_NAME);
@@ -38,11 +38,7 @@ export class TestApi {
     return new TestApi(await startLocalRuntime({ port: 0, deadLetterFile, ...(options.events ? { dynamodbEndpoint: DYNAMODB_ENDPOINT, tableName: TABLE_NAME } : {}) }));
   }
 
-  async request<T = any>(
-    method: string,
-    path: string,
-    options: { key?: string; json?: unknown; body?: string | Buffer; headers?: Record<string, string> } = {},
-  ): Promise<ApiResponse<T>> {
+  async request<T = any>(method: string, path: string, options: { key?: string; json?: unknown; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;
     let body: string | Buffer | undefined = options.body;

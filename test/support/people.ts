@@ -1,7 +1,7 @@
 import { mulberry32 } from '../../shared/attribution/data-driven.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
-import { sum, type Contributions } from '../../shared/projection/cells.ts';
-import { projectPerson, type OrderInput, type PersonInput } from '../../shared/projection/person.ts';
+import { type Contributions, sum } from '../../shared/projection/cells.ts';
+import { type OrderInput, type PersonInput, projectPerson } from '../../shared/projection/person.ts';
 import type { ProjectionStore } from '../../shared/projection/ports.ts';
 import { normaliseStage } from '../../shared/recording/stages.ts';
 import { normaliseTouch, type TouchInput } from '../../shared/recording/touches.ts';
@@ -42,7 +42,10 @@ export function syntheticPeople(count: number, start = Date.parse('2026-10-01T00
       stages.push(normaliseStage({ person, stage: 'qualified', occurredAt: new Date((at += 2 * HOUR)).toISOString() }));
       if (next() < 0.7) touches.push({ touchId: `p${i}-call`, occurredAt: new Date((at += Math.floor(next() * 48) * HOUR)).toISOString(), person, kind: 'sales_call', rep: `rep-${i % 7}` });
     }
-    if (next() < 0.15) stages.push(normaliseStage({ person, stage: 'disqualified', reason: pick(['no_budget', 'no_interest', 'wrong_fit', 'unreachable', 'other'] as const), occurredAt: new Date((at += HOUR)).toISOString() }));
+    if (next() < 0.15)
+      stages.push(
+        normaliseStage({ person, stage: 'disqualified', reason: pick(['no_budget', 'no_interest', 'wrong_fit', 'unreachable', 'other'] as const), occurredAt: new Date((at += HOUR)).toISOString() }),
+      );
     else if (next() < 0.5) {
       const net = 1_000 + Math.floor(next() * 20_000);
       const occurredAt = new Date((at += Math.floor(next() * 72) * HOUR)).toISOString();
@@ -54,7 +57,14 @@ export function syntheticPeople(count: number, start = Date.parse('2026-10-01T00
         net,
         salesChannel: 'online_store',
         adjustments: refunded
-          ? [{ transactionId: `r${i}`, kind: 'refund', occurredAt: new Date(at + 24 * HOUR).toISOString(), counted: { gross: refunded, discount: 0, tax: 0, shipping: 0, net: refunded, total: refunded } }]
+          ? [
+              {
+                transactionId: `r${i}`,
+                kind: 'refund',
+                occurredAt: new Date(at + 24 * HOUR).toISOString(),
+                counted: { gross: refunded, discount: 0, tax: 0, shipping: 0, net: refunded, total: refunded },
+              },
+            ]
           : [],
       });
     }

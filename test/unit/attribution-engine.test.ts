@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { allocate } from '../../shared/attribution/allocate.ts';
 import { attributeAdjustment, attributeOrder, type JourneyStage, type JourneyTouch, type OrderFacts } from '../../shared/attribution/engine.ts';
 import { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
-import { defaultAttributionConfig, type AttributionConfig } from '../../shared/tenants/attribution-config.ts';
+import { type AttributionConfig, defaultAttributionConfig } from '../../shared/tenants/attribution-config.ts';
 
 const T0 = Date.parse('2026-11-20T12:00:00Z');
 const HOUR = 3_600_000;
@@ -96,7 +96,12 @@ describe('models with 1, 2, 3 and many touches (R = $100.00)', () => {
 
 describe('the line between marketing and sales', () => {
   it('puts the boundary at the first sales touch; later marketing touches earn nothing but are shown', () => {
-    const result = run([mk('ad', 48), mk('call', 24, { side: 'sales', kind: 'sales_call', channel: 'Sales', rep: 'rep-1' }), mk('retarget', 12), mk('demo', 6, { side: 'sales', kind: 'demo', channel: 'Sales', rep: 'rep-2' })]);
+    const result = run([
+      mk('ad', 48),
+      mk('call', 24, { side: 'sales', kind: 'sales_call', channel: 'Sales', rep: 'rep-1' }),
+      mk('retarget', 12),
+      mk('demo', 6, { side: 'sales', kind: 'demo', channel: 'Sales', rep: 'rep-2' }),
+    ]);
     expect(result.boundary).toEqual({ at: new Date(T0 - 24 * HOUR).toISOString(), reason: 'sales_touch' });
     expect(result.marketing.touches.map((t) => t.touchId)).toEqual(['ad']);
     expect(result.afterBoundary.map((t) => t.touchId)).toEqual(['retarget']);
@@ -202,7 +207,9 @@ describe('properties on random journeys', () => {
     kind: fc.constantFrom('click', 'visit', 'impression', 'email_click'),
     channel: fc.constantFrom('Direct', 'Paid Search', 'Email', 'Organic Social', 'Display'),
   });
-  const journeyArb = fc.uniqueArray(touchArb, { selector: (touch) => touch.touchId, maxLength: 60 }).map((touches) => touches.map((t) => mk(t.touchId, t.hoursBefore, { side: t.side as 'marketing' | 'sales', kind: t.kind, channel: t.channel })));
+  const journeyArb = fc
+    .uniqueArray(touchArb, { selector: (touch) => touch.touchId, maxLength: 60 })
+    .map((touches) => touches.map((t) => mk(t.touchId, t.hoursBefore, { side: t.side as 'marketing' | 'sales', kind: t.kind, channel: t.channel })));
   const configArb = fc.record({
     lookbackDays: fc.integer({ min: 1, max: 90 }),
     viewThroughHours: fc.integer({ min: 0, max: 72 }),
@@ -251,7 +258,10 @@ describe('properties on random journeys', () => {
         const refunds = amounts.map((amount, i) => attributeAdjustment(result, { transactionId: `r${i}`, kind: 'refund', at: T0, amount }));
         for (const model of HEURISTIC_MODELS) {
           for (const credit of result.marketing.credits[model]) {
-            const back = refunds.flatMap((refund) => refund.marketing.credits[model]).filter((c) => c.touchId === credit.touchId).reduce((sum, c) => sum + c.amount, 0);
+            const back = refunds
+              .flatMap((refund) => refund.marketing.credits[model])
+              .filter((c) => c.touchId === credit.touchId)
+              .reduce((sum, c) => sum + c.amount, 0);
             expect(Math.abs(back + credit.amount)).toBeLessThanOrEqual(refunds.length);
           }
           const total = refunds.reduce((sum, refund) => sum + refund.marketing.credits[model].reduce((s, c) => s + c.amount, 0) + refund.marketing.unattributed, 0);

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { creditsInto, decayWeightsInto, MODEL_COUNT, type JourneyColumns } from '../../shared/attribution/kernel.ts';
+import { creditsInto, decayWeightsInto, type JourneyColumns, MODEL_COUNT } from '../../shared/attribution/kernel.ts';
 import { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
 import { referenceCredits } from '../../shared/attribution/reference.ts';
-import { defaultAttributionConfig, type AttributionConfig } from '../../shared/tenants/attribution-config.ts';
+import { type AttributionConfig, defaultAttributionConfig } from '../../shared/tenants/attribution-config.ts';
 
 const DAY = 86_400_000;
 const H = Date.parse('2026-11-20T00:00:00Z');
@@ -68,7 +68,11 @@ describe('the allocation kernel', () => {
   it('handles journeys longer than its kept working columns the same way', () => {
     const config = defaultAttributionConfig('UTC');
     const at = Array.from({ length: 1_500 }, (_, i) => H - (1_500 - i) * 60_000);
-    const journey = journeyOf(at, at.map((_, i) => i % 7 === 0), 700);
+    const journey = journeyOf(
+      at,
+      at.map((_, i) => i % 7 === 0),
+      700,
+    );
     expect(kernelCredits(journey, 123_456_789, config)).toEqual(referenceCredits(journey, 123_456_789, config));
   });
 });

@@ -35,6 +35,8 @@ describe('attribution config', () => {
       consentRequired: false,
       // SPEC §5.2: the handoff's promise.
       handoffSlaHours: 24,
+      // A sales team picks up the baton unless the store says it has none.
+      salesTeam: true,
       // SPEC §10: touches, stages and links expire.
       retentionDays: 400,
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markov, pathOf, shapley, type PathCount } from '../../shared/attribution/data-driven.ts';
+import { markov, type PathCount, pathOf, shapley } from '../../shared/attribution/data-driven.ts';
 
 const path = (text: string, conversions: number, nulls = 0): PathCount => ({ channels: text.split(' > '), conversions, nulls });
 

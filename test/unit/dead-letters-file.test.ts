@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalBus } from '../../scripts/local/bus.ts';
-import { appendDeadLetter, readDeadLetters, rewriteDeadLetters, stampLetter, type StreamRecordLetter } from '../../scripts/local/dead-letter-file.ts';
-import type { LambdaHandler } from '../../scripts/local/handlers.ts';
 import { listFile, redriveFile, UnknownLetterError } from '../../scripts/dead-letters/file-mode.ts';
+import { LocalBus } from '../../scripts/local/bus.ts';
+import { appendDeadLetter, readDeadLetters, rewriteDeadLetters, type StreamRecordLetter, stampLetter } from '../../scripts/local/dead-letter-file.ts';
+import type { LambdaHandler } from '../../scripts/local/handlers.ts';
 import type { EventRule } from '../../shared/events/rules.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -38,9 +38,11 @@ function handlers(table: Record<string, LambdaHandler>) {
   return { calls, loadHandler };
 }
 
-const failing = (message: string): LambdaHandler => async () => {
-  throw new Error(message);
-};
+const failing =
+  (message: string): LambdaHandler =>
+  async () => {
+    throw new Error(message);
+  };
 const working: LambdaHandler = async () => ({ ok: true });
 
 /** A bus whose `attribute` target fails for tenant "broken", writing its letters to `file`. */
@@ -149,7 +151,10 @@ describe('dead letters of the local bus', () => {
         {
           eventID: 'event-101',
           eventName: 'INSERT',
-          dynamodb: { SequenceNumber: '101', NewImage: marshall({ entity: 'transaction', tenantId: 'acme', transactionId: 'o-1', kind: 'order', occurredAt: '2026-11-02T10:00:00.000Z', identifiers: ['a:cookie'] }) as never },
+          dynamodb: {
+            SequenceNumber: '101',
+            NewImage: marshall({ entity: 'transaction', tenantId: 'acme', transactionId: 'o-1', kind: 'order', occurredAt: '2026-11-02T10:00:00.000Z', identifiers: ['a:cookie'] }) as never,
+          },
         },
         // No event for a tenant record: it is skipped.
         { eventID: 'event-102', eventName: 'INSERT', dynamodb: { SequenceNumber: '102', NewImage: marshall({ entity: 'tenant', tenantId: 'acme' }) as never } },
@@ -175,10 +180,7 @@ describe('dead letters of the local bus', () => {
   });
 
   it('keeps a whole stream batch when one of its deliveries fails', async () => {
-    appendDeadLetter(
-      file,
-      stampLetter({ kind: 'stream', rule: 'table-stream', target: 'publish-events', records: [touchRecord('200', 'acme', 't-9')], recordCount: 1, error: 'x', attempts: 11 }),
-    );
+    appendDeadLetter(file, stampLetter({ kind: 'stream', rule: 'table-stream', target: 'publish-events', records: [touchRecord('200', 'acme', 't-9')], recordCount: 1, error: 'x', attempts: 11 }));
     const { loadHandler } = handlers({ attribute: failing('table busy') });
     const [outcome] = await redriveFile({ file, rules, loadHandler });
     expect(outcome).toMatchObject({ ok: false, message: expect.stringContaining('TouchRecorded → attribute: table busy') });
@@ -188,11 +190,17 @@ describe('dead letters of the local bus', () => {
   it('reads the letters of earlier versions (no id; a stream batch as a count only), and keeps what it cannot redrive', async () => {
     writeFileSync(
       file,
-      [
-        JSON.stringify({ rule: 'attribute', target: 'attribute', event: { id: 'e-1', source: 'baton', time: '2026-11-01T00:00:00Z', 'detail-type': 'TouchRecorded', detail: { tenantId: 'acme' } }, error: 'boom', attempts: 3 }),
+      `${[
+        JSON.stringify({
+          rule: 'attribute',
+          target: 'attribute',
+          event: { id: 'e-1', source: 'baton', time: '2026-11-01T00:00:00Z', 'detail-type': 'TouchRecorded', detail: { tenantId: 'acme' } },
+          error: 'boom',
+          attempts: 3,
+        }),
         JSON.stringify({ rule: 'table-stream', target: 'publish-events', event: { streamRecords: 4 }, error: 'stream batch kept failing', attempts: 10 }),
         'not json at all',
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     const listed = listFile(file);
     expect(listed.unreadable).toBe(1);
@@ -266,7 +274,14 @@ describe('dead letters of the local bus', () => {
       for (let i = 0; i < 5; i += 1) {
         appendDeadLetter(
           file,
-          stampLetter({ kind: 'event', rule: 'attribute', target: 'attribute', error: 'x', attempts: 1, event: { id: `mine-${mine}`, source: 'baton', time: '', 'detail-type': 'TouchRecorded', detail: { tenantId: 'mine' } } }),
+          stampLetter({
+            kind: 'event',
+            rule: 'attribute',
+            target: 'attribute',
+            error: 'x',
+            attempts: 1,
+            event: { id: `mine-${mine}`, source: 'baton', time: '', 'detail-type': 'TouchRecorded', detail: { tenantId: 'mine' } },
+          }),
         );
         mine += 1;
       }

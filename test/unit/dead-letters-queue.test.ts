@@ -1,6 +1,6 @@
 import { DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, TrimmedDataAccessException } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message, type ReceiveMessageCommandInput } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand, type ReceiveMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -89,8 +89,14 @@ beforeEach(() => {
   eventBridge.reset();
   streams.reset();
   sqs.on(ReceiveMessageCommand).callsFake(async (input: ReceiveMessageCommandInput) => queue.receive(input));
-  sqs.on(DeleteMessageCommand).callsFake(async (input: { ReceiptHandle?: string }) => (queue.delete(input.ReceiptHandle), {}));
-  sqs.on(ChangeMessageVisibilityCommand).callsFake(async (input: { ReceiptHandle?: string; VisibilityTimeout?: number }) => (queue.changeVisibility(input.ReceiptHandle, input.VisibilityTimeout ?? 0), {}));
+  sqs.on(DeleteMessageCommand).callsFake(async (input: { ReceiptHandle?: string }) => {
+    queue.delete(input.ReceiptHandle);
+    return {};
+  });
+  sqs.on(ChangeMessageVisibilityCommand).callsFake(async (input: { ReceiptHandle?: string; VisibilityTimeout?: number }) => {
+    queue.changeVisibility(input.ReceiptHandle, input.VisibilityTimeout ?? 0);
+    return {};
+  });
   // EventBridge refuses events of tenant "broken" (every attempt); takes the others.
   eventBridge.on(PutEventsCommand).callsFake(async (input: { Entries: PutEventsRequestEntry[] }) => {
     const entries = input.Entries.map((entry) => (entry.Detail?.includes('"broken"') ? { ErrorCode: 'InternalFailure', ErrorMessage: 'no' } : { EventId: `ev-${put.length}` }));
@@ -162,7 +168,15 @@ function addStreamFailure(id: string, start: string, end: string, consumer = 'Ba
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     version: '1.0',
     timestamp: '2026-11-01T10:01:00Z',
-    DDBStreamBatchInfo: { shardId: 'shardId-1', startSequenceNumber: start, endSequenceNumber: end, approximateArrivalOfFirstRecord: '2026-11-01T10:00:00Z', approximateArrivalOfLastRecord: '2026-11-01T10:00:01Z', batchSize: 2, streamArn: STREAM_ARN },
+    DDBStreamBatchInfo: {
+      shardId: 'shardId-1',
+      startSequenceNumber: start,
+      endSequenceNumber: end,
+      approximateArrivalOfFirstRecord: '2026-11-01T10:00:00Z',
+      approximateArrivalOfLastRecord: '2026-11-01T10:00:01Z',
+      batchSize: 2,
+      streamArn: STREAM_ARN,
+    },
   });
 }
 
@@ -178,7 +192,9 @@ function streamHolds(): void {
     streamRecord('102', { entity: 'transaction', tenantId: 'acme', transactionId: 'o-1', kind: 'order', occurredAt: '2026-11-01T10:00:01.000Z', identifiers: ['a:x'] }),
     streamRecord('103', { entity: 'touch', tenantId: 'acme', touchId: 't-103', side: 'marketing', occurredAt: '2026-11-01T10:00:02.000Z', identifiers: ['a:x'] }),
   ];
-  streams.on(GetShardIteratorCommand).callsFake(async (input: { SequenceNumber: string }) => ({ ShardIterator: `at-${records.findIndex((record) => record.dynamodb.SequenceNumber === input.SequenceNumber)}` }));
+  streams
+    .on(GetShardIteratorCommand)
+    .callsFake(async (input: { SequenceNumber: string }) => ({ ShardIterator: `at-${records.findIndex((record) => record.dynamodb.SequenceNumber === input.SequenceNumber)}` }));
   streams.on(GetRecordsCommand).callsFake(async (input: { ShardIterator: string }) => {
     const from = Number(input.ShardIterator.slice(3));
     return { Records: records.slice(from, from + 2), NextShardIterator: `at-${from + 2}` };
@@ -194,7 +210,16 @@ describe('dead letters of the deployed stack (SQS)', () => {
 
     const letters = await listQueue(deps());
     expect(letters.map(({ id, kind, rule, target, detailType, tenant, attempts, error }) => ({ id, kind, rule, target, detailType, tenant, attempts, error }))).toEqual([
-      { id: 'm-a', kind: 'event', rule: 'Baton-AttributeRule', target: 'Baton-Attribute', detailType: 'TouchRecorded', tenant: 'acme', attempts: 9, error: 'Lambda.TooManyRequestsException: Rate exceeded' },
+      {
+        id: 'm-a',
+        kind: 'event',
+        rule: 'Baton-AttributeRule',
+        target: 'Baton-Attribute',
+        detailType: 'TouchRecorded',
+        tenant: 'acme',
+        attempts: 9,
+        error: 'Lambda.TooManyRequestsException: Rate exceeded',
+      },
       { id: 'm-b', kind: 'async-invoke', rule: '', target: 'Baton-Attribute', detailType: 'TouchRecorded', tenant: 'beta', attempts: 3, error: 'The data store is busy' },
       { id: 'm-c', kind: 'stream', rule: 'table-stream', target: 'Baton-PublishEvents', detailType: '2 stream records', tenant: '', attempts: 11, error: 'RetryAttemptsExhausted: Unhandled' },
       { id: 'm-d', kind: 'unknown', rule: '', target: '', detailType: '', tenant: '', attempts: undefined, error: expect.stringContaining('not a message') },

@@ -6,14 +6,13 @@ import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetSha
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalBus } from '../../scripts/local/bus.ts';
-import { readDeadLetters, streamRecordLetter } from '../../scripts/local/dead-letter-file.ts';
-import { LocalStreamPoller, MAX_BATCH_RETRIES } from '../../scripts/local/stream-poller.ts';
 import { redriveFile } from '../../scripts/dead-letters/file-mode.ts';
+import { LocalBus } from '../../scripts/local/bus.ts';
+import { appendDeadLetter, readDeadLetters, stampLetter, streamRecordLetter } from '../../scripts/local/dead-letter-file.ts';
+import { LocalQueue } from '../../scripts/local/queue.ts';
+import { LocalStreamPoller, MAX_BATCH_RETRIES } from '../../scripts/local/stream-poller.ts';
 import { makePublishHandler } from '../../shared/adapters/eventbridge/stream-publisher.ts';
 import type { EventRule } from '../../shared/events/rules.ts';
-import { LocalQueue } from '../../scripts/local/queue.ts';
-import { appendDeadLetter, stampLetter } from '../../scripts/local/dead-letter-file.ts';
 
 /** A consumer of the bus, as a tenant's or a future rule would be. */
 const rules: EventRule[] = [{ name: 'audit', detailTypes: ['TouchRecorded', 'TransactionRecorded'], target: 'audit' }];
@@ -41,7 +40,10 @@ beforeEach(() => {
       {
         eventID: 'ev-2',
         eventName: 'INSERT',
-        dynamodb: { SequenceNumber: '12', NewImage: marshall({ entity: 'transaction', tenantId: 'acme', transactionId: 'o-1', kind: 'order', occurredAt: '2026-11-01T10:05:00.000Z', identifiers: ['a:x'] }) },
+        dynamodb: {
+          SequenceNumber: '12',
+          NewImage: marshall({ entity: 'transaction', tenantId: 'acme', transactionId: 'o-1', kind: 'order', occurredAt: '2026-11-01T10:05:00.000Z', identifiers: ['a:x'] }),
+        },
       },
     ],
   });
@@ -64,7 +66,15 @@ describe('a stream batch that keeps failing locally', () => {
       tableName: 'baton-local',
       handler: publish,
       onDeadBatch: (event, error) =>
-        bus.recordDeadLetter({ kind: 'stream', rule: 'publish-events', target: 'publish-events', records: event.Records.map(streamRecordLetter), recordCount: event.Records.length, error, attempts: MAX_BATCH_RETRIES + 1 }),
+        bus.recordDeadLetter({
+          kind: 'stream',
+          rule: 'publish-events',
+          target: 'publish-events',
+          records: event.Records.map(streamRecordLetter),
+          recordCount: event.Records.length,
+          error,
+          attempts: MAX_BATCH_RETRIES + 1,
+        }),
     });
     await poller.start(60_000);
     poller.stop();

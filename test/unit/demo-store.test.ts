@@ -24,7 +24,9 @@ describe('the demo store (npm run demo)', () => {
     expect(new Set(deliveries.filter((delivery) => delivery.topic === 'orders/create').map((delivery) => delivery.payload.source_name))).toEqual(new Set(['web', 'pos', 'shopify_draft_order']));
     expect(deliveries.filter((delivery) => delivery.topic === 'refunds/create').length).toBeGreaterThan(0);
     expect(deliveries.filter((delivery) => delivery.topic === 'orders/cancelled').length).toBeGreaterThanOrEqual(1);
-    expect(recordCount(store)).toBe(store.spend.length + people.reduce((sum, person) => sum + person.touches.length + person.identities.length + person.stages.length + person.salesTouches.length + person.deliveries.length, 0));
+    expect(recordCount(store)).toBe(
+      store.spend.length + people.reduce((sum, person) => sum + person.touches.length + person.identities.length + person.stages.length + person.salesTouches.length + person.deliveries.length, 0),
+    );
   });
 
   it('has nothing after its last moment, and each refund or cancellation after its order', () => {

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { mockClient } from 'aws-sdk-client-mock';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge/publisher.ts';
 import { makePublishHandler } from '../../shared/adapters/eventbridge/stream-publisher.ts';
@@ -18,7 +18,16 @@ function streamEvent(count: number): DynamoDBStreamEvent {
       eventName: 'INSERT',
       dynamodb: {
         SequenceNumber: String(1000 + i),
-        NewImage: marshall({ pk: 'x', sk: `TOUCH#${i}`, entity: 'touch', tenantId: 'acme', touchId: `t-${i}`, side: 'marketing', occurredAt: '2026-01-01T00:00:00.000Z', identifiers: ['a:1'] }) as never,
+        NewImage: marshall({
+          pk: 'x',
+          sk: `TOUCH#${i}`,
+          entity: 'touch',
+          tenantId: 'acme',
+          touchId: `t-${i}`,
+          side: 'marketing',
+          occurredAt: '2026-01-01T00:00:00.000Z',
+          identifiers: ['a:1'],
+        }) as never,
       },
     })),
   };
@@ -35,7 +44,10 @@ describe('events derived from stored items', () => {
 
   it('builds every detail through its event’s schema: a stored item without what the event promises fails loudly, extra fields stay off the bus', () => {
     expect(() => eventFromItem({ entity: 'touch', tenantId: 't', touchId: 't1', side: 'marketing', identifiers: ['a:1'] }, 'INSERT')).toThrow(/occurredAt/);
-    const touch = eventFromItem({ entity: 'touch', tenantId: 't', touchId: 't1', side: 'marketing', occurredAt: '2026-01-01T00:00:00.000Z', identifiers: ['a:1'], url: 'https://shop.example/?email=x' }, 'INSERT');
+    const touch = eventFromItem(
+      { entity: 'touch', tenantId: 't', touchId: 't1', side: 'marketing', occurredAt: '2026-01-01T00:00:00.000Z', identifiers: ['a:1'], url: 'https://shop.example/?email=x' },
+      'INSERT',
+    );
     expect(touch?.detail).toEqual({ tenantId: 't', touchId: 't1', side: 'marketing', occurredAt: '2026-01-01T00:00:00.000Z', identifiers: ['a:1'] });
   });
 });

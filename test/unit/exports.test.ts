@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { csvHeader, csvLine, decodeCursor, encodeCursor, lineOf } from '../../shared/exports/export.ts';
 import type { ExportedTransaction } from '../../shared/exports/ports.ts';
-import { dayRange, startOfDay } from '../../shared/time/days.ts';
 import { ReportingCalendar } from '../../shared/time/calendar.ts';
+import { dayRange, startOfDay } from '../../shared/time/days.ts';
 
 const UTC = ReportingCalendar.of('UTC');
 

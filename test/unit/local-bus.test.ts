@@ -68,7 +68,12 @@ describe('the in-process bus', () => {
     bus.publish([{ 'detail-type': 'TouchRecorded', detail: { tenantId: 'acme', touchId: 't-2' } }]);
     await bus.drain();
     const [first, second] = bus.deadLetters;
-    expect(first).toMatchObject({ kind: 'event', id: expect.stringMatching(/^[0-9a-f-]{36}$/), at: expect.any(String), event: { source: 'baton', id: expect.any(String), detail: { touchId: 't-1' } } });
+    expect(first).toMatchObject({
+      kind: 'event',
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      at: expect.any(String),
+      event: { source: 'baton', id: expect.any(String), detail: { touchId: 't-1' } },
+    });
     expect(first!.id).not.toBe(second!.id);
     expect(Date.parse(first!.at)).not.toBeNaN();
   });

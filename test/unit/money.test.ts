@@ -67,13 +67,11 @@ describe('parseAmount', () => {
   });
 
   it('format ∘ parse is the identity on canonical decimal strings', () => {
-    const canonical = fc
-      .tuple(fc.constantFrom('USD', 'JPY', 'KWD'), fc.bigInt({ min: 0n, max: 10n ** 14n }))
-      .map(([currency, units]) => {
-        const exponent = minorUnitExponent(currency);
-        const digits = units.toString().padStart(exponent + 1, '0');
-        return { currency, text: exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}` };
-      });
+    const canonical = fc.tuple(fc.constantFrom('USD', 'JPY', 'KWD'), fc.bigInt({ min: 0n, max: 10n ** 14n })).map(([currency, units]) => {
+      const exponent = minorUnitExponent(currency);
+      const digits = units.toString().padStart(exponent + 1, '0');
+      return { currency, text: exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}` };
+    });
     fc.assert(
       fc.property(canonical, ({ currency, text }) => {
         expect(formatAmount(parseAmount(text, currency), currency)).toBe(text);

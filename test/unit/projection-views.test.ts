@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
 import { report } from '../../shared/attribution/reports.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
-import { cells, lagBucket, pathLengthBucket, sum, type Contributions } from '../../shared/projection/cells.ts';
-import { projectPerson, type DroppedBaton, type OrderInput, type PersonInput } from '../../shared/projection/person.ts';
+import { type Contributions, cells, lagBucket, pathLengthBucket, sum } from '../../shared/projection/cells.ts';
+import { type DroppedBaton, type OrderInput, type PersonInput, projectPerson } from '../../shared/projection/person.ts';
 import type { RollupCell } from '../../shared/projection/ports.ts';
 import { funnel, handoffs, paths, salesReport } from '../../shared/projection/views.ts';
 import { normaliseStage, type StageInput } from '../../shared/recording/stages.ts';
 import { normaliseTouch, type TouchInput } from '../../shared/recording/touches.ts';
-import { defaultAttributionConfig, type AttributionConfig } from '../../shared/tenants/attribution-config.ts';
+import { type AttributionConfig, defaultAttributionConfig } from '../../shared/tenants/attribution-config.ts';
 import type { TenantRecord } from '../../shared/tenants/ports.ts';
 import { dayOf } from '../../shared/time/days.ts';
 
@@ -17,7 +17,10 @@ const HOUR = 3_600_000;
 const at = (iso: string, hours = 0) => new Date(Date.parse(iso) + hours * HOUR).toISOString();
 
 /** A person from touches, stages and orders given briefly. */
-function person(id: string, history: { touches?: Array<Partial<TouchInput> & { occurredAt: string }>; stages?: Array<Omit<StageInput, 'person'>>; orders?: Array<Partial<OrderInput> & { occurredAt: string }> }): PersonInput {
+function person(
+  id: string,
+  history: { touches?: Array<Partial<TouchInput> & { occurredAt: string }>; stages?: Array<Omit<StageInput, 'person'>>; orders?: Array<Partial<OrderInput> & { occurredAt: string }> },
+): PersonInput {
   const who = { customerId: id };
   return {
     identifiers: [`c:${id}` as Identifier],
@@ -74,7 +77,9 @@ const rowOf = async (views: ReturnType<typeof viewsOf>, key: string, groupBy: 'c
 
 describe('the funnel’s rules (SPEC §5.1)', () => {
   it('acquires at the first of lead, qualified and first order, on that day', async () => {
-    const views = viewsOf([person('p', { touches: [ad('2026-11-01T10:00:00Z', 'a')], orders: [{ occurredAt: '2026-11-05T10:00:00Z' }], stages: [{ stage: 'lead', occurredAt: '2026-11-10T10:00:00Z' }] })]);
+    const views = viewsOf([
+      person('p', { touches: [ad('2026-11-01T10:00:00Z', 'a')], orders: [{ occurredAt: '2026-11-05T10:00:00Z' }], stages: [{ stage: 'lead', occurredAt: '2026-11-10T10:00:00Z' }] }),
+    ]);
     expect((await rowOf(views, 'a', 'campaign', '2026-11-05', '2026-11-05'))?.acquired).toBe(1);
     expect(await rowOf(views, 'a', 'campaign', '2026-11-06', '2026-11-30')).toBeUndefined();
     expect((await views.funnel('2026-11-06', '2026-11-30')).totals.acquired).toBe(0);
@@ -132,7 +137,11 @@ describe('the funnel’s rules (SPEC §5.1)', () => {
         touches: [ad('2026-11-01T10:00:00Z', 'a')],
         stages: [{ stage: 'lead', occurredAt: '2026-11-02T10:00:00Z' }],
         orders: [
-          { occurredAt: '2026-11-20T10:00:00Z', net: 5_000, adjustments: [{ transactionId: 'r1', kind: 'refund', occurredAt: '2026-11-25T10:00:00Z', counted: { gross: 1_000, discount: 0, tax: 0, shipping: 0, net: 1_000, total: 1_000 } }] },
+          {
+            occurredAt: '2026-11-20T10:00:00Z',
+            net: 5_000,
+            adjustments: [{ transactionId: 'r1', kind: 'refund', occurredAt: '2026-11-25T10:00:00Z', counted: { gross: 1_000, discount: 0, tax: 0, shipping: 0, net: 1_000, total: 1_000 } }],
+          },
           { occurredAt: '2026-11-21T10:00:00Z', net: 5_000 },
         ],
       }),
@@ -217,7 +226,11 @@ describe('paths and histogram buckets (SPEC §5)', () => {
   ])('%f days → time lag bucket %s', (days, bucket) => expect(lagBucket(days)).toBe(bucket));
 
   it('counts an order’s journey as collapseRepeats leaves it', async () => {
-    const touches = [ad('2026-11-01T10:00:00Z', 'a'), ad('2026-11-02T10:00:00Z', 'b'), { occurredAt: '2026-11-03T10:00:00Z', kind: 'email_click' as const, utm: { source: 'newsletter', medium: 'email' } }];
+    const touches = [
+      ad('2026-11-01T10:00:00Z', 'a'),
+      ad('2026-11-02T10:00:00Z', 'b'),
+      { occurredAt: '2026-11-03T10:00:00Z', kind: 'email_click' as const, utm: { source: 'newsletter', medium: 'email' } },
+    ];
     const one = person('p', { touches, orders: [{ occurredAt: '2026-11-05T10:00:00Z' }] });
     expect((await viewsOf([one]).paths()).paths).toEqual([{ path: ['Paid Search', 'Paid Search', 'Email'], orders: 1, revenue: [{ currency: 'USD', amount: 10_000 }] }]);
     const collapsed = await viewsOf([one], { collapseRepeats: true }).paths();
@@ -245,10 +258,10 @@ const orderArb = fc.record({
   currency: fc.constantFrom('USD', 'EUR'),
   refund: fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }),
 });
-const peopleArb = fc.array(
-  fc.record({ touches: fc.array(touchArb, { maxLength: 6 }), stages: fc.array(stageArb, { maxLength: 3 }), orders: fc.array(orderArb, { maxLength: 3 }) }),
-  { minLength: 1, maxLength: 12 },
-);
+const peopleArb = fc.array(fc.record({ touches: fc.array(touchArb, { maxLength: 6 }), stages: fc.array(stageArb, { maxLength: 3 }), orders: fc.array(orderArb, { maxLength: 3 }) }), {
+  minLength: 1,
+  maxLength: 12,
+});
 const periodArb = fc.tuple(fc.integer({ min: 0, max: 29 }), fc.integer({ min: 0, max: 29 })).map(([a, b]) => ({ from: DAYS[Math.min(a, b)]!, to: DAYS[Math.max(a, b)]! }));
 
 type History = {
@@ -267,7 +280,14 @@ function randomPeople(histories: readonly History[]): PersonInput[] {
         net: order.net,
         currency: order.currency,
         adjustments: order.refund
-          ? [{ transactionId: `p${i}-r${j}`, kind: 'refund' as const, occurredAt: at(order.occurredAt, 1), counted: { gross: 0, discount: 0, tax: 0, shipping: 0, net: Math.floor((order.net * order.refund) / 100), total: 0 } }]
+          ? [
+              {
+                transactionId: `p${i}-r${j}`,
+                kind: 'refund' as const,
+                occurredAt: at(order.occurredAt, 1),
+                counted: { gross: 0, discount: 0, tax: 0, shipping: 0, net: Math.floor((order.net * order.refund) / 100), total: 0 },
+              },
+            ]
           : [],
       })),
     }),

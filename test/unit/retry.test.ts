@@ -15,7 +15,13 @@ describe('the retry policy', () => {
 
   it('gives up after the policy’s attempts with a 503-shaped error naming what was tried', async () => {
     let calls = 0;
-    const attempt = retrying(async () => (calls++, TRY_AGAIN), { what: 'Recording o-1', sleep: noWait });
+    const attempt = retrying(
+      async () => {
+        calls++;
+        return TRY_AGAIN;
+      },
+      { what: 'Recording o-1', sleep: noWait },
+    );
     await expect(attempt).rejects.toThrow(StoreUnavailableError);
     await expect(attempt).rejects.toThrow(/Recording o-1 did not succeed after 8 attempts/);
     expect(calls).toBe(RETRY_POLICY.attempts);
@@ -23,7 +29,15 @@ describe('the retry policy', () => {
 
   it('retries only the errors it is told to', async () => {
     let calls = 0;
-    await expect(retrying(async () => { calls += 1; throw new TypeError('bug'); }, { what: 'x', sleep: noWait, retryOn: (error) => !(error instanceof TypeError) })).rejects.toThrow(TypeError);
+    await expect(
+      retrying(
+        async () => {
+          calls += 1;
+          throw new TypeError('bug');
+        },
+        { what: 'x', sleep: noWait, retryOn: (error) => !(error instanceof TypeError) },
+      ),
+    ).rejects.toThrow(TypeError);
     expect(calls).toBe(1);
   });
 

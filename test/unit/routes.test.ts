@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { matchRoute, routeHandlers, routeKey, routes } from '../../shared/routes.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { matchRoute, routeHandlers, routeKey, routes } from '../../shared/routes.ts';
 
 describe('the route table', () => {
   it('matches method and path and decodes path parameters', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REDACTED, scrubUrl } from '../../shared/identity/identity.ts';
 import { normaliseTouch, TouchInputSchema } from '../../shared/recording/touches.ts';
-import { transactionFromInput, TransactionInputSchema } from '../../shared/recording/transactions.ts';
+import { TransactionInputSchema, transactionFromInput } from '../../shared/recording/transactions.ts';
 
 const touch = (url: string, utm?: Record<string, string>) =>
   normaliseTouch(TouchInputSchema.parse({ occurredAt: '2026-11-01T10:00:00Z', person: { anonymousId: 'a1' }, kind: 'visit', url, ...(utm ? { utm } : {}) }));
@@ -32,13 +32,21 @@ describe('personal data in URLs and the values derived from them', () => {
   });
 
   it('never stores an email put anywhere in a touch’s URL, referrer or utm values (property)', () => {
-    const email = fc.tuple(fc.stringMatching(/^[a-z0-9._+-]{1,12}$/), fc.stringMatching(/^[a-z0-9-]{1,10}$/), fc.constantFrom('com', 'de', 'co.uk', 'shop')).map(([user, host, tld]) => `${user}@${host}.${tld}`);
+    const email = fc
+      .tuple(fc.stringMatching(/^[a-z0-9._+-]{1,12}$/), fc.stringMatching(/^[a-z0-9-]{1,10}$/), fc.constantFrom('com', 'de', 'co.uk', 'shop'))
+      .map(([user, host, tld]) => `${user}@${host}.${tld}`);
     const place = fc.constantFrom('utm_term', 'utm_campaign', 'gclid', 'path', 'fragment', 'referrer', 'utm_object');
     fc.assert(
       fc.property(email, place, (address, where) => {
         const encoded = where === 'path' ? encodeURIComponent(address) : address;
         const url =
-          where === 'path' ? `https://shop.example/u/${encoded}/x` : where === 'fragment' ? `https://shop.example/#${address}` : where.startsWith('utm_') && where !== 'utm_object' ? `https://shop.example/?utm_source=s&${where}=${encodeURIComponent(address)}` : `https://shop.example/?gclid=${encodeURIComponent(address)}`;
+          where === 'path'
+            ? `https://shop.example/u/${encoded}/x`
+            : where === 'fragment'
+              ? `https://shop.example/#${address}`
+              : where.startsWith('utm_') && where !== 'utm_object'
+                ? `https://shop.example/?utm_source=s&${where}=${encodeURIComponent(address)}`
+                : `https://shop.example/?gclid=${encodeURIComponent(address)}`;
         const stored = normaliseTouch(
           TouchInputSchema.parse({
             occurredAt: '2026-11-01T10:00:00Z',
@@ -58,7 +66,15 @@ describe('personal data in URLs and the values derived from them', () => {
 
   it('scrubs a transaction’s landing URL and referrer too', () => {
     const tx = transactionFromInput(
-      TransactionInputSchema.parse({ transactionId: 'o1', kind: 'order', occurredAt: '2026-11-01T10:00:00Z', currency: 'USD', gross: '1.00', landingUrl: 'https://shop.example/?email=jane@example.com', referrer: 'https://mail.example/jane@example.com' }),
+      TransactionInputSchema.parse({
+        transactionId: 'o1',
+        kind: 'order',
+        occurredAt: '2026-11-01T10:00:00Z',
+        currency: 'USD',
+        gross: '1.00',
+        landingUrl: 'https://shop.example/?email=jane@example.com',
+        referrer: 'https://mail.example/jane@example.com',
+      }),
       'api',
       '2026-11-01T10:00:01.000Z',
     );

@@ -1,10 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addToSettlement, remainder, settle, type Settlement, type SettlementEntry } from '../../shared/recording/settlement.ts';
+import { addToSettlement, remainder, type Settlement, type SettlementEntry, settle } from '../../shared/recording/settlement.ts';
 import { amountsOf } from '../../shared/recording/transactions.ts';
 
 let clock = 0;
-function entry(transactionId: string, kind: SettlementEntry['kind'], amounts: { gross: number; discount?: number; tax?: number; shipping?: number }, overrides: Partial<SettlementEntry> = {}): SettlementEntry {
+function entry(
+  transactionId: string,
+  kind: SettlementEntry['kind'],
+  amounts: { gross: number; discount?: number; tax?: number; shipping?: number },
+  overrides: Partial<SettlementEntry> = {},
+): SettlementEntry {
   clock += 1;
   return {
     transactionId,
@@ -119,7 +124,12 @@ describe('properties', () => {
   const amounts = fc.record({ gross: fc.integer({ min: 0, max: 50_000 }), tax: fc.integer({ min: 0, max: 5_000 }), shipping: fc.integer({ min: 0, max: 2_000 }) });
   const adjustment = fc.record({ kind: fc.constantFrom('refund' as const, 'refund' as const, 'cancellation' as const), amounts, foreign: fc.integer({ min: 0, max: 9 }).map((n) => n === 0) });
   const scenario = fc.record({
-    order: fc.record({ gross: fc.integer({ min: 0, max: 100_000 }), discountShare: fc.integer({ min: 0, max: 100 }), tax: fc.integer({ min: 0, max: 10_000 }), shipping: fc.integer({ min: 0, max: 3_000 }) }),
+    order: fc.record({
+      gross: fc.integer({ min: 0, max: 100_000 }),
+      discountShare: fc.integer({ min: 0, max: 100 }),
+      tax: fc.integer({ min: 0, max: 10_000 }),
+      shipping: fc.integer({ min: 0, max: 3_000 }),
+    }),
     adjustments: fc.array(adjustment, { maxLength: 8 }),
     orderPosition: fc.nat(),
   });
@@ -132,7 +142,7 @@ describe('properties', () => {
         const arrival = [...others];
         arrival.splice(orderPosition % (others.length + 1), 0, theOrder);
         // arrival order is the order they are recorded in
-        arrival.forEach((item, i) => (item.recordedAt = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString()));
+        for (const [i, item] of arrival.entries()) item.recordedAt = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
         const { settlement } = arrive(arrival);
         const counted = settle(settlement);
         const left = { ...theOrder.amounts };

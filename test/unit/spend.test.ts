@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseSpend, sameFigure, spendId, spendKey, SpendInputSchema } from '../../shared/spend/spend.ts';
+import { normaliseSpend, SpendInputSchema, sameFigure, spendId, spendKey } from '../../shared/spend/spend.ts';
 
 const parse = (line: Record<string, unknown>) => SpendInputSchema.parse({ date: '2026-11-02', campaign: 'Brand', currency: 'JPY', amount: '1200', ...line });
 

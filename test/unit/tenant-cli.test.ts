@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type ProgramSpec } from '../../scripts/cli.ts';
+import { type ProgramSpec, runCli } from '../../scripts/cli.ts';
 import { freePort } from '../../scripts/local/dynamodb-local.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -23,26 +23,34 @@ async function tenant(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ co
 const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
 
 describe.concurrent('npm run tenant: usage', () => {
-  it.each([['--help'], ['-h'], ['help']])('%s prints the usage of every command to stdout and exits 0', async (flag) => {
-    const { code, stdout, stderr } = await tenant([flag]);
-    expect(code).toBe(0);
-    expect(stderr).toBe('');
-    expect(stdout).toMatch(/^Usage: npm run tenant -- <command> \[options\]/);
-    for (const command of ['create <tenantId>', 'rotate-secret <tenantId> <provider>', 'set-secret <tenantId> <provider> <secret>']) expect(stdout).toContain(command);
-  }, 30_000);
+  it.each([['--help'], ['-h'], ['help']])(
+    '%s prints the usage of every command to stdout and exits 0',
+    async (flag) => {
+      const { code, stdout, stderr } = await tenant([flag]);
+      expect(code).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(/^Usage: npm run tenant -- <command> \[options\]/);
+      for (const command of ['create <tenantId>', 'rotate-secret <tenantId> <provider>', 'set-secret <tenantId> <provider> <secret>']) expect(stdout).toContain(command);
+    },
+    30_000,
+  );
 
   it.each([
     ['create', '--help'],
     ['rotate-secret', '-h'],
     ['help', 'set-secret'],
-  ])('%s %s prints that command’s usage and exits 0', async (first, second) => {
-    const { code, stdout, stderr } = await tenant([first, second]);
-    const command = first === 'help' ? second : first;
-    expect(code).toBe(0);
-    expect(stderr).toBe('');
-    expect(stdout).toMatch(new RegExp(`^Usage: npm run tenant -- ${command} `));
-    expect(stdout).toContain('Options:');
-  }, 30_000);
+  ])(
+    '%s %s prints that command’s usage and exits 0',
+    async (first, second) => {
+      const { code, stdout, stderr } = await tenant([first, second]);
+      const command = first === 'help' ? second : first;
+      expect(code).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(new RegExp(`^Usage: npm run tenant -- ${command} `));
+      expect(stdout).toContain('Options:');
+    },
+    30_000,
+  );
 
   it('shows a command’s options and their defaults', async () => {
     const { stdout } = await tenant(['create', '--help']);
@@ -70,16 +78,20 @@ describe.concurrent('npm run tenant: usage', () => {
     [['rotate-secret', 'acme'], 'Missing <provider>.', 'npm run tenant -- rotate-secret'],
     [['rotate-secret', 'acme', 'paypal'], 'Invalid provider "paypal": expected one of shopify, woocommerce, stripe, generic.', 'npm run tenant -- rotate-secret'],
     [['set-secret', 'acme', 'stripe'], 'Missing <secret>.', 'npm run tenant -- set-secret'],
-  ])('%j: one line saying why, then the usage, on stderr; exit 2; no stack trace', async (args, reason, usage) => {
-    const { code, stdout, stderr } = await tenant(args);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    const [first, blank, ...rest] = stderr.split('\n');
-    expect(first).toContain(reason);
-    expect(blank).toBe('');
-    expect(rest.join('\n')).toContain(`Usage: ${usage}`);
-    expect(stderr).not.toMatch(NO_STACK);
-  }, 30_000);
+  ])(
+    '%j: one line saying why, then the usage, on stderr; exit 2; no stack trace',
+    async (args, reason, usage) => {
+      const { code, stdout, stderr } = await tenant(args);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      const [first, blank, ...rest] = stderr.split('\n');
+      expect(first).toContain(reason);
+      expect(blank).toBe('');
+      expect(rest.join('\n')).toContain(`Usage: ${usage}`);
+      expect(stderr).not.toMatch(NO_STACK);
+    },
+    30_000,
+  );
 
   it('says in one line that DynamoDB Local is not running (exit 1), without a stack trace', async () => {
     const { code, stdout, stderr } = await tenant(['create', 'acme'], { DYNAMODB_LOCAL_PORT: String(await freePort()) });

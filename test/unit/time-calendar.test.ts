@@ -212,7 +212,18 @@ describe('withTimezone', () => {
   });
 
   it('never moves the day containing now: the switch starts after now, in a later day', () => {
-    const zones = fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/Santiago', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Pacific/Chatham', 'Australia/Lord_Howe');
+    const zones = fc.constantFrom(
+      'UTC',
+      'Europe/Berlin',
+      'America/New_York',
+      'Asia/Kolkata',
+      'Asia/Kathmandu',
+      'America/Santiago',
+      'Pacific/Kiritimati',
+      'Pacific/Pago_Pago',
+      'Pacific/Chatham',
+      'Australia/Lord_Howe',
+    );
     fc.assert(
       fc.property(zones, zones, fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2027, 0, 1) }), (from, to, now) => {
         // Prepare
@@ -232,7 +243,27 @@ describe('withTimezone', () => {
 });
 
 describe('random sequences of switches at random instants', () => {
-  const EVERY_KIND = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/Santiago', 'America/Havana', 'Asia/Beirut', 'Atlantic/Azores', 'Antarctica/Troll', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Pacific/Tongatapu', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Pacific/Honolulu', 'Etc/GMT+12', 'Asia/Tokyo', 'America/Anchorage'];
+  const EVERY_KIND = [
+    'UTC',
+    'Europe/Berlin',
+    'America/New_York',
+    'Asia/Kolkata',
+    'Asia/Kathmandu',
+    'America/Santiago',
+    'America/Havana',
+    'Asia/Beirut',
+    'Atlantic/Azores',
+    'Antarctica/Troll',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'Pacific/Tongatapu',
+    'Pacific/Kiritimati',
+    'Pacific/Pago_Pago',
+    'Pacific/Honolulu',
+    'Etc/GMT+12',
+    'Asia/Tokyo',
+    'America/Anchorage',
+  ];
   /** Less than 24 hours apart at any time of year: from America/Anchorage (UTC−9/−8) to Pacific/Chatham (UTC+12:45/+13:45). */
   const WITHIN_A_DAY = EVERY_KIND.filter((zone) => !['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Pacific/Honolulu', 'Etc/GMT+12', 'Pacific/Tongatapu'].includes(zone));
 
@@ -377,7 +408,12 @@ describe('CalendarSchema', () => {
   const messages = (value: unknown) => CalendarSchema.safeParse(value).error?.issues.map((issue) => issue.message);
 
   it('takes entries in order from 0001-01-01', () => {
-    expect(CalendarSchema.safeParse([{ timezone: 'UTC', from: CALENDAR_START }, { timezone: 'Europe/Berlin', from: '2025-06-11' }]).success).toBe(true);
+    expect(
+      CalendarSchema.safeParse([
+        { timezone: 'UTC', from: CALENDAR_START },
+        { timezone: 'Europe/Berlin', from: '2025-06-11' },
+      ]).success,
+    ).toBe(true);
   });
 
   it('refuses a calendar with no zone', () => {
@@ -389,7 +425,13 @@ describe('CalendarSchema', () => {
   });
 
   it('refuses entries out of order', () => {
-    expect(messages([{ timezone: 'UTC', from: CALENDAR_START }, { timezone: 'Europe/Berlin', from: '2025-06-11' }, { timezone: 'Asia/Tokyo', from: '2025-06-11' }])).toEqual(['each time zone applies from a later day than the previous one']);
+    expect(
+      messages([
+        { timezone: 'UTC', from: CALENDAR_START },
+        { timezone: 'Europe/Berlin', from: '2025-06-11' },
+        { timezone: 'Asia/Tokyo', from: '2025-06-11' },
+      ]),
+    ).toEqual(['each time zone applies from a later day than the previous one']);
   });
 
   it('refuses a zone that would begin before the previous one does', () => {
@@ -407,6 +449,11 @@ describe('CalendarSchema', () => {
 
   it('refuses an unknown zone and a day that does not exist', () => {
     expect(messages([{ timezone: 'Mars/Olympus_Mons', from: CALENDAR_START }])).toEqual(['not an IANA time zone (e.g. Europe/Berlin)']);
-    expect(messages([{ timezone: 'UTC', from: CALENDAR_START }, { timezone: 'UTC', from: '2025-02-29' }])).toEqual(['not a calendar day']);
+    expect(
+      messages([
+        { timezone: 'UTC', from: CALENDAR_START },
+        { timezone: 'UTC', from: '2025-02-29' },
+      ]),
+    ).toEqual(['not a calendar day']);
   });
 });

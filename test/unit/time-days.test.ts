@@ -2,7 +2,7 @@ import { TZDateMini } from '@date-fns/tz';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { addDays, dayOf, DaySchema, dayRange, daysBetween, eachDay, isTimezone, periodCheck, startOfDay, TimezoneSchema } from '../../shared/time/days.ts';
+import { addDays, DaySchema, dayOf, dayRange, daysBetween, eachDay, isTimezone, periodCheck, startOfDay, TimezoneSchema } from '../../shared/time/days.ts';
 
 const HOUR = 3_600_000;
 const ZONES = [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])];
@@ -30,7 +30,16 @@ function wallTime(at: number, timezone: string): string {
 /** Today's hand-written offset guessing, as it stood before this module (for the named examples). */
 function legacyStartOfDay(day: string, timezone: string): number {
   const offsetMs = (at: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(at));
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(new Date(at));
     const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
     return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(at / 1000) * 1000;
   };
@@ -78,7 +87,7 @@ describe('every day of 2025 and 2026 in every time zone the runtime knows', () =
     expect(wrong).toEqual([]);
   });
 
-  it('days tile time: a day holds its instants up to the next day\'s start, so nothing falls between days or in two', () => {
+  it("days tile time: a day holds its instants up to the next day's start, so nothing falls between days or in two", () => {
     // Act
     const wrong = sweep((zone, day) => {
       const { start, end } = dayRange(day, day, zone);
@@ -226,7 +235,7 @@ describe('dayOf and startOfDay at any instant', () => {
     );
   });
 
-  it("an instant lies in the range of its own day", () => {
+  it('an instant lies in the range of its own day', () => {
     fc.assert(
       fc.property(instants, zones, (at, zone) => {
         // Act

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { runInContext, createContext } from 'node:vm';
+import { createContext, runInContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -118,7 +118,13 @@ describe('the Shopify custom pixel', () => {
     await pixel.fire('checkout_started', checkoutStarted());
     await flush();
     expect(pixel.events()).toEqual([
-      expect.objectContaining({ type: 'checkout', started: true, eventId: 'sh-checkout-start-1', anonymousId: 'b6f1c0de-0000-4000-8000-000000000003', url: 'https://shop.example/checkouts/cn/abc/information' }),
+      expect.objectContaining({
+        type: 'checkout',
+        started: true,
+        eventId: 'sh-checkout-start-1',
+        anonymousId: 'b6f1c0de-0000-4000-8000-000000000003',
+        url: 'https://shop.example/checkouts/cn/abc/information',
+      }),
     ]);
     expect(pixel.events()[0]).not.toHaveProperty('orderId');
   });
@@ -205,9 +211,7 @@ describe('the Shopify custom pixel', () => {
 
     const pixelOnly = loadPixel({ consentRequired: false, themeScript: false, privacy: { analyticsProcessingAllowed: true } });
     await pixelOnly.fire('page_viewed', pageViewed('https://shop.example/products/shoe?utm_source=google&gclid=abc', 'https://www.google.com/'));
-    expect(pixelOnly.events()).toEqual([
-      expect.objectContaining({ type: 'page', url: 'https://shop.example/products/shoe?utm_source=google&gclid=abc', referrer: 'https://www.google.com/' }),
-    ]);
+    expect(pixelOnly.events()).toEqual([expect.objectContaining({ type: 'page', url: 'https://shop.example/products/shoe?utm_source=google&gclid=abc', referrer: 'https://www.google.com/' })]);
   });
 
   it('skips a checkout without an order id, and ignores an anonymous id that is not one of ours', async () => {

@@ -32,7 +32,10 @@ export function DayChart({ title, days, series, format }: { title: string; days:
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true } },
-        axes: [{ stroke: '#3b4656', grid: { stroke: '#e3e7ee' } }, { stroke: '#3b4656', grid: { stroke: '#e3e7ee' }, size: 70, values: (_, ticks) => ticks.map(format) }],
+        axes: [
+          { stroke: '#3b4656', grid: { stroke: '#e3e7ee' } },
+          { stroke: '#3b4656', grid: { stroke: '#e3e7ee' }, size: 70, values: (_, ticks) => ticks.map(format) },
+        ],
         series: [
           { label: 'Day', value: (_, ts) => (ts === null ? '' : new Date(ts * 1000).toISOString().slice(0, 10)) },
           ...series.map((entry) => ({

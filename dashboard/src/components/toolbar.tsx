@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { lastDays, periodProblem, today, monthPeriod, type Period } from '../period.ts';
+import { lastDays, monthPeriod, type Period, periodProblem, today } from '../period.ts';
 
 const PRESETS = [
   { label: 'Last 7 days', days: 7 },
@@ -9,7 +9,23 @@ const PRESETS = [
 ] as const;
 
 /** The period (two days, inclusive, in the tenant's zone) and the currency; a view adds its own pickers as children. */
-export function Toolbar({ period, timezone, onPeriod, currency, currencies, onCurrency, children }: { period: Period; timezone: string; onPeriod: (period: Period) => void; currency: string; currencies: string[]; onCurrency: (currency: string) => void; children?: ComponentChildren }) {
+export function Toolbar({
+  period,
+  timezone,
+  onPeriod,
+  currency,
+  currencies,
+  onCurrency,
+  children,
+}: {
+  period: Period;
+  timezone: string;
+  onPeriod: (period: Period) => void;
+  currency: string;
+  currencies: string[];
+  onCurrency: (currency: string) => void;
+  children?: ComponentChildren;
+}) {
   const [draft, setDraft] = useState(period);
   useEffect(() => setDraft(period), [period.from, period.to]);
   const problem = periodProblem(draft);

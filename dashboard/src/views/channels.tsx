@@ -2,7 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { query } from '../api.ts';
 import { Picker } from '../components/toolbar.tsx';
 import { Bar, DataTable, Empty, Kpi, Kpis, Loaded, Section } from '../components/ui.tsx';
-import { count, label, money, MODEL_LABELS, ratio } from '../format.ts';
+import { count, label, MODEL_LABELS, money, ratio } from '../format.ts';
 import { useApi } from '../load.ts';
 import type { Report, ReportRow } from '../types.ts';
 import { currenciesOf, type ViewProps } from '../view.ts';
@@ -27,7 +27,13 @@ export function Channels({ session, period, currency, params, setParams, onUnaut
   return (
     <>
       <div class="view-pickers">
-        <Picker label="Model" name="model" value={model} options={MODELS.map((name) => ({ value: name, label: MODEL_LABELS[name] ?? label(name) }))} onChange={(value) => setParams({ model: value })} />
+        <Picker
+          label="Model"
+          name="model"
+          value={model}
+          options={MODELS.map((name) => ({ value: name, label: MODEL_LABELS[name] ?? label(name) }))}
+          onChange={(value) => setParams({ model: value })}
+        />
         <Picker label="Group by" name="groupBy" value={groupBy} options={GROUP_BYS.map((name) => ({ value: name, label: GROUP_LABELS[name]! }))} onChange={(value) => setParams({ groupBy: value })} />
       </div>
       <Loaded load={load} what="the report" retry={retry}>
@@ -60,7 +66,10 @@ function ReportTable({ report, currency, groupLabel }: { report: Report; currenc
         {total.cost !== undefined && <Kpi name="spend" label="Spend" value={money(total.cost, currency)} />}
         {total.cost !== undefined && <Kpi name="roas" label="ROAS" value={ratio(total.roas)} />}
       </Kpis>
-      <Section title={`${groupLabel} under ${MODEL_LABELS[report.model] ?? report.model}`} description="Revenue is the credit each row earned under the model; rows plus unattributed make the period's revenue.">
+      <Section
+        title={`${groupLabel} under ${MODEL_LABELS[report.model] ?? report.model}`}
+        description="Revenue is the credit each row earned under the model; rows plus unattributed make the period's revenue."
+      >
         <DataTable<ReportRow>
           name="report"
           caption={`Revenue by ${groupLabel.toLowerCase()} (${currency})`}

@@ -21,7 +21,13 @@ export function Finance({ session, params, setParams, onUnauthorized }: ViewProp
       <form class="toolbar" aria-label="Month" onSubmit={(event) => event.preventDefault()}>
         <label class="picker">
           Month ({timezone})
-          <input type="month" name="month" value={month} max={today(timezone).slice(0, 7)} onChange={(event) => MONTH.test(event.currentTarget.value) && setParams({ month: event.currentTarget.value })} />
+          <input
+            type="month"
+            name="month"
+            value={month}
+            max={today(timezone).slice(0, 7)}
+            onChange={(event) => MONTH.test(event.currentTarget.value) && setParams({ month: event.currentTarget.value })}
+          />
         </label>
         <Download sessionKey={session.key} tenantId={session.me.tenantId} period={period} />
       </form>
@@ -94,13 +100,24 @@ function SummaryTable({ summary, month }: { summary: ExportSummary; month: strin
     );
   }
   return (
-    <Section title={`Summary of ${month}`} description="The sums of the export's lines per currency: orders, refunds and cancellations each counted on their own date. Revenue is orders' net less refunds' and cancellations' net, as the reports count it.">
+    <Section
+      title={`Summary of ${month}`}
+      description="The sums of the export's lines per currency: orders, refunds and cancellations each counted on their own date. Revenue is orders' net less refunds' and cancellations' net, as the reports count it."
+    >
       <DataTable<ExportSums>
         name="summary"
         caption={`Export summary, ${summary.from} to ${summary.to}`}
         rows={summary.currencies}
         rowKey={(line) => line.currency}
-        columns={[{ id: 'currency', label: 'Currency', render: (line) => line.currency }, ...SUMS.map((sum) => ({ id: sum.id, label: sum.label, numeric: true, render: (line: ExportSums) => (sum.money ? money(line[sum.id] as number, line.currency) : count(line[sum.id] as number)) }))]}
+        columns={[
+          { id: 'currency', label: 'Currency', render: (line) => line.currency },
+          ...SUMS.map((sum) => ({
+            id: sum.id,
+            label: sum.label,
+            numeric: true,
+            render: (line: ExportSums) => (sum.money ? money(line[sum.id] as number, line.currency) : count(line[sum.id] as number)),
+          })),
+        ]}
       />
     </Section>
   );

@@ -20,7 +20,13 @@ export function Funnel({ session, period, currency, params, setParams, onUnautho
   return (
     <>
       <div class="view-pickers">
-        <Picker label="Acquired by" name="groupBy" value={groupBy} options={GROUP_BYS.map((name) => ({ value: name, label: label(name).replace('medium', '/ medium') }))} onChange={(value) => setParams({ groupBy: value })} />
+        <Picker
+          label="Acquired by"
+          name="groupBy"
+          value={groupBy}
+          options={GROUP_BYS.map((name) => ({ value: name, label: label(name).replace('medium', '/ medium') }))}
+          onChange={(value) => setParams({ groupBy: value })}
+        />
       </div>
       <Loaded load={load} what="the funnel" retry={retry}>
         {(funnel) => <FunnelTables funnel={funnel} currency={currency} />}
@@ -53,7 +59,10 @@ function FunnelTables({ funnel, currency }: { funnel: FunnelAnswer; currency: st
         <Kpi name="customers" label="Customers" value={count(totals.customers)} />
         <Kpi name="revenue" label="Revenue" value={money(revenueOf(totals)?.revenue ?? 0, currency)} />
       </Kpis>
-      <Section title="From reach to revenue" description="Each person counts once, in the row of the touch that acquired them. Cycle medians come from fixed hour buckets, interpolated within the bucket.">
+      <Section
+        title="From reach to revenue"
+        description="Each person counts once, in the row of the touch that acquired them. Cycle medians come from fixed hour buckets, interpolated within the bucket."
+      >
         <DataTable<Row>
           name="funnel"
           caption={`Funnel by ${keyLabel.toLowerCase()}`}
@@ -106,7 +115,9 @@ function ReasonMix({ row }: { row: FunnelMeasures }) {
   if (total === 0) return null;
   return (
     <span class="stack" aria-hidden="true">
-      {DISQUALIFICATION_REASONS.map((reason) => (row.disqualified[reason] > 0 ? <span key={reason} class={`stack-part reason-${reason}`} style={{ width: `${(row.disqualified[reason] / total) * 100}%` }} title={label(reason)} /> : null))}
+      {DISQUALIFICATION_REASONS.map((reason) =>
+        row.disqualified[reason] > 0 ? <span key={reason} class={`stack-part reason-${reason}`} style={{ width: `${(row.disqualified[reason] / total) * 100}%` }} title={label(reason)} /> : null,
+      )}
     </span>
   );
 }

@@ -22,7 +22,21 @@ export function Handoff({ session, period, currency, onUnauthorized, onCurrencie
   );
 }
 
-function HandoffFigures({ answer, report, currency, timezone, sessionKey, period }: { answer: Handoffs; report: SalesReport; currency: string; timezone: string; sessionKey: string; period: { from: string; to: string } }) {
+function HandoffFigures({
+  answer,
+  report,
+  currency,
+  timezone,
+  sessionKey,
+  period,
+}: {
+  answer: Handoffs;
+  report: SalesReport;
+  currency: string;
+  timezone: string;
+  sessionKey: string;
+  period: { from: string; to: string };
+}) {
   const [dropped, setDropped] = useState<DroppedBaton[]>(answer.dropped);
   const [cursor, setCursor] = useState(answer.nextCursor);
   const [more, setMore] = useState<'idle' | 'loading' | Error>('idle');

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { getJson, query } from '../api.ts';
 import { Picker } from '../components/toolbar.tsx';
 import { DataTable, ErrorState, Kpi, Kpis, Loaded, Loading, Section } from '../components/ui.tsx';
-import { instant, label, money, MODEL_LABELS } from '../format.ts';
+import { instant, label, MODEL_LABELS, money } from '../format.ts';
 import { useApi } from '../load.ts';
 import type { Attribution, Journey as JourneyAnswer, Touch } from '../types.ts';
 import type { ViewProps } from '../view.ts';
@@ -19,7 +19,18 @@ export function Journey({ session, params, setParams, onUnauthorized }: ViewProp
   return (
     <>
       <Finder sessionKey={session.key} current={order} onOrder={(transactionId) => setParams({ order: transactionId })} />
-      {order ? <OrderJourney transactionId={order} sessionKey={session.key} timezone={session.me.timezone} model={params.get('model') ?? 'last_non_direct'} onModel={(model) => setParams({ model })} onUnauthorized={onUnauthorized} /> : <p class="hint">Look up an order by its id (as in the finance export: shopify-order-…), or a customer to pick one of their orders.</p>}
+      {order ? (
+        <OrderJourney
+          transactionId={order}
+          sessionKey={session.key}
+          timezone={session.me.timezone}
+          model={params.get('model') ?? 'last_non_direct'}
+          onModel={(model) => setParams({ model })}
+          onUnauthorized={onUnauthorized}
+        />
+      ) : (
+        <p class="hint">Look up an order by its id (as in the finance export: shopify-order-…), or a customer to pick one of their orders.</p>
+      )}
     </>
   );
 }
@@ -88,7 +99,21 @@ function Finder({ sessionKey, current, onOrder }: { sessionKey: string; current:
   );
 }
 
-function OrderJourney({ transactionId, sessionKey, timezone, model, onModel, onUnauthorized }: { transactionId: string; sessionKey: string; timezone: string; model: string; onModel: (model: string) => void; onUnauthorized: () => void }) {
+function OrderJourney({
+  transactionId,
+  sessionKey,
+  timezone,
+  model,
+  onModel,
+  onUnauthorized,
+}: {
+  transactionId: string;
+  sessionKey: string;
+  timezone: string;
+  model: string;
+  onModel: (model: string) => void;
+  onUnauthorized: () => void;
+}) {
   const [load, retry] = useApi<Attribution>(`/v1/transactions/${encodeURIComponent(transactionId)}/attribution`, sessionKey, onUnauthorized);
   return (
     <Loaded load={load} what="the order's journey" retry={retry}>
@@ -125,7 +150,10 @@ function JourneyFigures({ attribution, timezone, model, onModel }: { attribution
       <Section title={`Journey of ${attribution.transactionId}`}>
         <Timeline attribution={attribution} steps={steps} timezone={timezone} />
       </Section>
-      <Section title="Every touch, in time order" description="Marketing touches up to H earn marketing credit under the model; sales touches from H on earn sales credit; marketing touches after H are shown but earn nothing.">
+      <Section
+        title="Every touch, in time order"
+        description="Marketing touches up to H earn marketing credit under the model; sales touches from H on earn sales credit; marketing touches after H are shown but earn nothing."
+      >
         <div class="view-pickers">
           <Picker label="Marketing credit under" name="model" value={model} options={models.map((name) => ({ value: name, label: MODEL_LABELS[name] ?? label(name) }))} onChange={onModel} />
         </div>
@@ -138,7 +166,11 @@ function JourneyFigures({ attribution, timezone, model, onModel }: { attribution
             { id: 'at', label: 'When', render: (step) => instant(step.touch.occurredAt, timezone) },
             { id: 'phase', label: 'Side', render: (step) => (step.phase === 'after' ? 'marketing, after H' : step.phase) },
             { id: 'kind', label: 'Touch', render: (step) => label(step.touch.kind) },
-            { id: 'who', label: 'Channel · campaign / rep', render: (step) => (step.touch.side === 'sales' ? `rep ${step.touch.rep ?? '—'}` : `${step.touch.channel}${step.touch.campaign ? ` · ${step.touch.campaign}` : ''}`) },
+            {
+              id: 'who',
+              label: 'Channel · campaign / rep',
+              render: (step) => (step.touch.side === 'sales' ? `rep ${step.touch.rep ?? '—'}` : `${step.touch.channel}${step.touch.campaign ? ` · ${step.touch.campaign}` : ''}`),
+            },
             { id: 'credit', label: 'Credit', numeric: true, render: (step) => (step.credit === undefined ? '—' : money(step.credit, currency)) },
           ]}
         />

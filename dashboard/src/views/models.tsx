@@ -2,7 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { query } from '../api.ts';
 import { Picker } from '../components/toolbar.tsx';
 import { Bar, DataTable, Empty, Loaded, Section } from '../components/ui.tsx';
-import { label, money, MODEL_LABELS } from '../format.ts';
+import { label, MODEL_LABELS, money } from '../format.ts';
 import { useApi } from '../load.ts';
 import type { Compare } from '../types.ts';
 import { currenciesOf, type ViewProps } from '../view.ts';
@@ -18,7 +18,13 @@ export function Models({ session, period, currency, params, setParams, onUnautho
   return (
     <>
       <div class="view-pickers">
-        <Picker label="Group by" name="groupBy" value={groupBy} options={GROUP_BYS.map((name) => ({ value: name, label: label(name).replace('medium', '/ medium') }))} onChange={(value) => setParams({ groupBy: value })} />
+        <Picker
+          label="Group by"
+          name="groupBy"
+          value={groupBy}
+          options={GROUP_BYS.map((name) => ({ value: name, label: label(name).replace('medium', '/ medium') }))}
+          onChange={(value) => setParams({ groupBy: value })}
+        />
       </div>
       <Loaded load={load} what="the model comparison" retry={retry}>
         {(compare) => <CompareTable compare={compare} currency={currency} />}
@@ -42,7 +48,10 @@ function CompareTable({ compare, currency }: { compare: Compare; currency: strin
   const revenue = (model: string, key: string) => compare.models[model]?.find((row) => row.key === key && row.currency === currency)?.revenue;
   const top = Math.max(0, ...models.flatMap((model) => keys.map((key) => revenue(model, key) ?? 0)));
   return (
-    <Section title="Revenue by model" description="The same period's revenue, credited under each model. Markov and Shapley are data-driven: they learn from all of the period's journeys, converting or not.">
+    <Section
+      title="Revenue by model"
+      description="The same period's revenue, credited under each model. Markov and Shapley are data-driven: they learn from all of the period's journeys, converting or not."
+    >
       <DataTable<string>
         name="compare"
         caption={`Revenue under each model (${currency})`}

@@ -75,15 +75,43 @@ function PathFigures({ answer, currency }: { answer: PathsAnswer; currency: stri
         />
       </Section>
       <div class="columns">
-        <Histogram title="Path length" description="Marketing touches per order." name="path-lengths" caption="Orders by path length" column={{ id: 'touches', label: 'Touches' }} buckets={answer.pathLengths.map((bucket) => ({ key: bucket.touches, orders: bucket.orders }))} />
-        <Histogram title="Time lag" description="Days from the first marketing touch to the order." name="time-lags" caption="Orders by time lag" column={{ id: 'days', label: 'Days' }} buckets={answer.timeLags.map((bucket) => ({ key: bucket.days, orders: bucket.orders }))} />
+        <Histogram
+          title="Path length"
+          description="Marketing touches per order."
+          name="path-lengths"
+          caption="Orders by path length"
+          column={{ id: 'touches', label: 'Touches' }}
+          buckets={answer.pathLengths.map((bucket) => ({ key: bucket.touches, orders: bucket.orders }))}
+        />
+        <Histogram
+          title="Time lag"
+          description="Days from the first marketing touch to the order."
+          name="time-lags"
+          caption="Orders by time lag"
+          column={{ id: 'days', label: 'Days' }}
+          buckets={answer.timeLags.map((bucket) => ({ key: bucket.days, orders: bucket.orders }))}
+        />
       </div>
     </>
   );
 }
 
 /** Orders per bucket (path length, time lag), with a bar to compare the buckets at a glance. */
-function Histogram({ title, description, name, caption, column, buckets }: { title: string; description: string; name: string; caption: string; column: { id: string; label: string }; buckets: Array<{ key: string; orders: number }> }) {
+function Histogram({
+  title,
+  description,
+  name,
+  caption,
+  column,
+  buckets,
+}: {
+  title: string;
+  description: string;
+  name: string;
+  caption: string;
+  column: { id: string; label: string };
+  buckets: Array<{ key: string; orders: number }>;
+}) {
   const max = Math.max(0, ...buckets.map((bucket) => bucket.orders));
   return (
     <Section title={title} description={description}>

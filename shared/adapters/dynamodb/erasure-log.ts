@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ErasureLog, ErasureLogEntry } from '../../privacy/erasure.ts';
 
 /** `ERASURES` / `<erasedAt>#<erasureId>`: the tenant's erasure log, kept for good (it holds no personal data). */

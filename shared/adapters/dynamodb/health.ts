@@ -1,4 +1,4 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 /** One data-plane read of a key that never exists: proves the table answers. */
 export async function pingTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {

@@ -1,10 +1,10 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Identifier } from '../../identity/identity.ts';
-import { cells, sum, type CellFamily } from '../../projection/cells.ts';
-import type { AttributionRecord, DroppedBatonView, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../projection/ports.ts';
+import { type CellFamily, cells, sum } from '../../projection/cells.ts';
 import type { DroppedBaton } from '../../projection/person.ts';
+import type { AttributionRecord, DroppedBatonView, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../projection/ports.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 import { batchGetAll, deleteKeys, queryAll, writeAll } from './query.ts';
 import { recordKeys } from './record-store.ts';
@@ -64,10 +64,12 @@ function steps(operations: readonly TransactItem[], firstBudget: number): Transa
 // Binary values (a gzipped attribution inside a written-ahead step) travel as base64: JSON would make them arrays of numbers, and read them back as such.
 const BINARY = '$binary';
 const pack = (value: unknown) =>
-  gzipSync(JSON.stringify(value, function (this: Record<string, unknown>, name, plain) {
-    const raw = this[name];
-    return raw instanceof Uint8Array ? { [BINARY]: Buffer.from(raw).toString('base64') } : plain;
-  }));
+  gzipSync(
+    JSON.stringify(value, function (this: Record<string, unknown>, name, plain) {
+      const raw = this[name];
+      return raw instanceof Uint8Array ? { [BINARY]: Buffer.from(raw).toString('base64') } : plain;
+    }),
+  );
 const unpack = <T>(value: Uint8Array) =>
   JSON.parse(gunzipSync(value).toString('utf8'), (_name, parsed) => (parsed && typeof parsed === 'object' && typeof parsed[BINARY] === 'string' ? Buffer.from(parsed[BINARY], 'base64') : parsed)) as T;
 /** Written-ahead steps are deleted as they are applied; one left by a save that lost its race goes by itself after a week. */
@@ -80,7 +82,12 @@ export class DynamoProjectionStore implements ProjectionStore {
   ) {}
 
   async getProjections(tenantId: string, keys: readonly Identifier[]): Promise<Map<Identifier, StoredProjection>> {
-    const items = await batchGetAll(this.client, this.tableName, [...new Set(keys)].map((key) => projectionKeys.projection(tenantId, key)), 'Reading projections');
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      [...new Set(keys)].map((key) => projectionKeys.projection(tenantId, key)),
+      'Reading projections',
+    );
     const found = new Map<Identifier, StoredProjection>();
     for (const item of items) {
       const projection = { ...unpack<Omit<StoredProjection, 'version' | 'pending'>>(item.body as Uint8Array), version: item.version as number, ...(item.pendingSteps ? { pending: true } : {}) };
@@ -103,7 +110,12 @@ export class DynamoProjectionStore implements ProjectionStore {
       },
       ...write.retired.map(
         ({ personKey, expectedVersion: version }): TransactItem => ({
-          Delete: { TableName: this.tableName, Key: projectionKeys.projection(tenantId, personKey), ConditionExpression: 'version = :expected AND attribute_not_exists(pendingSteps)', ExpressionAttributeValues: { ':expected': version } },
+          Delete: {
+            TableName: this.tableName,
+            Key: projectionKeys.projection(tenantId, personKey),
+            ConditionExpression: 'version = :expected AND attribute_not_exists(pendingSteps)',
+            ExpressionAttributeValues: { ':expected': version },
+          },
         }),
       ),
     ];
@@ -117,7 +129,9 @@ export class DynamoProjectionStore implements ProjectionStore {
       await writeAll(
         this.client,
         this.tableName,
-        later.map((operations, step) => ({ PutRequest: { Item: { ...projectionKeys.step(tenantId, projection.personKey, version, step), entity: 'projection_step', operations: pack(operations), expiresAt } } })),
+        later.map((operations, step) => ({
+          PutRequest: { Item: { ...projectionKeys.step(tenantId, projection.personKey, version, step), entity: 'projection_step', operations: pack(operations), expiresAt } },
+        })),
         'Writing a projection’s steps ahead',
       );
       const put = head[0]!.Put!;
@@ -126,7 +140,8 @@ export class DynamoProjectionStore implements ProjectionStore {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: [...head, ...now] }));
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict')) return 'stale';
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict'))
+        return 'stale';
       throw error;
     }
     if (later.length > 0) await this.finishPending(tenantId, projection.personKey);
@@ -184,7 +199,15 @@ export class DynamoProjectionStore implements ProjectionStore {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { ...projectionKeys.attribution(tenantId, attribution.transactionId), entity: 'attribution', tenantId, transactionId: attribution.transactionId, personKey: attribution.personKey, version: attribution.version, body: pack(attribution.result) },
+          Item: {
+            ...projectionKeys.attribution(tenantId, attribution.transactionId),
+            entity: 'attribution',
+            tenantId,
+            transactionId: attribution.transactionId,
+            personKey: attribution.personKey,
+            version: attribution.version,
+            body: pack(attribution.result),
+          },
         },
       });
       // The export reads transactions from their time index alone: the summary rides on the transaction item.
@@ -223,7 +246,8 @@ export class DynamoProjectionStore implements ProjectionStore {
     }
     const personKey = write.projection.personKey;
     for (const baton of write.dropped.remove) items.push({ Delete: { TableName: this.tableName, Key: projectionKeys.dropped(tenantId, baton, baton.personKey) } });
-    for (const baton of write.dropped.add) items.push({ Put: { TableName: this.tableName, Item: { ...projectionKeys.dropped(tenantId, baton, personKey), entity: 'dropped_baton', personKey, ...baton } } });
+    for (const baton of write.dropped.add)
+      items.push({ Put: { TableName: this.tableName, Item: { ...projectionKeys.dropped(tenantId, baton, personKey), entity: 'dropped_baton', personKey, ...baton } } });
     return items;
   }
 
@@ -251,7 +275,13 @@ export class DynamoProjectionStore implements ProjectionStore {
                 },
               }),
             ),
-            { Put: { TableName: this.tableName, Item: { ...projectionKeys.projection(tenantId, to), entity: 'projection', version: 1, body: pack(successor) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...projectionKeys.projection(tenantId, to), entity: 'projection', version: 1, body: pack(successor) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
           ],
         }),
       );
@@ -309,4 +339,3 @@ export class DynamoProjectionStore implements ProjectionStore {
     return { batons };
   }
 }
-

@@ -1,12 +1,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ValidationError } from '../../errors.ts';
 import { WEBHOOK_PROVIDERS } from '../../tenants/tenant.ts';
 import type { QuarantinedDelivery, QuarantineStore } from '../../webhooks/quarantine.ts';
-import { expiresAt } from './record-store.ts';
 import { queryAll } from './query.ts';
+import { expiresAt } from './record-store.ts';
 
 /**
  * `QUARANTINE` / `T#<tenantId>#<id>`: one operator's partition for every
@@ -45,7 +45,8 @@ export class DynamoQuarantineStore implements QuarantineStore {
 
   async put(delivery: QuarantinedDelivery, retentionDays: number): Promise<void> {
     const body = gzipSync(delivery.rawBody);
-    if (body.length > MAX_STORED_BODY) throw new ValidationError(`The ${delivery.provider} payload is not what Baton expects, and too large to keep for redrive (${body.length} bytes gzipped).`, delivery.errors);
+    if (body.length > MAX_STORED_BODY)
+      throw new ValidationError(`The ${delivery.provider} payload is not what Baton expects, and too large to keep for redrive (${body.length} bytes gzipped).`, delivery.errors);
     const { rawBody: _raw, ...rest } = delivery;
     try {
       await this.client.send(
@@ -75,16 +76,18 @@ export class DynamoQuarantineStore implements QuarantineStore {
   }
 
   async recordAttempt(delivery: Pick<QuarantinedDelivery, 'tenantId' | 'id'>, error: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: quarantineKeys.item(delivery.tenantId, delivery.id),
-        UpdateExpression: 'ADD attempts :one SET lastError = :error',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': 1, ':error': error.slice(0, 2000) },
-      }),
-    ).catch((failure: unknown) => {
-      if (!(failure instanceof ConditionalCheckFailedException)) throw failure;
-    });
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: quarantineKeys.item(delivery.tenantId, delivery.id),
+          UpdateExpression: 'ADD attempts :one SET lastError = :error',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1, ':error': error.slice(0, 2000) },
+        }),
+      )
+      .catch((failure: unknown) => {
+        if (!(failure instanceof ConditionalCheckFailedException)) throw failure;
+      });
   }
 }

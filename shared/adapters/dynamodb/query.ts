@@ -1,4 +1,4 @@
-import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 
 /** Every item a query matches, following DynamoDB's pages. */
@@ -40,7 +40,12 @@ export async function writeAll(client: DynamoDBDocumentClient, tableName: string
 /** Deletes items by key; the same key twice is deleted once. */
 export async function deleteKeys(client: DynamoDBDocumentClient, tableName: string, keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<void> {
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
-  await writeAll(client, tableName, unique.map((Key) => ({ DeleteRequest: { Key } })), 'Deleting items');
+  await writeAll(
+    client,
+    tableName,
+    unique.map((Key) => ({ DeleteRequest: { Key } })),
+    'Deleting items',
+  );
 }
 
 /** Every item of `keys` that exists, consistently read, 100 keys a request, retrying what DynamoDB leaves unprocessed. */

@@ -1,11 +1,22 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, deleteKeys, queryAll, writeAll } from './query.ts';
-import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Identifier } from '../../identity/identity.ts';
-import type { Checkout, ErasedLeftover, ErasedRecords, PersonRecords, RecordStore, StoredSettlement, StoredTransaction, TransactionRef, TransactionWrite, WriteOutcome } from '../../recording/ports.ts';
+import type {
+  Checkout,
+  ErasedLeftover,
+  ErasedRecords,
+  PersonRecords,
+  RecordStore,
+  StoredSettlement,
+  StoredTransaction,
+  TransactionRef,
+  TransactionWrite,
+  WriteOutcome,
+} from '../../recording/ports.ts';
 import type { Link, Stage } from '../../recording/stages.ts';
 import type { Touch } from '../../recording/touches.ts';
+import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
+import { batchGetAll, deleteKeys, queryAll, writeAll } from './query.ts';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -185,13 +196,23 @@ export class DynamoRecordStore implements RecordStore {
       const key = recordKeys.activity(tenantId, occurredAt, identifier);
       markers.set(`${key.pk} ${key.sk}`, { ...key, entity: 'activity', expiresAt: expiresAt(occurredAt, retentionDays) });
     }
-    await writeAll(this.client, this.tableName, [...markers.values()].map((Item) => ({ PutRequest: { Item } })), 'Marking activity');
+    await writeAll(
+      this.client,
+      this.tableName,
+      [...markers.values()].map((Item) => ({ PutRequest: { Item } })),
+      'Marking activity',
+    );
   }
 
   async activePeople(tenantId: string, utcDay: string): Promise<Identifier[]> {
     const shards = await Promise.all(
       Array.from({ length: ACTIVITY_SHARDS }, (_, shard) =>
-        queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': activityPartition(tenantId, utcDay, shard) }, ProjectionExpression: 'sk' }),
+        queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': activityPartition(tenantId, utcDay, shard) },
+          ProjectionExpression: 'sk',
+        }),
       ),
     );
     return shards.flat().map((item) => item.sk as Identifier);
@@ -202,7 +223,16 @@ export class DynamoRecordStore implements RecordStore {
       touches.map((touch) => ({
         contentHash: touch.contentHash,
         items: [
-          this.put({ ...recordKeys.touchGuard(tenantId, touch.touchId), entity: 'touch_id', contentHash: touch.contentHash, identifier: touch.identifiers[0], expiresAt: expiresAt(touch.occurredAt, retentionDays) }, true),
+          this.put(
+            {
+              ...recordKeys.touchGuard(tenantId, touch.touchId),
+              entity: 'touch_id',
+              contentHash: touch.contentHash,
+              identifier: touch.identifiers[0],
+              expiresAt: expiresAt(touch.occurredAt, retentionDays),
+            },
+            true,
+          ),
           this.put(this.touchItem(tenantId, touch, retentionDays)),
         ],
       })),
@@ -210,22 +240,45 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   private touchItem(tenantId: string, touch: Touch, retentionDays: number): Item {
-    return { pk: recordKeys.person(tenantId, touch.identifiers[0]!), sk: `TOUCH#${touch.occurredAt}#${touch.touchId}`, entity: 'touch', tenantId, ...touch, expiresAt: expiresAt(touch.occurredAt, retentionDays) };
+    return {
+      pk: recordKeys.person(tenantId, touch.identifiers[0]!),
+      sk: `TOUCH#${touch.occurredAt}#${touch.touchId}`,
+      entity: 'touch',
+      tenantId,
+      ...touch,
+      expiresAt: expiresAt(touch.occurredAt, retentionDays),
+    };
   }
 
   async recordReplayableTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<void> {
     const unique = [...new Map(touches.map((touch) => [touch.touchId, touch])).values()];
-    await writeAll(this.client, this.tableName, unique.map((touch) => ({ PutRequest: { Item: this.touchItem(tenantId, touch, retentionDays) } })), 'Recording collected touches');
+    await writeAll(
+      this.client,
+      this.tableName,
+      unique.map((touch) => ({ PutRequest: { Item: this.touchItem(tenantId, touch, retentionDays) } })),
+      'Recording collected touches',
+    );
   }
 
   async recordStages(tenantId: string, stages: Stage[], retentionDays: number): Promise<WriteOutcome[]> {
-    await this.markActive(tenantId, stages.map((stage) => ({ occurredAt: stage.occurredAt, identifier: stage.identifiers[0]! })), retentionDays);
+    await this.markActive(
+      tenantId,
+      stages.map((stage) => ({ occurredAt: stage.occurredAt, identifier: stage.identifiers[0]! })),
+      retentionDays,
+    );
     return this.writeOnce(
       stages.map((stage) => ({
         contentHash: stage.contentHash,
         items: [
           this.put(
-            { pk: recordKeys.person(tenantId, stage.identifiers[0]!), sk: `STAGE#${stage.occurredAt}#${stage.stageId}`, entity: 'stage', tenantId, ...stage, expiresAt: expiresAt(stage.occurredAt, retentionDays) },
+            {
+              pk: recordKeys.person(tenantId, stage.identifiers[0]!),
+              sk: `STAGE#${stage.occurredAt}#${stage.stageId}`,
+              entity: 'stage',
+              tenantId,
+              ...stage,
+              expiresAt: expiresAt(stage.occurredAt, retentionDays),
+            },
             true,
           ),
         ],
@@ -333,9 +386,7 @@ export class DynamoRecordStore implements RecordStore {
       Put: {
         TableName: this.tableName,
         Item: { ...item, version: expectedVersion + 1 },
-        ...(expectedVersion === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        ...(expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
       },
     };
   }
@@ -353,7 +404,14 @@ export class DynamoRecordStore implements RecordStore {
         new TransactWriteCommand({
           TransactItems: [
             this.put(item, true),
-            { ConditionCheck: { TableName: this.tableName, Key: recordKeys.orderRef(tenantId, checkout.externalId, 'ORDER'), ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: recordKeys.orderRef(tenantId, checkout.externalId, 'ORDER'),
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
           ],
         }),
       );
@@ -379,7 +437,12 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async getSettlements(tenantId: string, keys: readonly string[]): Promise<Map<string, StoredSettlement>> {
-    const items = await batchGetAll(this.client, this.tableName, [...new Set(keys)].map((key) => recordKeys.settlement(tenantId, key)), 'Reading settlements');
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      [...new Set(keys)].map((key) => recordKeys.settlement(tenantId, key)),
+      'Reading settlements',
+    );
     const found = new Map<string, StoredSettlement>();
     for (const { pk, sk: _sk, entity: _entity, ...settlement } of items) found.set((pk as string).slice(`T#${tenantId}#TX#`.length), settlement as unknown as StoredSettlement);
     return found;
@@ -431,9 +494,7 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async resolveAlias(tenantId: string, alias: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: recordKeys.transaction(tenantId, alias).pk, sk: 'ALIAS' }, ConsistentRead: true }),
-    );
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: recordKeys.transaction(tenantId, alias).pk, sk: 'ALIAS' }, ConsistentRead: true }));
     return Item?.transactionId as string | undefined;
   }
 
@@ -506,9 +567,7 @@ export class DynamoRecordStore implements RecordStore {
     const expires = Math.floor(Date.parse(erasure.erasedAt) / 1000) + TOMBSTONE_DAYS * 86_400;
     await Promise.all(
       identifiers.map((identifier) =>
-        this.client.send(
-          new PutCommand({ TableName: this.tableName, Item: { pk: recordKeys.person(tenantId, identifier), sk: TOMBSTONE_SK, entity: 'tombstone', ...erasure, expiresAt: expires } }),
-        ),
+        this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: recordKeys.person(tenantId, identifier), sk: TOMBSTONE_SK, entity: 'tombstone', ...erasure, expiresAt: expires } })),
       ),
     );
   }
@@ -517,7 +576,11 @@ export class DynamoRecordStore implements RecordStore {
     const items = (await Promise.all(identifiers.map((identifier) => this.partition(tenantId, identifier)))).flat().filter((item) => item.sk !== TOMBSTONE_SK);
     const refs = items.filter((item) => item.entity === 'tx_ref');
     const { checkouts } = await this.handOverTransactions(tenantId, refs, heir);
-    await deleteKeys(this.client, this.tableName, items.flatMap((item) => this.keysOf(tenantId, item)));
+    await deleteKeys(
+      this.client,
+      this.tableName,
+      items.flatMap((item) => this.keysOf(tenantId, item)),
+    );
     const count = (entity: string) => items.filter((item) => item.entity === entity).length;
     return { touches: count('touch'), stages: count('stage'), links: count('link'), transactions: refs.length, checkouts };
   }
@@ -559,7 +622,13 @@ export class DynamoRecordStore implements RecordStore {
       const externalId = transaction.externalId as string;
       await this.client
         .send(
-          new UpdateCommand({ TableName: this.tableName, Key: recordKeys.orderRef(tenantId, externalId, 'ORDER'), UpdateExpression: 'SET buyer = :heir', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':heir': heir } }),
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: recordKeys.orderRef(tenantId, externalId, 'ORDER'),
+            UpdateExpression: 'SET buyer = :heir',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':heir': heir },
+          }),
         )
         .catch((error: unknown) => {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expiresAt, recordKeys } from './record-store.ts';
 
 /** What carries personal data and expires (SPEC §10): transactions, rollups and the erasure log do not. */
@@ -12,7 +12,13 @@ const EXPIRING = ['touch', 'stage', 'link', 'link_mirror', 'touch_id'];
  * scans, and the functions are not allowed to. A touch's id guard has no
  * date of its own: it expires `retentionDays` from now.
  */
-export async function applyRetention(client: DynamoDBDocumentClient, tableName: string, tenantId: string, retentionDays: number, now: Date = new Date()): Promise<{ scanned: number; updated: number }> {
+export async function applyRetention(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  tenantId: string,
+  retentionDays: number,
+  now: Date = new Date(),
+): Promise<{ scanned: number; updated: number }> {
   const SEGMENTS = 4;
   let scanned = 0;
   let updated = 0;

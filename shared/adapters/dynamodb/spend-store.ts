@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SpendOutcome, SpendStore } from '../../spend/ports.ts';
-import { sameFigure, spendId, type SpendEntry } from '../../spend/spend.ts';
+import { type SpendEntry, sameFigure, spendId } from '../../spend/spend.ts';
 import { queryAll } from './query.ts';
 
 /** A tenant's spend in one partition, one item per day, currency and campaign: a period is one range query. */

@@ -1,12 +1,12 @@
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from './query.ts';
-import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ConflictError } from '../../errors.ts';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { generateWebhookSecret } from '../../auth/keys.ts';
-import { defaultAttributionConfig, type AttributionConfig } from '../../tenants/attribution-config.ts';
-import type { CalendarEntry } from '../../time/calendar.ts';
+import { ConflictError } from '../../errors.ts';
+import { type AttributionConfig, defaultAttributionConfig } from '../../tenants/attribution-config.ts';
 import type { ApiKeyRecord, RecomputeAdvice, TenantRecord, TenantStore, WebhookSecret } from '../../tenants/ports.ts';
 import type { WebhookProvider } from '../../tenants/tenant.ts';
+import type { CalendarEntry } from '../../time/calendar.ts';
+import { queryAll } from './query.ts';
 
 /** Key builders: tenants and API keys live in their own partitions. */
 export const tenantKeys = {
@@ -59,9 +59,7 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async getTenant(tenantId: string): Promise<TenantRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: tenantKeys.tenant(tenantId), ConsistentRead: true }),
-    );
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tenantKeys.tenant(tenantId), ConsistentRead: true }));
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, entity: _entity, ...record } = Item;
     // Tenants created before a config field existed read its default (reads never write).
@@ -110,7 +108,12 @@ export class DynamoTenantStore implements TenantStore {
     );
   }
 
-  async replaceConfig(tenantId: string, { config, calendar, recomputeAdvised }: { config: AttributionConfig; calendar: CalendarEntry[]; recomputeAdvised?: RecomputeAdvice }, expectedVersion: number, at: string): Promise<boolean> {
+  async replaceConfig(
+    tenantId: string,
+    { config, calendar, recomputeAdvised }: { config: AttributionConfig; calendar: CalendarEntry[]; recomputeAdvised?: RecomputeAdvice },
+    expectedVersion: number,
+    at: string,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -118,7 +121,14 @@ export class DynamoTenantStore implements TenantStore {
           Key: tenantKeys.tenant(tenantId),
           UpdateExpression: `SET config = :config, calendar = :calendar, configVersion = :next, configUpdatedAt = :at${recomputeAdvised ? ', recomputeAdvised = :advice' : ''}`,
           ConditionExpression: 'configVersion = :expected',
-          ExpressionAttributeValues: { ':config': config, ':calendar': calendar, ':next': expectedVersion + 1, ':at': at, ':expected': expectedVersion, ...(recomputeAdvised ? { ':advice': recomputeAdvised } : {}) },
+          ExpressionAttributeValues: {
+            ':config': config,
+            ':calendar': calendar,
+            ':next': expectedVersion + 1,
+            ':at': at,
+            ':expected': expectedVersion,
+            ...(recomputeAdvised ? { ':advice': recomputeAdvised } : {}),
+          },
         }),
       );
       return true;

@@ -1,4 +1,4 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExportedTransaction, TransactionTimeline } from '../../exports/ports.ts';
 import { recordKeys } from './record-store.ts';
 

@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { EVENT_SOURCE } from '../../events/catalog.ts';
 import type { EventDraft } from '../../events/from-stream.ts';
 import { EventPublishError, type EventPublisher } from '../../events/ports.ts';
-import { retrying, RETRY_POLICY, TRY_AGAIN } from '../../runtime/retry.ts';
+import { RETRY_POLICY, retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 
 const ENTRIES_PER_CALL = 10;
 

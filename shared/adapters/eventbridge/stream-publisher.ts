@@ -1,7 +1,7 @@
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { eventFromItem, type EventDraft } from '../../events/from-stream.ts';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { type EventDraft, eventFromItem } from '../../events/from-stream.ts';
 import type { EventPublisher } from '../../events/ports.ts';
 import { logger } from '../../observability/logger.ts';
 

@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { RecomputeTask, TaskQueue } from '../../jobs/recompute.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 
