@@ -1,7 +1,7 @@
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
 import { keyHandler } from '#shared/http/handler.ts';
 import { json } from '#shared/http/problem.ts';
-import { FunnelQuerySchema, funnel } from '#shared/projection/views.ts';
+import { FunnelQuerySchema, funnel } from '#shared/read-models/views.ts';
 
 const deps = stores();
 

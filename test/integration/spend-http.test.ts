@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stores } from '../../shared/adapters/dynamodb/stores.ts';
-import { report } from '../../shared/attribution/reports.ts';
+import { report } from '../../shared/read-models/reports.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { recordRequests } from '../support/requests.ts';

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RequestCounter } from '../../bench/lib.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { stores } from '../../shared/adapters/dynamodb/stores.ts';
-import { compare, report } from '../../shared/attribution/reports.ts';
-import { funnel, handoffs, paths, salesReport } from '../../shared/projection/views.ts';
+import { compare, report } from '../../shared/read-models/reports.ts';
+import { funnel, handoffs, paths, salesReport } from '../../shared/read-models/views.ts';
 import { newTenant } from '../support/api.ts';
 import { seedProjections, syntheticPeople } from '../support/people.ts';
 

@@ -1,4 +1,8 @@
 import * as z from 'zod';
+import { allocate } from '../attribution/allocate.ts';
+import { markov, type PathCount, parsePath, shapley } from '../attribution/data-driven.ts';
+import { CONVERSION_SHARE_SCALE as CONVERSION_SCALE } from '../attribution/engine.ts';
+import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from '../attribution/models.ts';
 import { ValidationError } from '../errors.ts';
 import { type Cell, csvTable } from '../exports/csv.ts';
 import { timezonesOf } from '../exports/export.ts';
@@ -11,10 +15,6 @@ import { type SpendEntry, spendKey } from '../spend/spend.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
-import { allocate } from './allocate.ts';
-import { markov, type PathCount, parsePath, shapley } from './data-driven.ts';
-import { CONVERSION_SHARE_SCALE as CONVERSION_SCALE } from './engine.ts';
-import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from './models.ts';
 
 /** The longest period a report covers. */
 export const MAX_REPORT_DAYS = 366;

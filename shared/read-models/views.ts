@@ -2,13 +2,13 @@ import * as z from 'zod';
 import { PATH_SEPARATOR } from '../attribution/data-driven.ts';
 import { CONVERSION_SHARE_SCALE } from '../attribution/engine.ts';
 import { decodeCursor, encodeCursor, timezonesOf } from '../exports/export.ts';
+import { LAG_BUCKETS, PATH_LENGTH_BUCKETS, parseAttribute, quantileHours } from '../projection/cells.ts';
+import { FUNNEL_GROUP_BYS, type FunnelGroupBy, SALES_DIMENSIONS, type SalesDimension } from '../projection/person.ts';
+import type { ProjectionStore, RollupCell } from '../projection/ports.ts';
 import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
-import { LAG_BUCKETS, PATH_LENGTH_BUCKETS, parseAttribute, quantileHours } from './cells.ts';
-import { FUNNEL_GROUP_BYS, type FunnelGroupBy, SALES_DIMENSIONS, type SalesDimension } from './person.ts';
-import type { ProjectionStore, RollupCell } from './ports.ts';
 
 /**
  * The views of SPEC §5, §5.1 and §5.2 beside the attribution report: the
