@@ -1,8 +1,8 @@
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
-import { CompareQuerySchema, compare, compareCsv } from '#shared/read-models/reports.ts';
 import { csvHeaders } from '#shared/exports/csv.ts';
 import { keyHandler } from '#shared/http/handler.ts';
 import { json } from '#shared/http/problem.ts';
+import { CompareQuerySchema, compare, compareCsv } from '#shared/read-models/reports.ts';
 
 const deps = stores();
 

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { CompareQuerySchema, ReportQuerySchema } from '../read-models/reports.ts';
 import { SCOPES } from '../auth/scopes.ts';
 import { CollectBodySchema, CollectEventSchema, MAX_COLLECT_EVENTS } from '../collect/collect.ts';
 import { ExportQuerySchema, SummaryQuerySchema } from '../exports/export.ts';
@@ -8,6 +7,7 @@ import { JOB_STATUSES, RecomputeBodySchema } from '../jobs/recompute.ts';
 import { ErasureLogQuerySchema, ErasureQuerySchema } from '../privacy/erasure.ts';
 import { LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../projection/cells.ts';
 import { FUNNEL_GROUP_BYS, SALES_DIMENSIONS } from '../projection/person.ts';
+import { CompareQuerySchema, ReportQuerySchema } from '../read-models/reports.ts';
 import { DROPPED_PAGE, FunnelQuerySchema, HandoffsQuerySchema, PathsQuerySchema, SalesQuerySchema } from '../read-models/views.ts';
 import { DISQUALIFICATION_REASONS, IdentifyInputSchema, StageInputSchema } from '../recording/stages.ts';
 import { ClientIdSchema, TouchInputSchema } from '../recording/touches.ts';

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
-import { report } from '../../shared/read-models/reports.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
 import { type Contributions, cells, lagBucket, pathLengthBucket, sum } from '../../shared/projection/cells.ts';
 import { type DroppedBaton, type OrderInput, type PersonInput, projectPerson } from '../../shared/projection/person.ts';
 import type { RollupCell } from '../../shared/projection/ports.ts';
+import { report } from '../../shared/read-models/reports.ts';
 import { funnel, handoffs, paths, salesReport } from '../../shared/read-models/views.ts';
 import { normaliseStage, type StageInput } from '../../shared/recording/stages.ts';
 import { normaliseTouch, type TouchInput } from '../../shared/recording/touches.ts';
