@@ -21,7 +21,7 @@ const ingest = async (path: string, json: unknown) => {
 const read = (path: string, key = tenant.keys.marketing) => api.request('GET', path, { key });
 
 /**
- * The README's worked example (section "The funnel and the handoff"):
+ * The worked example of docs/views.md (section "The worked example"):
  * Ana and Ben come from the `winter` Google Ads campaign, Cleo from the
  * newsletter, Dan straight to the shop.
  */
@@ -60,16 +60,16 @@ async function recordWorkedExample(): Promise<void> {
   await api.settle();
 }
 
-/** The JSON block that follows `<!-- example: name -->` in the README. */
+/** The JSON block that follows `<!-- example: name -->` in docs/views.md. */
 function readmeExample(name: string): unknown {
-  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'views.md'), 'utf8');
   const match = new RegExp(`<!-- example: ${name} -->\\s*\`\`\`json\\n([\\s\\S]*?)\`\`\``).exec(readme);
-  if (!match) throw new Error(`README.md has no example "${name}"`);
+  if (!match) throw new Error(`docs/views.md has no example "${name}"`);
   return JSON.parse(match[1]!);
 }
 
-describe('the funnel, the handoff, the sales side and the paths (README worked example)', () => {
-  it('answers the funnel by campaign as the README shows it', async () => {
+describe('the funnel, the handoff, the sales side and the paths (the worked example of docs/views.md)', () => {
+  it('answers the funnel by campaign as docs/views.md shows it', async () => {
     const response = await read('/v1/funnel?from=2026-11-01&to=2026-11-30&groupBy=campaign');
     expect(response.status).toBe(200);
     const compact = response.body.rows.map((row: Record<string, unknown>) => ({
@@ -90,7 +90,7 @@ describe('the funnel, the handoff, the sales side and the paths (README worked e
     expect(response.body.totals).toMatchObject({ acquired: 4, leads: 3, qualified: 3, customers: 2, orders: 2 });
   });
 
-  it('answers the handoff as the README shows it: a late call counts as contacted, not within the SLA, and leaves a dropped baton', async () => {
+  it('answers the handoff as docs/views.md shows it: a late call counts as contacted, not within the SLA, and leaves a dropped baton', async () => {
     const response = await read('/v1/handoffs?from=2026-11-01&to=2026-11-30');
     expect(response.status).toBe(200);
     const { qualified, contacted, withinSla, medianHours, p90Hours, slaHours, dropped } = response.body;

@@ -273,8 +273,8 @@ describe('properties on random journeys', () => {
   });
 });
 
-describe('the README’s worked example', () => {
-  it('gives the boundary, journeys and credits the README shows', () => {
+describe('the worked example of docs/attribution.md', () => {
+  it('gives the boundary, journeys and credits docs/attribution.md shows', () => {
     const at = (day: string) => Date.parse(day);
     const result = attributeOrder(
       { transactionId: 'o-1', at: at('2026-11-20T15:00:00Z'), currency: 'USD', revenue: 12000, salesChannel: 'online_store' },
