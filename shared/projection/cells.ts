@@ -1,14 +1,13 @@
 import type { HeuristicModel } from '../attribution/models.ts';
 
 /**
- * Rollup cells: what every view reads, pre-aggregated per day. One typed
- * codec for their addresses and attribute names, so no other module builds
- * or parses these strings.
+ * Rollup cells: what every view reads, pre-aggregated per day. One codec
+ * for their addresses, the sums projections add to them, and the histogram
+ * buckets they count in. What a cell holds (its measures and how their
+ * attributes are named) is declared in shared/read-models/rollups.ts.
  *
  * A cell is addressed by its family, a reporting day (the tenant's
  * calendar) and a part (a currency, a path shard, a grouping, or `-`).
- * Within a cell, an attribute is named by a measure, its qualifiers and
- * (last, so it may hold any character) the key of the row it counts for.
  */
 export type CellFamily = HeuristicModel | 'totals' | 'paths' | 'pathstats' | 'sales' | 'funnel' | 'handoff';
 
@@ -30,26 +29,6 @@ export const cells = {
     return { family: family as CellFamily, day: day!, part: part.join(SEP) };
   },
 };
-
-/** An attribute name from its parts; the last part may contain anything. */
-export function attribute(...parts: readonly string[]): string {
-  return parts.join(SEP);
-}
-
-/** The parts of an attribute name: `fixed` leading parts, then the rest as one (the key). */
-export function parseAttribute(name: string, fixed: number): string[] {
-  const parts = name.split(SEP);
-  return [...parts.slice(0, fixed), parts.slice(fixed).join(SEP)];
-}
-
-/** Adds `value` to an attribute of a cell of `contributions` (nothing for 0). */
-export function contribute(contributions: Contributions, address: CellAddress, name: string, value: number): void {
-  if (value === 0) return;
-  const id = cells.id(address);
-  const cell = (contributions[id] ??= {});
-  cell[name] = (cell[name] ?? 0) + value;
-  if (cell[name] === 0) delete cell[name];
-}
 
 /** What must be added to go from `before` to `after`, cell by cell; empty when nothing changed. */
 export function difference(after: Contributions, before: Contributions = {}): Contributions {
@@ -136,13 +115,14 @@ export function quantileHours(counts: ReadonlyMap<number, number> | Record<numbe
 }
 
 /** Touches per order, as SPEC §5 lists them: 0, 1, …, 10, 11+. */
-export function pathLengthBucket(touches: number): string {
-  return touches > 10 ? '11+' : String(touches);
-}
 export const PATH_LENGTH_BUCKETS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11+'] as const;
+export function pathLengthBucket(touches: number): (typeof PATH_LENGTH_BUCKETS)[number] {
+  return PATH_LENGTH_BUCKETS[Math.min(touches, PATH_LENGTH_BUCKETS.length - 1)]!;
+}
 
 /** Days from the first marketing touch to the order: 0, 1, 2–3, 4–7, 8–14, 15–30, 31+. */
-export function lagBucket(days: number): string {
+export const LAG_BUCKETS = ['0', '1', '2-3', '4-7', '8-14', '15-30', '31+'] as const;
+export function lagBucket(days: number): (typeof LAG_BUCKETS)[number] {
   if (days < 1) return '0';
   if (days < 2) return '1';
   if (days < 4) return '2-3';
@@ -151,7 +131,6 @@ export function lagBucket(days: number): string {
   if (days < 31) return '15-30';
   return '31+';
 }
-export const LAG_BUCKETS = ['0', '1', '2-3', '4-7', '8-14', '15-30', '31+'] as const;
 
 /** Path counts are spread over a few cells per day so no cell nears DynamoDB's 400 KB. */
 export const PATH_SHARDS = 4;

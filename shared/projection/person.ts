@@ -2,11 +2,12 @@ import { MAX_PATH_LENGTH, PATH_SEPARATOR, pathOf } from '../attribution/data-dri
 import { type AttributionResult, attributeAdjustment, attributeOrder, CONVERSION_SHARE_SCALE, type JourneyTouch, type PersonHistory } from '../attribution/engine.ts';
 import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import type { Identifier } from '../identity/identity.ts';
+import { contribute } from '../read-models/rollups.ts';
 import type { Stage } from '../recording/stages.ts';
 import { type Touch, withoutDoubledLandings } from '../recording/touches.ts';
 import type { Amounts } from '../recording/transactions.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
-import { attribute, type Contributions, contribute, hourBucket, lagBucket, pathLengthBucket, pathShard } from './cells.ts';
+import { type Contributions, hourBucket, lagBucket, pathLengthBucket, pathShard } from './cells.ts';
 
 /**
  * The person projection (issue 11): everything Baton derives from one
@@ -164,45 +165,46 @@ function addTransaction(contributions: Contributions, result: AttributionResult,
   const currency = result.currency;
   const orderSign = kind === 'order' ? 1 : kind === 'cancellation' ? -1 : 0;
   const totals = { family: 'totals', day, part: currency } as const;
-  contribute(contributions, totals, 'revenue', result.revenue);
-  contribute(contributions, totals, 'unattributed', result.marketing.unattributed);
-  contribute(contributions, totals, 'transactions', 1);
-  contribute(contributions, totals, 'orders', orderSign);
+  contribute(contributions, totals, { measure: 'revenue' }, result.revenue);
+  contribute(contributions, totals, { measure: 'unattributed' }, result.marketing.unattributed);
+  contribute(contributions, totals, { measure: 'transactions' }, 1);
+  contribute(contributions, totals, { measure: 'orders' }, orderSign);
 
   const touchById = new Map(result.marketing.touches.map((touch) => [touch.touchId, touch]));
   for (const model of HEURISTIC_MODELS) {
     const cell = { family: model, day, part: currency } as const;
     for (const credit of result.marketing.credits[model]) {
       const touch = touchById.get(credit.touchId);
-      if (touch) for (const groupBy of GROUP_BYS) contribute(contributions, cell, attribute('r', groupBy, keyOf(touch, groupBy)), credit.amount);
+      if (touch) for (const groupBy of GROUP_BYS) contribute(contributions, cell, { measure: 'revenue', groupBy, key: keyOf(touch, groupBy) }, credit.amount);
     }
     if (orderSign !== 0) {
       for (const { touchId, share } of result.marketing.conversionShares[model]) {
         const touch = touchById.get(touchId);
-        if (touch) for (const groupBy of GROUP_BYS) contribute(contributions, cell, attribute('c', groupBy, keyOf(touch, groupBy)), orderSign * share);
+        if (touch) for (const groupBy of GROUP_BYS) contribute(contributions, cell, { measure: 'conversions', groupBy, key: keyOf(touch, groupBy) }, orderSign * share);
       }
     }
-    if (kind === 'order') for (const touch of result.marketing.touches) for (const groupBy of GROUP_BYS) contribute(contributions, cell, attribute('n', groupBy, keyOf(touch, groupBy)), 1);
+    if (kind === 'order')
+      for (const touch of result.marketing.touches) for (const groupBy of GROUP_BYS) contribute(contributions, cell, { measure: 'touches', groupBy, key: keyOf(touch, groupBy) }, 1);
   }
 
   // Paths: Markov's (repeats collapsed) counts conversions; the paths view counts orders and revenue by the journey as collapseRepeats left it.
   const channels = result.marketing.touches.map((touch) => touch.channel);
   const markovPath = pathOf(channels);
-  if (markovPath && orderSign !== 0) contribute(contributions, { family: 'paths', day, part: pathShard(markovPath) }, attribute('c', markovPath), orderSign);
+  if (markovPath && orderSign !== 0) contribute(contributions, { family: 'paths', day, part: pathShard(markovPath) }, { measure: 'conversions', path: markovPath }, orderSign);
   const journeyPath = channels
     .slice(-MAX_PATH_LENGTH)
     .map((channel) => channel.replaceAll('>', '›'))
     .join(PATH_SEPARATOR);
   if (journeyPath) {
     const shard = { family: 'paths', day, part: pathShard(journeyPath) } as const;
-    contribute(contributions, shard, attribute('po', journeyPath), orderSign);
-    contribute(contributions, shard, attribute('pv', currency, journeyPath), result.revenue);
+    contribute(contributions, shard, { measure: 'orders', path: journeyPath }, orderSign);
+    contribute(contributions, shard, { measure: 'revenue', currency, path: journeyPath }, result.revenue);
   }
   if (orderSign !== 0) {
     const stats = { family: 'pathstats', day, part: '-' } as const;
-    contribute(contributions, stats, attribute('len', pathLengthBucket(result.marketing.touches.length)), orderSign);
+    contribute(contributions, stats, { measure: 'pathLength', touches: pathLengthBucket(result.marketing.touches.length) }, orderSign);
     const first = result.marketing.touches[0];
-    if (first) contribute(contributions, stats, attribute('lag', lagBucket((Date.parse(result.occurredAt) - first.at) / DAY)), orderSign);
+    if (first) contribute(contributions, stats, { measure: 'timeLag', days: lagBucket((Date.parse(result.occurredAt) - first.at) / DAY) }, orderSign);
   }
 
   // The sales side: every sale has a seller (the rep of its last sales touch, else the order's, else none) and a sales channel.
@@ -214,11 +216,11 @@ function addTransaction(contributions: Contributions, result: AttributionResult,
       ['rep', credit.rep ?? NONE],
       ['sales_channel', salesChannel],
     ] as const) {
-      contribute(contributions, sales, attribute('r', dimension, key), credit.amount);
+      contribute(contributions, sales, { measure: 'revenue', dimension, key }, credit.amount);
       if (orderSign !== 0) {
-        contribute(contributions, sales, attribute('o', dimension, key), orderSign * share);
-        contribute(contributions, sales, attribute('sb', result.sourcedBy, dimension, key), orderSign);
-        contribute(contributions, sales, attribute('h', String(hourBucket(hoursToOrder)), dimension, key), orderSign);
+        contribute(contributions, sales, { measure: 'orders', dimension, key }, orderSign * share);
+        contribute(contributions, sales, { measure: 'ordersSourcedBy', sourcedBy: result.sourcedBy, dimension, key }, orderSign);
+        contribute(contributions, sales, { measure: 'hoursToOrder', bucket: hourBucket(hoursToOrder), dimension, key }, orderSign);
       }
     }
   }
@@ -236,7 +238,7 @@ function addOpenJourney(contributions: Contributions, touches: readonly JourneyT
   if (!latest) return;
   const journey = open.filter((touch) => touch.at >= latest.at - settings.config.lookbackDays * DAY);
   const path = pathOf(journey.map((touch) => touch.channel));
-  if (path) contribute(contributions, { family: 'paths', day: settings.dayOf(latest.at), part: pathShard(path) }, attribute('n', path), 1);
+  if (path) contribute(contributions, { family: 'paths', day: settings.dayOf(latest.at), part: pathShard(path) }, { measure: 'openJourneys', path }, 1);
 }
 
 /** The funnel's reach: each marketing touch on its day, and each person once per key, on the day of their first touch of it. */
@@ -247,13 +249,13 @@ function addReach(contributions: Contributions, touches: readonly JourneyTouch[]
     const day = settings.dayOf(touch.at);
     for (const groupBy of FUNNEL_GROUP_BYS) {
       const key = keyOf(touch, groupBy);
-      contribute(contributions, { family: 'funnel', day, part: groupBy }, attribute('t', key), 1);
+      contribute(contributions, { family: 'funnel', day, part: groupBy }, { measure: 'touches', key }, 1);
       if (!firstOfKey.has(`${groupBy}\u0000${key}`)) firstOfKey.set(`${groupBy}\u0000${key}`, touch);
     }
   }
   for (const [id, touch] of firstOfKey) {
     const [groupBy, key] = id.split('\u0000') as [FunnelGroupBy, string];
-    contribute(contributions, { family: 'funnel', day: settings.dayOf(touch.at), part: groupBy }, attribute('p', key), 1);
+    contribute(contributions, { family: 'funnel', day: settings.dayOf(touch.at), part: groupBy }, { measure: 'peopleReached', key }, 1);
   }
 }
 
@@ -298,21 +300,21 @@ function addFunnel(
   for (const groupBy of FUNNEL_GROUP_BYS) {
     const key = acquiring ? keyOf(acquiring, groupBy) : NONE;
     const cell = { family: 'funnel', day, part: groupBy } as const;
-    contribute(contributions, cell, attribute('a', key), 1);
-    if (firstOf('lead') !== undefined) contribute(contributions, cell, attribute('l', key), 1);
-    if (firstOf('qualified') !== undefined) contribute(contributions, cell, attribute('q', key), 1);
-    if (disqualified?.reason) contribute(contributions, cell, attribute('d', disqualified.reason, key), 1);
-    if (orders.length > 0) contribute(contributions, cell, attribute('cu', key), 1);
-    contribute(contributions, cell, attribute('o', key), orders.length);
+    contribute(contributions, cell, { measure: 'acquired', key }, 1);
+    if (firstOf('lead') !== undefined) contribute(contributions, cell, { measure: 'leads', key }, 1);
+    if (firstOf('qualified') !== undefined) contribute(contributions, cell, { measure: 'qualified', key }, 1);
+    if (disqualified?.reason) contribute(contributions, cell, { measure: 'disqualified', reason: disqualified.reason, key }, 1);
+    if (orders.length > 0) contribute(contributions, cell, { measure: 'customers', key }, 1);
+    contribute(contributions, cell, { measure: 'orders', key }, orders.length);
     for (const [currency, sums] of money) {
-      contribute(contributions, cell, attribute('rev', currency, key), sums.revenue);
-      contribute(contributions, cell, attribute('ord', currency, key), sums.ordered);
-      contribute(contributions, cell, attribute('ref', currency, key), sums.refunded);
+      contribute(contributions, cell, { measure: 'revenue', currency, key }, sums.revenue);
+      contribute(contributions, cell, { measure: 'ordered', currency, key }, sums.ordered);
+      contribute(contributions, cell, { measure: 'refunded', currency, key }, sums.refunded);
     }
     if (first) {
       const boundary = Date.parse(first.boundary.at);
-      if (firstMarketing && firstMarketing.at <= boundary) contribute(contributions, cell, attribute('mc', String(hourBucket((boundary - firstMarketing.at) / HOUR)), key), 1);
-      contribute(contributions, cell, attribute('sc', String(hourBucket((Date.parse(first.occurredAt) - boundary) / HOUR)), key), 1);
+      if (firstMarketing && firstMarketing.at <= boundary) contribute(contributions, cell, { measure: 'marketingCycle', bucket: hourBucket((boundary - firstMarketing.at) / HOUR), key }, 1);
+      contribute(contributions, cell, { measure: 'salesCycle', bucket: hourBucket((Date.parse(first.occurredAt) - boundary) / HOUR), key }, 1);
     }
   }
   return { at, campaign: acquiring?.campaign ?? null };
@@ -362,11 +364,11 @@ function addHandoffs(
         ? orderTimes.filter((at) => at >= H).reduce<{ at: number } | undefined>((first, at) => (first && first.at <= at ? first : { at }), undefined)
         : sales.find((touch) => touch.at >= H);
     const cell = { family: 'handoff', day: settings.dayOf(qualifiedAt), part: '-' } as const;
-    contribute(contributions, cell, 'qualified', 1);
+    contribute(contributions, cell, { measure: 'qualified' }, 1);
     if (reached) {
-      contribute(contributions, cell, 'contacted', 1);
-      contribute(contributions, cell, attribute('h', String(hourBucket((reached.at - H) / HOUR))), 1);
-      if (reached.at - H <= sla) contribute(contributions, cell, 'within', 1);
+      contribute(contributions, cell, { measure: 'contacted' }, 1);
+      contribute(contributions, cell, { measure: 'hoursToContact', bucket: hourBucket((reached.at - H) / HOUR) }, 1);
+      if (reached.at - H <= sla) contribute(contributions, cell, { measure: 'withinSla' }, 1);
     }
     const boughtSince = orderTimes.some((at) => at >= qualifiedAt);
     if ((!reached || reached.at - H > sla) && !boughtSince) dropped.push({ qualifiedAt: iso(qualifiedAt), deadline: iso(H + sla), acquiringCampaign: acquisition?.campaign ?? null });

@@ -2,12 +2,11 @@ import * as z from 'zod';
 import { allocate } from '../attribution/allocate.ts';
 import { markov, type PathCount, parsePath, shapley } from '../attribution/data-driven.ts';
 import { CONVERSION_SHARE_SCALE as CONVERSION_SCALE } from '../attribution/engine.ts';
-import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from '../attribution/models.ts';
+import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, type HeuristicModel, MODELS } from '../attribution/models.ts';
 import { ValidationError } from '../errors.ts';
 import { type Cell, csvTable } from '../exports/csv.ts';
 import { timezonesOf } from '../exports/export.ts';
 import { formatAmount } from '../money/money.ts';
-import { parseAttribute } from '../projection/cells.ts';
 import { GROUP_BYS, type GroupBy } from '../projection/person.ts';
 import type { ProjectionStore, RollupCell } from '../projection/ports.ts';
 import type { SpendStore } from '../spend/ports.ts';
@@ -15,6 +14,7 @@ import { type SpendEntry, spendKey } from '../spend/spend.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
+import { countsOf, decodeCell } from './rollups.ts';
 
 /** The longest period a report covers. */
 export const MAX_REPORT_DAYS = 366;
@@ -126,18 +126,15 @@ function byCurrencyThenRevenue(a: ReportRow, b: ReportRow): number {
 }
 
 /** Rows from a model's cells: the period's sum, or (daily) one row per day. */
-function rowsOf(cells: RollupCell[], groupBy: GroupBy, daily = false): ReportRow[] {
+function rowsOf(model: HeuristicModel, cells: RollupCell[], groupBy: GroupBy, daily = false): ReportRow[] {
   const rows = new Map<string, ReportRow>();
   for (const cell of cells) {
-    for (const [name, value] of Object.entries(cell.attributes)) {
-      const [measure, dimension, key] = parseAttribute(name, 2) as [string, string, string];
-      if (dimension !== groupBy) continue;
+    for (const [{ measure, groupBy: rowGroupBy, key }, value] of decodeCell(model, cell)) {
+      if (rowGroupBy !== groupBy) continue;
       const id = `${daily ? cell.day : ''}\u0000${cell.part}\u0000${key}`;
       let row = rows.get(id);
       if (!row) rows.set(id, (row = { ...(daily ? { day: cell.day } : {}), key, currency: cell.part, revenue: 0, conversions: 0, touches: 0 }));
-      if (measure === 'r') row.revenue += value;
-      else if (measure === 'c') row.conversions += value;
-      else if (measure === 'n') row.touches += value;
+      row[measure] += value;
     }
   }
   return [...rows.values()]
@@ -152,9 +149,10 @@ function totalsOf(cells: RollupCell[], daily = false): CurrencyTotals[] {
     const id = `${daily ? cell.day : ''}\u0000${cell.part}`;
     let total = totals.get(id);
     if (!total) totals.set(id, (total = { ...(daily ? { day: cell.day } : {}), currency: cell.part, revenue: 0, attributed: 0, unattributed: 0, transactions: 0 }));
-    total.revenue += cell.attributes.revenue ?? 0;
-    total.unattributed += cell.attributes.unattributed ?? 0;
-    total.transactions += cell.attributes.transactions ?? 0;
+    const { revenue, unattributed, transactions } = countsOf('totals', cell);
+    total.revenue += revenue;
+    total.unattributed += unattributed;
+    total.transactions += transactions;
   }
   return [...totals.values()]
     .filter((total) => total.revenue !== 0 || total.unattributed !== 0 || total.transactions !== 0) // cells whose contributions cancelled out
@@ -186,7 +184,7 @@ export async function report(deps: ReportDeps, tenantId: string, query: { from: 
     deps.projections.rollupCells(tenantId, 'totals', query.from, query.to),
     deps.spend.spendBetween(tenantId, query.from, query.to),
   ]);
-  const { rows, totals } = dataDriven ? dataDrivenRows(model, cells, totalCells) : { rows: rowsOf(cells, query.groupBy, daily), totals: totalsOf(totalCells, daily) };
+  const { rows, totals } = dataDriven ? dataDrivenRows(model, cells, totalCells) : { rows: rowsOf(model, cells, query.groupBy, daily), totals: totalsOf(totalCells, daily) };
   return {
     from: query.from,
     to: query.to,
@@ -204,12 +202,11 @@ export async function report(deps: ReportDeps, tenantId: string, query: { from: 
 function pathCounts(cells: RollupCell[]): PathCount[] {
   const counts = new Map<string, PathCount>();
   for (const cell of cells) {
-    for (const [attribute, value] of Object.entries(cell.attributes)) {
-      const [measure, path] = parseAttribute(attribute, 1) as [string, string];
-      if (measure !== 'c' && measure !== 'n') continue;
-      let count = counts.get(path);
-      if (!count) counts.set(path, (count = { channels: parsePath(path), conversions: 0, nulls: 0 }));
-      if (measure === 'c') count.conversions += value;
+    for (const [attribute, value] of decodeCell('paths', cell)) {
+      if (attribute.measure !== 'conversions' && attribute.measure !== 'openJourneys') continue;
+      let count = counts.get(attribute.path);
+      if (!count) counts.set(attribute.path, (count = { channels: parsePath(attribute.path), conversions: 0, nulls: 0 }));
+      if (attribute.measure === 'conversions') count.conversions += value;
       else count.nulls += value;
     }
   }
@@ -231,7 +228,7 @@ function dataDrivenRows(model: 'markov' | 'shapley', pathCells: RollupCell[], to
   const weights = channels.map((channel) => Math.round(shares.get(channel)! * SHARE_SCALE));
   const journeys = new Map(channels.map((channel) => [channel, paths.filter((path) => path.channels.includes(channel)).reduce((sum, path) => sum + path.conversions + path.nulls, 0)]));
   const orders = new Map<string, number>();
-  for (const cell of totalCells) orders.set(cell.part, (orders.get(cell.part) ?? 0) + (cell.attributes.orders ?? 0));
+  for (const cell of totalCells) orders.set(cell.part, (orders.get(cell.part) ?? 0) + countsOf('totals', cell).orders);
   const rows: ReportRow[] = [];
   const totals = totalsOf(totalCells).map((total) => {
     if (channels.length === 0 || weights.every((weight) => weight === 0)) return { ...total, attributed: 0, unattributed: total.revenue };
@@ -257,7 +254,7 @@ export async function compare(deps: ReportDeps, tenantId: string, query: { from:
     query.groupBy === 'channel' && !daily ? deps.projections.rollupCells(tenantId, 'paths', query.from, query.to) : undefined,
     ...HEURISTIC_MODELS.map((model) => deps.projections.rollupCells(tenantId, model, query.from, query.to)),
   ]);
-  const models: Record<string, ReportRow[]> = Object.fromEntries(HEURISTIC_MODELS.map((model, i) => [model, rowsOf(perModel[i]!, query.groupBy, daily)]));
+  const models: Record<string, ReportRow[]> = Object.fromEntries(HEURISTIC_MODELS.map((model, i) => [model, rowsOf(model, perModel[i]!, query.groupBy, daily)]));
   if (paths) for (const model of DATA_DRIVEN_MODELS) models[model] = dataDrivenRows(model, paths, totals).rows;
   const withCosts = Object.fromEntries(Object.entries(models).map(([model, rows]) => [model, withCost(rows, spend, query.groupBy, daily)]));
   return {

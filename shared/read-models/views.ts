@@ -2,13 +2,14 @@ import * as z from 'zod';
 import { PATH_SEPARATOR } from '../attribution/data-driven.ts';
 import { CONVERSION_SHARE_SCALE } from '../attribution/engine.ts';
 import { decodeCursor, encodeCursor, timezonesOf } from '../exports/export.ts';
-import { LAG_BUCKETS, PATH_LENGTH_BUCKETS, parseAttribute, quantileHours } from '../projection/cells.ts';
+import { LAG_BUCKETS, PATH_LENGTH_BUCKETS, quantileHours } from '../projection/cells.ts';
 import { FUNNEL_GROUP_BYS, type FunnelGroupBy, SALES_DIMENSIONS, type SalesDimension } from '../projection/person.ts';
-import type { ProjectionStore, RollupCell } from '../projection/ports.ts';
+import type { ProjectionStore } from '../projection/ports.ts';
 import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
+import { type AttributeOf, countsOf, decodeCell } from './rollups.ts';
 
 /**
  * The views of SPEC §5, §5.1 and §5.2 beside the attribution report: the
@@ -45,8 +46,9 @@ export interface ViewDeps {
 
 type Money = Array<{ currency: string; amount: number }>;
 
-function addMoney(into: Map<string, number>, currency: string, amount: number): void {
-  into.set(currency, (into.get(currency) ?? 0) + amount);
+/** Adds to the amount of a key (a currency, a reason, a bucket). */
+function addTo<K>(into: Map<K, number>, key: K, amount: number): void {
+  into.set(key, (into.get(key) ?? 0) + amount);
 }
 
 const moneyOf = (byCurrency: Map<string, number>): Money =>
@@ -54,8 +56,6 @@ const moneyOf = (byCurrency: Map<string, number>): Money =>
     .filter(([, amount]) => amount !== 0)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([currency, amount]) => ({ currency, amount }));
-
-const addBucket = (into: Map<number, number>, bucket: string, count: number) => into.set(Number(bucket), (into.get(Number(bucket)) ?? 0) + count);
 
 // ---- the funnel (SPEC §5.1)
 
@@ -150,52 +150,49 @@ function funnelRow(key: string, sums: FunnelSums): FunnelRow {
   };
 }
 
-function addToFunnel(sums: FunnelSums, measure: string, rest: string[], value: number): void {
-  switch (measure) {
-    case 'a':
+function addToFunnel(sums: FunnelSums, attribute: AttributeOf<'funnel'>, value: number): void {
+  switch (attribute.measure) {
+    case 'acquired':
       sums.acquired += value;
       break;
-    case 'l':
+    case 'leads':
       sums.leads += value;
       break;
-    case 'q':
+    case 'qualified':
       sums.qualified += value;
       break;
-    case 'd':
-      addMoney(sums.disqualified, rest[0]!, value);
+    case 'disqualified':
+      addTo(sums.disqualified, attribute.reason, value);
       break;
-    case 'cu':
+    case 'customers':
       sums.customers += value;
       break;
-    case 'o':
+    case 'orders':
       sums.orders += value;
       break;
-    case 'rev':
-      addMoney(sums.revenue, rest[0]!, value);
+    case 'revenue':
+      addTo(sums.revenue, attribute.currency, value);
       break;
-    case 'ord':
-      addMoney(sums.ordered, rest[0]!, value);
+    case 'ordered':
+      addTo(sums.ordered, attribute.currency, value);
       break;
-    case 'ref':
-      addMoney(sums.refunded, rest[0]!, value);
+    case 'refunded':
+      addTo(sums.refunded, attribute.currency, value);
       break;
-    case 'mc':
-      addBucket(sums.marketingCycle, rest[0]!, value);
+    case 'marketingCycle':
+      addTo(sums.marketingCycle, attribute.bucket, value);
       break;
-    case 'sc':
-      addBucket(sums.salesCycle, rest[0]!, value);
+    case 'salesCycle':
+      addTo(sums.salesCycle, attribute.bucket, value);
       break;
-    case 't':
+    case 'touches':
       sums.touches += value;
       break;
-    case 'p':
+    case 'peopleReached':
       sums.peopleReached += value;
       break;
   }
 }
-
-/** How many qualifiers (between the measure and the key) each funnel measure has. */
-const FUNNEL_QUALIFIERS: Record<string, number> = { d: 1, rev: 1, ord: 1, ref: 1, mc: 1, sc: 1 };
 
 /**
  * `GET /v1/funnel`: people by the campaign (channel, source/medium) that
@@ -208,15 +205,11 @@ export async function funnel(deps: ViewDeps, tenantId: string, query: { from: st
   const rows = new Map<string, FunnelSums>();
   const totals = emptySums();
   for (const cell of cells) {
-    for (const [name, value] of Object.entries(cell.attributes)) {
-      const measure = name.slice(0, name.indexOf('|'));
-      const parts = parseAttribute(name, 1 + (FUNNEL_QUALIFIERS[measure] ?? 0));
-      const key = parts[parts.length - 1]!;
-      const rest = parts.slice(1, -1);
-      let sums = rows.get(key);
-      if (!sums) rows.set(key, (sums = emptySums()));
-      addToFunnel(sums, measure, rest, value);
-      addToFunnel(totals, measure, rest, value);
+    for (const [attribute, value] of decodeCell('funnel', cell)) {
+      let sums = rows.get(attribute.key);
+      if (!sums) rows.set(attribute.key, (sums = emptySums()));
+      addToFunnel(sums, attribute, value);
+      addToFunnel(totals, attribute, value);
     }
   }
   const answerRows = [...rows]
@@ -264,11 +257,11 @@ export async function handoffs(deps: ViewDeps, tenantId: string, query: { from: 
   let withinSla = 0;
   const hours = new Map<number, number>();
   for (const cell of cells) {
-    for (const [name, value] of Object.entries(cell.attributes)) {
-      if (name === 'qualified') qualified += value;
-      else if (name === 'contacted') contacted += value;
-      else if (name === 'within') withinSla += value;
-      else if (name.startsWith('h|')) addBucket(hours, parseAttribute(name, 1)[1]!, value);
+    for (const [attribute, value] of decodeCell('handoff', cell)) {
+      if (attribute.measure === 'qualified') qualified += value;
+      else if (attribute.measure === 'contacted') contacted += value;
+      else if (attribute.measure === 'withinSla') withinSla += value;
+      else addTo(hours, attribute.bucket, value);
     }
   }
   return {
@@ -319,27 +312,21 @@ export async function salesReport(deps: ViewDeps, tenantId: string, query: { fro
     return row;
   };
   for (const cell of cells) {
-    for (const [name, value] of Object.entries(cell.attributes)) {
-      const measure = name.slice(0, name.indexOf('|'));
-      if (measure === 'r' || measure === 'o') {
-        const [, dimension, key] = parseAttribute(name, 2) as [string, string, string];
-        if (dimension !== query.groupBy) continue;
-        if (measure === 'r') rowOf(cell.part, key).revenue += value;
-        else rowOf(cell.part, key).orders += value;
-      } else if (measure === 'sb' || measure === 'h') {
-        const [, qualifier, dimension, key] = parseAttribute(name, 3) as [string, string, string, string];
-        if (dimension !== query.groupBy) continue;
-        const row = rowOf(cell.part, key);
-        if (measure === 'sb') row.sourcedBy[qualifier as keyof SalesRow['sourcedBy']] += value;
-        else addBucket(row.hours, qualifier, value);
-      }
+    for (const [attribute, value] of decodeCell('sales', cell)) {
+      if (attribute.dimension !== query.groupBy) continue;
+      const row = rowOf(cell.part, attribute.key);
+      if (attribute.measure === 'revenue') row.revenue += value;
+      else if (attribute.measure === 'orders') row.orders += value;
+      else if (attribute.measure === 'ordersSourcedBy') row.sourcedBy[attribute.sourcedBy] += value;
+      else addTo(row.hours, attribute.bucket, value);
     }
   }
   const totals = new Map<string, { currency: string; revenue: number; transactions: number }>();
   for (const cell of totalCells) {
     const total = totals.get(cell.part) ?? { currency: cell.part, revenue: 0, transactions: 0 };
-    total.revenue += cell.attributes.revenue ?? 0;
-    total.transactions += cell.attributes.transactions ?? 0;
+    const { revenue, transactions } = countsOf('totals', cell);
+    total.revenue += revenue;
+    total.transactions += transactions;
     totals.set(cell.part, total);
   }
   return {
@@ -372,22 +359,18 @@ export async function paths(deps: ViewDeps, tenantId: string, query: { from: str
     if (!found) byPath.set(path, (found = { orders: 0, revenue: new Map() }));
     return found;
   };
-  for (const cell of pathCells as RollupCell[]) {
-    for (const [name, value] of Object.entries(cell.attributes)) {
-      if (name.startsWith('po|')) entry(parseAttribute(name, 1)[1]!).orders += value;
-      else if (name.startsWith('pv|')) {
-        const [, currency, path] = parseAttribute(name, 2) as [string, string, string];
-        addMoney(entry(path).revenue, currency, value);
-      }
+  for (const cell of pathCells) {
+    for (const [attribute, value] of decodeCell('paths', cell)) {
+      if (attribute.measure === 'orders') entry(attribute.path).orders += value;
+      else if (attribute.measure === 'revenue') addTo(entry(attribute.path).revenue, attribute.currency, value);
     }
   }
   const lengths = new Map<string, number>();
   const lags = new Map<string, number>();
   for (const cell of statCells) {
-    for (const [name, value] of Object.entries(cell.attributes)) {
-      const [measure, bucket] = parseAttribute(name, 1) as [string, string];
-      if (measure === 'len') lengths.set(bucket, (lengths.get(bucket) ?? 0) + value);
-      else if (measure === 'lag') lags.set(bucket, (lags.get(bucket) ?? 0) + value);
+    for (const [attribute, value] of decodeCell('pathstats', cell)) {
+      if (attribute.measure === 'pathLength') addTo(lengths, attribute.touches, value);
+      else addTo(lags, attribute.days, value);
     }
   }
   const all = [...byPath]
