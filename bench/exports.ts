@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { recordKeys } from '../shared/adapters/dynamodb/record-store.ts';
+import { transactionEntity } from '../shared/adapters/dynamodb/entities/transaction.ts';
 import { stores } from '../shared/adapters/dynamodb/stores.ts';
 import { createTenant } from '../shared/tenants/use-cases.ts';
 import type { BenchContext } from './run.ts';
@@ -13,9 +13,9 @@ async function seed(ctx: BenchContext, tenantId: string, count: number): Promise
     const occurredAt = new Date(start + Math.floor((i / count) * span)).toISOString();
     const transactionId = `bench-${String(i).padStart(7, '0')}`;
     return {
-      ...recordKeys.transaction(tenantId, transactionId),
-      gsi1pk: recordKeys.transactionDay(tenantId, occurredAt),
-      gsi1sk: `${occurredAt}#${transactionId}`,
+      ...transactionEntity.key(tenantId, transactionId),
+      gsi1pk: transactionEntity.dayPartition(tenantId, occurredAt),
+      gsi1sk: transactionEntity.position({ occurredAt, transactionId }),
       entity: 'transaction',
       transactionId,
       provider: 'api',

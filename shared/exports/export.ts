@@ -155,7 +155,7 @@ export function ndjsonLine(line: ExportLine): string {
 }
 
 interface CursorPayload {
-  /** Position: `<occurredAt>#<transactionId>` of the last line given. */
+  /** The timeline's position of the last line given. */
   after: string;
   /** Only transactions recorded up to this instant: a paged export is one consistent snapshot. */
   asOf: string;
@@ -239,7 +239,7 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
       if (transaction.recordedAt > asOf) continue;
       if (given === limit) return;
       given += 1;
-      yield { text: format(lineOf(transaction, calendar, model)), key: `${transaction.occurredAt}#${transaction.transactionId}` };
+      yield { text: format(lineOf(transaction, calendar, model)), key: timeline.position(transaction) };
     }
   }
 

@@ -9,8 +9,10 @@ export type ExportedTransaction = Transaction & Partial<Counted> & { attribution
 export interface TransactionTimeline {
   /**
    * Transactions with `from <= occurredAt < to` (UTC ISO), in the order of
-   * (occurredAt, transactionId), starting after the position `after`
-   * (`<occurredAt>#<transactionId>`), page by page as DynamoDB answers.
+   * (occurredAt, transactionId), starting after the position `after` (one
+   * `position` gave), page by page as the store answers.
    */
   between(tenantId: string, from: string, to: string, after?: string): AsyncIterable<ExportedTransaction>;
+  /** Where a transaction stands in that order: what a cursor or a task continues `after`. */
+  position(transaction: Pick<ExportedTransaction, 'occurredAt' | 'transactionId'>): string;
 }

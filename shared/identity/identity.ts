@@ -12,6 +12,9 @@ import * as z from 'zod';
 export type Identifier = `a:${string}` | `c:${string}` | `e:${string}` | `o:${string}` | `x:${string}`;
 
 /** The buyer of an order with nobody known. */
+/** An identifier as stored: its kind's letter, a colon, and the id (never empty). */
+export const IdentifierSchema = z.custom<Identifier>((value) => typeof value === 'string' && /^[aceox]:[\s\S]+$/.test(value), 'not an identifier (a:, c:, e:, o: or x: and an id)');
+
 export const orderBuyer = (transactionId: string): Identifier => `o:${transactionId}`;
 
 const Id = z.string().trim().min(1).max(256);

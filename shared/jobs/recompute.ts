@@ -47,7 +47,7 @@ export interface RecomputeTask {
   tenantId: string;
   jobId: string;
   day: string;
-  /** Continue after this position (`<occurredAt>#<transactionId>`) of the day's transactions. */
+  /** Continue after this position (`TransactionTimeline.position`) of the day's transactions. */
   after?: string;
   /** The day's transactions are done: continue with its other people, after this identifier (in sort order) if given. */
   people?: { after?: string };
@@ -141,7 +141,7 @@ export async function runRecomputeTask(deps: JobDeps, task: RecomputeTask, remai
   if (!task.people) {
     let batch: Array<{ record: string; trigger: ProjectionTrigger }> = [];
     for await (const transaction of deps.timeline.between(task.tenantId, from, to, task.after)) {
-      batch.push({ record: `${transaction.occurredAt}#${transaction.transactionId}`, trigger: { kind: 'transaction', transaction } });
+      batch.push({ record: deps.timeline.position(transaction), trigger: { kind: 'transaction', transaction } });
       if (batch.length === BATCH) {
         const position = batch[batch.length - 1]!.record;
         await project(batch);

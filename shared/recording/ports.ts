@@ -21,6 +21,23 @@ export interface TransactionRef {
   rep?: string;
 }
 
+/** The ref a stored transaction leaves in its person's partition. */
+export function transactionRefOf(transaction: StoredTransaction): TransactionRef {
+  return {
+    transactionId: transaction.transactionId,
+    kind: transaction.kind,
+    occurredAt: transaction.occurredAt,
+    currency: transaction.currency,
+    net: transaction.net,
+    total: transaction.total,
+    ...(transaction.orderId ? { orderId: transaction.orderId } : {}),
+    ...(transaction.kind === 'order' ? { salesChannel: transaction.salesChannel, ...(transaction.rep ? { rep: transaction.rep } : {}) } : {}),
+  };
+}
+
+/** How many linked identifiers one person may have before reads stop following links (`truncated`). */
+export const MAX_PERSON_IDENTIFIERS = 50;
+
 export interface PersonRecords {
   /** Every identifier linked to the ones asked for (the person). */
   identifiers: Identifier[];
@@ -87,8 +104,8 @@ export interface Checkout {
   occurredAt: string;
 }
 
-/** Where touches, stages, identity links and transactions are kept, each exactly once. */
-export interface RecordStore {
+/** Touches, stages and identity links in their people's partitions, each exactly once; who reached a stage on a day. */
+export interface Journal {
   /** `retentionDays`: each record expires that many days after it happened (the tenant's `retentionDays`, SPEC §10). */
   recordTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<WriteOutcome[]>;
   /**
@@ -101,6 +118,16 @@ export interface RecordStore {
   recordReplayableTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<void>;
   recordStages(tenantId: string, stages: Stage[], retentionDays: number): Promise<WriteOutcome[]>;
   recordLinks(tenantId: string, links: Link[], retentionDays: number): Promise<WriteOutcome[]>;
+  /** Every identifier linked to these (following links only, not reading the records). */
+  linkedIdentifiers(tenantId: string, seeds: readonly Identifier[]): Promise<Identifier[]>;
+  /** The person around these identifiers, with everything recorded under any linked id. */
+  personRecords(tenantId: string, identifiers: Identifier[]): Promise<PersonRecords>;
+  /** Everyone who reached a funnel stage on this UTC day (one of their ids each; a recompute projects them). */
+  activePeople(tenantId: string, utcDay: string): Promise<Identifier[]>;
+}
+
+/** Transactions, each exactly once, with their orders' settlements, aliases and browser checkouts. */
+export interface Ledger {
   /** `stale` when the settlement moved since it was read: read it again and retry; `checkout` when a checkout names the order (see `orderRef`). */
   recordTransaction(tenantId: string, write: TransactionWrite): Promise<WriteOutcome | 'stale' | 'checkout'>;
   /**
@@ -113,13 +140,13 @@ export interface RecordStore {
   getSettlement(tenantId: string, key: string): Promise<StoredSettlement>;
   /** Several settlements at once (absent keys are left out). */
   getSettlements(tenantId: string, keys: readonly string[]): Promise<Map<string, StoredSettlement>>;
-  /** Every identifier linked to these (following links only, not reading the records). */
-  linkedIdentifiers(tenantId: string, seeds: readonly Identifier[]): Promise<Identifier[]>;
   getTransaction(tenantId: string, transactionId: string): Promise<StoredTransaction | undefined>;
   /** The order a provider alias (e.g. Stripe's payment intent) points at. */
   resolveAlias(tenantId: string, alias: string): Promise<string | undefined>;
-  /** The person around these identifiers, with everything recorded under any linked id. */
-  personRecords(tenantId: string, identifiers: Identifier[]): Promise<PersonRecords>;
+}
+
+/** Erasing a person's records (SPEC §10). */
+export interface ErasureStore {
   /**
    * Clears what `personRecords` left out as an erased person's: touches,
    * stages and links are deleted (with their guards and mirrors),
@@ -131,9 +158,38 @@ export interface RecordStore {
   markErased(tenantId: string, identifiers: readonly Identifier[], erasure: { erasureId: string; erasedAt: string; heir: Identifier }): Promise<void>;
   /** Hands the person's transactions to `heir` with the person removed, and deletes every touch, stage and link of theirs. */
   eraseRecords(tenantId: string, identifiers: readonly Identifier[], heir: Identifier): Promise<ErasedRecords>;
-  /** Everyone who reached a funnel stage on this UTC day (one of their ids each; a recompute projects them). */
-  activePeople(tenantId: string, utcDay: string): Promise<Identifier[]>;
-  /** Webhook deliveries already processed (provider retries are answered from this). */
+}
+
+/** Webhook deliveries already processed (provider retries are answered from this). */
+export interface DeliveryLog {
   hasDelivery(tenantId: string, deliveryKey: string): Promise<boolean>;
   recordDelivery(tenantId: string, deliveryKey: string, at: string): Promise<void>;
+}
+
+/** Where touches, stages, identity links and transactions are kept, each exactly once: the four stores as one. */
+export interface RecordStore extends Journal, Ledger, ErasureStore, DeliveryLog {}
+
+/** One record store from its four parts. */
+export function recordStore({ journal, ledger, erasure, deliveries }: { journal: Journal; ledger: Ledger; erasure: ErasureStore; deliveries: DeliveryLog }): RecordStore {
+  return {
+    recordTouches: (...args) => journal.recordTouches(...args),
+    recordReplayableTouches: (...args) => journal.recordReplayableTouches(...args),
+    recordStages: (...args) => journal.recordStages(...args),
+    recordLinks: (...args) => journal.recordLinks(...args),
+    linkedIdentifiers: (...args) => journal.linkedIdentifiers(...args),
+    personRecords: (...args) => journal.personRecords(...args),
+    activePeople: (...args) => journal.activePeople(...args),
+    recordTransaction: (...args) => ledger.recordTransaction(...args),
+    recordCheckout: (...args) => ledger.recordCheckout(...args),
+    getCheckout: (...args) => ledger.getCheckout(...args),
+    getSettlement: (...args) => ledger.getSettlement(...args),
+    getSettlements: (...args) => ledger.getSettlements(...args),
+    getTransaction: (...args) => ledger.getTransaction(...args),
+    resolveAlias: (...args) => ledger.resolveAlias(...args),
+    clearErasedLeftovers: (...args) => erasure.clearErasedLeftovers(...args),
+    markErased: (...args) => erasure.markErased(...args),
+    eraseRecords: (...args) => erasure.eraseRecords(...args),
+    hasDelivery: (...args) => deliveries.hasDelivery(...args),
+    recordDelivery: (...args) => deliveries.recordDelivery(...args),
+  };
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestCounter } from '../../bench/lib.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
-import { recordKeys } from '../../shared/adapters/dynamodb/record-store.ts';
+import { personPartition } from '../../shared/adapters/dynamodb/entities/person.ts';
 import { stores } from '../../shared/adapters/dynamodb/stores.ts';
 import { config } from '../../shared/config.ts';
 import { hashEmail } from '../../shared/identity/identity.ts';
@@ -31,7 +31,7 @@ async function partition(identifier: string) {
     new QueryCommand({
       TableName: config().TABLE_NAME,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': recordKeys.person(tenant.tenantId, identifier) },
+      ExpressionAttributeValues: { ':pk': personPartition(tenant.tenantId, identifier) },
       ConsistentRead: true,
     }),
   );

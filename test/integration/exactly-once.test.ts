@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
-import { recordKeys } from '../../shared/adapters/dynamodb/record-store.ts';
+import { personPartition } from '../../shared/adapters/dynamodb/entities/person.ts';
 import { config } from '../../shared/config.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
@@ -21,7 +21,7 @@ async function partition(identifier: string) {
     new QueryCommand({
       TableName: config().TABLE_NAME,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': recordKeys.person(tenant.tenantId, identifier) },
+      ExpressionAttributeValues: { ':pk': personPartition(tenant.tenantId, identifier) },
       ConsistentRead: true,
     }),
   );

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
-import { DynamoProjectionStore, projectionKeys } from '../../shared/adapters/dynamodb/projection-store.ts';
-import { recordKeys } from '../../shared/adapters/dynamodb/record-store.ts';
+import { projectionEntity } from '../../shared/adapters/dynamodb/entities/projection.ts';
+import { transactionEntity } from '../../shared/adapters/dynamodb/entities/transaction.ts';
+import { DynamoProjectionStore } from '../../shared/adapters/dynamodb/projection-store.ts';
 import type { AttributionResult } from '../../shared/attribution/engine.ts';
 import { config } from '../../shared/config.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
@@ -52,7 +53,7 @@ describe('a person whose change is larger than one transaction', () => {
     const store = new DynamoProjectionStore(documentClient(), config().TABLE_NAME);
     const personKey = 'c:heavy' as Identifier;
     const transactionIds = Array.from({ length: 400 }, (_, i) => `heavy-${i}`);
-    for (const transactionId of transactionIds) await documentClient().send(new PutCommand({ TableName: config().TABLE_NAME, Item: recordKeys.transaction(tenantId, transactionId) }));
+    for (const transactionId of transactionIds) await documentClient().send(new PutCommand({ TableName: config().TABLE_NAME, Item: transactionEntity.key(tenantId, transactionId) }));
     // Random text does not compress: each attribution stays about 3 KB gzipped.
     const results = new Map(transactionIds.map((transactionId) => [transactionId, { transactionId, padding: randomBytes(2300).toString('base64') } as unknown as AttributionResult]));
     const saved = await store.save(tenantId, {
@@ -72,7 +73,7 @@ describe('a person whose change is larger than one transaction', () => {
       new QueryCommand({
         TableName: config().TABLE_NAME,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': projectionKeys.projection(tenantId, personKey).pk },
+        ExpressionAttributeValues: { ':pk': projectionEntity.key(tenantId, personKey).pk },
         ConsistentRead: true,
       }),
     );

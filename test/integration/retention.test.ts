@@ -1,7 +1,9 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
-import { recordKeys } from '../../shared/adapters/dynamodb/record-store.ts';
+import { personPartition } from '../../shared/adapters/dynamodb/entities/person.ts';
+import { touchGuardEntity } from '../../shared/adapters/dynamodb/entities/touch-guard.ts';
+import { transactionEntity } from '../../shared/adapters/dynamodb/entities/transaction.ts';
 import { applyRetention } from '../../shared/adapters/dynamodb/retention.ts';
 import { config } from '../../shared/config.ts';
 import { type CreatedTenant, listTenants } from '../../shared/tenants/use-cases.ts';
@@ -20,7 +22,7 @@ const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 async function partition(tenant: CreatedTenant, identifier: string) {
   const { Items = [] } = await documentClient().send(
-    new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': recordKeys.person(tenant.tenantId, identifier) }, ConsistentRead: true }),
+    new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': personPartition(tenant.tenantId, identifier) }, ConsistentRead: true }),
   );
   return Items;
 }
@@ -46,9 +48,9 @@ describe('retention (SPEC §10)', () => {
     expect(expiry('link_mirror')).toEqual([seconds('2026-11-02T11:00:00Z') + 400 * 86_400]);
     expect(expiry('stage')).toEqual([seconds('2026-11-02T12:00:00Z') + 400 * 86_400]);
     expect(expiry('tx_ref')).toEqual([undefined]);
-    const { Item: guard } = await documentClient().send(new GetCommand({ TableName: table(), Key: recordKeys.touchGuard(tenant.tenantId, 'r-1') }));
+    const { Item: guard } = await documentClient().send(new GetCommand({ TableName: table(), Key: touchGuardEntity.key(tenant.tenantId, 'r-1') }));
     expect(guard?.expiresAt).toBe(seconds('2026-11-02T10:00:00Z') + 400 * 86_400);
-    const { Item: transaction } = await documentClient().send(new GetCommand({ TableName: table(), Key: recordKeys.transaction(tenant.tenantId, 'r-order') }));
+    const { Item: transaction } = await documentClient().send(new GetCommand({ TableName: table(), Key: transactionEntity.key(tenant.tenantId, 'r-order') }));
     expect(transaction?.expiresAt).toBeUndefined();
   });
 
@@ -81,7 +83,7 @@ describe('retention (SPEC §10)', () => {
     // DynamoDB's TTL deletes the touch (DynamoDB Local keeps expired items: done by hand, as the TTL would).
     const [touch] = (await partition(tenant, 'c:loyal')).filter((item) => item.entity === 'touch');
     await documentClient().send(new DeleteCommand({ TableName: table(), Key: { pk: touch!.pk, sk: touch!.sk } }));
-    await documentClient().send(new DeleteCommand({ TableName: table(), Key: recordKeys.touchGuard(tenant.tenantId, 'old-ad') }));
+    await documentClient().send(new DeleteCommand({ TableName: table(), Key: touchGuardEntity.key(tenant.tenantId, 'old-ad') }));
 
     // The person comes back: their projection is computed again, without the expired touch.
     await post(tenant, '/v1/transactions', { transactionId: 'new-order', kind: 'order', occurredAt: daysAgo(1), person: { customerId: 'loyal' }, currency: 'USD', gross: '25.00' });
@@ -96,7 +98,7 @@ describe('retention (SPEC §10)', () => {
   it('sets the expiry on records written before it existed, once (npm run tenant -- apply-retention)', async () => {
     const tenant = await newTenant();
     const old = {
-      pk: recordKeys.person(tenant.tenantId, 'a:legacy'),
+      pk: personPartition(tenant.tenantId, 'a:legacy'),
       sk: 'TOUCH#2026-10-01T10:00:00.000Z#legacy-1',
       entity: 'touch',
       tenantId: tenant.tenantId,

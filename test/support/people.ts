@@ -88,7 +88,7 @@ export async function seedProjections(store: ProjectionStore, tenantId: string, 
   const dropped = projections.flatMap(({ person, projection }) => projection.dropped.map((baton) => ({ ...baton, identifiers: person.identifiers })));
   const cellIds = Object.keys(contributions);
   const CHUNK = 90;
-  // A write keeps its batons under its own key, `<qualifiedAt>#seed:<i>`: batons qualified at the same instant go to different writes.
+  // A write keeps its batons under its own key, `<qualifiedAt>#x:seed-<i>`: batons qualified at the same instant go to different writes.
   const batonChunks: Array<typeof dropped> = [];
   for (const baton of dropped) {
     let chunk = batonChunks.find((candidate) => candidate.length < CHUNK && !candidate.some((other) => other.qualifiedAt === baton.qualifiedAt));
@@ -99,7 +99,7 @@ export async function seedProjections(store: ProjectionStore, tenantId: string, 
   for (let i = 0; i < writes; i += 1) {
     const delta = Object.fromEntries(cellIds.slice(i * CHUNK, (i + 1) * CHUNK).map((id) => [id, contributions[id]!]));
     const batons = batonChunks[i] ?? [];
-    const personKey = `seed:${i}` as Identifier;
+    const personKey: Identifier = `x:seed-${i}`;
     const saved = await store.save(tenantId, {
       projection: { personKey, identifiers: [], orders: {}, configs: {}, contributions: {}, dropped: [] },
       expectedVersion: 0,

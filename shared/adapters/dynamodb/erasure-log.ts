@@ -1,8 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ErasureLog, ErasureLogEntry } from '../../privacy/erasure.ts';
-
-/** `ERASURES` / `<erasedAt>#<erasureId>`: the tenant's erasure log, kept for good (it holds no personal data). */
-const logKey = (tenantId: string) => `T#${tenantId}#ERASURES`;
+import { erasureLogEntryEntity } from './entities/erasure-log-entry.ts';
 
 export class DynamoErasureLog implements ErasureLog {
   constructor(
@@ -11,7 +9,7 @@ export class DynamoErasureLog implements ErasureLog {
   ) {}
 
   async append(tenantId: string, entry: ErasureLogEntry): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: logKey(tenantId), sk: `${entry.erasedAt}#${entry.erasureId}`, entity: 'erasure', ...entry } }));
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: erasureLogEntryEntity.toItem(tenantId, entry) }));
   }
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<{ entries: ErasureLogEntry[]; nextCursor?: string }> {
@@ -19,13 +17,13 @@ export class DynamoErasureLog implements ErasureLog {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': logKey(tenantId) },
+        ExpressionAttributeValues: { ':pk': erasureLogEntryEntity.partition(tenantId) },
         ScanIndexForward: false,
         Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: { pk: logKey(tenantId), sk: Buffer.from(cursor, 'base64url').toString('utf8') } } : {}),
+        ...(cursor ? { ExclusiveStartKey: erasureLogEntryEntity.keyAt(tenantId, cursor) } : {}),
       }),
     );
-    const entries = Items.map(({ pk: _pk, sk: _sk, entity: _entity, ...entry }) => entry as ErasureLogEntry);
-    return { entries, ...(LastEvaluatedKey ? { nextCursor: Buffer.from(String(LastEvaluatedKey.sk), 'utf8').toString('base64url') } : {}) };
+    const entries = Items.map((item) => erasureLogEntryEntity.fromItem(item));
+    return { entries, ...(LastEvaluatedKey ? { nextCursor: erasureLogEntryEntity.cursorOf(LastEvaluatedKey) } : {}) };
   }
 }

@@ -1,9 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Job, JobStore } from '../../jobs/recompute.ts';
-
-/** `JOB#<id>` / `JOB`: a job and its progress, added to by its tasks. */
-export const jobKeys = { job: (tenantId: string, jobId: string) => ({ pk: `T#${tenantId}#JOB#${jobId}`, sk: 'JOB' }) };
+import { jobEntity } from './entities/job.ts';
 
 export class DynamoJobStore implements JobStore {
   constructor(
@@ -12,17 +10,12 @@ export class DynamoJobStore implements JobStore {
   ) {}
 
   async create(tenantId: string, job: Job): Promise<void> {
-    const { days, ...rest } = job;
-    await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...jobKeys.job(tenantId, job.jobId), entity: 'job', ...rest, daysTotal: days.total }, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: jobEntity.toItem(tenantId, job), ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   async get(tenantId: string, jobId: string): Promise<Job | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: jobKeys.job(tenantId, jobId), ConsistentRead: true }));
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, entity: _entity, daysTotal, doneDays, doneTasks: _tasks, ...job } = Item;
-    return { ...(job as Omit<Job, 'days'>), days: { total: daysTotal as number, done: (doneDays as Set<string> | undefined)?.size ?? 0 } };
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: jobEntity.key(tenantId, jobId), ConsistentRead: true }));
+    return Item ? jobEntity.fromItem(Item) : undefined;
   }
 
   /** Days and tasks are kept as string sets: adding one twice changes nothing, and the condition keeps its counts from being added twice. */
@@ -32,7 +25,7 @@ export class DynamoJobStore implements JobStore {
       ({ Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: jobKeys.job(tenantId, jobId),
+          Key: jobEntity.key(tenantId, jobId),
           UpdateExpression: `ADD transactions :transactions, people :people, doneTasks :task${work.dayDone ? ', doneDays :day' : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND NOT contains(doneTasks, :taskKey)',
           ExpressionAttributeValues: {
@@ -49,8 +42,9 @@ export class DynamoJobStore implements JobStore {
       if (error instanceof ConditionalCheckFailedException) return 'running'; // counted already (or the job is gone)
       throw error;
     }
-    const done = (Attributes?.doneDays as Set<string> | undefined)?.size ?? 0;
-    if (!work.dayDone || done < (Attributes?.daysTotal as number)) return 'running';
+    if (!work.dayDone || !Attributes) return 'running';
+    const days = jobEntity.doneDays(Attributes);
+    if (days.done < days.total) return 'running';
     return (await this.finish(tenantId, jobId, { status: 'done', at })) ? 'done' : 'running';
   }
 
@@ -64,7 +58,7 @@ export class DynamoJobStore implements JobStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: jobKeys.job(tenantId, jobId),
+          Key: jobEntity.key(tenantId, jobId),
           UpdateExpression: `SET #status = :status, finishedAt = :at${end.failure ? ', failure = :failure' : ''}`,
           ConditionExpression: '#status = :running',
           ExpressionAttributeNames: { '#status': 'status' },

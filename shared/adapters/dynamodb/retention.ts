@@ -1,9 +1,18 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { expiresAt, recordKeys } from './record-store.ts';
+import * as z from 'zod';
+import { expiresAt } from './entities/entity.ts';
+import { linkEntity } from './entities/link.ts';
+import { linkMirrorEntity } from './entities/link-mirror.ts';
+import { personPartitionPrefix } from './entities/person.ts';
+import { stageEntity } from './entities/stage.ts';
+import { touchEntity } from './entities/touch.ts';
+import { touchGuardEntity } from './entities/touch-guard.ts';
 
 /** What carries personal data and expires (SPEC §10): transactions, rollups and the erasure log do not. */
-const EXPIRING = ['touch', 'stage', 'link', 'link_mirror', 'touch_id'];
+const EXPIRING: readonly string[] = [touchEntity.name, stageEntity.name, linkEntity.name, linkMirrorEntity.name, touchGuardEntity.name];
+
+const Scanned = z.object({ pk: z.string(), sk: z.string(), entity: z.string().optional(), occurredAt: z.string().optional() });
 
 /**
  * `npm run tenant -- apply-retention`: sets the expiry on a tenant's
@@ -32,15 +41,15 @@ export async function applyRetention(
             Segment: segment,
             TotalSegments: SEGMENTS,
             FilterExpression: '(begins_with(pk, :people) OR begins_with(pk, :guards)) AND attribute_not_exists(expiresAt)',
-            ExpressionAttributeValues: { ':people': recordKeys.person(tenantId, ''), ':guards': recordKeys.touchGuard(tenantId, '').pk },
+            ExpressionAttributeValues: { ':people': personPartitionPrefix(tenantId), ':guards': touchGuardEntity.prefix(tenantId) },
             ProjectionExpression: 'pk, sk, entity, occurredAt',
             ExclusiveStartKey,
           }),
         );
         scanned += page.ScannedCount ?? 0;
-        for (const item of page.Items ?? []) {
-          if (!EXPIRING.includes(item.entity as string)) continue;
-          const occurredAt = typeof item.occurredAt === 'string' ? item.occurredAt : now.toISOString();
+        for (const item of (page.Items ?? []).map((scanned) => Scanned.parse(scanned))) {
+          if (!item.entity || !EXPIRING.includes(item.entity)) continue;
+          const occurredAt = item.occurredAt ?? now.toISOString();
           try {
             await client.send(
               new UpdateCommand({

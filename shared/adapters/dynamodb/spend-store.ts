@@ -2,14 +2,9 @@ import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/c
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SpendOutcome, SpendStore } from '../../spend/ports.ts';
-import { type SpendEntry, sameFigure, spendId } from '../../spend/spend.ts';
+import { type SpendEntry, sameFigure } from '../../spend/spend.ts';
+import { spendLineEntity } from './entities/spend-line.ts';
 import { queryAll } from './query.ts';
-
-/** A tenant's spend in one partition, one item per day, currency and campaign: a period is one range query. */
-export const spendKeys = {
-  partition: (tenantId: string) => `T#${tenantId}#SPEND`,
-  entry: (tenantId: string, entry: SpendEntry) => ({ pk: spendKeys.partition(tenantId), sk: spendId(entry) }),
-};
 
 /** Writes in flight at once for one batch (each is its own conditional PutItem). */
 const CONCURRENCY = 16;
@@ -40,27 +35,28 @@ export class DynamoSpendStore implements SpendStore {
       const { Attributes: before } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...spendKeys.entry(tenantId, entry), entity: 'spend', ...entry },
+          Item: spendLineEntity.toItem(tenantId, entry),
           ConditionExpression: 'attribute_not_exists(pk) OR reportedAt < :reportedAt',
           ExpressionAttributeValues: { ':reportedAt': entry.reportedAt },
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return before && sameFigure(before as SpendEntry, entry) ? 'duplicate' : 'stored';
+      return before && sameFigure(spendLineEntity.fromItem(before), entry) ? 'duplicate' : 'stored';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const stored = error.Item ? (unmarshall(error.Item as Record<string, AttributeValue>) as SpendEntry) : undefined;
+      const stored = error.Item ? spendLineEntity.fromItem(unmarshall(error.Item as Record<string, AttributeValue>)) : undefined;
       return stored && sameFigure(stored, entry) ? 'duplicate' : 'stale';
     }
   }
 
   async spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<SpendEntry[]> {
+    const days = spendLineEntity.days(fromDay, toDay);
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': spendKeys.partition(tenantId), ':from': `${fromDay}#`, ':to': `${toDay}#~` },
+      ExpressionAttributeValues: { ':pk': spendLineEntity.partition(tenantId), ':from': days.from, ':to': days.to },
     });
-    return items.map(({ pk: _pk, sk: _sk, entity: _entity, ...entry }) => entry as unknown as SpendEntry);
+    return items.map((item) => spendLineEntity.fromItem(item));
   }
 }

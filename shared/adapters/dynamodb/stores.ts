@@ -11,7 +11,7 @@ import { DynamoErasureLog } from './erasure-log.ts';
 import { DynamoJobStore } from './job-store.ts';
 import { DynamoProjectionStore } from './projection-store.ts';
 import { DynamoQuarantineStore } from './quarantine-store.ts';
-import { DynamoRecordStore } from './record-store.ts';
+import { dynamoRecordStore } from './record-store.ts';
 import { DynamoSpendStore } from './spend-store.ts';
 import { DynamoTenantStore } from './tenant-store.ts';
 import { DynamoTimeline } from './timeline.ts';
@@ -31,7 +31,7 @@ export function stores(): Stores {
     const { TABLE_NAME, RECOMPUTE_QUEUE_URL } = config();
     const client = documentClient();
     deps = {
-      records: new DynamoRecordStore(client, TABLE_NAME),
+      records: dynamoRecordStore(client, TABLE_NAME),
       tenants: new DynamoTenantStore(client, TABLE_NAME),
       projections: new DynamoProjectionStore(client, TABLE_NAME),
       timeline: new DynamoTimeline(client, TABLE_NAME),

@@ -2,23 +2,16 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { generateWebhookSecret } from '../../auth/keys.ts';
 import { ConflictError } from '../../errors.ts';
-import { type AttributionConfig, defaultAttributionConfig } from '../../tenants/attribution-config.ts';
+import type { AttributionConfig } from '../../tenants/attribution-config.ts';
 import type { ApiKeyRecord, RecomputeAdvice, TenantRecord, TenantStore, WebhookSecret } from '../../tenants/ports.ts';
 import type { WebhookProvider } from '../../tenants/tenant.ts';
 import type { CalendarEntry } from '../../time/calendar.ts';
+import { apiKeyEntity } from './entities/api-key.ts';
+import { tenantEntity } from './entities/tenant.ts';
+import { tenantRegistryEntity } from './entities/tenant-registry.ts';
 import { queryAll } from './query.ts';
 
-/** Key builders: tenants and API keys live in their own partitions. */
-export const tenantKeys = {
-  tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
-  /** The registry of tenants: one small item each (no secrets), so listing them is one query. */
-  registry: (tenantId: string) => ({ pk: 'TENANTS', sk: tenantId }),
-  apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
-};
-
-function registryEntry(tenant: TenantRecord) {
-  return { ...tenantKeys.registry(tenant.tenantId), entity: 'tenant_entry', createdAt: tenant.createdAt };
-}
+/** Tenants, their registry and their API keys, each in its own partitions. */
 
 export class DynamoTenantStore implements TenantStore {
   constructor(
@@ -34,15 +27,15 @@ export class DynamoTenantStore implements TenantStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...tenantKeys.tenant(tenant.tenantId), entity: 'tenant', ...tenant },
+                Item: tenantEntity.toItem(tenant),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            { Put: { TableName: this.tableName, Item: registryEntry(tenant) } },
+            { Put: { TableName: this.tableName, Item: tenantRegistryEntity.toItem(tenant) } },
             ...keys.map((key) => ({
               Put: {
                 TableName: this.tableName,
-                Item: { ...tenantKeys.apiKey(key.keyHash), entity: 'api_key', ...key, createdAt: tenant.createdAt },
+                Item: apiKeyEntity.toItem(key, tenant.createdAt),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             })),
@@ -59,30 +52,25 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async getTenant(tenantId: string): Promise<TenantRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tenantKeys.tenant(tenantId), ConsistentRead: true }));
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, entity: _entity, ...record } = Item;
-    // Tenants created before a config field existed read its default (reads never write).
-    const stored = record as TenantRecord;
-    return { ...stored, config: { ...defaultAttributionConfig(stored.config.timezone), ...stored.config } };
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tenantEntity.key(tenantId), ConsistentRead: true }));
+    return Item ? tenantEntity.fromItem(Item) : undefined;
   }
 
   async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
     // Consistent: a rotated-out or revoked key stops at once.
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tenantKeys.apiKey(keyHash), ConsistentRead: true }));
-    if (!Item) return undefined;
-    return { keyHash, tenantId: Item.tenantId as string, scope: Item.scope as ApiKeyRecord['scope'], ...(Item.validUntil ? { validUntil: Item.validUntil as string } : {}) };
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: apiKeyEntity.key(keyHash), ConsistentRead: true }));
+    return Item ? apiKeyEntity.fromItem(Item) : undefined;
   }
 
   async rotateApiKey(tenantId: string, next: ApiKeyRecord & { createdAt: string }, previousHash: string | undefined, previousValidUntil: string): Promise<void> {
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: this.tableName, Item: { ...tenantKeys.apiKey(next.keyHash), entity: 'api_key', ...next }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: this.tableName, Item: apiKeyEntity.toItem(next, next.createdAt), ConditionExpression: 'attribute_not_exists(pk)' } },
           {
             Update: {
               TableName: this.tableName,
-              Key: tenantKeys.tenant(tenantId),
+              Key: tenantEntity.key(tenantId),
               UpdateExpression: 'SET #keys.#scope = :key',
               ConditionExpression: 'attribute_exists(pk) AND attribute_exists(#keys)',
               ExpressionAttributeNames: { '#keys': 'keys', '#scope': next.scope },
@@ -94,11 +82,11 @@ export class DynamoTenantStore implements TenantStore {
                 {
                   Update: {
                     TableName: this.tableName,
-                    Key: tenantKeys.apiKey(previousHash),
+                    Key: apiKeyEntity.key(previousHash),
                     // The overlap: the old key works until then, and DynamoDB's TTL removes it after.
                     UpdateExpression: 'SET validUntil = :until, expiresAt = :ttl',
                     ConditionExpression: 'attribute_exists(pk) AND tenantId = :tenant',
-                    ExpressionAttributeValues: { ':until': previousValidUntil, ':ttl': Math.floor(Date.parse(previousValidUntil) / 1000) + 86_400, ':tenant': tenantId },
+                    ExpressionAttributeValues: { ':until': previousValidUntil, ':ttl': apiKeyEntity.expiresAt(previousValidUntil), ':tenant': tenantId },
                   },
                 },
               ]
@@ -118,7 +106,7 @@ export class DynamoTenantStore implements TenantStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: tenantKeys.tenant(tenantId),
+          Key: tenantEntity.key(tenantId),
           UpdateExpression: `SET config = :config, calendar = :calendar, configVersion = :next, configUpdatedAt = :at${recomputeAdvised ? ', recomputeAdvised = :advice' : ''}`,
           ConditionExpression: 'configVersion = :expected',
           ExpressionAttributeValues: {
@@ -143,7 +131,7 @@ export class DynamoTenantStore implements TenantStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: tenantKeys.tenant(tenantId),
+          Key: tenantEntity.key(tenantId),
           UpdateExpression: 'REMOVE recomputeAdvised',
           ConditionExpression: 'recomputeAdvised.since <= :startedAt',
           ExpressionAttributeValues: { ':startedAt': startedAt },
@@ -160,7 +148,7 @@ export class DynamoTenantStore implements TenantStore {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: tenantKeys.tenant(tenantId),
+          Key: tenantEntity.key(tenantId),
           UpdateExpression: 'SET cursorKey = :key',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(cursorKey)',
           ExpressionAttributeValues: { ':key': generateWebhookSecret() },
@@ -175,7 +163,7 @@ export class DynamoTenantStore implements TenantStore {
 
   async addMissingRegistryEntry(tenant: TenantRecord): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: registryEntry(tenant), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: tenantRegistryEntity.toItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' }));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -184,15 +172,20 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async listTenantIds(): Promise<string[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'TENANTS' }, ProjectionExpression: 'sk' });
-    return items.map((item) => item.sk as string);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': tenantRegistryEntity.partition },
+      ProjectionExpression: 'sk',
+    });
+    return items.map((item) => tenantRegistryEntity.tenantIdOf(item));
   }
 
   async replaceWebhookSecret(tenantId: string, provider: WebhookProvider, secret: WebhookSecret): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: tenantKeys.tenant(tenantId),
+        Key: tenantEntity.key(tenantId),
         UpdateExpression: 'SET webhookSecrets.#provider = :secret',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#provider': provider },

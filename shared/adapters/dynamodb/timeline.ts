@@ -1,22 +1,24 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExportedTransaction, TransactionTimeline } from '../../exports/ports.ts';
-import { recordKeys } from './record-store.ts';
+import { transactionEntity } from './entities/transaction.ts';
 
-const DAY_MS = 86_400_000;
 /** Items per query page: small enough to start answering early, large enough to keep requests few. */
 const PAGE = 500;
 
+/** Transactions in time order from index gsi1 (`entities/transaction.ts`): a partition per UTC day, each in position order. */
 export class DynamoTimeline implements TransactionTimeline {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
+  position(transaction: Pick<ExportedTransaction, 'occurredAt' | 'transactionId'>): string {
+    return transactionEntity.position(transaction);
+  }
+
   async *between(tenantId: string, from: string, to: string, after?: string): AsyncIterable<ExportedTransaction> {
-    const lower = after && after > from ? after : from;
-    // gsi1 is partitioned by UTC day: walk the days of the range, each in sort-key order.
-    for (let day = Date.parse(lower.slice(0, 10)); day < Date.parse(to); day += DAY_MS) {
-      const dayPk = recordKeys.transactionDay(tenantId, new Date(day).toISOString());
+    const { partitions, low, high } = transactionEntity.span(tenantId, from, to, after);
+    for (const partition of partitions) {
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const page = await this.client.send(
@@ -24,16 +26,16 @@ export class DynamoTimeline implements TransactionTimeline {
             TableName: this.tableName,
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high',
-            ExpressionAttributeValues: { ':pk': dayPk, ':low': lower, ':high': to },
+            ExpressionAttributeValues: { ':pk': partition, ':low': low, ':high': high },
             Limit: PAGE,
             ExclusiveStartKey,
           }),
         );
         for (const item of page.Items ?? []) {
-          if ((item.gsi1sk as string) >= to) continue;
-          if (after && (item.gsi1sk as string) <= after) continue;
-          const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, entity: _e, tenantId: _t, aliases: _a, ...transaction } = item;
-          yield transaction as unknown as ExportedTransaction;
+          const transaction = transactionEntity.fromIndex(item);
+          const position = transactionEntity.position(transaction);
+          if (position >= to || (after && position <= after)) continue;
+          yield transaction;
         }
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);

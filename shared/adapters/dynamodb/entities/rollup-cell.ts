@@ -1,0 +1,46 @@
+import * as z from 'zod';
+import type { CellAddress, CellFamily } from '../../../projection/cells.ts';
+import type { RollupCell } from '../../../projection/ports.ts';
+import { ITEM_VERSION, type Item, type Key, tenantKey } from './entity.ts';
+
+/**
+ * `ROLLUP#<family>` / `<day>#<part>`: a rollup cell, its measures as number
+ * attributes added to with ADD (so many writers add to it at once). `pk`,
+ * `sk`, `entity` and `v` are the item's: no measure is named so.
+ */
+const ENTITY = 'rollup' as const;
+
+const CellKey = z.object({ sk: z.string(), entity: z.literal(ENTITY) });
+const Measures = z.record(z.string(), z.number());
+
+const partition = (tenantId: string, family: CellFamily) => tenantKey(tenantId, 'ROLLUP', family);
+
+export const rollupCellEntity = {
+  name: ENTITY,
+  partition,
+  key: (tenantId: string, { family, day, part }: CellAddress): Key => ({ pk: partition(tenantId, family), sk: `${day}#${part}` }),
+  /** The sort keys of the days `fromDay`..`toDay` (inclusive), every part. */
+  days: (fromDay: string, toDay: string): { from: string; to: string } => ({ from: `${fromDay}#`, to: `${toDay}#~` }),
+  /** An update adding `changes` to the cell's measures (creating it if absent). */
+  toUpdate(tenantId: string, address: CellAddress, changes: ReadonlyArray<readonly [string, number]>) {
+    const names: Record<string, string> = { '#entity': 'entity', '#v': 'v' };
+    const values: Record<string, unknown> = { ':entity': ENTITY, ':version': ITEM_VERSION };
+    const adds = changes.map(([name, change], i) => {
+      names[`#a${i}`] = name;
+      values[`:v${i}`] = change;
+      return `#a${i} :v${i}`;
+    });
+    return {
+      Key: rollupCellEntity.key(tenantId, address),
+      UpdateExpression: `SET #entity = :entity, #v = :version ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  },
+  fromItem(item: Item): RollupCell {
+    const { sk } = CellKey.parse(item);
+    const { pk: _pk, sk: _sk, entity: _entity, v: _v, ...measures } = item;
+    const [day, ...part] = sk.split('#');
+    return { day: day!, part: part.join('#'), attributes: Measures.parse(measures) };
+  },
+};

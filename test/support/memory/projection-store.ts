@@ -1,0 +1,93 @@
+import type { Identifier } from '../../../shared/identity/identity.ts';
+import { type CellFamily, cells, sum } from '../../../shared/projection/cells.ts';
+import type { AttributionRecord, DroppedBatonView, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../../shared/projection/ports.ts';
+import { copy, type MemoryTable } from './table.ts';
+
+/** A dropped baton's place in the list: by the time it was qualified, then the person. */
+const positionOf = (baton: Pick<DroppedBatonView, 'qualifiedAt'>, personKey: Identifier) => `${baton.qualifiedAt} ${personKey}`;
+
+/**
+ * Projections in memory, saved only over the version read (`stale`
+ * otherwise, as DynamoDB's conditions answer), with their rollup deltas,
+ * attributions and dropped batons at once. A change is never too large
+ * here, so nothing is ever left pending.
+ */
+export class MemoryProjectionStore implements ProjectionStore {
+  constructor(private readonly table: MemoryTable) {}
+
+  async getProjections(tenantId: string, keys: readonly Identifier[]): Promise<Map<Identifier, StoredProjection>> {
+    const projections = this.table.of(tenantId).projections;
+    return new Map(keys.flatMap((key) => (projections.has(key) ? [[key, copy(projections.get(key)!)] as const] : [])));
+  }
+
+  async finishPending(_tenantId: string, _personKey: Identifier): Promise<void> {}
+
+  async save(tenantId: string, write: ProjectionWrite): Promise<'saved' | 'stale'> {
+    const items = this.table.of(tenantId);
+    const versionOf = (key: Identifier) => items.projections.get(key)?.version ?? 0;
+    const stale =
+      versionOf(write.projection.personKey) !== write.expectedVersion ||
+      write.retired.some(({ personKey, expectedVersion }) => !items.projections.has(personKey) || versionOf(personKey) !== expectedVersion) ||
+      // The summary rides on the transaction, updated only if it is there.
+      write.attributions.some(({ transactionId }) => !items.transactions.has(transactionId));
+    if (stale) return 'stale';
+    items.projections.set(write.projection.personKey, { ...copy(write.projection), version: write.expectedVersion + 1 });
+    for (const { personKey } of write.retired) items.projections.delete(personKey);
+    for (const { summary, ...attribution } of write.attributions) {
+      items.attributions.set(attribution.transactionId, copy(attribution));
+      items.transactions.set(attribution.transactionId, { ...items.transactions.get(attribution.transactionId)!, attributionSummary: copy(summary) });
+    }
+    for (const [id, changes] of Object.entries(write.delta)) {
+      const cell = items.rollups.get(id) ?? {};
+      for (const [name, change] of Object.entries(changes)) cell[name] = (cell[name] ?? 0) + change;
+      items.rollups.set(id, cell);
+    }
+    for (const baton of write.dropped.remove) items.dropped.delete(positionOf(baton, baton.personKey));
+    for (const baton of write.dropped.add) items.dropped.set(positionOf(baton, write.projection.personKey), { ...copy(baton), personKey: write.projection.personKey });
+    return 'saved';
+  }
+
+  async handOver(tenantId: string, from: readonly StoredProjection[], to: Identifier): Promise<{ outcome: 'saved' | 'stale'; attributions: number; droppedBatons: number }> {
+    if (from.length === 0) return { outcome: 'saved', attributions: 0, droppedBatons: 0 };
+    const items = this.table.of(tenantId);
+    if (items.projections.has(to) || from.some((projection) => items.projections.get(projection.personKey)?.version !== projection.version)) {
+      return { outcome: 'stale', attributions: 0, droppedBatons: 0 };
+    }
+    const orders = Object.assign({}, ...from.map((projection) => projection.orders));
+    for (const projection of from) items.projections.delete(projection.personKey);
+    items.projections.set(to, {
+      personKey: to,
+      version: 1,
+      identifiers: [to],
+      orders,
+      configs: Object.assign({}, ...from.map((projection) => projection.configs)),
+      contributions: sum(...from.map((projection) => projection.contributions)),
+      dropped: [],
+    });
+    const transactionIds = Object.entries(orders as StoredProjection['orders']).flatMap(([orderId, order]) => [orderId, ...Object.keys(order.adjustments)]);
+    for (const transactionId of transactionIds) items.attributions.delete(transactionId);
+    const batons = from.flatMap((projection) => projection.dropped.map((baton) => positionOf(baton, projection.personKey)));
+    for (const position of batons) items.dropped.delete(position);
+    return { outcome: 'saved', attributions: transactionIds.length, droppedBatons: batons.length };
+  }
+
+  async getAttribution(tenantId: string, transactionId: string): Promise<AttributionRecord | undefined> {
+    return copy(this.table.of(tenantId).attributions.get(transactionId));
+  }
+
+  async rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string): Promise<RollupCell[]> {
+    return [...this.table.of(tenantId).rollups]
+      .map(([id, attributes]) => ({ ...cells.parse(id), attributes: { ...attributes } }))
+      .filter((cell) => cell.family === family && cell.day >= fromDay && cell.day <= toDay)
+      .sort((a, b) => (a.day === b.day ? (a.part < b.part ? -1 : 1) : a.day < b.day ? -1 : 1))
+      .map(({ day, part, attributes }) => ({ day, part, attributes }));
+  }
+
+  async droppedBatons(tenantId: string, range: { from: string; to: string; now: string }, limit: number, after?: string): Promise<{ batons: DroppedBatonView[]; next?: string }> {
+    const listed = [...this.table.of(tenantId).dropped]
+      .filter(([position, baton]) => baton.qualifiedAt >= range.from && baton.qualifiedAt < range.to && baton.deadline < range.now && (after === undefined || position > after))
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    const page = listed.slice(0, limit);
+    return { batons: page.map(([, baton]) => copy(baton)), ...(listed.length > limit ? { next: page[page.length - 1]![0] } : {}) };
+  }
+}
