@@ -1,14 +1,1 @@
-import { stores } from '#shared/adapters/dynamodb/stores.ts';
-import { csvHeaders } from '#shared/exports/csv.ts';
-import { keyHandler } from '#shared/http/handler.ts';
-import { json } from '#shared/http/problem.ts';
-import { CompareQuerySchema, compare, compareCsv } from '#shared/read-models/reports.ts';
-
-const deps = stores();
-
-export const handler = keyHandler('get-compare', async (request) => {
-  const query = request.query(CompareQuerySchema);
-  const answer = await compare(deps, request.tenantId, query);
-  if (query.format === 'json') return json(200, answer);
-  return { statusCode: 200, headers: csvHeaders(`${request.tenantId}-compare-${query.from}-to-${query.to}.csv`), body: compareCsv(answer) };
-});
+export { handler } from '#shared/api/routes/get-compare.ts';

@@ -1,4 +1,4 @@
-/** `npm run openapi`: writes docs/openapi.json from the route table and zod contracts. */
+/** `npm run openapi`: writes docs/openapi.json from the route modules (shared/api/routes/). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildOpenApiDocument } from '../shared/api/openapi.ts';

@@ -4,12 +4,12 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { documentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.ts';
+import type { Route } from '../api/route.ts';
 import { type AuthorizerContext, resolvePrincipal } from '../auth/principal.ts';
 import { isScope, type Scope } from '../auth/scopes.ts';
 import { config } from '../config.ts';
 import { BatonError, ForbiddenError, MalformedJsonError, PayloadTooLargeError, UnauthenticatedError } from '../errors.ts';
 import { logger } from '../observability/logger.ts';
-import { DEFAULT_ROUTE_HANDLER, type Route, routes } from '../routes.ts';
 import { withDeadline } from '../runtime/deadline.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { parseWith, readJson } from './parse.ts';
@@ -74,12 +74,6 @@ export class TenantRequest extends ApiRequest {
   }
 }
 
-function routeOf(handlerName: string): Route {
-  const route = routes.find((candidate) => candidate.handler === handlerName);
-  if (!route) throw new Error(`No route in shared/routes.ts is served by handler "${handlerName}"`);
-  return route;
-}
-
 /** SPEC §8's 1 MiB limit, counted in bytes of the decoded body. */
 export function assertBodySize(event: ApiEvent): void {
   const body = event.body ?? '';
@@ -140,31 +134,34 @@ function chain<R extends ApiRequest>(toRequest: (event: ApiEvent) => R | Promise
     });
 }
 
-let keyStore: TenantStore | undefined;
-/** Where a route looks a key up itself when the authorizer could not. */
-function tenantsForKeys(): TenantStore {
-  keyStore ??= new DynamoTenantStore(documentClient(), config().TABLE_NAME);
-  return keyStore;
+let tenants: TenantStore | undefined;
+/**
+ * The tenant store on its own: where a route looks a key up itself when the
+ * authorizer could not, and all that routes reading only the tenant need
+ * (their bundles leave the other stores out).
+ */
+export function tenantStore(): TenantStore {
+  tenants ??= new DynamoTenantStore(documentClient(), config().TABLE_NAME);
+  return tenants;
 }
 
-/** A handler for a route that takes an API key (scopes from the route table). */
-export function keyHandler(handlerName: string, fn: (request: TenantRequest) => Promise<HttpResult>, options: { tenants?: TenantStore } = {}) {
-  const route = routeOf(handlerName);
-  if (route.access.kind !== 'key') throw new Error(`Route of "${handlerName}" is not a key route`);
+type KeyRoute = Pick<Route, 'handler'> & { access: { kind: 'key'; scopes: readonly Scope[] } };
+type OpenRoute = { access: { kind: Exclude<Route['access']['kind'], 'key'> } };
+
+/** A handler for a route that takes an API key, of one of the route's scopes. */
+export function keyHandler(route: KeyRoute, fn: (request: TenantRequest) => Promise<HttpResult>, options: { tenants?: TenantStore } = {}) {
+  if (route.access.kind !== 'key') throw new Error(`Route of "${route.handler}" is not a key route`);
   const allowed = route.access.scopes;
   return chain(async (event) => {
     let principal = event.requestContext.authorizer?.lambda;
-    if (principal?.deferred) principal = await resolvePrincipal(options.tenants ?? tenantsForKeys(), event.headers.authorization);
+    if (principal?.deferred) principal = await resolvePrincipal(options.tenants ?? tenantStore(), event.headers.authorization);
     const { tenantId, scopes } = authorize(principal, allowed);
     logger.appendKeys({ tenantId });
     return new TenantRequest(event, tenantId, scopes);
   }, fn);
 }
 
-/** A handler for a public or webhook route: no key; webhooks verify signatures. */
-export function openHandler(handlerName: string, fn: (request: ApiRequest) => Promise<HttpResult>) {
-  if (handlerName !== DEFAULT_ROUTE_HANDLER && routeOf(handlerName).access.kind === 'key') {
-    throw new Error(`Route of "${handlerName}" needs keyHandler`);
-  }
+/** A handler for a public, publishable or webhook route: no API key (webhooks verify signatures, collection its publishable key). */
+export function openHandler(_route: OpenRoute, fn: (request: ApiRequest) => Promise<HttpResult>) {
   return chain((event) => new ApiRequest(event), fn);
 }

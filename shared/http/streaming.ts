@@ -1,9 +1,10 @@
+import type { Writable } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { resolvePrincipal } from '../auth/principal.ts';
+import type { Scope } from '../auth/scopes.ts';
 import { logger } from '../observability/logger.ts';
-import { routes } from '../routes.ts';
 import type { TenantStore } from '../tenants/ports.ts';
-import { type ApiEvent, answerError, assertBodySize, authorize, TenantRequest } from './handler.ts';
+import { type ApiEvent, answerError, assertBodySize, authorize, TenantRequest, tenantStore } from './handler.ts';
 
 /** Where a streamed response goes: Lambda's response stream on AWS, the HTTP response locally. */
 export interface ResponseSink {
@@ -27,16 +28,18 @@ export type StreamingHandler = (event: ApiEvent, sink: ResponseSink, context?: C
  * so no authorizer runs in front: the key is checked here, against the
  * same stored hashes, with the same 401/403 and problem bodies.
  */
-export function streamingKeyHandler(handlerName: string, tenants: TenantStore, fn: (request: TenantRequest) => Promise<StreamedAnswer>): StreamingHandler {
-  const route = routes.find((candidate) => candidate.handler === handlerName);
-  if (route?.access.kind !== 'key' || !route.streaming) throw new Error(`"${handlerName}" is not a streaming key route`);
+export function streamingKeyHandler(
+  route: { access: { kind: 'key'; scopes: readonly Scope[] } },
+  fn: (request: TenantRequest) => Promise<StreamedAnswer>,
+  options: { tenants?: TenantStore } = {},
+): StreamingHandler {
   const allowed = route.access.scopes;
   return async (event, sink) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
     let answer: StreamedAnswer;
     try {
       assertBodySize(event);
-      const { tenantId, scopes } = authorize(await resolvePrincipal(tenants, event.headers?.authorization), allowed);
+      const { tenantId, scopes } = authorize(await resolvePrincipal(options.tenants ?? tenantStore(), event.headers?.authorization), allowed);
       answer = await fn(new TenantRequest(event, tenantId, scopes));
     } catch (error) {
       const response = answerError(error, requestId);
@@ -54,4 +57,33 @@ export function streamingKeyHandler(handlerName: string, tenants: TenantStore, f
     }
     await sink.end();
   };
+}
+
+/** Lambda's response streaming API, present in the Lambda runtime only. */
+declare const awslambda:
+  | {
+      streamifyResponse(handler: (event: ApiEvent, responseStream: Writable, context: Context) => Promise<void>): unknown;
+      HttpResponseStream: { from(stream: Writable, metadata: { statusCode: number; headers: Record<string, string> }): Writable };
+    }
+  | undefined;
+
+function lambdaSink(responseStream: Writable): ResponseSink {
+  let out = responseStream;
+  return {
+    start: (statusCode, headers) => {
+      out = awslambda!.HttpResponseStream.from(responseStream, { statusCode, headers });
+    },
+    write: (chunk) => new Promise((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve()))),
+    end: () => new Promise((resolve) => out.end(resolve)),
+  };
+}
+
+/**
+ * The function URL's handler (invoke mode RESPONSE_STREAM) for a streaming
+ * handler; undefined outside the Lambda runtime, whose `awslambda` global it
+ * needs when the entry module loads.
+ */
+export function streamifiedHandler(stream: StreamingHandler): unknown {
+  if (typeof awslambda === 'undefined' || typeof awslambda.streamifyResponse !== 'function') return undefined;
+  return awslambda.streamifyResponse((event, responseStream, context) => stream(event, lambdaSink(responseStream), context));
 }

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as z from 'zod';
 import { type LocalRuntime, startLocalRuntime } from '../../scripts/local/runtime.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.ts';
+import { responsesOf } from '../../shared/api/route.ts';
 import { config } from '../../shared/config.ts';
+import { matchRoute } from '../../shared/routes.ts';
 import { type CreatedTenant, createTenant } from '../../shared/tenants/use-cases.ts';
 
 export function tenantStore(): DynamoTenantStore {
@@ -24,6 +27,35 @@ export interface ApiResponse<T = unknown> {
   headers: Headers;
   body: T;
   text: string;
+}
+
+/**
+ * Holds an answer of a declared route to its module (shared/api/routes/):
+ * a status it declares, a content type it declares, and a JSON body its
+ * response schema accepts. A mismatch fails the test that made the request.
+ */
+function checkAnswer(method: string, path: string, response: { status: number; contentType: string | null; text: string }): void {
+  let match: ReturnType<typeof matchRoute>;
+  try {
+    match = matchRoute(method, new URL(path, 'http://localhost').pathname);
+  } catch {
+    return; // not percent-encoding: no route's
+  }
+  if (!match) return;
+  const where = `${method} ${path} answered ${response.status}`;
+  const module = `shared/api/routes/${match.route.handler}.ts`;
+  const declared = responsesOf(match.route)[response.status];
+  if (!declared) throw new Error(`${where}, a status ${module} does not declare`);
+  const type = response.contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/json') {
+    if (!declared.schema) throw new Error(`${where} with JSON, which ${module} does not declare`);
+    const parsed = declared.schema.safeParse(JSON.parse(response.text));
+    if (!parsed.success) throw new Error(`${where} with a body its response schema in ${module} refuses:\n${z.prettifyError(parsed.error)}`);
+  } else if (type) {
+    if (!declared.text?.includes(type)) throw new Error(`${where} with ${type}, which ${module} does not declare`);
+  } else if (response.text) {
+    throw new Error(`${where} with a body but no content type`);
+  }
 }
 
 /** The local HTTP API on a free port, for tests that go through HTTP. */
@@ -48,6 +80,7 @@ export class TestApi {
     }
     const response = await fetch(`${this.runtime.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await response.text();
+    checkAnswer(method, path, { status: response.status, contentType: response.headers.get('content-type'), text });
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { route as patchConfig } from '../../shared/api/routes/patch-config.ts';
 import { type IssueDetail, MalformedJsonError } from '../../shared/errors.ts';
 import { keyHandler } from '../../shared/http/handler.ts';
 import { invalidUtf8Offset, parseJson, readJson } from '../../shared/http/parse.ts';
@@ -374,8 +375,8 @@ describe('parseJson (text already decoded)', () => {
 describe('ApiRequest.json through the handler chain', () => {
   const admin = { tenantId: 'acme', scopes: 'admin' };
   const Body = z.object({ person: z.object({ email: z.string() }) });
-  // patch-config is an admin key route in shared/routes.ts
-  const echo = keyHandler('patch-config', async (request) => json(200, request.json(Body)));
+  // patch-config is an admin key route (shared/api/routes/patch-config.ts)
+  const echo = keyHandler(patchConfig, async (request) => json(200, request.json(Body)));
   const problemOf = async (event: ReturnType<typeof apiEvent>) => {
     const result = await echo(event, context);
     return { status: result.statusCode, body: JSON.parse(result.body as string) as { error: { code: string; message: string; details: IssueDetail[] } } };

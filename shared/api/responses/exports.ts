@@ -1,0 +1,17 @@
+import * as z from 'zod';
+import { AmountsShape, keyedBy, PeriodSchema } from './common.ts';
+import { TRANSACTION_KINDS } from './vocabulary.ts';
+
+export const CurrencySummarySchema = z.strictObject({
+  currency: z.string(),
+  orders: z.number().int().describe('Counted lines of each kind'),
+  refunds: z.number().int(),
+  cancellations: z.number().int(),
+  pending: z.number().int().describe('Refunds and cancellations waiting for their order: they count nothing yet'),
+  conflicts: z.number().int().describe('Refunds and cancellations that cannot count against their order'),
+  ...AmountsShape,
+  revenue: z.number().int().describe('Orders’ net less refunds’ and cancellations’ net: the period’s revenue as reports count it'),
+  byKind: keyedBy(TRANSACTION_KINDS, z.strictObject({ count: z.number().int(), ...AmountsShape })).describe('Each kind’s count and sums, to tie to the storefront’s own report'),
+});
+
+export const ExportSummarySchema = PeriodSchema.extend({ currencies: z.array(CurrencySummarySchema) });

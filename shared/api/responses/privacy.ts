@@ -1,0 +1,19 @@
+import * as z from 'zod';
+
+export const ErasureEntrySchema = z.strictObject({
+  erasureId: z.string(),
+  erasedAt: z.string(),
+  identifiers: z.array(z.string()).describe('The ids erased, as HMAC-SHA-256 under the tenant’s secret key'),
+  erased: z.strictObject({
+    touches: z.number().int(),
+    stages: z.number().int(),
+    links: z.number().int(),
+    transactions: z.number().int().describe('Kept for finance, the person removed'),
+    checkouts: z.number().int(),
+    attributions: z.number().int(),
+    projections: z.number().int(),
+    droppedBatons: z.number().int(),
+  }),
+});
+
+export const ErasureLogSchema = z.strictObject({ entries: z.array(ErasureEntrySchema).describe('Newest first'), nextCursor: z.string().optional() });

@@ -1,0 +1,108 @@
+import * as z from 'zod';
+import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from '../../attribution/models.ts';
+import { LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../../projection/cells.ts';
+import { HoursSchema, keyedBy, PeriodSchema } from './common.ts';
+import { DISQUALIFICATION_REASONS, FUNNEL_GROUP_BYS, GROUP_BYS, SALES_DIMENSIONS } from './vocabulary.ts';
+
+const DaySchema = z.string().optional().describe('With `interval=day`: the day of the row');
+
+/** What the period's spend adds to a row (POST /v1/spend); absent without spend, and under `groupBy=kind`. */
+const RowCostSchema = {
+  cost: z.number().int().optional().describe('Minor units'),
+  roas: z.number().nullable().optional().describe('Revenue per unit of cost, to 4 decimals; null without cost'),
+  cpa: z.number().int().nullable().optional().describe('Cost per conversion in minor units; null without cost or without conversions'),
+};
+
+export const ReportRowSchema = z.strictObject({
+  day: DaySchema,
+  key: z.string(),
+  currency: z.string(),
+  revenue: z.number().int(),
+  conversions: z.number().describe('Fractional: an order’s conversion is shared among its touches'),
+  touches: z.number().int(),
+  ...RowCostSchema,
+});
+
+export const ReportTotalsSchema = z.strictObject({
+  day: DaySchema,
+  currency: z.string(),
+  revenue: z.number().int(),
+  attributed: z.number().int(),
+  unattributed: z.number().int(),
+  transactions: z.number().int(),
+  cost: RowCostSchema.cost,
+  roas: RowCostSchema.roas,
+});
+
+const ReportPeriodSchema = PeriodSchema.extend({
+  groupBy: z.enum(GROUP_BYS),
+  interval: z.literal('day').optional(),
+  totals: z.array(ReportTotalsSchema).describe('Per currency (and day); rows plus unattributed equal revenue'),
+});
+
+export const ReportAnswerSchema = ReportPeriodSchema.extend({ model: z.enum(MODELS), rows: z.array(ReportRowSchema) });
+
+export const CompareAnswerSchema = ReportPeriodSchema.extend({
+  models: z.record(z.string(), z.array(ReportRowSchema)).describe(`Rows by model: ${HEURISTIC_MODELS.join(', ')}, and under groupBy=channel for the period as one ${DATA_DRIVEN_MODELS.join(', ')}`),
+});
+
+const FunnelMeasuresSchema = z.strictObject({
+  acquired: z.number().int(),
+  leads: z.number().int(),
+  qualified: z.number().int(),
+  disqualified: keyedBy(DISQUALIFICATION_REASONS, z.number().int()).describe('By the person’s latest disqualification reason'),
+  customers: z.number().int(),
+  orders: z.number().int(),
+  revenue: z.array(z.strictObject({ currency: z.string(), revenue: z.number().int(), ordered: z.number().int(), refunded: z.number().int(), refundRate: z.number().nullable() })),
+  refundRate: z.number().nullable().describe('refunded ÷ ordered when the row sold in one currency; null with several (see revenue)'),
+  medianMarketingCycleHours: HoursSchema,
+  medianSalesCycleHours: HoursSchema,
+  touches: z.number().int(),
+  peopleReached: z.number().int(),
+});
+
+export const FunnelAnswerSchema = PeriodSchema.extend({
+  groupBy: z.enum(FUNNEL_GROUP_BYS),
+  histogramBuckets: z.string(),
+  rows: z.array(FunnelMeasuresSchema.extend({ key: z.string() })),
+  totals: FunnelMeasuresSchema,
+});
+
+export const DroppedBatonSchema = z.strictObject({ identifiers: z.array(z.string()), qualifiedAt: z.string(), deadline: z.string(), acquiringCampaign: z.string().nullable() });
+
+export const HandoffsAnswerSchema = PeriodSchema.extend({
+  slaHours: z.number(),
+  pickedUpBy: z
+    .enum(['sales', 'checkout'])
+    .describe('`checkout` for a store without a sales team (config salesTeam false): qualified = checkouts started, contacted = checkouts completed by an order, dropped = abandoned checkouts'),
+  qualified: z.number().int(),
+  contacted: z.number().int(),
+  withinSla: z.number().int(),
+  medianHours: HoursSchema,
+  p90Hours: HoursSchema,
+  asOf: z.string().describe('Batons whose deadline passed before this instant are dropped; pages of one listing share it'),
+  dropped: z.array(DroppedBatonSchema).describe('A page of them, oldest first'),
+  nextCursor: z.string().optional(),
+});
+
+export const SalesAnswerSchema = PeriodSchema.extend({
+  groupBy: z.enum(SALES_DIMENSIONS),
+  rows: z.array(
+    z.strictObject({
+      key: z.string(),
+      currency: z.string(),
+      revenue: z.number().int(),
+      orders: z.number().describe('Fractional, like conversions: an order’s sales credit split over its sellers'),
+      sourcedBy: z.strictObject({ marketing: z.number().int(), sales: z.number().int(), none: z.number().int() }),
+      medianHoursToOrder: HoursSchema,
+    }),
+  ),
+  totals: z.array(z.strictObject({ currency: z.string(), revenue: z.number().int(), transactions: z.number().int() })),
+});
+
+export const PathsAnswerSchema = PeriodSchema.extend({
+  distinctPaths: z.number().int(),
+  paths: z.array(z.strictObject({ path: z.array(z.string()), orders: z.number().int(), revenue: z.array(z.strictObject({ currency: z.string(), amount: z.number().int() })) })),
+  pathLengths: z.array(z.strictObject({ touches: z.enum(PATH_LENGTH_BUCKETS), orders: z.number().int() })),
+  timeLags: z.array(z.strictObject({ days: z.enum(LAG_BUCKETS), orders: z.number().int() })),
+});
