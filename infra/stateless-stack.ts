@@ -7,7 +7,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule, FunctionUrlAuthType, InvokeMode, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FunctionUrlAuthType, InvokeMode, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -16,45 +16,24 @@ import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../shared/events/catalog.ts';
 import { MAX_BATCH_RETRIES } from '../shared/events/ports.ts';
 import { eventRules } from '../shared/events/rules.ts';
+import { filterPatterns } from '../shared/events/stream-changes.ts';
 import { type StreamConsumer, streamConsumers } from '../shared/events/stream-consumers.ts';
 import { type QueueDeclaration, queues } from '../shared/queues.ts';
 import { DEFAULT_ROUTE_HANDLER, routes } from '../shared/routes.ts';
+import { Alarms } from './constructs/alarms.ts';
 import { BatonFunction } from './constructs/baton-function.ts';
 
-/** What each function may touch: least privilege, per function. */
+/**
+ * What each function may touch: least privilege, per function. A route's
+ * function gets what its module declares (`table` in shared/api/routes/).
+ */
 export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?: boolean }> = {
-  health: { table: 'read' },
+  ...Object.fromEntries(routes.map((route) => [route.handler, route.table ? { table: route.table } : {}])),
+  [DEFAULT_ROUTE_HANDLER]: {},
   authorizer: { table: 'read' },
-  'not-found': {},
-  'get-config': { table: 'read' },
-  'get-me': { table: 'read' },
-  'patch-config': { table: 'readWrite' },
-  'post-touches': { table: 'readWrite' },
-  'post-stages': { table: 'readWrite' },
-  'post-identify': { table: 'readWrite' },
-  'post-transactions': { table: 'readWrite' },
-  'post-spend': { table: 'readWrite' },
-  'get-transaction': { table: 'read' },
-  'get-journey': { table: 'read' },
-  'delete-people': { table: 'readWrite' },
-  'get-erasures': { table: 'read' },
-  'post-webhook': { table: 'readWrite' },
   'publish-events': { bus: true },
-  'get-attribution': { table: 'read' },
-  'get-report': { table: 'read' },
-  'get-compare': { table: 'read' },
-  'get-funnel': { table: 'read' },
-  'get-handoffs': { table: 'read' },
-  'get-sales-report': { table: 'read' },
-  'get-paths': { table: 'read' },
-  'post-recompute': { table: 'readWrite' },
-  'get-job': { table: 'read' },
   'recompute-day': { table: 'readWrite' },
   project: { table: 'readWrite' },
-  'export-transactions': { table: 'read' },
-  'export-summary': { table: 'read' },
-  collect: { table: 'readWrite' },
-  'get-tracker': { table: 'read' },
 };
 
 export interface StatelessStackProps extends StackProps {
@@ -159,7 +138,8 @@ export class StatelessStack extends Stack {
     }
 
     for (const consumer of streamConsumers) this.wireStreamConsumer(consumer, fn(consumer.target), props);
-    for (const declaration of queues) this.wireQueue(declaration, fn);
+    const queueDeadLetters = queues.map((declaration) => this.wireQueue(declaration, fn));
+    new Alarms(this, 'Alarms', { deadLetterQueues: [this.deadLetters, ...queueDeadLetters], projector: fn('project'), email: this.node.tryGetContext('alarmEmail') });
 
     Validations.of(this).acknowledge(
       {
@@ -190,8 +170,8 @@ export class StatelessStack extends Stack {
 
   /**
    * The table stream → a consumer (`shared/events/stream-consumers.ts`). Only
-   * the consumer's entities pass the filter; a failing batch is split,
-   * retried, and in the end kept in the dead-letter queue.
+   * the consumer's entities, on their stream events, pass the filter; a
+   * failing batch is split, retried, and in the end kept in the dead-letter queue.
    */
   private wireStreamConsumer(consumer: StreamConsumer, target: BatonFunction, props: StatelessStackProps): void {
     const streamArn = props.table.tableStreamArn;
@@ -206,7 +186,7 @@ export class StatelessStack extends Stack {
       maxRecordAge: Duration.hours(24),
       reportBatchItemFailures: true,
       onFailure: new SqsDlq(this.deadLetters),
-      filters: [FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.or(...consumer.entities) } } } })],
+      filters: filterPatterns(consumer.entities).map((pattern) => FilterCriteria.filter(pattern)),
     });
     target.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resources: [streamArn] }));
     target.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }));
@@ -222,9 +202,9 @@ export class StatelessStack extends Stack {
    * after `maxReceiveCount` receives (redrive it from the SQS console or
    * with `aws sqs start-message-move-task`), the consumer reading one
    * message at a time with at most `maxConcurrency` at once, and the URL
-   * and the grant for each sender.
+   * and the grant for each sender. Answers the dead-letter queue (alarmed).
    */
-  private wireQueue(declaration: QueueDeclaration, fn: (handler: string) => BatonFunction): void {
+  private wireQueue(declaration: QueueDeclaration, fn: (handler: string) => BatonFunction): Queue {
     const id = pascal(declaration.name);
     const deadLetters = new Queue(this, `${id}DeadLetters`, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     Validations.of(deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: `The dead-letter queue of the ${declaration.name} queue; it needs none of its own.` });
@@ -241,6 +221,7 @@ export class StatelessStack extends Stack {
       queue.grantSendMessages(fn(sender));
     }
     new CfnOutput(this, `${id}DeadLetterQueueUrl`, { value: deadLetters.queueUrl, description: `Messages of the ${declaration.name} queue that kept failing` });
+    return deadLetters;
   }
 }
 

@@ -5,7 +5,7 @@ import type { StreamRecordLetter } from '../local/dead-letter-file.ts';
 
 /**
  * The events a batch of stream records stands for, derived as the stream
- * publisher derives them (shared/adapters/eventbridge/stream-publisher.ts):
+ * publisher derives them (shared/events/stream-publisher.ts):
  * `eventFromItem` on the new image (the old one for a removal), and the
  * record's eventID as the event's `eventId`, so consumers that have seen
  * the event already recognise it.

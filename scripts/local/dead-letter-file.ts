@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { BatonEvent } from '../../shared/events/catalog.ts';
+import { recordDeadLetter } from '../../shared/observability/metrics.ts';
 import { projectRoot } from './dynamodb-local.ts';
 
 /**
@@ -106,6 +107,7 @@ export function stampLetter(letter: NewDeadLetter, now: Date = new Date()): Dead
 export function appendDeadLetter(file: string, letter: DeadLetter): void {
   mkdirSync(dirname(file), { recursive: true });
   withFileLock(file, () => appendFileSync(file, `${JSON.stringify(letter)}\n`));
+  recordDeadLetter(letter.kind);
 }
 
 /** The letters in the file, in the order they were written (none when there is no file). */

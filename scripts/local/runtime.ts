@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { makePublishHandler } from '../../shared/adapters/eventbridge/stream-publisher.ts';
 import { eventRules } from '../../shared/events/rules.ts';
 import { streamConsumers } from '../../shared/events/stream-consumers.ts';
+import { makePublishHandler } from '../../shared/events/stream-publisher.ts';
 import { queues } from '../../shared/queues.ts';
 import { LocalBus } from './bus.ts';
 import { defaultDeadLetterFile, streamRecordLetter } from './dead-letter-file.ts';

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { MAX_BATCH_RETRIES } from '../../shared/events/ports.ts';
+import { accepts, type StreamChanges } from '../../shared/events/stream-changes.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
 export { MAX_BATCH_RETRIES };
@@ -23,8 +24,8 @@ export interface StreamPollerOptions {
   tableName: string;
   handler: StreamHandler;
   onDeadBatch?: DeadBatchHandler;
-  /** Like the event source mapping's filter: only records whose new image has one of these entities reach the handler. */
-  entities?: readonly string[];
+  /** Like the event source mapping's filter: only records of these entities, on their stream events, reach the handler. */
+  entities?: StreamChanges;
 }
 
 /** Receives a batch that kept failing, with its records (from the first that failed), and why. */
@@ -33,9 +34,10 @@ export type DeadBatchHandler = (event: DynamoDBStreamEvent, error: string) => vo
 /**
  * Reads DynamoDB Local's stream of the table and hands each batch to the
  * same stream handler the stack wires to the real stream, as Lambda's
- * event source mapping would (filtered to the consumer's entities; a failed
- * batch is retried from its failure). Each consumer has a poller of its
- * own, reading the stream independently, as each mapping does.
+ * event source mapping would: filtered to the consumer's entities and their
+ * stream events, the records in Lambda's shape, a failed batch retried
+ * from its failure. Each consumer has a poller of its own, reading the
+ * stream independently, as each mapping does.
  */
 export class LocalStreamPoller {
   private readonly iterators = new Map<string, string | undefined>();
@@ -129,7 +131,7 @@ export class LocalStreamPoller {
       }
       const records = (page.Records ?? []).filter((record) => this.wants(record));
       if (records.length > 0) {
-        const event = { Records: records } as unknown as DynamoDBStreamEvent;
+        const event = { Records: records.map(asLambdaRecord) } as unknown as DynamoDBStreamEvent;
         const { batchItemFailures } = await this.options.handler(event);
         const failures = batchItemFailures.length > 0 ? (this.failures.get(shardId) ?? 0) + 1 : 0;
         this.failures.set(shardId, failures);
@@ -164,6 +166,13 @@ export class LocalStreamPoller {
 
   private wants(record: _Record): boolean {
     const { entities } = this.options;
-    return !entities || entities.includes(record.dynamodb?.NewImage?.entity?.S ?? '');
+    return !entities || accepts(entities, record);
   }
+}
+
+/** The SDK reads a record's creation time as a Date; Lambda hands it over in epoch seconds. */
+function asLambdaRecord(record: _Record): unknown {
+  const created = record.dynamodb?.ApproximateCreationDateTime;
+  if (!record.dynamodb || !(created instanceof Date)) return record;
+  return { ...record, dynamodb: { ...record.dynamodb, ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) } };
 }

@@ -1,4 +1,5 @@
 import { EVENT_DETAILS, type EventType } from './catalog.ts';
+import { eventNamesOf, type StreamChanges, type StreamEventName } from './stream-changes.ts';
 
 /** An event before the bus gives it an envelope. */
 export interface EventDraft {
@@ -14,37 +15,45 @@ function draft(detailType: EventType, detail: Record<string, unknown>): EventDra
 }
 
 /**
- * The event a newly stored item stands for (SPEC §7), or none. Events are
+ * The entities whose stream records carry an event, and on which changes:
+ * a record's event once, when it is stored; an attribution's on each new
+ * version. The publisher's stream filter is this table.
+ */
+export const EVENT_CHANGES = {
+  touch: ['INSERT'],
+  stage: ['INSERT'],
+  link: ['INSERT'],
+  transaction: ['INSERT'],
+  attribution: ['INSERT', 'MODIFY'],
+} as const satisfies StreamChanges;
+
+/**
+ * The event a stored item stands for (SPEC §7), or none. Events are
  * derived from the table's stream, so a write that succeeded always yields
  * its event, even when publishing fails first and is retried.
  */
-export function eventFromItem(item: Item, change: 'INSERT' | 'MODIFY' | 'REMOVE'): EventDraft | undefined {
+export function eventFromItem(item: Item, change: StreamEventName): EventDraft | undefined {
   const tenantId = item.tenantId as string | undefined;
-  if (!tenantId) return undefined;
-  if (change === 'INSERT') {
-    switch (item.entity) {
-      case 'touch':
-        return draft('TouchRecorded', { tenantId, touchId: item.touchId, side: item.side, occurredAt: item.occurredAt, identifiers: item.identifiers });
-      case 'stage':
-        return draft('StageRecorded', { tenantId, stageId: item.stageId, stage: item.stage, occurredAt: item.occurredAt, identifiers: item.identifiers });
-      case 'link':
-        return draft('IdentityLinked', { tenantId, identifiers: [item.from, item.to], occurredAt: item.occurredAt });
-      case 'transaction':
-        return draft('TransactionRecorded', {
-          tenantId,
-          transactionId: item.transactionId,
-          kind: item.kind,
-          ...(item.orderId ? { orderId: item.orderId } : {}),
-          occurredAt: item.occurredAt,
-          identifiers: item.identifiers,
-        });
-    }
+  if (!tenantId || typeof item.entity !== 'string' || !eventNamesOf(EVENT_CHANGES, item.entity).includes(change)) return undefined;
+  switch (item.entity) {
+    case 'touch':
+      return draft('TouchRecorded', { tenantId, touchId: item.touchId, side: item.side, occurredAt: item.occurredAt, identifiers: item.identifiers });
+    case 'stage':
+      return draft('StageRecorded', { tenantId, stageId: item.stageId, stage: item.stage, occurredAt: item.occurredAt, identifiers: item.identifiers });
+    case 'link':
+      return draft('IdentityLinked', { tenantId, identifiers: [item.from, item.to], occurredAt: item.occurredAt });
+    case 'transaction':
+      return draft('TransactionRecorded', {
+        tenantId,
+        transactionId: item.transactionId,
+        kind: item.kind,
+        ...(item.orderId ? { orderId: item.orderId } : {}),
+        occurredAt: item.occurredAt,
+        identifiers: item.identifiers,
+      });
+    case 'attribution':
+      return draft('AttributionComputed', { tenantId, transactionId: item.transactionId, version: item.version });
+    default:
+      return undefined;
   }
-  if (item.entity === 'attribution' && change !== 'REMOVE') {
-    return draft('AttributionComputed', { tenantId, transactionId: item.transactionId, version: item.version });
-  }
-  return undefined;
 }
-
-/** Entities whose stream records can carry an event: the stack's stream filter uses this list. */
-export const EVENT_ENTITIES = ['touch', 'stage', 'link', 'transaction', 'attribution'] as const;

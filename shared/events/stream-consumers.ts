@@ -1,23 +1,25 @@
-import { PROJECTION_ENTITIES } from '../projection/stream-consumer.ts';
-import { EVENT_ENTITIES } from './from-stream.ts';
+import { PROJECTION_CHANGES } from '../projection/stream-consumer.ts';
+import { EVENT_CHANGES } from './from-stream.ts';
+import type { StreamChanges } from './stream-changes.ts';
 
 /**
  * Who reads the table's stream, declared once: the stack gives each an
- * event source mapping (filtered to the entities it cares about, with
- * batching, bisect-on-error, retries and the dead-letter queue) and the
- * local runtime polls DynamoDB Local's stream for each.
+ * event source mapping (filtered to its entities and their stream events,
+ * with batching, bisect-on-error, retries and the dead-letter queue) and
+ * the local runtime polls DynamoDB Local's stream for each, with the same
+ * filter (`stream-changes.ts`).
  */
 export interface StreamConsumer {
   name: string;
   /** The Lambda: `functions/<target>.ts`, exporting `handler`. */
   target: string;
-  /** Entities (`entity` of a new image) the consumer is given. */
-  entities: readonly string[];
+  /** The entities the consumer is given, each with the stream events (INSERT, MODIFY, REMOVE) it is given them on. */
+  entities: StreamChanges;
 }
 
 export const streamConsumers: readonly StreamConsumer[] = [
-  // Every stored record becomes its SPEC §7 event on the bus.
-  { name: 'publish-events', target: 'publish-events', entities: EVENT_ENTITIES },
-  // Every record that changes a person's history projects that person once per batch: attributions, funnel, handoffs, paths, sales, reports.
-  { name: 'project', target: 'project', entities: PROJECTION_ENTITIES },
+  // Every stored record becomes its SPEC §7 event on the bus, and so does every new version of an attribution.
+  { name: 'publish-events', target: 'publish-events', entities: EVENT_CHANGES },
+  // Every new record that changes a person's history projects that person once per batch: attributions, funnel, handoffs, paths, sales, reports.
+  { name: 'project', target: 'project', entities: PROJECTION_CHANGES },
 ];

@@ -1,59 +1,86 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Identifier } from '../identity/identity.ts';
+import * as z from 'zod';
+import { type StreamItem, streamBatchHandler } from '../events/batch-consumer.ts';
+import type { StreamChanges } from '../events/stream-changes.ts';
+import { IdentifierSchema } from '../identity/identity.ts';
 import { logger } from '../observability/logger.ts';
-import type { StoredTransaction } from '../recording/ports.ts';
+import { recordProjectionFailures, recordProjectionLag } from '../observability/metrics.ts';
+import { TRANSACTION_KINDS } from '../recording/transactions.ts';
 import { type ProjectionDeps, type ProjectionTrigger, projectRecords } from './use-cases.ts';
 
-/** Items whose arrival changes a person's history: the stack's stream filter for the projector uses this list. */
-export const PROJECTION_ENTITIES = ['touch', 'stage', 'link', 'transaction'] as const;
+/**
+ * Records whose arrival changes a person's history, on their INSERT only:
+ * what the projector writes back (an attribution summary on a transaction)
+ * never returns to it. The projector's stream filter is this table.
+ */
+export const PROJECTION_CHANGES = {
+  touch: ['INSERT'],
+  stage: ['INSERT'],
+  link: ['INSERT'],
+  transaction: ['INSERT'],
+} as const satisfies StreamChanges;
 
-/** What a stored item means for the projection, if anything. */
-export function triggerOf(item: Record<string, unknown>): ProjectionTrigger | undefined {
-  switch (item.entity) {
-    case 'touch':
-    case 'stage':
-      return { kind: 'person', identifiers: item.identifiers as Identifier[] };
+/** What the projector reads of a stored item: the ids it names, and a transaction's kind and order. */
+const ProjectedItemSchema = z.discriminatedUnion('entity', [
+  z.object({ entity: z.enum(['touch', 'stage']), tenantId: z.string(), identifiers: z.array(IdentifierSchema) }),
+  z.object({ entity: z.literal('link'), tenantId: z.string(), from: IdentifierSchema, to: IdentifierSchema }),
+  z.object({
+    entity: z.literal('transaction'),
+    tenantId: z.string(),
+    transactionId: z.string(),
+    kind: z.enum(TRANSACTION_KINDS),
+    orderId: z.string().optional(),
+    identifiers: z.array(IdentifierSchema),
+  }),
+]);
+
+/** What a stored item means for the projection. */
+export function triggerOf(item: Record<string, unknown>): { tenantId: string; trigger: ProjectionTrigger } {
+  const parsed = ProjectedItemSchema.parse(item);
+  const { tenantId } = parsed;
+  switch (parsed.entity) {
     case 'link':
-      return { kind: 'person', identifiers: [item.from, item.to] as Identifier[] };
-    case 'transaction':
-      return { kind: 'transaction', transaction: item as unknown as StoredTransaction };
+      return { tenantId, trigger: { kind: 'person', identifiers: [parsed.from, parsed.to] } };
+    case 'transaction': {
+      const { entity: _entity, tenantId: _tenantId, ...transaction } = parsed;
+      return { tenantId, trigger: { kind: 'transaction', transaction } };
+    }
     default:
-      return undefined;
+      return { tenantId, trigger: { kind: 'person', identifiers: parsed.identifiers } };
   }
 }
+
+type Triggered = StreamItem<ReturnType<typeof triggerOf>>;
 
 /**
  * The projector: the table's stream, in batches, straight to the person
  * projection. Each person a batch touches is projected once (one webhook's
- * transaction, landing visit and links make one projection). A group that
- * fails is reported at its earliest record, so the stream retries from
- * there (projections are idempotent) and, after its retries, keeps the
- * batch in the dead-letter queue.
+ * transaction, landing visit and links make one projection); a person
+ * whose projection fails fails the batch from their earliest record
+ * (projections are idempotent).
  */
 export function makeProjectHandler(deps: ProjectionDeps) {
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const byTenant = new Map<string, Array<{ record: DynamoDBRecord; trigger: ProjectionTrigger }>>();
-    for (const record of event.Records) {
-      if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
-      const item = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>);
-      const trigger = triggerOf(item);
-      const tenantId = item.tenantId as string | undefined;
-      if (!trigger || !tenantId) continue;
-      byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), { record, trigger }]);
-    }
-    const failed: string[] = [];
-    for (const [tenantId, triggers] of byTenant) {
-      const tenant = await deps.tenants.getTenant(tenantId);
-      if (!tenant) continue; // a tenant that no longer exists: nothing to project
-      for (const group of await projectRecords(deps, tenant, triggers)) {
-        if (!('error' in group)) continue;
-        logger.error('Projecting a person failed; the batch will be retried from its first record', { tenantId, error: group.error as Error });
-        for (const record of group.records) failed.push(record.dynamodb?.SequenceNumber ?? '');
+  return streamBatchHandler({
+    parse: (item) => triggerOf(item),
+    process: async (items) => {
+      const byTenant = new Map<string, Triggered[]>();
+      for (const item of items) byTenant.set(item.input.tenantId, [...(byTenant.get(item.input.tenantId) ?? []), item]);
+      const failed: Triggered[] = [];
+      let failedPeople = 0;
+      for (const [tenantId, tenantItems] of byTenant) {
+        const tenant = await deps.tenants.getTenant(tenantId);
+        if (!tenant) continue; // a tenant that no longer exists: nothing to project
+        const triggers = tenantItems.map((item) => ({ record: item, trigger: item.input.trigger }));
+        for (const group of await projectRecords(deps, tenant, triggers)) {
+          if (!('error' in group)) continue;
+          logger.error('Projecting a person failed; the batch will be retried from their first record', { tenantId, error: group.error as Error });
+          failed.push(...group.records);
+          failedPeople += 1;
+        }
       }
-    }
-    const first = failed.filter(Boolean).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0];
-    return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
-  };
+      recordProjectionFailures(failedPeople);
+      // How far behind the table the views were once this batch was projected.
+      recordProjectionLag(items.flatMap((item) => item.record.dynamodb?.ApproximateCreationDateTime ?? []));
+      return failed;
+    },
+  });
 }

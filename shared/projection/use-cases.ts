@@ -1,5 +1,6 @@
 import { summarise } from '../attribution/engine.ts';
 import type { Identifier } from '../identity/identity.ts';
+import { recordProjectionConflict } from '../observability/metrics.ts';
 import { contentHash } from '../recording/hash.ts';
 import type { RecordStore, StoredTransaction, TransactionRef } from '../recording/ports.ts';
 import { settle } from '../recording/settlement.ts';
@@ -168,6 +169,7 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
         contentHash({ ...current, version: 0 }) === contentHash({ ...next, version: 0 });
       if (unchanged) return { personKey, changed: false, orders: orderRefs.length };
       const saved = await deps.projections.save(tenantId, { projection: next, expectedVersion: current?.version ?? 0, retired, attributions, delta, dropped });
+      if (saved === 'stale') recordProjectionConflict();
       return saved === 'stale' ? TRY_AGAIN : { personKey, changed: true, orders: orderRefs.length };
     },
     { what: 'Projecting a person' },

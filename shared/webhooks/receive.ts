@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { type IssueDetail, UnauthenticatedError, ValidationError } from '../errors.ts';
 import { readJson } from '../http/parse.ts';
 import { logger } from '../observability/logger.ts';
+import { recordWebhook } from '../observability/metrics.ts';
 import { normaliseTouch, TouchInputSchema } from '../recording/touches.ts';
 import { TransactionInputSchema, transactionFromInput } from '../recording/transactions.ts';
 import { landingTouch, type RecordingDeps, storeTransaction, type TransactionAnswer } from '../recording/use-cases.ts';
@@ -161,7 +162,9 @@ export async function receiveWebhook(deps: WebhookDeps, provider: WebhookProvide
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant || !verified(provider, tenant, request, now)) throw new UnauthenticatedError('The webhook signature is missing, wrong or stale.');
   try {
-    return await processDelivery(deps, provider, tenant, request, now);
+    const answer = await processDelivery(deps, provider, tenant, request, now);
+    recordWebhook(provider, answer.body);
+    return answer;
   } catch (error) {
     if (!(error instanceof UnmappableDelivery) || !QUARANTINING.has(provider)) throw error;
     const delivery: QuarantinedDelivery = {
@@ -183,7 +186,9 @@ export async function receiveWebhook(deps: WebhookDeps, provider: WebhookProvide
       reason: delivery.reason,
       errors: delivery.errors,
     });
-    return { status: 200, body: { received: true, outcome: 'quarantined', quarantined: { id: delivery.id, reason: delivery.reason, errors: delivery.errors } } };
+    const answer: WebhookAnswer = { status: 200, body: { received: true, outcome: 'quarantined', quarantined: { id: delivery.id, reason: delivery.reason, errors: delivery.errors } } };
+    recordWebhook(provider, answer.body);
+    return answer;
   }
 }
 

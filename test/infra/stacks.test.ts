@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionAccess } from '../../infra/stateless-stack.ts';
 import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../../scripts/build.ts';
 import { eventRules } from '../../shared/events/rules.ts';
+import { filterPatterns } from '../../shared/events/stream-changes.ts';
 import { streamConsumers } from '../../shared/events/stream-consumers.ts';
 import { queues } from '../../shared/queues.ts';
 import { routeHandlers, routes } from '../../shared/routes.ts';
@@ -128,7 +129,7 @@ describe('the stateless stack', () => {
 });
 
 describe('the table stream, the queues and the events', () => {
-  it('gives every stream consumer its own mapping: its entities only, retries, batch splitting, partial failures and the dead-letter queue', () => {
+  it('gives every stream consumer its own mapping: its entities on their stream events only, retries, batch splitting, partial failures and the dead-letter queue', () => {
     const mappings = Object.values(stateless.findResources('AWS::Lambda::EventSourceMapping')).filter((mapping) => mapping.Properties.StartingPosition);
     expect(mappings).toHaveLength(streamConsumers.length);
     for (const consumer of streamConsumers) {
@@ -138,9 +139,18 @@ describe('the table stream, the queues and the events', () => {
         MaximumRetryAttempts: 10,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { entity: { S: [...consumer.entities] } } } }) }] },
+        FilterCriteria: { Filters: filterPatterns(consumer.entities).map((pattern) => ({ Pattern: JSON.stringify(pattern) })) },
       });
     }
+    const patterns = mappings.map((mapping) => (mapping.Properties.FilterCriteria.Filters as Array<{ Pattern: string }>).map((filter) => JSON.parse(filter.Pattern)));
+    for (const pattern of patterns.flat()) expect(pattern.eventName).toHaveLength(1);
+    // The projector takes new records only: its own writes (an attribution summary on a transaction) never come back to it.
+    expect(patterns).toContainEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['touch', 'stage', 'link', 'transaction'] } } } }]);
+    // The publisher: every new record, and every new version of an attribution.
+    expect(patterns).toContainEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['touch', 'stage', 'link', 'transaction', 'attribution'] } } } },
+      { eventName: ['MODIFY'], dynamodb: { NewImage: { entity: { S: ['attribution'] } } } },
+    ]);
   });
 
   it('gives every work queue a dead-letter queue, a consumer one message at a time with its concurrency, and its URL to the senders', () => {
@@ -158,6 +168,33 @@ describe('the table stream, the queues and the events', () => {
       const senders = Object.values(functions).filter((fn) => fn.Properties.Environment?.Variables?.[declaration.urlVariable]);
       expect(senders).toHaveLength(declaration.senders.length);
     }
+  });
+
+  it('alarms on every dead-letter queue holding a message, on the projector falling behind and on a quarantined delivery, to one topic', () => {
+    const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm'));
+    const deadLetterQueues = [...Object.values(stateless.findResources('AWS::SQS::Queue'))].filter((queue) => !queue.Properties.RedrivePolicy);
+    const queueAlarms = alarms.filter((alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(queueAlarms).toHaveLength(deadLetterQueues.length);
+    for (const alarm of queueAlarms) expect(alarm.Properties).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Statistic: 'Maximum',
+      Threshold: 300_000,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Project') } }],
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Baton',
+      MetricName: 'QuarantinedDeliveries',
+      Dimensions: [{ Name: 'service', Value: 'baton' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    stateless.resourceCountIs('AWS::SNS::Topic', 1);
+    const [topic] = Object.keys(stateless.findResources('AWS::SNS::Topic'));
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    expect(Object.keys(stateless.findOutputs('*'))).toContain('AlarmTopicArn');
   });
 
   it('makes one rule per declared event consumer, each with retries and the dead-letter queue', () => {

@@ -11,8 +11,8 @@ import { LocalBus } from '../../scripts/local/bus.ts';
 import { appendDeadLetter, readDeadLetters, stampLetter, streamRecordLetter } from '../../scripts/local/dead-letter-file.ts';
 import { LocalQueue } from '../../scripts/local/queue.ts';
 import { LocalStreamPoller, MAX_BATCH_RETRIES } from '../../scripts/local/stream-poller.ts';
-import { makePublishHandler } from '../../shared/adapters/eventbridge/stream-publisher.ts';
 import type { EventRule } from '../../shared/events/rules.ts';
+import { makePublishHandler } from '../../shared/events/stream-publisher.ts';
 
 /** A consumer of the bus, as a tenant's or a future rule would be. */
 const rules: EventRule[] = [{ name: 'audit', detailTypes: ['TouchRecorded', 'TransactionRecorded'], target: 'audit' }];

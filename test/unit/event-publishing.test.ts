@@ -4,8 +4,8 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge/publisher.ts';
-import { makePublishHandler } from '../../shared/adapters/eventbridge/stream-publisher.ts';
 import { eventFromItem } from '../../shared/events/from-stream.ts';
+import { makePublishHandler } from '../../shared/events/stream-publisher.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
 beforeEach(() => eventBridge.reset());
