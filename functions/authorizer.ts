@@ -13,7 +13,7 @@ import type { TenantStore } from '#shared/tenants/ports.ts';
  * tenant and scopes to the route; it never denies. API Gateway caches the
  * answer per Authorization header, not per route, so deciding 401/403 here
  * would leak one route's verdict to another: the route's middleware decides
- * (with SPEC §8's problem bodies) instead.
+ * (with docs/contract.md#errors's problem bodies) instead.
  */
 export function makeAuthorizer(store: TenantStore) {
   return async (event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> => {

@@ -87,7 +87,7 @@ export class StatelessStack extends Stack {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      // Beyond these, API Gateway answers 429 itself (SPEC §8).
+      // Beyond these, API Gateway answers 429 itself (docs/contract.md#errors).
       throttle: { rateLimit: 200, burstLimit: 400 },
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.jsonWithStandardFields() },
     });
@@ -148,7 +148,7 @@ export class StatelessStack extends Stack {
       },
       {
         id: 'AwsSolutions-L1',
-        reason: 'SPEC §1 fixes the Node.js 22 runtime (bundles target node22); moving to 24 is a deliberate upgrade, not a lint fix.',
+        reason: 'docs/contract.md#runtime-money-and-time fixes the Node.js 22 runtime (bundles target node22); moving to 24 is a deliberate upgrade, not a lint fix.',
       },
     );
 

@@ -5,7 +5,7 @@
  * (`export const TRACKER_SCRIPT`), which the API imports so that the
  * Lambda bundle carries the script it serves at `GET /v1/baton.js`.
  *
- * SPEC §9 caps the tracker at 3 KB gzipped: a bigger build fails here.
+ * docs/contract.md#collection-from-the-storefront caps the tracker at 3 KB gzipped: a bigger build fails here.
  *
  * It also bundles the dashboard (`dashboard/src`) into `dashboard/dist`:
  * see `buildDashboard`.
@@ -21,7 +21,7 @@ const root = join(import.meta.dirname, '..');
 export const TRACKER_ENTRY = join(root, 'tracker', 'baton.ts');
 export const TRACKER_SCRIPT_PATH = join(root, 'tracker', 'dist', 'baton.js');
 export const TRACKER_MODULE_PATH = join(root, 'tracker', 'dist', 'tracker.generated.ts');
-/** SPEC §9: "at most 3 KB gzipped". */
+/** docs/contract.md#collection-from-the-storefront: "at most 3 KB gzipped". */
 export const TRACKER_MAX_GZIP_BYTES = 3 * 1024;
 
 /** Writes through a temporary file and a rename, so a reader (another test project building at the same time) never sees half a file. */
@@ -48,7 +48,7 @@ export function buildTracker(): { path: string; gzipBytes: number } {
   if (!script) throw new Error('esbuild produced no output for tracker/baton.ts');
   const gzipBytes = gzipSync(script).length;
   if (gzipBytes > TRACKER_MAX_GZIP_BYTES) {
-    throw new Error(`tracker/dist/baton.js is ${gzipBytes} bytes gzipped; SPEC §9 allows at most ${TRACKER_MAX_GZIP_BYTES}`);
+    throw new Error(`tracker/dist/baton.js is ${gzipBytes} bytes gzipped; docs/contract.md#collection-from-the-storefront allows at most ${TRACKER_MAX_GZIP_BYTES}`);
   }
   mkdirSync(join(root, 'tracker', 'dist'), { recursive: true });
   writeWhole(TRACKER_SCRIPT_PATH, script);

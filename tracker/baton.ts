@@ -1,5 +1,5 @@
 /**
- * Baton's browser tracker, served by `GET /v1/baton.js` (SPEC §9).
+ * Baton's browser tracker, served by `GET /v1/baton.js` (docs/contract.md#collection-from-the-storefront).
  *
  * Keeps a first-party anonymous id (cookie `baton_aid`, with a localStorage
  * copy that restores it when Safari expires script-set cookies), sends a

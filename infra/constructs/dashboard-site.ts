@@ -16,7 +16,7 @@ export interface DashboardSiteProps {
 }
 
 /**
- * The dashboard on the API's own origin (SPEC §11): CloudFront serves the
+ * The dashboard on the API's own origin (docs/contract.md#the-dashboard): CloudFront serves the
  * built page and assets from a private bucket (origin access control) and
  * sends `/v1/*` to the HTTP API, the export to its streaming function URL.
  * One origin, so the dashboard's calls need no CORS, and the key travels

@@ -2,7 +2,7 @@ import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { DEMO_SHOP_DOMAIN, type DemoStore, type IdentifyBody, type ShopifyDelivery } from './store.ts';
 
-/** Items per batch request: half what a batch route takes (SPEC §3), so one request stays well within the server's deadline on a busy machine. */
+/** Items per batch request: half what a batch route takes (docs/contract.md#recording), so one request stays well within the server's deadline on a busy machine. */
 const BATCH = 250;
 /** Requests in flight at once: enough to keep a local server busy without queueing behind its event pipeline. */
 const SINGLE_CONCURRENCY = 8;

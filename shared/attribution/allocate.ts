@@ -3,7 +3,7 @@
  * so that the parts sum to the amount exactly: each part gets the floor of
  * its exact share, and the units left over go to the largest remainders;
  * equal remainders go to the earlier position (callers order positions by
- * time, then touchId, so that is SPEC §4's tie rule).
+ * time, then touchId, so that is docs/contract.md#the-line-between-marketing-and-sales's tie rule).
  *
  * Integer weights keep every step exact: no share is ever a float.
  * Negative amounts (refunds) are split as their absolute value and negated,

@@ -81,7 +81,7 @@ const byTime = (a: JourneyTouch, b: JourneyTouch) => a.at - b.at || (a.touchId <
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * SPEC §4 for one order: the window, the boundary, the two journeys, who
+ * docs/contract.md#the-line-between-marketing-and-sales for one order: the window, the boundary, the two journeys, who
  * sourced the sale, and the credits under every heuristic model. Pure: the
  * same history, order and config always give the same result, whatever the
  * order of the inputs.

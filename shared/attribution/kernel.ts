@@ -167,7 +167,7 @@ const wSplit = new Float64Array(5);
 
 /**
  * Credits of `amount` under the seven heuristic models (HEURISTIC_MODELS
- * order), written to `out[m * n + i]`. SPEC §4's weights in integers, so
+ * order), written to `out[m * n + i]`. docs/contract.md#the-line-between-marketing-and-sales's weights in integers, so
  * the split is exact: position_based to the millionth, time_decay to 2^-20.
  *
  * Only time_decay has a weight per touch. The other models' weights take at

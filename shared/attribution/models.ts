@@ -1,4 +1,4 @@
-/** Per-transaction models (SPEC §4). */
+/** Per-transaction models (docs/contract.md#the-line-between-marketing-and-sales). */
 export const HEURISTIC_MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'position_based', 'time_decay', 'w_shaped'] as const;
 export type HeuristicModel = (typeof HEURISTIC_MODELS)[number];
 

@@ -7,7 +7,7 @@ const DAY = 86_400_000;
 const PPM = 1_000_000;
 
 /**
- * SPEC §4's weights written out plainly, one array per model, each split by
+ * docs/contract.md#the-line-between-marketing-and-sales's weights written out plainly, one array per model, each split by
  * the plain `allocate`. This is the statement the optimised kernel
  * (`creditsInto`) is checked against in the tests and measured against in
  * `npm run bench`; the pipeline does not use it.

@@ -15,7 +15,7 @@ const touchView = (touch: JourneyTouch) => ({
   ...(touch.rep ? { rep: touch.rep } : {}),
 });
 
-/** SPEC §5's shape of an attribution. */
+/** docs/contract.md#reading-attribution's shape of an attribution. */
 export function view(result: AttributionResult, version: number) {
   return {
     transactionId: result.transactionId,

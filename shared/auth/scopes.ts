@@ -1,5 +1,5 @@
 /**
- * What a key may do. `publishable` may only collect (SPEC §9): it sits in
+ * What a key may do. `publishable` may only collect (docs/contract.md#collection-from-the-storefront): it sits in
  * web pages for anyone to see, so no route but `POST /v1/collect` takes it.
  */
 export const SCOPES = ['ingest', 'marketing', 'finance', 'admin', 'publishable'] as const;

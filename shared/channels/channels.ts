@@ -1,7 +1,7 @@
 import type { ChannelRule, RuleCondition } from './rule-schema.ts';
 import { isSite, type SiteCategory } from './sites.ts';
 
-/** The channels of SPEC §3, after GA4's default channel group. */
+/** The channels of docs/contract.md#recording, after GA4's default channel group. */
 export const CHANNELS = [
   'Direct',
   'Cross-network',
@@ -53,7 +53,7 @@ const source = (...values: string[]): DefaultCondition => ({ field: 'source', op
 /**
  * The default rules in GA4's order; the first that holds names the channel.
  * Click ids count as paid traffic of their network (gclid → Google Ads).
- * GA4's Paid Other, Audio and Mobile Push fall to Unassigned: SPEC §3 has
+ * GA4's Paid Other, Audio and Mobile Push fall to Unassigned: docs/contract.md#recording has
  * no such channels.
  */
 export const DEFAULT_RULES: readonly DefaultRule[] = [

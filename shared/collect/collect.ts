@@ -10,13 +10,13 @@ import { linkCheckout } from '../recording/use-cases.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
 import { issueDetails } from '../validation.ts';
 
-/** The most events one collect request may carry (SPEC §9). */
+/** The most events one collect request may carry (docs/contract.md#collection-from-the-storefront). */
 export const MAX_COLLECT_EVENTS = 50;
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
 /**
- * One event from a storefront's browser (SPEC §9). Ids are the browser's
+ * One event from a storefront's browser (docs/contract.md#collection-from-the-storefront). Ids are the browser's
  * own: nothing it sends can name another tenant's records, and nothing but
  * touches, identity links and checkout links can come of it.
  */
@@ -37,7 +37,7 @@ export const CollectEventSchema = z
       .regex(/^[^@\s]+@[^@\s]+$/, 'not an email address')
       .optional(),
     orderId: Text(200).optional(),
-    /** A checkout that started (not yet an order): the shopper is `qualified`, the store's handoff to its checkout (SPEC §5.2). */
+    /** A checkout that started (not yet an order): the shopper is `qualified`, the store's handoff to its checkout (docs/contract.md#the-handoff). */
     started: z.boolean().optional(),
   })
   .strict()

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-/** Every event Baton puts on its bus carries this source (SPEC §7). */
+/** Every event Baton puts on its bus carries this source (docs/contract.md#events). */
 export const EVENT_SOURCE = 'baton';
 
 export const EVENT_TYPES = ['TouchRecorded', 'StageRecorded', 'IdentityLinked', 'TransactionRecorded', 'AttributionComputed'] as const;
@@ -13,7 +13,7 @@ const Detail = z.object({
 });
 
 /**
- * Each event's detail, one schema per event (SPEC §7): the stream publisher
+ * Each event's detail, one schema per event (docs/contract.md#events): the stream publisher
  * builds details through these, redriving dead letters checks them, and the
  * OpenAPI document lists them (components `Event…`).
  */

@@ -9,7 +9,7 @@ export interface EventDraft {
 
 type Item = Record<string, unknown>;
 
-/** A detail through its event's schema: what goes on the bus is what SPEC §7 and the OpenAPI document say. */
+/** A detail through its event's schema: what goes on the bus is what docs/contract.md#events and the OpenAPI document say. */
 function draft(detailType: EventType, detail: Record<string, unknown>): EventDraft {
   return { detailType, detail: EVENT_DETAILS[detailType].parse(detail) };
 }
@@ -28,7 +28,7 @@ export const EVENT_CHANGES = {
 } as const satisfies StreamChanges;
 
 /**
- * The event a stored item stands for (SPEC §7), or none. Events are
+ * The event a stored item stands for (docs/contract.md#events), or none. Events are
  * derived from the table's stream, so a write that succeeded always yields
  * its event, even when publishing fails first and is retried.
  */

@@ -8,7 +8,7 @@ import type { EventType } from './catalog.ts';
  * Baton itself consumes none of its events today: the projection reads the
  * table's stream directly (`stream-consumers.ts`), so a person's history is
  * projected once per batch rather than once per event. The events are for
- * the tenant's own consumers on the bus (SPEC §7).
+ * the tenant's own consumers on the bus (docs/contract.md#events).
  */
 export interface EventRule {
   name: string;

@@ -18,7 +18,7 @@ export interface StreamConsumer {
 }
 
 export const streamConsumers: readonly StreamConsumer[] = [
-  // Every stored record becomes its SPEC §7 event on the bus, and so does every new version of an attribution.
+  // Every stored record becomes its docs/contract.md#events event on the bus, and so does every new version of an attribution.
   { name: 'publish-events', target: 'publish-events', entities: EVENT_CHANGES },
   // Every new record that changes a person's history projects that person once per batch: attributions, funnel, handoffs, paths, sales, reports.
   { name: 'project', target: 'project', entities: PROJECTION_CHANGES },

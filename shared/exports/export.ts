@@ -39,7 +39,7 @@ export type ExportQuery = z.infer<typeof ExportQuerySchema>;
 export const SummaryQuerySchema = z.object({ from: DaySchema, to: DaySchema, tz: TimezoneSchema.optional() }).strict().superRefine(checkPeriod);
 
 /**
- * One export line (SPEC §6); amounts in minor units, refunds and
+ * One export line (docs/contract.md#finance-exports); amounts in minor units, refunds and
  * cancellations positive on their own kind. The amounts are what Baton
  * counts (`status` counted): a cancellation shows what it reversed after
  * the order's refunds; a refund waiting for its order (`pending`) or one
@@ -282,7 +282,7 @@ export interface KindSums extends Amounts {
 
 export interface CurrencySummary extends Amounts {
   currency: string;
-  /** Counted lines of each kind (SPEC §6). */
+  /** Counted lines of each kind (docs/contract.md#finance-exports). */
   orders: number;
   refunds: number;
   cancellations: number;

@@ -15,7 +15,7 @@ import type { TenantStore } from '../tenants/ports.ts';
 import { parseWith, readJson } from './parse.ts';
 import { type HttpResult, problemFor } from './problem.ts';
 
-/** 1 MiB: SPEC §8's body limit, checked before anything is parsed. */
+/** 1 MiB: docs/contract.md#errors's body limit, checked before anything is parsed. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export type ApiEvent = APIGatewayProxyEventV2 & {
@@ -74,7 +74,7 @@ export class TenantRequest extends ApiRequest {
   }
 }
 
-/** SPEC §8's 1 MiB limit, counted in bytes of the decoded body. */
+/** docs/contract.md#errors's 1 MiB limit, counted in bytes of the decoded body. */
 export function assertBodySize(event: ApiEvent): void {
   const body = event.body ?? '';
   const bytes = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');

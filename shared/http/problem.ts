@@ -3,7 +3,7 @@ import { BatonError, ConflictError, ForbiddenError, MalformedJsonError, NotFound
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
 
-/** SPEC §8: `{"error": {"code", "message", "details"}}`. */
+/** docs/contract.md#errors: `{"error": {"code", "message", "details"}}`. */
 export interface ProblemBody {
   error: { code: string; message: string; details: unknown };
 }

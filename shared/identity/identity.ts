@@ -8,7 +8,7 @@ import * as z from 'zod';
  * email) stands for its buyer as `o:<transactionId>`, so a browser's
  * checkout can later be linked to it like any other id.
  */
-/** `x:` names the anonymous holder of an erased person's transactions (SPEC §10). */
+/** `x:` names the anonymous holder of an erased person's transactions (docs/contract.md#privacy-and-the-data-lifecycle). */
 export type Identifier = `a:${string}` | `c:${string}` | `e:${string}` | `o:${string}` | `x:${string}`;
 
 /** The buyer of an order with nobody known. */

@@ -9,7 +9,7 @@ import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 
 /**
- * Erasing a person (SPEC §10). Everything Baton keeps of a person lives in
+ * Erasing a person (docs/contract.md#privacy-and-the-data-lifecycle). Everything Baton keeps of a person lives in
  * the partitions of their ids, in their projection, and on their
  * transactions, so an erasure reads and deletes exactly those — no Scan:
  *

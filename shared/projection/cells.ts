@@ -65,7 +65,7 @@ export function sum(...all: Contributions[]): Contributions {
 /**
  * Days before `finalBefore` are final: a cell of such a day that the
  * previous projection contributed to keeps that contribution, whatever the
- * history says now (its touches may have expired: SPEC §10's retention must
+ * history says now (its touches may have expired: docs/contract.md#privacy-and-the-data-lifecycle's retention must
  * not move old reports). Cells the previous projection never touched are
  * taken as computed.
  */
@@ -114,7 +114,7 @@ export function quantileHours(counts: ReadonlyMap<number, number> | Record<numbe
   return HOUR_BUCKETS[HOUR_BUCKETS.length - 1]!;
 }
 
-/** Touches per order, as SPEC §5 lists them: 0, 1, …, 10, 11+. */
+/** Touches per order, as docs/contract.md#reading-attribution lists them: 0, 1, …, 10, 11+. */
 export const PATH_LENGTH_BUCKETS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11+'] as const;
 export function pathLengthBucket(touches: number): (typeof PATH_LENGTH_BUCKETS)[number] {
   return PATH_LENGTH_BUCKETS[Math.min(touches, PATH_LENGTH_BUCKETS.length - 1)]!;

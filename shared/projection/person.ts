@@ -21,7 +21,7 @@ import { type Contributions, hourBucket, lagBucket, pathLengthBucket, pathShard 
 
 export const GROUP_BYS = ['channel', 'campaign', 'source_medium', 'kind'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
-/** The groupings a person's funnel row is counted under (SPEC §5.1). */
+/** The groupings a person's funnel row is counted under (docs/contract.md#the-funnel). */
 export const FUNNEL_GROUP_BYS = ['campaign', 'channel', 'source_medium'] as const;
 export type FunnelGroupBy = (typeof FUNNEL_GROUP_BYS)[number];
 export const SALES_DIMENSIONS = ['rep', 'sales_channel'] as const;
@@ -260,7 +260,7 @@ function addReach(contributions: Contributions, touches: readonly JourneyTouch[]
 }
 
 /**
- * The person's acquisition (SPEC §5.1): the first of their lead stage,
+ * The person's acquisition (docs/contract.md#the-funnel): the first of their lead stage,
  * their qualified stage and their first order; its acquiring touch is the
  * last marketing touch at or before it within the lookback, not Direct if
  * another exists. The person's whole funnel row — outcomes whenever they

@@ -71,7 +71,7 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
       }
       const records = await deps.records.personRecords(tenantId, identifiers);
       if (!sameSet(records.identifiers, identifiers)) return TRY_AGAIN;
-      // An erased person's past that arrived late is not theirs to project: it goes (SPEC §10).
+      // An erased person's past that arrived late is not theirs to project: it goes (docs/contract.md#privacy-and-the-data-lifecycle).
       if (records.erasedLeftovers.length > 0) heirs.push(...(await deps.records.clearErasedLeftovers(tenantId, records.erasedLeftovers)));
       // A projection of an erased id is the erasure's to hand over (it may be under way): never saved over here.
       if ([...stored.keys()].some((key) => records.erasedIdentifiers.includes(key))) return { personKey, changed: false, orders: 0 };

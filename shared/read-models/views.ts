@@ -12,7 +12,7 @@ import { DaySchema, periodCheck } from '../time/days.ts';
 import { type AttributeOf, countsOf, decodeCell } from './rollups.ts';
 
 /**
- * The views of SPEC §5, §5.1 and §5.2 beside the attribution report: the
+ * The views of docs/contract.md#reading-attribution, §5.1 and §5.2 beside the attribution report: the
  * funnel, the handoff, the sales side and the paths. Each sums the daily
  * rollup cells the person projection keeps (shared/projection/person.ts),
  * so its DynamoDB requests do not grow with the number of people.
@@ -57,7 +57,7 @@ const moneyOf = (byCurrency: Map<string, number>): Money =>
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([currency, amount]) => ({ currency, amount }));
 
-// ---- the funnel (SPEC §5.1)
+// ---- the funnel (docs/contract.md#the-funnel)
 
 export interface FunnelRevenue {
   currency: string;
@@ -232,7 +232,7 @@ function withoutKey({ key: _key, ...row }: FunnelRow): Omit<FunnelRow, 'key'> {
   return row;
 }
 
-// ---- the handoff (SPEC §5.2)
+// ---- the handoff (docs/contract.md#the-handoff)
 
 export const DROPPED_PAGE = 100;
 
@@ -283,7 +283,7 @@ export async function handoffs(deps: ViewDeps, tenantId: string, query: { from: 
   };
 }
 
-// ---- the sales side (SPEC §5)
+// ---- the sales side (docs/contract.md#reading-attribution)
 
 export interface SalesRow {
   key: string;
@@ -343,7 +343,7 @@ export async function salesReport(deps: ViewDeps, tenantId: string, query: { fro
   };
 }
 
-// ---- paths (SPEC §5)
+// ---- paths (docs/contract.md#reading-attribution)
 
 /**
  * `GET /v1/attribution/paths`: the period's orders by their marketing

@@ -106,7 +106,7 @@ export interface Checkout {
 
 /** Touches, stages and identity links in their people's partitions, each exactly once; who reached a stage on a day. */
 export interface Journal {
-  /** `retentionDays`: each record expires that many days after it happened (the tenant's `retentionDays`, SPEC §10). */
+  /** `retentionDays`: each record expires that many days after it happened (the tenant's `retentionDays`, docs/contract.md#privacy-and-the-data-lifecycle). */
   recordTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<WriteOutcome[]>;
   /**
    * Touches whose id comes from the event that made them (a browser's
@@ -145,7 +145,7 @@ export interface Ledger {
   resolveAlias(tenantId: string, alias: string): Promise<string | undefined>;
 }
 
-/** Erasing a person's records (SPEC §10). */
+/** Erasing a person's records (docs/contract.md#privacy-and-the-data-lifecycle). */
 export interface ErasureStore {
   /**
    * Clears what `personRecords` left out as an erased person's: touches,
@@ -154,7 +154,7 @@ export interface ErasureStore {
    * heirs that received transactions (to be projected).
    */
   clearErasedLeftovers(tenantId: string, leftovers: readonly ErasedLeftover[]): Promise<Identifier[]>;
-  /** A tombstone in each id's partition: from now on, their records dated up to `erasedAt` are left out of every read (SPEC §10). */
+  /** A tombstone in each id's partition: from now on, their records dated up to `erasedAt` are left out of every read (docs/contract.md#privacy-and-the-data-lifecycle). */
   markErased(tenantId: string, identifiers: readonly Identifier[], erasure: { erasureId: string; erasedAt: string; heir: Identifier }): Promise<void>;
   /** Hands the person's transactions to `heir` with the person removed, and deletes every touch, stage and link of theirs. */
   eraseRecords(tenantId: string, identifiers: readonly Identifier[], heir: Identifier): Promise<ErasedRecords>;

@@ -2,7 +2,7 @@ import { formatAmount } from '../money/money.ts';
 import type { Amounts, TransactionKind } from './transactions.ts';
 
 /**
- * What Baton counts of an order and its refunds and cancellations (SPEC §3,
+ * What Baton counts of an order and its refunds and cancellations (docs/contract.md#recording,
  * "the storefront's truth"): an order's adjustments never take back more
  * than it had, whatever order they arrive in.
  *
@@ -133,7 +133,7 @@ const sameCounted = (a: Counted | undefined, b: Counted | undefined) => a?.statu
 
 /**
  * The settlement with one more transaction. An adjustment that conflicts
- * with an order Baton already has is refused (SPEC §3: 409, nothing
+ * with an order Baton already has is refused (docs/contract.md#recording: 409, nothing
  * counted); one that conflicts only once its late order arrives stays
  * stored as a conflict.
  */

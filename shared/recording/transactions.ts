@@ -16,7 +16,7 @@ export type Provider = (typeof PROVIDERS)[number];
 
 const AMOUNT_FIELDS = ['gross', 'discount', 'tax', 'shipping'] as const;
 
-/** `POST /v1/transactions` and the `generic` webhook (SPEC §3). */
+/** `POST /v1/transactions` and the `generic` webhook (docs/contract.md#recording). */
 export const TransactionInputSchema = z
   .object({
     transactionId: ClientIdSchema,
@@ -65,7 +65,7 @@ export interface Amounts {
   total: Minor;
 }
 
-/** A stored transaction (SPEC §5 `GET /v1/transactions/{id}`). */
+/** A stored transaction (docs/contract.md#reading-attribution `GET /v1/transactions/{id}`). */
 export interface Transaction extends Amounts {
   transactionId: string;
   provider: Provider;

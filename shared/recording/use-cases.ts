@@ -23,7 +23,7 @@ export interface BatchAnswer {
   rejected: Array<{ index: number; errors: IssueDetail[] }>;
 }
 
-/** The most items one batch may carry (SPEC §3). */
+/** The most items one batch may carry (docs/contract.md#recording). */
 export const MAX_BATCH = 500;
 
 const conflictDetail = (path: string, id: string): IssueDetail => ({ path, message: `${id} was recorded before with different content`, code: 'conflict' });
@@ -151,7 +151,7 @@ function entryOf(transaction: Transaction): SettlementEntry {
 
 /**
  * Stores one transaction (with its landing visit and identity links) and
- * settles it against its order (SPEC §3): an order and its refunds and
+ * settles it against its order (docs/contract.md#recording): an order and its refunds and
  * cancellations share one settlement, changed only by a conditional write
  * that re-reads and retries when another arrival got there first, so
  * concurrent adjustments can never together take back more than the order
@@ -232,7 +232,7 @@ export async function linkCheckout(deps: Pick<RecordingDeps, 'records'>, tenant:
   if (links.length > 0) await deps.records.recordLinks(tenant.tenantId, links, tenant.config.retentionDays);
 }
 
-/** The visit a transaction's landing page and referrer stand for (SPEC §3). */
+/** The visit a transaction's landing page and referrer stand for (docs/contract.md#recording). */
 export function landingTouch(
   transaction: Pick<Transaction, 'transactionId' | 'occurredAt'>,
   input: Pick<TransactionInput, 'person' | 'landingUrl' | 'referrer'>,

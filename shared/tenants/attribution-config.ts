@@ -26,7 +26,7 @@ const HostSchema = z
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'a host name such as paypal.com');
 
-/** The events that can end marketing's part of a journey (SPEC §4). */
+/** The events that can end marketing's part of a journey (docs/contract.md#the-line-between-marketing-and-sales). */
 export const BOUNDARY_EVENTS = ['sales_touch', 'qualified'] as const;
 
 const PositionBasedSchema = z
@@ -35,7 +35,7 @@ const PositionBasedSchema = z
 
 export const MIN_RETENTION_DAYS = 120;
 
-/** Each field of SPEC §4's tenant config table, with its bounds. */
+/** Each field of docs/contract.md#the-line-between-marketing-and-sales's tenant config table, with its bounds. */
 export const AttributionConfigSchema = z.object({
   lookbackDays: z.number().int().min(1).max(90),
   viewThroughHours: z.number().int().min(0).max(720),
@@ -50,24 +50,24 @@ export const AttributionConfigSchema = z.object({
   defaultModel: z.enum(HEURISTIC_MODELS),
   timezone: TimezoneSchema,
   channelRules: z.array(ChannelRuleSchema).max(100),
-  /** The promise of how fast sales picks up a qualified person (SPEC §5.2). */
+  /** The promise of how fast sales picks up a qualified person (docs/contract.md#the-handoff). */
   handoffSlaHours: z.number().int().min(1).max(720),
   /**
-   * Whether people pick up the baton (SPEC §5.2). A store without a sales
+   * Whether people pick up the baton (docs/contract.md#the-handoff). A store without a sales
    * team (false) hands it to its checkout: a started checkout is the
    * qualification, the order completes the handoff, and an abandoned
    * checkout is the dropped baton. Tenants created before it have one.
    */
   salesTeam: z.boolean(),
-  /** Storefront origins whose browsers may send `POST /v1/collect` (SPEC §9). */
+  /** Storefront origins whose browsers may send `POST /v1/collect` (docs/contract.md#collection-from-the-storefront). */
   allowedOrigins: z.array(OriginSchema).max(50),
-  /** Hosts that never make a referral touch: payment pages and the store's own domains (SPEC §9). */
+  /** Hosts that never make a referral touch: payment pages and the store's own domains (docs/contract.md#collection-from-the-storefront). */
   referrerExclusions: z.array(HostSchema).max(500),
-  /** Collect nothing that identifies a browser before it consented (SPEC §9, §10). */
+  /** Collect nothing that identifies a browser before it consented (docs/contract.md#collection-from-the-storefront, §10). */
   consentRequired: z.boolean(),
   /**
    * Touches, stages and identity links expire this many days after they
-   * happened (SPEC §10). At least the longest lookback plus a month, so an
+   * happened (docs/contract.md#privacy-and-the-data-lifecycle). At least the longest lookback plus a month, so an
    * order's journey is complete for a month before its days are final.
    */
   retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(3650),

@@ -102,7 +102,7 @@ function mapDelivery(provider: WebhookProvider, tenant: TenantRecord, request: W
  */
 async function processDelivery(deps: RecordingDeps, provider: WebhookProvider, tenant: TenantRecord, request: WebhookRequest, now: Date): Promise<WebhookAnswer> {
   const { tenantId } = tenant;
-  // Strict: invalid UTF-8, a duplicated key or a lone surrogate is 400, never repaired (SPEC §3).
+  // Strict: invalid UTF-8, a duplicated key or a lone surrogate is 400, never repaired (docs/contract.md#recording).
   const payload = readJson(request.rawBody);
   const recordedAt = now.toISOString();
   const meaning = mapDelivery(provider, tenant, request, payload, recordedAt);

@@ -81,7 +81,7 @@ function person(order: Order) {
 }
 
 /**
- * Shopify's order amounts in SPEC §1's terms. With taxes included in
+ * Shopify's order amounts in docs/contract.md#runtime-money-and-time's terms. With taxes included in
  * prices, the merchandise's tax is taken out of gross so that net never
  * carries tax.
  */
@@ -200,7 +200,7 @@ function refundTransaction(refund: Refund, order?: Order): ProviderTransaction {
 }
 
 /**
- * Shopify's topics in SPEC §3's terms. An order counts when it is placed
+ * Shopify's topics in docs/contract.md#recording's terms. An order counts when it is placed
  * (Shopify's sales reports count it then, paid or pending), dated by
  * `processed_at`; test orders (`test: true`) are acknowledged and never
  * counted. The order's flag is what counts: a refund transaction carries a

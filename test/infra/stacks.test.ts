@@ -209,7 +209,7 @@ describe('the table stream, the queues and the events', () => {
   });
 });
 
-describe('the dashboard site (SPEC §11)', () => {
+describe('the dashboard site (docs/contract.md#the-dashboard)', () => {
   const behaviour = (path: string) => {
     const [distribution] = Object.values(stateless.findResources('AWS::CloudFront::Distribution'));
     return (distribution!.Properties.DistributionConfig.CacheBehaviors as Array<Record<string, unknown>>).find((candidate) => candidate.PathPattern === path);

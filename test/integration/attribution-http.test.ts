@@ -22,7 +22,7 @@ const jobOf = (jobId: string, key = tenant.keys.admin) => api.request('GET', `/v
 const touch = (touchId: string, occurredAt: string, person: Record<string, string>, extra: Record<string, unknown>) => ({ touchId, occurredAt, person, kind: 'click', ...extra });
 
 describe('the attribution pipeline through the HTTP API', () => {
-  it('attributes an order from its events, answers SPEC §5’s shape, and reports from rollups', async () => {
+  it('attributes an order from its events, answers the contract’s shape, and reports from rollups', async () => {
     await ingest('/v1/touches', {
       touches: [
         touch('p1-ad', '2026-11-01T10:00:00Z', { anonymousId: 'p1' }, { utm: { source: 'google', medium: 'cpc', campaign: 'brand' } }),

@@ -129,7 +129,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-describe('DELETE /v1/people (SPEC §10)', () => {
+describe('DELETE /v1/people (docs/contract.md#privacy-and-the-data-lifecycle)', () => {
   let before: Record<string, string>;
   let erased: { status: number; body: any };
 

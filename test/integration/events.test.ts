@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-describe('events from the table stream (SPEC §7)', () => {
+describe('events from the table stream (docs/contract.md#events)', () => {
   it('emits one event per stored record, with the tenant and the ids it is about, and none for duplicates', async () => {
     const touch = { touchId: 'ev-touch-1', occurredAt: '2026-11-01T10:00:00Z', person: { anonymousId: 'ev-anon', customerId: 'ev-cust' }, kind: 'visit' };
     await api.request('POST', '/v1/touches', { key: tenant.keys.ingest, json: { touches: [touch] } });

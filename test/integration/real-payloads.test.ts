@@ -237,7 +237,7 @@ describe('Shopify', () => {
     });
     expect(order.body).not.toHaveProperty('rep');
 
-    // landing_site and referring_site are the visit (SPEC §3).
+    // landing_site and referring_site are the visit (docs/contract.md#recording).
     const journey = await api.request('GET', '/v1/people/journey?customerId=207119551', { key: shop.keys.marketing });
     expect(journey.status).toBe(200);
     expect(journey.body.touches).toEqual([

@@ -32,7 +32,7 @@ const post = async (tenant: CreatedTenant, path: string, json: unknown) => {
   expect(response.status, response.text).toBeLessThan(300);
 };
 
-describe('retention (SPEC §10)', () => {
+describe('retention (docs/contract.md#privacy-and-the-data-lifecycle)', () => {
   it('writes every touch, stage and link with its expiry, retentionDays after it happened; transactions carry none', async () => {
     const tenant = await newTenant();
     await post(tenant, '/v1/touches', {

@@ -13,7 +13,7 @@ let dynamodb: RunningDynamoDbLocal;
 let api: TestApi;
 let shop: CreatedTenant;
 
-/** The bound SPEC §8's 503 must come within: 2 s for the authorizer's key lookup, 6 s for the route, and some slack for a loaded machine. */
+/** The bound docs/contract.md#errors's 503 must come within: 2 s for the authorizer's key lookup, 6 s for the route, and some slack for a loaded machine. */
 const ANSWER_WITHIN_MS = 10_000;
 
 beforeAll(async () => {

@@ -17,7 +17,7 @@ describe('process configuration', () => {
 });
 
 describe('attribution config', () => {
-  it('has SPEC §4’s defaults', () => {
+  it('has the contract’s defaults', () => {
     expect(AttributionConfigSchema.parse(defaultAttributionConfig('Europe/Berlin'))).toEqual({
       lookbackDays: 30,
       viewThroughHours: 24,
@@ -29,15 +29,15 @@ describe('attribution config', () => {
       defaultModel: 'last_non_direct',
       timezone: 'Europe/Berlin',
       channelRules: [],
-      // SPEC §9: collection is off until origins are allowed; payment pages never make a referral.
+      // docs/contract.md#collection-from-the-storefront: collection is off until origins are allowed; payment pages never make a referral.
       allowedOrigins: [],
       referrerExclusions: expect.arrayContaining(['paypal.com', 'checkout.stripe.com', 'checkout.shopify.com', 'klarna.com']),
       consentRequired: false,
-      // SPEC §5.2: the handoff's promise.
+      // docs/contract.md#the-handoff: the handoff's promise.
       handoffSlaHours: 24,
       // A sales team picks up the baton unless the store says it has none.
       salesTeam: true,
-      // SPEC §10: touches, stages and links expire.
+      // docs/contract.md#privacy-and-the-data-lifecycle: touches, stages and links expire.
       retentionDays: 400,
     });
   });

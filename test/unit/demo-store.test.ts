@@ -9,7 +9,7 @@ describe('the demo store (npm run demo)', () => {
     expect(JSON.stringify(demoStore({ ...options, seed: 7 }))).not.toBe(JSON.stringify(demoStore(options)));
   });
 
-  it('holds what SPEC §11 lists: spend, several channels, leads, qualified and disqualified people with reasons, sales calls by reps, orders, refunds and a cancellation', () => {
+  it('holds what docs/contract.md#the-dashboard lists: spend, several channels, leads, qualified and disqualified people with reasons, sales calls by reps, orders, refunds and a cancellation', () => {
     const store = demoStore(options);
     const people = store.people;
     const deliveries = people.flatMap((person) => person.deliveries);

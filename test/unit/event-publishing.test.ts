@@ -34,7 +34,7 @@ function streamEvent(count: number): DynamoDBStreamEvent {
 }
 
 describe('events derived from stored items', () => {
-  it('maps each entity to its SPEC §7 event and ignores the rest', () => {
+  it('maps each entity to its docs/contract.md#events event and ignores the rest', () => {
     expect(eventFromItem({ entity: 'transaction', tenantId: 't', transactionId: 'o1', kind: 'order', occurredAt: 'x', identifiers: [] }, 'INSERT')?.detailType).toBe('TransactionRecorded');
     expect(eventFromItem({ entity: 'link', tenantId: 't', from: 'a:1', to: 'c:2', occurredAt: '2026-01-01T00:00:00.000Z' }, 'INSERT')?.detail.identifiers).toEqual(['a:1', 'c:2']);
     expect(eventFromItem({ entity: 'link_mirror', tenantId: 't' }, 'INSERT')).toBeUndefined();

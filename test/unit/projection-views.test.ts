@@ -75,7 +75,7 @@ function viewsOf(people: readonly PersonInput[], overrides: Partial<AttributionC
 const rowOf = async (views: ReturnType<typeof viewsOf>, key: string, groupBy: 'campaign' | 'channel' | 'source_medium' = 'campaign', from?: string, to?: string) =>
   (await views.funnel(from, to, groupBy)).rows.find((row) => row.key === key);
 
-describe('the funnel’s rules (SPEC §5.1)', () => {
+describe('the funnel’s rules (docs/contract.md#the-funnel)', () => {
   it('acquires at the first of lead, qualified and first order, on that day', async () => {
     const views = viewsOf([
       person('p', { touches: [ad('2026-11-01T10:00:00Z', 'a')], orders: [{ occurredAt: '2026-11-05T10:00:00Z' }], stages: [{ stage: 'lead', occurredAt: '2026-11-10T10:00:00Z' }] }),
@@ -164,7 +164,7 @@ describe('the funnel’s rules (SPEC §5.1)', () => {
   });
 });
 
-describe('the handoff’s SLA edges (SPEC §5.2)', () => {
+describe('the handoff’s SLA edges (docs/contract.md#the-handoff)', () => {
   const qualified = '2026-11-03T10:00:00Z';
   const handoffOf = async (touches: Array<Partial<TouchInput> & { occurredAt: string }>, orders: Array<Partial<OrderInput> & { occurredAt: string }> = [], now?: string) => {
     const views = viewsOf([person('p', { touches: [ad('2026-11-01T10:00:00Z', 'a'), ...touches], stages: [{ stage: 'qualified', occurredAt: qualified }], orders })], {}, now);
@@ -200,7 +200,7 @@ describe('the handoff’s SLA edges (SPEC §5.2)', () => {
   });
 });
 
-describe('paths and histogram buckets (SPEC §5)', () => {
+describe('paths and histogram buckets (docs/contract.md#reading-attribution)', () => {
   it.each([
     [0, '0'],
     [1, '1'],

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTracker, TRACKER_ENTRY, TRACKER_MAX_GZIP_BYTES, TRACKER_MODULE_PATH } from '../../scripts/build.ts';
 
 describe('the tracker build (npm run build)', () => {
-  it('makes one minified script of at most 3 KB gzipped (SPEC §9)', () => {
+  it('makes one minified script of at most 3 KB gzipped (docs/contract.md#collection-from-the-storefront)', () => {
     const { path, gzipBytes } = buildTracker();
     const script = readFileSync(path, 'utf8');
 

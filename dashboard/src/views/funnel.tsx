@@ -10,7 +10,7 @@ import { GROUP_BYS, groupByOf } from './channels.tsx';
 
 type Row = FunnelMeasures & { key: string };
 
-/** SPEC §5.1: people by the campaign that acquired them, what became of them, and why sales turned them down. */
+/** docs/contract.md#the-funnel: people by the campaign that acquired them, what became of them, and why sales turned them down. */
 export function Funnel({ session, period, currency, params, setParams, onUnauthorized, onCurrencies }: ViewProps) {
   const groupBy = params.get('groupBy') ? groupByOf(params) : 'campaign';
   const [load, retry] = useApi<FunnelAnswer>(`/v1/funnel${query({ from: period.from, to: period.to, groupBy })}`, session.key, onUnauthorized);

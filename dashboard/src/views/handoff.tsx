@@ -8,7 +8,7 @@ import { currenciesOf, type ViewProps } from '../view.ts';
 
 type SalesRow = SalesReport['rows'][number];
 
-/** SPEC §5.2 and the sales side: how fast sales picks up the baton, who was dropped, and what each rep closed. */
+/** docs/contract.md#the-handoff and the sales side: how fast sales picks up the baton, who was dropped, and what each rep closed. */
 export function Handoff({ session, period, currency, onUnauthorized, onCurrencies }: ViewProps) {
   const range = { from: period.from, to: period.to };
   const [load, retry] = useBoth<Handoffs, SalesReport>([`/v1/handoffs${query(range)}`, `/v1/sales/report${query({ ...range, groupBy: 'rep' })}`], session.key, onUnauthorized);

@@ -11,7 +11,7 @@ import { txRefEntity } from './entities/tx-ref.ts';
 import { keysOf, leftoverOf, type PersonItem, readPartition } from './person-partition.ts';
 import { deleteKeys } from './query.ts';
 
-/** Erasure (SPEC §10): tombstones in the erased ids' partitions, their records deleted, their transactions handed to an anonymous heir. */
+/** Erasure (docs/contract.md#privacy-and-the-data-lifecycle): tombstones in the erased ids' partitions, their records deleted, their transactions handed to an anonymous heir. */
 export class DynamoErasureStore implements ErasureStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -50,7 +50,7 @@ export class DynamoErasureStore implements ErasureStore {
   }
 
   /**
-   * The person leaves their transactions (SPEC §10): each keeps its amounts
+   * The person leaves their transactions (docs/contract.md#privacy-and-the-data-lifecycle): each keeps its amounts
    * and counts for finance, names `heir` instead of them, loses its landing
    * page and referrer; its ref moves to the heir's partition; an order's
    * provider reference names the heir, and a browser's checkout of it goes.

@@ -9,7 +9,7 @@ import { stageEntity } from './entities/stage.ts';
 import { touchEntity } from './entities/touch.ts';
 import { touchGuardEntity } from './entities/touch-guard.ts';
 
-/** What carries personal data and expires (SPEC §10): transactions, rollups and the erasure log do not. */
+/** What carries personal data and expires (docs/contract.md#privacy-and-the-data-lifecycle): transactions, rollups and the erasure log do not. */
 const EXPIRING: readonly string[] = [touchEntity.name, stageEntity.name, linkEntity.name, linkMirrorEntity.name, touchGuardEntity.name];
 
 const Scanned = z.object({ pk: z.string(), sk: z.string(), entity: z.string().optional(), occurredAt: z.string().optional() });
