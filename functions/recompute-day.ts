@@ -1,21 +1,11 @@
-import * as z from 'zod';
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
 import { queueBatchHandler } from '#shared/events/batch-consumer.ts';
-import { type RecomputeTask, runRecomputeTask } from '#shared/jobs/recompute.ts';
+import { RecomputeTaskSchema, runRecomputeTask } from '#shared/jobs/recompute.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { queues } from '#shared/queues.ts';
-import { DaySchema } from '#shared/time/days.ts';
 
 const deps = stores();
 const { maxReceiveCount } = queues.find((queue) => queue.target === 'recompute-day')!;
-
-const RecomputeTaskSchema = z.object({
-  tenantId: z.string(),
-  jobId: z.string(),
-  day: DaySchema,
-  after: z.string().optional(),
-  people: z.object({ after: z.string().optional() }).optional(),
-}) satisfies z.ZodType<RecomputeTask>;
 
 /** The recompute queue's consumer: a day of a job per message. */
 export const handler = queueBatchHandler({

@@ -1,17 +1,11 @@
+import type * as z from 'zod';
+import type { KeyViewSchema } from '../api/responses/tenants.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import type { Scope } from './scopes.ts';
 
 /** What a key may see of its tenant: enough for a client (the dashboard) to choose its views and its days. */
-export interface KeyView {
-  tenantId: string;
-  /** A key has one scope; what it may read follows from it. */
-  scope: Scope;
-  /** The tenant's reporting currency. */
-  currency: string;
-  /** The zone today's reporting days are counted in. */
-  timezone: string;
-}
+export type KeyView = z.infer<typeof KeyViewSchema>;
 
 /** The tenant and scope of the calling key, with the tenant's currency and current time zone. */
 export async function describeKey(store: TenantStore, tenantId: string, scopes: readonly Scope[]): Promise<KeyView> {

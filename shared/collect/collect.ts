@@ -1,6 +1,7 @@
 import { isbot } from 'isbot';
 import * as z from 'zod';
-import { ForbiddenError, type IssueDetail, UnauthenticatedError } from '../errors.ts';
+import type { CollectAnswerSchema } from '../api/responses/recording.ts';
+import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import { type Identifier, identifiersOf } from '../identity/identity.ts';
 import type { RecordStore } from '../recording/ports.ts';
 import { linksOf, normaliseStage, type Stage } from '../recording/stages.ts';
@@ -54,17 +55,8 @@ export type CollectEvent = z.infer<typeof CollectEventSchema>;
 /** The envelope: the publishable key (in the body, as `sendBeacon` sends no headers) and the events, each checked on its own. */
 export const CollectBodySchema = z.object({ key: z.string().min(1).max(200), events: z.array(z.unknown()).min(1).max(MAX_COLLECT_EVENTS) }).strict();
 
-export interface CollectAnswer {
-  /** Touches, identity links and checkouts stored. */
-  accepted: number;
-  /** Repeats of an event within the request, and identify or checkout events already recorded (a page sent again rewrites the same touch: stored once). */
-  duplicates: number;
-  /** Pages without a campaign signal: nothing to store, no write. */
-  ignored: number;
-  /** Events not stored on purpose: from a bot, or without consent where the tenant requires it. */
-  dropped: { bot: number; noConsent: number };
-  rejected: Array<{ index: number; errors: IssueDetail[] }>;
-}
+/** What a collect request came to (its schema is the route's answer); a page sent again rewrites the same touch, so counts as accepted. */
+export type CollectAnswer = z.infer<typeof CollectAnswerSchema>;
 
 /** Where the browser's request came from, as the edge saw it (its IP is never read). */
 export interface CollectContext {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import type { JobSchema } from '../api/responses/jobs.ts';
 import { NotFoundError } from '../errors.ts';
 import type { TransactionTimeline } from '../exports/ports.ts';
 import { type ProjectionDeps, type ProjectionTrigger, projectRecords } from '../projection/use-cases.ts';
@@ -25,33 +26,21 @@ export const RecomputeBodySchema = z.object({ from: DaySchema, to: DaySchema }).
 
 export const JOB_STATUSES = ['running', 'done', 'failed'] as const;
 
-export interface Job {
-  jobId: string;
-  kind: 'recompute';
-  status: (typeof JOB_STATUSES)[number];
-  from: string;
-  to: string;
-  /** The range's instants (the tenant's calendar when the job started): the orders re-attributed under the current config. */
-  range: { start: string; end: string };
-  days: { total: number; done: number };
-  transactions: number;
-  people: number;
-  createdAt: string;
-  finishedAt?: string;
-  /** Why the job failed: the day whose task kept failing, and its last error. */
-  failure?: { day: string; error: string };
-}
+/** A recompute job and its progress (its schema is the answer of POST /v1/attribution/recompute and GET /v1/jobs/{jobId}). */
+export type Job = z.infer<typeof JobSchema>;
 
 /** One day of a job (or the rest of one, after `after`). */
-export interface RecomputeTask {
-  tenantId: string;
-  jobId: string;
-  day: string;
+export const RecomputeTaskSchema = z.object({
+  tenantId: z.string(),
+  jobId: z.string(),
+  day: DaySchema,
   /** Continue after this position (`TransactionTimeline.position`) of the day's transactions. */
-  after?: string;
+  after: z.string().optional(),
   /** The day's transactions are done: continue with its other people, after this identifier (in sort order) if given. */
-  people?: { after?: string };
-}
+  people: z.object({ after: z.string().optional() }).optional(),
+});
+
+export type RecomputeTask = z.infer<typeof RecomputeTaskSchema>;
 
 export interface JobStore {
   create(tenantId: string, job: Job): Promise<void>;

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import type { BatchAnswerSchema, DeliveredTransactionSchema } from '../api/responses/recording.ts';
 import { ConflictError, type IssueDetail, NotFoundError } from '../errors.ts';
 import { type Identifier, identifiersOf, type PersonInput } from '../identity/identity.ts';
 import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
@@ -6,7 +7,7 @@ import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { issueDetails } from '../validation.ts';
 import type { Checkout, RecordStore, WriteOutcome } from './ports.ts';
-import { addToSettlement, type Counted, type CountStatus, mergeSettlements, type SettlementEntry } from './settlement.ts';
+import { addToSettlement, type Counted, mergeSettlements, type SettlementEntry } from './settlement.ts';
 import { type IdentifyInput, type Link, linksOf, normaliseStage, StageInputSchema } from './stages.ts';
 import { normaliseTouch, type Touch, TouchInputSchema } from './touches.ts';
 import { type Provider, type Transaction, type TransactionInput, transactionFromInput } from './transactions.ts';
@@ -17,11 +18,8 @@ export interface RecordingDeps {
   now?: () => Date;
 }
 
-export interface BatchAnswer {
-  accepted: number;
-  duplicates: number;
-  rejected: Array<{ index: number; errors: IssueDetail[] }>;
-}
+/** What a batch of touches or stages came to (its schema is the route's answer). */
+export type BatchAnswer = z.infer<typeof BatchAnswerSchema>;
 
 /** The most items one batch may carry (docs/contract.md#recording). */
 export const MAX_BATCH = 500;
@@ -131,18 +129,13 @@ export async function identify(deps: RecordingDeps, tenantId: string, input: Ide
   return { linked: outcomes.filter((outcome) => outcome === 'stored').length, duplicates: outcomes.filter((outcome) => outcome === 'duplicate').length, identifiers };
 }
 
-export interface TransactionAnswer {
-  transactionId: string;
-  /**
-   * `conflict`: the id was recorded with other content, or (with
-   * `adjustmentConflict`) an adjustment that cannot count against its order.
-   * `ignored`: a test transaction, acknowledged and never counted.
-   */
-  outcome: WriteOutcome | 'ignored';
-  /** What Baton counts of it: `pending` while a refund or cancellation waits for its order. */
-  status?: CountStatus;
-  adjustmentConflict?: NonNullable<Counted['conflict']>;
-}
+/**
+ * What storing a transaction came to. `conflict`: the id was recorded with
+ * other content, or (with `adjustmentConflict`) an adjustment that cannot
+ * count against its order; `ignored`: a test transaction, acknowledged and
+ * never counted; `status`: what Baton counts of it.
+ */
+export type TransactionAnswer = z.infer<typeof DeliveredTransactionSchema>;
 
 function entryOf(transaction: Transaction): SettlementEntry {
   const { transactionId, kind, occurredAt, currency, gross, discount, net, tax, shipping, total, recordedAt, contentHash } = transaction;
