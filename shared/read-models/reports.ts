@@ -5,15 +5,15 @@ import { CONVERSION_SHARE_SCALE as CONVERSION_SCALE } from '../attribution/engin
 import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, type HeuristicModel, MODELS } from '../attribution/models.ts';
 import { ValidationError } from '../errors.ts';
 import { type Cell, csvTable } from '../exports/csv.ts';
-import { timezonesOf } from '../exports/export.ts';
 import { formatAmount } from '../money/money.ts';
 import { GROUP_BYS, type GroupBy } from '../projection/person.ts';
 import type { ProjectionStore, RollupCell } from '../projection/ports.ts';
 import type { SpendStore } from '../spend/ports.ts';
 import { type SpendEntry, spendKey } from '../spend/spend.ts';
 import type { TenantStore } from '../tenants/ports.ts';
-import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
+import { requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
+import { periodHeader } from './period.ts';
 import { countsOf, decodeCell } from './rollups.ts';
 
 /** The longest period a report covers. */
@@ -186,10 +186,7 @@ export async function report(deps: ReportDeps, tenantId: string, query: { from: 
   ]);
   const { rows, totals } = dataDriven ? dataDrivenRows(model, cells, totalCells) : { rows: rowsOf(model, cells, query.groupBy, daily), totals: totalsOf(totalCells, daily) };
   return {
-    from: query.from,
-    to: query.to,
-    ...timezonesOf(calendarOf(tenant), query.from, query.to),
-    ...recomputeAdviceOf(tenant),
+    ...periodHeader(tenant, query),
     model,
     groupBy: query.groupBy,
     ...(daily ? { interval: 'day' as const } : {}),
@@ -258,10 +255,7 @@ export async function compare(deps: ReportDeps, tenantId: string, query: { from:
   if (paths) for (const model of DATA_DRIVEN_MODELS) models[model] = dataDrivenRows(model, paths, totals).rows;
   const withCosts = Object.fromEntries(Object.entries(models).map(([model, rows]) => [model, withCost(rows, spend, query.groupBy, daily)]));
   return {
-    from: query.from,
-    to: query.to,
-    ...timezonesOf(calendarOf(tenant), query.from, query.to),
-    ...recomputeAdviceOf(tenant),
+    ...periodHeader(tenant, query),
     groupBy: query.groupBy,
     ...(daily ? { interval: 'day' as const } : {}),
     models: withCosts,

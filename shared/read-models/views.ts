@@ -1,14 +1,15 @@
 import * as z from 'zod';
 import { PATH_SEPARATOR } from '../attribution/data-driven.ts';
 import { CONVERSION_SHARE_SCALE } from '../attribution/engine.ts';
-import { decodeCursor, encodeCursor, timezonesOf } from '../exports/export.ts';
+import { decodeCursor, encodeCursor } from '../exports/export.ts';
 import { LAG_BUCKETS, PATH_LENGTH_BUCKETS, quantileHours } from '../projection/cells.ts';
 import { FUNNEL_GROUP_BYS, type FunnelGroupBy, SALES_DIMENSIONS, type SalesDimension } from '../projection/person.ts';
 import type { ProjectionStore } from '../projection/ports.ts';
 import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
 import type { TenantStore } from '../tenants/ports.ts';
-import { calendarOf, recomputeAdviceOf, requireTenant } from '../tenants/use-cases.ts';
+import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
+import { periodHeader } from './period.ts';
 import { type AttributeOf, countsOf, decodeCell } from './rollups.ts';
 
 /**
@@ -217,10 +218,7 @@ export async function funnel(deps: ViewDeps, tenantId: string, query: { from: st
     .filter((row) => row.acquired !== 0 || row.touches !== 0 || row.peopleReached !== 0 || row.orders !== 0)
     .sort((a, b) => b.acquired - a.acquired || b.peopleReached - a.peopleReached || (a.key < b.key ? -1 : 1));
   return {
-    from: query.from,
-    to: query.to,
-    ...timezonesOf(calendarOf(tenant), query.from, query.to),
-    ...recomputeAdviceOf(tenant),
+    ...periodHeader(tenant, query),
     groupBy: query.groupBy,
     histogramBuckets: 'hours: 0, 1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720, 1440, 2160+',
     rows: answerRows,
@@ -265,10 +263,7 @@ export async function handoffs(deps: ViewDeps, tenantId: string, query: { from: 
     }
   }
   return {
-    from: query.from,
-    to: query.to,
-    ...timezonesOf(calendar, query.from, query.to),
-    ...recomputeAdviceOf(tenant),
+    ...periodHeader(tenant, query),
     slaHours: tenant.config.handoffSlaHours,
     // Who takes the baton: the sales team, or (salesTeam: false) the store's checkout: qualified = checkouts started, dropped = abandoned.
     pickedUpBy: tenant.config.salesTeam === false ? ('checkout' as const) : ('sales' as const),
@@ -330,10 +325,7 @@ export async function salesReport(deps: ViewDeps, tenantId: string, query: { fro
     totals.set(cell.part, total);
   }
   return {
-    from: query.from,
-    to: query.to,
-    ...timezonesOf(calendarOf(tenant), query.from, query.to),
-    ...recomputeAdviceOf(tenant),
+    ...periodHeader(tenant, query),
     groupBy: query.groupBy,
     rows: [...rows.values()]
       .map(({ hours, ...row }) => ({ ...row, orders: row.orders / CONVERSION_SHARE_SCALE, medianHoursToOrder: quantileHours(hours, 0.5) }))
@@ -378,10 +370,7 @@ export async function paths(deps: ViewDeps, tenantId: string, query: { from: str
     .filter((row) => row.orders !== 0 || row.revenue.length > 0)
     .sort((a, b) => b.orders - a.orders || (b.revenue[0]?.amount ?? 0) - (a.revenue[0]?.amount ?? 0) || (a.path.join() < b.path.join() ? -1 : 1));
   return {
-    from: query.from,
-    to: query.to,
-    ...timezonesOf(calendarOf(tenant), query.from, query.to),
-    ...recomputeAdviceOf(tenant),
+    ...periodHeader(tenant, query),
     distinctPaths: all.length,
     paths: all.slice(0, query.limit),
     pathLengths: PATH_LENGTH_BUCKETS.map((touches) => ({ touches, orders: lengths.get(touches) ?? 0 })),
