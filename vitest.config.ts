@@ -1,13 +1,17 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
  * Four projects: `unit` (pure, no I/O), `integration` (DynamoDB Local,
- * started once per run by the global setup and stopped by PID), `infra`
+ * one instance per file, started by its setup and stopped by PID), `infra`
  * (CDK synth, template assertions, cdk-nag) and `browser` (the tracker in
  * the machine's Chromium, driven by playwright-core).
  */
 export default defineConfig({
   test: {
+    // Vitest's default leaves a core idle on a 2-core machine (cores − 1 workers), while most of an
+    // integration file's time is spent waiting for DynamoDB Local, Chromium or a child process.
+    maxWorkers: Math.max(2, availableParallelism()),
     // In CI a JSON report too, from which .ci/run prints the plain "N passed, N failed" line.
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.cache/vitest-results.json' }]] : ['default'],
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

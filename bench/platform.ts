@@ -3,7 +3,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
-import { bundlingOptions } from '../infra/constructs/bundling.ts';
+import { functionBuildOptions } from '../infra/constructs/bundling.ts';
 import { projectRoot } from '../scripts/local/dynamodb-local.ts';
 import { eventRules } from '../shared/events/rules.ts';
 import { streamConsumers } from '../shared/events/stream-consumers.ts';
@@ -68,16 +68,8 @@ export async function platformBench(ctx: BenchContext): Promise<string> {
       const outfile = join(outDir, external ? 'external' : 'bundled', handler, 'index.mjs');
       mkdirSync(join(outfile, '..'), { recursive: true });
       await build({
+        ...functionBuildOptions({ external }),
         entryPoints: [join(projectRoot, 'functions', `${handler}.ts`)],
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: bundlingOptions.target,
-        minify: bundlingOptions.minify,
-        sourcemap: bundlingOptions.sourceMap,
-        mainFields: bundlingOptions.mainFields,
-        banner: { js: bundlingOptions.banner },
-        external: external ? ['@aws-sdk/*', '@smithy/*'] : bundlingOptions.externalModules,
         outfile,
         logLevel: 'silent',
       });

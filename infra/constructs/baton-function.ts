@@ -2,39 +2,32 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, type FunctionProps, Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/table.ts';
-import { bundlingOptions } from './bundling.ts';
+import { functionBundle } from './bundling.ts';
 
 const TABLE_READ_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'];
 const TABLE_WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 
-import { join } from 'node:path';
-
-const projectRoot = join(import.meta.dirname, '..', '..');
-
-export interface BatonFunctionProps extends Partial<NodejsFunctionProps> {
+export interface BatonFunctionProps extends Partial<Omit<FunctionProps, 'handler' | 'code'>> {
   /** `functions/<handler>.ts` */
   handler: string;
 }
 
 /**
  * Every Lambda of Baton, with the defaults they share: Node.js 22 on arm64,
- * an ESM bundle made by the local esbuild (no Docker), source maps, JSON
+ * an ESM bundle made by the local esbuild (no Docker, see bundling.ts), source maps, JSON
  * logs into a log group with a retention.
  */
-export class BatonFunction extends NodejsFunction {
+export class BatonFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: BatonFunctionProps) {
     const { handler, environment, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
     super(scope, id, {
-      entry: join(projectRoot, 'functions', `${handler}.ts`),
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      code: Code.fromAsset(functionBundle(handler)),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 1024,
@@ -47,7 +40,6 @@ export class BatonFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...environment,
       },
-      bundling: { ...bundlingOptions, format: OutputFormat.ESM, logLevel: LogLevel.WARNING, forceDockerBundling: false },
       ...rest,
     });
   }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { eventRules } from '../../shared/events/rules.ts';
@@ -82,6 +82,12 @@ export async function startLocalRuntime(options: {
     for (const poller of pollers) await poller.start();
   }
   const server = createLocalServer({ loadHandler, loadModule, ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}) });
+  // An answered request may have written: the consumers look at the stream at once rather than at their idle pace.
+  server.on('request', (_request, response: ServerResponse) =>
+    response.once('finish', () => {
+      for (const poller of pollers) poller.nudge();
+    }),
+  );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -17,7 +17,7 @@ let shop: CreatedTenant;
 const ANSWER_WITHIN_MS = 10_000;
 
 beforeAll(async () => {
-  dynamodb = await startDynamoDbLocal();
+  dynamodb = await startDynamoDbLocal({ shortLived: true });
   process.env.DYNAMODB_ENDPOINT = dynamodb.endpoint;
   const admin = localDynamoDbClient(dynamodb.endpoint);
   await ensureTable(admin, process.env.TABLE_NAME!);

@@ -6,7 +6,7 @@ import { ensureTable, localDynamoDbClient } from '../../scripts/local/table.ts';
 // (about 2.5 s to start), stopped by its PID after the file's own hooks have closed its servers, and handlers
 // read this configuration as on a cold start. One instance shared by the whole run kept every earlier file's
 // data and stream in its heap and slowed down as the run went on (racing transactions the most).
-const dynamodb = await startDynamoDbLocal();
+const dynamodb = await startDynamoDbLocal({ shortLived: true });
 process.env.DYNAMODB_ENDPOINT = dynamodb.endpoint;
 process.env.TABLE_NAME = 'baton-test';
 
