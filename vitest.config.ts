@@ -2,8 +2,9 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four projects: `unit` (pure, no I/O), `integration` (DynamoDB Local,
- * one instance per file, started by its setup and stopped by PID), `infra`
+ * Five projects: `unit` (pure, no I/O), `integration` (DynamoDB Local,
+ * one instance per file, started by its setup and stopped by PID), `process`
+ * (`npm start` as a whole, signals and all), `infra`
  * (CDK synth, template assertions, cdk-nag) and `browser` (the tracker in
  * the machine's Chromium, driven by playwright-core).
  */
@@ -30,6 +31,11 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
+      },
+      {
+        extends: true,
+        // Whole processes (npm start and its Java): each case starts its own, so no DynamoDB Local of the file's.
+        test: { name: 'process', include: ['test/process/**/*.test.ts'], globalSetup: ['test/support/global-setup.ts'], testTimeout: 90_000, hookTimeout: 60_000 },
       },
       {
         extends: true,

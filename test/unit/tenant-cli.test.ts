@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ProgramSpec, runCli } from '../../scripts/cli.ts';
 import { freePort } from '../../scripts/local/dynamodb-local.ts';
+import { tenantProgram } from '../../scripts/tenant/program.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-/** `npm run tenant -- <args>`, as npm runs it; no DynamoDB is needed for any usage path. */
-async function tenant(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** `npm run tenant -- <args>`, as npm runs it: for what only a process shows (its exit code, its streams, its imports). */
+async function tenantProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base = { ...process.env };
   delete base.TABLE_NAME;
   delete base.DYNAMODB_ENDPOINT;
@@ -20,50 +21,55 @@ async function tenant(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ co
   return { code, stdout, stderr };
 }
 
+/**
+ * The same program in this process: scripts/tenant.ts is nothing but `main(tenantProgram)`, and main()
+ * makes runCli's result the exit code and writes each text to stdout or stderr ending in a newline.
+ * No usage path touches DynamoDB or the environment (withStore runs only once a command does).
+ */
+async function tenant(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+  const code = await runCli(tenantProgram, args, { out: (text) => void (stdout += line(text)), err: (text) => void (stderr += line(text)) });
+  return { code, stdout, stderr };
+}
+
 const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
 
-describe.concurrent('npm run tenant: usage', () => {
-  it.each([['--help'], ['-h'], ['help']])(
-    '%s prints the usage of every command to stdout and exits 0',
-    async (flag) => {
-      const { code, stdout, stderr } = await tenant([flag]);
-      expect(code).toBe(0);
-      expect(stderr).toBe('');
-      expect(stdout).toMatch(/^Usage: npm run tenant -- <command> \[options\]/);
-      for (const command of ['create <tenantId>', 'rotate-secret <tenantId> <provider>', 'set-secret <tenantId> <provider> <secret>']) expect(stdout).toContain(command);
-    },
-    30_000,
-  );
+describe('npm run tenant: usage', () => {
+  it.each([['--help'], ['-h'], ['help']])('%s prints the usage of every command to stdout and exits 0', async (flag) => {
+    const { code, stdout, stderr } = await tenant([flag]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^Usage: npm run tenant -- <command> \[options\]/);
+    for (const command of ['create <tenantId>', 'rotate-secret <tenantId> <provider>', 'set-secret <tenantId> <provider> <secret>']) expect(stdout).toContain(command);
+  });
 
   it.each([
     ['create', '--help'],
     ['rotate-secret', '-h'],
     ['help', 'set-secret'],
-  ])(
-    '%s %s prints that command’s usage and exits 0',
-    async (first, second) => {
-      const { code, stdout, stderr } = await tenant([first, second]);
-      const command = first === 'help' ? second : first;
-      expect(code).toBe(0);
-      expect(stderr).toBe('');
-      expect(stdout).toMatch(new RegExp(`^Usage: npm run tenant -- ${command} `));
-      expect(stdout).toContain('Options:');
-    },
-    30_000,
-  );
+  ])('%s %s prints that command’s usage and exits 0', async (first, second) => {
+    const { code, stdout, stderr } = await tenant([first, second]);
+    const command = first === 'help' ? second : first;
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(new RegExp(`^Usage: npm run tenant -- ${command} `));
+    expect(stdout).toContain('Options:');
+  });
 
   it('shows a command’s options and their defaults', async () => {
     const { stdout } = await tenant(['create', '--help']);
     expect(stdout).toContain('--currency <code>');
     expect(stdout).toContain('(default USD)');
     expect(stdout).toContain('--timezone <zone>');
-  }, 30_000);
+  });
 
   it('--help wins over whatever else was typed', async () => {
     const { code, stdout } = await tenant(['create', '--bogus', '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: npm run tenant -- create /);
-  }, 30_000);
+  });
 
   it.each([
     [[], 'No command given.', 'npm run tenant -- <command>'],
@@ -78,23 +84,42 @@ describe.concurrent('npm run tenant: usage', () => {
     [['rotate-secret', 'acme'], 'Missing <provider>.', 'npm run tenant -- rotate-secret'],
     [['rotate-secret', 'acme', 'paypal'], 'Invalid provider "paypal": expected one of shopify, woocommerce, stripe, generic.', 'npm run tenant -- rotate-secret'],
     [['set-secret', 'acme', 'stripe'], 'Missing <secret>.', 'npm run tenant -- set-secret'],
-  ])(
-    '%j: one line saying why, then the usage, on stderr; exit 2; no stack trace',
-    async (args, reason, usage) => {
-      const { code, stdout, stderr } = await tenant(args);
-      expect(code).toBe(2);
-      expect(stdout).toBe('');
-      const [first, blank, ...rest] = stderr.split('\n');
-      expect(first).toContain(reason);
-      expect(blank).toBe('');
-      expect(rest.join('\n')).toContain(`Usage: ${usage}`);
-      expect(stderr).not.toMatch(NO_STACK);
-    },
-    30_000,
-  );
+  ])('%j: one line saying why, then the usage, on stderr; exit 2; no stack trace', async (args, reason, usage) => {
+    const { code, stdout, stderr } = await tenant(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const [first, blank, ...rest] = stderr.split('\n');
+    expect(first).toContain(reason);
+    expect(blank).toBe('');
+    expect(rest.join('\n')).toContain(`Usage: ${usage}`);
+    expect(stderr).not.toMatch(NO_STACK);
+  });
+});
+
+// What only a real process shows: that scripts/tenant.ts hands argv to the program and its result to the
+// exit code and the streams, and that a command reaching for a table that is not there fails in one line.
+describe.concurrent('npm run tenant as a process', () => {
+  it('--help prints the usage to stdout and exits 0', async () => {
+    const { code, stdout, stderr } = await tenantProcess(['--help']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^Usage: npm run tenant -- <command> \[options\]/);
+    expect(stdout).toContain('rotate-secret <tenantId> <provider>');
+  }, 30_000);
+
+  it('a usage error: one line saying why, then the usage, on stderr; exit 2; no stack trace', async () => {
+    const { code, stdout, stderr } = await tenantProcess(['create', 'Acme']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const [first, blank, ...rest] = stderr.split('\n');
+    expect(first).toContain('Invalid tenant id "Acme"');
+    expect(blank).toBe('');
+    expect(rest.join('\n')).toContain('Usage: npm run tenant -- create');
+    expect(stderr).not.toMatch(NO_STACK);
+  }, 30_000);
 
   it('says in one line that DynamoDB Local is not running (exit 1), without a stack trace', async () => {
-    const { code, stdout, stderr } = await tenant(['create', 'acme'], { DYNAMODB_LOCAL_PORT: String(await freePort()) });
+    const { code, stdout, stderr } = await tenantProcess(['create', 'acme'], { DYNAMODB_LOCAL_PORT: String(await freePort()) });
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.trim()).toMatch(/^DynamoDB Local is not running at http:\/\/127\.0\.0\.1:\d+\. Start Baton first: npm start$/);
