@@ -2,14 +2,11 @@
  * Domain errors. They know nothing of HTTP: the edge (`shared/http/problem.ts`)
  * maps each class to a status code with `instanceof`.
  */
-export interface IssueDetail {
-  /** zod path of the invalid field, e.g. `touches.3.occurredAt` */
-  path: string;
-  message: string;
-  code?: string;
-  /** For malformed JSON: the byte offset in the body where the problem was found. */
-  offset?: number;
-}
+import type * as z from 'zod';
+import type { IssueSchema } from './api/responses/common.ts';
+
+/** One reason an input was refused, as answers carry it. */
+export type IssueDetail = z.infer<typeof IssueSchema>;
 
 export abstract class BatonError extends Error {
   abstract readonly code: string;

@@ -20,7 +20,7 @@ export type Compare = z.infer<typeof CompareAnswerSchema>;
 export type Funnel = z.infer<typeof FunnelAnswerSchema>;
 export type FunnelMeasures = Funnel['totals'];
 /** The funnel's disqualification columns, in order (a plain list: no zod comes with it). */
-export { DISQUALIFICATION_REASONS } from '../../shared/api/responses/vocabulary.ts';
+export { DISQUALIFICATION_REASONS } from '../../shared/recording/vocabulary.ts';
 
 export type Handoffs = z.infer<typeof HandoffsAnswerSchema>;
 export type DroppedBaton = Handoffs['dropped'][number];

@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import type { Period } from '../api/responses/common.ts';
+import type { CurrencySummary } from '../api/responses/exports.ts';
 import type { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { formatAmount } from '../money/money.ts';
@@ -197,7 +199,7 @@ function exportCalendar(tenant: TenantRecord, tz: string | undefined): Reporting
  * when one zone holds them all, and `timezones` always, so an answer never
  * claims a zone its days are not in.
  */
-export function timezonesOf(calendar: Pick<ReportingCalendar, 'spans'>, from: string, to: string): { timezone?: string; timezones: Array<{ from: string; to: string; timezone: string }> } {
+export function timezonesOf(calendar: Pick<ReportingCalendar, 'spans'>, from: string, to: string): Pick<Period, 'timezone' | 'timezones'> {
   const timezones = calendar.spans(from, to);
   return { ...(timezones.length === 1 ? { timezone: timezones[0]!.timezone } : {}), timezones };
 }
@@ -276,24 +278,8 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
   };
 }
 
-export interface KindSums extends Amounts {
-  count: number;
-}
-
-export interface CurrencySummary extends Amounts {
-  currency: string;
-  /** Counted lines of each kind (docs/contract.md#finance-exports). */
-  orders: number;
-  refunds: number;
-  cancellations: number;
-  /** Lines that count nothing: refunds and cancellations waiting for their order, and those that conflict with it. */
-  pending: number;
-  conflicts: number;
-  /** Orders' net less refunds' and cancellations' net: the period's revenue as reports count it. */
-  revenue: number;
-  /** Each kind's count and sums, to tie to the storefront's own report (orders, returns, cancellations). */
-  byKind: Record<TransactionKind, KindSums>;
-}
+/** A kind's count and sums in a currency's summary (docs/contract.md#finance-exports). */
+type KindSums = CurrencySummary['byKind'][TransactionKind];
 
 const emptySums = (): KindSums => ({ count: 0, gross: 0, discount: 0, net: 0, tax: 0, shipping: 0, total: 0 });
 

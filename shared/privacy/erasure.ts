@@ -1,9 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import type { ErasureLogEntry } from '../api/responses/privacy.ts';
 import { ValidationError } from '../errors.ts';
 import { type Identifier, identifiersOf, PersonSchema } from '../identity/identity.ts';
 import type { ProjectionStore } from '../projection/ports.ts';
-import type { ErasedRecords, RecordStore } from '../recording/ports.ts';
+import type { RecordStore } from '../recording/ports.ts';
 import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
@@ -32,19 +33,8 @@ import { requireTenant } from '../tenants/use-cases.ts';
 
 export const ErasureQuerySchema = PersonSchema;
 
-export interface ErasureCounts extends ErasedRecords {
-  attributions: number;
-  projections: number;
-  droppedBatons: number;
-}
-
-export interface ErasureLogEntry {
-  erasureId: string;
-  erasedAt: string;
-  /** The ids erased, as HMAC-SHA-256 under the tenant's secret key: comparable, not reversible. */
-  identifiers: string[];
-  erased: ErasureCounts;
-}
+/** An erasure as the log keeps it and GET /v1/erasures lists it: the ids erased, as HMAC-SHA-256 under the tenant's secret key (comparable, not reversible), and what was erased of each kind. */
+export type { ErasureLogEntry };
 
 export interface ErasureLog {
   append(tenantId: string, entry: ErasureLogEntry): Promise<void>;

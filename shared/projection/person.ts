@@ -8,6 +8,7 @@ import { type Touch, withoutDoubledLandings } from '../recording/touches.ts';
 import type { Amounts } from '../recording/transactions.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import { type Contributions, hourBucket, lagBucket, pathLengthBucket, pathShard } from './cells.ts';
+import { FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, type GroupBy } from './groupings.ts';
 
 /**
  * The person projection (issue 11): everything Baton derives from one
@@ -19,13 +20,8 @@ import { type Contributions, hourBucket, lagBucket, pathLengthBucket, pathShard 
  * with a version and moves the rollups by the difference, once.
  */
 
-export const GROUP_BYS = ['channel', 'campaign', 'source_medium', 'kind'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
-/** The groupings a person's funnel row is counted under (docs/contract.md#the-funnel). */
-export const FUNNEL_GROUP_BYS = ['campaign', 'channel', 'source_medium'] as const;
-export type FunnelGroupBy = (typeof FUNNEL_GROUP_BYS)[number];
-export const SALES_DIMENSIONS = ['rep', 'sales_channel'] as const;
-export type SalesDimension = (typeof SALES_DIMENSIONS)[number];
+/** The groupings rows are counted under: their lists live in ./groupings.ts, free of Node, for the response schemas too. */
+export { FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, type GroupBy, SALES_DIMENSIONS, type SalesDimension } from './groupings.ts';
 
 /** The row key of a touch under a grouping. */
 export function keyOf(touch: Pick<JourneyTouch, 'channel' | 'campaign' | 'source' | 'medium' | 'kind'>, groupBy: GroupBy): string {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { ReportRow, ReportTotals } from '../api/responses/read-models.ts';
 import { allocate } from '../attribution/allocate.ts';
 import { markov, type PathCount, parsePath, shapley } from '../attribution/data-driven.ts';
 import { CONVERSION_SHARE_SCALE as CONVERSION_SCALE } from '../attribution/engine.ts';
@@ -6,7 +7,7 @@ import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, type HeuristicModel, MODELS } fro
 import { ValidationError } from '../errors.ts';
 import { type Cell, csvTable } from '../exports/csv.ts';
 import { formatAmount } from '../money/money.ts';
-import { GROUP_BYS, type GroupBy } from '../projection/person.ts';
+import { GROUP_BYS, type GroupBy } from '../projection/groupings.ts';
 import type { ProjectionStore, RollupCell } from '../projection/ports.ts';
 import type { SpendStore } from '../spend/ports.ts';
 import { type SpendEntry, spendKey } from '../spend/spend.ts';
@@ -37,34 +38,10 @@ export const CompareQuerySchema = z
   .strict()
   .superRefine(checkPeriod);
 
-export interface ReportRow {
-  /** With `interval=day`: the row's day. */
-  day?: string;
-  key: string;
-  currency: string;
-  revenue: number;
-  conversions: number;
-  touches: number;
-}
-
-export interface CurrencyTotals {
-  day?: string;
-  currency: string;
-  revenue: number;
-  attributed: number;
-  unattributed: number;
-  transactions: number;
-}
-
-/** What the period's spend adds to a row or a currency's totals (`POST /v1/spend`). */
-export interface CostFigures {
-  /** Minor units. */
-  cost: number;
-  /** Revenue per unit of cost, to 4 decimals; null without cost. */
-  roas: number | null;
-  /** Cost per conversion in minor units (rounded half up); null without cost or without conversions. */
-  cpa: number | null;
-}
+/** A row as the rollups count it, before the period's spend (`POST /v1/spend`) adds its cost, ROAS and CPA. */
+type CountedRow = Omit<ReportRow, 'cost' | 'roas' | 'cpa'>;
+/** A currency's totals as the rollups count them, before the period's spend adds its cost and ROAS. */
+type CountedTotals = Omit<ReportTotals, 'cost' | 'roas'>;
 
 export interface ReportDeps {
   tenants: TenantStore;
@@ -80,7 +57,7 @@ const roasOf = (revenue: number, cost: number) => (cost > 0 ? Math.round((revenu
  * own. Under `kind` spend has no key, and a period without spend has no
  * cost to show: the rows stay as they are.
  */
-function withCost(rows: ReportRow[], spend: readonly SpendEntry[], groupBy: GroupBy, daily = false): Array<ReportRow | (ReportRow & CostFigures)> {
+function withCost(rows: CountedRow[], spend: readonly SpendEntry[], groupBy: GroupBy, daily = false): ReportRow[] {
   if (groupBy === 'kind' || spend.length === 0) return rows;
   const costs = new Map<string, number>();
   const id = (day: string | undefined, currency: string, key: string) => `${daily ? day : ''}\u0000${currency}\u0000${key}`;
@@ -97,12 +74,13 @@ function withCost(rows: ReportRow[], spend: readonly SpendEntry[], groupBy: Grou
   }
   return all.sort(byCurrencyThenRevenue).map((row) => {
     const cost = costs.get(id(row.day, row.currency, row.key)) ?? 0;
+    // cpa: minor units, rounded half up
     return { ...row, cost, roas: roasOf(row.revenue, cost), cpa: cost > 0 && row.conversions > 0 ? Math.round(cost / row.conversions) : null };
   });
 }
 
 /** Totals with the cost of the whole period's spend in each currency, and its ROAS, once the period has spend. */
-function totalsWithCost(totals: CurrencyTotals[], spend: readonly SpendEntry[], daily = false): Array<CurrencyTotals | (CurrencyTotals & Pick<CostFigures, 'cost' | 'roas'>)> {
+function totalsWithCost(totals: CountedTotals[], spend: readonly SpendEntry[], daily = false): ReportTotals[] {
   if (spend.length === 0) return totals;
   const costs = new Map<string, number>();
   const id = (day: string | undefined, currency: string) => `${daily ? day : ''}\u0000${currency}`;
@@ -121,13 +99,13 @@ function totalsWithCost(totals: CurrencyTotals[], spend: readonly SpendEntry[], 
 const byDayThenCurrency = (a: { day?: string; currency: string }, b: { day?: string; currency: string }) =>
   (a.day ?? '') < (b.day ?? '') ? -1 : (a.day ?? '') > (b.day ?? '') ? 1 : a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0;
 
-function byCurrencyThenRevenue(a: ReportRow, b: ReportRow): number {
+function byCurrencyThenRevenue(a: CountedRow, b: CountedRow): number {
   return byDayThenCurrency(a, b) || b.revenue - a.revenue || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
 /** Rows from a model's cells: the period's sum, or (daily) one row per day. */
-function rowsOf(model: HeuristicModel, cells: RollupCell[], groupBy: GroupBy, daily = false): ReportRow[] {
-  const rows = new Map<string, ReportRow>();
+function rowsOf(model: HeuristicModel, cells: RollupCell[], groupBy: GroupBy, daily = false): CountedRow[] {
+  const rows = new Map<string, CountedRow>();
   for (const cell of cells) {
     for (const [{ measure, groupBy: rowGroupBy, key }, value] of decodeCell(model, cell)) {
       if (rowGroupBy !== groupBy) continue;
@@ -143,8 +121,8 @@ function rowsOf(model: HeuristicModel, cells: RollupCell[], groupBy: GroupBy, da
     .sort(byCurrencyThenRevenue);
 }
 
-function totalsOf(cells: RollupCell[], daily = false): CurrencyTotals[] {
-  const totals = new Map<string, CurrencyTotals>();
+function totalsOf(cells: RollupCell[], daily = false): CountedTotals[] {
+  const totals = new Map<string, CountedTotals>();
   for (const cell of cells) {
     const id = `${daily ? cell.day : ''}\u0000${cell.part}`;
     let total = totals.get(id);
@@ -226,7 +204,7 @@ function dataDrivenRows(model: 'markov' | 'shapley', pathCells: RollupCell[], to
   const journeys = new Map(channels.map((channel) => [channel, paths.filter((path) => path.channels.includes(channel)).reduce((sum, path) => sum + path.conversions + path.nulls, 0)]));
   const orders = new Map<string, number>();
   for (const cell of totalCells) orders.set(cell.part, (orders.get(cell.part) ?? 0) + countsOf('totals', cell).orders);
-  const rows: ReportRow[] = [];
+  const rows: CountedRow[] = [];
   const totals = totalsOf(totalCells).map((total) => {
     if (channels.length === 0 || weights.every((weight) => weight === 0)) return { ...total, attributed: 0, unattributed: total.revenue };
     const amounts = allocate(total.attributed, weights);
@@ -251,7 +229,7 @@ export async function compare(deps: ReportDeps, tenantId: string, query: { from:
     query.groupBy === 'channel' && !daily ? deps.projections.rollupCells(tenantId, 'paths', query.from, query.to) : undefined,
     ...HEURISTIC_MODELS.map((model) => deps.projections.rollupCells(tenantId, model, query.from, query.to)),
   ]);
-  const models: Record<string, ReportRow[]> = Object.fromEntries(HEURISTIC_MODELS.map((model, i) => [model, rowsOf(model, perModel[i]!, query.groupBy, daily)]));
+  const models: Record<string, CountedRow[]> = Object.fromEntries(HEURISTIC_MODELS.map((model, i) => [model, rowsOf(model, perModel[i]!, query.groupBy, daily)]));
   if (paths) for (const model of DATA_DRIVEN_MODELS) models[model] = dataDrivenRows(model, paths, totals).rows;
   const withCosts = Object.fromEntries(Object.entries(models).map(([model, rows]) => [model, withCost(rows, spend, query.groupBy, daily)]));
   return {
@@ -263,12 +241,11 @@ export async function compare(deps: ReportDeps, tenantId: string, query: { from:
   };
 }
 
-type AnyRow = ReportRow & Partial<CostFigures>;
 const decimalOf = (minor: number | null | undefined, currency: string) => (minor === null || minor === undefined ? null : formatAmount(minor, currency));
 
 /** A report's columns as CSV: minor units and the decimal strings beside them, as the finance export has them. */
-const DAY_COLUMN = { name: 'day', value: (row: AnyRow): Cell => row.day };
-const ROW_COLUMNS: Array<{ name: string; value: (row: AnyRow) => Cell }> = [
+const DAY_COLUMN = { name: 'day', value: (row: ReportRow): Cell => row.day };
+const ROW_COLUMNS: Array<{ name: string; value: (row: ReportRow) => Cell }> = [
   { name: 'key', value: (row) => row.key },
   { name: 'currency', value: (row) => row.currency },
   { name: 'revenue', value: (row) => row.revenue },
@@ -285,17 +262,17 @@ const ROW_COLUMNS: Array<{ name: string; value: (row: AnyRow) => Cell }> = [
 const columnsOf = (daily: boolean) => (daily ? [DAY_COLUMN, ...ROW_COLUMNS] : ROW_COLUMNS);
 
 /** `GET /v1/attribution/report?format=csv`: one record per row (per day and row with `interval=day`). */
-export function reportCsv(answer: { rows: AnyRow[]; interval?: 'day' }): string {
+export function reportCsv(answer: { rows: ReportRow[]; interval?: 'day' }): string {
   return csvTable(columnsOf(answer.interval === 'day'), answer.rows);
 }
 
 /** `GET /v1/attribution/compare?format=csv`: one record per model and row. */
-export function compareCsv(answer: { models: Record<string, AnyRow[]>; interval?: 'day' }): string {
+export function compareCsv(answer: { models: Record<string, ReportRow[]>; interval?: 'day' }): string {
   const rows = Object.entries(answer.models).flatMap(([model, modelRows]) => modelRows.map((row) => ({ model, row })));
   return csvTable(
     [
       { name: 'model', value: (entry: { model: string }) => entry.model },
-      ...columnsOf(answer.interval === 'day').map((column) => ({ name: column.name, value: (entry: { row: AnyRow }) => column.value(entry.row) })),
+      ...columnsOf(answer.interval === 'day').map((column) => ({ name: column.name, value: (entry: { row: ReportRow }) => column.value(entry.row) })),
     ],
     rows,
   );

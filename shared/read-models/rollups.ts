@@ -2,7 +2,7 @@ import type { AttributionResult } from '../attribution/engine.ts';
 import { HEURISTIC_MODELS, type HeuristicModel } from '../attribution/models.ts';
 import { type CellAddress, type CellFamily, type Contributions, cells, HOUR_BUCKETS, LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../projection/cells.ts';
 import type { RollupCell } from '../projection/ports.ts';
-import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
+import { DISQUALIFICATION_REASONS } from '../recording/vocabulary.ts';
 
 /**
  * Every measure a rollup cell holds, declared once per family: its readable

@@ -1,11 +1,12 @@
 import * as z from 'zod';
+import type { FunnelMeasures, FunnelRow, PathRow, SalesRow, SalesTotals } from '../api/responses/read-models.ts';
 import { PATH_SEPARATOR } from '../attribution/data-driven.ts';
 import { CONVERSION_SHARE_SCALE } from '../attribution/engine.ts';
 import { decodeCursor, encodeCursor } from '../exports/export.ts';
 import { LAG_BUCKETS, PATH_LENGTH_BUCKETS, quantileHours } from '../projection/cells.ts';
-import { FUNNEL_GROUP_BYS, type FunnelGroupBy, SALES_DIMENSIONS, type SalesDimension } from '../projection/person.ts';
+import { FUNNEL_GROUP_BYS, type FunnelGroupBy, SALES_DIMENSIONS, type SalesDimension } from '../projection/groupings.ts';
 import type { ProjectionStore } from '../projection/ports.ts';
-import { DISQUALIFICATION_REASONS } from '../recording/stages.ts';
+import { DISQUALIFICATION_REASONS } from '../recording/vocabulary.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
@@ -45,7 +46,7 @@ export interface ViewDeps {
   projections: Pick<ProjectionStore, 'rollupCells' | 'droppedBatons'>;
 }
 
-type Money = Array<{ currency: string; amount: number }>;
+type Money = PathRow['revenue'];
 
 /** Adds to the amount of a key (a currency, a reason, a bucket). */
 function addTo<K>(into: Map<K, number>, key: K, amount: number): void {
@@ -60,35 +61,7 @@ const moneyOf = (byCurrency: Map<string, number>): Money =>
 
 // ---- the funnel (docs/contract.md#the-funnel)
 
-export interface FunnelRevenue {
-  currency: string;
-  /** Net of the row's orders less their refunds and cancellations. */
-  revenue: number;
-  /** Net of the row's orders. */
-  ordered: number;
-  /** Net taken back by their refunds and cancellations. */
-  refunded: number;
-  /** refunded ÷ ordered, to 4 decimals; null without orders. */
-  refundRate: number | null;
-}
-
-export interface FunnelRow {
-  key: string;
-  acquired: number;
-  leads: number;
-  qualified: number;
-  disqualified: Record<(typeof DISQUALIFICATION_REASONS)[number], number>;
-  customers: number;
-  orders: number;
-  revenue: FunnelRevenue[];
-  /** The row's refund rate when it sold in one currency; with several, see each currency's. */
-  refundRate: number | null;
-  medianMarketingCycleHours: number | null;
-  medianSalesCycleHours: number | null;
-  touches: number;
-  peopleReached: number;
-}
-
+/** What a funnel row is worked out from, summed over the period's cells. */
 interface FunnelSums {
   acquired: number;
   leads: number;
@@ -226,7 +199,7 @@ export async function funnel(deps: ViewDeps, tenantId: string, query: { from: st
   };
 }
 
-function withoutKey({ key: _key, ...row }: FunnelRow): Omit<FunnelRow, 'key'> {
+function withoutKey({ key: _key, ...row }: FunnelRow): FunnelMeasures {
   return row;
 }
 
@@ -280,17 +253,6 @@ export async function handoffs(deps: ViewDeps, tenantId: string, query: { from: 
 
 // ---- the sales side (docs/contract.md#reading-attribution)
 
-export interface SalesRow {
-  key: string;
-  currency: string;
-  revenue: number;
-  /** Fractional, like conversions: an order's sales credit split over its sellers. */
-  orders: number;
-  sourcedBy: { marketing: number; sales: number; none: number };
-  /** From H to the order (hour buckets). */
-  medianHoursToOrder: number | null;
-}
-
 /**
  * `GET /v1/sales/report`: the sales credit of the period's transactions by
  * rep (`(none)` without one) or sales channel. Every sale has a seller, so
@@ -299,6 +261,7 @@ export interface SalesRow {
 export async function salesReport(deps: ViewDeps, tenantId: string, query: { from: string; to: string; groupBy: SalesDimension }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
   const [cells, totalCells] = await Promise.all([deps.projections.rollupCells(tenantId, 'sales', query.from, query.to), deps.projections.rollupCells(tenantId, 'totals', query.from, query.to)]);
+  // each row's hours from H to its orders (hour buckets), for its median
   const rows = new Map<string, SalesRow & { hours: Map<number, number> }>();
   const rowOf = (currency: string, key: string) => {
     const id = `${currency}\u0000${key}`;
@@ -316,7 +279,7 @@ export async function salesReport(deps: ViewDeps, tenantId: string, query: { fro
       else addTo(row.hours, attribute.bucket, value);
     }
   }
-  const totals = new Map<string, { currency: string; revenue: number; transactions: number }>();
+  const totals = new Map<string, SalesTotals>();
   for (const cell of totalCells) {
     const total = totals.get(cell.part) ?? { currency: cell.part, revenue: 0, transactions: 0 };
     const { revenue, transactions } = countsOf('totals', cell);

@@ -2,10 +2,10 @@ import * as z from 'zod';
 import { type Identifier, identifiersOf, PersonSchema } from '../identity/identity.ts';
 import { contentHash } from './hash.ts';
 import { InstantSchema } from './time.ts';
+import { DISQUALIFICATION_REASONS, STAGES, type StageName } from './vocabulary.ts';
 
-export const STAGES = ['lead', 'qualified', 'disqualified'] as const;
-export type StageName = (typeof STAGES)[number];
-export const DISQUALIFICATION_REASONS = ['no_budget', 'no_interest', 'wrong_fit', 'unreachable', 'other'] as const;
+/** The stages and disqualification reasons: their lists live in ./vocabulary.ts, free of Node, for the response schemas too. */
+export { DISQUALIFICATION_REASONS, STAGES, type StageName } from './vocabulary.ts';
 
 export const StageInputSchema = z
   .object({

@@ -8,11 +8,10 @@ import { CurrencySchema } from '../tenants/tenant.ts';
 import { contentHash } from './hash.ts';
 import { MoneyStringSchema } from './money-schema.ts';
 import { InstantSchema } from './time.ts';
+import { SALES_KINDS, TOUCH_KINDS, type TouchKind } from './vocabulary.ts';
 
-export const MARKETING_KINDS = ['impression', 'click', 'visit', 'email_open', 'email_click', 'sms_click', 'social', 'referral'] as const;
-export const SALES_KINDS = ['sales_call', 'sales_email', 'sales_meeting', 'demo', 'chat', 'quote'] as const;
-export const TOUCH_KINDS = [...MARKETING_KINDS, ...SALES_KINDS] as const;
-export type TouchKind = (typeof TOUCH_KINDS)[number];
+/** The kinds of touch: their lists live in ./vocabulary.ts, free of Node, for the response schemas too. */
+export { MARKETING_KINDS, SALES_KINDS, TOUCH_KINDS, type TouchKind } from './vocabulary.ts';
 export type Side = 'marketing' | 'sales';
 
 export const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', 'li_fat_id'] as const;

@@ -6,13 +6,10 @@ import { contentHash } from './hash.ts';
 import { MoneyStringSchema } from './money-schema.ts';
 import { InstantSchema } from './time.ts';
 import { ClientIdSchema } from './touches.ts';
+import { type Provider, SALES_CHANNELS, type SalesChannel, TRANSACTION_KINDS, type TransactionKind } from './vocabulary.ts';
 
-export const TRANSACTION_KINDS = ['order', 'refund', 'cancellation'] as const;
-export type TransactionKind = (typeof TRANSACTION_KINDS)[number];
-export const SALES_CHANNELS = ['online_store', 'pos', 'draft_order', 'marketplace', 'subscription', 'other'] as const;
-export type SalesChannel = (typeof SALES_CHANNELS)[number];
-export const PROVIDERS = ['api', 'shopify', 'woocommerce', 'stripe', 'generic'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+/** The kinds of transaction, sales channels and providers: their lists live in ./vocabulary.ts, free of Node, for the response schemas too. */
+export { PROVIDERS, type Provider, SALES_CHANNELS, type SalesChannel, TRANSACTION_KINDS, type TransactionKind } from './vocabulary.ts';
 
 const AMOUNT_FIELDS = ['gross', 'discount', 'tax', 'shipping'] as const;
 

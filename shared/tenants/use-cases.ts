@@ -1,8 +1,10 @@
+import type { Period } from '../api/responses/common.ts';
+import type { ConfigChange, ConfigView } from '../api/responses/tenants.ts';
 import { generateApiKey, generateWebhookSecret, hashApiKey } from '../auth/keys.ts';
 import { SCOPES, type Scope } from '../auth/scopes.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { canonicalJson } from '../recording/hash.ts';
-import { type CalendarEntry, ReportingCalendar } from '../time/calendar.ts';
+import { ReportingCalendar } from '../time/calendar.ts';
 import { issueDetails } from '../validation.ts';
 import { type AttributionConfig, type AttributionConfigPatch, AttributionConfigSchema, CHANGE_EFFECTS, defaultAttributionConfig } from './attribution-config.ts';
 import type { TenantRecord, TenantStore, WebhookSecret } from './ports.ts';
@@ -94,23 +96,12 @@ export function calendarOf(tenant: Pick<TenantRecord, 'calendar' | 'config'>): R
   return tenant.calendar?.length ? new ReportingCalendar(tenant.calendar) : ReportingCalendar.of(tenant.config.timezone);
 }
 
-export interface ConfigView extends AttributionConfig {
-  version: number;
-  updatedAt: string;
-  /** Which zone each reporting day is in: a time zone change applies from the next day on. */
-  calendar: readonly CalendarEntry[];
-}
-
 function view(tenant: TenantRecord): ConfigView {
   // Parsing puts the fields in the schema's order (DynamoDB maps have none).
   return { ...AttributionConfigSchema.parse(tenant.config), version: tenant.configVersion, updatedAt: tenant.configUpdatedAt, calendar: calendarOf(tenant).entries };
 }
 
-export interface ConfigChange extends ConfigView {
-  /** Whether what is already counted moves: the fields that apply to later records only, and what to do about it. */
-  recompute: { advised: boolean; fields: string[]; laterTouchesOnly: string[]; message: string };
-}
-
+/** Whether what is already counted moves: the fields that apply to later records only, and what to do about it. */
 function adviceFor(before: AttributionConfig, after: AttributionConfig): ConfigChange['recompute'] {
   const changed = (Object.keys(CHANGE_EFFECTS) as Array<keyof AttributionConfig>).filter((field) => canonicalJson(before[field]) !== canonicalJson(after[field]));
   const fields = changed.filter((field) => CHANGE_EFFECTS[field] === 'recompute');
@@ -130,7 +121,7 @@ function adviceFor(before: AttributionConfig, after: AttributionConfig): ConfigC
  * figures are not all computed under the current settings until a
  * recompute started after the change has run. Nothing when they are.
  */
-export function recomputeAdviceOf(tenant: Pick<TenantRecord, 'recomputeAdvised'>): { recompute?: { advised: true; since: string; fields: string[]; message: string } } {
+export function recomputeAdviceOf(tenant: Pick<TenantRecord, 'recomputeAdvised'>): Pick<Period, 'recompute'> {
   const advice = tenant.recomputeAdvised;
   if (!advice) return {};
   return {

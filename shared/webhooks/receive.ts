@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type IssueDetail, UnauthenticatedError, ValidationError } from '../errors.ts';
+import type { WebhookAnswerBody } from '../api/responses/recording.ts';
+import { UnauthenticatedError, ValidationError } from '../errors.ts';
 import { readJson } from '../http/parse.ts';
 import { logger } from '../observability/logger.ts';
 import { recordWebhook } from '../observability/metrics.ts';
@@ -25,18 +26,10 @@ export interface WebhookDeps extends RecordingDeps {
   quarantine: QuarantineStore;
 }
 
+/** A received delivery's answer; `outcome: 'quarantined'`: genuine but unreadable, kept whole for redrive (see `quarantined`). */
 export interface WebhookAnswer {
   status: 200;
-  body: {
-    received: true;
-    /** `quarantined`: genuine but unreadable; kept whole for redrive (see `quarantined`). */
-    outcome?: 'quarantined';
-    quarantined?: { id: string; reason: string; errors: IssueDetail[] };
-    ignored?: string;
-    duplicate?: boolean;
-    transactions?: TransactionAnswer[];
-    touches?: number;
-  };
+  body: WebhookAnswerBody;
 }
 
 function verified(provider: WebhookProvider, tenant: TenantRecord, request: WebhookRequest, now: Date): boolean {

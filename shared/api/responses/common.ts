@@ -52,6 +52,9 @@ export const PeriodSchema = z.strictObject({
     .describe('Present while settings changed since `since` (fields) that figures counted before then were not computed under; gone once a recompute started after the change has run'),
 });
 
+/** The period header of an answer: its days, their zones, the recompute advice. */
+export type Period = z.infer<typeof PeriodSchema>;
+
 export const HoursSchema = z
   .number()
   .nullable()

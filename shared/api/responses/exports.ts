@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { TRANSACTION_KINDS } from '../../recording/vocabulary.ts';
 import { AmountsShape, keyedBy, PeriodSchema } from './common.ts';
-import { TRANSACTION_KINDS } from './vocabulary.ts';
 
 export const CurrencySummarySchema = z.strictObject({
   currency: z.string(),
@@ -13,5 +13,7 @@ export const CurrencySummarySchema = z.strictObject({
   revenue: z.number().int().describe('Orders’ net less refunds’ and cancellations’ net: the period’s revenue as reports count it'),
   byKind: keyedBy(TRANSACTION_KINDS, z.strictObject({ count: z.number().int(), ...AmountsShape })).describe('Each kind’s count and sums, to tie to the storefront’s own report'),
 });
+
+export type CurrencySummary = z.infer<typeof CurrencySummarySchema>;
 
 export const ExportSummarySchema = PeriodSchema.extend({ currencies: z.array(CurrencySummarySchema) });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { HEURISTIC_MODELS } from '../../attribution/models.ts';
-import { DISQUALIFICATION_REASONS, SALES_CHANNELS, STAGES, TOUCH_KINDS, TRANSACTION_KINDS } from './vocabulary.ts';
+import { DISQUALIFICATION_REASONS, SALES_CHANNELS, STAGES, TOUCH_KINDS, TRANSACTION_KINDS } from '../../recording/vocabulary.ts';
 
 const SideSchema = z.enum(['marketing', 'sales']);
 

@@ -16,4 +16,7 @@ export const ErasureEntrySchema = z.strictObject({
   }),
 });
 
+/** An erasure as the log keeps it and GET /v1/erasures lists it. */
+export type ErasureLogEntry = z.infer<typeof ErasureEntrySchema>;
+
 export const ErasureLogSchema = z.strictObject({ entries: z.array(ErasureEntrySchema).describe('Newest first'), nextCursor: z.string().optional() });

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from '../../attribution/models.ts';
 import { LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../../projection/cells.ts';
+import { FUNNEL_GROUP_BYS, GROUP_BYS, SALES_DIMENSIONS } from '../../projection/groupings.ts';
+import { DISQUALIFICATION_REASONS } from '../../recording/vocabulary.ts';
 import { HoursSchema, keyedBy, PeriodSchema } from './common.ts';
-import { DISQUALIFICATION_REASONS, FUNNEL_GROUP_BYS, GROUP_BYS, SALES_DIMENSIONS } from './vocabulary.ts';
 
 const DaySchema = z.string().optional().describe('With `interval=day`: the day of the row');
 
@@ -42,6 +43,11 @@ const ReportPeriodSchema = PeriodSchema.extend({
 
 export const ReportAnswerSchema = ReportPeriodSchema.extend({ model: z.enum(MODELS), rows: z.array(ReportRowSchema) });
 
+/** A report's row: `cost`, `roas` and `cpa` once the period has spend. */
+export type ReportRow = z.infer<typeof ReportRowSchema>;
+/** A report's totals of one currency (and day): `cost` and `roas` once the period has spend. */
+export type ReportTotals = z.infer<typeof ReportTotalsSchema>;
+
 export const CompareAnswerSchema = ReportPeriodSchema.extend({
   models: z.record(z.string(), z.array(ReportRowSchema)).describe(`Rows by model: ${HEURISTIC_MODELS.join(', ')}, and under groupBy=channel for the period as one ${DATA_DRIVEN_MODELS.join(', ')}`),
 });
@@ -67,6 +73,9 @@ export const FunnelAnswerSchema = PeriodSchema.extend({
   rows: z.array(FunnelMeasuresSchema.extend({ key: z.string() })),
   totals: FunnelMeasuresSchema,
 });
+
+export type FunnelMeasures = z.infer<typeof FunnelMeasuresSchema>;
+export type FunnelRow = z.infer<typeof FunnelAnswerSchema>['rows'][number];
 
 export const DroppedBatonSchema = z.strictObject({ identifiers: z.array(z.string()), qualifiedAt: z.string(), deadline: z.string(), acquiringCampaign: z.string().nullable() });
 
@@ -100,9 +109,15 @@ export const SalesAnswerSchema = PeriodSchema.extend({
   totals: z.array(z.strictObject({ currency: z.string(), revenue: z.number().int(), transactions: z.number().int() })),
 });
 
+type SalesAnswer = z.infer<typeof SalesAnswerSchema>;
+export type SalesRow = SalesAnswer['rows'][number];
+export type SalesTotals = SalesAnswer['totals'][number];
+
 export const PathsAnswerSchema = PeriodSchema.extend({
   distinctPaths: z.number().int(),
   paths: z.array(z.strictObject({ path: z.array(z.string()), orders: z.number().int(), revenue: z.array(z.strictObject({ currency: z.string(), amount: z.number().int() })) })),
   pathLengths: z.array(z.strictObject({ touches: z.enum(PATH_LENGTH_BUCKETS), orders: z.number().int() })),
   timeLags: z.array(z.strictObject({ days: z.enum(LAG_BUCKETS), orders: z.number().int() })),
 });
+
+export type PathRow = z.infer<typeof PathsAnswerSchema>['paths'][number];

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { HEURISTIC_MODELS } from '../../attribution/models.ts';
-import { PROVIDERS, SALES_CHANNELS, TRANSACTION_KINDS } from '../../recording/transactions.ts';
+import { PROVIDERS, SALES_CHANNELS, TRANSACTION_KINDS } from '../../recording/vocabulary.ts';
 import { AmountsShape, IssueSchema, keyedBy, RejectedSchema } from './common.ts';
 
 export const BatchAnswerSchema = z.strictObject({
@@ -73,3 +73,6 @@ export const WebhookAnswerSchema = z.strictObject({
   transactions: z.array(DeliveredTransactionSchema).optional(),
   touches: z.number().int().optional(),
 });
+
+/** The body of a webhook's answer. */
+export type WebhookAnswerBody = z.infer<typeof WebhookAnswerSchema>;

@@ -25,3 +25,6 @@ export const ConfigChangeSchema = ConfigViewSchema.extend({
     message: z.string(),
   }),
 });
+
+export type ConfigView = z.infer<typeof ConfigViewSchema>;
+export type ConfigChange = z.infer<typeof ConfigChangeSchema>;

@@ -1,0 +1,15 @@
+/**
+ * The groupings the person projection counts rows under, and the reports
+ * read them by. They sit here, apart from shared/projection/person.ts (which
+ * reaches node:crypto), so the API's response schemas, and through them the
+ * dashboard, read the same lists. Nothing here may import anything that
+ * needs Node.
+ */
+
+export const GROUP_BYS = ['channel', 'campaign', 'source_medium', 'kind'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+/** The groupings a person's funnel row is counted under (docs/contract.md#the-funnel). */
+export const FUNNEL_GROUP_BYS = ['campaign', 'channel', 'source_medium'] as const;
+export type FunnelGroupBy = (typeof FUNNEL_GROUP_BYS)[number];
+export const SALES_DIMENSIONS = ['rep', 'sales_channel'] as const;
+export type SalesDimension = (typeof SALES_DIMENSIONS)[number];
