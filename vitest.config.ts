@@ -19,7 +19,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env: { TABLE_NAME: 'unit-tests' } },
+        // Pure modules: one module graph for all the files (isolating each file doubled the project's CPU).
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false, env: { TABLE_NAME: 'unit-tests' } },
       },
       {
         extends: true,

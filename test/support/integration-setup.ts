@@ -1,17 +1,25 @@
-import { afterAll } from 'vitest';
-import { startDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, inject } from 'vitest';
 import { ensureTable, localDynamoDbClient } from '../../scripts/local/table.ts';
 
-// Runs in each test file before its modules load: every file gets an in-memory DynamoDB Local of its own
-// (about 2.5 s to start), stopped by its PID after the file's own hooks have closed its servers, and handlers
-// read this configuration as on a cold start. One instance shared by the whole run kept every earlier file's
-// data and stream in its heap and slowed down as the run went on (racing transactions the most).
-const dynamodb = await startDynamoDbLocal({ shortLived: true });
-process.env.DYNAMODB_ENDPOINT = dynamodb.endpoint;
-process.env.TABLE_NAME = 'baton-test';
+// Runs in each test file before its modules load: a DynamoDB Local borrowed from the run's broker
+// (dynamodb-broker.ts), a table of this file's own on it, and handlers that read this configuration as
+// on a cold start. When the file is done (after its own hooks have closed its servers), the table goes
+// and the instance goes back.
+const broker = inject('dynamodbBroker');
+const lease = (await (await fetch(`${broker}/lease`, { method: 'POST' })).json()) as { endpoint?: string; error?: string };
+if (!lease.endpoint) throw new Error(`No DynamoDB Local for this file: ${lease.error}`);
+const { endpoint } = lease;
+const tableName = `baton-test-${randomUUID().slice(0, 8)}`;
+process.env.DYNAMODB_ENDPOINT = endpoint;
+process.env.TABLE_NAME = tableName;
 
-const admin = localDynamoDbClient(dynamodb.endpoint);
-await ensureTable(admin, process.env.TABLE_NAME);
-admin.destroy();
+const admin = localDynamoDbClient(endpoint);
+await ensureTable(admin, tableName);
 
-afterAll(() => dynamodb.stop());
+afterAll(async () => {
+  await admin.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+  admin.destroy();
+  await fetch(`${broker}/release?endpoint=${encodeURIComponent(endpoint)}`, { method: 'POST' });
+});

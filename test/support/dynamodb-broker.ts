@@ -1,0 +1,86 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
+
+/**
+ * How many test files one DynamoDB Local serves before it is replaced. Starting Java costs about
+ * 2.7 CPU-seconds; one instance for a whole run slowed down file after file (the data and streams of
+ * deleted tables stay in its heap), so an instance serves a few files, each on a table of its own.
+ */
+export const FILES_PER_INSTANCE = 3;
+
+interface Instance {
+  running: RunningDynamoDbLocal;
+  served: number;
+  leased: boolean;
+}
+
+/**
+ * Lends DynamoDB Local instances to the integration files, from the run's main process: the files run
+ * in workers that end with each file, while an instance lives for several files and must end with the
+ * run. Java is stopped by its PID when an instance has served its files and when the run ends (and
+ * with this process, by the watchdog of scripts/local/dynamodb-local.ts). One fresh instance is kept
+ * starting ahead, so a file seldom waits for Java.
+ */
+export class DynamoDbBroker {
+  private readonly instances: Instance[] = [];
+  private spare: Promise<Instance> | undefined;
+  private server: Server | undefined;
+
+  async listen(): Promise<string> {
+    this.server = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://broker');
+      const answer = url.pathname === '/lease' ? this.lease().then((endpoint) => ({ endpoint })) : this.release(url.searchParams.get('endpoint') ?? '').then(() => ({}));
+      answer.then(
+        (body) => response.end(JSON.stringify(body)),
+        (error: Error) => {
+          response.statusCode = 500;
+          response.end(JSON.stringify({ error: error.message }));
+        },
+      );
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.startSpare();
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const spare = await this.spare?.catch(() => undefined);
+    await Promise.all([...this.instances.map((instance) => instance.running.stop()), spare?.running.stop()]);
+  }
+
+  private startSpare(): void {
+    this.spare ??= this.start();
+  }
+
+  private start(): Promise<Instance> {
+    return startDynamoDbLocal({ shortLived: true }).then((running) => ({ running, served: 0, leased: false }));
+  }
+
+  private async lease(): Promise<string> {
+    let instance = this.instances.find((candidate) => !candidate.leased);
+    if (instance) instance.leased = true;
+    else {
+      // Taken before waiting, so two files asking at once never get the same one.
+      const starting = this.spare ?? this.start();
+      this.spare = undefined;
+      instance = await starting;
+      instance.leased = true;
+      this.instances.push(instance);
+    }
+    if (!this.instances.some((candidate) => !candidate.leased)) this.startSpare();
+    return instance.running.endpoint;
+  }
+
+  private async release(endpoint: string): Promise<void> {
+    const instance = this.instances.find((candidate) => candidate.running.endpoint === endpoint);
+    if (!instance) return;
+    instance.leased = false;
+    instance.served += 1;
+    if (instance.served >= FILES_PER_INSTANCE) {
+      this.instances.splice(this.instances.indexOf(instance), 1);
+      await instance.running.stop();
+    }
+  }
+}
