@@ -2,7 +2,7 @@ import { isbot } from 'isbot';
 import * as z from 'zod';
 import type { CollectAnswerSchema } from '../api/responses/recording.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
-import { type Identifier, identifiersOf } from '../identity/identity.ts';
+import { EmailSchema, type Identifier, identifiersOf } from '../identity/identity.ts';
 import type { RecordStore } from '../recording/ports.ts';
 import { linksOf, normaliseStage, type Stage } from '../recording/stages.ts';
 import { InstantSchema } from '../recording/time.ts';
@@ -31,12 +31,7 @@ export const CollectEventSchema = z
     referrer: z.string().max(4096).optional(),
     consent: z.boolean().optional(),
     customerId: Text(256).optional(),
-    email: z
-      .string()
-      .trim()
-      .max(320)
-      .regex(/^[^@\s]+@[^@\s]+$/, 'not an email address')
-      .optional(),
+    email: EmailSchema.optional(),
     orderId: Text(200).optional(),
     /** A checkout that started (not yet an order): the shopper is `qualified`, the store's handoff to its checkout (docs/contract.md#the-handoff). */
     started: z.boolean().optional(),

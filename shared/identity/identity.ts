@@ -11,24 +11,26 @@ import * as z from 'zod';
 /** `x:` names the anonymous holder of an erased person's transactions (docs/contract.md#privacy-and-the-data-lifecycle). */
 export type Identifier = `a:${string}` | `c:${string}` | `e:${string}` | `o:${string}` | `x:${string}`;
 
-/** The buyer of an order with nobody known. */
 /** An identifier as stored: its kind's letter, a colon, and the id (never empty). */
 export const IdentifierSchema = z.custom<Identifier>((value) => typeof value === 'string' && /^[aceox]:[\s\S]+$/.test(value), 'not an identifier (a:, c:, e:, o: or x: and an id)');
 
+/** The buyer of an order with nobody known. */
 export const orderBuyer = (transactionId: string): Identifier => `o:${transactionId}`;
 
 const Id = z.string().trim().min(1).max(256);
+
+/** An email address as people type it: trimmed, up to 320 characters, something@something. */
+export const EmailSchema = z
+  .string()
+  .trim()
+  .max(320)
+  .regex(/^[^@\s]+@[^@\s]+$/, 'not an email address');
 
 export const PersonSchema = z
   .object({
     anonymousId: Id.optional(),
     customerId: Id.optional(),
-    email: z
-      .string()
-      .trim()
-      .max(320)
-      .regex(/^[^@\s]+@[^@\s]+$/, 'not an email address')
-      .optional(),
+    email: EmailSchema.optional(),
   })
   .strict()
   .refine((person) => person.anonymousId || person.customerId || person.email, { message: 'give at least one of anonymousId, customerId, email' });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type Identifier, identifiersOf, PersonSchema } from '../identity/identity.ts';
+import { EmailSchema, type Identifier, identifiersOf, PersonSchema } from '../identity/identity.ts';
 import { contentHash } from './hash.ts';
 import { InstantSchema } from './time.ts';
 import { DISQUALIFICATION_REASONS, STAGES, type StageName } from './vocabulary.ts';
@@ -44,12 +44,7 @@ export const IdentifyInputSchema = z
   .object({
     anonymousId: z.string().trim().min(1).max(256),
     customerId: z.string().trim().min(1).max(256).optional(),
-    email: z
-      .string()
-      .trim()
-      .max(320)
-      .regex(/^[^@\s]+@[^@\s]+$/, 'not an email address')
-      .optional(),
+    email: EmailSchema.optional(),
     occurredAt: InstantSchema,
   })
   .strict()
