@@ -60,7 +60,7 @@ describe('provider-issued webhook secrets', () => {
 
 describe('npm run tenant', () => {
   const run = (...args: string[]) =>
-    spawnSync('npx', ['tsx', 'scripts/tenant.ts', ...args], {
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/tenant.ts', ...args], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
