@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Identifier } from '../../identity/identity.ts';
+import { emptyPartition, walkPerson } from '../../recording/person-walk.ts';
 import { type Journal, MAX_PERSON_IDENTIFIERS, type PersonRecords, type WriteOutcome } from '../../recording/ports.ts';
 import type { Link, Stage } from '../../recording/stages.ts';
 import type { Touch } from '../../recording/touches.ts';
@@ -13,8 +14,6 @@ import { touchGuardEntity } from './entities/touch-guard.ts';
 import { erasedBefore, readLinks, readPartition } from './person-partition.ts';
 import { queryAll, writeAll } from './query.ts';
 import { guard, put, writeOnce } from './write-once.ts';
-
-const byTime = <T extends { occurredAt: string }>(a: T, b: T, idA: string, idB: string) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : idA < idB ? -1 : idA > idB ? 1 : 0);
 
 /** The journal: touches, stages and identity links in their people's partitions, each exactly once, and the day markers of funnel stages. */
 export class DynamoJournal implements Journal {
@@ -113,44 +112,29 @@ export class DynamoJournal implements Journal {
   }
 
   /** Follows links breadth-first from the given identifiers; one query per identifier. */
-  async personRecords(tenantId: string, seeds: Identifier[]): Promise<PersonRecords> {
-    const seen = new Set<Identifier>(seeds);
-    let frontier = [...seen];
-    const records: PersonRecords = { identifiers: [], touches: [], stages: [], transactions: [], truncated: false, erasedLeftovers: [], erasedIdentifiers: [] };
-    while (frontier.length > 0) {
-      const pages = await Promise.all(frontier.map((identifier) => readPartition(this.client, this.tableName, tenantId, identifier)));
-      const next: Identifier[] = [];
-      for (const [index, entries] of pages.entries()) {
-        const self = frontier[index]!;
-        if (entries.some(({ item }) => item.entity === 'tombstone')) records.erasedIdentifiers.push(self);
-        const erased = erasedBefore(entries);
-        for (const entry of entries) {
-          const leftover = erased(entry);
-          if (leftover) {
-            records.erasedLeftovers.push(leftover);
-            continue;
-          }
-          const { item } = entry;
-          if (item.entity === 'touch') records.touches.push(item.touch);
-          else if (item.entity === 'stage') records.stages.push(item.stage);
-          else if (item.entity === 'tx_ref') records.transactions.push(item.ref);
-          else if (item.entity === 'link' || item.entity === 'link_mirror') {
-            const other = item.link.from === self ? item.link.to : item.link.from;
-            if (seen.has(other)) continue;
-            if (seen.size >= MAX_PERSON_IDENTIFIERS) records.truncated = true;
-            else {
-              seen.add(other);
-              next.push(other);
+  personRecords(tenantId: string, seeds: Identifier[]): Promise<PersonRecords> {
+    return walkPerson(seeds, (frontier) =>
+      Promise.all(
+        frontier.map(async (self) => {
+          const entries = await readPartition(this.client, this.tableName, tenantId, self);
+          const contents = emptyPartition();
+          contents.erased = entries.some(({ item }) => item.entity === 'tombstone');
+          const erased = erasedBefore(entries);
+          for (const entry of entries) {
+            const leftover = erased(entry);
+            if (leftover) {
+              contents.erasedLeftovers.push(leftover);
+              continue;
             }
+            const { item } = entry;
+            if (item.entity === 'touch') contents.touches.push(item.touch);
+            else if (item.entity === 'stage') contents.stages.push(item.stage);
+            else if (item.entity === 'tx_ref') contents.transactions.push(item.ref);
+            else if (item.entity === 'link' || item.entity === 'link_mirror') contents.linked.push(item.link.from === self ? item.link.to : item.link.from);
           }
-        }
-      }
-      frontier = next;
-    }
-    records.identifiers = [...seen].sort();
-    records.touches.sort((a, b) => byTime(a, b, a.touchId, b.touchId));
-    records.stages.sort((a, b) => byTime(a, b, a.stageId, b.stageId));
-    records.transactions.sort((a, b) => byTime(a, b, a.transactionId, b.transactionId));
-    return records;
+          return contents;
+        }),
+      ),
+    );
   }
 }

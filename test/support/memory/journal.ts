@@ -1,4 +1,5 @@
 import type { Identifier } from '../../../shared/identity/identity.ts';
+import { emptyPartition, walkPerson } from '../../../shared/recording/person-walk.ts';
 import { type ErasedLeftover, type Journal, MAX_PERSON_IDENTIFIERS, type PersonRecords, type WriteOutcome } from '../../../shared/recording/ports.ts';
 import type { Link, Stage } from '../../../shared/recording/stages.ts';
 import type { Touch } from '../../../shared/recording/touches.ts';
@@ -37,8 +38,6 @@ export interface LeftoverRef {
 }
 
 const otherEnd = (link: Link, self: Identifier) => (link.from === self ? link.to : link.from);
-
-const byTime = <T extends { occurredAt: string }>(a: T, b: T, idA: string, idB: string) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : idA < idB ? -1 : idA > idB ? 1 : 0);
 
 /** The journal in memory: each touch, stage and link once (a guard per record, as in DynamoDB), erased pasts left out of reads. */
 export class MemoryJournal implements Journal {
@@ -126,46 +125,24 @@ export class MemoryJournal implements Journal {
     return [...seen].sort();
   }
 
-  async personRecords(tenantId: string, seeds: Identifier[]): Promise<PersonRecords> {
+  personRecords(tenantId: string, seeds: Identifier[]): Promise<PersonRecords> {
     const items = this.table.of(tenantId);
-    const seen = new Set<Identifier>(seeds);
-    let frontier = [...seen];
-    const records: PersonRecords = { identifiers: [], touches: [], stages: [], transactions: [], truncated: false, erasedLeftovers: [], erasedIdentifiers: [] };
-    while (frontier.length > 0) {
-      const next: Identifier[] = [];
-      for (const self of frontier) {
+    return walkPerson(seeds, async (frontier) =>
+      frontier.map((self) => {
         const partition = items.people.get(self) ?? new Map<string, PersonEntry>();
         const erased = erasedPast(partition);
+        const contents = emptyPartition();
         for (const [key, entry] of partition) {
-          if (entry.kind === 'tombstone') {
-            records.erasedIdentifiers.push(self);
-            continue;
-          }
-          if (erased(entry)) {
-            records.erasedLeftovers.push(leftover({ identifier: self, key, heir: tombstoneOf(partition)! }));
-            continue;
-          }
-          if (entry.kind === 'touch') records.touches.push(copy(entry.touch));
-          else if (entry.kind === 'stage') records.stages.push(copy(entry.stage));
-          else if (entry.kind === 'tx_ref') records.transactions.push(copy(entry.ref));
-          else {
-            const other = otherEnd(entry.link, self);
-            if (seen.has(other)) continue;
-            if (seen.size >= MAX_PERSON_IDENTIFIERS) records.truncated = true;
-            else {
-              seen.add(other);
-              next.push(other);
-            }
-          }
+          if (entry.kind === 'tombstone') contents.erased = true;
+          else if (erased(entry)) contents.erasedLeftovers.push(leftover({ identifier: self, key, heir: tombstoneOf(partition)! }));
+          else if (entry.kind === 'touch') contents.touches.push(copy(entry.touch));
+          else if (entry.kind === 'stage') contents.stages.push(copy(entry.stage));
+          else if (entry.kind === 'tx_ref') contents.transactions.push(copy(entry.ref));
+          else contents.linked.push(otherEnd(entry.link, self));
         }
-      }
-      frontier = next;
-    }
-    records.identifiers = [...seen].sort();
-    records.touches.sort((a, b) => byTime(a, b, a.touchId, b.touchId));
-    records.stages.sort((a, b) => byTime(a, b, a.stageId, b.stageId));
-    records.transactions.sort((a, b) => byTime(a, b, a.transactionId, b.transactionId));
-    return records;
+        return contents;
+      }),
+    );
   }
 }
 
