@@ -5,10 +5,12 @@ import { route as deletePeople } from './api/routes/delete-people.ts';
 import { route as exportSummary } from './api/routes/export-summary.ts';
 import { route as exportTransactions } from './api/routes/export-transactions.ts';
 import { route as getAttribution } from './api/routes/get-attribution.ts';
+import { route as getAttributionOrders } from './api/routes/get-attribution-orders.ts';
 import { route as getCompare } from './api/routes/get-compare.ts';
 import { route as getConfig } from './api/routes/get-config.ts';
 import { route as getErasures } from './api/routes/get-erasures.ts';
 import { route as getFunnel } from './api/routes/get-funnel.ts';
+import { route as getFunnelPeople } from './api/routes/get-funnel-people.ts';
 import { route as getHandoffs } from './api/routes/get-handoffs.ts';
 import { route as getJob } from './api/routes/get-job.ts';
 import { route as getJourney } from './api/routes/get-journey.ts';
@@ -48,9 +50,11 @@ export const routes: readonly Route[] = [
   postSpend,
   getAttribution,
   getReport,
+  getAttributionOrders,
   getCompare,
   getPaths,
   getFunnel,
+  getFunnelPeople,
   getHandoffs,
   getSalesReport,
   postRecompute,

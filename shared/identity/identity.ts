@@ -26,14 +26,30 @@ export const EmailSchema = z
   .max(320)
   .regex(/^[^@\s]+@[^@\s]+$/, 'not an email address');
 
+const personFields = {
+  anonymousId: Id.optional(),
+  customerId: Id.optional(),
+  email: EmailSchema.optional(),
+};
+
 export const PersonSchema = z
-  .object({
-    anonymousId: Id.optional(),
-    customerId: Id.optional(),
-    email: EmailSchema.optional(),
-  })
+  .object(personFields)
   .strict()
   .refine((person) => person.anonymousId || person.customerId || person.email, { message: 'give at least one of anonymousId, customerId, email' });
+
+/** A person to read: as PersonSchema, or by an identifier a listing gave (`person`: `c:…`, `e:<hash>`, `a:…`, `o:…`). */
+export const PersonLookupSchema = z
+  .object({
+    ...personFields,
+    person: z
+      .string()
+      .max(600)
+      .regex(/^[aceox]:[\s\S]+$/, 'an identifier as listings give it (c:, e:, a:, o: or x: and an id)')
+      .transform((value) => value as Identifier)
+      .optional(),
+  })
+  .strict()
+  .refine((person) => person.anonymousId || person.customerId || person.email || person.person, { message: 'give at least one of anonymousId, customerId, email, person' });
 
 export type PersonInput = z.infer<typeof PersonSchema>;
 
@@ -46,8 +62,8 @@ export function hashEmail(email: string): string {
 }
 
 /** The person's identifiers, strongest first: customer id, email hash, anonymous id. */
-export function identifiersOf(person: PersonInput): Identifier[] {
-  const ids: Identifier[] = [];
+export function identifiersOf(person: PersonInput & { person?: Identifier }): Identifier[] {
+  const ids: Identifier[] = person.person ? [person.person] : [];
   if (person.customerId) ids.push(`c:${person.customerId}`);
   if (person.email) ids.push(`e:${hashEmail(person.email)}`);
   if (person.anonymousId) ids.push(`a:${person.anonymousId}`);

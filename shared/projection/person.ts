@@ -9,6 +9,7 @@ import type { Amounts } from '../recording/transactions.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import { type Contributions, hourBucket, lagBucket, pathLengthBucket, pathShard } from './cells.ts';
 import { FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, type GroupBy } from './groupings.ts';
+import { type ListingEntry, type OrderLine, type OrdersGrouping, positionOf } from './listings.ts';
 
 /**
  * The person projection (issue 11): everything Baton derives from one
@@ -90,6 +91,8 @@ export interface OrderProjection {
 export interface PersonProjection {
   orders: Record<string, OrderProjection>;
   contributions: Contributions;
+  /** The person's entries in the listings behind the figures (./listings.ts). */
+  listings: ListingEntry[];
   dropped: DroppedBaton[];
 }
 
@@ -122,6 +125,7 @@ export function projectPerson(input: PersonInput, settings: ProjectionSettings):
   const orders = [...input.orders].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || (a.transactionId < b.transactionId ? -1 : 1));
   const orderTimes = orders.map((order) => Date.parse(order.occurredAt));
   const contributions: Contributions = {};
+  const listings: ListingEntry[] = [];
   const projected: Record<string, OrderProjection> = {};
 
   for (const order of orders) {
@@ -139,26 +143,65 @@ export function projectPerson(input: PersonInput, settings: ProjectionSettings):
       ...(order.rep ? { rep: order.rep } : {}),
     };
     const result = attributeOrder(facts, history, settings.configFor(order.transactionId));
-    addTransaction(contributions, result, settings.dayOf(order.occurredAt), 'order', order.salesChannel);
+    addTransaction(contributions, listings, result, settings.dayOf(order.occurredAt), 'order', order.salesChannel);
     const adjustments: Record<string, AttributionResult> = {};
     for (const adjustment of order.adjustments) {
       const adjusted = attributeAdjustment(result, { transactionId: adjustment.transactionId, kind: adjustment.kind, at: Date.parse(adjustment.occurredAt), amount: adjustment.counted.net });
       adjustments[adjustment.transactionId] = adjusted;
-      addTransaction(contributions, adjusted, settings.dayOf(adjustment.occurredAt), adjustment.kind, order.salesChannel);
+      addTransaction(contributions, listings, adjusted, settings.dayOf(adjustment.occurredAt), adjustment.kind, order.salesChannel);
     }
     projected[order.transactionId] = { result, adjustments };
   }
 
   addOpenJourney(contributions, touches, orderTimes, settings);
   addReach(contributions, touches, settings);
-  const acquisition = addFunnel(contributions, touches, stages, orders, projected, settings);
+  const acquisition = addFunnel(contributions, listings, input.identifiers, touches, stages, orders, projected, settings);
   const dropped = addHandoffs(contributions, touches, stages, orderTimes, acquisition, settings);
-  return { orders: projected, contributions, dropped };
+  return { orders: projected, contributions, listings, dropped };
+}
+
+/**
+ * A transaction's lines in the orders listings, gathered while its rollups
+ * are counted: one per row it adds to, with that row's credit and
+ * conversions (per model, or under `sales`).
+ */
+function orderLines(result: AttributionResult, day: string, kind: OrderLine['kind']) {
+  const rows = new Map<string, { groupBy: OrdersGrouping; key: string; credit: Record<string, number>; conversions: Record<string, number> }>();
+  const row = (groupBy: OrdersGrouping, key: string) => {
+    const id = `${groupBy}\u0000${key}`;
+    let found = rows.get(id);
+    if (!found) rows.set(id, (found = { groupBy, key, credit: {}, conversions: {} }));
+    return found;
+  };
+  const add = (into: Record<string, number>, name: string, amount: number) => {
+    into[name] = (into[name] ?? 0) + amount;
+  };
+  return {
+    /** The row is listed even when the model gives it nothing: its touches count in it. */
+    touch: (groupBy: OrdersGrouping, key: string) => void row(groupBy, key),
+    credit: (groupBy: OrdersGrouping, key: string, model: string, amount: number) => add(row(groupBy, key).credit, model, amount),
+    conversions: (groupBy: OrdersGrouping, key: string, model: string, share: number) => add(row(groupBy, key).conversions, model, share),
+    entries(): ListingEntry[] {
+      const position = positionOf(day, result.occurredAt, result.transactionId);
+      const base = {
+        transactionId: result.transactionId,
+        kind,
+        occurredAt: result.occurredAt,
+        day,
+        currency: result.currency,
+        revenue: result.revenue,
+        sourcedBy: result.sourcedBy,
+        boundaryAt: result.boundary.at,
+      };
+      return [...rows.values()].map(({ groupBy, key, credit, conversions }) => ({ listing: 'orders', groupBy, key, position, line: { ...base, credit, conversions } }));
+    },
+  };
 }
 
 /** What one attributed transaction adds: totals, every model's rows, paths and their histograms, and the sales side. */
-function addTransaction(contributions: Contributions, result: AttributionResult, day: string, kind: 'order' | 'refund' | 'cancellation', salesChannel: string): void {
+function addTransaction(contributions: Contributions, listings: ListingEntry[], result: AttributionResult, day: string, kind: 'order' | 'refund' | 'cancellation', salesChannel: string): void {
   const currency = result.currency;
+  const lines = orderLines(result, day, kind);
   const orderSign = kind === 'order' ? 1 : kind === 'cancellation' ? -1 : 0;
   const totals = { family: 'totals', day, part: currency } as const;
   contribute(contributions, totals, { measure: 'revenue' }, result.revenue);
@@ -171,17 +214,29 @@ function addTransaction(contributions: Contributions, result: AttributionResult,
     const cell = { family: model, day, part: currency } as const;
     for (const credit of result.marketing.credits[model]) {
       const touch = touchById.get(credit.touchId);
-      if (touch) for (const groupBy of GROUP_BYS) contribute(contributions, cell, { measure: 'revenue', groupBy, key: keyOf(touch, groupBy) }, credit.amount);
+      if (!touch) continue;
+      for (const groupBy of GROUP_BYS) {
+        contribute(contributions, cell, { measure: 'revenue', groupBy, key: keyOf(touch, groupBy) }, credit.amount);
+        lines.credit(groupBy, keyOf(touch, groupBy), model, credit.amount);
+      }
     }
     if (orderSign !== 0) {
       for (const { touchId, share } of result.marketing.conversionShares[model]) {
         const touch = touchById.get(touchId);
-        if (touch) for (const groupBy of GROUP_BYS) contribute(contributions, cell, { measure: 'conversions', groupBy, key: keyOf(touch, groupBy) }, orderSign * share);
+        if (!touch) continue;
+        for (const groupBy of GROUP_BYS) {
+          contribute(contributions, cell, { measure: 'conversions', groupBy, key: keyOf(touch, groupBy) }, orderSign * share);
+          lines.conversions(groupBy, keyOf(touch, groupBy), model, orderSign * share);
+        }
       }
     }
+    // What no marketing touch earned is listed under (none), beside the rows that have no key under a grouping.
+    if (result.marketing.unattributed !== 0) for (const groupBy of GROUP_BYS) lines.credit(groupBy, NONE, model, result.marketing.unattributed);
     if (kind === 'order')
       for (const touch of result.marketing.touches) for (const groupBy of GROUP_BYS) contribute(contributions, cell, { measure: 'touches', groupBy, key: keyOf(touch, groupBy) }, 1);
   }
+  for (const touch of result.marketing.touches) for (const groupBy of GROUP_BYS) lines.touch(groupBy, keyOf(touch, groupBy));
+  if (result.marketing.touches.length === 0) for (const groupBy of GROUP_BYS) lines.touch(groupBy, NONE);
 
   // Paths: Markov's (repeats collapsed) counts conversions; the paths view counts orders and revenue by the journey as collapseRepeats left it.
   const channels = result.marketing.touches.map((touch) => touch.channel);
@@ -191,11 +246,10 @@ function addTransaction(contributions: Contributions, result: AttributionResult,
     .slice(-MAX_PATH_LENGTH)
     .map((channel) => channel.replaceAll('>', '›'))
     .join(PATH_SEPARATOR);
-  if (journeyPath) {
-    const shard = { family: 'paths', day, part: pathShard(journeyPath) } as const;
-    contribute(contributions, shard, { measure: 'orders', path: journeyPath }, orderSign);
-    contribute(contributions, shard, { measure: 'revenue', currency, path: journeyPath }, result.revenue);
-  }
+  // An order with no marketing touch has the empty path: the paths view lists it too.
+  const shard = { family: 'paths', day, part: pathShard(journeyPath) } as const;
+  contribute(contributions, shard, { measure: 'orders', path: journeyPath }, orderSign);
+  contribute(contributions, shard, { measure: 'revenue', currency, path: journeyPath }, result.revenue);
   if (orderSign !== 0) {
     const stats = { family: 'pathstats', day, part: '-' } as const;
     contribute(contributions, stats, { measure: 'pathLength', touches: pathLengthBucket(result.marketing.touches.length) }, orderSign);
@@ -213,13 +267,16 @@ function addTransaction(contributions: Contributions, result: AttributionResult,
       ['sales_channel', salesChannel],
     ] as const) {
       contribute(contributions, sales, { measure: 'revenue', dimension, key }, credit.amount);
+      lines.credit(dimension, key, 'sales', credit.amount);
       if (orderSign !== 0) {
         contribute(contributions, sales, { measure: 'orders', dimension, key }, orderSign * share);
+        lines.conversions(dimension, key, 'sales', orderSign * share);
         contribute(contributions, sales, { measure: 'ordersSourcedBy', sourcedBy: result.sourcedBy, dimension, key }, orderSign);
         contribute(contributions, sales, { measure: 'hoursToOrder', bucket: hourBucket(hoursToOrder), dimension, key }, orderSign);
       }
     }
   }
+  listings.push(...lines.entries());
 }
 
 /**
@@ -265,6 +322,8 @@ function addReach(contributions: Contributions, touches: readonly JourneyTouch[]
  */
 function addFunnel(
   contributions: Contributions,
+  listings: ListingEntry[],
+  identifiers: readonly Identifier[],
   touches: readonly JourneyTouch[],
   stages: ReadonlyArray<Stage & { at: number }>,
   orders: readonly OrderInput[],
@@ -293,9 +352,25 @@ function addFunnel(
   }
   const first = orders[0] ? projected[orders[0].transactionId]?.result : undefined;
   const firstMarketing = touches.find((touch) => touch.side === 'marketing');
+  const person = identifiers[0];
+  const acquiredAt = iso(at);
   for (const groupBy of FUNNEL_GROUP_BYS) {
     const key = acquiring ? keyOf(acquiring, groupBy) : NONE;
     const cell = { family: 'funnel', day, part: groupBy } as const;
+    if (person) {
+      const line = {
+        person,
+        identifiers: [...identifiers],
+        acquiredAt,
+        day,
+        lead: firstOf('lead') !== undefined,
+        qualified: firstOf('qualified') !== undefined,
+        disqualified: disqualified?.reason ?? null,
+        customer: orders.length > 0,
+        orders: orders.length,
+      };
+      listings.push({ listing: 'people', groupBy, key, position: positionOf(day, acquiredAt, person), line });
+    }
     contribute(contributions, cell, { measure: 'acquired', key }, 1);
     if (firstOf('lead') !== undefined) contribute(contributions, cell, { measure: 'leads', key }, 1);
     if (firstOf('qualified') !== undefined) contribute(contributions, cell, { measure: 'qualified', key }, 1);

@@ -2,6 +2,7 @@ import type { AttributionResult, AttributionSummary } from '../attribution/engin
 import type { Identifier } from '../identity/identity.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import type { CellFamily, Contributions } from './cells.ts';
+import type { Listed, ListingAddress, ListingEntry, OrderLine, PersonLine } from './listings.ts';
 import type { DroppedBaton } from './person.ts';
 
 /** What the store keeps of a transaction's attribution within its person's projection. */
@@ -26,6 +27,8 @@ export interface StoredProjection {
   orders: Record<string, StoredAttributionRef & { adjustments: Record<string, StoredAttributionRef> }>;
   configs: Record<string, AttributionConfig>;
   contributions: Contributions;
+  /** The listing entries it wrote (absent in projections saved before listings existed). */
+  listed?: Listed;
   dropped: DroppedBaton[];
   /** Steps of a change too large for one transaction still to be applied (see the store). */
   pending?: boolean;
@@ -49,6 +52,8 @@ export interface ProjectionWrite {
   attributions: Array<AttributionRecord & { summary: AttributionSummary }>;
   /** What moves in the rollups: the new contributions less the old. */
   delta: Contributions;
+  /** Listing entries to write (new or changed) and to remove. */
+  listings: { put: ListingEntry[]; remove: ListingAddress[] };
   dropped: { add: Array<DroppedBaton & { identifiers: Identifier[] }>; remove: Array<DroppedBaton & { personKey: Identifier }> };
 }
 
@@ -62,6 +67,15 @@ export interface DroppedBatonView extends DroppedBaton {
   personKey: Identifier;
   identifiers: Identifier[];
 }
+
+/** A page of a listing, newest first, and the position to continue before when more follow. */
+export interface ListingPage<L> {
+  lines: L[];
+  next?: string;
+}
+
+/** Which listing to read: a row's orders or a funnel row's people, over positions `[from, to]`. */
+export type ListingQuery = Pick<ListingAddress, 'listing' | 'groupBy' | 'key'> & { from: string; to: string };
 
 /** Where projections, attributions and rollups are kept. */
 export interface ProjectionStore {
@@ -85,6 +99,9 @@ export interface ProjectionStore {
   handOver(tenantId: string, from: readonly StoredProjection[], to: Identifier): Promise<{ outcome: 'saved' | 'stale'; attributions: number; droppedBatons: number }>;
   /** The cells of one family over the days `fromDay`..`toDay` (inclusive): one query, whatever the number of people. */
   rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string): Promise<RollupCell[]>;
+  /** A page of a listing, newest first, before `before` (a position a page gave): one query, whatever the tenant's size. */
+  listingPage(tenantId: string, query: ListingQuery & { listing: 'orders' }, limit: number, before?: string): Promise<ListingPage<OrderLine>>;
+  listingPage(tenantId: string, query: ListingQuery & { listing: 'people' }, limit: number, before?: string): Promise<ListingPage<PersonLine>>;
   /** Dropped batons qualified in `[from, to)` whose deadline is before `now`, oldest first, after `after` (a position). */
   droppedBatons(tenantId: string, range: { from: string; to: string; now: string }, limit: number, after?: string): Promise<{ batons: DroppedBatonView[]; next?: string }>;
 }

@@ -9,6 +9,7 @@ import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { calendarOf } from '../tenants/use-cases.ts';
 import { difference, keepFinal, sum } from './cells.ts';
+import { type Listed, listingChanges } from './listings.ts';
 import { type DroppedBaton, type OrderInput, projectPerson } from './person.ts';
 import type { ProjectionStore, ProjectionWrite, StoredAttributionRef, StoredProjection } from './ports.ts';
 
@@ -146,6 +147,8 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
       const previous = sum(...before.map((projectionBefore) => projectionBefore.contributions));
       const contributions = keepFinal(projection.contributions, previous, calendar.dayOf(finalBefore));
       const delta = difference(contributions, previous);
+      const listedBefore: Listed = Object.assign({}, ...before.map((projectionBefore) => projectionBefore.listed ?? {}));
+      const { put, remove, listed } = listingChanges(projection.listings, listedBefore, calendar.dayOf(finalBefore));
       const retired = before.filter((projectionBefore) => projectionBefore.personKey !== personKey).map(({ personKey: key, version }) => ({ personKey: key, expectedVersion: version }));
       const oldDropped = before.flatMap((projectionBefore) => projectionBefore.dropped.map((baton) => ({ ...baton, personKey: projectionBefore.personKey })));
       const isFinal = (baton: DroppedBaton) => Date.parse(baton.qualifiedAt) < finalBefore;
@@ -158,17 +161,19 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
         remove: oldDropped.filter((baton) => !newKeys.has(droppedKey(baton, baton.personKey))),
       };
       const current = stored.get(personKey);
-      const next = { personKey, identifiers, orders: nextOrders, configs: usedConfigs, contributions, dropped: projection.dropped };
+      const next = { personKey, identifiers, orders: nextOrders, configs: usedConfigs, contributions, listed, dropped: projection.dropped };
       const unchanged =
         current &&
         retired.length === 0 &&
         attributions.length === 0 &&
         Object.keys(delta).length === 0 &&
+        put.length === 0 &&
+        remove.length === 0 &&
         dropped.add.length === 0 &&
         dropped.remove.length === 0 &&
         contentHash({ ...current, version: 0 }) === contentHash({ ...next, version: 0 });
       if (unchanged) return { personKey, changed: false, orders: orderRefs.length };
-      const saved = await deps.projections.save(tenantId, { projection: next, expectedVersion: current?.version ?? 0, retired, attributions, delta, dropped });
+      const saved = await deps.projections.save(tenantId, { projection: next, expectedVersion: current?.version ?? 0, retired, attributions, delta, listings: { put, remove }, dropped });
       if (saved === 'stale') recordProjectionConflict();
       return saved === 'stale' ? TRY_AGAIN : { personKey, changed: true, orders: orderRefs.length };
     },

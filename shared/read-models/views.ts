@@ -329,7 +329,8 @@ export async function paths(deps: ViewDeps, tenantId: string, query: { from: str
     }
   }
   const all = [...byPath]
-    .map(([path, { orders, revenue }]) => ({ path: path.split(PATH_SEPARATOR), orders, revenue: moneyOf(revenue) }))
+    // The empty path: orders with no marketing touch.
+    .map(([path, { orders, revenue }]) => ({ path: path ? path.split(PATH_SEPARATOR) : [], orders, revenue: moneyOf(revenue) }))
     .filter((row) => row.orders !== 0 || row.revenue.length > 0)
     .sort((a, b) => b.orders - a.orders || (b.revenue[0]?.amount ?? 0) - (a.revenue[0]?.amount ?? 0) || (a.path.join() < b.path.join() ? -1 : 1));
   return {

@@ -273,7 +273,7 @@ export async function getTransaction(deps: Pick<RecordingDeps, 'records'>, tenan
 export const MAX_JOURNEY_TOUCHES = 2000;
 
 /** `GET /v1/people/journey`: everything linked to the person, in time order. */
-export async function journey(deps: Pick<RecordingDeps, 'records'>, tenantId: string, person: PersonInput) {
+export async function journey(deps: Pick<RecordingDeps, 'records'>, tenantId: string, person: PersonInput & { person?: Identifier }) {
   const asked = identifiersOf(person);
   const records = await deps.records.personRecords(tenantId, asked);
   if (records.touches.length > MAX_JOURNEY_TOUCHES) {

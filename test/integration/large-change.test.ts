@@ -60,6 +60,7 @@ describe('a person whose change is larger than one transaction', () => {
       projection: { personKey, identifiers: [personKey], orders: {}, configs: {}, contributions: {}, dropped: [] },
       expectedVersion: 0,
       retired: [],
+      listings: { put: [], remove: [] },
       attributions: transactionIds.map((transactionId) => ({ transactionId, personKey, version: 1, result: results.get(transactionId)!, summary: {} as never })),
       delta: {},
       dropped: { add: [], remove: [] },

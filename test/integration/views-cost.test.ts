@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RequestCounter } from '../../bench/lib.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { stores } from '../../shared/adapters/dynamodb/stores.ts';
+import { attributionOrders, FunnelPeopleQuerySchema, funnelPeople, OrdersQuerySchema } from '../../shared/read-models/listings.ts';
 import { compare, report } from '../../shared/read-models/reports.ts';
 import { funnel, handoffs, paths, salesReport } from '../../shared/read-models/views.ts';
 import { newTenant } from '../support/api.ts';
@@ -10,13 +11,15 @@ import { seedProjections, syntheticPeople } from '../support/people.ts';
 const deps = stores();
 const counter = new RequestCounter(documentClient());
 const tenants: Record<number, string> = {};
-const seeded: Record<number, { dropped: number }> = {};
+const seeded: Record<number, { dropped: number; listed: number }> = {};
+/** The listings the cost is measured on: one row's orders and one funnel row's people (all of them would be ~150,000 lines). */
+const MEASURED = (entry: { groupBy: string; key: string }) => entry.groupBy === 'channel' && entry.key === 'Paid Search';
 
 beforeAll(async () => {
   for (const people of [100, 10_000]) {
     const tenant = await newTenant();
     tenants[people] = tenant.tenantId;
-    seeded[people] = await seedProjections(deps.projections, tenant.tenantId, syntheticPeople(people));
+    seeded[people] = await seedProjections(deps.projections, tenant.tenantId, syntheticPeople(people), MEASURED);
   }
 }, 120_000);
 
@@ -28,6 +31,14 @@ const views: Record<string, (tenantId: string) => Promise<unknown>> = {
   paths: (tenantId) => paths(deps, tenantId, { ...period, limit: 20 }),
   'attribution report': (tenantId) => report(deps, tenantId, { ...period, groupBy: 'campaign', model: 'linear' }),
   compare: (tenantId) => compare(deps, tenantId, { ...period, groupBy: 'channel' }),
+  'a row’s orders, first page': (tenantId) => attributionOrders(deps, tenantId, OrdersQuerySchema.parse({ ...period, groupBy: 'channel', key: 'Paid Search', model: 'linear' })),
+  'a row’s orders, a later page': async (tenantId) => {
+    const query = { ...period, groupBy: 'channel', key: 'Paid Search', model: 'linear', limit: '20' };
+    const first = await attributionOrders(deps, tenantId, OrdersQuerySchema.parse(query));
+    counter.reset();
+    return attributionOrders(deps, tenantId, OrdersQuerySchema.parse({ ...query, cursor: first.nextCursor }));
+  },
+  'a funnel row’s people': (tenantId) => funnelPeople(deps, tenantId, FunnelPeopleQuerySchema.parse({ ...period, groupBy: 'channel', key: 'Paid Search' })),
 };
 
 describe('the views cost the same for 100 and for 10,000 people', () => {
@@ -36,6 +47,15 @@ describe('the views cost the same for 100 and for 10,000 people', () => {
     const large = await funnel(deps, tenants[10_000]!, { ...period, groupBy: 'campaign' });
     expect(large.totals.acquired).toBeGreaterThan(50 * small.totals.acquired);
     expect(seeded[10_000]!.dropped).toBeGreaterThan(100);
+    expect(seeded[10_000]!.listed).toBeGreaterThan(50 * seeded[100]!.listed);
+  });
+
+  it('listed enough of a row’s orders in both tenants for a later page', async () => {
+    for (const people of [100, 10_000]) {
+      const first = await attributionOrders(deps, tenants[people]!, OrdersQuerySchema.parse({ ...period, groupBy: 'channel', key: 'Paid Search', model: 'linear', limit: '20' }));
+      expect(first.orders).toHaveLength(20);
+      expect(first.nextCursor).toBeDefined();
+    }
   });
 
   it.each(Object.keys(views))('%s: the same DynamoDB requests', async (name) => {

@@ -1,6 +1,7 @@
 import { mulberry32 } from '../../shared/attribution/data-driven.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
 import { type Contributions, sum } from '../../shared/projection/cells.ts';
+import type { ListingEntry } from '../../shared/projection/listings.ts';
 import { type OrderInput, type PersonInput, projectPerson } from '../../shared/projection/person.ts';
 import type { ProjectionStore } from '../../shared/projection/ports.ts';
 import { normaliseStage } from '../../shared/recording/stages.ts';
@@ -80,12 +81,19 @@ export function syntheticPeople(count: number, start = Date.parse('2026-10-01T00
  * than one write per person, so a test can hold 10,000 people in seconds.
  * The rollups are sums, so they end up exactly as after 10,000 projections.
  */
-export async function seedProjections(store: ProjectionStore, tenantId: string, people: readonly PersonInput[]): Promise<{ contributions: Contributions; dropped: number }> {
+export async function seedProjections(
+  store: ProjectionStore,
+  tenantId: string,
+  people: readonly PersonInput[],
+  /** Which of their listing entries to write too (none by default: 10,000 people list about 150,000 lines). */
+  listed: (entry: ListingEntry) => boolean = () => false,
+): Promise<{ contributions: Contributions; dropped: number; listed: number }> {
   const config = defaultAttributionConfig('UTC');
   const settings = { config, configFor: () => config, dayOf: (at: string | number) => dayOf(at, 'UTC') };
   const projections = people.map((person) => ({ person, projection: projectPerson(person, settings) }));
   const contributions = sum(...projections.map(({ projection }) => projection.contributions));
   const dropped = projections.flatMap(({ person, projection }) => projection.dropped.map((baton) => ({ ...baton, identifiers: person.identifiers })));
+  const entries = projections.flatMap(({ projection }) => projection.listings.filter(listed));
   const cellIds = Object.keys(contributions);
   const CHUNK = 90;
   // A write keeps its batons under its own key, `<qualifiedAt>#x:seed-<i>`: batons qualified at the same instant go to different writes.
@@ -95,7 +103,7 @@ export async function seedProjections(store: ProjectionStore, tenantId: string, 
     if (!chunk) batonChunks.push((chunk = []));
     chunk.push(baton);
   }
-  const writes = Math.max(Math.ceil(cellIds.length / CHUNK), batonChunks.length);
+  const writes = Math.max(Math.ceil(cellIds.length / CHUNK), batonChunks.length, Math.ceil(entries.length / CHUNK));
   for (let i = 0; i < writes; i += 1) {
     const delta = Object.fromEntries(cellIds.slice(i * CHUNK, (i + 1) * CHUNK).map((id) => [id, contributions[id]!]));
     const batons = batonChunks[i] ?? [];
@@ -104,11 +112,12 @@ export async function seedProjections(store: ProjectionStore, tenantId: string, 
       projection: { personKey, identifiers: [], orders: {}, configs: {}, contributions: {}, dropped: [] },
       expectedVersion: 0,
       retired: [],
+      listings: { put: entries.slice(i * CHUNK, (i + 1) * CHUNK), remove: [] },
       attributions: [],
       delta,
       dropped: { add: batons.map((baton) => ({ ...baton, identifiers: baton.identifiers })), remove: [] },
     });
     if (saved !== 'saved') throw new Error(`seeding ${tenantId} failed at write ${i}`);
   }
-  return { contributions, dropped: dropped.length };
+  return { contributions, dropped: dropped.length, listed: entries.length };
 }

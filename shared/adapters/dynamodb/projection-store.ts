@@ -2,11 +2,13 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Identifier } from '../../identity/identity.ts';
 import { type CellFamily, cells, sum } from '../../projection/cells.ts';
-import type { AttributionRecord, DroppedBatonView, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../projection/ports.ts';
+import { type Listed, parseEntryId } from '../../projection/listings.ts';
+import type { AttributionRecord, DroppedBatonView, ListingPage, ListingQuery, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../projection/ports.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 import { attributionEntity } from './entities/attribution.ts';
 import { droppedBatonEntity } from './entities/dropped-baton.ts';
 import type { TransactItem } from './entities/entity.ts';
+import { listingEntryEntity } from './entities/listing-entry.ts';
 import { type ProjectionBody, projectionEntity } from './entities/projection.ts';
 import { projectionStepEntity } from './entities/projection-step.ts';
 import { rollupCellEntity } from './entities/rollup-cell.ts';
@@ -190,6 +192,8 @@ export class DynamoProjectionStore implements ProjectionStore {
         items.push({ Update: { TableName: this.tableName, ...rollupCellEntity.toUpdate(tenantId, address, entries.slice(start, start + MAX_ADDS_PER_UPDATE)) } });
       }
     }
+    for (const address of write.listings.remove) items.push({ Delete: { TableName: this.tableName, Key: listingEntryEntity.key(tenantId, address) } });
+    for (const entry of write.listings.put) items.push({ Put: { TableName: this.tableName, Item: listingEntryEntity.toItem(tenantId, entry) } });
     const personKey = write.projection.personKey;
     for (const baton of write.dropped.remove) items.push({ Delete: { TableName: this.tableName, Key: droppedBatonEntity.key(tenantId, baton, baton.personKey) } });
     for (const baton of write.dropped.add) items.push({ Put: { TableName: this.tableName, Item: droppedBatonEntity.toItem(tenantId, baton, personKey) } });
@@ -198,12 +202,17 @@ export class DynamoProjectionStore implements ProjectionStore {
 
   async handOver(tenantId: string, from: readonly StoredProjection[], to: Identifier): Promise<{ outcome: 'saved' | 'stale'; attributions: number; droppedBatons: number }> {
     if (from.length === 0) return { outcome: 'saved', attributions: 0, droppedBatons: 0 };
+    // The orders' lines name no one and stay, as their rollups do; the person's lines in the funnel's listings go.
+    const listed: Listed = Object.assign({}, ...from.map((projection) => projection.listed ?? {}));
+    const people = Object.keys(listed).filter((id) => parseEntryId(id).listing === 'people');
+    for (const id of people) delete listed[id];
     const successor: ProjectionBody = {
       personKey: to,
       identifiers: [to],
       orders: Object.assign({}, ...from.map((projection) => projection.orders)),
       configs: Object.assign({}, ...from.map((projection) => projection.configs)),
       contributions: sum(...from.map((projection) => projection.contributions)),
+      listed,
       dropped: [],
     };
     try {
@@ -236,7 +245,8 @@ export class DynamoProjectionStore implements ProjectionStore {
     }
     const transactionIds = Object.entries(successor.orders).flatMap(([orderId, order]) => [orderId, ...Object.keys(order.adjustments)]);
     const batons = from.flatMap((projection) => projection.dropped.map((baton) => droppedBatonEntity.key(tenantId, baton, projection.personKey)));
-    await deleteKeys(this.client, this.tableName, [...transactionIds.map((transactionId) => attributionEntity.key(tenantId, transactionId)), ...batons]);
+    const lines = people.map((id) => listingEntryEntity.key(tenantId, parseEntryId(id)));
+    await deleteKeys(this.client, this.tableName, [...transactionIds.map((transactionId) => attributionEntity.key(tenantId, transactionId)), ...batons, ...lines]);
     return { outcome: 'saved', attributions: transactionIds.length, droppedBatons: batons.length };
   }
 
@@ -253,6 +263,24 @@ export class DynamoProjectionStore implements ProjectionStore {
       ExpressionAttributeValues: { ':pk': rollupCellEntity.partition(tenantId, family), ':from': days.from, ':to': days.to },
     });
     return items.map((item) => rollupCellEntity.fromItem(item));
+  }
+
+  async listingPage(tenantId: string, query: ListingQuery, limit: number, before?: string): Promise<ListingPage<never>> {
+    const positions = listingEntryEntity.positions(query);
+    const pk = listingEntryEntity.partition(tenantId, query);
+    // One more than the page: whether another follows is known without a second request.
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': positions.from, ':to': positions.to },
+        ScanIndexForward: false,
+        Limit: limit + 1,
+        ...(before ? { ExclusiveStartKey: { pk, sk: before } } : {}),
+      }),
+    );
+    const page = Items.slice(0, limit).map((item) => listingEntryEntity.fromItem(item));
+    return { lines: page.map((entry) => entry.line as never), ...(Items.length > limit ? { next: page[page.length - 1]!.position } : {}) };
   }
 
   async droppedBatons(tenantId: string, range: { from: string; to: string; now: string }, limit: number, after?: string): Promise<{ batons: DroppedBatonView[]; next?: string }> {

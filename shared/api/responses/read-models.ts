@@ -121,3 +121,47 @@ export const PathsAnswerSchema = PeriodSchema.extend({
 });
 
 export type PathRow = z.infer<typeof PathsAnswerSchema>['paths'][number];
+
+// ---- what a figure is made of (docs/contract.md#from-a-figure-to-what-it-is-made-of)
+
+const CursorSchema = z.string().optional().describe('Present when more follow: pass it as `cursor` with the same query');
+
+export const OrderLineSchema = z.strictObject({
+  transactionId: z.string(),
+  kind: z.enum(['order', 'refund', 'cancellation']),
+  occurredAt: z.string(),
+  day: z.string().describe('The reporting day, in the tenant’s time zone'),
+  currency: z.string(),
+  revenue: z.number().int().describe('The transaction’s revenue in minor units (negative for a refund or cancellation)'),
+  credit: z.number().int().describe('This row’s share of it under the model (the sales credit for rep and sales_channel); under `(none)`, also what no marketing touch earned'),
+  conversions: z.number().describe('This row’s share of the conversion (an order +1, a cancellation −1, a refund 0)'),
+  sourcedBy: z.enum(['marketing', 'sales', 'none']),
+  boundaryAt: z.string().describe('H: where marketing handed over to sales'),
+});
+
+export const AttributionOrdersAnswerSchema = PeriodSchema.extend({
+  model: z.enum(HEURISTIC_MODELS).optional().describe('Absent for the sales dimensions, whose credit does not depend on a model'),
+  groupBy: z.enum([...GROUP_BYS, ...SALES_DIMENSIONS]),
+  key: z.string(),
+  orders: z.array(OrderLineSchema).describe('A page of them, newest first; the credits of all pages sum to the row’s revenue in the report'),
+  nextCursor: CursorSchema,
+});
+
+export const PersonLineSchema = z.strictObject({
+  person: z.string().describe('The person’s identifier: GET /v1/people/journey?person= opens their journey'),
+  identifiers: z.array(z.string()),
+  acquiredAt: z.string(),
+  day: z.string().describe('The day of the acquisition, in the tenant’s time zone'),
+  lead: z.boolean(),
+  qualified: z.boolean(),
+  disqualified: z.enum(DISQUALIFICATION_REASONS).nullable().describe('The reason of their latest disqualification'),
+  customer: z.boolean(),
+  orders: z.number().int(),
+});
+
+export const FunnelPeopleAnswerSchema = PeriodSchema.extend({
+  groupBy: z.enum(FUNNEL_GROUP_BYS),
+  key: z.string(),
+  people: z.array(PersonLineSchema).describe('A page of them, newest acquisition first; all pages hold as many people as the funnel row’s `acquired`'),
+  nextCursor: CursorSchema,
+});

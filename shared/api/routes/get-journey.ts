@@ -1,6 +1,6 @@
 import { stores } from '../../adapters/dynamodb/stores.ts';
 import { keyHandler } from '../../http/handler.ts';
-import { PersonSchema } from '../../identity/identity.ts';
+import { PersonLookupSchema } from '../../identity/identity.ts';
 import { journey } from '../../recording/use-cases.ts';
 import { JourneySchema } from '../responses/people.ts';
 import { defineRoute, respond } from '../route.ts';
@@ -12,7 +12,7 @@ export const route = defineRoute({
   access: { kind: 'key', scopes: ['marketing'] },
   table: 'read',
   summary: "A person's linked ids, touches, stages and transactions in time order",
-  query: PersonSchema,
+  query: PersonLookupSchema,
   responses: { 200: { description: "The person's linked ids, touches, stages and transactions in time order", schema: JourneySchema } },
 });
 

@@ -1,6 +1,7 @@
 import type { Identifier } from '../../../shared/identity/identity.ts';
 import { type CellFamily, cells, sum } from '../../../shared/projection/cells.ts';
-import type { AttributionRecord, DroppedBatonView, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../../shared/projection/ports.ts';
+import { entryId, type Listed, parseEntryId } from '../../../shared/projection/listings.ts';
+import type { AttributionRecord, DroppedBatonView, ListingPage, ListingQuery, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../../shared/projection/ports.ts';
 import { copy, type MemoryTable } from './table.ts';
 
 /** A dropped baton's place in the list: by the time it was qualified, then the person. */
@@ -42,6 +43,8 @@ export class MemoryProjectionStore implements ProjectionStore {
       for (const [name, change] of Object.entries(changes)) cell[name] = (cell[name] ?? 0) + change;
       items.rollups.set(id, cell);
     }
+    for (const address of write.listings.remove) items.listings.delete(entryId(address));
+    for (const entry of write.listings.put) items.listings.set(entryId(entry), copy(entry));
     for (const baton of write.dropped.remove) items.dropped.delete(positionOf(baton, baton.personKey));
     for (const baton of write.dropped.add) items.dropped.set(positionOf(baton, write.projection.personKey), { ...copy(baton), personKey: write.projection.personKey });
     return 'saved';
@@ -54,6 +57,12 @@ export class MemoryProjectionStore implements ProjectionStore {
       return { outcome: 'stale', attributions: 0, droppedBatons: 0 };
     }
     const orders = Object.assign({}, ...from.map((projection) => projection.orders));
+    const listed: Listed = Object.assign({}, ...from.map((projection) => projection.listed ?? {}));
+    for (const id of Object.keys(listed)) {
+      if (parseEntryId(id).listing !== 'people') continue;
+      delete listed[id];
+      items.listings.delete(id);
+    }
     for (const projection of from) items.projections.delete(projection.personKey);
     items.projections.set(to, {
       personKey: to,
@@ -62,6 +71,7 @@ export class MemoryProjectionStore implements ProjectionStore {
       orders,
       configs: Object.assign({}, ...from.map((projection) => projection.configs)),
       contributions: sum(...from.map((projection) => projection.contributions)),
+      listed,
       dropped: [],
     });
     const transactionIds = Object.entries(orders as StoredProjection['orders']).flatMap(([orderId, order]) => [orderId, ...Object.keys(order.adjustments)]);
@@ -81,6 +91,15 @@ export class MemoryProjectionStore implements ProjectionStore {
       .filter((cell) => cell.family === family && cell.day >= fromDay && cell.day <= toDay)
       .sort((a, b) => (a.day === b.day ? (a.part < b.part ? -1 : 1) : a.day < b.day ? -1 : 1))
       .map(({ day, part, attributes }) => ({ day, part, attributes }));
+  }
+
+  async listingPage(tenantId: string, query: ListingQuery, limit: number, before?: string): Promise<ListingPage<never>> {
+    const lines = [...this.table.of(tenantId).listings.values()]
+      .filter((entry) => entry.listing === query.listing && entry.groupBy === query.groupBy && entry.key === query.key)
+      .filter((entry) => entry.position.slice(0, 10) >= query.from && entry.position.slice(0, 10) <= query.to && (before === undefined || entry.position < before))
+      .sort((a, b) => (a.position < b.position ? 1 : -1));
+    const page = lines.slice(0, limit);
+    return { lines: page.map((entry) => copy(entry.line) as never), ...(lines.length > limit ? { next: page[page.length - 1]!.position } : {}) };
   }
 
   async droppedBatons(tenantId: string, range: { from: string; to: string; now: string }, limit: number, after?: string): Promise<{ batons: DroppedBatonView[]; next?: string }> {

@@ -2,6 +2,7 @@ import type { AttributionSummary } from '../../../shared/attribution/engine.ts';
 import type { Identifier } from '../../../shared/identity/identity.ts';
 import type { Job } from '../../../shared/jobs/recompute.ts';
 import type { ErasureLogEntry } from '../../../shared/privacy/erasure.ts';
+import type { ListingEntry } from '../../../shared/projection/listings.ts';
 import type { AttributionRecord, DroppedBatonView, StoredProjection } from '../../../shared/projection/ports.ts';
 import type { Checkout, StoredSettlement, StoredTransaction, TransactionRef } from '../../../shared/recording/ports.ts';
 import type { Link, Stage } from '../../../shared/recording/stages.ts';
@@ -39,6 +40,8 @@ export class TenantItems {
   /** Rollup cells by cell id (`cells.id`), their measures as DynamoDB's ADD leaves them (a measure moved back to 0 stays, at 0). */
   readonly rollups = new Map<string, Record<string, number>>();
   readonly dropped = new Map<string, DroppedBatonView>();
+  /** Listing entries by their id (shared/projection/listings.ts's `entryId`). */
+  readonly listings = new Map<string, ListingEntry>();
   readonly jobs = new Map<string, { job: Job; doneDays: Set<string>; doneTasks: Set<string> }>();
   readonly erasures: ErasureLogEntry[] = [];
   readonly spend = new Map<string, SpendEntry>();
