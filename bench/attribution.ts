@@ -8,6 +8,7 @@ import { markov, type PathCount, parsePath, pathOf, shapley } from '../shared/at
 import { getJob, startRecompute } from '../shared/jobs/recompute.ts';
 import { projectPerson } from '../shared/projection/person.ts';
 import { refreshPerson } from '../shared/projection/use-cases.ts';
+import { attributionOrders, FunnelPeopleQuerySchema, funnelPeople, OrdersQuerySchema } from '../shared/read-models/listings.ts';
 import { report } from '../shared/read-models/reports.ts';
 import { funnel, handoffs, paths, salesReport } from '../shared/read-models/views.ts';
 import { normaliseTouch } from '../shared/recording/touches.ts';
@@ -161,7 +162,8 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
     const seeded: Record<number, string> = {};
     for (const count of [100, 10_000]) {
       const seededTenant = await createTenant(deps.tenants, { tenantId: `bench-views-${count}`, currency: 'USD', timezone: 'UTC' });
-      await seedProjections(deps.projections, seededTenant.tenantId, syntheticPeople(count));
+      // With one row's listings (all of them would be about 15 lines a person): what a figure is made of, read a page at a time.
+      await seedProjections(deps.projections, seededTenant.tenantId, syntheticPeople(count), (entry) => entry.groupBy === 'channel' && entry.key === 'Paid Search');
       seeded[count] = seededTenant.tenantId;
     }
     const views: Record<string, (tenantId: string) => Promise<unknown>> = {
@@ -170,6 +172,9 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
       'sales report (groupBy=rep)': (tenantId) => salesReport(deps, tenantId, { ...period, groupBy: 'rep' }),
       paths: (tenantId) => paths(deps, tenantId, { ...period, limit: 20 }),
       'attribution report (linear, campaign)': (tenantId) => report(deps, tenantId, { ...period, model: 'linear', groupBy: 'campaign' }),
+      'a row’s orders (Paid Search, linear, a page of 50)': (tenantId) =>
+        attributionOrders(deps, tenantId, OrdersQuerySchema.parse({ ...period, groupBy: 'channel', key: 'Paid Search', model: 'linear' })),
+      'a funnel row’s people (Paid Search, a page of 50)': (tenantId) => funnelPeople(deps, tenantId, FunnelPeopleQuerySchema.parse({ ...period, groupBy: 'channel', key: 'Paid Search' })),
     };
     for (const [name, view] of Object.entries(views)) {
       const figures = [];
@@ -182,7 +187,7 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
     }
     lines.push(
       '',
-      'The two tenants hold the rollups that 100 and 10,000 people’s projections add (computed by `projectPerson` and written through the store’s own save, as `test/integration/views-cost.test.ts` does). A view reads a month’s cells of its family (and the handoff a page of dropped batons): its requests do not grow with the people; its read units follow the cells’ size, bounded by the tenant’s campaigns, reps and paths.',
+      'The two tenants hold the rollups that 100 and 10,000 people’s projections add (computed by `projectPerson` and written through the store’s own save, as `test/integration/views-cost.test.ts` does), and one row’s listings. A view reads a month’s cells of its family (and the handoff a page of dropped batons): its requests do not grow with the people; its read units follow the cells’ size, bounded by the tenant’s campaigns, reps and paths. A listing reads one page (`limit + 1` lines) of the row’s own partition: its read units follow the page.',
       '',
     );
 
