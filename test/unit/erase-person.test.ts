@@ -87,6 +87,17 @@ describe('erasePerson (on in-memory stores)', () => {
     expect(records.erasedLeftovers).toHaveLength(1);
   });
 
+  it('takes the person out of the funnel’s listings, and keeps their order’s lines, which name no one', async () => {
+    const listed = () => [...deps.table.of(tenant.tenantId).listings.values()];
+    expect(listed().filter((entry) => entry.listing === 'people')).toHaveLength(3);
+
+    await erasePerson(deps, tenant.tenantId, { customerId: 'ana' }, erasedAt);
+
+    expect(listed().filter((entry) => entry.listing === 'people')).toEqual([]);
+    expect(listed().filter((entry) => entry.listing === 'orders').map((entry) => [entry.groupBy, entry.key])).toContainEqual(['campaign', 'bf']);
+    expect(JSON.stringify(listed())).not.toMatch(/ana|browser/);
+  });
+
   it('refuses ids that belong to different people', async () => {
     await expect(erasePerson(deps, tenant.tenantId, { customerId: 'ana', anonymousId: 'someone-else' }, erasedAt)).rejects.toThrow(ValidationError);
   });
