@@ -1,6 +1,6 @@
-import { isbot } from 'isbot';
+import { isbotMatch } from 'isbot';
 import * as z from 'zod';
-import type { CollectAnswerSchema } from '../api/responses/recording.ts';
+import type { CollectAnswerSchema, CollectDebugSchema } from '../api/responses/recording.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import { EmailSchema, type Identifier, identifiersOf } from '../identity/identity.ts';
 import type { RecordStore } from '../recording/ports.ts';
@@ -50,8 +50,25 @@ export type CollectEvent = z.infer<typeof CollectEventSchema>;
 /** The envelope: the publishable key (in the body, as `sendBeacon` sends no headers) and the events, each checked on its own. */
 export const CollectBodySchema = z.object({ key: z.string().min(1).max(200), events: z.array(z.unknown()).min(1).max(MAX_COLLECT_EVENTS) }).strict();
 
+/**
+ * `?debug=true` (or `1`): the answer also says what became of each event and why
+ * (docs/collection.md#my-events-do-not-arrive); what is stored is the same. `?key=` is
+ * read by the preflight (collect-preflight.ts); the body's key is the one checked here.
+ */
+export const CollectQuerySchema = z.object({
+  key: z.string().optional().describe('The publishable key, for the CORS preflight of a JSON sender; the body’s key is the one checked'),
+  debug: z
+    .enum(['true', '1', 'false', '0'])
+    .optional()
+    .transform((value) => value === 'true' || value === '1')
+    .describe('true: the answer’s `debug` says what became of each event and why'),
+});
+
 /** What a collect request came to (its schema is the route's answer); a page sent again rewrites the same touch, so counts as accepted. */
 export type CollectAnswer = z.infer<typeof CollectAnswerSchema>;
+
+type CollectDebug = z.infer<typeof CollectDebugSchema>;
+type EventNote = CollectDebug['events'][number];
 
 /** Where the browser's request came from, as the edge saw it (its IP is never read). */
 export interface CollectContext {
@@ -108,6 +125,95 @@ function pageTouch(event: CollectEvent, tenant: TenantRecord): Touch {
 }
 
 /**
+ * Why a request counts as a bot's, or undefined for a browser: isbot's list (a headless
+ * browser names itself `HeadlessChrome`), and an empty user agent, which isbot lets through.
+ */
+function botOf(userAgent: string | undefined): { match: string | null; reason: string } | undefined {
+  if (!userAgent?.trim()) return { match: null, reason: 'The request has no User-Agent, so it counts as a bot’s: every event of it is dropped.' };
+  const match = isbotMatch(userAgent);
+  if (match === null) return undefined;
+  return {
+    match,
+    reason: `The User-Agent is a bot’s by isbot’s list (it matched "${match}"): every event of the request is dropped. A headless browser says HeadlessChrome: give it a desktop browser’s user agent.`,
+  };
+}
+
+/** An event's index, and its id and type when it has them (a rejected event may not). */
+function named(item: unknown, index: number): Pick<EventNote, 'index' | 'eventId' | 'type'> {
+  const fields = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
+  return { index, ...(typeof fields.eventId === 'string' ? { eventId: fields.eventId } : {}), ...(typeof fields.type === 'string' ? { type: fields.type } : {}) };
+}
+
+const IGNORED = 'A page without a campaign signal (no utm_ parameter, no click id, no referrer from another site): nothing is stored, as for every plain page. A landing from an ad has one.';
+const EXCLUDED_REFERRER =
+  'A page without a campaign signal: its referrer is the store’s own site, a host in referrerExclusions (payment pages) or no URL, and its url has no utm_ parameter or click id. Nothing is stored.';
+const NO_CONSENT = 'The tenant requires consent (consentRequired) and the event does not carry consent: true: nothing of it is stored.';
+
+/** What a request's valid events are to write, and which event each write is for (so its outcome can be told per event). */
+interface Writes {
+  touches: Touch[];
+  identifies: Array<ReturnType<typeof linksOf>>;
+  checkouts: CollectEvent[];
+  started: Stage[];
+  at: Record<'identifies' | 'checkouts' | 'started', number[]>;
+}
+
+/**
+ * Validates each event on its own and sorts it: rejected, a repeat within the request,
+ * without consent, a plain page (counted in `answer`, with a note), or something to write.
+ */
+function sortOut(events: unknown[], tenant: TenantRecord, answer: CollectAnswer, notes: EventNote[]): Writes {
+  const writes: Writes = { touches: [], identifies: [], checkouts: [], started: [], at: { identifies: [], checkouts: [], started: [] } };
+  const seen = new Set<string>();
+  events.forEach((item, index) => {
+    const parsed = CollectEventSchema.safeParse(item);
+    if (!parsed.success) {
+      const errors = issueDetails(parsed.error);
+      answer.rejected.push({ index, errors });
+      notes.push({ ...named(item, index), outcome: 'rejected', reason: `Invalid (${errors.map((error) => error.path || 'the event').join(', ')}): see rejected.` });
+      return;
+    }
+    const event = parsed.data;
+    const note = { index, eventId: event.eventId, type: event.type };
+    if (seen.has(event.eventId)) {
+      answer.duplicates += 1;
+      notes.push({ ...note, outcome: 'duplicate', reason: 'An event with the same eventId came earlier in this request.' });
+      return;
+    }
+    seen.add(event.eventId);
+    if (tenant.config.consentRequired && event.consent !== true) {
+      answer.dropped.noConsent += 1;
+      notes.push({ ...note, outcome: 'noConsent', reason: NO_CONSENT });
+      return;
+    }
+    if (event.type === 'page') {
+      if (hasCampaignSignal(event, tenant)) {
+        const touch = pageTouch(event, tenant);
+        writes.touches.push(touch);
+        notes.push({ ...note, outcome: 'accepted', reason: `A campaign page: kept as a visit touch of ${touch.channel} (sent again, it rewrites the same touch).` });
+      } else {
+        answer.ignored += 1;
+        notes.push({ ...note, outcome: 'ignored', reason: event.referrer ? EXCLUDED_REFERRER : IGNORED });
+      }
+    } else if (event.type === 'identify') {
+      const identifiers = identifiersOf({ anonymousId: event.anonymousId, ...(event.customerId ? { customerId: event.customerId } : {}), ...(event.email ? { email: event.email } : {}) });
+      writes.identifies.push(linksOf(identifiers, event.occurredAt));
+      writes.at.identifies.push(index);
+    } else {
+      if (event.started) {
+        writes.started.push(normaliseStage({ person: { anonymousId: event.anonymousId }, stage: 'qualified', occurredAt: event.occurredAt }));
+        writes.at.started.push(index);
+      }
+      if (event.orderId) {
+        writes.checkouts.push(event);
+        writes.at.checkouts.push(index);
+      }
+    }
+  });
+  return writes;
+}
+
+/**
  * `POST /v1/collect` for a tenant whose publishable key and origin were
  * checked: bots are dropped whole; each event is validated on its own; a
  * page with a campaign signal becomes a touch (other pages cost no write);
@@ -115,47 +221,31 @@ function pageTouch(event: CollectEvent, tenant: TenantRecord): Touch {
  * joins the anonymous id to the order the storefront names, whichever of
  * the two arrives first, and one that only `started` makes the shopper
  * `qualified` (the store's checkout takes the baton). Without consent where the tenant requires it,
- * nothing of the event is stored.
+ * nothing of the event is stored. With `debug`, the answer also says what
+ * became of each event and why; nothing else changes.
  */
-export async function collect(deps: { records: RecordStore }, tenant: TenantRecord, events: unknown[], context: CollectContext): Promise<CollectAnswer> {
+export async function collect(deps: { records: RecordStore }, tenant: TenantRecord, events: unknown[], context: CollectContext, options: { debug?: boolean } = {}): Promise<CollectAnswer> {
   const answer: CollectAnswer = { accepted: 0, duplicates: 0, ignored: 0, dropped: { bot: 0, noConsent: 0 }, rejected: [] };
-  // An empty user agent is no browser either (isbot says false for it).
-  if (!context.userAgent?.trim() || isbot(context.userAgent)) {
+  const notes: EventNote[] = [];
+  const bot = botOf(context.userAgent);
+  const explained = (): CollectAnswer =>
+    options.debug
+      ? {
+          ...answer,
+          debug: {
+            userAgent: context.userAgent ?? null,
+            botMatch: bot?.match ?? null,
+            consentRequired: tenant.config.consentRequired,
+            events: notes.sort((a, b) => a.index - b.index),
+          },
+        }
+      : answer;
+  if (bot) {
     answer.dropped.bot = events.length;
-    return answer;
+    notes.push(...events.map((item, index) => ({ ...named(item, index), outcome: 'bot' as const, reason: bot.reason })));
+    return explained();
   }
-  const touches: Touch[] = [];
-  const identifies: Array<ReturnType<typeof linksOf>> = [];
-  const checkouts: CollectEvent[] = [];
-  const started: Stage[] = [];
-  const seen = new Set<string>();
-  events.forEach((item, index) => {
-    const parsed = CollectEventSchema.safeParse(item);
-    if (!parsed.success) {
-      answer.rejected.push({ index, errors: issueDetails(parsed.error) });
-      return;
-    }
-    const event = parsed.data;
-    if (seen.has(event.eventId)) {
-      answer.duplicates += 1;
-      return;
-    }
-    seen.add(event.eventId);
-    if (tenant.config.consentRequired && event.consent !== true) {
-      answer.dropped.noConsent += 1;
-      return;
-    }
-    if (event.type === 'page') {
-      if (hasCampaignSignal(event, tenant)) touches.push(pageTouch(event, tenant));
-      else answer.ignored += 1;
-    } else if (event.type === 'identify') {
-      const identifiers = identifiersOf({ anonymousId: event.anonymousId, ...(event.customerId ? { customerId: event.customerId } : {}), ...(event.email ? { email: event.email } : {}) });
-      identifies.push(linksOf(identifiers, event.occurredAt));
-    } else {
-      if (event.started) started.push(normaliseStage({ person: { anonymousId: event.anonymousId }, stage: 'qualified', occurredAt: event.occurredAt }));
-      if (event.orderId) checkouts.push(event);
-    }
-  });
+  const { touches, identifies, checkouts, started, at } = sortOut(events, tenant, answer, notes);
   const links = identifies.flat();
   const [, linkOutcomes, checkoutOutcomes, startedOutcomes] = await Promise.all([
     // A page's touch id is its eventId: a replay is the same item, so batches need no guard (and cost one request per 25).
@@ -183,5 +273,39 @@ export async function collect(deps: { records: RecordStore }, tenant: TenantReco
     if (outcome === 'stored') answer.accepted += 1;
     else answer.duplicates += 1;
   }
-  return answer;
+  if (options.debug) {
+    const outcomes = { identifies: identifyOutcomes, checkouts: checkoutOutcomes, started: startedOutcomes };
+    const orderIds = checkouts.map((event) => event.orderId!);
+    notes.push(...writeNotes(events, at, outcomes, orderIds));
+  }
+  return explained();
+}
+
+/** Per identify and checkout event, what its writes came to (a started checkout that names its order made two). */
+function writeNotes(
+  events: unknown[],
+  at: Record<'identifies' | 'checkouts' | 'started', number[]>,
+  outcomes: Record<'identifies' | 'checkouts' | 'started', readonly string[]>,
+  orderIds: readonly string[],
+): EventNote[] {
+  const parts = new Map<number, Array<{ stored: boolean; said: string }>>();
+  const add = (index: number, stored: boolean, said: string) => parts.set(index, [...(parts.get(index) ?? []), { stored, said }]);
+  at.identifies.forEach((index, i) => {
+    const stored = outcomes.identifies[i] === 'stored';
+    add(index, stored, stored ? 'Linked the anonymous id to the customer id or email given.' : 'These ids were linked before: nothing new to store.');
+  });
+  at.started.forEach((index, i) => {
+    const stored = outcomes.started[i] === 'stored';
+    add(index, stored, stored ? 'The checkout started: the shopper is qualified.' : 'This started checkout was recorded before.');
+  });
+  at.checkouts.forEach((index, i) => {
+    const stored = outcomes.checkouts[i] === 'stored';
+    const orderId = orderIds[i];
+    add(index, stored, stored ? `Linked the anonymous id to order ${orderId}.` : `Order ${orderId} was linked to a browser before (the first to name it keeps it).`);
+  });
+  return [...parts].map(([index, made]) => ({
+    ...named(events[index], index),
+    outcome: made.some((part) => part.stored) ? 'accepted' : 'duplicate',
+    reason: made.map((part) => part.said).join(' '),
+  }));
 }

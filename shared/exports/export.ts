@@ -12,11 +12,14 @@ import { calendarOf } from '../tenants/use-cases.ts';
 import { ReportingCalendar } from '../time/calendar.ts';
 import { DaySchema, periodCheck, TimezoneSchema } from '../time/days.ts';
 import { csvRecords } from './csv.ts';
+import { localDateTime } from './local-time.ts';
 import type { ExportedTransaction, TransactionTimeline } from './ports.ts';
 
 export const MAX_EXPORT_LIMIT = 10_000;
 export const MAX_EXPORT_DAYS = 366;
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+/** `raw`: minor units, UTC instants (for scripts; the default). `excel`: a CSV Excel opens as it is, see `EXCEL_COLUMNS`. */
+export const EXPORT_FLAVORS = ['raw', 'excel'] as const;
 
 const checkPeriod = periodCheck(MAX_EXPORT_DAYS);
 
@@ -25,17 +28,19 @@ export const ExportQuerySchema = z
     from: DaySchema,
     to: DaySchema,
     format: z.enum(EXPORT_FORMATS).default('csv'),
+    flavor: z.enum(EXPORT_FLAVORS).default('raw').describe('CSV only. raw: minor units and UTC instants, for scripts; excel: a byte-order mark, decimal amounts and local date-times'),
     tz: TimezoneSchema.optional(),
     limit: z.coerce.number().int().min(1).max(MAX_EXPORT_LIMIT).optional(),
     cursor: z.string().min(1).max(2048).optional(),
-    /** CSV only: start with a UTF-8 byte-order mark, so Excel reads the file as UTF-8. */
-    bom: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((value) => value === 'true'),
+    /** CSV only: start with a UTF-8 byte-order mark, so Excel reads the file as UTF-8 (default: only with `flavor=excel`). */
+    bom: z.enum(['true', 'false']).optional().describe('CSV only: start with a UTF-8 byte-order mark (default true with flavor=excel, false otherwise)'),
   })
   .strict()
-  .superRefine(checkPeriod);
+  .superRefine(checkPeriod)
+  .superRefine((query, ctx) => {
+    if (query.flavor === 'excel' && query.format !== 'csv') ctx.addIssue({ code: 'custom', path: ['flavor'], message: 'the excel flavor is a CSV: leave format as csv' });
+  })
+  .transform(({ bom, ...query }) => ({ ...query, bom: bom === undefined ? query.flavor === 'excel' : bom === 'true' }));
 export type ExportQuery = z.infer<typeof ExportQuerySchema>;
 
 export const SummaryQuerySchema = z.object({ from: DaySchema, to: DaySchema, tz: TimezoneSchema.optional() }).strict().superRefine(checkPeriod);
@@ -150,6 +155,63 @@ export function csvLine(line: ExportLine): string {
   ]);
 }
 
+/**
+ * The `flavor=excel` CSV's columns: the raw columns a spreadsheet needs, amounts only as
+ * decimals (exact strings, as the money module formats them) and instants on the wall clock
+ * of the line's `timezone` (`YYYY-MM-DD HH:MM:SS`, which Excel reads as a date-time). A name
+ * the raw file also has means the same there.
+ */
+export const EXCEL_COLUMNS = [
+  'transactionId',
+  'provider',
+  'externalId',
+  'kind',
+  'status',
+  'orderId',
+  'occurredAtLocal',
+  'day',
+  'timezone',
+  'currency',
+  ...AMOUNTS.map((amount) => `${amount}Decimal` as const),
+  'salesChannel',
+  'rep',
+  'sourcedBy',
+  'boundaryAtLocal',
+  'model',
+  'topCampaign',
+  'topChannel',
+] as const;
+
+export function excelHeader(): string {
+  return csvRecords([EXCEL_COLUMNS]);
+}
+
+/** A line of the Excel flavor; `timezone` is the zone its `day` is counted in. */
+export function excelLine(line: ExportLine, timezone: string): string {
+  return csvRecords([
+    [
+      line.transactionId,
+      line.provider,
+      line.externalId,
+      line.kind,
+      line.status,
+      line.orderId ?? '',
+      localDateTime(line.occurredAt, timezone),
+      line.day,
+      timezone,
+      line.currency,
+      ...AMOUNTS.map((amount) => formatAmount(line[amount], line.currency)),
+      line.salesChannel,
+      line.rep ?? '',
+      line.sourcedBy ?? '',
+      line.boundaryAt ? localDateTime(line.boundaryAt, timezone) : '',
+      line.model,
+      line.topCampaign ?? '',
+      line.topChannel ?? '',
+    ],
+  ]);
+}
+
 /** NDJSON carries the same fields as CSV: minor units and the decimal strings beside them. */
 export function ndjsonLine(line: ExportLine): string {
   const decimals = Object.fromEntries(AMOUNTS.map((amount) => [`${amount}Decimal`, formatAmount(line[amount], line.currency)]));
@@ -194,6 +256,16 @@ function exportCalendar(tenant: TenantRecord, tz: string | undefined): Reporting
   return tz ? ReportingCalendar.of(tz) : calendarOf(tenant);
 }
 
+/** The zone each day is counted in (the one before a tenant's zone change, or after), asked for in time order. */
+function zoneOfDay(calendar: ReportingCalendar): (day: string) => string {
+  if (calendar.isSingle) return () => calendar.timezone;
+  let known = { day: '', timezone: calendar.timezone };
+  return (day) => {
+    if (day !== known.day) known = { day, timezone: calendar.spans(day, day)[0]?.timezone ?? calendar.timezone };
+    return known.timezone;
+  };
+}
+
 /**
  * The zone(s) a period's days are in, as an answer says it: `timezone` only
  * when one zone holds them all, and `timezones` always, so an answer never
@@ -220,6 +292,7 @@ export interface ExportPage {
  * whole period streams; with it, one page and the cursor of the next. A
  * paged export reads the snapshot of its first page (transactions recorded
  * up to then), so pages never skip or repeat a line while new ones arrive.
+ * `flavor=excel` writes the same lines for a spreadsheet (`EXCEL_COLUMNS`).
  */
 export async function exportTransactions(timeline: TransactionTimeline, tenant: TenantRecord, query: ExportQuery, now: Date = new Date()): Promise<ExportPage> {
   // A cursor is bound to the zone asked for, or to the tenant's calendar (whose past days never change).
@@ -229,11 +302,13 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
   const { start, end } = calendar.dayRange(query.from, query.to);
   const position = query.cursor ? decodeCursor(tenant, query.cursor, { from: query.from, to: query.to, tz }) : undefined;
   const asOf = position?.asOf ?? now.toISOString();
-  const format = (line: ExportLine) => (query.format === 'csv' ? csvLine(line) : ndjsonLine(line));
+  const excel = query.flavor === 'excel';
+  const zoneOf = zoneOfDay(calendar);
+  const format = query.format === 'ndjson' ? ndjsonLine : excel ? (line: ExportLine) => excelLine(line, zoneOf(line.day)) : csvLine;
   const source = timeline.between(tenant.tenantId, new Date(start).toISOString(), new Date(end).toISOString(), position?.after);
-  const header = query.format === 'csv' ? [`${query.bom ? '\uFEFF' : ''}${csvHeader()}`] : [];
+  const header = query.format === 'csv' ? [`${query.bom ? '\uFEFF' : ''}${excel ? excelHeader() : csvHeader()}`] : [];
   const contentType = query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
-  const contentDisposition = `attachment; filename="${tenant.tenantId}-transactions-${query.from}-to-${query.to}.${query.format}"`;
+  const contentDisposition = `attachment; filename="${tenant.tenantId}-transactions-${query.from}-to-${query.to}${excel ? '-excel' : ''}.${query.format}"`;
 
   async function* lines(limit: number): AsyncGenerator<{ text: string; key: string }> {
     let given = 0;

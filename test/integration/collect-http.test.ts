@@ -25,10 +25,10 @@ let sequence = 0;
 const id = () => `evt${(sequence += 1).toString().padStart(8, '0')}`;
 const page = (anonymousId: string, url: string, extra: Record<string, unknown> = {}) => ({ type: 'page', eventId: id(), occurredAt: '2026-11-20T10:00:00Z', anonymousId, url, referrer: '', ...extra });
 
-function collect(body: unknown, options: { origin?: string | null; userAgent?: string; contentType?: string; raw?: string } = {}) {
+function collect(body: unknown, options: { origin?: string | null; userAgent?: string; contentType?: string; raw?: string; query?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': options.contentType ?? 'text/plain;charset=UTF-8', 'user-agent': options.userAgent ?? CHROME };
   if (options.origin !== null) headers.origin = options.origin ?? SHOP;
-  return api.request('POST', '/v1/collect', { body: options.raw ?? JSON.stringify(body), headers });
+  return api.request('POST', `/v1/collect${options.query ? `?${options.query}` : ''}`, { body: options.raw ?? JSON.stringify(body), headers });
 }
 
 function shopify(tenant: CreatedTenant, topic: string, payload: unknown) {
@@ -282,6 +282,57 @@ describe('POST /v1/collect', () => {
     const tenant = await store();
     const response = await collect({ key: tenant.keys.publishable, events: [page('j-1', `${SHOP}/?utm_source=x&utm_medium=cpc`)] }, { contentType: 'application/json' });
     expect(response.body.accepted).toBe(1);
+  });
+});
+
+describe('POST /v1/collect?debug=true', () => {
+  const HEADLESS = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36';
+
+  it('tells a developer testing from a headless browser that its events are dropped as a bot’s, and which part of its user agent matched', async () => {
+    const tenant = await store();
+    const events = [page('headless-1', `${SHOP}/?utm_source=google&utm_medium=cpc`)];
+    const quiet = await collect({ key: tenant.keys.publishable, events }, { userAgent: HEADLESS });
+    expect(quiet.body).toEqual({ accepted: 0, duplicates: 0, ignored: 0, dropped: { bot: 1, noConsent: 0 }, rejected: [] });
+    const told = await collect({ key: tenant.keys.publishable, events }, { userAgent: HEADLESS, query: 'debug=true' });
+    expect(told.status).toBe(202);
+    expect(told.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(told.body).toMatchObject({ accepted: 0, dropped: { bot: 1, noConsent: 0 }, debug: { userAgent: HEADLESS, botMatch: 'Headless', consentRequired: false } });
+    expect(told.body.debug.events).toEqual([{ index: 0, eventId: events[0]!.eventId, type: 'page', outcome: 'bot', reason: expect.stringContaining('matched "Headless"') }]);
+    expect((await journey(tenant, 'anonymousId=headless-1')).status).toBe(404);
+  });
+
+  it('says which events consent kept out and which pages carried no campaign signal, and stores what it stores without debug', async () => {
+    const tenant = await store({ consentRequired: true });
+    const response = await collect(
+      {
+        key: tenant.keys.publishable,
+        events: [
+          page('debug-1', `${SHOP}/?utm_source=newsletter&utm_medium=email`, { consent: true }),
+          page('debug-1', `${SHOP}/?utm_source=bing&utm_medium=cpc`),
+          page('debug-1', `${SHOP}/about`, { consent: true }),
+        ],
+      },
+      { query: 'debug=1', contentType: 'application/json' },
+    );
+    expect(response.body).toMatchObject({ accepted: 1, ignored: 1, dropped: { bot: 0, noConsent: 1 } });
+    expect(response.body.debug.events.map((event: { outcome: string; reason: string }) => [event.outcome, event.reason.split(':')[0]])).toEqual([
+      ['accepted', 'A campaign page'],
+      ['noConsent', 'The tenant requires consent (consentRequired) and the event does not carry consent'],
+      ['ignored', 'A page without a campaign signal (no utm_ parameter, no click id, no referrer from another site)'],
+    ]);
+    expect((await journey(tenant, 'anonymousId=debug-1')).body.touches).toEqual([expect.objectContaining({ channel: 'Email', consent: 'granted' })]);
+  });
+
+  it('refuses a debug value it does not know, naming the parameter, and still answers an unknown key and a foreign origin as always', async () => {
+    const tenant = await store();
+    const events = [page('debug-2', `${SHOP}/?utm_source=x&utm_medium=cpc`)];
+    const unknown = await collect({ key: tenant.keys.publishable, events }, { query: 'debug=yes' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details.map((detail: { path: string }) => detail.path)).toEqual(['query.debug']);
+    expect((await collect({ key: 'pk_unknown', events }, { query: 'debug=true' })).status).toBe(401);
+    const foreign = await collect({ key: tenant.keys.publishable, events }, { query: 'debug=true', origin: 'http://localhost:8080' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.message).toMatch(/Origin http:\/\/localhost:8080 may not collect for this store: add it to allowedOrigins/);
   });
 });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAmount } from '../../shared/money/money.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { recordRequests } from '../support/requests.ts';
@@ -97,6 +98,8 @@ describe('GET /v1/exports/transactions', () => {
     ['from=2026-11-01&to=2026-11-30&limit=10001', 'query.limit'],
     ['from=2026-11-01&to=2026-11-30&cursor=forged.cursor', 'query.cursor'],
     ['from=2026-11-01', 'query.to'],
+    ['from=2026-11-01&to=2026-11-30&flavor=xlsx', 'query.flavor'],
+    ['from=2026-11-01&to=2026-11-30&flavor=excel&format=ndjson', 'query.flavor'],
   ])('refuses %s naming %s', async (query, parameter) => {
     const tenant = await newTenant();
     const response = await exportOf(tenant, query);
@@ -116,6 +119,54 @@ describe('GET /v1/exports/transactions', () => {
       expect((await api.request('GET', '/v1/exports/transactions/summary?from=2026-11-01&to=2026-11-30', { key })).status).toBe(403);
     }
     expect((await api.request('GET', '/v1/exports/transactions?from=2026-11-01&to=2026-11-30')).status).toBe(401);
+  });
+});
+
+describe('GET /v1/exports/transactions?flavor=excel', () => {
+  /** The answer's bytes: `Response.text()` would drop a byte-order mark. */
+  async function bytesOf(tenant: CreatedTenant, query: string) {
+    const response = await fetch(`${api.runtime.url}/v1/exports/transactions?${query}`, { headers: { authorization: `Bearer ${tenant.keys.finance}` } });
+    return { headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+  const rowsOf = (bytes: Buffer) => {
+    const [header, ...lines] = bytes
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    return lines.map((line) => Object.fromEntries(line.split(',').map((cell, index) => [header!.split(',')[index], cell])));
+  };
+
+  it.each([
+    ['America/New_York', ['2026-11-01 00:30:00', '2026-11-10 18:59:59'], ['2026-11-01', '2026-11-10']],
+    ['Asia/Kolkata', ['2026-11-01 10:00:00', '2026-11-11 05:29:59'], ['2026-11-01', '2026-11-11']],
+  ])('in %s: a byte-order mark, decimals, the tenant’s wall clock, sums equal to the summary; raw unchanged', async (timezone, times, days) => {
+    const tenant = await newTenant({ timezone });
+    await order(tenant, '2026-11-01T04:30:00Z', { transactionId: 'xl-1', gross: '1234.56', tax: '0.07', rep: 'Zoë Ångström' });
+    await order(tenant, '2026-11-10T23:59:59Z', { transactionId: 'xl-2', currency: 'KWD', gross: '12.345', tax: '0.005' });
+    const range = 'from=2026-11-01&to=2026-11-30';
+    const excel = await bytesOf(tenant, `${range}&flavor=excel`);
+    expect([...excel.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(excel.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(excel.headers.get('content-disposition')).toBe(`attachment; filename="${tenant.tenantId}-transactions-2026-11-01-to-2026-11-30-excel.csv"`);
+    const rows = rowsOf(excel.bytes);
+    expect(rows.map((row) => [row.transactionId, row.occurredAtLocal, row.day, row.timezone, row.currency, row.grossDecimal, row.taxDecimal, row.totalDecimal, row.rep])).toEqual([
+      ['xl-1', times[0], days[0], timezone, 'USD', '1234.56', '0.07', '1234.63', 'Zoë Ångström'],
+      ['xl-2', times[1], days[1], timezone, 'KWD', '12.345', '0.005', '12.350', ''],
+    ]);
+    const summary = (await api.request('GET', `/v1/exports/transactions/summary?${range}`, { key: tenant.keys.finance })).body;
+    expect(summary.currencies.map((sums: { currency: string }) => sums.currency)).toEqual(['KWD', 'USD']);
+    for (const sums of summary.currencies) {
+      const mine = rows.filter((row) => row.currency === sums.currency);
+      for (const amount of ['gross', 'discount', 'net', 'tax', 'shipping', 'total']) {
+        expect(mine.reduce((sum, row) => sum + parseAmount(row[`${amount}Decimal`]!, sums.currency), 0)).toBe(sums[amount]);
+      }
+    }
+    // The raw file is what it always was: no mark, minor units first, UTC instants; `flavor=raw` is the default.
+    const raw = await bytesOf(tenant, range);
+    expect(raw.bytes.equals((await bytesOf(tenant, `${range}&flavor=raw`)).bytes)).toBe(true);
+    expect(raw.bytes[0]).toBe('t'.charCodeAt(0));
+    expect(raw.bytes.toString('utf8').split('\r\n')[1]).toMatch(/^xl-1,api,xl-1,order,counted,,2026-11-01T04:30:00\.000Z,\d{4}-\d\d-\d\d,USD,123456,0,123456,7,0,123463,1234\.56,/);
   });
 });
 

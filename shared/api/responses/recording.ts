@@ -56,12 +56,33 @@ export const TransactionViewSchema = z.strictObject({
   person: z.strictObject({ identifiers: z.array(z.string()).describe('c:<customerId>, e:<sha256 of the email>, a:<anonymousId>') }),
 });
 
+/** What became of one collected event: `bot` and `noConsent` are the answer's `dropped`, the others its counts of the same names. */
+export const COLLECT_OUTCOMES = ['accepted', 'duplicate', 'ignored', 'bot', 'noConsent', 'rejected'] as const;
+
+export const CollectDebugSchema = z.strictObject({
+  userAgent: z.string().nullable().describe('The User-Agent header Baton read (null: none)'),
+  botMatch: z.string().nullable().describe('The part of the user agent on isbot’s list of bots, for which every event is dropped (null: not a bot by its list)'),
+  consentRequired: z.boolean().describe('The tenant’s consentRequired: events without consent: true store nothing'),
+  events: z
+    .array(
+      z.strictObject({
+        index: z.number().int(),
+        eventId: z.string().optional(),
+        type: z.string().optional(),
+        outcome: z.enum(COLLECT_OUTCOMES),
+        reason: z.string().describe('Why, in a sentence'),
+      }),
+    )
+    .describe('Each event of the request, in order'),
+});
+
 export const CollectAnswerSchema = z.strictObject({
   accepted: z.number().int().describe('Touches, identity links and checkouts stored'),
   duplicates: z.number().int(),
   ignored: z.number().int().describe('Pages without a campaign signal: nothing stored'),
   dropped: z.strictObject({ bot: z.number().int(), noConsent: z.number().int() }).describe('Events not stored on purpose: from a bot, or without consent where the tenant requires it'),
   rejected: RejectedSchema,
+  debug: CollectDebugSchema.optional().describe('With ?debug=true only: what became of each event and why. What is stored is the same with or without it'),
 });
 
 export const WebhookAnswerSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { stores } from '../../adapters/dynamodb/stores.ts';
 import { publishableTenant } from '../../auth/publishable.ts';
-import { CollectBodySchema, CollectEventSchema, collect, MAX_COLLECT_EVENTS, requireAllowedOrigin, unknownPublishableKey } from '../../collect/collect.ts';
+import { CollectBodySchema, CollectEventSchema, CollectQuerySchema, collect, MAX_COLLECT_EVENTS, requireAllowedOrigin, unknownPublishableKey } from '../../collect/collect.ts';
 import { openHandler } from '../../http/handler.ts';
 import { logger } from '../../observability/logger.ts';
 import { CollectAnswerSchema } from '../responses/recording.ts';
@@ -14,10 +14,12 @@ export const route = defineRoute({
   access: { kind: 'publishable' },
   table: 'readWrite',
   summary: 'Events from a storefront’s browser (publishable key): campaign pages, identify, checkout',
+  query: CollectQuerySchema,
   body: CollectBodySchema.extend({ events: z.array(checkedOneByOne(CollectEventSchema)).min(1).max(MAX_COLLECT_EVENTS) }),
   responses: {
     202: {
-      description: 'Each event counted by what became of it. Sent as text/plain (no preflight) or JSON; CORS headers only for the tenant’s allowedOrigins',
+      description:
+        'Each event counted by what became of it (with ?debug=true, also told event by event, with why). Sent as text/plain (no preflight) or JSON; CORS headers only for the tenant’s allowedOrigins',
       schema: CollectAnswerSchema,
     },
   },
@@ -32,11 +34,12 @@ export const route = defineRoute({
 export const handler = openHandler(route, async (request) => {
   const deps = stores();
   const origin = request.header('origin');
+  const { debug } = request.query(route.query);
   const body = request.json(route.body);
   const tenant = await publishableTenant(deps.tenants, body.key);
   if (!tenant) throw unknownPublishableKey();
   const headers = requireAllowedOrigin(tenant, origin);
-  const answer = await collect(deps, tenant, body.events, { origin, userAgent: request.header('user-agent') });
+  const answer = await collect(deps, tenant, body.events, { origin, userAgent: request.header('user-agent') }, { debug });
   logger.debug('Collected', {
     tenantId: tenant.tenantId,
     accepted: answer.accepted,

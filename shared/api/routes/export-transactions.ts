@@ -10,13 +10,13 @@ export const route = defineRoute({
   handler: 'export-transactions',
   access: { kind: 'key', scopes: ['finance'] },
   table: 'read',
-  summary: 'One line per order, refund and cancellation, CSV or NDJSON, streamed',
+  summary: 'One line per order, refund and cancellation, CSV (raw, or for Excel) or NDJSON, streamed',
   streaming: true,
   query: ExportQuerySchema,
   responses: {
     200: {
       description:
-        'One line per order, refund and cancellation in (occurredAt, transactionId) order; with limit, X-Next-Cursor names the next page (absent on the last). On AWS served by the export function URL (response streaming).',
+        'One line per order, refund and cancellation in (occurredAt, transactionId) order; flavor=excel gives a CSV Excel opens as it is (byte-order mark, decimal amounts, local date-times). With limit, X-Next-Cursor names the next page (absent on the last). On AWS served by the export function URL (response streaming).',
       text: ['text/csv', 'application/x-ndjson'],
     },
   },
