@@ -8,6 +8,16 @@
 
 export const GROUP_BYS = ['channel', 'campaign', 'source_medium', 'kind'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
+/**
+ * The rows the rollups and listings keep: the report's groupings, and a
+ * channel's campaigns (`channel_campaign`, read by `groupBy=campaign&channel=…`),
+ * whose key is the channel and the campaign joined by CHANNEL_CAMPAIGN_SEPARATOR.
+ */
+export const ROW_GROUPINGS = [...GROUP_BYS, 'channel_campaign'] as const;
+export type RowGrouping = (typeof ROW_GROUPINGS)[number];
+export const CHANNEL_CAMPAIGN_SEPARATOR = '\u001f';
+/** The key of a channel's campaign row. */
+export const channelCampaignKey = (channel: string, campaign: string): string => `${channel}${CHANNEL_CAMPAIGN_SEPARATOR}${campaign}`;
 /** The groupings a person's funnel row is counted under (docs/contract.md#the-funnel). */
 export const FUNNEL_GROUP_BYS = ['campaign', 'channel', 'source_medium'] as const;
 export type FunnelGroupBy = (typeof FUNNEL_GROUP_BYS)[number];

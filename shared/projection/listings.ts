@@ -2,7 +2,7 @@ import type { AttributionResult } from '../attribution/engine.ts';
 import type { Identifier } from '../identity/identity.ts';
 import { contentHash } from '../recording/hash.ts';
 import type { DISQUALIFICATION_REASONS } from '../recording/vocabulary.ts';
-import type { FunnelGroupBy, GroupBy, SalesDimension } from './groupings.ts';
+import type { FunnelGroupBy, RowGrouping, SalesDimension } from './groupings.ts';
 
 /**
  * Listings: what a figure is made of, kept beside the rollup cells that
@@ -17,8 +17,8 @@ import type { FunnelGroupBy, GroupBy, SalesDimension } from './groupings.ts';
  * the rollups move by their difference.
  */
 
-/** The rows whose orders are listed: a report's marketing grouping or the sales report's dimension. */
-export type OrdersGrouping = GroupBy | SalesDimension;
+/** The rows whose orders are listed: a report's marketing grouping (a channel's campaigns included) or the sales report's dimension. */
+export type OrdersGrouping = RowGrouping | SalesDimension;
 
 /** A transaction as a row's listing shows it. */
 export interface OrderLine {

@@ -8,7 +8,7 @@ import { type Touch, withoutDoubledLandings } from '../recording/touches.ts';
 import type { Amounts } from '../recording/transactions.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import { type Contributions, hourBucket, lagBucket, pathLengthBucket, pathShard } from './cells.ts';
-import { FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, type GroupBy } from './groupings.ts';
+import { channelCampaignKey, FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, ROW_GROUPINGS, type RowGrouping } from './groupings.ts';
 import { type ListingEntry, type OrderLine, type OrdersGrouping, positionOf } from './listings.ts';
 
 /**
@@ -22,11 +22,13 @@ import { type ListingEntry, type OrderLine, type OrdersGrouping, positionOf } fr
  */
 
 /** The groupings rows are counted under: their lists live in ./groupings.ts, free of Node, for the response schemas too. */
-export { FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, type GroupBy, SALES_DIMENSIONS, type SalesDimension } from './groupings.ts';
+export { FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, type GroupBy, ROW_GROUPINGS, type RowGrouping, SALES_DIMENSIONS, type SalesDimension } from './groupings.ts';
 
 /** The row key of a touch under a grouping. */
-export function keyOf(touch: Pick<JourneyTouch, 'channel' | 'campaign' | 'source' | 'medium' | 'kind'>, groupBy: GroupBy): string {
+export function keyOf(touch: Pick<JourneyTouch, 'channel' | 'campaign' | 'source' | 'medium' | 'kind'>, groupBy: RowGrouping): string {
   switch (groupBy) {
+    case 'channel_campaign':
+      return channelCampaignKey(touch.channel, touch.campaign ?? '(none)');
     case 'channel':
       return touch.channel;
     case 'campaign':
@@ -215,7 +217,7 @@ function addTransaction(contributions: Contributions, listings: ListingEntry[], 
     for (const credit of result.marketing.credits[model]) {
       const touch = touchById.get(credit.touchId);
       if (!touch) continue;
-      for (const groupBy of GROUP_BYS) {
+      for (const groupBy of ROW_GROUPINGS) {
         contribute(contributions, cell, { measure: 'revenue', groupBy, key: keyOf(touch, groupBy) }, credit.amount);
         lines.credit(groupBy, keyOf(touch, groupBy), model, credit.amount);
       }
@@ -224,7 +226,7 @@ function addTransaction(contributions: Contributions, listings: ListingEntry[], 
       for (const { touchId, share } of result.marketing.conversionShares[model]) {
         const touch = touchById.get(touchId);
         if (!touch) continue;
-        for (const groupBy of GROUP_BYS) {
+        for (const groupBy of ROW_GROUPINGS) {
           contribute(contributions, cell, { measure: 'conversions', groupBy, key: keyOf(touch, groupBy) }, orderSign * share);
           lines.conversions(groupBy, keyOf(touch, groupBy), model, orderSign * share);
         }
@@ -233,9 +235,9 @@ function addTransaction(contributions: Contributions, listings: ListingEntry[], 
     // What no marketing touch earned is listed under (none), beside the rows that have no key under a grouping.
     if (result.marketing.unattributed !== 0) for (const groupBy of GROUP_BYS) lines.credit(groupBy, NONE, model, result.marketing.unattributed);
     if (kind === 'order')
-      for (const touch of result.marketing.touches) for (const groupBy of GROUP_BYS) contribute(contributions, cell, { measure: 'touches', groupBy, key: keyOf(touch, groupBy) }, 1);
+      for (const touch of result.marketing.touches) for (const groupBy of ROW_GROUPINGS) contribute(contributions, cell, { measure: 'touches', groupBy, key: keyOf(touch, groupBy) }, 1);
   }
-  for (const touch of result.marketing.touches) for (const groupBy of GROUP_BYS) lines.touch(groupBy, keyOf(touch, groupBy));
+  for (const touch of result.marketing.touches) for (const groupBy of ROW_GROUPINGS) lines.touch(groupBy, keyOf(touch, groupBy));
   if (result.marketing.touches.length === 0) for (const groupBy of GROUP_BYS) lines.touch(groupBy, NONE);
 
   // Paths: Markov's (repeats collapsed) counts conversions; the paths view counts orders and revenue by the journey as collapseRepeats left it.

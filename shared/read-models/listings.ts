@@ -3,12 +3,13 @@ import { CONVERSION_SHARE_SCALE } from '../attribution/engine.ts';
 import { HEURISTIC_MODELS, type HeuristicModel, MODELS } from '../attribution/models.ts';
 import { ValidationError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../exports/export.ts';
-import { FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, SALES_DIMENSIONS, type SalesDimension } from '../projection/groupings.ts';
+import { channelCampaignKey, FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, SALES_DIMENSIONS, type SalesDimension } from '../projection/groupings.ts';
 import type { ListingQuery, ProjectionStore } from '../projection/ports.ts';
 import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
 import { periodHeader } from './period.ts';
+import { ChannelFilterSchema } from './reports.ts';
 
 /**
  * What a figure is made of (docs/contract.md#from-a-figure-to-what-it-is-made-of):
@@ -29,9 +30,12 @@ const listingQuery = {
 };
 
 export const OrdersQuerySchema = z
-  .object({ ...listingQuery, model: z.enum(MODELS).optional(), groupBy: z.enum([...GROUP_BYS, ...SALES_DIMENSIONS]).default('channel') })
+  .object({ ...listingQuery, model: z.enum(MODELS).optional(), groupBy: z.enum([...GROUP_BYS, ...SALES_DIMENSIONS]).default('channel'), channel: ChannelFilterSchema })
   .strict()
-  .superRefine(periodCheck(MAX_LISTING_DAYS));
+  .superRefine(periodCheck(MAX_LISTING_DAYS))
+  .superRefine((query, ctx) => {
+    if (query.channel !== undefined && query.groupBy !== 'campaign') ctx.addIssue({ code: 'custom', path: ['channel'], message: 'channel narrows groupBy=campaign only' });
+  });
 
 export const FunnelPeopleQuerySchema = z
   .object({ ...listingQuery, groupBy: z.enum(FUNNEL_GROUP_BYS).default('campaign') })
@@ -85,12 +89,15 @@ export async function attributionOrders(deps: ListingDeps, tenantId: string, que
     ]);
   }
   const creditOf = (model ?? 'sales') as HeuristicModel | SalesDimension;
-  const paging = pager(tenant, { ...query, listing: `orders:${creditOf}` });
-  const page = await deps.projections.listingPage(tenantId, { listing: 'orders', groupBy: query.groupBy, key: query.key, from: query.from, to: query.to }, query.limit, paging.before);
+  // A channel's campaign is a row of its own (see ROW_GROUPINGS).
+  const row = query.channel === undefined ? { groupBy: query.groupBy, key: query.key } : { groupBy: 'channel_campaign' as const, key: channelCampaignKey(query.channel, query.key) };
+  const paging = pager(tenant, { ...query, ...row, listing: `orders:${creditOf}` });
+  const page = await deps.projections.listingPage(tenantId, { listing: 'orders', ...row, from: query.from, to: query.to }, query.limit, paging.before);
   return {
     ...periodHeader(tenant, query),
     ...(model ? { model: model as HeuristicModel } : {}),
     groupBy: query.groupBy,
+    ...(query.channel !== undefined ? { channel: query.channel } : {}),
     key: query.key,
     orders: page.lines.map(({ credit, conversions, ...line }) => ({
       ...line,

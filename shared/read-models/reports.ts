@@ -7,7 +7,7 @@ import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, type HeuristicModel, MODELS } fro
 import { ValidationError } from '../errors.ts';
 import { type Cell, csvTable } from '../exports/csv.ts';
 import { formatAmount } from '../money/money.ts';
-import { GROUP_BYS, type GroupBy } from '../projection/groupings.ts';
+import { CHANNEL_CAMPAIGN_SEPARATOR, GROUP_BYS, type GroupBy, type RowGrouping } from '../projection/groupings.ts';
 import type { ProjectionStore, RollupCell } from '../projection/ports.ts';
 import type { SpendStore } from '../spend/ports.ts';
 import { type SpendEntry, spendKey } from '../spend/spend.ts';
@@ -28,10 +28,26 @@ const FormatSchema = z.enum(['json', 'csv']).default('json');
 /** `interval=day`: the same rows per day (`{day, key, …}`), for charts; without it, the period as one. */
 const IntervalSchema = z.enum(['day']).optional();
 
+/** `channel` (with `groupBy=campaign`): the campaigns of one channel, each row its share of that channel. */
+export const ChannelFilterSchema = z.string().min(1).max(1024).optional().describe('With groupBy=campaign: only that channel’s campaigns (what the channel’s row is made of)');
+
+const onlyCampaignsOfAChannel = (query: { groupBy: string; channel?: string | undefined }, ctx: z.RefinementCtx) => {
+  if (query.channel !== undefined && query.groupBy !== 'campaign') ctx.addIssue({ code: 'custom', path: ['channel'], message: 'channel narrows groupBy=campaign only' });
+};
+
 export const ReportQuerySchema = z
-  .object({ from: DaySchema, to: DaySchema, model: z.enum(MODELS).optional(), groupBy: z.enum(GROUP_BYS).default('channel'), interval: IntervalSchema, format: FormatSchema })
+  .object({
+    from: DaySchema,
+    to: DaySchema,
+    model: z.enum(MODELS).optional(),
+    groupBy: z.enum(GROUP_BYS).default('channel'),
+    channel: ChannelFilterSchema,
+    interval: IntervalSchema,
+    format: FormatSchema,
+  })
   .strict()
-  .superRefine(checkPeriod);
+  .superRefine(checkPeriod)
+  .superRefine(onlyCampaignsOfAChannel);
 
 export const CompareQuerySchema = z
   .object({ from: DaySchema, to: DaySchema, groupBy: z.enum(GROUP_BYS).default('channel'), interval: IntervalSchema, format: FormatSchema })
@@ -103,12 +119,22 @@ function byCurrencyThenRevenue(a: CountedRow, b: CountedRow): number {
   return byDayThenCurrency(a, b) || b.revenue - a.revenue || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
+/** Which rows a report reads: a grouping's, or one channel's campaigns (their keys less the channel's prefix). */
+function rowsRead(groupBy: GroupBy, channel?: string): { grouping: RowGrouping; keyOf: (key: string) => string | undefined } {
+  if (channel === undefined) return { grouping: groupBy, keyOf: (key) => key };
+  const prefix = `${channel}${CHANNEL_CAMPAIGN_SEPARATOR}`;
+  return { grouping: 'channel_campaign', keyOf: (key) => (key.startsWith(prefix) ? key.slice(prefix.length) : undefined) };
+}
+
 /** Rows from a model's cells: the period's sum, or (daily) one row per day. */
-function rowsOf(model: HeuristicModel, cells: RollupCell[], groupBy: GroupBy, daily = false): CountedRow[] {
+function rowsOf(model: HeuristicModel, cells: RollupCell[], groupBy: GroupBy, daily = false, channel?: string): CountedRow[] {
   const rows = new Map<string, CountedRow>();
+  const read = rowsRead(groupBy, channel);
   for (const cell of cells) {
-    for (const [{ measure, groupBy: rowGroupBy, key }, value] of decodeCell(model, cell)) {
-      if (rowGroupBy !== groupBy) continue;
+    for (const [{ measure, groupBy: rowGroupBy, key: stored }, value] of decodeCell(model, cell)) {
+      if (rowGroupBy !== read.grouping) continue;
+      const key = read.keyOf(stored);
+      if (key === undefined) continue;
       const id = `${daily ? cell.day : ''}\u0000${cell.part}\u0000${key}`;
       let row = rows.get(id);
       if (!row) rows.set(id, (row = { ...(daily ? { day: cell.day } : {}), key, currency: cell.part, revenue: 0, conversions: 0, touches: 0 }));
@@ -144,12 +170,16 @@ function totalsOf(cells: RollupCell[], daily = false): CountedTotals[] {
  * rollups, with the period's spend: three queries whatever the number of
  * transactions.
  */
-export async function report(deps: ReportDeps, tenantId: string, query: { from: string; to: string; model?: (typeof MODELS)[number]; groupBy: GroupBy; interval?: 'day' }) {
+export async function report(
+  deps: ReportDeps,
+  tenantId: string,
+  query: { from: string; to: string; model?: (typeof MODELS)[number]; groupBy: GroupBy; channel?: string | undefined; interval?: 'day' },
+) {
   const tenant = await requireTenant(deps.tenants, tenantId);
   const model = query.model ?? tenant.config.defaultModel;
   const dataDriven = model === 'markov' || model === 'shapley';
   const daily = query.interval === 'day';
-  if (dataDriven && query.groupBy !== 'channel') {
+  if (dataDriven && (query.groupBy !== 'channel' || query.channel !== undefined)) {
     throw new ValidationError('Data-driven models attribute by channel only.', [{ path: 'query.groupBy', message: 'markov and shapley support groupBy=channel', code: 'invalid_value' }]);
   }
   if (dataDriven && daily) {
@@ -162,11 +192,12 @@ export async function report(deps: ReportDeps, tenantId: string, query: { from: 
     deps.projections.rollupCells(tenantId, 'totals', query.from, query.to),
     deps.spend.spendBetween(tenantId, query.from, query.to),
   ]);
-  const { rows, totals } = dataDriven ? dataDrivenRows(model, cells, totalCells) : { rows: rowsOf(model, cells, query.groupBy, daily), totals: totalsOf(totalCells, daily) };
+  const { rows, totals } = dataDriven ? dataDrivenRows(model, cells, totalCells) : { rows: rowsOf(model, cells, query.groupBy, daily, query.channel), totals: totalsOf(totalCells, daily) };
   return {
     ...periodHeader(tenant, query),
     model,
     groupBy: query.groupBy,
+    ...(query.channel !== undefined ? { channel: query.channel } : {}),
     ...(daily ? { interval: 'day' as const } : {}),
     rows: withCost(rows, spend, query.groupBy, daily),
     totals: totalsWithCost(totals, spend, daily),

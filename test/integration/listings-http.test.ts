@@ -35,7 +35,15 @@ beforeAll(async () => {
   }
   await ingest('/v1/transactions', { transactionId: 'ben-cancel', kind: 'cancellation', orderId: 'ben-order', occurredAt: '2026-11-16T15:00:00Z', currency: 'USD', gross: '50.00' });
   // Walk-in: no marketing touch at all.
-  await ingest('/v1/transactions', { transactionId: 'walk-in', kind: 'order', occurredAt: '2026-11-12T18:00:00Z', person: { customerId: 'gus' }, currency: 'USD', gross: '40.00', salesChannel: 'pos' });
+  await ingest('/v1/transactions', {
+    transactionId: 'walk-in',
+    kind: 'order',
+    occurredAt: '2026-11-12T18:00:00Z',
+    person: { customerId: 'gus' },
+    currency: 'USD',
+    gross: '40.00',
+    salesChannel: 'pos',
+  });
   await api.settle();
 }, 120_000);
 afterAll(() => api?.close());
@@ -79,6 +87,19 @@ describe('GET /v1/attribution/orders', () => {
     const row = report.body.rows.find((candidate: { key: string }) => candidate.key === 'Paid Search');
     expect(lines.reduce((sum, line) => sum + line.credit, 0)).toBe(row.revenue);
     expect(lines.reduce((sum, line) => sum + line.conversions, 0)).toBeCloseTo(row.conversions, 6);
+  });
+
+  it('opens a channel’s campaigns, and a campaign of that channel its orders', async () => {
+    const campaigns = await read(`/v1/attribution/report?${PERIOD}&groupBy=campaign&channel=Email&model=linear`);
+    expect(campaigns.status).toBe(200);
+    expect(campaigns.body).toMatchObject({ groupBy: 'campaign', channel: 'Email', rows: [expect.objectContaining({ key: 'nov-news', revenue: 5_000 })] });
+    const { lines } = await everyPage(`/v1/attribution/orders?${PERIOD}&groupBy=campaign&channel=Email&key=nov-news&model=linear`);
+    expect(lines.map((line) => [line.transactionId, line.credit])).toEqual([
+      ['ana-refund', -1_000],
+      ['ana-order', 6_000],
+    ]);
+    expect((await read(`/v1/attribution/report?${PERIOD}&groupBy=channel&channel=Email`)).status).toBe(400);
+    expect((await read(`/v1/attribution/orders?${PERIOD}&groupBy=rep&channel=Email&key=alice`)).status).toBe(400);
   });
 
   it('lists the unattributed under (none): what no marketing touch earned', async () => {

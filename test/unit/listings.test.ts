@@ -150,6 +150,16 @@ describe('GET /v1/attribution/orders on random journeys (in-memory stores)', () 
               expect(positions).toEqual([...positions].sort().reverse());
             }
           }
+          // A channel opens its campaigns: they add up to it, and each opens its orders.
+          for (const row of (await report(deps, tenant.tenantId, { ...PERIOD, model, groupBy: 'channel' })).rows) {
+            const campaigns = await report(deps, tenant.tenantId, { ...PERIOD, model, groupBy: 'campaign', channel: row.key });
+            expect(sumOf(campaigns.rows.map((campaign) => campaign.revenue))).toBe(row.revenue);
+            expect(sumOf(campaigns.rows.map((campaign) => campaign.touches))).toBe(row.touches);
+            for (const campaign of campaigns.rows) {
+              const lines = await allOrders(deps, tenant.tenantId, { model, groupBy: 'campaign', channel: row.key, key: campaign.key });
+              expect(sumOf(lines.map((l) => l.credit))).toBe(campaign.revenue);
+            }
+          }
         }
         for (const groupBy of SALES_DIMENSIONS) {
           const answer = await salesReport(deps, tenant.tenantId, { ...PERIOD, groupBy });

@@ -37,6 +37,7 @@ export const ReportTotalsSchema = z.strictObject({
 
 const ReportPeriodSchema = PeriodSchema.extend({
   groupBy: z.enum(GROUP_BYS),
+  channel: z.string().optional().describe('The channel whose campaigns the rows are (groupBy=campaign&channel=…)'),
   interval: z.literal('day').optional(),
   totals: z.array(ReportTotalsSchema).describe('Per currency (and day); rows plus unattributed equal revenue'),
 });
@@ -142,6 +143,7 @@ export const OrderLineSchema = z.strictObject({
 export const AttributionOrdersAnswerSchema = PeriodSchema.extend({
   model: z.enum(HEURISTIC_MODELS).optional().describe('Absent for the sales dimensions, whose credit does not depend on a model'),
   groupBy: z.enum([...GROUP_BYS, ...SALES_DIMENSIONS]),
+  channel: z.string().optional().describe('With groupBy=campaign: the channel whose campaign row this is'),
   key: z.string(),
   orders: z.array(OrderLineSchema).describe('A page of them, newest first; the credits of all pages sum to the row’s revenue in the report'),
   nextCursor: CursorSchema,

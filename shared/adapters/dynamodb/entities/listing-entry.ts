@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { FUNNEL_GROUP_BYS, GROUP_BYS, SALES_DIMENSIONS } from '../../../projection/groupings.ts';
+import { FUNNEL_GROUP_BYS, ROW_GROUPINGS, SALES_DIMENSIONS } from '../../../projection/groupings.ts';
 import type { ListingAddress, ListingEntry, OrderLine, PersonLine } from '../../../projection/listings.ts';
 import type { ListingQuery } from '../../../projection/ports.ts';
 import { DISQUALIFICATION_REASONS } from '../../../recording/vocabulary.ts';
@@ -40,7 +40,7 @@ const PersonLineSchema = z.strictObject({
 }) satisfies z.ZodType<PersonLine>;
 
 const ListingEntryItem = z.discriminatedUnion('listing', [
-  itemSchema(ENTITY, { listing: z.literal('orders'), groupBy: z.enum([...GROUP_BYS, ...SALES_DIMENSIONS]), line: OrderLineSchema }),
+  itemSchema(ENTITY, { listing: z.literal('orders'), groupBy: z.enum([...ROW_GROUPINGS, ...SALES_DIMENSIONS]), line: OrderLineSchema }),
   itemSchema(ENTITY, { listing: z.literal('people'), groupBy: z.enum(FUNNEL_GROUP_BYS), line: PersonLineSchema }),
 ]);
 
