@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Toolbar } from './components/toolbar.tsx';
 import { ErrorState, Loading } from './components/ui.tsx';
+import { drillLevel } from './drill.ts';
 import { isDay, lastDays, type Period, periodProblem } from './period.ts';
 import { go, href, useRoute, type ViewName, viewsFor } from './route.ts';
 import { type Session, signIn, signOut, storedKey } from './session.ts';
@@ -105,17 +106,27 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
     // A view this key may not read (an old link, a finance key on #/overview) goes to the key's first view.
     if (route.view !== view.name) location.replace(href(view.name, params));
   }, [route.view, view.name]);
-  const shown = useRef<ViewName | undefined>(undefined);
+  const shown = useRef<string | undefined>(undefined);
+  const level = drillLevel(params);
   useEffect(() => {
-    document.title = `${view.title} · Baton`;
-    // Moving to another view puts the focus on its heading (screen readers announce it); the first view leaves the focus where the page starts.
-    if (shown.current && shown.current !== view.name) heading.current?.focus();
-    shown.current = view.name;
-  }, [view.name]);
+    // A drilled page is named by its level, so history and bookmarks tell the levels apart.
+    const drilled = document.querySelector<HTMLElement>('main [data-drill-heading]');
+    document.title = `${drilled?.textContent ? `${drilled.textContent} · ` : ''}${view.title} · Baton`;
+    // Moving to another view, or up or down a drill, puts the focus on the new heading (screen readers announce it); the first page leaves the focus where the page starts.
+    const now = `${view.name}\u0000${level}`;
+    if (shown.current && shown.current !== now) {
+      (shown.current.startsWith(`${view.name}\u0000`) && drilled ? drilled : heading.current)?.focus();
+    }
+    shown.current = now;
+  }, [view.name, level]);
 
+  /** Sets the view's own parameters; an empty value removes one. */
   const setParams = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(changes)) next.set(name, value);
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === '') next.delete(name);
+      else next.set(name, value);
+    }
     go(view.name, next);
   };
   const props: ViewProps = {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { address } from './drill.ts';
 import type { Scope } from './types.ts';
 
 /** The views, each for the one scope whose routes it reads. */
@@ -33,8 +34,7 @@ function readRoute(): Route {
 }
 
 export function href(view: ViewName, params: URLSearchParams | Record<string, string> = {}): string {
-  const search = new URLSearchParams(params).toString();
-  return `#/${view}${search ? `?${search}` : ''}`;
+  return address(view, params);
 }
 
 export function useRoute(): Route {

@@ -6,7 +6,16 @@
 import type * as z from 'zod';
 import type { ExportSummarySchema } from '../../shared/api/responses/exports.ts';
 import type { AttributionSchema, JourneySchema } from '../../shared/api/responses/people.ts';
-import type { CompareAnswerSchema, FunnelAnswerSchema, HandoffsAnswerSchema, PathsAnswerSchema, ReportAnswerSchema, SalesAnswerSchema } from '../../shared/api/responses/read-models.ts';
+import type {
+  AttributionOrdersAnswerSchema,
+  CompareAnswerSchema,
+  FunnelAnswerSchema,
+  FunnelPeopleAnswerSchema,
+  HandoffsAnswerSchema,
+  PathsAnswerSchema,
+  ReportAnswerSchema,
+  SalesAnswerSchema,
+} from '../../shared/api/responses/read-models.ts';
 import type { KeyViewSchema } from '../../shared/api/responses/tenants.ts';
 
 export type Me = z.infer<typeof KeyViewSchema>;
@@ -33,3 +42,10 @@ export type Journey = z.infer<typeof JourneySchema>;
 
 export type ExportSummary = z.infer<typeof ExportSummarySchema>;
 export type ExportSums = ExportSummary['currencies'][number];
+
+/** `GET /v1/attribution/orders`: the orders and adjustments a report row (or sales report row) is made of, newest first. */
+export type RowOrders = z.infer<typeof AttributionOrdersAnswerSchema>;
+export type RowOrder = RowOrders['orders'][number];
+/** `GET /v1/funnel/people`: the people a funnel row counts (acquired in the period under its key), newest first. */
+export type RowPeople = z.infer<typeof FunnelPeopleAnswerSchema>;
+export type RowPerson = RowPeople['people'][number];

@@ -20,3 +20,13 @@ export interface ViewProps {
 export function currenciesOf(lines: ReadonlyArray<{ currency: string }>): string[] {
   return [...new Set(lines.map((line) => line.currency))];
 }
+
+/** The period and currency of an address: what a link to another view keeps. */
+export function period(params: URLSearchParams): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of ['from', 'to', 'currency']) {
+    const value = params.get(name);
+    if (value) kept[name] = value;
+  }
+  return kept;
+}

@@ -73,7 +73,7 @@ const roasOf = (revenue: number, cost: number) => (cost > 0 ? Math.round((revenu
  * own. Under `kind` spend has no key, and a period without spend has no
  * cost to show: the rows stay as they are.
  */
-function withCost(rows: CountedRow[], spend: readonly SpendEntry[], groupBy: GroupBy, daily = false): ReportRow[] {
+function withCost(rows: CountedRow[], spend: readonly SpendEntry[], groupBy: GroupBy, daily = false, spendOnlyRows = true): ReportRow[] {
   if (groupBy === 'kind' || spend.length === 0) return rows;
   const costs = new Map<string, number>();
   const id = (day: string | undefined, currency: string, key: string) => `${daily ? day : ''}\u0000${currency}\u0000${key}`;
@@ -84,7 +84,7 @@ function withCost(rows: CountedRow[], spend: readonly SpendEntry[], groupBy: Gro
   const all = [...rows];
   const seen = new Set(rows.map((row) => id(row.day, row.currency, row.key)));
   for (const [rowId, cost] of costs) {
-    if (seen.has(rowId) || cost === 0) continue;
+    if (!spendOnlyRows || seen.has(rowId) || cost === 0) continue;
     const [day, currency, key] = rowId.split('\u0000') as [string, string, string];
     all.push({ ...(daily ? { day } : {}), key, currency, revenue: 0, conversions: 0, touches: 0 });
   }
@@ -199,7 +199,8 @@ export async function report(
     groupBy: query.groupBy,
     ...(query.channel !== undefined ? { channel: query.channel } : {}),
     ...(daily ? { interval: 'day' as const } : {}),
-    rows: withCost(rows, spend, query.groupBy, daily),
+    // A channel's campaigns: spend names campaigns, not channels, so campaigns that earned it nothing are not listed as its.
+    rows: withCost(rows, spend, query.groupBy, daily, query.channel === undefined),
     totals: totalsWithCost(totals, spend, daily),
   };
 }

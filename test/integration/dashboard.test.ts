@@ -123,6 +123,7 @@ function expectRatio(text: string, value: number | null | undefined): void {
 }
 
 const number = (text: string) => Number(text.replace(/,/g, '').replace(/\s.*$/, ''));
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 async function period(page: Page): Promise<string> {
   const from = await page.inputValue('input[name=from]');
@@ -131,7 +132,8 @@ async function period(page: Page): Promise<string> {
 }
 
 async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(AXE); // evaluated through the debugger, so the page's CSP stays as it is
+  // Evaluated through the debugger, so the page's CSP stays as it is; once a document (views and drills change only its hash).
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
     const result = await (
       globalThis as unknown as { axe: { run(options: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }
@@ -259,6 +261,10 @@ describe('the dashboard with a marketing key', () => {
     for (const [model, answer] of Object.entries(compare.models as Record<string, Array<{ key: string; revenue: number }>>)) {
       for (const row of answer) expect(cents(rows.find((candidate) => candidate.key === row.key)!.cells[model]!), `${model} ${row.key}`).toBe(row.revenue);
     }
+    // A row opens the same row of Channels & campaigns, where its orders are.
+    const [view, search] = (await page.getAttribute(`table[data-table=compare] tbody tr[data-key=${JSON.stringify(rows[0]!.key)}] a[data-drill]`, 'href'))!.split('?');
+    const opens = new URLSearchParams(search);
+    expect([view, opens.get('groupBy'), opens.get('key')]).toEqual(['#/channels', 'channel', rows[0]!.key]);
     expect(tab.errors).toEqual([]);
   });
 
@@ -306,7 +312,11 @@ describe('the dashboard with a marketing key', () => {
       paths.pathLengths.map((bucket: { touches: string; orders: number }) => [bucket.touches, bucket.orders]),
     );
     expect((await table(page, 'time-lags')).map((row) => [row.key, number(row.cells.orders!)])).toEqual(paths.timeLags.map((bucket: { days: string; orders: number }) => [bucket.days, bucket.orders]));
-    expect((await table(page, 'paths')).map((row) => number(row.cells.orders!))).toEqual(paths.paths.map((path: { orders: number }) => path.orders));
+    const rows = await table(page, 'paths');
+    expect(rows.map((row) => number(row.cells.orders!))).toEqual(paths.paths.map((path: { orders: number }) => path.orders));
+    // The empty path (orders with no marketing touch) is named for what it is.
+    const empty = paths.paths.findIndex((path: { path: string[] }) => path.path.filter(Boolean).length === 0);
+    if (empty >= 0) expect(rows[empty]!.cells.path).toBe('(no marketing touch)');
     expect(tab.errors).toEqual([]);
   });
 
@@ -334,9 +344,18 @@ describe('the dashboard with a marketing key', () => {
     for (const at of geometry.sales) expect(at).toBeGreaterThanOrEqual(geometry.boundary - 0.5);
     expect(geometry.order).toBeGreaterThanOrEqual(Math.max(geometry.boundary, ...geometry.sales));
     expect(cents(await figure(page, 'revenue'))).toBe(attribution.revenue);
+    // Marketing and sales credit in their own columns, each adding up to its own share of the order (never the two summed into one column).
     const credits = await table(page, 'journey');
-    for (const credit of attribution.marketing.credits.last_non_direct) expect(cents(credits.find((row) => row.key === credit.touchId)!.cells.credit!)).toBe(credit.amount);
-    for (const credit of attribution.sales.credits) expect(cents(credits.find((row) => row.key === credit.touchId)!.cells.credit!)).toBe(credit.amount);
+    for (const credit of attribution.marketing.credits.last_non_direct) expect(cents(credits.find((row) => row.key === credit.touchId)!.cells.marketingCredit!)).toBe(credit.amount);
+    for (const credit of attribution.sales.credits.filter((credit: { touchId: string | null }) => credit.touchId !== null)) {
+      expect(cents(credits.find((row) => row.key === credit.touchId)!.cells.salesCredit!)).toBe(credit.amount);
+      expect(credits.find((row) => row.key === credit.touchId)!.cells.marketingCredit).toBe('—');
+    }
+    const [sums] = await table(page, 'journey', 'tfoot');
+    expect(cents(sums!.cells.marketingCredit!)).toBe(sum(attribution.marketing.credits.last_non_direct.map((credit: { amount: number }) => credit.amount)));
+    expect(cents(sums!.cells.salesCredit!)).toBe(
+      sum(attribution.sales.credits.filter((credit: { touchId: string | null }) => credit.touchId !== null).map((credit: { amount: number }) => credit.amount)),
+    );
 
     // An order that does not exist is an error state with Baton's message and a way to retry, not a blank page.
     await page.goto(`${api.runtime.url}/#/journey?order=no-such-order`);
@@ -348,19 +367,59 @@ describe('the dashboard with a marketing key', () => {
     tab.errors.length = 0;
   });
 
-  it('is usable on a laptop and on a tablet: nothing wider than the screen but the tables, which scroll in their own region', async () => {
+  it('is usable on a laptop and on a tablet: every view in the navigation, nothing wider than the screen but the tables, which say they scroll and keep their first column', async () => {
+    const problems: Record<string, string[]> = {};
     for (const size of [
       { width: 1280, height: 720 },
       { width: 768, height: 1024 },
     ]) {
       await page.setViewportSize(size);
-      for (const view of ['overview', 'funnel']) {
+      // Every view's link is on screen, none hidden off the edge.
+      const links = (await page.$$eval('nav.views a', (links) =>
+        links.map((link) => {
+          const box = (link as unknown as { getBoundingClientRect(): { left: number; right: number; width: number } }).getBoundingClientRect();
+          return { left: box.left, right: box.right, width: box.width };
+        }),
+      )) as Array<{ left: number; right: number; width: number }>;
+      expect(links).toHaveLength(MARKETING_VIEWS.length);
+      for (const link of links) expect(link.left >= 0 && link.right <= size.width && link.width > 0, `a view's link at ${size.width}px`).toBe(true);
+      for (const view of size.width === 768 ? MARKETING_VIEWS.filter((name) => name !== 'journey') : ['overview', 'funnel']) {
         await show(page, view);
         expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'), `${view} at ${size.width}px`).toBeLessThanOrEqual(0);
+        if (size.width === 768) problems[view] = await accessibilityProblems(page);
       }
       if (size.width === 768) await page.screenshot({ path: join(SCREENSHOTS, 'funnel-tablet.png'), fullPage: true });
     }
+    expect(problems).toEqual(Object.fromEntries(MARKETING_VIEWS.filter((name) => name !== 'journey').map((view) => [view, []])));
+
+    // At 1366 px, every model side by side is wider than the screen: the table says it scrolls, and its first column stays while the rest scroll.
     await page.setViewportSize({ width: 1366, height: 900 });
+    await show(page, 'models');
+    expect(await page.textContent('[data-scroll-hint]')).toContain('scroll sideways');
+    const before = await page.$eval('table[data-table=compare] tbody th', (cell) => (cell as unknown as { getBoundingClientRect(): { left: number } }).getBoundingClientRect().left);
+    await page.$eval('table[data-table=compare]', (table) => {
+      const region = (table as unknown as { parentElement: { scrollLeft: number; scrollWidth: number } }).parentElement;
+      region.scrollLeft = region.scrollWidth;
+    });
+    await page.waitForFunction(() => (globalThis as unknown as InPage).document.querySelector('[data-scroll-hint]')?.textContent?.includes('first columns'));
+    const after = await page.$eval('table[data-table=compare] tbody th', (cell) => (cell as unknown as { getBoundingClientRect(): { left: number } }).getBoundingClientRect().left);
+    expect(after).toBeCloseTo(before, 0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'models-scrolled.png') });
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('says on the page what each figure counts: order date against acquisition date, H, (none) and the 90th percentile', async () => {
+    await show(page, 'overview');
+    expect(await page.textContent('[data-note=period]')).toMatch(/order date.*Funnel.*acquisition date/s);
+    await show(page, 'funnel');
+    expect(await page.textContent('[data-note=period]')).toMatch(/acquired.*Overview.*Handoff.*qualifications dated in the period/s);
+    await show(page, 'handoff');
+    expect(await page.textContent('[data-note=boundary]')).toContain('H is the moment marketing hands a person over to sales');
+    expect(await page.textContent('[data-figure=p90Hours] .kpi-label')).toBe('90th percentile time to first contact');
+    expect(await page.textContent('[data-figure=p90Hours] .kpi-note')).toContain('within it');
+    const text = (await page.textContent('main')) ?? '';
+    expect(text).not.toContain('((none)');
+    for (const row of await table(page, 'sales')) if (row.key === '(none)') expect(row.cells.key).toBe('(none) no rep');
     expect(tab.errors).toEqual([]);
   });
 
@@ -377,6 +436,358 @@ describe('the dashboard with a marketing key', () => {
     await page.keyboard.press('Enter');
     await settled(page, 'paths');
     expect(await page.evaluate('document.activeElement?.tagName')).toBe('H2');
+    expect(tab.errors).toEqual([]);
+  });
+});
+
+/** Every line of a listing (`GET /v1/attribution/orders`, `GET /v1/funnel/people`), page after page. */
+async function listing<T>(path: string, field: 'orders' | 'people'): Promise<T[]> {
+  const lines: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const answer = (await api.request('GET', `${path}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { key: shop.keys.marketing })).body;
+    lines.push(...answer[field]);
+    cursor = answer.nextCursor;
+  } while (cursor);
+  return lines;
+}
+
+interface OrderLine {
+  transactionId: string;
+  credit: number;
+  revenue: number;
+  currency: string;
+}
+
+describe('drilling from a figure to what it is made of', () => {
+  let tab: Tab;
+  let page: Page;
+  let range: string;
+  beforeAll(async () => {
+    tab = await open();
+    page = tab.page;
+    await signIn(page, shop.keys.marketing);
+    await settled(page, 'overview');
+    range = await period(page);
+  });
+  afterAll(async () => {
+    await tab?.context.close();
+  });
+
+  /** The drilled level's heading, once its figures are in. */
+  async function level(view: string): Promise<string> {
+    await settled(page, view);
+    return ((await page.textContent('[data-drill-heading]')) ?? '').trim();
+  }
+
+  const crumbs = (page: Page) => page.$$eval('nav.breadcrumb li', (items) => items.map((item) => ((item as unknown as Tagged).textContent ?? '').trim()));
+
+  /**
+   * Opens a row of a table: by mouse, a click on the row away from its link; by keyboard, Enter on the
+   * row's link (a link: Tab reaches it, as the overview test walks it).
+   */
+  async function openRow(view: string, name: string, key: string, how: 'mouse' | 'keyboard'): Promise<void> {
+    const row = `table[data-table="${name}"] tbody tr[data-key=${JSON.stringify(key)}]`;
+    if (how === 'mouse') {
+      await page.click(`${row} > :last-child`);
+    } else {
+      await page.focus(`${row} a[data-drill]`);
+      await page.keyboard.press('Enter');
+    }
+    await settled(page, view);
+  }
+
+  /** Presses Tab until the focus is on `selector`, as someone without a mouse would. */
+  async function tabTo(selector: string): Promise<void> {
+    for (let presses = 0; presses < 60; presses += 1) {
+      if (await page.$eval(selector, (element) => element === (element as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  }
+
+  /** Loads every page of the orders shown, then reads them and their footer. */
+  async function shownOrders(): Promise<{ rows: Array<{ key: string; cells: Record<string, string> }>; footer: Array<{ key: string; cells: Record<string, string> }> }> {
+    while (await page.$('[data-action=more-orders]')) {
+      await page.click('[data-action=more-orders]');
+      await page.waitForFunction(() => !(globalThis as unknown as InPage).document.querySelector('[data-action=more-orders]')?.textContent?.includes('Loading'));
+    }
+    return { rows: await table(page, 'orders'), footer: await table(page, 'orders', 'tfoot') };
+  }
+
+  /**
+   * The orders shown are the API's, credit by credit, and add up to the row's figure (a day's orders,
+   * listed by sales channel, show their revenue only: the sales channel's credit is all of it).
+   */
+  function expectOrders(shown: Awaited<ReturnType<typeof shownOrders>>, lines: OrderLine[], figure: number, column: 'credit' | 'revenue' = 'credit'): void {
+    const usd = lines.filter((line) => line.currency === 'USD');
+    expect(shown.rows.map((row) => row.key.split('|').pop()).sort()).toEqual(lines.map((line) => line.transactionId).sort());
+    for (const line of usd) {
+      const row = shown.rows.find((candidate) => candidate.key.endsWith(`|${line.transactionId}`))!;
+      expect(cents(row.cells.revenue!), line.transactionId).toBe(line.revenue);
+      if (column === 'credit') expect(cents(row.cells.credit!), line.transactionId).toBe(line.credit);
+      else expect(line.credit, line.transactionId).toBe(line.revenue);
+    }
+    expect(sum(usd.map((line) => line.credit))).toBe(figure);
+    expect(cents(shown.footer.find((row) => row.cells.order?.startsWith('All'))!.cells[column]!)).toBe(figure);
+  }
+
+  /** An order's journey as drawn at the end of a drill: its revenue and its marks are the API's. */
+  async function expectJourney(transactionId: string): Promise<void> {
+    await page.waitForSelector('[data-timeline]');
+    const attribution = (await api.request('GET', `/v1/transactions/${encodeURIComponent(transactionId)}/attribution`, { key: shop.keys.marketing })).body;
+    expect(await level(await page.$eval('main', (main) => (main as unknown as Tagged).dataset.view!))).toBe(`Journey of order ${transactionId}`);
+    expect(cents(await figure(page, 'revenue'))).toBe(attribution.revenue);
+    expect(await page.$$eval('[data-mark=marketing]', (marks) => marks.length)).toBe(attribution.marketing.touches.length);
+  }
+
+  const snap = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `drill-${name}.png`), fullPage: true });
+
+  it('overview day → its orders → an order’s journey, by mouse and by keyboard, each step the API’s figures; the breadcrumb leads back', async () => {
+    const byDay = (await api.request('GET', `/v1/attribution/report?${range}&interval=day`, { key: shop.keys.marketing })).body;
+    const busiest = [...byDay.totals].sort((a: { transactions: number }, b: { transactions: number }) => b.transactions - a.transactions)[0];
+    const sales = (await api.request('GET', `/v1/sales/report?from=${busiest.day}&to=${busiest.day}&groupBy=sales_channel`, { key: shop.keys.marketing })).body;
+    const lines = (
+      await Promise.all(
+        [...new Set(sales.rows.map((row: { key: string }) => row.key))].map((key) =>
+          listing<OrderLine>(`/v1/attribution/orders?from=${busiest.day}&to=${busiest.day}&groupBy=sales_channel&key=${encodeURIComponent(String(key))}`, 'orders'),
+        ),
+      )
+    ).flat();
+    for (const how of ['mouse', 'keyboard'] as const) {
+      await show(page, 'overview');
+      await openRow('overview', 'overview-days', busiest.day, how);
+      expect(await level('overview')).toBe(`Orders of ${busiest.day}`);
+      expect(cents(await figure(page, 'dayRevenue'))).toBe(busiest.revenue);
+      const shown = await shownOrders();
+      expectOrders(shown, lines, busiest.revenue, 'revenue');
+      if (how === 'mouse') await snap('overview-1-day');
+      const newest = shown.rows.find((row) => row.cells.kind === 'Order')!;
+      const order = newest.key.split('|').pop()!;
+      if (how === 'mouse') await openRow('overview', 'orders', newest.key, how);
+      else {
+        // Opening a level puts the focus on its heading; from there Tab reaches the newest order, and Enter opens it.
+        expect(await page.evaluate('document.activeElement?.hasAttribute("data-drill-heading")')).toBe(true);
+        await tabTo(`table[data-table=orders] tbody tr[data-key=${JSON.stringify(newest.key)}] a[data-drill]`);
+        await page.keyboard.press('Enter');
+        await settled(page, 'overview');
+      }
+      await expectJourney(order);
+      expect(await crumbs(page)).toEqual(['Overview', busiest.day, `Order ${order}`]);
+      if (how === 'mouse') await snap('overview-2-journey');
+      // The breadcrumb leads back up, one level at a time.
+      await page.click('nav.breadcrumb a[data-crumb="1"]');
+      expect(await level('overview')).toBe(`Orders of ${busiest.day}`);
+      await page.click('nav.breadcrumb a[data-crumb="0"]');
+      await settled(page, 'overview');
+      expect(await page.$('[data-drill-heading]')).toBeNull();
+    }
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('channel → its orders → a journey, and a campaign under another model → its orders, each the report row’s figure; unattributed → the orders no touch earned', async () => {
+    for (const [how, model, groupBy] of [
+      ['mouse', 'last_non_direct', 'channel'],
+      ['keyboard', 'linear', 'campaign'],
+    ] as const) {
+      await page.goto(`${api.runtime.url}/#/channels?${range}&model=${model}&groupBy=${groupBy}`);
+      await settled(page, 'channels');
+      const report = (await api.request('GET', `/v1/attribution/report?${range}&groupBy=${groupBy}&model=${model}`, { key: shop.keys.marketing })).body;
+      const row = report.rows.find((candidate: { key: string }) => candidate.key !== '(none)');
+      await openRow('channels', 'report', row.key, how);
+      expect(await level('channels')).toContain(row.key);
+      expect(cents(await figure(page, 'rowRevenue'))).toBe(row.revenue);
+      const lines = await listing<OrderLine>(`/v1/attribution/orders?${range}&model=${model}&groupBy=${groupBy}&key=${encodeURIComponent(row.key)}`, 'orders');
+      const shown = await shownOrders();
+      expectOrders(shown, lines, row.revenue);
+      if (how === 'mouse') await snap(`channels-1-${groupBy}`);
+      const order = lines.find((line) => line.credit > 0)!.transactionId;
+      await openRow('channels', 'orders', `${row.key}|${order}`, how);
+      await expectJourney(order);
+      if (how === 'mouse') await snap('channels-2-journey');
+      expect(await crumbs(page)).toEqual([`Channels & campaigns · by ${groupBy}`, row.key, `Order ${order}`]);
+    }
+    // Unattributed: the orders no marketing touch earned, adding up to the report's unattributed revenue.
+    await page.goto(`${api.runtime.url}/#/overview?${range}`);
+    await settled(page, 'overview');
+    await page.click('[data-figure=unattributed] a');
+    expect(await level('channels')).toContain('(none)');
+    const total = (await api.request('GET', `/v1/attribution/report?${range}`, { key: shop.keys.marketing })).body.totals.find((line: { currency: string }) => line.currency === 'USD');
+    expect(cents(await figure(page, 'rowRevenue'))).toBe(total.unattributed);
+    expectOrders(await shownOrders(), await listing<OrderLine>(`/v1/attribution/orders?${range}&model=last_non_direct&groupBy=channel&key=(none)`, 'orders'), total.unattributed);
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('channel → its campaigns → a campaign’s orders → a journey; the campaigns add up to the channel', async () => {
+    const model = 'linear';
+    await page.goto(`${api.runtime.url}/#/channels?${range}&model=${model}&groupBy=channel`);
+    await settled(page, 'channels');
+    const channels = (await api.request('GET', `/v1/attribution/report?${range}&groupBy=channel&model=${model}`, { key: shop.keys.marketing })).body;
+    const channel = channels.rows.find((row: { key: string; currency: string }) => row.key !== '(none)' && row.currency === 'USD');
+    await openRow('channels', 'report', channel.key, 'mouse');
+    await page.waitForSelector('table[data-table=campaigns]');
+    const campaigns = (await api.request('GET', `/v1/attribution/report?${range}&groupBy=campaign&channel=${encodeURIComponent(channel.key)}&model=${model}`, { key: shop.keys.marketing })).body;
+    const usd = campaigns.rows.filter((row: { currency: string }) => row.currency === 'USD');
+    expect(sum(usd.map((row: { revenue: number }) => row.revenue))).toBe(channel.revenue);
+    // Spend names campaigns, not channels: a campaign of another channel's spend is not listed as this one's.
+    for (const row of usd) expect(row.touches, row.key).toBeGreaterThan(0);
+    const shownCampaigns = await table(page, 'campaigns');
+    expect(shownCampaigns.map((row) => row.key).sort()).toEqual(usd.map((row: { key: string }) => row.key).sort());
+    for (const row of usd) expect(cents(shownCampaigns.find((shown) => shown.key === row.key)!.cells.revenue!)).toBe(row.revenue);
+    await snap('channels-3-campaigns');
+
+    const campaign = usd[0];
+    await openRow('channels', 'campaigns', campaign.key, 'keyboard');
+    expect(await crumbs(page)).toEqual(['Channels & campaigns · by channel', channel.key, campaign.key]);
+    expect(cents(await figure(page, 'rowRevenue'))).toBe(campaign.revenue);
+    const lines = await listing<OrderLine>(`/v1/attribution/orders?${range}&model=${model}&groupBy=campaign&channel=${encodeURIComponent(channel.key)}&key=${encodeURIComponent(campaign.key)}`, 'orders');
+    const shown = await shownOrders();
+    expectOrders(shown, lines, campaign.revenue);
+    await snap('channels-4-campaign-orders');
+    const order = lines.find((line) => line.credit > 0)!.transactionId;
+    await openRow('channels', 'orders', `${campaign.key}|${order}`, 'mouse');
+    await expectJourney(order);
+    expect(await crumbs(page)).toEqual(['Channels & campaigns · by channel', channel.key, campaign.key, `Order ${order}`]);
+    // The address is the whole state: reopened, the same journey with the same trail.
+    await page.goto(page.url());
+    await expectJourney(order);
+    await page.click('nav.breadcrumb a[data-crumb="2"]');
+    await settled(page, 'channels');
+    expect(await crumbs(page)).toEqual(['Channels & campaigns · by channel', channel.key, campaign.key]);
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('funnel row → its people → a person’s journey → one of their orders, by mouse and by keyboard; the address reopens the same place', async () => {
+    const funnel = (await api.request('GET', `/v1/funnel?${range}&groupBy=campaign`, { key: shop.keys.marketing })).body;
+    const row = [...funnel.rows].filter((candidate: { key: string }) => candidate.key !== '(none)').sort((a: { customers: number }, b: { customers: number }) => b.customers - a.customers)[0];
+    const people = await listing<{ person: string; orders: number }>(`/v1/funnel/people?${range}&groupBy=campaign&key=${encodeURIComponent(row.key)}`, 'people');
+    expect(people).toHaveLength(row.acquired);
+    const buyer = people.find((person) => person.orders > 0)!;
+    const journey = (await api.request('GET', `/v1/people/journey?person=${encodeURIComponent(buyer.person)}`, { key: shop.keys.marketing })).body;
+    const order = journey.transactions.find((transaction: { kind: string }) => transaction.kind === 'order').transactionId;
+    let address = '';
+    for (const how of ['mouse', 'keyboard'] as const) {
+      await show(page, 'funnel');
+      await openRow('funnel', 'funnel', row.key, how);
+      expect(await level('funnel')).toBe(`People acquired by ${row.key}`);
+      while (await page.$('[data-action=more-people]')) await page.click('[data-action=more-people]');
+      expect((await table(page, 'people')).map((line) => line.key).sort()).toEqual(people.map((person) => person.person).sort());
+      if (how === 'mouse') await snap('funnel-1-people');
+      await openRow('funnel', 'people', buyer.person, how);
+      expect(await level('funnel')).toBe("A person's journey");
+      expect(await table(page, 'person-journey')).toHaveLength(journey.touches.length + journey.stages.length + journey.transactions.length);
+      if (how === 'mouse') await snap('funnel-2-person');
+      await openRow('funnel', 'person-journey', `o:${order}`, how);
+      await expectJourney(order);
+      if (how === 'mouse') await snap('funnel-3-journey');
+      expect(await crumbs(page)).toEqual(['Funnel · by campaign', `${row.key}: people`, 'Person', `Order ${order}`]);
+      address = page.url();
+    }
+    // A shared address opens the same drill in another browser once signed in.
+    const other = await open();
+    await other.page.goto(address);
+    await signIn(other.page, shop.keys.marketing);
+    await settled(other.page, 'funnel');
+    await other.page.waitForSelector('[data-timeline]');
+    expect(await crumbs(other.page)).toEqual(await crumbs(page));
+    expect(await figure(other.page, 'revenue')).toBe(await figure(page, 'revenue'));
+    expect(other.page.url()).toBe(address);
+    expect(other.errors).toEqual([]);
+    await other.context.close();
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('handoff: a dropped baton → the person’s journey, a rep → their orders → a journey', async () => {
+    const handoffs = (await api.request('GET', `/v1/handoffs?${range}`, { key: shop.keys.marketing })).body;
+    const sales = (await api.request('GET', `/v1/sales/report?${range}&groupBy=rep`, { key: shop.keys.marketing })).body;
+    const rep = sales.rows.find((row: { key: string; currency: string }) => row.key !== '(none)' && row.currency === 'USD');
+    expect(handoffs.dropped.length).toBeGreaterThan(0);
+    const baton = handoffs.dropped[0];
+    for (const how of ['mouse', 'keyboard'] as const) {
+      await show(page, 'handoff');
+      await openRow('handoff', 'dropped', `${baton.identifiers.join(' ')}|${baton.qualifiedAt}`, how);
+      expect(await level('handoff')).toBe("A person's journey");
+      // The address names the person by one of the baton's identifiers; their journey links them all.
+      const person = new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('person')!;
+      expect(baton.identifiers).toContain(person);
+      const journey = (await api.request('GET', `/v1/people/journey?person=${encodeURIComponent(person)}`, { key: shop.keys.marketing })).body;
+      expect(journey.identifiers).toEqual(expect.arrayContaining(baton.identifiers));
+      expect(await table(page, 'person-journey')).toHaveLength(journey.touches.length + journey.stages.length + journey.transactions.length);
+      if (how === 'mouse') await snap('handoff-1-dropped');
+      await page.click('nav.breadcrumb a[data-crumb="0"]');
+      await settled(page, 'handoff');
+      await openRow('handoff', 'sales', rep.key, how);
+      expect(await level('handoff')).toBe(`Orders of rep ${rep.key}`);
+      expect(cents(await figure(page, 'repRevenue'))).toBe(rep.revenue);
+      const lines = await listing<OrderLine>(`/v1/attribution/orders?${range}&groupBy=rep&key=${encodeURIComponent(rep.key)}`, 'orders');
+      const shown = await shownOrders();
+      expectOrders(shown, lines, rep.revenue);
+      if (how === 'mouse') await snap('handoff-2-rep');
+      const order = lines.find((line) => line.credit > 0)!.transactionId;
+      await openRow('handoff', 'orders', `${rep.key}|${order}`, how);
+      await expectJourney(order);
+      if (how === 'mouse') await snap('handoff-3-journey');
+    }
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('path → the orders of its last channel → a journey; the empty path → the orders with no marketing touch', async () => {
+    const paths = (await api.request('GET', `/v1/attribution/paths?${range}&limit=20`, { key: shop.keys.marketing })).body;
+    const row = paths.paths.find((candidate: { path: string[] }) => candidate.path.length > 1);
+    const key = row.path.join(' > ');
+    const last = row.path[row.path.length - 1];
+    const lastTouch = (await api.request('GET', `/v1/attribution/report?${range}&model=last_touch`, { key: shop.keys.marketing })).body;
+    const lines = await listing<OrderLine>(`/v1/attribution/orders?${range}&model=last_touch&groupBy=channel&key=${encodeURIComponent(last)}`, 'orders');
+    for (const how of ['mouse', 'keyboard'] as const) {
+      await show(page, 'paths');
+      await openRow('paths', 'paths', key, how);
+      expect(await level('paths')).toBe(`Orders of the path ${row.path.join(' › ')}`);
+      expect(number(await figure(page, 'pathOrders'))).toBe(row.orders);
+      expectOrders(await shownOrders(), lines, lastTouch.rows.find((candidate: { key: string; currency: string }) => candidate.key === last && candidate.currency === 'USD').revenue);
+      if (how === 'mouse') await snap('paths-1-orders');
+      const order = lines.find((line) => line.credit > 0)!.transactionId;
+      await openRow('paths', 'orders', `${last}|${order}`, how);
+      await expectJourney(order);
+      if (how === 'mouse') await snap('paths-2-journey');
+    }
+    // The demo store has walk-ins and direct buyers: orders with no marketing touch, the empty path.
+    expect(paths.paths.some((candidate: { path: string[] }) => candidate.path.length === 0)).toBe(true);
+    await show(page, 'paths');
+    await openRow('paths', 'paths', '(none)', 'mouse');
+    expect(await level('paths')).toBe('Orders of the path (no marketing touch)');
+    const total = (await api.request('GET', `/v1/attribution/report?${range}&model=last_touch`, { key: shop.keys.marketing })).body.totals.find(
+      (line: { currency: string }) => line.currency === 'USD',
+    );
+    expectOrders(await shownOrders(), await listing<OrderLine>(`/v1/attribution/orders?${range}&model=last_touch&groupBy=channel&key=(none)`, 'orders'), total.unattributed);
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('has no serious accessibility problem on a drilled page at 1366×900 and at 768×1024', async () => {
+    const funnel = (await api.request('GET', `/v1/funnel?${range}&groupBy=campaign`, { key: shop.keys.marketing })).body;
+    const people = await listing<{ person: string }>(`/v1/funnel/people?${range}&groupBy=campaign&key=${encodeURIComponent(funnel.rows[0].key)}`, 'people');
+    const channel = (await api.request('GET', `/v1/attribution/report?${range}`, { key: shop.keys.marketing })).body.rows[0].key;
+    const pages = {
+      orders: `#/channels?${range}&groupBy=channel&key=${encodeURIComponent(channel)}`,
+      people: `#/funnel?${range}&groupBy=campaign&key=${encodeURIComponent(funnel.rows[0].key)}`,
+      person: `#/funnel?${range}&groupBy=campaign&key=${encodeURIComponent(funnel.rows[0].key)}&person=${encodeURIComponent(people[0]!.person)}`,
+      journey: `#/overview?${range}&day=${range.slice(-10)}&order=${encodeURIComponent(draftOrder())}`,
+    };
+    const problems: Record<string, string[]> = {};
+    for (const size of [
+      { width: 1366, height: 900 },
+      { width: 768, height: 1024 },
+    ]) {
+      await page.setViewportSize(size);
+      for (const [name, address] of Object.entries(pages)) {
+        await page.goto(`${api.runtime.url}/${address}`);
+        await settled(page, address.slice(2, address.indexOf('?')));
+        await page.waitForSelector('[data-drill-heading]');
+        problems[`${name} at ${size.width}`] = await accessibilityProblems(page);
+        if (size.width === 768) await page.screenshot({ path: join(SCREENSHOTS, `drill-${name}-tablet.png`), fullPage: true });
+      }
+    }
+    await page.setViewportSize({ width: 1366, height: 900 });
+    expect(problems).toEqual(Object.fromEntries(Object.keys(problems).map((name) => [name, []])));
     expect(tab.errors).toEqual([]);
   });
 });
@@ -404,10 +815,16 @@ describe('signing in', () => {
     );
     await page.screenshot({ path: join(SCREENSHOTS, 'finance.png'), fullPage: true });
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=download]')]);
-    const exported = readFileSync((await download.path())!, 'utf8');
-    expect(download.suggestedFilename()).toBe(`${shop.tenantId}-transactions-${month}-01-to-${month}-${String(last).padStart(2, '0')}.csv`);
-    expect(exported).toBe((await api.request('GET', `/v1/exports/transactions?${range}&format=csv`, { key: shop.keys.finance })).text);
+    // The download is the export, byte for byte: for Excel by default, raw (for scripts) when chosen.
+    for (const flavor of ['excel', 'raw']) {
+      if (flavor === 'raw') await page.selectOption('select[name=flavor]', 'raw');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=download]')]);
+      const exported = readFileSync((await download.path())!, 'utf8');
+      expect(download.suggestedFilename()).toBe(`${shop.tenantId}-transactions-${month}-01-to-${month}-${String(last).padStart(2, '0')}${flavor === 'excel' ? '-excel' : ''}.csv`);
+      // fetch's text() drops a byte order mark: the Excel file starts with one, the raw file does not.
+      expect(exported.startsWith('\uFEFF')).toBe(flavor === 'excel');
+      expect(exported.replace(/^\uFEFF/, '')).toBe((await api.request('GET', `/v1/exports/transactions?${range}&format=csv&flavor=${flavor}`, { key: shop.keys.finance })).text);
+    }
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();

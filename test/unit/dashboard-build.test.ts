@@ -2,6 +2,8 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { channelsOf, drillHref, drillLevel, personLabel, personOf, upTo } from '../../dashboard/src/drill.ts';
+import { merged } from '../../dashboard/src/listing.ts';
 import { buildDashboard, DASHBOARD_ENTRY } from '../../scripts/build.ts';
 
 describe('the dashboard build (npm run build)', () => {
@@ -28,4 +30,56 @@ describe('the dashboard build (npm run build)', () => {
     expect(parsed.fileNames).toContain(DASHBOARD_ENTRY);
     expect(diagnostics.map((diagnostic) => `${diagnostic.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`)).toEqual([]);
   }, 60_000);
+});
+
+describe('the dashboard’s drill-down, in its address', () => {
+  it('goes down a level by adding a parameter and back up by removing it and every level below', () => {
+    const params = new URLSearchParams({ from: '2026-11-01', to: '2026-11-30', groupBy: 'campaign', key: 'brand search', order: 'shopify-order-1' });
+    expect(drillHref('channels', params, { key: 'spring', order: null })).toBe('#/channels?from=2026-11-01&to=2026-11-30&groupBy=campaign&key=spring');
+    expect(upTo('channels', params, 'order')).toBe('#/channels?from=2026-11-01&to=2026-11-30&groupBy=campaign&key=brand+search');
+    expect(upTo('channels', params, 'key')).toBe('#/channels?from=2026-11-01&to=2026-11-30&groupBy=campaign');
+    expect(drillLevel(params)).not.toBe(drillLevel(new URLSearchParams(upTo('channels', params, 'order').split('?')[1])));
+  });
+
+  it('opens a person by their strongest identifier and names them by what a marketer recognises', () => {
+    expect(personOf(['a:browser-1', 'e:abc', 'c:42'])).toBe('c:42');
+    expect(personOf(['a:browser-1', 'e:abc'])).toBe('e:abc');
+    expect(personOf(['o:shopify-order-7'])).toBe('o:shopify-order-7');
+    expect(personLabel(['a:browser-1', 'e:abcdef0123456789', 'c:42'])).toBe('customer 42');
+    expect(personLabel(['e:abcdef0123456789'])).toBe('email #abcdef01');
+    expect(personLabel(['o:shopify-order-7'])).toBe('buyer of shopify-order-7');
+  });
+
+  it('reads the empty path (an order with no marketing touch) however the API writes it', () => {
+    expect(channelsOf([])).toEqual([]);
+    expect(channelsOf([''])).toEqual([]);
+    expect(channelsOf('')).toEqual([]);
+    expect(channelsOf(['Paid Search', 'Email'])).toEqual(['Paid Search', 'Email']);
+    expect(channelsOf('Paid Search > Email')).toEqual(['Paid Search', 'Email']);
+  });
+
+  it('merges paged listings newest first, holding back what a listing’s next page could still come before', () => {
+    const at = (item: string) => item;
+    // One listing: its page as it is.
+    expect(merged([{ items: ['09', '05', '01'], cursor: 'next' }], at)).toEqual(['09', '05', '01']);
+    // Two: the web orders' next page may hold an order between 04 and 01, so 03 and 02 wait for it.
+    expect(
+      merged(
+        [
+          { items: ['09', '04'], cursor: 'more' },
+          { items: ['08', '03', '02'], cursor: undefined },
+        ],
+        at,
+      ),
+    ).toEqual(['09', '08', '04']);
+    expect(
+      merged(
+        [
+          { items: ['09', '04', '01'], cursor: undefined },
+          { items: ['08', '03', '02'], cursor: undefined },
+        ],
+        at,
+      ),
+    ).toEqual(['09', '08', '04', '03', '02', '01']);
+  });
 });

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Load } from '../load.ts';
 
 export function Loading({ what }: { what: string }) {
@@ -39,12 +40,18 @@ export function Loaded<T>({ load, what, retry, children }: { load: Load<T>; what
   return <>{children(load.data)}</>;
 }
 
-/** One headline figure. */
-export function Kpi({ name, label, value, note }: { name: string; label: string; value: string; note?: string }) {
+/** One headline figure; with `href`, it opens what it is made of. */
+export function Kpi({ name, label, value, note, href }: { name: string; label: string; value: string; note?: ComponentChildren; href?: string }) {
   return (
     <div class="kpi" data-figure={name}>
       <span class="kpi-label">{label}</span>
-      <span class="kpi-value">{value}</span>
+      {href ? (
+        <a class="kpi-value" href={href} data-drill>
+          {value}
+        </a>
+      ) : (
+        <span class="kpi-value">{value}</span>
+      )}
       {note && <span class="kpi-note">{note}</span>}
     </div>
   );
@@ -56,19 +63,37 @@ export function Kpis({ children }: { children: ComponentChildren }) {
 
 export interface Column<R> {
   id: string;
-  label: string;
+  label: ComponentChildren;
   numeric?: boolean;
   render: (row: R) => ComponentChildren;
 }
 
-/** A row: its first column heads it (`th scope=row`), the others are its figures. */
-function TableRow<R>({ row, rowKey, columns }: { row: R; rowKey: (row: R) => string; columns: Column<R>[] }) {
+/**
+ * A row: its first column heads it (`th scope=row`), the others are its
+ * figures. A row that opens what it is made of has its heading as a link
+ * (what the keyboard and screen readers use); a click anywhere else on the
+ * row follows the same link, for the mouse.
+ */
+function TableRow<R>({ row, rowKey, columns, rowHref }: { row: R; rowKey: (row: R) => string; columns: Column<R>[]; rowHref: ((row: R) => string | undefined) | undefined }) {
+  const target = rowHref?.(row);
+  const open = (event: MouseEvent) => {
+    if (!target || event.defaultPrevented || event.button !== 0) return;
+    if ((event.target as Element).closest('a, button, input, select')) return;
+    if (getSelection()?.toString()) return; // selecting a figure to copy it is not a click on the row
+    location.hash = target.slice(1);
+  };
   return (
-    <tr data-key={rowKey(row)}>
+    <tr data-key={rowKey(row)} class={target ? 'drill' : undefined} onClick={target ? open : undefined}>
       {columns.map((column, index) =>
         index === 0 ? (
           <th scope="row" data-col={column.id} key={column.id}>
-            {column.render(row)}
+            {target ? (
+              <a href={target} data-drill>
+                {column.render(row)}
+              </a>
+            ) : (
+              column.render(row)
+            )}
           </th>
         ) : (
           <td class={column.numeric ? 'num' : undefined} data-col={column.id} key={column.id}>
@@ -80,42 +105,120 @@ function TableRow<R>({ row, rowKey, columns }: { row: R; rowKey: (row: R) => str
   );
 }
 
+type Overflow = { left: boolean; right: boolean };
+
+/** Whether a scroll container hides columns to its left or right, kept up to date as it scrolls and resizes. */
+function useOverflow(element: { current: HTMLElement | null }): Overflow {
+  const [overflow, setOverflow] = useState<Overflow>({ left: false, right: false });
+  useLayoutEffect(() => {
+    const host = element.current;
+    if (!host) return;
+    const measure = () => {
+      const left = host.scrollLeft > 1;
+      const right = host.scrollLeft + host.clientWidth < host.scrollWidth - 1;
+      setOverflow((now) => (now.left === left && now.right === right ? now : { left, right }));
+    };
+    measure();
+    host.addEventListener('scroll', measure, { passive: true });
+    const resize = new ResizeObserver(measure);
+    resize.observe(host);
+    if (host.firstElementChild) resize.observe(host.firstElementChild);
+    return () => {
+      host.removeEventListener('scroll', measure);
+      resize.disconnect();
+    };
+  }, []);
+  return overflow;
+}
+
 /**
  * A table of figures: each row is `data-key`, each cell `data-col`, so a
  * reader (or a test) finds a figure by what it is. Wide tables scroll in
- * their own focusable region.
+ * their own focusable region, and say so: a line above the table and a
+ * shadow on the side where columns are hidden; the first column stays put
+ * while the others scroll.
  */
-export function DataTable<R>({ name, caption, columns, rows, rowKey, footer }: { name: string; caption: string; columns: Column<R>[]; rows: R[]; rowKey: (row: R) => string; footer?: R[] }) {
+export function DataTable<R>({
+  name,
+  caption,
+  columns,
+  rows,
+  rowKey,
+  footer,
+  rowHref,
+}: {
+  name: string;
+  caption: string;
+  columns: Column<R>[];
+  rows: R[];
+  rowKey: (row: R) => string;
+  footer?: R[];
+  /** Where a row leads (`#/…`), if it opens what it is made of. */
+  rowHref?: (row: R) => string | undefined;
+}) {
+  const host = useRef<HTMLDivElement>(null);
+  const overflow = useOverflow(host);
+  const hidden = overflow.left || overflow.right;
   return (
-    // A scrollable region must be reachable by keyboard (axe's scrollable-region-focusable): a labelled, focusable region.
-    // biome-ignore lint/a11y/useSemanticElements: a <section> would add a landmark per table; a region role on the scroll container is what axe asks for
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: see above
-    <div class="table-wrap" role="region" aria-label={caption} tabIndex={0}>
-      <table data-table={name}>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((column) => (
-              <th scope="col" class={column.numeric ? 'num' : undefined} key={column.id}>
-                {column.label}
-              </th>
+    <div class="table-frame" data-hides-right={overflow.right ? '' : undefined}>
+      {hidden && (
+        <p class="scroll-hint" data-scroll-hint>
+          <span aria-hidden="true">⇆</span> Wide table: scroll sideways for {overflow.right ? 'more columns' : 'the first columns'}
+          {overflow.right ? ' →' : ''}
+        </p>
+      )}
+      {/* A scrollable region must be reachable by keyboard (axe's scrollable-region-focusable): a labelled, focusable region. */}
+      {/* biome-ignore lint/a11y/useSemanticElements: a <section> would add a landmark per table; a region role on the scroll container is what axe asks for */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: see above */}
+      <div class={`table-wrap${overflow.left ? ' hides-left' : ''}${overflow.right ? ' hides-right' : ''}`} role="region" aria-label={caption} tabIndex={0} ref={host}>
+        <table data-table={name}>
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              {columns.map((column) => (
+                <th scope="col" class={column.numeric ? 'num' : undefined} key={column.id}>
+                  {column.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <TableRow key={rowKey(row)} row={row} rowKey={rowKey} columns={columns} rowHref={rowHref} />
             ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <TableRow key={rowKey(row)} row={row} rowKey={rowKey} columns={columns} />
-          ))}
-        </tbody>
-        {footer && footer.length > 0 && (
-          <tfoot>
-            {footer.map((row) => (
-              <TableRow key={rowKey(row)} row={row} rowKey={rowKey} columns={columns} />
-            ))}
-          </tfoot>
-        )}
-      </table>
+          </tbody>
+          {footer && footer.length > 0 && (
+            <tfoot>
+              {footer.map((row) => (
+                <TableRow key={rowKey(row)} row={row} rowKey={rowKey} columns={columns} rowHref={undefined} />
+              ))}
+            </tfoot>
+          )}
+        </table>
+      </div>
     </div>
+  );
+}
+
+/** A one-line note beside a figure: what it counts, when another view counts the same period differently. */
+export function Note({ name, children }: { name: string; children: ComponentChildren }) {
+  return (
+    <p class="note" data-note={name}>
+      <span class="note-mark" aria-hidden="true">
+        i
+      </span>
+      <span>{children}</span>
+    </p>
+  );
+}
+
+/** A row key as shown: `(none)` says what it stands for in this table. */
+export function KeyText({ value, none }: { value: string; none: string }) {
+  if (value !== '(none)') return <>{value}</>;
+  return (
+    <>
+      (none) <span class="key-note">{none}</span>
+    </>
   );
 }
 

@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
+import type { ExportQuery } from '../../../shared/exports/export.ts';
 import { getFile, query } from '../api.ts';
+import { Picker } from '../components/toolbar.tsx';
 import { DataTable, Empty, Loaded, Section } from '../components/ui.tsx';
 import { count, money } from '../format.ts';
 import { useApi } from '../load.ts';
@@ -9,11 +11,20 @@ import type { ViewProps } from '../view.ts';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+type Flavor = ExportQuery['flavor'];
+
+/** What the download is for (docs/finance.md): people open it in Excel; scripts read the raw file. */
+const FLAVORS: Array<{ value: Flavor; label: string }> = [
+  { value: 'excel', label: 'Excel' },
+  { value: 'raw', label: 'raw (for scripts)' },
+];
+
 /** A month's export (CSV, downloaded with the key in a header, never in a link) and the summary it reconciles to. */
 export function Finance({ session, params, setParams, onUnauthorized }: ViewProps) {
   const { timezone } = session.me;
   const chosen = params.get('month') ?? '';
   const month = MONTH.test(chosen) ? chosen : today(timezone).slice(0, 7);
+  const flavor: Flavor = params.get('flavor') === 'raw' ? 'raw' : 'excel';
   const period = monthPeriod(month);
   const [load, retry] = useApi<ExportSummary>(`/v1/exports/transactions/summary${query({ ...period })}`, session.key, onUnauthorized);
   return (
@@ -29,7 +40,8 @@ export function Finance({ session, params, setParams, onUnauthorized }: ViewProp
             onChange={(event) => MONTH.test(event.currentTarget.value) && setParams({ month: event.currentTarget.value })}
           />
         </label>
-        <Download sessionKey={session.key} tenantId={session.me.tenantId} period={period} />
+        <Picker label="File for" name="flavor" value={flavor} options={FLAVORS} onChange={(next) => setParams({ flavor: next })} />
+        <Download sessionKey={session.key} tenantId={session.me.tenantId} period={period} flavor={flavor} />
       </form>
       <Loaded load={load} what="the month's summary" retry={retry}>
         {(summary) => <SummaryTable summary={summary} month={month} />}
@@ -40,12 +52,16 @@ export function Finance({ session, params, setParams, onUnauthorized }: ViewProp
 
 type DownloadState = { status: 'idle' } | { status: 'loading' } | { status: 'done'; filename: string; bytes: number } | { status: 'error'; message: string };
 
-function Download({ sessionKey, tenantId, period }: { sessionKey: string; tenantId: string; period: { from: string; to: string } }) {
+function Download({ sessionKey, tenantId, period, flavor }: { sessionKey: string; tenantId: string; period: { from: string; to: string }; flavor: Flavor }) {
   const [state, setState] = useState<DownloadState>({ status: 'idle' });
   const download = async () => {
     setState({ status: 'loading' });
     try {
-      const { blob, filename } = await getFile(`/v1/exports/transactions${query({ ...period, format: 'csv' })}`, sessionKey, `${tenantId}-transactions-${period.from}-to-${period.to}.csv`);
+      const { blob, filename } = await getFile(
+        `/v1/exports/transactions${query({ ...period, format: 'csv', flavor })}`,
+        sessionKey,
+        `${tenantId}-transactions-${period.from}-to-${period.to}${flavor === 'excel' ? '-excel' : ''}.csv`,
+      );
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');
       link.href = url;
@@ -62,7 +78,7 @@ function Download({ sessionKey, tenantId, period }: { sessionKey: string; tenant
   return (
     <div class="download">
       <button type="button" class="primary" onClick={download} disabled={state.status === 'loading'} data-action="download">
-        {state.status === 'loading' ? 'Preparing the export…' : 'Download the month’s export (CSV)'}
+        {state.status === 'loading' ? 'Preparing the export…' : `Download the month’s export (${flavor === 'excel' ? 'CSV for Excel' : 'raw CSV'})`}
       </button>
       <span role="status" aria-live="polite">
         {state.status === 'done' && `Downloaded ${state.filename} (${count(Math.ceil(state.bytes / 1024))} KB).`}

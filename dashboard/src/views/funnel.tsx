@@ -1,41 +1,107 @@
 import { useEffect } from 'preact/hooks';
 import { query } from '../api.ts';
+import { type Crumb, Drill } from '../components/breadcrumb.tsx';
+import { RowPeopleList } from '../components/people.tsx';
 import { Picker } from '../components/toolbar.tsx';
-import { DataTable, Empty, Kpi, Kpis, Loaded, Section } from '../components/ui.tsx';
+import { DataTable, Empty, KeyText, Kpi, Kpis, Loaded, Note, Section } from '../components/ui.tsx';
+import { drillHref, NONE, upTo } from '../drill.ts';
 import { count, hours, label, money, percent } from '../format.ts';
 import { useApi } from '../load.ts';
+import { href } from '../route.ts';
 import { DISQUALIFICATION_REASONS, type Funnel as FunnelAnswer, type FunnelMeasures } from '../types.ts';
-import { currenciesOf, type ViewProps } from '../view.ts';
+import { currenciesOf, period, type ViewProps } from '../view.ts';
 import { GROUP_BYS, groupByOf } from './channels.tsx';
+import { OrderJourney, PersonJourney } from './journey.tsx';
 
 type Row = FunnelMeasures & { key: string };
 
-/** docs/contract.md#the-funnel: people by the campaign that acquired them, what became of them, and why sales turned them down. */
+/**
+ * docs/contract.md#the-funnel: people by the campaign that acquired them,
+ * what became of them, and why sales turned them down. A row (`key`) opens
+ * its people, a person (`person`) their journey, an order (`order`) its own.
+ */
 export function Funnel({ session, period, currency, params, setParams, onUnauthorized, onCurrencies }: ViewProps) {
   const groupBy = params.get('groupBy') ? groupByOf(params) : 'campaign';
-  const [load, retry] = useApi<FunnelAnswer>(`/v1/funnel${query({ from: period.from, to: period.to, groupBy })}`, session.key, onUnauthorized);
+  const key = params.get('key');
+  const [load, retry] = useApi<FunnelAnswer>(key === null ? `/v1/funnel${query({ from: period.from, to: period.to, groupBy })}` : null, session.key, onUnauthorized);
   useEffect(() => {
     if (load.status === 'ok') onCurrencies(currenciesOf(load.data.totals.revenue));
   }, [load.status]);
+  const picker = (
+    <div class="view-pickers">
+      <Picker
+        label="Acquired by"
+        name="groupBy"
+        value={groupBy}
+        options={GROUP_BYS.map((name) => ({ value: name, label: label(name).replace('medium', '/ medium') }))}
+        onChange={(value) => setParams({ groupBy: value, key: '', person: '', order: '' })}
+      />
+    </div>
+  );
+  if (key === null) {
+    return (
+      <>
+        {picker}
+        <Loaded load={load} what="the funnel" retry={retry}>
+          {(funnel) => <FunnelTables funnel={funnel} currency={currency} params={params} groupBy={groupBy} />}
+        </Loaded>
+      </>
+    );
+  }
+  const person = params.get('person');
+  const order = params.get('order');
+  const keyName = key === NONE ? '(none): no acquiring touch' : key;
+  const crumbs: Crumb[] = [
+    { label: `Funnel · by ${label(groupBy).replace('medium', '/ medium').toLowerCase()}`, href: upTo('funnel', params, 'key') },
+    { label: `${keyName}: people`, href: upTo('funnel', params, 'person') },
+  ];
+  if (person) {
+    crumbs.push({ label: 'Person', href: upTo('funnel', params, 'order') });
+    if (order) {
+      return (
+        <Drill crumbs={[...crumbs, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
+          <OrderJourney
+            transactionId={order}
+            sessionKey={session.key}
+            timezone={session.me.timezone}
+            model={params.get('model') ?? 'last_non_direct'}
+            onModel={(model) => setParams({ model })}
+            onUnauthorized={onUnauthorized}
+          />
+        </Drill>
+      );
+    }
+    return (
+      <Drill crumbs={crumbs} title="A person's journey">
+        <PersonJourney person={person} sessionKey={session.key} timezone={session.me.timezone} orderHref={(id) => drillHref('funnel', params, { order: id })} onUnauthorized={onUnauthorized} />
+      </Drill>
+    );
+  }
   return (
     <>
-      <div class="view-pickers">
-        <Picker
-          label="Acquired by"
-          name="groupBy"
-          value={groupBy}
-          options={GROUP_BYS.map((name) => ({ value: name, label: label(name).replace('medium', '/ medium') }))}
-          onChange={(value) => setParams({ groupBy: value })}
+      {picker}
+      <Drill crumbs={crumbs} title={`People acquired by ${keyName}`}>
+        <Note name="acquisition">
+          The people this row counts: acquired in the period (their first lead, qualification or order, dated in {session.me.timezone}) under this{' '}
+          {label(groupBy).replace('medium', '/ medium').toLowerCase()}. A person opens their journey.
+        </Note>
+        <RowPeopleList
+          sessionKey={session.key}
+          timezone={session.me.timezone}
+          period={period}
+          groupBy={groupBy}
+          rowKey={key}
+          personHref={(id) => drillHref('funnel', params, { person: id, order: null })}
+          onUnauthorized={onUnauthorized}
         />
-      </div>
-      <Loaded load={load} what="the funnel" retry={retry}>
-        {(funnel) => <FunnelTables funnel={funnel} currency={currency} />}
-      </Loaded>
+      </Drill>
     </>
   );
 }
 
-function FunnelTables({ funnel, currency }: { funnel: FunnelAnswer; currency: string }) {
+function FunnelTables({ funnel, currency, params, groupBy }: { funnel: FunnelAnswer; currency: string; params: URLSearchParams; groupBy: string }) {
+  const open = (row: Row) => (row.key === 'All' ? undefined : drillHref('funnel', params, { groupBy, key: row.key, person: null, order: null }));
+  const keyText = (row: Row) => <KeyText value={row.key} none="no acquiring touch" />;
   const { totals } = funnel;
   if (funnel.rows.length === 0 || (totals.acquired === 0 && totals.peopleReached === 0)) {
     return (
@@ -57,20 +123,26 @@ function FunnelTables({ funnel, currency }: { funnel: FunnelAnswer; currency: st
         <Kpi name="leads" label="Leads" value={count(totals.leads)} />
         <Kpi name="qualified" label="Qualified" value={count(totals.qualified)} />
         <Kpi name="customers" label="Customers" value={count(totals.customers)} />
-        <Kpi name="revenue" label="Revenue" value={money(revenueOf(totals)?.revenue ?? 0, currency)} />
+        <Kpi name="revenue" label="Revenue" value={money(revenueOf(totals)?.revenue ?? 0, currency)} note="of the people acquired in the period" />
       </Kpis>
+      <Note name="period">
+        The funnel counts people by the day they were acquired (their first lead, qualification or order) and follows them whenever their outcomes come. So its revenue is not the{' '}
+        <a href={href('overview', period(params))}>Overview</a>'s (orders dated in the period), and its qualified people are not the <a href={href('handoff', period(params))}>Handoff</a>'s batons
+        passed (qualifications dated in the period).
+      </Note>
       <Section
         title="From reach to revenue"
-        description="Each person counts once, in the row of the touch that acquired them. Cycle medians come from fixed hour buckets, interpolated within the bucket."
+        description="Each person counts once, in the row of the touch that acquired them; (none) holds those with no marketing touch before it. A row opens its people."
       >
         <DataTable<Row>
           name="funnel"
           caption={`Funnel by ${keyLabel.toLowerCase()}`}
           rows={funnel.rows}
           rowKey={(row) => row.key}
+          rowHref={open}
           footer={[totalsRow]}
           columns={[
-            { id: 'key', label: keyLabel, render: (row) => row.key },
+            { id: 'key', label: keyLabel, render: keyText },
             { id: 'peopleReached', label: 'Reached', numeric: true, render: (row) => count(row.peopleReached) },
             { id: 'acquired', label: 'Acquired', numeric: true, render: (row) => count(row.acquired) },
             { id: 'leads', label: 'Leads', numeric: true, render: (row) => count(row.leads) },
@@ -83,6 +155,10 @@ function FunnelTables({ funnel, currency }: { funnel: FunnelAnswer; currency: st
             { id: 'salesCycle', label: 'Sales cycle', numeric: true, render: (row) => hours(row.medianSalesCycleHours) },
           ]}
         />
+        <p class="hint">
+          Marketing cycle: median hours from a person's first marketing touch to H, where marketing hands over to sales. Sales cycle: median hours from H to the first order. Medians come from fixed
+          hour buckets, interpolated within the bucket.
+        </p>
       </Section>
       <Section title="Why sales said no" description="Each disqualified person's latest reason, in the row of the campaign that brought them: the feedback marketing acts on.">
         <DataTable<Row>
@@ -90,9 +166,10 @@ function FunnelTables({ funnel, currency }: { funnel: FunnelAnswer; currency: st
           caption={`Disqualification reasons by ${keyLabel.toLowerCase()}`}
           rows={funnel.rows.filter((row) => disqualified(row) > 0)}
           rowKey={(row) => row.key}
+          rowHref={open}
           footer={[totalsRow]}
           columns={[
-            { id: 'key', label: keyLabel, render: (row) => row.key },
+            { id: 'key', label: keyLabel, render: keyText },
             ...DISQUALIFICATION_REASONS.map((reason) => ({ id: reason, label: label(reason), numeric: true, render: (row: Row) => count(row.disqualified[reason]) })),
             { id: 'mix', label: 'Mix', render: (row: Row) => <ReasonMix row={row} /> },
           ]}

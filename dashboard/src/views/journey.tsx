@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks';
 import { getJson, query } from '../api.ts';
+import { type Crumb, Drill } from '../components/breadcrumb.tsx';
 import { Picker } from '../components/toolbar.tsx';
-import { DataTable, ErrorState, Kpi, Kpis, Loaded, Loading, Section } from '../components/ui.tsx';
-import { instant, label, MODEL_LABELS, money } from '../format.ts';
+import { DataTable, ErrorState, Kpi, Kpis, Loaded, Loading, Note, Section } from '../components/ui.tsx';
+import { drillHref, personLabel, upTo } from '../drill.ts';
+import { count, instant, label, MODEL_LABELS, money } from '../format.ts';
 import { useApi } from '../load.ts';
 import type { Attribution, Journey as JourneyAnswer, Touch } from '../types.ts';
 import type { ViewProps } from '../view.ts';
@@ -13,32 +15,43 @@ const BOUNDARY_REASONS: Record<Attribution['boundary']['reason'], string> = {
   transaction: 'the checkout itself',
 };
 
-/** One order's journey: marketing touches up to the boundary H, sales touches from it, the order at the end. */
+/**
+ * The Order journey view: an order found by its id (or through a customer's
+ * orders), or a person's journey (`person=`, from a link elsewhere) and
+ * from it one of their orders.
+ */
 export function Journey({ session, params, setParams, onUnauthorized }: ViewProps) {
   const order = params.get('order') ?? '';
+  const person = params.get('person') ?? '';
+  const timezone = session.me.timezone;
+  const model = params.get('model') ?? 'last_non_direct';
+  const orderLevel = (transactionId: string) => (
+    <OrderJourney transactionId={transactionId} sessionKey={session.key} timezone={timezone} model={model} onModel={(next) => setParams({ model: next })} onUnauthorized={onUnauthorized} />
+  );
+  if (person) {
+    const top: Crumb = { label: 'Order journey', href: upTo('journey', params, 'person') };
+    return order ? (
+      <Drill crumbs={[top, { label: 'Person', href: upTo('journey', params, 'order') }, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
+        {orderLevel(order)}
+      </Drill>
+    ) : (
+      <Drill crumbs={[top, { label: 'Person' }]} title="A person's journey">
+        <PersonJourney person={person} sessionKey={session.key} timezone={timezone} orderHref={(id) => drillHref('journey', params, { order: id })} onUnauthorized={onUnauthorized} />
+      </Drill>
+    );
+  }
   return (
     <>
-      <Finder sessionKey={session.key} current={order} onOrder={(transactionId) => setParams({ order: transactionId })} />
-      {order ? (
-        <OrderJourney
-          transactionId={order}
-          sessionKey={session.key}
-          timezone={session.me.timezone}
-          model={params.get('model') ?? 'last_non_direct'}
-          onModel={(model) => setParams({ model })}
-          onUnauthorized={onUnauthorized}
-        />
-      ) : (
-        <p class="hint">Look up an order by its id (as in the finance export: shopify-order-…), or a customer to pick one of their orders.</p>
-      )}
+      <Finder sessionKey={session.key} current={order} timezone={timezone} onOrder={(transactionId) => setParams({ order: transactionId })} />
+      {order ? orderLevel(order) : <p class="hint">Look up an order by its id (as in the finance export: shopify-order-…), or a customer to pick one of their orders.</p>}
     </>
   );
 }
 
 type Lookup = { status: 'idle' } | { status: 'loading' } | { status: 'error'; error: Error } | { status: 'ok'; journey: JourneyAnswer };
 
-/** Finds an order: by its id directly, or through a customer's journey (a person lookup stays in the page, never in the address). */
-function Finder({ sessionKey, current, onOrder }: { sessionKey: string; current: string; onOrder: (transactionId: string) => void }) {
+/** Finds an order: by its id directly, or through a customer's journey (what was typed stays in the page, never in the address). */
+function Finder({ sessionKey, current, timezone, onOrder }: { sessionKey: string; current: string; timezone: string; onOrder: (transactionId: string) => void }) {
   const [by, setBy] = useState<'order' | 'customerId' | 'email'>('order');
   const [value, setValue] = useState(current);
   const [lookup, setLookup] = useState<Lookup>({ status: 'idle' });
@@ -89,7 +102,7 @@ function Finder({ sessionKey, current, onOrder }: { sessionKey: string; current:
             {orders.map((transaction) => (
               <li key={transaction.transactionId}>
                 <button type="button" onClick={() => onOrder(transaction.transactionId)}>
-                  {transaction.transactionId} · {transaction.occurredAt.slice(0, 10)} · {money(transaction.net ?? 0, transaction.currency)}
+                  {transaction.transactionId} · {instant(transaction.occurredAt, timezone)} · {money(transaction.net ?? 0, transaction.currency)}
                 </button>
               </li>
             ))}
@@ -99,7 +112,8 @@ function Finder({ sessionKey, current, onOrder }: { sessionKey: string; current:
   );
 }
 
-function OrderJourney({
+/** One order's journey (`GET /v1/transactions/{id}/attribution`): the line, then every touch with its marketing and its sales credit. */
+export function OrderJourney({
   transactionId,
   sessionKey,
   timezone,
@@ -124,8 +138,10 @@ function OrderJourney({
 
 interface Step {
   touch: Touch;
-  credit: number | undefined;
-  phase: 'marketing' | 'after' | 'sales';
+  /** Marketing credit under the model (touches before H), sales credit (touches from H on); a total row carries both sums. */
+  marketing: number | undefined;
+  sales: number | undefined;
+  phase: 'marketing' | 'after' | 'sales' | 'total';
 }
 
 function JourneyFigures({ attribution, timezone, model, onModel }: { attribution: Attribution; timezone: string; model: string; onModel: (model: string) => void }) {
@@ -133,20 +149,32 @@ function JourneyFigures({ attribution, timezone, model, onModel }: { attribution
   const marketingCredit = (touchId: string) => attribution.marketing.credits[model]?.filter((credit) => credit.touchId === touchId).reduce((sum, credit) => sum + credit.amount, 0);
   const salesCredit = (touchId: string) => attribution.sales.credits.filter((credit) => credit.touchId === touchId).reduce((sum, credit) => sum + credit.amount, 0);
   const steps: Step[] = [
-    ...attribution.marketing.touches.map((touch) => ({ touch, credit: marketingCredit(touch.touchId), phase: 'marketing' as const })),
-    ...attribution.afterBoundary.map((touch) => ({ touch, credit: undefined, phase: 'after' as const })),
-    ...attribution.sales.touches.map((touch) => ({ touch, credit: salesCredit(touch.touchId), phase: 'sales' as const })),
+    ...attribution.marketing.touches.map((touch) => ({ touch, marketing: marketingCredit(touch.touchId), sales: undefined, phase: 'marketing' as const })),
+    ...attribution.afterBoundary.map((touch) => ({ touch, marketing: undefined, sales: undefined, phase: 'after' as const })),
+    ...attribution.sales.touches.map((touch) => ({ touch, marketing: undefined, sales: salesCredit(touch.touchId), phase: 'sales' as const })),
   ].sort((a, b) => (a.touch.occurredAt < b.touch.occurredAt ? -1 : a.touch.occurredAt > b.touch.occurredAt ? 1 : 0));
   const models = Object.keys(attribution.marketing.credits);
+  // Credit that went to no touch: marketing's unattributed part, and a sale without a selling touch (the rep of the order, or nobody).
+  const salesUntouched = attribution.sales.credits.filter((credit) => credit.touchId === null).reduce((sum, credit) => sum + credit.amount, 0);
+  const total: Step = {
+    touch: { touchId: 'total', occurredAt: '', side: 'marketing', kind: '', channel: '', campaign: null, source: null, medium: null },
+    marketing: (attribution.marketing.credits[model] ?? []).reduce((sum, credit) => sum + credit.amount, 0),
+    sales: attribution.sales.credits.filter((credit) => credit.touchId !== null).reduce((sum, credit) => sum + credit.amount, 0),
+    phase: 'total',
+  };
   return (
     <>
       <Kpis>
-        <Kpi name="revenue" label="Revenue (net)" value={money(attribution.revenue, currency)} />
-        <Kpi name="boundary" label="Baton passed (H)" value={instant(attribution.boundary.at, timezone)} note={BOUNDARY_REASONS[attribution.boundary.reason]} />
+        <Kpi name="revenue" label="Revenue (net)" value={money(attribution.revenue, currency)} note={instant(attribution.occurredAt, timezone)} />
+        <Kpi name="boundary" label="H: baton passed" value={instant(attribution.boundary.at, timezone)} note={BOUNDARY_REASONS[attribution.boundary.reason]} />
         <Kpi name="sourcedBy" label="Sourced by" value={label(attribution.sourcedBy)} />
-        <Kpi name="unattributed" label="Unattributed" value={money(attribution.marketing.unattributed, currency)} />
+        <Kpi name="unattributed" label="Unattributed" value={money(attribution.marketing.unattributed, currency)} note="marketing credit no touch earned" />
         <Kpi name="salesChannel" label="Sales channel" value={label(attribution.sales.salesChannel)} />
       </Kpis>
+      <Note name="boundary">
+        H is the boundary where marketing hands over to sales: the qualification, else the first sales touch, else the checkout itself. Marketing's credit is split over the touches before it, sales'
+        credit over the touches from it on: each adds up to the order on its own.
+      </Note>
       <Section title={`Journey of ${attribution.transactionId}`}>
         <Timeline attribution={attribution} steps={steps} timezone={timezone} />
       </Section>
@@ -162,16 +190,114 @@ function JourneyFigures({ attribution, timezone, model, onModel }: { attribution
           caption={`Touches of ${attribution.transactionId}`}
           rows={steps}
           rowKey={(step) => step.touch.touchId}
+          footer={[total]}
           columns={[
-            { id: 'at', label: 'When', render: (step) => instant(step.touch.occurredAt, timezone) },
-            { id: 'phase', label: 'Side', render: (step) => (step.phase === 'after' ? 'marketing, after H' : step.phase) },
-            { id: 'kind', label: 'Touch', render: (step) => label(step.touch.kind) },
+            { id: 'at', label: `When (${timezone})`, render: (step) => (step.phase === 'total' ? 'Credited to touches' : instant(step.touch.occurredAt, timezone)) },
             {
               id: 'who',
               label: 'Channel · campaign / rep',
-              render: (step) => (step.touch.side === 'sales' ? `rep ${step.touch.rep ?? '—'}` : `${step.touch.channel}${step.touch.campaign ? ` · ${step.touch.campaign}` : ''}`),
+              render: (step) =>
+                step.phase === 'total' ? '' : step.touch.side === 'sales' ? `rep ${step.touch.rep ?? '—'}` : `${step.touch.channel}${step.touch.campaign ? ` · ${step.touch.campaign}` : ''}`,
             },
-            { id: 'credit', label: 'Credit', numeric: true, render: (step) => (step.credit === undefined ? '—' : money(step.credit, currency)) },
+            // The credits come first after what the touch was, so a narrow screen shows them without scrolling.
+            { id: 'marketingCredit', label: 'Marketing credit', numeric: true, render: (step) => (step.marketing === undefined ? '—' : money(step.marketing, currency)) },
+            { id: 'salesCredit', label: 'Sales credit', numeric: true, render: (step) => (step.sales === undefined ? '—' : money(step.sales, currency)) },
+            { id: 'kind', label: 'Touch', render: (step) => label(step.touch.kind) },
+            { id: 'phase', label: 'Side', render: (step) => (step.phase === 'after' ? 'marketing, after H' : step.phase === 'total' ? '' : step.phase) },
+          ]}
+        />
+        {(attribution.marketing.unattributed !== 0 || salesUntouched !== 0) && (
+          <p class="hint" data-note="untouched">
+            {[
+              attribution.marketing.unattributed !== 0 && `${money(attribution.marketing.unattributed, currency)} of marketing credit went to no touch (unattributed: nothing before H earned it)`,
+              salesUntouched !== 0 && `${money(salesUntouched, currency)} of sales credit went to no touch (to the order's rep, or (none): no rep)`,
+            ]
+              .filter(Boolean)
+              .join('; ')}
+            .
+          </p>
+        )}
+      </Section>
+    </>
+  );
+}
+
+/** A person's journey (`GET /v1/people/journey?person=`): every touch, stage and transaction in time order; an order opens its own journey. */
+export function PersonJourney({
+  person,
+  sessionKey,
+  timezone,
+  orderHref,
+  onUnauthorized,
+}: {
+  person: string;
+  sessionKey: string;
+  timezone: string;
+  orderHref: (transactionId: string) => string;
+  onUnauthorized: () => void;
+}) {
+  const [load, retry] = useApi<JourneyAnswer>(`/v1/people/journey${query({ person })}`, sessionKey, onUnauthorized);
+  return (
+    <Loaded load={load} what="the person's journey" retry={retry}>
+      {(journey) => <PersonFigures journey={journey} timezone={timezone} orderHref={orderHref} />}
+    </Loaded>
+  );
+}
+
+interface PersonEvent {
+  id: string;
+  at: string;
+  what: string;
+  side: string;
+  detail: string;
+  /** The order an order, refund or cancellation opens. */
+  order?: string;
+}
+
+function PersonFigures({ journey, timezone, orderHref }: { journey: JourneyAnswer; timezone: string; orderHref: (transactionId: string) => string }) {
+  const events: PersonEvent[] = [
+    ...journey.touches.map((touch) => ({
+      id: `t:${touch.touchId}`,
+      at: touch.occurredAt,
+      what: `${label(touch.kind)} (touch)`,
+      side: touch.side,
+      detail: touch.side === 'sales' ? `rep ${touch.rep ?? '—'}` : `${touch.channel}${touch.campaign ? ` · ${touch.campaign}` : ''}`,
+    })),
+    ...journey.stages.map((stage) => ({ id: `s:${stage.stageId}`, at: stage.occurredAt, what: label(stage.stage), side: 'stage', detail: stage.reason ? `reason: ${label(stage.reason)}` : '' })),
+    ...journey.transactions.map((transaction) => ({
+      id: `o:${transaction.transactionId}`,
+      at: transaction.occurredAt,
+      what: `${label(transaction.kind)} ${transaction.transactionId}`,
+      side: 'transaction',
+      detail: `${money(transaction.net, transaction.currency)} net${transaction.salesChannel ? ` · ${label(transaction.salesChannel)}` : ''}${transaction.rep ? ` · rep ${transaction.rep}` : ''}`,
+      order: transaction.kind === 'order' ? transaction.transactionId : transaction.orderId,
+    })),
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const orders = journey.transactions.filter((transaction) => transaction.kind === 'order');
+  const qualified = journey.stages.find((stage) => stage.stage === 'qualified');
+  const latestStage = journey.stages.reduce<JourneyAnswer['stages'][number] | undefined>((latest, stage) => (!latest || stage.occurredAt >= latest.occurredAt ? stage : latest), undefined);
+  return (
+    <>
+      <Kpis>
+        <Kpi name="person" label="Person" value={personLabel(journey.identifiers)} note={`${count(journey.identifiers.length)} linked ids`} />
+        <Kpi name="firstSeen" label="First seen" value={events[0] ? instant(events[0].at, timezone) : '—'} />
+        <Kpi name="stage" label="Latest stage" value={latestStage ? label(latestStage.stage) : '—'} note={latestStage?.reason ? label(latestStage.reason) : undefined} />
+        <Kpi name="handedOver" label="H: handed to sales" value={qualified ? instant(qualified.occurredAt, timezone) : '—'} note={qualified ? 'qualified' : 'not qualified'} />
+        <Kpi name="orders" label="Orders" value={count(orders.length)} />
+      </Kpis>
+      {journey.truncated && <Note name="truncated">This person's history is longer than one read takes: the latest touches are shown.</Note>}
+      <Section title="Everything that happened, in time order" description="Touches (marketing, then sales), funnel stages and transactions; an order opens its journey.">
+        <DataTable<PersonEvent>
+          name="person-journey"
+          caption="The person's touches, stages and transactions"
+          rows={events}
+          rowKey={(event) => event.id}
+          rowHref={(event) => (event.order ? orderHref(event.order) : undefined)}
+          columns={[
+            { id: 'what', label: 'What', render: (event) => event.what },
+            { id: 'at', label: `When (${timezone})`, render: (event) => instant(event.at, timezone) },
+            { id: 'side', label: 'Side', render: (event) => event.side },
+            { id: 'detail', label: 'Channel · campaign / rep / amount', render: (event) => event.detail },
           ]}
         />
       </Section>

@@ -1,12 +1,13 @@
 import { useEffect } from 'preact/hooks';
 import { query } from '../api.ts';
 import { Picker } from '../components/toolbar.tsx';
-import { Bar, DataTable, Empty, Loaded, Section } from '../components/ui.tsx';
+import { Bar, DataTable, Empty, KeyText, Loaded, Section } from '../components/ui.tsx';
 import { label, MODEL_LABELS, money } from '../format.ts';
 import { useApi } from '../load.ts';
+import { href } from '../route.ts';
 import type { Compare } from '../types.ts';
-import { currenciesOf, type ViewProps } from '../view.ts';
-import { GROUP_BYS, groupByOf } from './channels.tsx';
+import { currenciesOf, period, type ViewProps } from '../view.ts';
+import { GROUP_BYS, groupByOf, NONE_MEANS } from './channels.tsx';
 
 /** Every model's revenue per row side by side (`GET /v1/attribution/compare`). */
 export function Models({ session, period, currency, params, setParams, onUnauthorized, onCurrencies }: ViewProps) {
@@ -27,13 +28,13 @@ export function Models({ session, period, currency, params, setParams, onUnautho
         />
       </div>
       <Loaded load={load} what="the model comparison" retry={retry}>
-        {(compare) => <CompareTable compare={compare} currency={currency} />}
+        {(compare) => <CompareTable compare={compare} currency={currency} params={params} />}
       </Loaded>
     </>
   );
 }
 
-function CompareTable({ compare, currency }: { compare: Compare; currency: string }) {
+function CompareTable({ compare, currency, params }: { compare: Compare; currency: string; params: URLSearchParams }) {
   const models = Object.keys(compare.models);
   const keys = [...new Set(models.flatMap((model) => (compare.models[model] ?? []).filter((row) => row.currency === currency).map((row) => row.key)))];
   if (keys.length === 0) {
@@ -50,15 +51,16 @@ function CompareTable({ compare, currency }: { compare: Compare; currency: strin
   return (
     <Section
       title="Revenue by model"
-      description="The same period's revenue, credited under each model. Markov and Shapley are data-driven: they learn from all of the period's journeys, converting or not."
+      description="The same period's revenue (by order date), credited under each model. Markov and Shapley are data-driven: they learn from all of the period's journeys, converting or not. A row opens its orders under a heuristic model."
     >
       <DataTable<string>
         name="compare"
         caption={`Revenue under each model (${currency})`}
         rows={keys}
         rowKey={(key) => key}
+        rowHref={(key) => href('channels', { ...period(params), groupBy: compare.groupBy, key })}
         columns={[
-          { id: 'key', label: compare.groupBy === 'source_medium' ? 'Source / medium' : label(compare.groupBy), render: (key) => key },
+          { id: 'key', label: compare.groupBy === 'source_medium' ? 'Source / medium' : label(compare.groupBy), render: (key) => <KeyText value={key} none={NONE_MEANS[compare.groupBy] ?? ''} /> },
           ...models.map((model) => ({
             id: model,
             label: MODEL_LABELS[model] ?? label(model),

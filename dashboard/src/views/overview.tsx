@@ -1,27 +1,123 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { query } from '../api.ts';
+import { type Crumb, Drill } from '../components/breadcrumb.tsx';
 import { DayChart } from '../components/chart.tsx';
-import { DataTable, Empty, Kpi, Kpis, Loaded, Section } from '../components/ui.tsx';
+import { RowOrdersList } from '../components/orders.tsx';
+import { DataTable, Empty, Kpi, Kpis, Loaded, Note, Section } from '../components/ui.tsx';
+import { drillHref, NONE, upTo } from '../drill.ts';
 import { count, decimalString, money, ratio } from '../format.ts';
-import { useBoth } from '../load.ts';
-import type { Report, ReportTotals } from '../types.ts';
-import { currenciesOf, type ViewProps } from '../view.ts';
+import { useApi, useBoth } from '../load.ts';
+import { isDay } from '../period.ts';
+import { href } from '../route.ts';
+import type { Report, ReportTotals, SalesReport } from '../types.ts';
+import { currenciesOf, period, type ViewProps } from '../view.ts';
+import { OrderJourney } from './journey.tsx';
 
-/** Revenue, spend, ROAS and attributed vs unattributed, by day and for the period (two reports: `interval=day` and the period as one). */
-export function Overview({ session, period, currency, onUnauthorized, onCurrencies }: ViewProps) {
-  const range = { from: period.from, to: period.to };
-  const [load, retry] = useBoth<Report, Report>([`/v1/attribution/report${query({ ...range, interval: 'day' })}`, `/v1/attribution/report${query(range)}`], session.key, onUnauthorized);
+/** Revenue, spend, ROAS and attributed vs unattributed, by day and for the period (two reports: `interval=day` and the period as one); a day opens its orders. */
+export function Overview(props: ViewProps) {
+  const day = props.params.get('day');
+  return day && isDay(day) ? <DayLevel {...props} day={day} /> : <Period {...props} />;
+}
+
+function Period({ session, period: range, currency, params, onUnauthorized, onCurrencies }: ViewProps) {
+  const [load, retry] = useBoth<Report, Report>(
+    [`/v1/attribution/report${query({ from: range.from, to: range.to, interval: 'day' })}`, `/v1/attribution/report${query({ from: range.from, to: range.to })}`],
+    session.key,
+    onUnauthorized,
+  );
   useEffect(() => {
     if (load.status === 'ok') onCurrencies(currenciesOf(load.data[1].totals));
   }, [load.status]);
   return (
     <Loaded load={load} what="the overview" retry={retry}>
-      {([days, totals]) => <OverviewFigures days={days.totals.filter((line) => line.currency === currency)} total={totals.totals.find((line) => line.currency === currency)} currency={currency} />}
+      {([days, totals]) => (
+        <OverviewFigures days={days.totals.filter((line) => line.currency === currency)} total={totals.totals.find((line) => line.currency === currency)} currency={currency} params={params} />
+      )}
     </Loaded>
   );
 }
 
-function OverviewFigures({ days, total, currency }: { days: ReportTotals[]; total: ReportTotals | undefined; currency: string }) {
+/** A day of the overview: its orders and adjustments (every sales channel's, merged), and from one of them its journey. */
+function DayLevel({ session, currency, params, setParams, onUnauthorized, day }: ViewProps & { day: string }) {
+  const order = params.get('order');
+  const crumbs: Crumb[] = [
+    { label: 'Overview', href: upTo('overview', params, 'day') },
+    { label: day, href: upTo('overview', params, 'order') },
+  ];
+  if (order) {
+    return (
+      <Drill crumbs={[...crumbs, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
+        <OrderJourney
+          transactionId={order}
+          sessionKey={session.key}
+          timezone={session.me.timezone}
+          model={params.get('model') ?? 'last_non_direct'}
+          onModel={(model) => setParams({ model })}
+          onUnauthorized={onUnauthorized}
+        />
+      </Drill>
+    );
+  }
+  return (
+    <Drill crumbs={crumbs.slice(0, 1).concat({ label: day })} title={`Orders of ${day}`}>
+      <DayOrders day={day} currency={currency} params={params} sessionKey={session.key} timezone={session.me.timezone} onUnauthorized={onUnauthorized} />
+    </Drill>
+  );
+}
+
+function DayOrders({
+  day,
+  currency,
+  params,
+  sessionKey,
+  timezone,
+  onUnauthorized,
+}: {
+  day: string;
+  currency: string;
+  params: URLSearchParams;
+  sessionKey: string;
+  timezone: string;
+  onUnauthorized: () => void;
+}) {
+  // Every order has one sales channel: the day's rows by sales channel hold all its orders, and their revenue adds up to the day's.
+  const [load, retry] = useApi<SalesReport>(`/v1/sales/report${query({ from: day, to: day, groupBy: 'sales_channel' })}`, sessionKey, onUnauthorized);
+  return (
+    <Loaded load={load} what="the day" retry={retry}>
+      {(report) => {
+        const total = report.totals.find((line) => line.currency === currency);
+        const keys = [...new Set(report.rows.map((row) => row.key))];
+        return (
+          <>
+            <Kpis>
+              <Kpi name="dayRevenue" label="Revenue" value={money(total?.revenue ?? 0, currency)} note={`${count(total?.transactions ?? 0)} transactions`} />
+            </Kpis>
+            <Note name="day">
+              The orders, refunds and cancellations dated {day} in {timezone}, newest first: the day's row of the overview, by order date. An order opens its journey.
+            </Note>
+            {keys.length === 0 ? (
+              <Empty>
+                <p>No orders on this day.</p>
+              </Empty>
+            ) : (
+              <RowOrdersList
+                sessionKey={sessionKey}
+                timezone={timezone}
+                period={{ from: day, to: day }}
+                model={params.get('model') ?? 'last_non_direct'}
+                sources={keys.map((key) => ({ groupBy: 'sales_channel', key }))}
+                orderHref={(id) => drillHref('overview', params, { order: id })}
+                onUnauthorized={onUnauthorized}
+              />
+            )}
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+function OverviewFigures({ days, total, currency, params }: { days: ReportTotals[]; total: ReportTotals | undefined; currency: string; params: URLSearchParams }) {
   const chartDays = useMemo(() => days.map((line) => line.day ?? ''), [days]);
   const major = (minor: number | undefined) => (minor === undefined ? null : Number(decimalString(minor, currency)));
   const revenueSeries = useMemo(
@@ -55,22 +151,33 @@ function OverviewFigures({ days, total, currency }: { days: ReportTotals[]; tota
   return (
     <>
       <Kpis>
-        <Kpi name="revenue" label="Revenue" value={money(total.revenue, currency)} note={`${count(total.transactions)} transactions`} />
-        <Kpi name="attributed" label="Attributed to marketing" value={money(total.attributed, currency)} />
-        <Kpi name="unattributed" label="Unattributed" value={money(total.unattributed, currency)} />
+        <Kpi name="revenue" label="Revenue" value={money(total.revenue, currency)} note={`${count(total.transactions)} transactions, by order date`} />
+        <Kpi name="attributed" label="Attributed to marketing" value={money(total.attributed, currency)} href={href('channels', period(params))} note="by channel" />
+        <Kpi
+          name="unattributed"
+          label="Unattributed"
+          value={money(total.unattributed, currency)}
+          href={href('channels', { ...period(params), groupBy: 'channel', key: NONE })}
+          note="no marketing touch before H"
+        />
         <Kpi name="spend" label="Spend" value={money(total.cost ?? 0, currency)} />
         <Kpi name="roas" label="ROAS" value={ratio(total.roas)} note="revenue ÷ spend" />
       </Kpis>
+      <Note name="period">
+        Revenue here is the orders and adjustments dated in the period (order date). The <a href={href('funnel', period(params))}>Funnel</a> counts the revenue of the people acquired in the period
+        (acquisition date), so its total differs.
+      </Note>
       <div class="charts">
         <DayChart title="Revenue and spend by day" days={chartDays} series={revenueSeries} format={compact} />
         <DayChart title="Attributed and unattributed revenue by day" days={chartDays} series={attributionSeries} format={compact} />
       </div>
-      <Section title="By day">
+      <Section title="By day" description="A day with transactions opens its orders.">
         <DataTable
           name="overview-days"
           caption={`Revenue, spend and ROAS by day (${currency})`}
           rows={days}
           rowKey={(line) => line.day ?? ''}
+          rowHref={(line) => (line.day && line.transactions > 0 ? drillHref('overview', params, { day: line.day, order: null }) : undefined)}
           columns={[
             { id: 'day', label: 'Day', render: (line) => line.day },
             { id: 'revenue', label: 'Revenue', numeric: true, render: (line) => money(line.revenue, currency) },
