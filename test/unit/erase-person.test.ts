@@ -94,7 +94,11 @@ describe('erasePerson (on in-memory stores)', () => {
     await erasePerson(deps, tenant.tenantId, { customerId: 'ana' }, erasedAt);
 
     expect(listed().filter((entry) => entry.listing === 'people')).toEqual([]);
-    expect(listed().filter((entry) => entry.listing === 'orders').map((entry) => [entry.groupBy, entry.key])).toContainEqual(['campaign', 'bf']);
+    expect(
+      listed()
+        .filter((entry) => entry.listing === 'orders')
+        .map((entry) => [entry.groupBy, entry.key]),
+    ).toContainEqual(['campaign', 'bf']);
     expect(JSON.stringify(listed())).not.toMatch(/ana|browser/);
   });
 
