@@ -640,7 +640,10 @@ describe('drilling from a figure to what it is made of', () => {
     await openRow('channels', 'campaigns', campaign.key, 'keyboard');
     expect(await crumbs(page)).toEqual(['Channels & campaigns · by channel', channel.key, campaign.key]);
     expect(cents(await figure(page, 'rowRevenue'))).toBe(campaign.revenue);
-    const lines = await listing<OrderLine>(`/v1/attribution/orders?${range}&model=${model}&groupBy=campaign&channel=${encodeURIComponent(channel.key)}&key=${encodeURIComponent(campaign.key)}`, 'orders');
+    const lines = await listing<OrderLine>(
+      `/v1/attribution/orders?${range}&model=${model}&groupBy=campaign&channel=${encodeURIComponent(channel.key)}&key=${encodeURIComponent(campaign.key)}`,
+      'orders',
+    );
     const shown = await shownOrders();
     expectOrders(shown, lines, campaign.revenue);
     await snap('channels-4-campaign-orders');
