@@ -18,6 +18,11 @@ export type RowGrouping = (typeof ROW_GROUPINGS)[number];
 export const CHANNEL_CAMPAIGN_SEPARATOR = '\u001f';
 /** The key of a channel's campaign row. */
 export const channelCampaignKey = (channel: string, campaign: string): string => `${channel}${CHANNEL_CAMPAIGN_SEPARATOR}${campaign}`;
+/** A channel's campaign row's key read back (a channel's name never holds the separator, a control character). */
+export function channelCampaignOf(key: string): { channel: string; campaign: string } {
+  const at = key.indexOf(CHANNEL_CAMPAIGN_SEPARATOR);
+  return { channel: key.slice(0, at), campaign: key.slice(at + CHANNEL_CAMPAIGN_SEPARATOR.length) };
+}
 /** The groupings a person's funnel row is counted under (docs/contract.md#the-funnel). */
 export const FUNNEL_GROUP_BYS = ['campaign', 'channel', 'source_medium'] as const;
 export type FunnelGroupBy = (typeof FUNNEL_GROUP_BYS)[number];

@@ -7,7 +7,7 @@ import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, type HeuristicModel, MODELS } fro
 import { ValidationError } from '../errors.ts';
 import { type Cell, csvTable } from '../exports/csv.ts';
 import { formatAmount } from '../money/money.ts';
-import { CHANNEL_CAMPAIGN_SEPARATOR, GROUP_BYS, type GroupBy, type RowGrouping } from '../projection/groupings.ts';
+import { channelCampaignOf, GROUP_BYS, type GroupBy, type RowGrouping } from '../projection/groupings.ts';
 import type { ProjectionStore, RollupCell } from '../projection/ports.ts';
 import type { SpendStore } from '../spend/ports.ts';
 import { type SpendEntry, spendKey } from '../spend/spend.ts';
@@ -122,8 +122,13 @@ function byCurrencyThenRevenue(a: CountedRow, b: CountedRow): number {
 /** Which rows a report reads: a grouping's, or one channel's campaigns (their keys less the channel's prefix). */
 function rowsRead(groupBy: GroupBy, channel?: string): { grouping: RowGrouping; keyOf: (key: string) => string | undefined } {
   if (channel === undefined) return { grouping: groupBy, keyOf: (key) => key };
-  const prefix = `${channel}${CHANNEL_CAMPAIGN_SEPARATOR}`;
-  return { grouping: 'channel_campaign', keyOf: (key) => (key.startsWith(prefix) ? key.slice(prefix.length) : undefined) };
+  return {
+    grouping: 'channel_campaign',
+    keyOf: (key) => {
+      const row = channelCampaignOf(key);
+      return row.channel === channel ? row.campaign : undefined;
+    },
+  };
 }
 
 /** Rows from a model's cells: the period's sum, or (daily) one row per day. */
