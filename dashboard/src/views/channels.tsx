@@ -9,7 +9,7 @@ import { count, label, MODEL_LABELS, money, ratio } from '../format.ts';
 import { useApi } from '../load.ts';
 import type { Report, ReportRow } from '../types.ts';
 import { currenciesOf, type ViewProps } from '../view.ts';
-import { OrderJourney } from './journey.tsx';
+import { DrilledOrder } from './journey.tsx';
 
 export const MODELS = Object.keys(MODEL_LABELS);
 export const GROUP_BYS = ['channel', 'campaign', 'source_medium'] as const;
@@ -73,18 +73,7 @@ export function Channels({ session, period, currency, params, setParams, onUnaut
   const crumbs: Crumb[] = [top, { label: keyName, href: upTo('channels', params, 'campaign') }];
   if (campaign !== null) crumbs.push({ label: `${campaign === NONE ? '(none): touches without a campaign' : campaign}`, href: upTo('channels', params, 'order') });
   if (order) {
-    return (
-      <Drill crumbs={[...crumbs, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
-        <OrderJourney
-          transactionId={order}
-          sessionKey={session.key}
-          timezone={session.me.timezone}
-          model={DATA_DRIVEN.includes(model) ? 'last_non_direct' : model}
-          onModel={(next) => setParams({ model: next })}
-          onUnauthorized={onUnauthorized}
-        />
-      </Drill>
-    );
+    return <DrilledOrder crumbs={crumbs} order={order} model={DATA_DRIVEN.includes(model) ? 'last_non_direct' : model} view={{ session, setParams, onUnauthorized }} />;
   }
   const listed = campaign !== null ? { groupBy: 'campaign', key: campaign, channel: key } : { groupBy, key };
   const here = campaign !== null ? (campaign === NONE ? `(none) of ${key}` : campaign) : keyName;
@@ -164,7 +153,6 @@ function ChannelCampaigns({
       {(report) => {
         if (only !== undefined) return <RowFigures report={report} rowKey={only} currency={currency} />;
         const rows = report.rows.filter((row) => row.currency === currency);
-        const top = Math.max(0, ...rows.map((row) => row.revenue));
         return rows.length === 0 ? (
           <Empty>
             <p>No campaign of {channel} earned anything in this period.</p>
@@ -176,27 +164,7 @@ function ChannelCampaigns({
             rows={rows}
             rowKey={(row) => row.key}
             rowHref={(row) => drillHref('channels', params, { campaign: row.key, order: null })}
-            columns={[
-              { id: 'key', label: 'Campaign', render: (row) => <KeyText value={row.key} none={NONE_MEANS.campaign!} /> },
-              {
-                id: 'revenue',
-                label: 'Revenue',
-                numeric: true,
-                render: (row) => (
-                  <>
-                    {money(row.revenue, currency)} <Bar value={row.revenue} max={top} />
-                  </>
-                ),
-              },
-              { id: 'conversions', label: 'Conversions', numeric: true, render: (row) => count(row.conversions) },
-              { id: 'touches', label: 'Touches', numeric: true, render: (row) => count(row.touches) },
-              ...(rows.some((row) => row.cost !== undefined)
-                ? [
-                    { id: 'cost', label: 'Cost', numeric: true, render: (row: ReportRow) => money(row.cost, currency) },
-                    { id: 'roas', label: 'ROAS', numeric: true, render: (row: ReportRow) => ratio(row.roas) },
-                  ]
-                : []),
-            ]}
+            columns={[{ id: 'key', label: 'Campaign', render: (row) => <KeyText value={row.key} none={NONE_MEANS.campaign!} /> }, ...figureColumns(rows, currency, false)]}
           />
         );
       }}
@@ -248,8 +216,6 @@ function ReportTable({ report, currency, groupLabel, params }: { report: Report;
       </Empty>
     );
   }
-  const top = Math.max(0, ...rows.map((row) => row.revenue));
-  const withCost = rows.some((row) => row.cost !== undefined);
   const drillable = !DATA_DRIVEN.includes(report.model);
   return (
     <>
@@ -280,30 +246,35 @@ function ReportTable({ report, currency, groupLabel, params }: { report: Report;
           rows={rows}
           rowKey={(row) => row.key}
           rowHref={drillable ? (row) => drillHref('channels', params, { key: row.key, order: null }) : undefined}
-          columns={[
-            { id: 'key', label: groupLabel, render: (row) => <KeyText value={row.key} none={NONE_MEANS[report.groupBy] ?? ''} /> },
-            {
-              id: 'revenue',
-              label: 'Revenue',
-              numeric: true,
-              render: (row) => (
-                <>
-                  {money(row.revenue, currency)} <Bar value={row.revenue} max={top} />
-                </>
-              ),
-            },
-            { id: 'conversions', label: 'Conversions', numeric: true, render: (row) => count(row.conversions) },
-            { id: 'touches', label: 'Touches', numeric: true, render: (row) => count(row.touches) },
-            ...(withCost
-              ? [
-                  { id: 'cost', label: 'Cost', numeric: true, render: (row: ReportRow) => money(row.cost, currency) },
-                  { id: 'roas', label: 'ROAS', numeric: true, render: (row: ReportRow) => ratio(row.roas) },
-                  { id: 'cpa', label: 'CPA', numeric: true, render: (row: ReportRow) => money(row.cpa, currency) },
-                ]
-              : []),
-          ]}
+          columns={[{ id: 'key', label: groupLabel, render: (row) => <KeyText value={row.key} none={NONE_MEANS[report.groupBy] ?? ''} /> }, ...figureColumns(rows, currency, true)]}
         />
       </Section>
     </>
   );
+}
+
+/** A report row's figures as columns: revenue with its bar, conversions, touches, and cost, ROAS (and CPA) once there is spend. */
+function figureColumns(rows: ReportRow[], currency: string, withCpa: boolean) {
+  const top = Math.max(0, ...rows.map((row) => row.revenue));
+  const columns = [
+    {
+      id: 'revenue',
+      label: 'Revenue',
+      numeric: true,
+      render: (row: ReportRow) => (
+        <>
+          {money(row.revenue, currency)} <Bar value={row.revenue} max={top} />
+        </>
+      ),
+    },
+    { id: 'conversions', label: 'Conversions', numeric: true, render: (row: ReportRow) => count(row.conversions) },
+    { id: 'touches', label: 'Touches', numeric: true, render: (row: ReportRow) => count(row.touches) },
+  ];
+  if (!rows.some((row) => row.cost !== undefined)) return columns;
+  return [
+    ...columns,
+    { id: 'cost', label: 'Cost', numeric: true, render: (row: ReportRow) => money(row.cost, currency) },
+    { id: 'roas', label: 'ROAS', numeric: true, render: (row: ReportRow) => ratio(row.roas) },
+    ...(withCpa ? [{ id: 'cpa', label: 'CPA', numeric: true, render: (row: ReportRow) => money(row.cpa, currency) }] : []),
+  ];
 }

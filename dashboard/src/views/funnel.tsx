@@ -11,7 +11,7 @@ import { href } from '../route.ts';
 import { DISQUALIFICATION_REASONS, type Funnel as FunnelAnswer, type FunnelMeasures } from '../types.ts';
 import { currenciesOf, period, type ViewProps } from '../view.ts';
 import { GROUP_BYS, groupByOf } from './channels.tsx';
-import { OrderJourney, PersonJourney } from './journey.tsx';
+import { DrilledOrder, PersonJourney } from './journey.tsx';
 
 type Row = FunnelMeasures & { key: string };
 
@@ -58,18 +58,7 @@ export function Funnel({ session, period, currency, params, setParams, onUnautho
   if (person) {
     crumbs.push({ label: 'Person', href: upTo('funnel', params, 'order') });
     if (order) {
-      return (
-        <Drill crumbs={[...crumbs, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
-          <OrderJourney
-            transactionId={order}
-            sessionKey={session.key}
-            timezone={session.me.timezone}
-            model={params.get('model') ?? 'last_non_direct'}
-            onModel={(model) => setParams({ model })}
-            onUnauthorized={onUnauthorized}
-          />
-        </Drill>
-      );
+      return <DrilledOrder crumbs={crumbs} order={order} model={params.get('model') ?? 'last_non_direct'} view={{ session, setParams, onUnauthorized }} />;
     }
     return (
       <Drill crumbs={crumbs} title="A person's journey">

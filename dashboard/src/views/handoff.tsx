@@ -9,7 +9,7 @@ import { useApi, useBoth } from '../load.ts';
 import { href } from '../route.ts';
 import type { DroppedBaton, Handoffs, SalesReport } from '../types.ts';
 import { currenciesOf, period as keep, type ViewProps } from '../view.ts';
-import { OrderJourney, PersonJourney } from './journey.tsx';
+import { DrilledOrder, PersonJourney } from './journey.tsx';
 
 type SalesRow = SalesReport['rows'][number];
 
@@ -39,28 +39,13 @@ function HandoffPeriod({ session, period, currency, params, onUnauthorized, onCu
   );
 }
 
-const orderLevel = ({ session, params, setParams, onUnauthorized }: ViewProps, order: string) => (
-  <OrderJourney
-    transactionId={order}
-    sessionKey={session.key}
-    timezone={session.me.timezone}
-    model={params.get('model') ?? 'last_non_direct'}
-    onModel={(model) => setParams({ model })}
-    onUnauthorized={onUnauthorized}
-  />
-);
-
 /** A dropped baton's person, and from their journey one of their orders. */
 function PersonLevel(props: ViewProps & { person: string }) {
   const { session, params, onUnauthorized, person } = props;
   const order = params.get('order');
   const crumbs: Crumb[] = [{ label: 'Handoff', href: upTo('handoff', params, 'person') }];
   if (order) {
-    return (
-      <Drill crumbs={[...crumbs, { label: 'Person', href: upTo('handoff', params, 'order') }, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
-        {orderLevel(props, order)}
-      </Drill>
-    );
+    return <DrilledOrder crumbs={[...crumbs, { label: 'Person', href: upTo('handoff', params, 'order') }]} order={order} model={params.get('model') ?? 'last_non_direct'} view={props} />;
   }
   return (
     <Drill crumbs={[...crumbs, { label: 'Person' }]} title="A person's journey">
@@ -77,11 +62,7 @@ function RepLevel(props: ViewProps & { rep: string }) {
   const crumbs: Crumb[] = [{ label: 'Handoff', href: upTo('handoff', params, 'rep') }];
   const [load, retry] = useApi<SalesReport>(order ? null : `/v1/sales/report${query({ from: period.from, to: period.to, groupBy: 'rep' })}`, session.key, onUnauthorized);
   if (order) {
-    return (
-      <Drill crumbs={[...crumbs, { label: repName, href: upTo('handoff', params, 'order') }, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
-        {orderLevel(props, order)}
-      </Drill>
-    );
+    return <DrilledOrder crumbs={[...crumbs, { label: repName, href: upTo('handoff', params, 'order') }]} order={order} model={params.get('model') ?? 'last_non_direct'} view={props} />;
   }
   return (
     <Drill crumbs={[...crumbs, { label: repName }]} title={`Orders of ${repName}`}>

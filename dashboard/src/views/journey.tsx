@@ -25,15 +25,10 @@ export function Journey({ session, params, setParams, onUnauthorized }: ViewProp
   const person = params.get('person') ?? '';
   const timezone = session.me.timezone;
   const model = params.get('model') ?? 'last_non_direct';
-  const orderLevel = (transactionId: string) => (
-    <OrderJourney transactionId={transactionId} sessionKey={session.key} timezone={timezone} model={model} onModel={(next) => setParams({ model: next })} onUnauthorized={onUnauthorized} />
-  );
   if (person) {
     const top: Crumb = { label: 'Order journey', href: upTo('journey', params, 'person') };
     return order ? (
-      <Drill crumbs={[top, { label: 'Person', href: upTo('journey', params, 'order') }, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
-        {orderLevel(order)}
-      </Drill>
+      <DrilledOrder crumbs={[top, { label: 'Person', href: upTo('journey', params, 'order') }]} order={order} model={model} view={{ session, setParams, onUnauthorized }} />
     ) : (
       <Drill crumbs={[top, { label: 'Person' }]} title="A person's journey">
         <PersonJourney person={person} sessionKey={session.key} timezone={timezone} orderHref={(id) => drillHref('journey', params, { order: id })} onUnauthorized={onUnauthorized} />
@@ -43,7 +38,11 @@ export function Journey({ session, params, setParams, onUnauthorized }: ViewProp
   return (
     <>
       <Finder sessionKey={session.key} current={order} timezone={timezone} onOrder={(transactionId) => setParams({ order: transactionId })} />
-      {order ? orderLevel(order) : <p class="hint">Look up an order by its id (as in the finance export: shopify-order-…), or a customer to pick one of their orders.</p>}
+      {order ? (
+        <OrderJourney transactionId={order} sessionKey={session.key} timezone={timezone} model={model} onModel={(next) => setParams({ model: next })} onUnauthorized={onUnauthorized} />
+      ) : (
+        <p class="hint">Look up an order by its id (as in the finance export: shopify-order-…), or a customer to pick one of their orders.</p>
+      )}
     </>
   );
 }
@@ -109,6 +108,22 @@ function Finder({ sessionKey, current, timezone, onOrder }: { sessionKey: string
           </ul>
         ))}
     </div>
+  );
+}
+
+/** The deepest level of a drill: an order's journey under the breadcrumb that led to it (the order's own step added). */
+export function DrilledOrder({ crumbs, order, model, view }: { crumbs: Crumb[]; order: string; model: string; view: Pick<ViewProps, 'session' | 'setParams' | 'onUnauthorized'> }) {
+  return (
+    <Drill crumbs={[...crumbs, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
+      <OrderJourney
+        transactionId={order}
+        sessionKey={view.session.key}
+        timezone={view.session.me.timezone}
+        model={model}
+        onModel={(next) => view.setParams({ model: next })}
+        onUnauthorized={view.onUnauthorized}
+      />
+    </Drill>
   );
 }
 

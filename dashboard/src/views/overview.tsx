@@ -11,7 +11,7 @@ import { isDay } from '../period.ts';
 import { href } from '../route.ts';
 import type { Report, ReportTotals, SalesReport } from '../types.ts';
 import { currenciesOf, period, type ViewProps } from '../view.ts';
-import { OrderJourney } from './journey.tsx';
+import { DrilledOrder } from './journey.tsx';
 
 /** Revenue, spend, ROAS and attributed vs unattributed, by day and for the period (two reports: `interval=day` and the period as one); a day opens its orders. */
 export function Overview(props: ViewProps) {
@@ -45,18 +45,7 @@ function DayLevel({ session, currency, params, setParams, onUnauthorized, day }:
     { label: day, href: upTo('overview', params, 'order') },
   ];
   if (order) {
-    return (
-      <Drill crumbs={[...crumbs, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
-        <OrderJourney
-          transactionId={order}
-          sessionKey={session.key}
-          timezone={session.me.timezone}
-          model={params.get('model') ?? 'last_non_direct'}
-          onModel={(model) => setParams({ model })}
-          onUnauthorized={onUnauthorized}
-        />
-      </Drill>
-    );
+    return <DrilledOrder crumbs={crumbs} order={order} model={params.get('model') ?? 'last_non_direct'} view={{ session, setParams, onUnauthorized }} />;
   }
   return (
     <Drill crumbs={crumbs.slice(0, 1).concat({ label: day })} title={`Orders of ${day}`}>

@@ -8,7 +8,7 @@ import { count, money } from '../format.ts';
 import { type Load, useApi } from '../load.ts';
 import type { Paths as PathsAnswer } from '../types.ts';
 import { currenciesOf, type ViewProps } from '../view.ts';
-import { OrderJourney } from './journey.tsx';
+import { DrilledOrder } from './journey.tsx';
 
 type PathRow = PathsAnswer['paths'][number];
 
@@ -47,16 +47,12 @@ function PathLevel({ session, period, currency, params, setParams, onUnauthorize
   const crumbs: Crumb[] = [{ label: 'Paths', href: upTo('paths', params, 'path') }];
   if (order) {
     return (
-      <Drill crumbs={[...crumbs, { label: name, href: upTo('paths', params, 'order') }, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
-        <OrderJourney
-          transactionId={order}
-          sessionKey={session.key}
-          timezone={session.me.timezone}
-          model={params.get('model') ?? 'last_touch'}
-          onModel={(model) => setParams({ model })}
-          onUnauthorized={onUnauthorized}
-        />
-      </Drill>
+      <DrilledOrder
+        crumbs={[...crumbs, { label: name, href: upTo('paths', params, 'order') }]}
+        order={order}
+        model={params.get('model') ?? 'last_touch'}
+        view={{ session, setParams, onUnauthorized }}
+      />
     );
   }
   return (
