@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { transactionEntity } from '../shared/adapters/dynamodb/entities/transaction.ts';
-import { HEURISTIC_MODELS } from '../shared/attribution/models.ts';
 import { stores } from '../shared/adapters/dynamodb/stores.ts';
+import { HEURISTIC_MODELS } from '../shared/attribution/models.ts';
 import { createTenant } from '../shared/tenants/use-cases.ts';
 import type { BenchContext } from './run.ts';
 
@@ -36,7 +36,11 @@ async function seed(ctx: BenchContext, tenantId: string, count: number): Promise
       identifiers: [`c:${i}`],
       contentHash: 'bench',
       recordedAt: '2026-10-01T00:00:00.000Z',
-      attributionSummary: { sourcedBy: 'marketing', boundaryAt: occurredAt, top: Object.fromEntries(HEURISTIC_MODELS.map((model) => [model, { campaign: `campaign-${i % 40}`, channel: 'Paid Search' }])) },
+      attributionSummary: {
+        sourcedBy: 'marketing',
+        boundaryAt: occurredAt,
+        top: Object.fromEntries(HEURISTIC_MODELS.map((model) => [model, { campaign: `campaign-${i % 40}`, channel: 'Paid Search' }])),
+      },
     };
   });
   const batches: Array<typeof items> = [];
