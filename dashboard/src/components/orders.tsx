@@ -3,7 +3,7 @@ import { count, instant, label, money } from '../format.ts';
 import { usePages } from '../load.ts';
 import type { Period } from '../period.ts';
 import type { RowOrder, RowOrders } from '../types.ts';
-import { DataTable, Empty, ErrorState, Loading } from './ui.tsx';
+import { DataTable, Empty, ErrorState, Loading, ShowMore } from './ui.tsx';
 
 /** A row of a report (marketing: channel, campaign, source_medium, kind; sales: rep, sales_channel) whose orders are listed. */
 export interface OrderSource {
@@ -117,18 +117,7 @@ export function RowOrdersList({
         Revenue is net (tax and shipping excluded), a refund or cancellation negative. H is where marketing handed the order over to sales (or the checkout, without a sales touch); the credit is this
         row's share of the revenue.
       </p>
-      {pages.more && (
-        <p>
-          <button type="button" onClick={pages.loadMore} disabled={pages.moreState === 'loading'} data-action="more-orders">
-            {pages.moreState === 'loading' ? 'Loading…' : 'Show more orders'}
-          </button>
-        </p>
-      )}
-      {pages.moreState instanceof Error && (
-        <p class="field-error" role="alert">
-          {pages.moreState.message}
-        </p>
-      )}
+      <ShowMore pages={pages} what="orders" />
     </>
   );
 }

@@ -4,7 +4,7 @@ import { count, instant, label } from '../format.ts';
 import { usePages } from '../load.ts';
 import type { Period } from '../period.ts';
 import type { RowPeople, RowPerson } from '../types.ts';
-import { DataTable, Empty, ErrorState, Loading } from './ui.tsx';
+import { DataTable, Empty, ErrorState, Loading, ShowMore } from './ui.tsx';
 
 const outcome = (reached: boolean) => (reached ? 'yes' : '—');
 
@@ -61,18 +61,7 @@ export function RowPeopleList({
           { id: 'orders', label: 'Orders', numeric: true, render: (person) => count(person.orders) },
         ]}
       />
-      {pages.more && (
-        <p>
-          <button type="button" onClick={pages.loadMore} disabled={pages.moreState === 'loading'} data-action="more-people">
-            {pages.moreState === 'loading' ? 'Loading…' : 'Show more people'}
-          </button>
-        </p>
-      )}
-      {pages.moreState instanceof Error && (
-        <p class="field-error" role="alert">
-          {pages.moreState.message}
-        </p>
-      )}
+      <ShowMore pages={pages} what="people" />
     </>
   );
 }

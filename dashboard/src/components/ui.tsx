@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { Load } from '../load.ts';
+import type { Load, Pages } from '../load.ts';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -239,5 +239,25 @@ export function Section({ title, children, description }: { title: string; descr
       {description && <p class="description">{description}</p>}
       {children}
     </section>
+  );
+}
+
+/** The "Show more" of a paged list (`usePages`), and why its last page did not load. */
+export function ShowMore({ pages, what }: { pages: Pick<Pages<unknown>, 'more' | 'moreState' | 'loadMore'>; what: string }) {
+  return (
+    <>
+      {pages.more && (
+        <p>
+          <button type="button" onClick={pages.loadMore} disabled={pages.moreState === 'loading'} data-action={`more-${what}`}>
+            {pages.moreState === 'loading' ? 'Loading…' : `Show more ${what}`}
+          </button>
+        </p>
+      )}
+      {pages.moreState instanceof Error && (
+        <p class="field-error" role="alert">
+          {pages.moreState.message}
+        </p>
+      )}
+    </>
   );
 }
