@@ -313,6 +313,11 @@ const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', '
     (api[name as keyof BatonApi] as (...a: unknown[]) => unknown).apply(api, Array.prototype.slice.call(args));
   }
 
+  // A headless browser names itself in its user agent and Baton drops its events as a bot's: say so where a developer looks.
+  if (/headless/i.test(navigator.userAgent))
+    console.warn(
+      `Baton: this browser's user agent says it is headless (${navigator.userAgent}), so its events are dropped as a bot's. Test with a desktop user agent; POST /v1/collect?debug=true says why each event was dropped.`,
+    );
   if (canStore()) id();
   schedule();
   addEventListener('pagehide', flush);

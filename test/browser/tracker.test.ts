@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { DESKTOP_CHROME } from '../support/chromium.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -50,6 +51,23 @@ describe('the tracker in Chromium', () => {
     expect(request).toMatchObject({ key: site.key, origin: harness.storeOrigin });
     expect(request?.contentType.toLowerCase()).toBe('text/plain;charset=utf-8'); // the Blob lower-cases its type
     expect(harness.preflights).toBe(0);
+  });
+
+  it('tells a developer testing from a headless browser, in the console, that its events are dropped as a bot’s; a desktop browser hears nothing', async () => {
+    const warnings = async (context: BrowserContext) => {
+      const site = harness.site();
+      const page = await context.newPage();
+      const said: string[] = [];
+      page.on('console', (message) => message.type() === 'warning' && said.push(message.text()));
+      await page.goto(site.url('/landing?utm_source=google&utm_medium=cpc'));
+      await site.waitForEvents(1);
+      return said;
+    };
+    const headless = await visitor();
+    expect(await warnings(headless.context)).toEqual([expect.stringMatching(/^Baton: this browser's user agent says it is headless .*\?debug=true/)]);
+    const desktop = await harness.browser.newContext({ userAgent: DESKTOP_CHROME });
+    onTestFinished(() => desktop.close());
+    expect(await warnings(desktop)).toEqual([]);
   });
 
   it('keeps the anonymous id across pages in a first-party cookie, and restores it from localStorage when the cookie is gone', async () => {
