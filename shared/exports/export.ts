@@ -10,9 +10,8 @@ import type { Amounts, TransactionKind } from '../recording/transactions.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
 import { calendarOf } from '../tenants/use-cases.ts';
 import { ReportingCalendar } from '../time/calendar.ts';
-import { DaySchema, periodCheck, TimezoneSchema } from '../time/days.ts';
+import { DaySchema, localDateTime, periodCheck, TimezoneSchema } from '../time/days.ts';
 import { csvRecords } from './csv.ts';
-import { localDateTime } from './local-time.ts';
 import type { ExportedTransaction, TransactionTimeline } from './ports.ts';
 
 export const MAX_EXPORT_LIMIT = 10_000;

@@ -215,6 +215,8 @@ interface LocalDays {
 interface Zone {
   name: string;
   wallClock: Intl.DateTimeFormat;
+  /** Date and time to the second, made when first asked for (`localDateTime`). */
+  dateTime?: Intl.DateTimeFormat;
   /** Local days overlapping each UTC day (key: days since the epoch). */
   days: Map<number, LocalDays>;
   /** First instant of each local day resolved so far. */
@@ -309,4 +311,29 @@ function localDaysOverlapping(zone: Zone, utcDay: number): LocalDays {
   }
   if (days.first === '') throw new RangeError(`no day of ${zone.name} contains ${new Date(start).toISOString()}`);
   return days;
+}
+
+/**
+ * An instant on a zone's wall clock, `YYYY-MM-DD HH:MM:SS`: the form a
+ * spreadsheet reads as a date-time in every locale (an ISO string with `T`
+ * and `Z` stays text). From the same ICU data as the day boundaries above, so
+ * a time and its day always agree. Milliseconds are dropped.
+ */
+export function localDateTime(at: string | number | Date, timezone: string): string {
+  const instant = typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime();
+  if (!Number.isFinite(instant)) throw new RangeError(`not an instant: ${String(at)}`);
+  const zone = zoneNamed(timezone);
+  zone.dateTime ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  const parts: Record<string, string> = {};
+  for (const part of zone.dateTime.formatToParts(instant)) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }

@@ -1,14 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvHeader, csvLine, decodeCursor, EXCEL_COLUMNS, ExportQuerySchema, encodeCursor, excelLine, exportTransactions, lineOf, summarise } from '../../shared/exports/export.ts';
-import { localDateTime } from '../../shared/exports/local-time.ts';
 import type { ExportedTransaction } from '../../shared/exports/ports.ts';
 import { parseAmount } from '../../shared/money/money.ts';
 import { storeTransaction } from '../../shared/recording/use-cases.ts';
 import type { TenantRecord } from '../../shared/tenants/ports.ts';
 import { createTenant } from '../../shared/tenants/use-cases.ts';
 import { ReportingCalendar } from '../../shared/time/calendar.ts';
-import { dayRange, startOfDay } from '../../shared/time/days.ts';
+import { dayRange, localDateTime, startOfDay } from '../../shared/time/days.ts';
 import { transaction } from '../support/memory/fixtures.ts';
 import { type MemoryStores, memoryStores } from '../support/memory/stores.ts';
 
