@@ -72,26 +72,62 @@ export interface ExportLine extends Amounts {
 }
 
 const AMOUNTS = ['gross', 'discount', 'net', 'tax', 'shipping', 'total'] as const;
-export const CSV_COLUMNS = [
-  'transactionId',
-  'provider',
-  'externalId',
-  'kind',
-  'status',
-  'orderId',
-  'occurredAt',
-  'day',
-  'currency',
-  ...AMOUNTS,
-  ...AMOUNTS.map((amount) => `${amount}Decimal`),
-  'salesChannel',
-  'rep',
-  'sourcedBy',
-  'boundaryAt',
-  'model',
-  'topCampaign',
-  'topChannel',
-] as const;
+/** A CSV column of the export: its name and its cell for a line (`timezone`: the zone the line's day is counted in). */
+interface ExportColumn {
+  name: string;
+  value(line: ExportLine, timezone: string): string | number;
+}
+
+const column = (name: string, value: ExportColumn['value']): ExportColumn => ({ name, value });
+const orEmpty = (value: string | null) => value ?? '';
+
+/** What both flavors start with: the transaction and what Baton counts of it. */
+const IDENTITY_COLUMNS = [
+  column('transactionId', (line) => line.transactionId),
+  column('provider', (line) => line.provider),
+  column('externalId', (line) => line.externalId),
+  column('kind', (line) => line.kind),
+  column('status', (line) => line.status),
+  column('orderId', (line) => orEmpty(line.orderId)),
+];
+/** The amounts as decimal strings, exact, as the money module formats them. */
+const DECIMAL_COLUMNS = AMOUNTS.map((amount) => column(`${amount}Decimal`, (line) => formatAmount(line[amount], line.currency)));
+const SALES_COLUMNS = [column('salesChannel', (line) => line.salesChannel), column('rep', (line) => orEmpty(line.rep)), column('sourcedBy', (line) => orEmpty(line.sourcedBy))];
+const TOP_COLUMNS = [column('model', (line) => line.model), column('topCampaign', (line) => orEmpty(line.topCampaign)), column('topChannel', (line) => orEmpty(line.topChannel))];
+
+/** `flavor=raw`: minor units first, then their decimals; instants in UTC (ISO 8601). */
+const RAW_COLUMNS: ExportColumn[] = [
+  ...IDENTITY_COLUMNS,
+  column('occurredAt', (line) => line.occurredAt),
+  column('day', (line) => line.day),
+  column('currency', (line) => line.currency),
+  ...AMOUNTS.map((amount) => column(amount, (line) => line[amount])),
+  ...DECIMAL_COLUMNS,
+  ...SALES_COLUMNS,
+  column('boundaryAt', (line) => orEmpty(line.boundaryAt)),
+  ...TOP_COLUMNS,
+];
+
+/**
+ * `flavor=excel`: the raw columns a spreadsheet needs, amounts only as
+ * decimals and instants on the wall clock of the line's `timezone`
+ * (`YYYY-MM-DD HH:MM:SS`, which Excel reads as a date-time). A name the raw
+ * file also has means the same there.
+ */
+const EXCEL_EXPORT_COLUMNS: ExportColumn[] = [
+  ...IDENTITY_COLUMNS,
+  column('occurredAtLocal', (line, timezone) => localDateTime(line.occurredAt, timezone)),
+  column('day', (line) => line.day),
+  column('timezone', (_line, timezone) => timezone),
+  column('currency', (line) => line.currency),
+  ...DECIMAL_COLUMNS,
+  ...SALES_COLUMNS,
+  column('boundaryAtLocal', (line, timezone) => (line.boundaryAt ? localDateTime(line.boundaryAt, timezone) : '')),
+  ...TOP_COLUMNS,
+];
+
+export const CSV_COLUMNS = RAW_COLUMNS.map((one) => one.name);
+export const EXCEL_COLUMNS = EXCEL_EXPORT_COLUMNS.map((one) => one.name);
 
 /** What Baton counts of a stored transaction (items stored before settlements existed count as sent). */
 export function countedOf(transaction: ExportedTransaction): { status: CountStatus; amounts: Amounts } {
@@ -129,57 +165,8 @@ export function csvHeader(): string {
 }
 
 export function csvLine(line: ExportLine): string {
-  const decimals = AMOUNTS.map((amount) => formatAmount(line[amount], line.currency));
-  return csvRecords([
-    [
-      line.transactionId,
-      line.provider,
-      line.externalId,
-      line.kind,
-      line.status,
-      line.orderId ?? '',
-      line.occurredAt,
-      line.day,
-      line.currency,
-      ...AMOUNTS.map((amount) => line[amount]),
-      ...decimals,
-      line.salesChannel,
-      line.rep ?? '',
-      line.sourcedBy ?? '',
-      line.boundaryAt ?? '',
-      line.model,
-      line.topCampaign ?? '',
-      line.topChannel ?? '',
-    ],
-  ]);
+  return csvRecords([RAW_COLUMNS.map((one) => one.value(line, ''))]);
 }
-
-/**
- * The `flavor=excel` CSV's columns: the raw columns a spreadsheet needs, amounts only as
- * decimals (exact strings, as the money module formats them) and instants on the wall clock
- * of the line's `timezone` (`YYYY-MM-DD HH:MM:SS`, which Excel reads as a date-time). A name
- * the raw file also has means the same there.
- */
-export const EXCEL_COLUMNS = [
-  'transactionId',
-  'provider',
-  'externalId',
-  'kind',
-  'status',
-  'orderId',
-  'occurredAtLocal',
-  'day',
-  'timezone',
-  'currency',
-  ...AMOUNTS.map((amount) => `${amount}Decimal` as const),
-  'salesChannel',
-  'rep',
-  'sourcedBy',
-  'boundaryAtLocal',
-  'model',
-  'topCampaign',
-  'topChannel',
-] as const;
 
 export function excelHeader(): string {
   return csvRecords([EXCEL_COLUMNS]);
@@ -187,33 +174,12 @@ export function excelHeader(): string {
 
 /** A line of the Excel flavor; `timezone` is the zone its `day` is counted in. */
 export function excelLine(line: ExportLine, timezone: string): string {
-  return csvRecords([
-    [
-      line.transactionId,
-      line.provider,
-      line.externalId,
-      line.kind,
-      line.status,
-      line.orderId ?? '',
-      localDateTime(line.occurredAt, timezone),
-      line.day,
-      timezone,
-      line.currency,
-      ...AMOUNTS.map((amount) => formatAmount(line[amount], line.currency)),
-      line.salesChannel,
-      line.rep ?? '',
-      line.sourcedBy ?? '',
-      line.boundaryAt ? localDateTime(line.boundaryAt, timezone) : '',
-      line.model,
-      line.topCampaign ?? '',
-      line.topChannel ?? '',
-    ],
-  ]);
+  return csvRecords([EXCEL_EXPORT_COLUMNS.map((one) => one.value(line, timezone))]);
 }
 
 /** NDJSON carries the same fields as CSV: minor units and the decimal strings beside them. */
 export function ndjsonLine(line: ExportLine): string {
-  const decimals = Object.fromEntries(AMOUNTS.map((amount) => [`${amount}Decimal`, formatAmount(line[amount], line.currency)]));
+  const decimals = Object.fromEntries(DECIMAL_COLUMNS.map((one) => [one.name, one.value(line, '')]));
   return `${JSON.stringify({ ...line, ...decimals })}\n`;
 }
 
