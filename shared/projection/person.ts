@@ -218,8 +218,9 @@ function addTransaction(contributions: Contributions, listings: ListingEntry[], 
       const touch = touchById.get(credit.touchId);
       if (!touch) continue;
       for (const groupBy of ROW_GROUPINGS) {
-        contribute(contributions, cell, { measure: 'revenue', groupBy, key: keyOf(touch, groupBy) }, credit.amount);
-        lines.credit(groupBy, keyOf(touch, groupBy), model, credit.amount);
+        const key = keyOf(touch, groupBy);
+        contribute(contributions, cell, { measure: 'revenue', groupBy, key }, credit.amount);
+        lines.credit(groupBy, key, model, credit.amount);
       }
     }
     if (orderSign !== 0) {
@@ -227,8 +228,9 @@ function addTransaction(contributions: Contributions, listings: ListingEntry[], 
         const touch = touchById.get(touchId);
         if (!touch) continue;
         for (const groupBy of ROW_GROUPINGS) {
-          contribute(contributions, cell, { measure: 'conversions', groupBy, key: keyOf(touch, groupBy) }, orderSign * share);
-          lines.conversions(groupBy, keyOf(touch, groupBy), model, orderSign * share);
+          const key = keyOf(touch, groupBy);
+          contribute(contributions, cell, { measure: 'conversions', groupBy, key }, orderSign * share);
+          lines.conversions(groupBy, key, model, orderSign * share);
         }
       }
     }
