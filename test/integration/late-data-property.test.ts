@@ -55,7 +55,7 @@ const linkArb = fc.record({ from: who, to: who, occurredAt: instant }).map(
 );
 const orderArb = fc.record({ person: who, occurredAt: instant, amount: fc.integer({ min: 1, max: 50_000 }) }).map(({ person, occurredAt, amount }) => ({
   path: '/v1/transactions',
-  json: { transactionId: `${person}-${occurredAt}`, kind: 'order', occurredAt, person: { customerId: person }, currency: 'USD', gross: (amount / 100).toFixed(2) },
+  json: { transactionId: `${person}-${occurredAt}-${amount}`, kind: 'order', occurredAt, person: { customerId: person }, currency: 'USD', gross: (amount / 100).toFixed(2) },
 }));
 /** Browsing as an anonymous visitor before the link ties it to the customer. */
 const anonymousTouchArb = fc.record({ person: who, occurredAt: instant }).map(({ person, occurredAt }) => ({
