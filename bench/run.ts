@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — measures what the issues ask for, in one run on this
  * machine, and writes bench/RESULTS.md. `npm run bench -- --quick` for a
- * shorter run; `--only=exports` (platform, recording, attribution, exports, collect, dashboard)
+ * shorter run; `--only=exports` (platform, recording, attribution, exports, collect, dashboard, spend)
  * for one section, printed but not written. Ratios compare things measured side by side in the same run.
  */
 import '../scripts/local/quiet-sdk.ts';
@@ -21,6 +21,7 @@ import { exportsBench } from './exports.ts';
 import { RequestCounter } from './lib.ts';
 import { platformBench } from './platform.ts';
 import { recordingBench } from './recording.ts';
+import { spendBench } from './spend.ts';
 
 export interface BenchContext {
   quick: boolean;
@@ -84,6 +85,7 @@ try {
     exports: exportsBench,
     collect: (context: BenchContext) => collectBench(context, TRACKER_SCRIPT),
     dashboard: dashboardBench,
+    spend: spendBench,
   };
   const sections: string[] = [];
   for (const [name, bench] of Object.entries(benches)) if (!only || only === name) sections.push(await bench(ctx));

@@ -67,7 +67,16 @@ export class StatelessStack extends Stack {
       const streaming = routes.some((route) => route.handler === handler && route.streaming);
       const queued = queues.find((queue) => queue.target === handler);
       const streamed = streamConsumers.some((consumer) => consumer.target === handler);
-      const timeout = streaming ? Duration.minutes(10) : queued ? Duration.seconds(queued.timeoutSeconds) : streamed ? Duration.minutes(1) : undefined;
+      const budgeted = routes.find((route) => route.handler === handler && route.budgetSeconds !== undefined)?.budgetSeconds;
+      const timeout = streaming
+        ? Duration.minutes(10)
+        : queued
+          ? Duration.seconds(queued.timeoutSeconds)
+          : streamed
+            ? Duration.minutes(1)
+            : budgeted !== undefined
+              ? Duration.seconds(budgeted + 1)
+              : undefined;
       const created = new BatonFunction(this, pascal(handler), { handler, ...(timeout ? { timeout } : {}) });
       if (access.table) created.bindTable(props.table, access.table);
       if (access.bus) created.bindBus(props.bus);

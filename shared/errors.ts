@@ -45,6 +45,17 @@ export class PayloadTooLargeError extends BatonError {
   }
 }
 
+/** A file that was read but cannot be taken (a spend file, SPEC §12): `details` names every bad line. */
+export class UnprocessableFileError extends BatonError {
+  readonly code = 'invalid_file';
+  constructor(
+    message: string,
+    readonly details: IssueDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
 export class UnauthenticatedError extends BatonError {
   readonly code = 'unauthenticated';
 }

@@ -18,6 +18,9 @@ import { route as getMe } from './api/routes/get-me.ts';
 import { route as getPaths } from './api/routes/get-paths.ts';
 import { route as getReport } from './api/routes/get-report.ts';
 import { route as getSalesReport } from './api/routes/get-sales-report.ts';
+import { route as getSpendAudit } from './api/routes/get-spend-audit.ts';
+import { route as getSpendImports } from './api/routes/get-spend-imports.ts';
+import { route as getSpendMappings } from './api/routes/get-spend-mappings.ts';
 import { route as getTracker } from './api/routes/get-tracker.ts';
 import { route as getTransaction } from './api/routes/get-transaction.ts';
 import { route as health } from './api/routes/health.ts';
@@ -26,10 +29,12 @@ import { route as patchConfig } from './api/routes/patch-config.ts';
 import { route as postIdentify } from './api/routes/post-identify.ts';
 import { route as postRecompute } from './api/routes/post-recompute.ts';
 import { route as postSpend } from './api/routes/post-spend.ts';
+import { route as postSpendImport } from './api/routes/post-spend-import.ts';
 import { route as postStages } from './api/routes/post-stages.ts';
 import { route as postTouches } from './api/routes/post-touches.ts';
 import { route as postTransactions } from './api/routes/post-transactions.ts';
 import { route as postWebhook } from './api/routes/post-webhook.ts';
+import { route as putSpendMappings } from './api/routes/put-spend-mappings.ts';
 
 export type { Route, RouteAccess } from './api/route.ts';
 
@@ -48,6 +53,11 @@ export const routes: readonly Route[] = [
   postIdentify,
   postTransactions,
   postSpend,
+  postSpendImport,
+  getSpendImports,
+  getSpendMappings,
+  putSpendMappings,
+  getSpendAudit,
   getAttribution,
   getReport,
   getAttributionOrders,

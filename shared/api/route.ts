@@ -40,6 +40,10 @@ export interface Route {
    * mode rather than through API Gateway (which buffers up to 6 MB).
    */
   streaming?: boolean;
+  /** The largest body taken, in bytes, when not docs/contract.md#errors's 1 MiB (a spend file). */
+  maxBodyBytes?: number;
+  /** How long the request may work before 503, when not the configured REQUEST_BUDGET_MS; its function's timeout is a second more. */
+  budgetSeconds?: number;
   /** What the function may do to the table; nothing when absent. */
   table?: 'read' | 'readWrite';
   params?: z.ZodType;

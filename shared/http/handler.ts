@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -8,7 +9,7 @@ import type { Route } from '../api/route.ts';
 import { type AuthorizerContext, resolvePrincipal } from '../auth/principal.ts';
 import { isScope, type Scope } from '../auth/scopes.ts';
 import { config } from '../config.ts';
-import { BatonError, ForbiddenError, MalformedJsonError, PayloadTooLargeError, UnauthenticatedError } from '../errors.ts';
+import { BatonError, ForbiddenError, MalformedJsonError, PayloadTooLargeError, UnauthenticatedError, ValidationError } from '../errors.ts';
 import { logger } from '../observability/logger.ts';
 import { withDeadline } from '../runtime/deadline.ts';
 import type { TenantStore } from '../tenants/ports.ts';
@@ -46,6 +47,26 @@ export class ApiRequest {
   }
 
   /**
+   * The body's bytes as sent, before `Content-Encoding: gzip` (the only
+   * encoding taken): a file too large for a request's payload may come
+   * compressed, up to `maxDecodedBytes` once decoded.
+   */
+  decodedBody(maxDecodedBytes: number): Buffer {
+    const encoding = (this.header('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (encoding === 'identity') return this.rawBody();
+    if (encoding !== 'gzip')
+      throw new ValidationError(`Content-Encoding ${encoding} is not taken: send the file as it is, or gzip-compressed.`, [
+        { path: 'header.content-encoding', message: 'identity or gzip', code: 'invalid_value' },
+      ]);
+    try {
+      return gunzipSync(this.rawBody(), { maxOutputLength: maxDecodedBytes });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new PayloadTooLargeError(maxDecodedBytes);
+      throw new ValidationError('The body is not valid gzip.', [{ path: 'body', message: (error as Error).message, code: 'invalid_gzip' }]);
+    }
+  }
+
+  /**
    * The JSON body validated by `schema`: 400 with zod paths otherwise. The raw
    * bytes are read strictly (`readJson`): invalid UTF-8, a repeated key or a
    * lone surrogate escape is a 400 `malformed_json` saying where.
@@ -74,15 +95,15 @@ export class TenantRequest extends ApiRequest {
   }
 }
 
-/** docs/contract.md#errors's 1 MiB limit, counted in bytes of the decoded body. */
-export function assertBodySize(event: ApiEvent): void {
+/** docs/contract.md#errors's 1 MiB limit (or the route's own), counted in bytes of the decoded body. */
+export function assertBodySize(event: ApiEvent, limit = MAX_BODY_BYTES): void {
   const body = event.body ?? '';
   const bytes = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
-  if (bytes > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  if (bytes > limit) throw new PayloadTooLargeError(limit);
 }
 
-function bodyLimit(): MiddlewareObj<ApiEvent, HttpResult> {
-  return { before: ({ event }) => assertBodySize(event) };
+function bodyLimit(limit: number | undefined): MiddlewareObj<ApiEvent, HttpResult> {
+  return { before: ({ event }) => assertBodySize(event, limit) };
 }
 
 /** The problem answer for a thrown error, logged once: as an error when the client did not cause it. */
@@ -117,20 +138,20 @@ export function authorize(context: Partial<AuthorizerContext> | undefined, allow
   return { tenantId, scopes };
 }
 
-/** What a request may spend before it answers 503: the configured budget, within what Lambda has left. */
-function requestBudget(context: Context | undefined): number {
+/** What a request may spend before it answers 503: the route's or the configured budget, within what Lambda has left. */
+function requestBudget(context: Context | undefined, budgetSeconds: number | undefined): number {
   const left = context?.getRemainingTimeInMillis?.() ?? Infinity;
-  return Math.min(config().REQUEST_BUDGET_MS, left - 1_000);
+  return Math.min(budgetSeconds === undefined ? config().REQUEST_BUDGET_MS : budgetSeconds * 1000, left - 1_000);
 }
 
-function chain<R extends ApiRequest>(toRequest: (event: ApiEvent) => R | Promise<R>, fn: (request: R) => Promise<HttpResult>) {
+function chain<R extends ApiRequest>(toRequest: (event: ApiEvent) => R | Promise<R>, fn: (request: R) => Promise<HttpResult>, limits: Pick<Route, 'maxBodyBytes' | 'budgetSeconds'> = {}) {
   return middy<ApiEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problems())
-    .use(bodyLimit())
+    .use(bodyLimit(limits.maxBodyBytes))
     .handler(async (event, context) => {
       logger.appendKeys({ requestId: event.requestContext.requestId });
-      return withDeadline(requestBudget(context), async () => fn(await toRequest(event)));
+      return withDeadline(requestBudget(context, limits.budgetSeconds), async () => fn(await toRequest(event)));
     });
 }
 
@@ -145,20 +166,24 @@ export function tenantStore(): TenantStore {
   return tenants;
 }
 
-type KeyRoute = Pick<Route, 'handler'> & { access: { kind: 'key'; scopes: readonly Scope[] } };
+type KeyRoute = Pick<Route, 'handler' | 'maxBodyBytes' | 'budgetSeconds'> & { access: { kind: 'key'; scopes: readonly Scope[] } };
 type OpenRoute = { access: { kind: Exclude<Route['access']['kind'], 'key'> } };
 
 /** A handler for a route that takes an API key, of one of the route's scopes. */
 export function keyHandler(route: KeyRoute, fn: (request: TenantRequest) => Promise<HttpResult>, options: { tenants?: TenantStore } = {}) {
   if (route.access.kind !== 'key') throw new Error(`Route of "${route.handler}" is not a key route`);
   const allowed = route.access.scopes;
-  return chain(async (event) => {
-    let principal = event.requestContext.authorizer?.lambda;
-    if (principal?.deferred) principal = await resolvePrincipal(options.tenants ?? tenantStore(), event.headers.authorization);
-    const { tenantId, scopes } = authorize(principal, allowed);
-    logger.appendKeys({ tenantId });
-    return new TenantRequest(event, tenantId, scopes);
-  }, fn);
+  return chain(
+    async (event) => {
+      let principal = event.requestContext.authorizer?.lambda;
+      if (principal?.deferred) principal = await resolvePrincipal(options.tenants ?? tenantStore(), event.headers.authorization);
+      const { tenantId, scopes } = authorize(principal, allowed);
+      logger.appendKeys({ tenantId });
+      return new TenantRequest(event, tenantId, scopes);
+    },
+    fn,
+    route,
+  );
 }
 
 /** A handler for a public, publishable or webhook route: no API key (webhooks verify signatures, collection its publishable key). */

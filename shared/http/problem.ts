@@ -1,5 +1,16 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { BatonError, ConflictError, ForbiddenError, MalformedJsonError, NotFoundError, PayloadTooLargeError, StoreUnavailableError, UnauthenticatedError, ValidationError } from '../errors.ts';
+import {
+  BatonError,
+  ConflictError,
+  ForbiddenError,
+  MalformedJsonError,
+  NotFoundError,
+  PayloadTooLargeError,
+  StoreUnavailableError,
+  UnauthenticatedError,
+  UnprocessableFileError,
+  ValidationError,
+} from '../errors.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
 
@@ -28,6 +39,7 @@ function statusOf(error: BatonError): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof PayloadTooLargeError) return 413;
+  if (error instanceof UnprocessableFileError) return 422;
   if (error instanceof StoreUnavailableError) return 503;
   return 500;
 }
@@ -41,7 +53,7 @@ export function problemFor(error: unknown, requestId: string): HttpResult {
   if (error instanceof BatonError) {
     const status = statusOf(error);
     if (status !== 500) {
-      const details = error instanceof ValidationError || error instanceof MalformedJsonError || error instanceof ConflictError ? error.details : [];
+      const details = error instanceof ValidationError || error instanceof MalformedJsonError || error instanceof ConflictError || error instanceof UnprocessableFileError ? error.details : [];
       const headers: Record<string, string> = {};
       if (error instanceof StoreUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
       if (status === 401) headers['www-authenticate'] = 'Bearer';

@@ -9,8 +9,9 @@ import { type Cell, csvTable } from '../exports/csv.ts';
 import { formatAmount } from '../money/money.ts';
 import { channelCampaignOf, GROUP_BYS, type GroupBy, type RowGrouping } from '../projection/groupings.ts';
 import type { ProjectionStore, RollupCell } from '../projection/ports.ts';
-import type { SpendStore } from '../spend/ports.ts';
-import { type SpendEntry, spendKey } from '../spend/spend.ts';
+import { type CostLine, joinSpend } from '../spend/join.ts';
+import type { CampaignCatalog, PeriodSpend, SpendStore } from '../spend/ports.ts';
+import { spendKey } from '../spend/spend.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
@@ -57,12 +58,20 @@ export const CompareQuerySchema = z
 /** A row as the rollups count it, before the period's spend (`POST /v1/spend`) adds its cost, ROAS and CPA. */
 type CountedRow = Omit<ReportRow, 'cost' | 'roas' | 'cpa'>;
 /** A currency's totals as the rollups count them, before the period's spend adds its cost and ROAS. */
-type CountedTotals = Omit<ReportTotals, 'cost' | 'roas'>;
+type CountedTotals = Omit<ReportTotals, 'cost' | 'unmatchedCost' | 'roas'>;
 
 export interface ReportDeps {
   tenants: TenantStore;
   projections: Pick<ProjectionStore, 'rollupCells'>;
   spend: SpendStore;
+  campaigns: Pick<CampaignCatalog, 'campaigns'>;
+}
+
+/** The period's spend as cost lines: imported lines matched to the touches they pay for (the catalog and mappings read only when there are any). */
+export async function costLinesOf(deps: Pick<ReportDeps, 'spend' | 'campaigns'>, tenantId: string, spend: PeriodSpend): Promise<CostLine[]> {
+  if (spend.imported.length === 0) return joinSpend(spend, [], undefined);
+  const [catalog, mappings] = await Promise.all([deps.campaigns.campaigns(tenantId), deps.spend.getMappings(tenantId)]);
+  return joinSpend(spend, catalog, mappings);
 }
 
 const roasOf = (revenue: number, cost: number) => (cost > 0 ? Math.round((revenue / cost) * 10_000) / 10_000 : null);
@@ -73,7 +82,7 @@ const roasOf = (revenue: number, cost: number) => (cost > 0 ? Math.round((revenu
  * own. Under `kind` spend has no key, and a period without spend has no
  * cost to show: the rows stay as they are.
  */
-function withCost(rows: CountedRow[], spend: readonly SpendEntry[], groupBy: GroupBy, daily = false, spendOnlyRows = true): ReportRow[] {
+function withCost(rows: CountedRow[], spend: readonly CostLine[], groupBy: GroupBy, daily = false, spendOnlyRows = true): ReportRow[] {
   if (groupBy === 'kind' || spend.length === 0) return rows;
   const costs = new Map<string, number>();
   const id = (day: string | undefined, currency: string, key: string) => `${daily ? day : ''}\u0000${currency}\u0000${key}`;
@@ -95,12 +104,22 @@ function withCost(rows: CountedRow[], spend: readonly SpendEntry[], groupBy: Gro
   });
 }
 
-/** Totals with the cost of the whole period's spend in each currency, and its ROAS, once the period has spend. */
-function totalsWithCost(totals: CountedTotals[], spend: readonly SpendEntry[], daily = false): ReportTotals[] {
+/**
+ * Totals with the cost of the whole period's spend in each currency, and its
+ * ROAS, once the period has spend; `unmatchedCost` is the part of it no row
+ * of the grouping carries (spend that matched no touch, or has no key under
+ * this grouping), so a ROAS never silently leaves spend out.
+ */
+function totalsWithCost(totals: CountedTotals[], spend: readonly CostLine[], groupBy: GroupBy, daily = false): ReportTotals[] {
   if (spend.length === 0) return totals;
   const costs = new Map<string, number>();
+  const unmatched = new Map<string, number>();
   const id = (day: string | undefined, currency: string) => `${daily ? day : ''}\u0000${currency}`;
-  for (const entry of spend) costs.set(id(entry.day, entry.currency), (costs.get(id(entry.day, entry.currency)) ?? 0) + entry.amount);
+  for (const entry of spend) {
+    const key = id(entry.day, entry.currency);
+    costs.set(key, (costs.get(key) ?? 0) + entry.amount);
+    if (groupBy === 'kind' || spendKey(entry, groupBy) === undefined) unmatched.set(key, (unmatched.get(key) ?? 0) + entry.amount);
+  }
   const all = [...totals];
   for (const key of costs.keys()) {
     const [day, currency] = key.split('\u0000') as [string, string];
@@ -108,7 +127,7 @@ function totalsWithCost(totals: CountedTotals[], spend: readonly SpendEntry[], d
   }
   return all.sort(byDayThenCurrency).map((total) => {
     const cost = costs.get(id(total.day, total.currency)) ?? 0;
-    return { ...total, cost, roas: roasOf(total.revenue, cost) };
+    return { ...total, cost, unmatchedCost: unmatched.get(id(total.day, total.currency)) ?? 0, roas: roasOf(total.revenue, cost) };
   });
 }
 
@@ -132,7 +151,7 @@ function rowsRead(groupBy: GroupBy, channel?: string): { grouping: RowGrouping; 
 }
 
 /** Rows from a model's cells: the period's sum, or (daily) one row per day. */
-function rowsOf(model: HeuristicModel, cells: RollupCell[], groupBy: GroupBy, daily = false, channel?: string): CountedRow[] {
+export function rowsOf(model: HeuristicModel, cells: RollupCell[], groupBy: GroupBy, daily = false, channel?: string): CountedRow[] {
   const rows = new Map<string, CountedRow>();
   const read = rowsRead(groupBy, channel);
   for (const cell of cells) {
@@ -195,7 +214,7 @@ export async function report(
   const [cells, totalCells, spend] = await Promise.all([
     deps.projections.rollupCells(tenantId, dataDriven ? 'paths' : model, query.from, query.to),
     deps.projections.rollupCells(tenantId, 'totals', query.from, query.to),
-    deps.spend.spendBetween(tenantId, query.from, query.to),
+    deps.spend.spendBetween(tenantId, query.from, query.to).then((period) => costLinesOf(deps, tenantId, period)),
   ]);
   const { rows, totals } = dataDriven ? dataDrivenRows(model, cells, totalCells) : { rows: rowsOf(model, cells, query.groupBy, daily, query.channel), totals: totalsOf(totalCells, daily) };
   return {
@@ -206,7 +225,7 @@ export async function report(
     ...(daily ? { interval: 'day' as const } : {}),
     // A channel's campaigns: spend names campaigns, not channels, so campaigns that earned it nothing are not listed as its.
     rows: withCost(rows, spend, query.groupBy, daily, query.channel === undefined),
-    totals: totalsWithCost(totals, spend, daily),
+    totals: totalsWithCost(totals, spend, query.groupBy, daily),
   };
 }
 
@@ -262,7 +281,7 @@ export async function compare(deps: ReportDeps, tenantId: string, query: { from:
   // all in parallel: the path counts (data-driven models) only under groupBy=channel, for the period as one
   const [totals, spend, paths, ...perModel] = await Promise.all([
     deps.projections.rollupCells(tenantId, 'totals', query.from, query.to),
-    deps.spend.spendBetween(tenantId, query.from, query.to),
+    deps.spend.spendBetween(tenantId, query.from, query.to).then((period) => costLinesOf(deps, tenantId, period)),
     query.groupBy === 'channel' && !daily ? deps.projections.rollupCells(tenantId, 'paths', query.from, query.to) : undefined,
     ...HEURISTIC_MODELS.map((model) => deps.projections.rollupCells(tenantId, model, query.from, query.to)),
   ]);
@@ -274,7 +293,7 @@ export async function compare(deps: ReportDeps, tenantId: string, query: { from:
     groupBy: query.groupBy,
     ...(daily ? { interval: 'day' as const } : {}),
     models: withCosts,
-    totals: totalsWithCost(totalsOf(totals, daily), spend, daily),
+    totals: totalsWithCost(totalsOf(totals, daily), spend, query.groupBy, daily),
   };
 }
 

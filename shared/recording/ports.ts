@@ -1,4 +1,6 @@
 import type { Identifier } from '../identity/identity.ts';
+import { campaignsOfTouches } from '../spend/catalog.ts';
+import type { CampaignCatalog } from '../spend/ports.ts';
 import type { Counted, Settlement } from './settlement.ts';
 import type { Link, Stage } from './stages.ts';
 import type { Touch } from './touches.ts';
@@ -169,11 +171,34 @@ export interface DeliveryLog {
 /** Where touches, stages, identity links and transactions are kept, each exactly once: the four stores as one. */
 export interface RecordStore extends Journal, Ledger, ErasureStore, DeliveryLog {}
 
-/** One record store from its four parts. */
-export function recordStore({ journal, ledger, erasure, deliveries }: { journal: Journal; ledger: Ledger; erasure: ErasureStore; deliveries: DeliveryLog }): RecordStore {
+/**
+ * One record store from its four parts. Touches also tell the campaign
+ * catalog which campaigns (and platform ids) they name, for spend to be
+ * matched to (SPEC §12); a conflicting touch tells nothing.
+ */
+export function recordStore({
+  journal,
+  ledger,
+  erasure,
+  deliveries,
+  campaigns,
+}: {
+  journal: Journal;
+  ledger: Ledger;
+  erasure: ErasureStore;
+  deliveries: DeliveryLog;
+  campaigns: Pick<CampaignCatalog, 'rememberCampaigns'>;
+}): RecordStore {
   return {
-    recordTouches: (...args) => journal.recordTouches(...args),
-    recordReplayableTouches: (...args) => journal.recordReplayableTouches(...args),
+    recordTouches: async (tenantId, touches, retentionDays) => {
+      const outcomes = await journal.recordTouches(tenantId, touches, retentionDays);
+      await campaigns.rememberCampaigns(tenantId, campaignsOfTouches(touches.filter((_, i) => outcomes[i] !== 'conflict')));
+      return outcomes;
+    },
+    recordReplayableTouches: async (tenantId, touches, retentionDays) => {
+      await journal.recordReplayableTouches(tenantId, touches, retentionDays);
+      await campaigns.rememberCampaigns(tenantId, campaignsOfTouches(touches));
+    },
     recordStages: (...args) => journal.recordStages(...args),
     recordLinks: (...args) => journal.recordLinks(...args),
     linkedIdentifiers: (...args) => journal.linkedIdentifiers(...args),

@@ -15,7 +15,7 @@ export { MARKETING_KINDS, SALES_KINDS, TOUCH_KINDS, type TouchKind } from './voc
 export type Side = 'marketing' | 'sales';
 
 export const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'ttclid', 'li_fat_id'] as const;
-const UTM_FIELDS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
+const UTM_FIELDS = ['source', 'medium', 'campaign', 'term', 'content', 'id'] as const;
 
 export function sideOf(kind: TouchKind): Side {
   return (SALES_KINDS as readonly string[]).includes(kind) ? 'sales' : 'marketing';
@@ -34,7 +34,7 @@ export const TouchInputSchema = z
     occurredAt: InstantSchema,
     person: PersonSchema,
     kind: z.enum(TOUCH_KINDS),
-    utm: z.object({ source: UtmValue, medium: UtmValue, campaign: UtmValue, term: UtmValue, content: UtmValue }).strict().optional(),
+    utm: z.object({ source: UtmValue, medium: UtmValue, campaign: UtmValue, term: UtmValue, content: UtmValue, id: UtmValue }).strict().optional(),
     url: z.string().max(4096).optional(),
     referrer: z.string().max(4096).optional(),
     channel: z.string().trim().min(1).max(64).optional(),
@@ -65,6 +65,8 @@ export interface Touch {
   source?: string;
   medium?: string;
   campaign?: string;
+  /** `utm_id`: the ad platform's id of the campaign, which spend files carry too (SPEC §12). */
+  campaignId?: string;
   term?: string;
   content?: string;
   clickIds?: string[];
@@ -112,7 +114,10 @@ function kindMedium(kind: TouchKind): string | undefined {
  * an external referrer gives the source (medium organic for search
  * engines, referral otherwise); the kind hints at the medium last.
  */
-export function channelInputOf(touch: Pick<TouchInput, 'utm' | 'url' | 'referrer' | 'kind'>, referrerExclusions: readonly string[] = []): ChannelInput & { term?: string; content?: string } {
+export function channelInputOf(
+  touch: Pick<TouchInput, 'utm' | 'url' | 'referrer' | 'kind'>,
+  referrerExclusions: readonly string[] = [],
+): ChannelInput & { term?: string; content?: string; campaignId?: string } {
   let params: URLSearchParams | undefined;
   let landingHost: string | undefined;
   if (touch.url) {
@@ -154,6 +159,7 @@ export function channelInputOf(touch: Pick<TouchInput, 'utm' | 'url' | 'referrer
     ...(clean(utm.campaign) ? { campaign: clean(utm.campaign) } : {}),
     ...(clean(utm.term) ? { term: clean(utm.term) } : {}),
     ...(clean(utm.content) ? { content: clean(utm.content) } : {}),
+    ...(clean(utm.id) ? { campaignId: clean(utm.id) } : {}),
     ...(referrerHost ? { referrerHost } : {}),
     clickIds,
   };

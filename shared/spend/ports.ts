@@ -1,11 +1,37 @@
+import type { CatalogCampaign } from './catalog.ts';
+import type { ImportedSpendLine, SpendImport, SpendMappings } from './imported.ts';
 import type { SpendEntry } from './spend.ts';
 
 /** `stale`: a report of that day's figure at least as recent is already stored, and stays. */
 export type SpendOutcome = 'stored' | 'duplicate' | 'stale';
 
+/** A period's spend: lines posted to `POST /v1/spend` and lines imported from the platforms' files. */
+export interface PeriodSpend {
+  posted: SpendEntry[];
+  imported: ImportedSpendLine[];
+}
+
 export interface SpendStore {
   /** Stores each entry unless the stored figure for its day, currency and campaign was reported at the same time or later. */
   putSpend(tenantId: string, entries: readonly SpendEntry[]): Promise<SpendOutcome[]>;
-  /** Every stored figure of the days `fromDay`..`toDay` (inclusive). */
-  spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<SpendEntry[]>;
+  /** Every stored figure of the days `fromDay`..`toDay` (inclusive), posted and imported: one range read. */
+  spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<PeriodSpend>;
+  /**
+   * Writes an import's lines, each replacing the stored line of its key
+   * (profile, account, day, campaign, currency), then the import's record.
+   * Resolves to how many stored lines were replaced.
+   */
+  saveImport(tenantId: string, record: Omit<SpendImport, 'replaced'>, lines: readonly ImportedSpendLine[]): Promise<{ replaced: number }>;
+  /** The latest imports, newest first. */
+  recentImports(tenantId: string, limit: number): Promise<SpendImport[]>;
+  /** The tenant's mappings and aliases; undefined when never set. */
+  getMappings(tenantId: string): Promise<SpendMappings | undefined>;
+  putMappings(tenantId: string, mappings: SpendMappings): Promise<void>;
+}
+
+/** The campaigns touches have named, which spend lines are matched to. */
+export interface CampaignCatalog {
+  /** Adds what these entries say (an entry, its ids) to the catalog; idempotent. */
+  rememberCampaigns(tenantId: string, campaigns: readonly CatalogCampaign[]): Promise<void>;
+  campaigns(tenantId: string): Promise<CatalogCampaign[]>;
 }

@@ -88,7 +88,7 @@ export function sameFigure(a: SpendEntry, b: SpendEntry): boolean {
 export type SpendGroupBy = 'channel' | 'campaign' | 'source_medium';
 
 /** The row key an entry's cost counts under for a grouping, or undefined when the entry does not say. */
-export function spendKey(entry: SpendEntry, groupBy: SpendGroupBy): string | undefined {
+export function spendKey(entry: { campaign?: string; channel?: string; sourceMedium?: string }, groupBy: SpendGroupBy): string | undefined {
   switch (groupBy) {
     case 'campaign':
       return entry.campaign;

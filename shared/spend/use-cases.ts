@@ -1,6 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { UnprocessableFileError, ValidationError } from '../errors.ts';
 import { type BatchAnswer, validateItems } from '../recording/use-cases.ts';
 import type { TenantStore } from '../tenants/ports.ts';
+import { CurrencySchema } from '../tenants/tenant.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
+import { type SpendImport, type SpendMappings, sourceAliases } from './imported.ts';
+import { DEFAULT_SOURCE_ALIASES, type ParsedSpendFile, parseSpendFile, SPEND_PROFILES, SpendFileError } from './imports/parse.ts';
 import type { SpendStore } from './ports.ts';
 import { figureOf, normaliseSpend, SpendInputSchema, spendId } from './spend.ts';
 
@@ -45,4 +51,146 @@ export async function recordSpend(deps: SpendDeps, tenantId: string, items: unkn
   }
   answer.rejected.sort((a, b) => a.index - b.index);
   return answer;
+}
+
+/** The largest body of an import: API Gateway base64-encodes a binary body into Lambda's 6 MB payload. A larger file comes gzip-compressed. */
+export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
+
+/** The largest spend file taken, once decompressed: a year of daily rows for hundreds of campaigns is far less. */
+export const MAX_IMPORT_FILE_BYTES = 32 * 1024 * 1024;
+
+/** Campaign lines one day of one account may have: what its stored items hold (entities/imported-spend.ts), with room to spare. */
+export const MAX_CAMPAIGNS_PER_DAY = 5_000;
+
+/** An import's budget: API Gateway waits 30 seconds at most. */
+export const IMPORT_BUDGET_SECONDS = 28;
+
+/** The most imports `GET /v1/spend/imports` lists. */
+export const RECENT_IMPORTS = 50;
+
+const LocaleSchema = z
+  .string()
+  .min(2)
+  .max(35)
+  .refine(
+    (locale) => {
+      try {
+        return Intl.NumberFormat.supportedLocalesOf([locale]).length > 0;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a locale this service knows (e.g. en-US, nl-NL, fr-FR)' },
+  );
+
+export const SpendImportQuerySchema = z
+  .object({
+    profile: z.enum(['auto', ...SPEND_PROFILES]).default('auto'),
+    account: z.string().trim().min(1).max(200).optional(),
+    currency: CurrencySchema.optional(),
+    locale: LocaleSchema.optional(),
+  })
+  .strict();
+
+export type SpendImportQuery = z.infer<typeof SpendImportQuerySchema>;
+
+/** How many bad lines a 422 names before it says how many more there are. */
+const MAX_NAMED_LINES = 100;
+
+/** The file read by its profile, or 422 naming every bad line. */
+function readSpendFile(bytes: Uint8Array, query: SpendImportQuery): ParsedSpendFile {
+  try {
+    return parseSpendFile(bytes, query);
+  } catch (error) {
+    if (!(error instanceof SpendFileError)) throw error;
+    const details = error.problems.slice(0, MAX_NAMED_LINES).map((problem) => ({ path: problem.line === 0 ? 'file' : `line.${problem.line}`, line: problem.line, message: problem.reason }));
+    throw new UnprocessableFileError(`The file was not imported: ${error.message}`, details);
+  }
+}
+
+/**
+ * `POST /v1/spend/imports`: an ad platform's file, read whole before
+ * anything is stored (a bad line refuses the file), its lines stored under
+ * their keys so a re-import replaces rather than adds.
+ */
+export async function importSpendFile(
+  deps: Pick<SpendDeps, 'tenants' | 'spend'>,
+  tenantId: string,
+  bytes: Uint8Array,
+  query: SpendImportQuery,
+  at: { now?: Date; importId?: string } = {},
+): Promise<SpendImport> {
+  await requireTenant(deps.tenants, tenantId);
+  const parsed = readSpendFile(bytes, query);
+  if (parsed.lines.length === 0)
+    throw new UnprocessableFileError('The file was not imported: it has a header but no daily rows.', [{ path: 'file', line: 0, message: 'no daily rows below the header' }]);
+  const perDay = new Map<string, number>();
+  for (const line of parsed.lines) perDay.set(JSON.stringify([line.day, line.account]), (perDay.get(JSON.stringify([line.day, line.account])) ?? 0) + 1);
+  const crowded = [...perDay].find(([, count]) => count > MAX_CAMPAIGNS_PER_DAY);
+  if (crowded) {
+    const [day, account] = JSON.parse(crowded[0]) as [string, string];
+    throw new UnprocessableFileError(`The file was not imported: ${crowded[1]} campaign lines on ${day} of account ${account}; at most ${MAX_CAMPAIGNS_PER_DAY} a day and account.`, [
+      { path: 'file', line: 0, message: `more than ${MAX_CAMPAIGNS_PER_DAY} campaign lines on ${day}` },
+    ]);
+  }
+  const importId = at.importId ?? `imp_${randomUUID()}`;
+  const lines = parsed.lines.map((line) => ({ ...line, profile: parsed.profile, importId }));
+  const accounts = [...new Set(lines.map((line) => line.account))].sort();
+  const totals = new Map<string, number>();
+  for (const line of lines) totals.set(line.currency, (totals.get(line.currency) ?? 0) + line.cost);
+  const days = lines.map((line) => line.day).sort();
+  const record = {
+    importId,
+    importedAt: (at.now ?? new Date()).toISOString(),
+    profile: parsed.profile,
+    account: query.account ?? accounts[0]!,
+    accounts,
+    encoding: parsed.encoding,
+    delimiter: parsed.delimiter,
+    dayZone: parsed.dayZone,
+    preamble: parsed.preamble,
+    currencies: [...totals.keys()].sort(),
+    days: { from: days[0]!, to: days.at(-1)! },
+    rows: parsed.rows,
+    lines: lines.length,
+    campaigns: new Set(lines.map((line) => line.campaignKey)).size,
+    totals: [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, cost]) => ({ currency, cost })),
+    skipped: parsed.skipped,
+    warnings: parsed.warnings,
+  };
+  const { replaced } = await deps.spend.saveImport(tenantId, record, lines);
+  return { ...record, replaced };
+}
+
+/** `GET /v1/spend/imports`: the latest imports, newest first. */
+export async function recentImports(deps: Pick<SpendDeps, 'tenants' | 'spend'>, tenantId: string): Promise<SpendImport[]> {
+  await requireTenant(deps.tenants, tenantId);
+  return deps.spend.recentImports(tenantId, RECENT_IMPORTS);
+}
+
+/** The mappings as `GET /v1/spend/mappings` shows them: the tenant's, and every platform's aliases in effect (defaults where the tenant set none). */
+function mappingsView(mappings: SpendMappings | undefined) {
+  return { mappings: mappings?.mappings ?? [], aliases: sourceAliases(mappings), defaultAliases: DEFAULT_SOURCE_ALIASES };
+}
+
+export async function getSpendMappings(deps: Pick<SpendDeps, 'tenants' | 'spend'>, tenantId: string) {
+  await requireTenant(deps.tenants, tenantId);
+  return mappingsView(await deps.spend.getMappings(tenantId));
+}
+
+/** `PUT /v1/spend/mappings`: replaces the tenant's mappings and alias lists; one platform campaign per touch campaign value and platform. */
+export async function putSpendMappings(deps: Pick<SpendDeps, 'tenants' | 'spend'>, tenantId: string, mappings: SpendMappings) {
+  await requireTenant(deps.tenants, tenantId);
+  const seen = new Map<string, number>();
+  const clashes = mappings.mappings.flatMap((mapping, index) => {
+    const key = JSON.stringify([mapping.campaign, mapping.platform ?? null]);
+    const first = seen.get(key);
+    seen.set(key, first ?? index);
+    return first === undefined
+      ? []
+      : [{ path: `body.mappings.${index}`, message: `campaign "${mapping.campaign}" is mapped already (mappings.${first})${mapping.platform ? ` for ${mapping.platform}` : ''}`, code: 'duplicate' }];
+  });
+  if (clashes.length > 0) throw new ValidationError('A touch campaign maps to one platform campaign per platform.', clashes);
+  await deps.spend.putMappings(tenantId, mappings);
+  return mappingsView(mappings);
 }

@@ -50,7 +50,7 @@ describe('POST /v1/spend and the cost it adds to reports', () => {
       { key: 'brand', currency: 'USD', revenue: 12000, conversions: 1, touches: 1, cost: 4000, roas: 3, cpa: 4000 },
       { key: 'retarget', currency: 'USD', revenue: 0, conversions: 0, touches: 0, cost: 2550, roas: 0, cpa: null },
     ]);
-    expect(byCampaign.body.totals).toEqual([{ currency: 'USD', revenue: 12000, attributed: 12000, unattributed: 0, transactions: 1, cost: 6550, roas: 1.8321 }]);
+    expect(byCampaign.body.totals).toEqual([{ currency: 'USD', revenue: 12000, attributed: 12000, unattributed: 0, transactions: 1, cost: 6550, unmatchedCost: 0, roas: 1.8321 }]);
 
     const bySource = await read('/v1/attribution/report?from=2026-11-01&to=2026-11-30&model=first_touch&groupBy=source_medium');
     expect(bySource.body.rows).toEqual([{ key: 'google / cpc', currency: 'USD', revenue: 12000, conversions: 1, touches: 1, cost: 4000, roas: 3, cpa: 4000 }]);
@@ -64,6 +64,8 @@ describe('POST /v1/spend and the cost it adds to reports', () => {
 
     const byKind = await read('/v1/attribution/report?from=2026-11-01&to=2026-11-30&model=linear&groupBy=kind');
     expect(byKind.body.rows).toEqual([{ key: 'click', currency: 'USD', revenue: 12000, conversions: 1, touches: 1 }]);
+    // spend has no key under kind: all of it is cost no row carries, and the totals say so
+    expect(byKind.body.totals[0]).toMatchObject({ cost: 6550, unmatchedCost: 6550 });
 
     const oneDay = await read('/v1/attribution/report?from=2026-11-03&to=2026-11-03&model=linear&groupBy=campaign');
     expect(oneDay.body.rows).toEqual([{ key: 'brand', currency: 'USD', revenue: 12000, conversions: 1, touches: 1, cost: 1000, roas: 12, cpa: 1000 }]);

@@ -138,7 +138,8 @@ describe('the views read only declared attributes', () => {
     const tenant = { tenantId: 'acme', config, cursorKey: 'k'.repeat(64) } as unknown as TenantRecord;
     const deps = {
       tenants: { getTenant: async () => tenant } as never,
-      spend: { spendBetween: async () => [] } as never,
+      spend: { spendBetween: async () => ({ posted: [], imported: [] }) } as never,
+      campaigns: { campaigns: async () => [] },
       projections: {
         rollupCells: async (_tenantId: string, family: CellFamily, from: string, to: string): Promise<RollupCell[]> =>
           Object.entries(contributions)

@@ -1,4 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mapPooled } from '../../runtime/pool.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 
 /** Every item a query matches, following DynamoDB's pages. */
@@ -18,23 +19,24 @@ const BATCH_WRITE_ITEMS = 25;
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: { pk: string; sk: string } } };
 
-/** Puts or deletes, 25 a request and the requests in parallel, retrying what DynamoDB leaves unprocessed. */
+/** BatchWriteItem requests in flight at once. */
+const WRITE_CONCURRENCY = 16;
+
+/** Puts or deletes, 25 a request and 16 requests at a time, retrying what DynamoDB leaves unprocessed. */
 export async function writeAll(client: DynamoDBDocumentClient, tableName: string, requests: readonly WriteRequest[], what: string): Promise<void> {
   const batches: WriteRequest[][] = [];
   for (let start = 0; start < requests.length; start += BATCH_WRITE_ITEMS) batches.push(requests.slice(start, start + BATCH_WRITE_ITEMS));
-  await Promise.all(
-    batches.map((batch) => {
-      let pending = batch;
-      return retrying(
-        async () => {
-          const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-          pending = (UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
-          return pending.length > 0 ? TRY_AGAIN : undefined;
-        },
-        { what },
-      );
-    }),
-  );
+  await mapPooled(batches, WRITE_CONCURRENCY, (batch) => {
+    let pending = batch;
+    return retrying(
+      async () => {
+        const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = (UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+        return pending.length > 0 ? TRY_AGAIN : undefined;
+      },
+      { what },
+    );
+  });
 }
 
 /** Deletes items by key; the same key twice is deleted once. */

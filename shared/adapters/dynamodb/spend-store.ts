@@ -1,13 +1,21 @@
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { SpendOutcome, SpendStore } from '../../spend/ports.ts';
+import { mapPooled } from '../../runtime/pool.ts';
+import { type ImportedSpendLine, mergeImportedLines, type SpendImport, type SpendMappings } from '../../spend/imported.ts';
+import type { PeriodSpend, SpendOutcome, SpendStore } from '../../spend/ports.ts';
 import { type SpendEntry, sameFigure } from '../../spend/spend.ts';
+import { type ImportedSpendDay, importedSpendEntity } from './entities/imported-spend.ts';
+import { spendImportEntity } from './entities/spend-import.ts';
 import { spendLineEntity } from './entities/spend-line.ts';
+import { spendMappingsEntity } from './entities/spend-mappings.ts';
 import { queryAll } from './query.ts';
 
 /** Writes in flight at once for one batch (each is its own conditional PutItem). */
 const CONCURRENCY = 16;
+
+/** Reads and merges of one item of imported spend before concurrent imports of its day count as a conflict. */
+const MERGE_ATTEMPTS = 5;
 
 export class DynamoSpendStore implements SpendStore {
   constructor(
@@ -16,13 +24,7 @@ export class DynamoSpendStore implements SpendStore {
   ) {}
 
   async putSpend(tenantId: string, entries: readonly SpendEntry[]): Promise<SpendOutcome[]> {
-    const outcomes = new Array<SpendOutcome>(entries.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < entries.length; i = next++) outcomes[i] = await this.put(tenantId, entries[i]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, entries.length) }, worker));
-    return outcomes;
+    return mapPooled(entries, CONCURRENCY, (entry) => this.put(tenantId, entry));
   }
 
   /**
@@ -50,13 +52,88 @@ export class DynamoSpendStore implements SpendStore {
     }
   }
 
-  async spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<SpendEntry[]> {
+  async spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<PeriodSpend> {
+    const items = await this.spendItems(tenantId, fromDay, toDay);
+    return {
+      posted: items.filter((item) => !importedSpendEntity.isImported(item)).map((item) => spendLineEntity.fromItem(item)),
+      imported: items.filter(importedSpendEntity.isImported).flatMap((item) => importedSpendEntity.fromItem(item).lines),
+    };
+  }
+
+  private spendItems(tenantId: string, fromDay: string, toDay: string) {
     const days = spendLineEntity.days(fromDay, toDay);
-    const items = await queryAll(this.client, {
+    return queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': spendLineEntity.partition(tenantId), ':from': days.from, ':to': days.to },
     });
-    return items.map((item) => spendLineEntity.fromItem(item));
+  }
+
+  /**
+   * One range read of the import's days, then each item its lines go to
+   * written once, merged with what it held: a line replaces the stored line
+   * of its key and leaves the others. An item another import changed in the
+   * meantime is read again and merged again (its version is the condition).
+   * Then the import's record.
+   */
+  async saveImport(tenantId: string, record: Omit<SpendImport, 'replaced'>, lines: readonly ImportedSpendLine[]): Promise<{ replaced: number }> {
+    const stored = new Map(
+      (await this.spendItems(tenantId, record.days.from, record.days.to))
+        .filter(importedSpendEntity.isImported)
+        .map((item) => importedSpendEntity.fromItem(item))
+        .map((day) => [day.key.sk, day]),
+    );
+    const incoming = new Map<string, ImportedSpendDay>();
+    for (const line of lines) {
+      const key = importedSpendEntity.key(tenantId, line);
+      const day = incoming.get(key.sk) ?? { key, version: 0, lines: [] };
+      day.lines.push(line);
+      incoming.set(key.sk, day);
+    }
+    const replaced = await mapPooled([...incoming.values()], CONCURRENCY, (day) => this.mergeDay(day, stored.get(day.key.sk)));
+    const answer = { replaced: replaced.reduce((sum, count) => sum + count, 0) };
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: spendImportEntity.toItem(tenantId, { ...record, ...answer }) }));
+    return answer;
+  }
+
+  private async mergeDay(incoming: ImportedSpendDay, stored: ImportedSpendDay | undefined, attempt = 1): Promise<number> {
+    const { lines, replaced } = mergeImportedLines(stored?.lines ?? [], incoming.lines);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: importedSpendEntity.toItem({ key: incoming.key, version: (stored?.version ?? 0) + 1, lines }),
+          ConditionExpression: stored ? 'version = :version' : 'attribute_not_exists(pk)',
+          ...(stored ? { ExpressionAttributeValues: { ':version': stored.version } } : {}),
+        }),
+      );
+      return replaced;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException) || attempt >= MERGE_ATTEMPTS) throw error;
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: incoming.key, ConsistentRead: true }));
+      return this.mergeDay(incoming, Item ? importedSpendEntity.fromItem(Item) : undefined, attempt + 1);
+    }
+  }
+
+  async recentImports(tenantId: string, limit: number): Promise<SpendImport[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': spendImportEntity.partition(tenantId) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => spendImportEntity.fromItem(item));
+  }
+
+  async getMappings(tenantId: string): Promise<SpendMappings | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: spendMappingsEntity.key(tenantId) }));
+    return Item ? spendMappingsEntity.fromItem(Item) : undefined;
+  }
+
+  async putMappings(tenantId: string, mappings: SpendMappings): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: spendMappingsEntity.toItem(tenantId, mappings) }));
   }
 }

@@ -3,9 +3,10 @@ import { config } from '../../config.ts';
 import type { TransactionTimeline } from '../../exports/ports.ts';
 import type { JobDeps } from '../../jobs/recompute.ts';
 import type { ErasureLog } from '../../privacy/erasure.ts';
-import type { SpendStore } from '../../spend/ports.ts';
+import type { CampaignCatalog, SpendStore } from '../../spend/ports.ts';
 import type { QuarantineStore } from '../../webhooks/quarantine.ts';
 import { InProcessTaskQueue, SqsTaskQueue } from '../queue/task-queue.ts';
+import { DynamoCampaignCatalog } from './campaign-catalog.ts';
 import { documentClient } from './client.ts';
 import { DynamoErasureLog } from './erasure-log.ts';
 import { DynamoJobStore } from './job-store.ts';
@@ -19,6 +20,7 @@ import { DynamoTimeline } from './timeline.ts';
 export interface Stores extends JobDeps {
   timeline: TransactionTimeline;
   spend: SpendStore;
+  campaigns: CampaignCatalog;
   erasures: ErasureLog;
   quarantine: QuarantineStore;
 }
@@ -30,8 +32,10 @@ export function stores(): Stores {
   if (!deps) {
     const { TABLE_NAME, RECOMPUTE_QUEUE_URL } = config();
     const client = documentClient();
+    const campaigns = new DynamoCampaignCatalog(client, TABLE_NAME);
     deps = {
-      records: dynamoRecordStore(client, TABLE_NAME),
+      records: dynamoRecordStore(client, TABLE_NAME, campaigns),
+      campaigns,
       tenants: new DynamoTenantStore(client, TABLE_NAME),
       projections: new DynamoProjectionStore(client, TABLE_NAME),
       timeline: new DynamoTimeline(client, TABLE_NAME),

@@ -28,6 +28,7 @@ export const IssueSchema = z.strictObject({
   message: z.string(),
   code: z.string().optional(),
   offset: z.number().int().optional().describe('For malformed JSON: the byte offset in the body where the problem was found'),
+  line: z.number().int().optional().describe('For a file: the line (1-based; 0 is the file as a whole)'),
 });
 
 export const RejectedSchema = z.array(z.strictObject({ index: z.number().int(), errors: z.array(IssueSchema) })).describe('Items refused, each with its index in the batch and why');

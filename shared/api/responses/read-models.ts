@@ -32,6 +32,7 @@ export const ReportTotalsSchema = z.strictObject({
   unattributed: z.number().int(),
   transactions: z.number().int(),
   cost: RowCostSchema.cost,
+  unmatchedCost: z.number().int().optional().describe('Minor units: the part of `cost` no row carries (imported spend that matched no touch, or without a key under this grouping)'),
   roas: RowCostSchema.roas,
 });
 

@@ -1,10 +1,12 @@
-import type { SpendOutcome, SpendStore } from '../../../shared/spend/ports.ts';
+import { type CatalogCampaign, catalogKey } from '../../../shared/spend/catalog.ts';
+import { type ImportedSpendLine, importedLineKey, mergeImportedLines, type SpendImport, type SpendMappings } from '../../../shared/spend/imported.ts';
+import type { CampaignCatalog, PeriodSpend, SpendOutcome, SpendStore } from '../../../shared/spend/ports.ts';
 import { type SpendEntry, sameFigure } from '../../../shared/spend/spend.ts';
 import { copy, type MemoryTable } from './table.ts';
 
 const keyOf = (entry: Pick<SpendEntry, 'day' | 'currency' | 'campaign'>) => JSON.stringify([entry.day, entry.currency, entry.campaign]);
 
-/** Spend in memory: a later report replaces an earlier one, never the reverse. */
+/** Spend in memory: a later report replaces an earlier one, never the reverse; an imported line replaces the line of its key. */
 export class MemorySpendStore implements SpendStore {
   constructor(private readonly table: MemoryTable) {}
 
@@ -18,10 +20,56 @@ export class MemorySpendStore implements SpendStore {
     });
   }
 
-  async spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<SpendEntry[]> {
-    return [...this.table.of(tenantId).spend]
-      .filter(([, entry]) => entry.day >= fromDay && entry.day <= toDay)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([, entry]) => copy(entry));
+  async spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<PeriodSpend> {
+    const items = this.table.of(tenantId);
+    const inPeriod = <T extends { day: string }>(entries: Iterable<[string, T]>) =>
+      [...entries]
+        .filter(([, entry]) => entry.day >= fromDay && entry.day <= toDay)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([, entry]) => copy(entry));
+    return { posted: inPeriod(items.spend), imported: inPeriod(items.importedSpend) };
+  }
+
+  async saveImport(tenantId: string, record: Omit<SpendImport, 'replaced'>, lines: readonly ImportedSpendLine[]): Promise<{ replaced: number }> {
+    const items = this.table.of(tenantId);
+    const merged = mergeImportedLines([...items.importedSpend.values()], lines.map(copy));
+    items.importedSpend.clear();
+    for (const line of merged.lines) items.importedSpend.set(importedLineKey(line), line);
+    const { replaced } = merged;
+    items.spendImports.push(copy({ ...record, replaced }));
+    return { replaced };
+  }
+
+  async recentImports(tenantId: string, limit: number): Promise<SpendImport[]> {
+    return [...this.table.of(tenantId).spendImports]
+      .sort((a, b) => (a.importedAt < b.importedAt ? 1 : -1))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async getMappings(tenantId: string): Promise<SpendMappings | undefined> {
+    const mappings = this.table.of(tenantId).spendMappings;
+    return mappings && copy(mappings);
+  }
+
+  async putMappings(tenantId: string, mappings: SpendMappings): Promise<void> {
+    this.table.of(tenantId).spendMappings = copy(mappings);
+  }
+}
+
+/** The campaign catalog in memory: entries merged per campaign, source and medium, their ids a set. */
+export class MemoryCampaignCatalog implements CampaignCatalog {
+  constructor(private readonly table: MemoryTable) {}
+
+  async rememberCampaigns(tenantId: string, campaigns: readonly CatalogCampaign[]): Promise<void> {
+    const catalog = this.table.of(tenantId).campaigns;
+    for (const entry of campaigns) {
+      const before = catalog.get(catalogKey(entry));
+      catalog.set(catalogKey(entry), { ...copy(entry), ids: [...new Set([...(before?.ids ?? []), ...entry.ids])].sort() });
+    }
+  }
+
+  async campaigns(tenantId: string): Promise<CatalogCampaign[]> {
+    return [...this.table.of(tenantId).campaigns.values()].map(copy);
   }
 }

@@ -4,7 +4,7 @@ import { MemoryJobStore, MemoryTaskQueue } from './job-store.ts';
 import { MemoryProjectionStore } from './projection-store.ts';
 import { MemoryQuarantineStore } from './quarantine-store.ts';
 import { memoryRecordStore } from './record-store.ts';
-import { MemorySpendStore } from './spend-store.ts';
+import { MemoryCampaignCatalog, MemorySpendStore } from './spend-store.ts';
 import { MemoryTable } from './table.ts';
 import { MemoryTenantStore } from './tenant-store.ts';
 import { MemoryTimeline } from './timeline.ts';
@@ -17,9 +17,11 @@ export interface MemoryStores extends Stores {
 
 /** Every store of `stores()` in memory, over one shared table, as DynamoDB's stores share theirs. */
 export function memoryStores(table: MemoryTable = new MemoryTable()): MemoryStores {
+  const campaigns = new MemoryCampaignCatalog(table);
   return {
     table,
-    records: memoryRecordStore(table),
+    records: memoryRecordStore(table, campaigns),
+    campaigns,
     tenants: new MemoryTenantStore(table),
     projections: new MemoryProjectionStore(table),
     timeline: new MemoryTimeline(table),

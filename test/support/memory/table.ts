@@ -7,6 +7,8 @@ import type { AttributionRecord, DroppedBatonView, StoredProjection } from '../.
 import type { Checkout, StoredSettlement, StoredTransaction, TransactionRef } from '../../../shared/recording/ports.ts';
 import type { Link, Stage } from '../../../shared/recording/stages.ts';
 import type { Touch } from '../../../shared/recording/touches.ts';
+import type { CatalogCampaign } from '../../../shared/spend/catalog.ts';
+import type { ImportedSpendLine, SpendImport, SpendMappings } from '../../../shared/spend/imported.ts';
 import type { SpendEntry } from '../../../shared/spend/spend.ts';
 import type { ApiKeyRecord, TenantRecord } from '../../../shared/tenants/ports.ts';
 import type { QuarantinedDelivery } from '../../../shared/webhooks/quarantine.ts';
@@ -45,6 +47,12 @@ export class TenantItems {
   readonly jobs = new Map<string, { job: Job; doneDays: Set<string>; doneTasks: Set<string> }>();
   readonly erasures: ErasureLogEntry[] = [];
   readonly spend = new Map<string, SpendEntry>();
+  /** Imported spend lines by their key (`importedLineKey`). */
+  readonly importedSpend = new Map<string, ImportedSpendLine>();
+  readonly spendImports: SpendImport[] = [];
+  spendMappings: SpendMappings | undefined;
+  /** The campaign catalog by `catalogKey`. */
+  readonly campaigns = new Map<string, CatalogCampaign>();
 
   partition(identifier: Identifier): Map<string, PersonEntry> {
     let partition = this.people.get(identifier);

@@ -17,6 +17,7 @@ const TouchSchema = z.object({
   source: z.string().optional(),
   medium: z.string().optional(),
   campaign: z.string().optional(),
+  campaignId: z.string().optional(),
   term: z.string().optional(),
   content: z.string().optional(),
   clickIds: z.array(z.string()).optional(),
