@@ -94,16 +94,13 @@ export const SpendImportQuerySchema = z
 
 export type SpendImportQuery = z.infer<typeof SpendImportQuerySchema>;
 
-/** How many bad lines a 422 names before it says how many more there are. */
-const MAX_NAMED_LINES = 100;
-
-/** The file read by its profile, or 422 naming every bad line. */
+/** The file read by its profile, or 422 naming every bad line (the first 100, then how many more). */
 function readSpendFile(bytes: Uint8Array, query: SpendImportQuery): ParsedSpendFile {
   try {
     return parseSpendFile(bytes, query);
   } catch (error) {
     if (!(error instanceof SpendFileError)) throw error;
-    const details = error.problems.slice(0, MAX_NAMED_LINES).map((problem) => ({ path: problem.line === 0 ? 'file' : `line.${problem.line}`, line: problem.line, message: problem.reason }));
+    const details = error.problems.map((problem) => ({ path: problem.line === 0 ? 'file' : `line.${problem.line}`, line: problem.line, message: problem.reason }));
     throw new UnprocessableFileError(`The file was not imported: ${error.message}`, details);
   }
 }
