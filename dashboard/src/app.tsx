@@ -3,7 +3,7 @@ import { Toolbar } from './components/toolbar.tsx';
 import { ErrorState, Loading } from './components/ui.tsx';
 import { drillLevel } from './drill.ts';
 import { isDay, lastDays, type Period, periodProblem } from './period.ts';
-import { go, href, useRoute, type ViewName, viewsFor } from './route.ts';
+import { go, href, useRoute, type ViewName, viewAt, viewsFor } from './route.ts';
 import { type Session, signIn, signOut, storedKey } from './session.ts';
 import type { ViewProps } from './view.ts';
 import { Channels } from './views/channels.tsx';
@@ -14,6 +14,7 @@ import { Journey } from './views/journey.tsx';
 import { Models } from './views/models.tsx';
 import { Overview } from './views/overview.tsx';
 import { Paths } from './views/paths.tsx';
+import { Spend } from './views/spend.tsx';
 
 const RENDERERS: Record<ViewName, (props: ViewProps) => preact.JSX.Element> = {
   overview: Overview,
@@ -23,6 +24,7 @@ const RENDERERS: Record<ViewName, (props: ViewProps) => preact.JSX.Element> = {
   handoff: Handoff,
   paths: Paths,
   journey: Journey,
+  spend: Spend,
   finance: Finance,
 };
 
@@ -44,6 +46,8 @@ export function App() {
   }, [state.status]);
   const leave = useCallback((message?: string) => {
     signOut();
+    // The next session starts at its own first view, not at the place (and drill) this one left.
+    history.replaceState(null, '', location.pathname + location.search);
     setState({ status: 'signed-out', ...(message ? { message } : {}) });
   }, []);
 
@@ -93,7 +97,7 @@ function SignIn({ message, onSignedIn }: { message: string | undefined; onSigned
 function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?: string) => void }) {
   const route = useRoute();
   const allowed = viewsFor(session.me.scope);
-  const view = allowed.find((candidate) => candidate.name === route.view) ?? allowed[0]!;
+  const view = viewAt(session.me.scope, route.view) ?? allowed[0]!;
   const params = route.params;
   const defaults = lastDays(30, session.me.timezone);
   const asked = { from: params.get('from') ?? '', to: params.get('to') ?? '' };
@@ -139,8 +143,8 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
     onCurrencies: setCurrencies,
   };
   const Render = RENDERERS[view.name];
-  // Views that read one period share the period and currency pickers; the finance view picks a month, the journey an order.
-  const periodic = view.name !== 'finance' && view.name !== 'journey';
+  // Views that read one period share the period and currency pickers (Spend shows every currency: the period alone); the finance view picks a month, the journey an order.
+  const periodic = view.name !== 'finance' && view.name !== 'journey' && !(view.name === 'spend' && session.me.scope !== 'marketing');
   return (
     <>
       <a class="skip" href="#main">
@@ -177,7 +181,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
             onPeriod={(next) => setParams({ from: next.from, to: next.to })}
             currency={currency}
             currencies={currencies}
-            onCurrency={(next) => setParams({ currency: next })}
+            onCurrency={view.name === 'spend' ? undefined : (next) => setParams({ currency: next })}
           />
         )}
         <Render {...props} key={view.name} />

@@ -11,13 +11,22 @@ export const VIEWS = [
   { name: 'handoff', title: 'Handoff', scope: 'marketing' },
   { name: 'paths', title: 'Paths', scope: 'marketing' },
   { name: 'journey', title: 'Order journey', scope: 'marketing' },
+  // Spend files: a marketing key imports, audits and maps; a finance key opening it by address is told it cannot import (Baton's 403), rather than sent elsewhere.
+  { name: 'spend', title: 'Spend', scope: 'marketing', byAddress: ['finance'] },
   { name: 'finance', title: 'Finance export', scope: 'finance' },
-] as const satisfies ReadonlyArray<{ name: string; title: string; scope: Scope }>;
+] as const satisfies ReadonlyArray<{ name: string; title: string; scope: Scope; byAddress?: readonly Scope[] }>;
 
 export type ViewName = (typeof VIEWS)[number]['name'];
+type View = (typeof VIEWS)[number];
 
+/** The views in a key's navigation. */
 export function viewsFor(scope: Scope) {
   return VIEWS.filter((view) => view.scope === scope);
+}
+
+/** The view a key sees at `name`: its own, one it may open by address though not in its navigation, or (neither) undefined. */
+export function viewAt(scope: Scope, name: ViewName | undefined): View | undefined {
+  return VIEWS.find((view) => view.name === name && (view.scope === scope || ('byAddress' in view && (view.byAddress as readonly Scope[]).includes(scope))));
 }
 
 /** Where the dashboard is: `#/<view>?from=…&to=…`. Never a key: only what the person chose to look at. */

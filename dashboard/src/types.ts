@@ -16,6 +16,7 @@ import type {
   ReportAnswerSchema,
   SalesAnswerSchema,
 } from '../../shared/api/responses/read-models.ts';
+import type { SpendAuditAnswerSchema, SpendImportAnswerSchema, SpendImportsAnswerSchema, SpendMappingsAnswerSchema } from '../../shared/api/responses/spend.ts';
 import type { KeyViewSchema } from '../../shared/api/responses/tenants.ts';
 
 export type Me = z.infer<typeof KeyViewSchema>;
@@ -49,3 +50,17 @@ export type RowOrder = RowOrders['orders'][number];
 /** `GET /v1/funnel/people`: the people a funnel row counts (acquired in the period under its key), newest first. */
 export type RowPeople = z.infer<typeof FunnelPeopleAnswerSchema>;
 export type RowPerson = RowPeople['people'][number];
+
+/** `POST /v1/spend/imports`: what one spend file imported (and, listed by `GET /v1/spend/imports`, each of the latest). */
+export type SpendImport = z.infer<typeof SpendImportAnswerSchema>;
+export type SpendImports = z.infer<typeof SpendImportsAnswerSchema>;
+/** An ad platform whose file Baton reads (`generic`: a plain CSV). */
+export type SpendProfile = SpendImport['profile'];
+/** `GET`/`PUT /v1/spend/mappings`: touch campaign → platform campaign id, and the sources each platform's spend pays for. */
+export type SpendMappings = z.infer<typeof SpendMappingsAnswerSchema>;
+export type SpendMapping = SpendMappings['mappings'][number];
+/** `GET /v1/spend/audit`: spend that matched no touch, and campaigns with revenue but no spend. */
+export type SpendAudit = z.infer<typeof SpendAuditAnswerSchema>;
+export type UnmatchedSpend = SpendAudit['unmatchedSpend'][number];
+export type CampaignWithoutSpend = SpendAudit['campaignsWithoutSpend'][number];
+export type PlatformSpend = SpendAudit['spend'][number];

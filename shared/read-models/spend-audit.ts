@@ -27,9 +27,9 @@ export async function spendAudit(deps: ReportDeps, tenantId: string, query: { fr
   ]);
 
   const unmatched = new Map<string, { platform: SpendProfile; account: string; campaignId?: string; campaign: string; currency: string; cost: number; days: Set<string> }>();
-  const platforms = new Map<string, { platform: string; currency: string; cost: number; matchedCost: number }>();
+  const platforms = new Map<string, { platform: SpendProfile | 'posted'; currency: string; cost: number; matchedCost: number }>();
   for (const line of lines) {
-    const platform = line.imported?.profile ?? 'posted';
+    const platform: SpendProfile | 'posted' = line.imported?.profile ?? 'posted';
     const summaryKey = JSON.stringify([platform, line.currency]);
     const summary = platforms.get(summaryKey) ?? { platform, currency: line.currency, cost: 0, matchedCost: 0 };
     summary.cost += line.amount;

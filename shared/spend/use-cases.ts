@@ -165,9 +165,13 @@ export async function recentImports(deps: Pick<SpendDeps, 'tenants' | 'spend'>, 
   return deps.spend.recentImports(tenantId, RECENT_IMPORTS);
 }
 
-/** The mappings as `GET /v1/spend/mappings` shows them: the tenant's, and every platform's aliases in effect (defaults where the tenant set none). */
+/**
+ * The mappings as `GET /v1/spend/mappings` shows them: the tenant's mappings
+ * and alias lists as set (so what GET answers, PUT takes back unchanged),
+ * the defaults, and every platform's aliases in effect.
+ */
 function mappingsView(mappings: SpendMappings | undefined) {
-  return { mappings: mappings?.mappings ?? [], aliases: sourceAliases(mappings), defaultAliases: DEFAULT_SOURCE_ALIASES };
+  return { mappings: mappings?.mappings ?? [], aliases: mappings?.aliases ?? {}, defaultAliases: DEFAULT_SOURCE_ALIASES, aliasesInEffect: sourceAliases(mappings) };
 }
 
 export async function getSpendMappings(deps: Pick<SpendDeps, 'tenants' | 'spend'>, tenantId: string) {
@@ -185,7 +189,13 @@ export async function putSpendMappings(deps: Pick<SpendDeps, 'tenants' | 'spend'
     seen.set(key, first ?? index);
     return first === undefined
       ? []
-      : [{ path: `body.mappings.${index}`, message: `campaign "${mapping.campaign}" is mapped already (mappings.${first})${mapping.platform ? ` for ${mapping.platform}` : ''}`, code: 'duplicate' }];
+      : [
+          {
+            path: `body.mappings.${index}`,
+            message: `campaign "${mapping.campaign}" is mapped already${mapping.platform ? ` for ${mapping.platform}` : ''}, by mapping ${first + 1} of the list`,
+            code: 'duplicate',
+          },
+        ];
   });
   if (clashes.length > 0) throw new ValidationError('A touch campaign maps to one platform campaign per platform.', clashes);
   await deps.spend.putMappings(tenantId, mappings);

@@ -8,7 +8,7 @@ const PRESETS = [
   { label: 'Last 90 days', days: 90 },
 ] as const;
 
-/** The period (two days, inclusive, in the tenant's zone) and the currency; a view adds its own pickers as children. */
+/** The period (two days, inclusive, in the tenant's zone) and the currency (left out for a view that shows every currency: no `onCurrency`); a view adds its own pickers as children. */
 export function Toolbar({
   period,
   timezone,
@@ -23,7 +23,7 @@ export function Toolbar({
   onPeriod: (period: Period) => void;
   currency: string;
   currencies: string[];
-  onCurrency: (currency: string) => void;
+  onCurrency?: ((currency: string) => void) | undefined;
   children?: ComponentChildren;
 }) {
   const [draft, setDraft] = useState(period);
@@ -34,7 +34,7 @@ export function Toolbar({
     if (!periodProblem(next)) onPeriod(next);
   };
   return (
-    <form class="toolbar" aria-label="Period and currency" onSubmit={(event) => event.preventDefault()}>
+    <form class="toolbar" aria-label={onCurrency ? 'Period and currency' : 'Period'} onSubmit={(event) => event.preventDefault()}>
       <fieldset class="period">
         <legend>Period ({timezone})</legend>
         <label>
@@ -54,16 +54,18 @@ export function Toolbar({
           </button>
         </span>
       </fieldset>
-      <label class="picker">
-        Currency
-        <select name="currency" value={currency} onChange={(event) => onCurrency(event.currentTarget.value)}>
-          {[...new Set([currency, ...currencies])].map((code) => (
-            <option value={code} key={code}>
-              {code}
-            </option>
-          ))}
-        </select>
-      </label>
+      {onCurrency && (
+        <label class="picker">
+          Currency
+          <select name="currency" value={currency} onChange={(event) => onCurrency(event.currentTarget.value)}>
+            {[...new Set([currency, ...currencies])].map((code) => (
+              <option value={code} key={code}>
+                {code}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {children}
       {problem && (
         <p class="field-error" role="alert">

@@ -4,6 +4,7 @@ import { type Crumb, Drill } from '../components/breadcrumb.tsx';
 import { RowOrdersList } from '../components/orders.tsx';
 import { Picker } from '../components/toolbar.tsx';
 import { Bar, DataTable, Empty, KeyText, Kpi, Kpis, Loaded, Note, Section } from '../components/ui.tsx';
+import { unmatchedNote } from '../components/unmatched.tsx';
 import { drillHref, NONE, upTo } from '../drill.ts';
 import { count, label, MODEL_LABELS, money, ratio } from '../format.ts';
 import { useApi } from '../load.ts';
@@ -229,8 +230,8 @@ function ReportTable({ report, currency, groupLabel, params }: { report: Report;
           href={drillHref('channels', params, { groupBy: 'channel', key: NONE, order: null })}
           note="no marketing touch before H"
         />
-        {total.cost !== undefined && <Kpi name="spend" label="Spend" value={money(total.cost, currency)} />}
-        {total.cost !== undefined && <Kpi name="roas" label="ROAS" value={ratio(total.roas)} />}
+        {total.cost !== undefined && <Kpi name="spend" label="Spend" value={money(total.cost, currency)} note={unmatchedNote(total, currency, params, 'is on no row below')} />}
+        {total.cost !== undefined && <Kpi name="roas" label="ROAS" value={ratio(total.roas)} note={total.unmatchedCost ? 'revenue ÷ all spend, unmatched included' : undefined} />}
       </Kpis>
       <Section
         title={`${groupLabel} under ${MODEL_LABELS[report.model] ?? report.model}`}

@@ -4,6 +4,7 @@ import { type Crumb, Drill } from '../components/breadcrumb.tsx';
 import { DayChart } from '../components/chart.tsx';
 import { RowOrdersList } from '../components/orders.tsx';
 import { DataTable, Empty, Kpi, Kpis, Loaded, Note, Section } from '../components/ui.tsx';
+import { unmatchedNote } from '../components/unmatched.tsx';
 import { drillHref, NONE, upTo } from '../drill.ts';
 import { count, decimalString, money, ratio } from '../format.ts';
 import { useApi, useBoth } from '../load.ts';
@@ -149,8 +150,8 @@ function OverviewFigures({ days, total, currency, params }: { days: ReportTotals
           href={href('channels', { ...period(params), groupBy: 'channel', key: NONE })}
           note="no marketing touch before H"
         />
-        <Kpi name="spend" label="Spend" value={money(total.cost ?? 0, currency)} />
-        <Kpi name="roas" label="ROAS" value={ratio(total.roas)} note="revenue ÷ spend" />
+        <Kpi name="spend" label="Spend" value={money(total.cost ?? 0, currency)} note={unmatchedNote(total, currency, params, 'matched no campaign')} />
+        <Kpi name="roas" label="ROAS" value={ratio(total.roas)} note={total.unmatchedCost ? 'revenue ÷ all spend, unmatched included' : 'revenue ÷ spend'} />
       </Kpis>
       <Note name="period">
         Revenue here is the orders and adjustments dated in the period (order date). The <a href={href('funnel', period(params))}>Funnel</a> counts the revenue of the people acquired in the period
@@ -173,6 +174,9 @@ function OverviewFigures({ days, total, currency, params }: { days: ReportTotals
             { id: 'attributed', label: 'Attributed', numeric: true, render: (line) => money(line.attributed, currency) },
             { id: 'unattributed', label: 'Unattributed', numeric: true, render: (line) => money(line.unattributed, currency) },
             { id: 'spend', label: 'Spend', numeric: true, render: (line) => money(line.cost ?? 0, currency) },
+            ...(days.some((line) => (line.unmatchedCost ?? 0) > 0)
+              ? [{ id: 'unmatchedSpend', label: 'Of which matched no campaign', numeric: true, render: (line: ReportTotals) => money(line.unmatchedCost ?? 0, currency) }]
+              : []),
             { id: 'roas', label: 'ROAS', numeric: true, render: (line) => ratio(line.roas) },
             { id: 'transactions', label: 'Transactions', numeric: true, render: (line) => count(line.transactions) },
           ]}

@@ -52,6 +52,7 @@ const RecordedTouchSchema = z.strictObject({
   source: z.string().optional(),
   medium: z.string().optional(),
   campaign: z.string().optional(),
+  campaignId: z.string().optional().describe('`utm_id`: the ad platform’s campaign id'),
   term: z.string().optional(),
   content: z.string().optional(),
   clickIds: z.array(z.string()).optional(),

@@ -31,14 +31,15 @@ export const SpendImportsAnswerSchema = z.strictObject({ imports: z.array(SpendI
 
 export const SpendMappingsAnswerSchema = z.strictObject({
   mappings: z.array(z.strictObject({ campaign: z.string(), campaignId: z.string(), platform: Profile.optional() })),
-  aliases: AliasesSchema.describe('Per platform, the touch sources its spend pays for, in effect'),
+  aliases: AliasesSchema.describe('The tenant’s own alias lists, as set (platforms left out use their defaults): what PUT takes back'),
   defaultAliases: AliasesSchema,
+  aliasesInEffect: AliasesSchema.describe('Per platform, the touch sources its spend pays for'),
 });
 
 export const SpendAuditAnswerSchema = PeriodSchema.extend({
   model: z.string().describe('The model whose revenue campaignsWithoutSpend shows: the tenant’s default (a heuristic one)'),
   spend: z
-    .array(z.strictObject({ platform: z.string(), currency: z.string(), cost: CostSchema, matchedCost: CostSchema, unmatchedCost: CostSchema }))
+    .array(z.strictObject({ platform: z.enum([...SPEND_PROFILES, 'posted']), currency: z.string(), cost: CostSchema, matchedCost: CostSchema, unmatchedCost: CostSchema }))
     .describe('The period’s spend per platform (`posted` for POST /v1/spend) and currency, and how much of it matched touches'),
   unmatchedSpend: z
     .array(
