@@ -150,7 +150,8 @@ describe('POST /v1/spend/imports, the join and the audit (SPEC §12)', () => {
     const mapped = await api.request('PUT', '/v1/spend/mappings', { key: tenant.keys.marketing, json: { mappings: [{ campaign: 'Brand-Exact', campaignId: '555', platform: 'microsoft' }] } });
     expect(mapped.status, JSON.stringify(mapped.body)).toBe(200);
     expect(mapped.body.mappings).toEqual([{ campaign: 'brand-exact', campaignId: '555', platform: 'microsoft' }]);
-    expect(mapped.body.aliases.microsoft).toEqual(['bing', 'microsoft']);
+    expect(mapped.body.aliasesInEffect.microsoft).toEqual(['bing', 'microsoft']);
+    expect(mapped.body.aliases).toEqual({});
     expect((await read('/v1/spend/mappings')).body.mappings).toEqual(mapped.body.mappings);
 
     const report = await read(`/v1/attribution/report?${NOVEMBER}&model=last_touch&groupBy=campaign`);
