@@ -4,18 +4,27 @@
  * Fills a new tenant with a realistic store (scripts/demo/store.ts) through
  * the running Baton's real API and signed Shopify webhooks, with a progress
  * bar, waits until the event pipeline has projected it, and prints the
- * dashboard's URL and the tenant's keys. Needs `npm start` running (at
- * BATON_URL, default http://127.0.0.1:3000); the tenant is created in the
- * table `npm start` uses, as `npm run tenant -- create` does.
+ * dashboard's URL and the tenant's keys. The spend comes as the ad
+ * platforms' own files (scripts/demo/spend-files.ts), imported through
+ * `POST /v1/spend/imports` and kept in .cache/demo-spend/<tenant>/ to look
+ * at or import again (`npm run spend -- import FILE --tenant T`). Needs
+ * `npm start` running (at BATON_URL, default http://127.0.0.1:3000); the
+ * tenant is created in the table `npm start` uses, as `npm run tenant --
+ * create` does.
  */
 import './local/quiet-sdk.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
+import { formatAmount } from '../shared/money/money.ts';
 import { TenantIdSchema } from '../shared/tenants/tenant.ts';
 import { DemoSendError, sendDemoStore } from './demo/send.ts';
-import { demoPeriod, waitUntilProjected } from './demo/settle.ts';
+import { demoPeriod, type Period, waitUntilProjected } from './demo/settle.ts';
+import { spendFiles } from './demo/spend-files.ts';
 import { DEMO_CURRENCY, DEMO_DEFAULTS, demoStore, recordCount } from './demo/store.ts';
 import { dynamoDbLocalNotRunning, isConnectionRefused, useTableFromEnvironment } from './local/cli-env.ts';
+import { projectRoot } from './local/dynamodb-local.ts';
 
 const DEMO_TIMEZONE = 'America/New_York';
 const USAGE = `Usage: npm run demo -- [--days N] [--visitors N] [--tenant ID] [--until INSTANT]
@@ -86,13 +95,25 @@ if (!tenant) fail('Tenants demo to demo-99 exist already: name one with --tenant
 const started = performance.now();
 const store = demoStore({ days: options.days, visitorsPerDay: options.visitors, until: options.until, timezone: DEMO_TIMEZONE });
 const total = recordCount(store);
+// The spend files as the platforms would have written them, kept to look at (the demo imports the same bytes).
+const files = spendFiles(store.spend, { timezone: DEMO_TIMEZONE });
+const spendDir = join(projectRoot, '.cache', 'demo-spend', tenant.tenantId);
+mkdirSync(spendDir, { recursive: true });
+for (const file of files) writeFileSync(join(spendDir, file.fileName), file.bytes);
+
 console.log(`Filling tenant ${tenant.tenantId} with ${options.days} days of a store (${total.toLocaleString('en-US')} records) through ${url} …`);
 const bar = new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} records | {phase}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
-bar.start(total, 0, { phase: 'sending' });
+bar.start(total, 0, { phase: `importing ${files.length} spend files` });
+const target = { url, tenant, timezone: DEMO_TIMEZONE };
+const period = demoPeriod(options.until, options.days, DEMO_TIMEZONE);
 try {
-  await sendDemoStore({ url, tenant }, store, (sent) => bar.increment(sent));
+  let spendLines = store.spend.length;
+  await sendDemoStore(target, store, (sent) => {
+    spendLines -= sent;
+    bar.increment(sent, spendLines <= 0 ? { phase: 'sending' } : {});
+  });
   bar.update(total, { phase: 'waiting for the reports to catch up …' });
-  await waitUntilProjected({ url, tenant }, demoPeriod(options.until, options.days, DEMO_TIMEZONE));
+  await waitUntilProjected(target, period);
   bar.update(total, { phase: 'done' });
 } catch (error) {
   bar.stop();
@@ -106,6 +127,8 @@ console.log(
     '',
     `Done in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString('en-US')} records a second).`,
     '',
+    ...(await spendSummary(period)),
+    '',
     `Dashboard: ${url}/`,
     `  sign in with the marketing key to see attribution, or the finance key for exports.`,
     '',
@@ -113,3 +136,29 @@ console.log(
   ].join('\n'),
 );
 process.exit(0);
+
+/** What the spend audit says of the imported files: how much of each platform's spend found its touches, and what did not. */
+async function spendSummary(period: Period): Promise<string[]> {
+  const money = (minor: number, currency: string) => `${currency} ${formatAmount(minor, currency).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+  const response = await fetch(`${url}/v1/spend/audit?from=${period.from}&to=${period.to}`, { headers: { authorization: `Bearer ${tenant!.keys.marketing}` } }).catch(() => undefined);
+  const audit = response?.ok
+    ? ((await response.json()) as {
+        spend: Array<{ platform: string; currency: string; cost: number; matchedCost: number }>;
+        unmatchedSpend: Array<{ platform: string; campaign: string; currency: string; cost: number; days: number }>;
+        campaignsWithoutSpend: Array<{ campaign: string; currency: string; revenue: number }>;
+      })
+    : undefined;
+  const rows = files.map((file) => {
+    const spent = audit?.spend.find((line) => line.platform === file.platform);
+    const matched = spent ? `${money(spent.matchedCost, spent.currency)} of ${money(spent.cost, spent.currency)} matched touches` : '';
+    return [file.label, file.fileName, `${file.lines.length.toLocaleString('en-US')} lines`, matched];
+  });
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = [`Spend, imported from the ad platforms' own files (kept in ${relative(process.cwd(), spendDir) || '.'}):`];
+  for (const row of rows) lines.push(`  ${row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ')}`.trimEnd());
+  if (!audit) return [...lines, `  (the spend audit did not answer: ${response ? response.status : 'no answer'})`];
+  for (const entry of audit.unmatchedSpend) lines.push(`  Matched no touch: ${entry.campaign} (${entry.platform}), ${money(entry.cost, entry.currency)} over ${entry.days} days`);
+  for (const entry of audit.campaignsWithoutSpend) lines.push(`  Revenue without spend: ${entry.campaign}, ${money(entry.revenue, entry.currency)}`);
+  lines.push('  GET /v1/spend/audit lists the same; PUT /v1/spend/mappings joins a campaign it lists.');
+  return lines;
+}

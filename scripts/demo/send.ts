@@ -1,5 +1,8 @@
+import { gzipSync } from 'node:zlib';
+import { MAX_IMPORT_BYTES } from '../../shared/spend/use-cases.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
+import { type SpendFile, spendFiles } from './spend-files.ts';
 import { DEMO_SHOP_DOMAIN, type DemoStore, type IdentifyBody, type ShopifyDelivery } from './store.ts';
 
 /** Items per batch request: half what a batch route takes (docs/contract.md#recording), so one request stays well within the server's deadline on a busy machine. */
@@ -12,6 +15,8 @@ export interface DemoTarget {
   /** Baton's base URL: `http://127.0.0.1:3000` under `npm start`. */
   url: string;
   tenant: CreatedTenant;
+  /** The zone of the ad accounts' days (the tenant's): Microsoft's report names it. Default UTC. */
+  timezone?: string;
 }
 
 export class DemoSendError extends Error {
@@ -22,11 +27,11 @@ export class DemoSendError extends Error {
  * Sends like a storefront and an ad platform would: a 503 or 429 (or no
  * answer) is sent again after its Retry-After, backing off, a few times.
  */
-async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+async function post(url: string, body: string | Uint8Array, headers: Record<string, string>, method: 'POST' | 'PUT' = 'POST'): Promise<{ status: number; body: any }> {
   for (let attempt = 1; ; attempt += 1) {
     let retryAfter = 1;
     try {
-      const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+      const response = await fetch(url, { method, body, headers: { 'content-type': 'application/json', ...headers } });
       const text = await response.text();
       if ((response.status !== 503 && response.status !== 429) || attempt === MAX_ATTEMPTS) return { status: response.status, body: text ? JSON.parse(text) : undefined };
       retryAfter = Number(response.headers.get('retry-after') ?? 1);
@@ -72,11 +77,34 @@ function strided<T>(list: readonly T[], size: number): T[][] {
 }
 
 /**
- * Delivers the planned store through Baton's own doors: ingest-key batches
- * for spend, touches and stages, `POST /v1/identify` per link, and signed
- * Shopify webhooks for orders, refunds and cancellations. Any item Baton
- * refuses is an error of the plan: it stops the run with Baton's answer.
- * `onProgress` hears of each acknowledged record.
+ * Imports one platform's spend file as a marketer uploads it: the file as
+ * the body (gzip-compressed if it is over the 4 MiB a body may be), the
+ * profile and account as the query. The answer must hold exactly the
+ * lines and totals the file was written from.
+ */
+async function uploadSpendFile(target: DemoTarget, file: SpendFile): Promise<void> {
+  const query = new URLSearchParams(file.query);
+  const large = file.bytes.length > MAX_IMPORT_BYTES;
+  const answer = await post(`${target.url}/v1/spend/imports?${query}`, large ? gzipSync(file.bytes) : file.bytes, {
+    authorization: `Bearer ${target.tenant.keys.ingest}`,
+    'content-type': 'application/octet-stream',
+    ...(large ? { 'content-encoding': 'gzip' } : {}),
+  });
+  const planned = new Map<string, number>();
+  for (const line of file.lines) planned.set(line.currency, (planned.get(line.currency) ?? 0) + line.cost);
+  const totals = (answer.body?.totals ?? []) as Array<{ currency: string; cost: number }>;
+  const same = answer.body?.lines === file.lines.length && totals.length === planned.size && totals.every((total) => planned.get(total.currency) === total.cost);
+  if (answer.status !== 200 || !same) throw new DemoSendError(`POST /v1/spend/imports (${file.label}, ${file.fileName}) answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 600)}`);
+}
+
+/**
+ * Delivers the planned store through Baton's own doors: each ad platform's
+ * spend file to `POST /v1/spend/imports` and the one mapping the join needs
+ * to `PUT /v1/spend/mappings`, ingest-key batches for touches and stages,
+ * `POST /v1/identify` per link, and signed Shopify webhooks for orders,
+ * refunds and cancellations. Any item Baton refuses is an error of the
+ * plan: it stops the run with Baton's answer. `onProgress` hears of each
+ * acknowledged record (an imported file's lines once it is imported).
  */
 export async function sendDemoStore(target: DemoTarget, store: DemoStore, onProgress: (sent: number) => void = () => undefined): Promise<void> {
   const ingest = { authorization: `Bearer ${target.tenant.keys.ingest}` };
@@ -105,7 +133,14 @@ export async function sendDemoStore(target: DemoTarget, store: DemoStore, onProg
     onProgress(1);
   };
 
-  await batch('/v1/spend', 'spend', store.spend);
+  for (const file of spendFiles(store.spend, { timezone: target.timezone ?? 'UTC' })) {
+    await uploadSpendFile(target, file);
+    onProgress(file.lines.length);
+  }
+  if (store.mappings.length > 0) {
+    const answer = await post(`${target.url}/v1/spend/mappings`, JSON.stringify({ mappings: store.mappings }), { authorization: `Bearer ${target.tenant.keys.marketing}` }, 'PUT');
+    if (answer.status !== 200) throw new DemoSendError(`PUT /v1/spend/mappings answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 600)}`);
+  }
   await inParallel(strided(store.people, PEOPLE_PER_GROUP), GROUPS_IN_FLIGHT, async (people) => {
     // What each kind needs comes before it: touches before the links that join them, the sale's journey before the order.
     await batch(

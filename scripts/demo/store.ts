@@ -9,14 +9,26 @@
  * each campaign's leads have their own qualification rate and their own
  * reasons to be disqualified. Qualified people buy through a draft order the
  * rep sends; others buy on the web shop; walk-ins buy at the till. A few
- * orders are refunded and a few cancelled. Campaigns report their spend per
- * day. Nothing happens after `until`: journeys still open stay open.
+ * orders are refunded and a few cancelled. Nothing happens after `until`:
+ * journeys still open stay open.
+ *
+ * The paid campaigns' spend is what their ad platforms report per day, under
+ * the platforms' own names and ids (spend-files.ts writes it as their files).
+ * Their ads are tagged the way such accounts are, so Baton's join (SPEC §12)
+ * finds each campaign's touches one way or another: Brand Search, Bing Search
+ * and the affiliates' Gear Partners carry their platform name in
+ * utm_campaign (same name once normalised), Meta's ads and the display
+ * campaign carry the platform's campaign id in utm_id, generic-search is
+ * known by another name in Google Ads and needs a mapping (`mappings`), and
+ * Performance Max's clicks carry nothing but a gclid, so its spend stays
+ * unmatched (the spend audit shows it).
  *
  * Everything is planned here as the bodies Baton's API and Shopify's
  * webhooks carry; `send.ts` delivers them.
  */
 
 import { dayOf, eachDay, startOfDay } from '../../shared/time/days.ts';
+import type { AdPlatform, AdSpendLine } from './spend-files.ts';
 
 export interface DemoOptions {
   /** Days of history, ending at `until`. */
@@ -58,14 +70,11 @@ export interface IdentifyBody {
   email: string;
   occurredAt: string;
 }
-export interface SpendBody {
-  date: string;
+/** `PUT /v1/spend/mappings`: a touch campaign value that is a platform campaign under another name. */
+export interface SpendMappingBody {
   campaign: string;
-  currency: string;
-  amount: string;
-  channel: string;
-  source: string;
-  medium: string;
+  campaignId: string;
+  platform: AdPlatform;
 }
 /** One Shopify webhook delivery: its topic, event id and JSON payload. */
 export interface ShopifyDelivery {
@@ -90,7 +99,10 @@ export interface PersonRecords {
 }
 
 export interface DemoStore {
-  spend: SpendBody[];
+  /** What each ad platform reports per campaign and day, as its spend file holds it. */
+  spend: AdSpendLine[];
+  /** The touch campaigns that only a mapping joins to their spend. */
+  mappings: SpendMappingBody[];
   /** In order of their first visit. */
   people: PersonRecords[];
 }
@@ -99,123 +111,149 @@ export function personRecordCount(person: PersonRecords): number {
   return person.touches.length + person.identities.length + person.stages.length + person.salesTouches.length + person.deliveries.length;
 }
 
-/** How many records a store holds: each is one acknowledged item of a request. */
+/** How many records a store holds: each is one acknowledged item of a request (a spend line is one line of an import's answer). */
 export function recordCount(store: DemoStore): number {
   return store.spend.length + store.people.reduce((sum, person) => sum + personRecordCount(person), 0);
 }
 
 type DisqualificationReason = 'no_budget' | 'no_interest' | 'wrong_fit' | 'unreachable' | 'other';
 
+/** How the join finds the touches a campaign's spend pays for (SPEC §12), given how its ads are tagged. */
+export type DemoJoin = 'name' | 'id' | 'mapping' | 'none';
+
+/** A paid campaign as its ad platform knows it. */
+interface Ad {
+  platform: AdPlatform;
+  /** The platform's campaign id (the generic file has none). */
+  campaignId?: string;
+  /** Its display name in the platform. */
+  name: string;
+  /** Daily spend range in dollars. */
+  spend: [number, number];
+  /** How its spend finds its touches: what `utm` carries makes it so. */
+  join: DemoJoin;
+}
+
 interface Source {
-  /** Campaign-less sources have no utm and no spend. */
-  campaign?: string;
-  source?: string;
-  medium?: string;
+  /** The landing URL's utm parameters; unpaid sources without a campaign have none. */
+  utm?: { source: string; medium: string; campaign?: string; id?: string };
   channel: string;
   kind: string;
   clickId?: string;
   referrer?: string;
   /** Relative share of first visits. */
   weight: number;
-  /** Daily spend range in dollars; none for unpaid sources. */
-  spend?: [number, number];
+  /** The paid campaign behind it; none for unpaid sources. */
+  ad?: Ad;
   /** Of this source's leads, the share sales qualifies. */
   qualifyRate: number;
   /** Why sales turns this source's leads down, as relative weights. */
   reasons: Record<DisqualificationReason, number>;
 }
 
+/** The ad accounts, as their imports name them (Microsoft's report names its account in a column). */
+export const DEMO_AD_ACCOUNTS: Record<AdPlatform, string> = {
+  google_ads: '482-913-5570',
+  meta: 'act_1029384756',
+  microsoft: 'Trailhead Outfitters',
+  generic: 'partner-network',
+};
+const GOOGLE = { brand: '20458713001', generic: '20458713002', display: '20458713003', pmax: '20458713004' } as const;
+const META = { prospecting: '120214457820190001', retargeting: '120214457820190002' } as const;
+const MICROSOFT = { search: '418220731' } as const;
+
 const SOURCES: Source[] = [
   {
-    campaign: 'brand-search',
-    source: 'google',
-    medium: 'cpc',
+    // Named in utm_campaign as in Google Ads: the join matches the normalised name.
+    utm: { source: 'google', medium: 'cpc', campaign: 'Brand Search' },
+    ad: { platform: 'google_ads', campaignId: GOOGLE.brand, name: 'Brand Search', spend: [35, 60], join: 'name' },
     channel: 'Paid Search',
     kind: 'click',
     clickId: 'gclid',
     referrer: 'https://www.google.com/',
     weight: 15,
-    spend: [35, 60],
     qualifyRate: 0.7,
     reasons: { no_budget: 2, no_interest: 2, wrong_fit: 1, unreachable: 2, other: 1 },
   },
   {
-    campaign: 'generic-search',
-    source: 'google',
-    medium: 'cpc',
+    // The team's utm name for a campaign Google Ads calls otherwise: a mapping joins them.
+    utm: { source: 'google', medium: 'cpc', campaign: 'generic-search' },
+    ad: { platform: 'google_ads', campaignId: GOOGLE.generic, name: 'Generic – Hiking & Camping Gear', spend: [90, 140], join: 'mapping' },
     channel: 'Paid Search',
     kind: 'click',
     clickId: 'gclid',
     referrer: 'https://www.google.com/',
     weight: 13,
-    spend: [90, 140],
     qualifyRate: 0.5,
     reasons: { no_budget: 3, no_interest: 3, wrong_fit: 2, unreachable: 2, other: 1 },
   },
   {
-    campaign: 'bing-search',
-    source: 'bing',
-    medium: 'cpc',
+    // Performance Max's final URLs carry no utm: its clicks come with a gclid only, so its spend matches no touch.
+    ad: { platform: 'google_ads', campaignId: GOOGLE.pmax, name: 'Performance Max – Tents', spend: [6, 14], join: 'none' },
+    channel: 'Paid Search',
+    kind: 'click',
+    clickId: 'gclid',
+    weight: 3,
+    qualifyRate: 0.45,
+    reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 2, other: 1 },
+  },
+  {
+    // Microsoft's auto-tagging writes the campaign's name into utm_campaign.
+    utm: { source: 'bing', medium: 'cpc', campaign: 'Bing Search' },
+    ad: { platform: 'microsoft', campaignId: MICROSOFT.search, name: 'Bing Search', spend: [12, 25], join: 'name' },
     channel: 'Paid Search',
     kind: 'click',
     clickId: 'msclkid',
     referrer: 'https://www.bing.com/',
     weight: 4,
-    spend: [12, 25],
     qualifyRate: 0.55,
     reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 1, other: 1 },
   },
   {
-    campaign: 'spring-prospecting',
-    source: 'facebook',
-    medium: 'paid_social',
+    // Meta's URL parameters: utm_id={{campaign.id}}.
+    utm: { source: 'facebook', medium: 'paid_social', campaign: 'spring-prospecting', id: META.prospecting },
+    ad: { platform: 'meta', campaignId: META.prospecting, name: 'Spring Prospecting – Broad Audiences', spend: [80, 130], join: 'id' },
     channel: 'Paid Social',
     kind: 'click',
     referrer: 'https://m.facebook.com/',
     weight: 14,
-    spend: [80, 130],
     qualifyRate: 0.35,
     reasons: { no_budget: 5, no_interest: 3, wrong_fit: 4, unreachable: 2, other: 1 },
   },
   {
-    campaign: 'retargeting',
-    source: 'instagram',
-    medium: 'paid_social',
+    utm: { source: 'instagram', medium: 'paid_social', campaign: 'retargeting', id: META.retargeting },
+    ad: { platform: 'meta', campaignId: META.retargeting, name: 'Retargeting – Site Visitors 30d', spend: [25, 45], join: 'id' },
     channel: 'Paid Social',
     kind: 'click',
     referrer: 'https://l.instagram.com/',
     weight: 7,
-    spend: [25, 45],
     qualifyRate: 0.6,
     reasons: { no_budget: 2, no_interest: 1, wrong_fit: 1, unreachable: 2, other: 1 },
   },
   {
-    campaign: 'trail-display',
-    source: 'dv360',
-    medium: 'display',
+    // Google's ValueTrack utm_id={campaignid} in the tracking template.
+    utm: { source: 'google', medium: 'display', campaign: 'trail-display', id: GOOGLE.display },
+    ad: { platform: 'google_ads', campaignId: GOOGLE.display, name: 'Display – Trail Audiences', spend: [40, 70], join: 'id' },
     channel: 'Display',
     kind: 'click',
+    clickId: 'gclid',
     weight: 5,
-    spend: [40, 70],
     qualifyRate: 0.3,
     reasons: { no_budget: 2, no_interest: 5, wrong_fit: 3, unreachable: 1, other: 1 },
   },
   {
-    campaign: 'gear-partners',
-    source: 'partnerize',
-    medium: 'affiliate',
+    // The affiliate network's costs come as a plain CSV (profile=generic), by campaign name.
+    utm: { source: 'partnerize', medium: 'affiliate', campaign: 'Gear Partners' },
+    ad: { platform: 'generic', name: 'Gear Partners', spend: [15, 30], join: 'name' },
     channel: 'Affiliates',
     kind: 'click',
     referrer: 'https://outdoor-reviews.example/',
     weight: 4,
-    spend: [15, 30],
     qualifyRate: 0.55,
     reasons: { no_budget: 1, no_interest: 2, wrong_fit: 3, unreachable: 1, other: 1 },
   },
   {
-    campaign: 'weekly-newsletter',
-    source: 'newsletter',
-    medium: 'email',
+    utm: { source: 'newsletter', medium: 'email', campaign: 'weekly-newsletter' },
     channel: 'Email',
     kind: 'email_click',
     weight: 8,
@@ -234,6 +272,11 @@ const SOURCES: Source[] = [
   { channel: 'Organic Social', kind: 'visit', referrer: 'https://www.instagram.com/', weight: 5, qualifyRate: 0.4, reasons: { no_budget: 3, no_interest: 3, wrong_fit: 2, unreachable: 1, other: 1 } },
   { channel: 'Direct', kind: 'visit', weight: 10, qualifyRate: 0.5, reasons: { no_budget: 2, no_interest: 2, wrong_fit: 2, unreachable: 2, other: 1 } },
 ];
+
+/** The paid campaigns: each with the platform's name and id for it, the touch campaign it pays for (if any) and how the join finds it. */
+export const DEMO_CAMPAIGNS = SOURCES.flatMap((source) =>
+  source.ad ? [{ platform: source.ad.platform, campaignId: source.ad.campaignId, name: source.ad.name, touchCampaign: source.utm?.campaign?.toLowerCase(), join: source.ad.join }] : [],
+);
 
 /** The sales team: how quickly each picks up a baton (share of first calls within the day), and how often a call becomes an order. */
 const REPS = [
@@ -275,10 +318,40 @@ const money = (cents: number) => (cents / 100).toFixed(2);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function campaignUrl(source: Source, page: string, clickId: string): string {
-  if (!source.campaign) return `${SHOP}${page}`;
-  const query = new URLSearchParams({ utm_source: source.source!, utm_medium: source.medium!, utm_campaign: source.campaign });
+  const query = new URLSearchParams();
+  if (source.utm) {
+    query.set('utm_source', source.utm.source);
+    query.set('utm_medium', source.utm.medium);
+    if (source.utm.campaign) query.set('utm_campaign', source.utm.campaign);
+    if (source.utm.id) query.set('utm_id', source.utm.id);
+  }
   if (source.clickId) query.set(source.clickId, clickId);
-  return `${SHOP}${page}?${query}`;
+  return query.size > 0 ? `${SHOP}${page}?${query}` : `${SHOP}${page}`;
+}
+
+/** The touch campaigns whose spend only a mapping joins: `PUT /v1/spend/mappings`. */
+const MAPPINGS: SpendMappingBody[] = SOURCES.flatMap((source) =>
+  source.ad?.join === 'mapping' && source.ad.campaignId && source.utm?.campaign ? [{ campaign: source.utm.campaign, campaignId: source.ad.campaignId, platform: source.ad.platform }] : [],
+);
+
+/** What each paid campaign's platform reports for each day `from` … `to`. */
+function plannedSpend(random: ReturnType<typeof generator>, from: string, to: string): AdSpendLine[] {
+  const spend: AdSpendLine[] = [];
+  for (const day of eachDay(from, to)) {
+    for (const { ad } of SOURCES) {
+      if (!ad) continue;
+      spend.push({
+        platform: ad.platform,
+        account: DEMO_AD_ACCOUNTS[ad.platform],
+        day,
+        ...(ad.campaignId ? { campaignId: ad.campaignId } : {}),
+        campaign: ad.name,
+        currency: DEMO_CURRENCY,
+        cost: Math.round(random.between(...ad.spend) * 100),
+      });
+    }
+  }
+  return spend;
 }
 
 /** Plans the whole store; the same options give the same store. */
@@ -289,7 +362,8 @@ export function demoStore(options: DemoOptions): DemoStore {
   const until = options.until.getTime();
   // Days start at midnight in the tenant's zone, so shoppers come by day and the till rings in opening hours.
   const start = startOfDay(dayOf(until - options.days * DAY, options.timezone), options.timezone);
-  const store: DemoStore = { spend: [], people: [] };
+  // Spend: every paid campaign, every day of the period in the tenant's zone (the ad accounts' zone too).
+  const store: DemoStore = { spend: plannedSpend(random, dayOf(start, options.timezone), dayOf(until, options.timezone)), mappings: MAPPINGS.map((mapping) => ({ ...mapping })), people: [] };
   let current: PersonRecords | undefined;
   const newPerson = (at: number): PersonRecords => {
     current = { day: dayOf(at, options.timezone), touches: [], identities: [], stages: [], salesTouches: [], deliveries: [] };
@@ -299,22 +373,6 @@ export function demoStore(options: DemoOptions): DemoStore {
   const happened = (ms: number) => ms <= until;
   let orderNumber = 0;
   let cancelled = false;
-
-  // Spend: every paid campaign, every day of the period in the tenant's zone.
-  for (const date of eachDay(dayOf(start, options.timezone), dayOf(until, options.timezone))) {
-    for (const source of SOURCES) {
-      if (!source.spend || !source.campaign) continue;
-      store.spend.push({
-        date,
-        campaign: source.campaign,
-        currency: DEMO_CURRENCY,
-        amount: money(Math.round(random.between(...source.spend) * 100)),
-        channel: source.channel,
-        source: source.source!,
-        medium: source.medium!,
-      });
-    }
-  }
 
   const order = (input: { at: number; customer?: { id: number; email: string }; anonymousId?: string; landing?: TouchBody; channel: 'web' | 'draft' | 'pos'; rep?: string }) => {
     if (!happened(input.at)) return;
@@ -422,7 +480,7 @@ export function demoStore(options: DemoOptions): DemoStore {
             : random.chance(0.4)
               ? first
               : random.weighted(SOURCES, (candidate) =>
-                  candidate.campaign === 'retargeting' || candidate.channel === 'Direct' || candidate.campaign === 'weekly-newsletter' ? candidate.weight * 3 : candidate.weight,
+                  candidate.utm?.campaign === 'retargeting' || candidate.channel === 'Direct' || candidate.utm?.campaign === 'weekly-newsletter' ? candidate.weight * 3 : candidate.weight,
                 );
         const touch: TouchBody = {
           touchId: `demo-touch-${visitor}-${t}`,

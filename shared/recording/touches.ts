@@ -136,22 +136,24 @@ export function channelInputOf(
   if (referrerHost && (referrerHost === landingHost || isExcludedHost(referrerHost, referrerExclusions))) referrerHost = undefined;
   let source = clean(utm.source);
   let medium = clean(utm.medium);
+  const network: Record<string, [string, string]> = {
+    gclid: ['google', 'cpc'],
+    gbraid: ['google', 'cpc'],
+    wbraid: ['google', 'cpc'],
+    msclkid: ['bing', 'cpc'],
+    fbclid: ['facebook', 'referral'],
+    ttclid: ['tiktok', 'cpc'],
+    li_fat_id: ['linkedin', 'cpc'],
+  };
+  // A paid click's id says more than the search page it came through (a gclid click from google.com is Google's paid click, not organic);
+  // fbclid is added to every link leaving Facebook, so it says less than the referrer.
+  const paidClick = clickIds.find((id) => id !== 'fbclid');
+  if (!source && !medium && paidClick) [source, medium] = network[paidClick]!;
   if (!source && !medium && referrerHost) {
     source = referrerHost;
     medium = isSite(referrerHost, 'search') ? 'organic' : 'referral';
   }
-  if (!source && clickIds.length > 0) {
-    const network: Record<string, [string, string]> = {
-      gclid: ['google', 'cpc'],
-      gbraid: ['google', 'cpc'],
-      wbraid: ['google', 'cpc'],
-      msclkid: ['bing', 'cpc'],
-      fbclid: ['facebook', 'referral'],
-      ttclid: ['tiktok', 'cpc'],
-      li_fat_id: ['linkedin', 'cpc'],
-    };
-    [source, medium] = network[clickIds[0] as string] ?? [undefined, undefined];
-  }
+  if (!source && clickIds.length > 0) [source, medium] = network[clickIds[0] as string] ?? [undefined, undefined];
   medium ??= kindMedium(touch.kind);
   return {
     ...(source ? { source } : {}),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { UnprocessableFileError, ValidationError } from '../errors.ts';
+import { formatAmount } from '../money/money.ts';
 import { type BatchAnswer, validateItems } from '../recording/use-cases.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { CurrencySchema } from '../tenants/tenant.ts';
@@ -94,7 +95,7 @@ export const SpendImportQuerySchema = z
 
 export type SpendImportQuery = z.infer<typeof SpendImportQuerySchema>;
 
-/** The file read by its profile, or 422 naming every bad line (the first 100, then how many more). */
+/** The file read by its profile, or 422 naming every bad line (the first 1,000, then how many more). */
 function readSpendFile(bytes: Uint8Array, query: SpendImportQuery): ParsedSpendFile {
   try {
     return parseSpendFile(bytes, query);
@@ -157,6 +158,11 @@ export async function importSpendFile(
   };
   const { replaced } = await deps.spend.saveImport(tenantId, record, lines);
   return { ...record, replaced };
+}
+
+/** An import as answers show it: each currency's total with its decimal string beside the minor units. */
+export function importAnswer(record: SpendImport) {
+  return { ...record, totals: record.totals.map((total) => ({ ...total, costDecimal: formatAmount(total.cost, total.currency) })) };
 }
 
 /** `GET /v1/spend/imports`: the latest imports, newest first. */

@@ -94,3 +94,13 @@ describe('channel derivation (GA4 default channel group)', () => {
     expect(deriveChannel(channelInputOf({ kind: 'visit', ...utm('impact', 'affiliate') }), rules)).toBe('Affiliates');
   });
 });
+
+describe('a paid click id without utm', () => {
+  it('outranks the search page it came through: a gclid from google.com is google / cpc, Paid Search (fbclid still yields to the referrer)', () => {
+    const gclid = channelInputOf({ kind: 'click', url: 'https://shop.example/tents?gclid=Cj0KCQ', referrer: 'https://www.google.com/' });
+    expect(gclid).toMatchObject({ source: 'google', medium: 'cpc' });
+    expect(deriveChannel(gclid)).toBe('Paid Search');
+    expect(channelInputOf({ kind: 'click', url: 'https://shop.example/?msclkid=abc', referrer: 'https://www.bing.com/' })).toMatchObject({ source: 'bing', medium: 'cpc' });
+    expect(channelInputOf({ kind: 'click', url: 'https://shop.example/?fbclid=IwAR', referrer: 'https://l.facebook.com/' })).toMatchObject({ source: 'l.facebook.com', medium: 'referral' });
+  });
+});

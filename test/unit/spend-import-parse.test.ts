@@ -335,13 +335,13 @@ describe('files that are refused, every bad line at once', () => {
     );
   });
 
-  it('lists 100 bad lines and then says how many more there are', () => {
-    const rows = ['Date,Campaign,Cost,Currency', ...Array.from({ length: 150 }, (_, i) => `2026-11-01,C${i},-${i + 1}.00,USD`)];
+  it('lists 1,000 bad lines and then says how many more there are', () => {
+    const rows = ['Date,Campaign,Cost,Currency', ...Array.from({ length: 1_050 }, (_, i) => `2026-11-01,C${i},-${i + 1}.00,USD`)];
     const problems = problemsOf(utf8(rows.join('\n')), { profile: 'generic' });
-    expect(problems).toHaveLength(101);
+    expect(problems).toHaveLength(1_001);
     expect(problems[0]).toEqual({ line: 2, reason: 'negative cost "-1.00"' });
-    expect(problems[99]).toEqual({ line: 101, reason: 'negative cost "-100.00"' });
-    expect(problems[100]).toEqual({ line: 0, reason: '… and 50 more bad lines' });
+    expect(problems[999]).toEqual({ line: 1_001, reason: 'negative cost "-1000.00"' });
+    expect(problems[1_000]).toEqual({ line: 0, reason: '… and 50 more bad lines' });
   });
 
   it('names the line of malformed CSV quoting, after a cell that spans lines', () => {

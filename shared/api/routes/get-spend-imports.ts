@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { stores } from '../../adapters/dynamodb/stores.ts';
 import { keyHandler } from '../../http/handler.ts';
-import { formatAmount } from '../../money/money.ts';
-import { recentImports } from '../../spend/use-cases.ts';
+import { importAnswer, recentImports } from '../../spend/use-cases.ts';
 import { SpendImportsAnswerSchema } from '../responses/spend.ts';
 import { defineRoute, respond } from '../route.ts';
 
@@ -20,5 +19,5 @@ export const route = defineRoute({
 export const handler = keyHandler(route, async (request) => {
   request.query(route.query);
   const imports = await recentImports(stores(), request.tenantId);
-  return respond(route, 200, { imports: imports.map((record) => ({ ...record, totals: record.totals.map((total) => ({ ...total, costDecimal: formatAmount(total.cost, total.currency) })) })) });
+  return respond(route, 200, { imports: imports.map(importAnswer) });
 });

@@ -1,7 +1,6 @@
 import { stores } from '../../adapters/dynamodb/stores.ts';
 import { keyHandler } from '../../http/handler.ts';
-import { formatAmount } from '../../money/money.ts';
-import { IMPORT_BUDGET_SECONDS, importSpendFile, MAX_IMPORT_BYTES, MAX_IMPORT_FILE_BYTES, SpendImportQuerySchema } from '../../spend/use-cases.ts';
+import { IMPORT_BUDGET_SECONDS, importAnswer, importSpendFile, MAX_IMPORT_BYTES, MAX_IMPORT_FILE_BYTES, SpendImportQuerySchema } from '../../spend/use-cases.ts';
 import { ProblemSchema } from '../responses/common.ts';
 import { SpendImportAnswerSchema } from '../responses/spend.ts';
 import { defineRoute, respond } from '../route.ts';
@@ -26,5 +25,5 @@ export const route = defineRoute({
 
 export const handler = keyHandler(route, async (request) => {
   const answer = await importSpendFile(stores(), request.tenantId, request.decodedBody(MAX_IMPORT_FILE_BYTES), request.query(route.query));
-  return respond(route, 200, { ...answer, totals: answer.totals.map((total) => ({ ...total, costDecimal: formatAmount(total.cost, total.currency) })) });
+  return respond(route, 200, importAnswer(answer));
 });

@@ -5,7 +5,7 @@ export interface BadLine {
 }
 
 /** Problems listed at most; one more entry then says how many were left out. */
-export const MAX_PROBLEMS = 100;
+export const MAX_PROBLEMS = 1_000;
 
 /**
  * A spend file that cannot be imported. `problems` names every bad line found (an import is all or
