@@ -8,6 +8,7 @@ import { markov, type PathCount, parsePath, pathOf, shapley } from '../shared/at
 import { getJob, startRecompute } from '../shared/jobs/recompute.ts';
 import { projectPerson } from '../shared/projection/person.ts';
 import { refreshPerson } from '../shared/projection/use-cases.ts';
+import { cohorts } from '../shared/read-models/cohorts.ts';
 import { attributionOrders, FunnelPeopleQuerySchema, funnelPeople, OrdersQuerySchema } from '../shared/read-models/listings.ts';
 import { report } from '../shared/read-models/reports.ts';
 import { funnel, handoffs, paths, salesReport } from '../shared/read-models/views.ts';
@@ -175,6 +176,7 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
       'a row’s orders (Paid Search, linear, a page of 50)': (tenantId) =>
         attributionOrders(deps, tenantId, OrdersQuerySchema.parse({ ...period, groupBy: 'channel', key: 'Paid Search', model: 'linear' })),
       'a funnel row’s people (Paid Search, a page of 50)': (tenantId) => funnelPeople(deps, tenantId, FunnelPeopleQuerySchema.parse({ ...period, groupBy: 'channel', key: 'Paid Search' })),
+      'cohorts (2026-05 … 2026-10 by channel, 12 months)': (tenantId) => cohorts(deps, tenantId, { from: '2026-05', to: '2026-10', groupBy: 'channel', months: 12 }),
     };
     for (const [name, view] of Object.entries(views)) {
       const figures = [];
@@ -187,7 +189,7 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
     }
     lines.push(
       '',
-      'The two tenants hold the rollups that 100 and 10,000 people’s projections add (computed by `projectPerson` and written through the store’s own save, as `test/integration/views-cost.test.ts` does), and one row’s listings. A view reads a month’s cells of its family (and the handoff a page of dropped batons): its requests do not grow with the people; its read units follow the cells’ size, bounded by the tenant’s campaigns, reps and paths. A listing reads one page (`limit + 1` lines) of the row’s own partition: its read units follow the page.',
+      'The two tenants hold the rollups that 100 and 10,000 people’s projections add (computed by `projectPerson` and written through the store’s own save, as `test/integration/views-cost.test.ts` does), and one row’s listings. A view reads a month’s cells of its family (the cohorts the cells of the months their customers bought in, of the model’s and grouping’s slice; the handoff a page of dropped batons): its requests do not grow with the people; its read units follow the cells’ size, bounded by the tenant’s campaigns, reps and paths. A listing reads one page (`limit + 1` lines) of the row’s own partition: its read units follow the page.',
       '',
     );
 

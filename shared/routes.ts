@@ -2,10 +2,12 @@ import type { Route } from './api/route.ts';
 import { route as collect } from './api/routes/collect.ts';
 import { route as collectPreflight } from './api/routes/collect-preflight.ts';
 import { route as deletePeople } from './api/routes/delete-people.ts';
+import { route as exportCustomers } from './api/routes/export-customers.ts';
 import { route as exportSummary } from './api/routes/export-summary.ts';
 import { route as exportTransactions } from './api/routes/export-transactions.ts';
 import { route as getAttribution } from './api/routes/get-attribution.ts';
 import { route as getAttributionOrders } from './api/routes/get-attribution-orders.ts';
+import { route as getCohorts } from './api/routes/get-cohorts.ts';
 import { route as getCompare } from './api/routes/get-compare.ts';
 import { route as getConfig } from './api/routes/get-config.ts';
 import { route as getErasures } from './api/routes/get-erasures.ts';
@@ -66,6 +68,7 @@ export const routes: readonly Route[] = [
   getFunnel,
   getFunnelPeople,
   getHandoffs,
+  getCohorts,
   getSalesReport,
   postRecompute,
   getJob,
@@ -75,6 +78,7 @@ export const routes: readonly Route[] = [
   getJourney,
   exportTransactions,
   exportSummary,
+  exportCustomers,
   postWebhook,
   collect,
   collectPreflight,

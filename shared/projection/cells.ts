@@ -7,12 +7,19 @@ import type { HeuristicModel } from '../attribution/models.ts';
  * attributes are named) is declared in shared/read-models/rollups.ts.
  *
  * A cell is addressed by its family, a reporting day (the tenant's
- * calendar) and a part (a currency, a path shard, a grouping, or `-`).
+ * calendar; the first of a month for cohorts) and a part (a currency, a
+ * path shard, a grouping, a model with a currency and a grouping, or `-`).
  */
-export type CellFamily = HeuristicModel | 'totals' | 'paths' | 'pathstats' | 'sales' | 'funnel' | 'handoff';
+export type CellFamily = HeuristicModel | 'totals' | 'paths' | 'pathstats' | 'sales' | 'funnel' | 'handoff' | 'cohorts';
 
 export interface CellAddress {
   family: CellFamily;
+  /**
+   * A family read one slice at a time keeps each slice in a partition of
+   * its own (cohorts: a model and a grouping), so a read of many days takes
+   * only the slice it needs.
+   */
+  slice?: string;
   day: string;
   part: string;
 }
@@ -22,11 +29,15 @@ export type Contributions = Record<string, Record<string, number>>;
 
 const SEP = '|';
 
+/** Between a family and its slice in a cell id: neither a family's name nor a slice holds it. */
+const SLICE_SEP = '/';
+
 export const cells = {
-  id: ({ family, day, part }: CellAddress): string => `${family}${SEP}${day}${SEP}${part}`,
+  id: ({ family, slice, day, part }: CellAddress): string => `${family}${slice === undefined ? '' : `${SLICE_SEP}${slice}`}${SEP}${day}${SEP}${part}`,
   parse(id: string): CellAddress {
-    const [family, day, ...part] = id.split(SEP);
-    return { family: family as CellFamily, day: day!, part: part.join(SEP) };
+    const [head, day, ...part] = id.split(SEP);
+    const [family, slice] = head!.split(SLICE_SEP);
+    return { family: family as CellFamily, ...(slice === undefined ? {} : { slice }), day: day!, part: part.join(SEP) };
   },
 };
 

@@ -28,3 +28,11 @@ export const FUNNEL_GROUP_BYS = ['campaign', 'channel', 'source_medium'] as cons
 export type FunnelGroupBy = (typeof FUNNEL_GROUP_BYS)[number];
 export const SALES_DIMENSIONS = ['rep', 'sales_channel'] as const;
 export type SalesDimension = (typeof SALES_DIMENSIONS)[number];
+/** The groupings cohorts are read by (docs/contract.md#cohorts); `none` is every customer of the cohort as one row. */
+export const COHORT_GROUP_BYS = ['none', 'channel', 'campaign', 'source_medium'] as const;
+export type CohortGroupBy = (typeof COHORT_GROUP_BYS)[number];
+/** The groupings cohort cells keep: `none` is the sum of the channel rows, read from them. */
+export const COHORT_CELL_GROUP_BYS = ['channel', 'campaign', 'source_medium'] as const;
+export type CohortCellGroupBy = (typeof COHORT_CELL_GROUP_BYS)[number];
+/** The month offsets a cohort is read for at most (`months`). */
+export const MAX_COHORT_MONTHS = 36;

@@ -54,9 +54,32 @@ export interface PersonLine {
   orders: number;
 }
 
+/**
+ * A customer as the customers export reads them (docs/contract.md#cohorts):
+ * listed once under `customers`/`all`, at the day of their latest order, so
+ * the entry stays open to change while they keep ordering.
+ */
+export interface CustomerLine {
+  person: Identifier;
+  /** YYYY-MM: the month (tenant calendar) of their first counted order. */
+  cohort: string;
+  firstOrderAt: string;
+  /** The first order's day (tenant calendar). */
+  firstOrderDay: string;
+  currency: string;
+  /** The channel of the touch that acquired them (the funnel's), or `(none)`. */
+  acquiringChannel: string;
+  /** Their orders in the first order's currency: when, its reporting day, its net, and its refunds and cancellations as [when, net]. */
+  orders: Array<[at: string, day: string, net: number, adjustments: Array<[at: string, net: number]>]>;
+}
+
 export type ListingEntry =
   | { listing: 'orders'; groupBy: OrdersGrouping; key: string; position: string; line: OrderLine }
-  | { listing: 'people'; groupBy: FunnelGroupBy; key: string; position: string; line: PersonLine };
+  | { listing: 'people'; groupBy: FunnelGroupBy; key: string; position: string; line: PersonLine }
+  | { listing: 'customers'; groupBy: 'all'; key: 'all'; position: string; line: CustomerLine };
+
+/** The listings whose lines name a person: an erasure removes them, where the orders' lines (which name no one) stay. */
+export const PERSONAL_LISTINGS: ReadonlySet<ListingEntry['listing']> = new Set(['people', 'customers']);
 
 /** Where an entry is: its listing and its place in it. */
 export type ListingAddress = Pick<ListingEntry, 'listing' | 'groupBy' | 'key' | 'position'>;

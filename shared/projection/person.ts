@@ -1,3 +1,4 @@
+import { allocate } from '../attribution/allocate.ts';
 import { MAX_PATH_LENGTH, PATH_SEPARATOR, pathOf } from '../attribution/data-driven.ts';
 import { type AttributionResult, attributeAdjustment, attributeOrder, CONVERSION_SHARE_SCALE, type JourneyTouch, type PersonHistory } from '../attribution/engine.ts';
 import { HEURISTIC_MODELS } from '../attribution/models.ts';
@@ -7,9 +8,10 @@ import type { Stage } from '../recording/stages.ts';
 import { type Touch, withoutDoubledLandings } from '../recording/touches.ts';
 import type { Amounts } from '../recording/transactions.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
+import { lastDayOfMonth, monthsBetween } from '../time/days.ts';
 import { type Contributions, hourBucket, lagBucket, pathLengthBucket, pathShard } from './cells.ts';
-import { channelCampaignKey, FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, ROW_GROUPINGS, type RowGrouping } from './groupings.ts';
-import { type ListingEntry, type OrderLine, type OrdersGrouping, positionOf } from './listings.ts';
+import { COHORT_CELL_GROUP_BYS, channelCampaignKey, FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, MAX_COHORT_MONTHS, ROW_GROUPINGS, type RowGrouping } from './groupings.ts';
+import { type CustomerLine, type ListingEntry, type OrderLine, type OrdersGrouping, positionOf } from './listings.ts';
 
 /**
  * The person projection (issue 11): everything Baton derives from one
@@ -158,6 +160,7 @@ export function projectPerson(input: PersonInput, settings: ProjectionSettings):
   addOpenJourney(contributions, touches, orderTimes, settings);
   addReach(contributions, touches, settings);
   const acquisition = addFunnel(contributions, listings, input.identifiers, touches, stages, orders, projected, settings);
+  addCohort(contributions, listings, input.identifiers[0], orders, projected, acquisition, settings);
   const dropped = addHandoffs(contributions, touches, stages, orderTimes, acquisition, settings);
   return { orders: projected, contributions, listings, dropped };
 }
@@ -392,12 +395,99 @@ function addFunnel(
       contribute(contributions, cell, { measure: 'salesCycle', bucket: hourBucket((Date.parse(first.occurredAt) - boundary) / HOUR), key }, 1);
     }
   }
-  return { at, campaign: acquiring?.campaign ?? null };
+  return { at, campaign: acquiring?.campaign ?? null, channel: acquiring?.channel ?? NONE };
+}
+
+/**
+ * The person as a customer of a cohort (docs/contract.md#cohorts): the
+ * month of their first counted order, which never moves; their share of a
+ * customer under each model and grouping, from that order's conversion
+ * shares (what no touch earned is `(none)`'s); and, in the month each
+ * happens, the net of their orders in the first order's currency less the
+ * refunds and cancellations of those (split over the keys exactly), their
+ * second order, and their orders in other currencies. Only the months a
+ * cohort is read for (MAX_COHORT_MONTHS) are counted.
+ */
+function addCohort(
+  contributions: Contributions,
+  listings: ListingEntry[],
+  person: Identifier | undefined,
+  orders: readonly OrderInput[],
+  projected: Record<string, OrderProjection>,
+  acquisition: Acquisition | undefined,
+  settings: ProjectionSettings,
+): void {
+  const [first, second] = orders;
+  const result = first && projected[first.transactionId]?.result;
+  if (!first || !result) return;
+  const monthOf = (at: string) => settings.dayOf(at).slice(0, 7);
+  const cohort = monthOf(first.occurredAt);
+  const currency = first.currency;
+  if (person) {
+    const own = orders.filter((order) => order.currency === currency);
+    const latest = own
+      .flatMap((order) => [order.occurredAt, ...order.adjustments.map((adjustment) => adjustment.occurredAt)])
+      .sort()
+      .at(-1)!;
+    const line: CustomerLine = {
+      person,
+      cohort,
+      firstOrderAt: first.occurredAt,
+      firstOrderDay: settings.dayOf(first.occurredAt),
+      currency,
+      acquiringChannel: acquisition?.channel ?? NONE,
+      orders: own.map((order) => [
+        order.occurredAt,
+        settings.dayOf(order.occurredAt),
+        order.net,
+        order.adjustments.map((adjustment): [string, number] => [adjustment.occurredAt, adjustment.counted.net]),
+      ]),
+    };
+    // Listed at its latest activity: the entry stays open to change while the customer keeps ordering (listings' final days).
+    listings.push({ listing: 'customers', groupBy: 'all', key: 'all', position: positionOf(settings.dayOf(latest), first.occurredAt, person), line });
+  }
+  const events: Array<{ month: string; revenue: number } | { month: string; crossCurrency: true }> = [];
+  for (const order of orders) {
+    if (order.currency !== currency) {
+      events.push({ month: monthOf(order.occurredAt), crossCurrency: true });
+      continue;
+    }
+    events.push({ month: monthOf(order.occurredAt), revenue: order.net });
+    for (const adjustment of order.adjustments) events.push({ month: monthOf(adjustment.occurredAt), revenue: -adjustment.counted.net });
+  }
+  const counted = events.filter((event) => monthsBetween(cohort, event.month) < MAX_COHORT_MONTHS);
+  const touchById = new Map(result.marketing.touches.map((touch) => [touch.touchId, touch]));
+  for (const model of HEURISTIC_MODELS) {
+    for (const groupBy of COHORT_CELL_GROUP_BYS) {
+      const shares = new Map<string, number>();
+      for (const { touchId, share } of result.marketing.conversionShares[model]) {
+        const touch = touchById.get(touchId);
+        if (touch) shares.set(keyOf(touch, groupBy), (shares.get(keyOf(touch, groupBy)) ?? 0) + share);
+      }
+      const rest = CONVERSION_SHARE_SCALE - [...shares.values()].reduce((sum, share) => sum + share, 0);
+      if (rest > 0) shares.set(NONE, (shares.get(NONE) ?? 0) + rest);
+      const keys = [...shares.keys()];
+      const weights = keys.map((key) => shares.get(key)!);
+      // A month's cell is dated its last day: it becomes final (cells.ts's keepFinal) once the whole month has.
+      const cell = (month: string) => ({ family: 'cohorts', slice: `${model}:${groupBy}`, day: lastDayOfMonth(month), part: currency }) as const;
+      keys.forEach((key, i) => {
+        contribute(contributions, cell(cohort), { measure: 'customers', cohort, key }, weights[i]!);
+        if (second && monthsBetween(cohort, monthOf(second.occurredAt)) < MAX_COHORT_MONTHS)
+          contribute(contributions, cell(monthOf(second.occurredAt)), { measure: 'repeaters', cohort, key }, weights[i]!);
+      });
+      for (const event of counted) {
+        const amounts = 'crossCurrency' in event ? weights : allocate(event.revenue, weights);
+        const measure = 'crossCurrency' in event ? 'crossCurrencyOrders' : 'revenue';
+        for (const [i, key] of keys.entries()) contribute(contributions, cell(event.month), { measure, cohort, key }, amounts[i]!);
+      }
+    }
+  }
 }
 
 interface Acquisition {
   at: number;
   campaign: string | null;
+  channel: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { AttributionResult, AttributionSummary } from '../attribution/engin
 import type { Identifier } from '../identity/identity.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import type { CellFamily, Contributions } from './cells.ts';
-import type { Listed, ListingAddress, ListingEntry, OrderLine, PersonLine } from './listings.ts';
+import type { CustomerLine, Listed, ListingAddress, ListingEntry, OrderLine, PersonLine } from './listings.ts';
 import type { DroppedBaton } from './person.ts';
 
 /** What the store keeps of a transaction's attribution within its person's projection. */
@@ -98,10 +98,12 @@ export interface ProjectionStore {
    */
   handOver(tenantId: string, from: readonly StoredProjection[], to: Identifier): Promise<{ outcome: 'saved' | 'stale'; attributions: number; droppedBatons: number }>;
   /** The cells of one family over the days `fromDay`..`toDay` (inclusive): one query, whatever the number of people. */
-  rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string): Promise<RollupCell[]>;
+  /** The cells of a family (of one slice of it, for a sliced family) over the days `fromDay`..`toDay`: one range read. */
+  rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string, slice?: string): Promise<RollupCell[]>;
   /** A page of a listing, newest first, before `before` (a position a page gave): one query, whatever the tenant's size. */
   listingPage(tenantId: string, query: ListingQuery & { listing: 'orders' }, limit: number, before?: string): Promise<ListingPage<OrderLine>>;
   listingPage(tenantId: string, query: ListingQuery & { listing: 'people' }, limit: number, before?: string): Promise<ListingPage<PersonLine>>;
+  listingPage(tenantId: string, query: ListingQuery & { listing: 'customers' }, limit: number, before?: string): Promise<ListingPage<CustomerLine>>;
   /** Dropped batons qualified in `[from, to)` whose deadline is before `now`, oldest first, after `after` (a position). */
   droppedBatons(tenantId: string, range: { from: string; to: string; now: string }, limit: number, after?: string): Promise<{ batons: DroppedBatonView[]; next?: string }>;
 }

@@ -39,6 +39,9 @@ const hourBucket: Field<number> = {
   decode: (part) => (/^\d+$/.test(part) && Number(part) < HOUR_BUCKETS.length ? Number(part) : undefined),
 };
 
+/** A month, `YYYY-MM`. */
+const month: Field<string> = { encode: (value) => value, decode: (part) => (/^\d{4}-\d{2}$/.test(part) ? part : undefined) };
+
 const SOURCED_BY = ['marketing', 'sales', 'none'] as const satisfies ReadonlyArray<AttributionResult['sourcedBy']>;
 
 interface Measure {
@@ -106,6 +109,23 @@ export const ROLLUPS = {
     salesCycle: { code: 'sc', fields: { bucket: hourBucket, key: text } },
     touches: { code: 't', fields: { key: text } },
     peopleReached: { code: 'p', fields: { key: text } },
+  },
+  /**
+   * Per model, currency and grouping, one cell a month — the month things
+   * happened in, so a month that has passed stays as it was: each cohort's
+   * customers (in millionths: a first order split over keys makes fractions
+   * of a customer) and what they brought that month, by the key their first
+   * order's credit went to.
+   */
+  cohorts: {
+    /** Counted in the cohort's own month. */
+    customers: { code: 'cu', fields: { cohort: month, key: text } },
+    /** Customers whose second order fell in this month. */
+    repeaters: { code: 'rp', fields: { cohort: month, key: text } },
+    /** Net of the month's orders in the first order's currency, less the month's refunds and cancellations of them. */
+    revenue: { code: 'r', fields: { cohort: month, key: text } },
+    /** Orders of the month in another currency than the first order's (in millionths, split like the customer). */
+    crossCurrencyOrders: { code: 'x', fields: { cohort: month, key: text } },
   },
   /** One cell a day: the qualifications of the day and how sales (or the checkout) picked them up. */
   handoff: {

@@ -71,6 +71,8 @@ export const AttributionConfigSchema = z.object({
    * order's journey is complete for a month before its days are final.
    */
   retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(3650),
+  /** What of a customer's revenue is margin, for cohorts' margin per customer and payback (docs/contract.md#cohorts); null or absent: payback on revenue. */
+  grossMarginPercent: z.number().gt(0).max(100).multipleOf(0.01).nullable().optional(),
 });
 
 export type AttributionConfig = z.infer<typeof AttributionConfigSchema>;
@@ -130,4 +132,6 @@ export const CHANGE_EFFECTS: Record<keyof AttributionConfig, 'recompute' | 'late
   consentRequired: 'none',
   // Set on records as they are written; `npm run tenant -- apply-retention` sets it on those written before.
   retentionDays: 'later_touches',
+  // Read by GET /v1/cohorts when it answers.
+  grossMarginPercent: 'none',
 };

@@ -111,6 +111,25 @@ export function addDays(day: string, n: number): string {
   return dayLabelOf(checkedEpochDay(day) + n);
 }
 
+/** A month, `YYYY-MM`: cohorts are counted by month of the tenant's calendar. */
+export const MonthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
+
+/** Months from `from` to `to` (`YYYY-MM`, or days, whose month is read): 0 for the same month. */
+export function monthsBetween(from: string, to: string): number {
+  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
+}
+
+/** The month `n` months after `month` (`YYYY-MM`). */
+export function addMonths(month: string, n: number): string {
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The last day of a month (`YYYY-MM`). */
+export function lastDayOfMonth(month: string): string {
+  return addDays(`${addMonths(month, 1)}-01`, -1);
+}
+
 /** How many days `from` … `to` covers, both included, as periods are stated (1 for a single day; 0 or less if `to` is before `from`). */
 export function daysBetween(from: string, to: string): number {
   return checkedEpochDay(to) - checkedEpochDay(from) + 1;

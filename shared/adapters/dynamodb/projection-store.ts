@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Identifier } from '../../identity/identity.ts';
 import { type CellFamily, cells, sum } from '../../projection/cells.ts';
-import { type Listed, parseEntryId } from '../../projection/listings.ts';
+import { type Listed, PERSONAL_LISTINGS, parseEntryId } from '../../projection/listings.ts';
 import type { AttributionRecord, DroppedBatonView, ListingPage, ListingQuery, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../projection/ports.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 import { attributionEntity } from './entities/attribution.ts';
@@ -204,7 +204,7 @@ export class DynamoProjectionStore implements ProjectionStore {
     if (from.length === 0) return { outcome: 'saved', attributions: 0, droppedBatons: 0 };
     // The orders' lines name no one and stay, as their rollups do; the person's lines in the funnel's listings go.
     const listed: Listed = Object.assign({}, ...from.map((projection) => projection.listed ?? {}));
-    const people = Object.keys(listed).filter((id) => parseEntryId(id).listing === 'people');
+    const people = Object.keys(listed).filter((id) => PERSONAL_LISTINGS.has(parseEntryId(id).listing));
     for (const id of people) delete listed[id];
     const successor: ProjectionBody = {
       personKey: to,
@@ -255,12 +255,12 @@ export class DynamoProjectionStore implements ProjectionStore {
     return Item ? attributionEntity.fromItem(Item) : undefined;
   }
 
-  async rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string): Promise<RollupCell[]> {
+  async rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string, slice?: string): Promise<RollupCell[]> {
     const days = rollupCellEntity.days(fromDay, toDay);
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': rollupCellEntity.partition(tenantId, family), ':from': days.from, ':to': days.to },
+      ExpressionAttributeValues: { ':pk': rollupCellEntity.partition(tenantId, family, slice), ':from': days.from, ':to': days.to },
     });
     return items.map((item) => rollupCellEntity.fromItem(item));
   }

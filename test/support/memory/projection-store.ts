@@ -1,6 +1,6 @@
 import type { Identifier } from '../../../shared/identity/identity.ts';
 import { type CellFamily, cells, sum } from '../../../shared/projection/cells.ts';
-import { entryId, type Listed, parseEntryId } from '../../../shared/projection/listings.ts';
+import { entryId, type Listed, PERSONAL_LISTINGS, parseEntryId } from '../../../shared/projection/listings.ts';
 import type { AttributionRecord, DroppedBatonView, ListingPage, ListingQuery, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../../shared/projection/ports.ts';
 import { copy, type MemoryTable } from './table.ts';
 
@@ -59,7 +59,7 @@ export class MemoryProjectionStore implements ProjectionStore {
     const orders = Object.assign({}, ...from.map((projection) => projection.orders));
     const listed: Listed = Object.assign({}, ...from.map((projection) => projection.listed ?? {}));
     for (const id of Object.keys(listed)) {
-      if (parseEntryId(id).listing !== 'people') continue;
+      if (!PERSONAL_LISTINGS.has(parseEntryId(id).listing)) continue;
       delete listed[id];
       items.listings.delete(id);
     }
@@ -85,10 +85,10 @@ export class MemoryProjectionStore implements ProjectionStore {
     return copy(this.table.of(tenantId).attributions.get(transactionId));
   }
 
-  async rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string): Promise<RollupCell[]> {
+  async rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string, slice?: string): Promise<RollupCell[]> {
     return [...this.table.of(tenantId).rollups]
       .map(([id, attributes]) => ({ ...cells.parse(id), attributes: { ...attributes } }))
-      .filter((cell) => cell.family === family && cell.day >= fromDay && cell.day <= toDay)
+      .filter((cell) => cell.family === family && cell.slice === slice && cell.day >= fromDay && cell.day <= toDay)
       .sort((a, b) => (a.day === b.day ? (a.part < b.part ? -1 : 1) : a.day < b.day ? -1 : 1))
       .map(({ day, part, attributes }) => ({ day, part, attributes }));
   }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { FUNNEL_GROUP_BYS, ROW_GROUPINGS, SALES_DIMENSIONS } from '../../../projection/groupings.ts';
-import type { ListingAddress, ListingEntry, OrderLine, PersonLine } from '../../../projection/listings.ts';
+import type { CustomerLine, ListingAddress, ListingEntry, OrderLine, PersonLine } from '../../../projection/listings.ts';
 import type { ListingQuery } from '../../../projection/ports.ts';
 import { DISQUALIFICATION_REASONS } from '../../../recording/vocabulary.ts';
 import { IdentifierSchema, type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
@@ -39,9 +39,20 @@ const PersonLineSchema = z.strictObject({
   orders: z.number(),
 }) satisfies z.ZodType<PersonLine>;
 
+const CustomerLineSchema = z.strictObject({
+  person: IdentifierSchema,
+  cohort: z.string(),
+  firstOrderAt: z.string(),
+  firstOrderDay: z.string(),
+  currency: z.string(),
+  acquiringChannel: z.string(),
+  orders: z.array(z.tuple([z.string(), z.string(), z.number(), z.array(z.tuple([z.string(), z.number()]))])),
+}) satisfies z.ZodType<CustomerLine>;
+
 const ListingEntryItem = z.discriminatedUnion('listing', [
   itemSchema(ENTITY, { listing: z.literal('orders'), groupBy: z.enum([...ROW_GROUPINGS, ...SALES_DIMENSIONS]), line: OrderLineSchema }),
   itemSchema(ENTITY, { listing: z.literal('people'), groupBy: z.enum(FUNNEL_GROUP_BYS), line: PersonLineSchema }),
+  itemSchema(ENTITY, { listing: z.literal('customers'), groupBy: z.literal('all'), line: CustomerLineSchema }),
 ]);
 
 const partition = (tenantId: string, address: Pick<ListingAddress, 'listing' | 'groupBy' | 'key'>) => tenantKey(tenantId, 'LIST', address.listing, address.groupBy, address.key);
@@ -59,7 +70,7 @@ export const listingEntryEntity = {
     groupBy: entry.groupBy,
     line: entry.line,
   }),
-  fromItem(item: Item): { position: string; line: OrderLine | PersonLine } {
+  fromItem(item: Item): { position: string; line: OrderLine | PersonLine | CustomerLine } {
     const { line } = ListingEntryItem.parse(item);
     return { position: String(item.sk), line };
   },

@@ -4,7 +4,7 @@ import type { RollupCell } from '../../../projection/ports.ts';
 import { ITEM_VERSION, type Item, type Key, tenantKey } from './entity.ts';
 
 /**
- * `ROLLUP#<family>` / `<day>#<part>`: a rollup cell, its measures as number
+ * `ROLLUP#<family>[#<slice>]` / `<day>#<part>`: a rollup cell, its measures as number
  * attributes added to with ADD (so many writers add to it at once). `pk`,
  * `sk`, `entity` and `v` are the item's: no measure is named so.
  */
@@ -13,12 +13,12 @@ const ENTITY = 'rollup' as const;
 const CellKey = z.object({ sk: z.string(), entity: z.literal(ENTITY) });
 const Measures = z.record(z.string(), z.number());
 
-const partition = (tenantId: string, family: CellFamily) => tenantKey(tenantId, 'ROLLUP', family);
+const partition = (tenantId: string, family: CellFamily, slice?: string) => tenantKey(tenantId, 'ROLLUP', ...(slice === undefined ? [family] : [family, slice]));
 
 export const rollupCellEntity = {
   name: ENTITY,
   partition,
-  key: (tenantId: string, { family, day, part }: CellAddress): Key => ({ pk: partition(tenantId, family), sk: `${day}#${part}` }),
+  key: (tenantId: string, { family, slice, day, part }: CellAddress): Key => ({ pk: partition(tenantId, family, slice), sk: `${day}#${part}` }),
   /** The sort keys of the days `fromDay`..`toDay` (inclusive), every part. */
   days: (fromDay: string, toDay: string): { from: string; to: string } => ({ from: `${fromDay}#`, to: `${toDay}#~` }),
   /** An update adding `changes` to the cell's measures (creating it if absent). */
