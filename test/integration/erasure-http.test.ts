@@ -115,6 +115,12 @@ async function everyRead(): Promise<Record<string, string>> {
       case '/v1/attribution/report':
         for (const model of ['linear', 'markov']) await get(`${route.path}?${period}&model=${model}`, key);
         break;
+      case '/v1/cohorts':
+        await get(`${route.path}?from=2026-11&to=2026-11&groupBy=campaign&months=2`, key);
+        break;
+      case '/v1/exports/customers':
+        await get(`${route.path}?asOf=2026-12-01`, key);
+        break;
       default:
         await get(`${route.path}?${period}`, key);
     }
@@ -159,12 +165,15 @@ describe('DELETE /v1/people (docs/contract.md#privacy-and-the-data-lifecycle)', 
     expect(order.body).toMatchObject({ transactionId: 'ana-order', net: 12000, person: { identifiers: [expect.stringMatching(/^x:er_/)] } });
     expect(order.body.landingUrl).toBeUndefined();
     expect((await api.request('GET', '/v1/transactions/ana-order/attribution', { key: tenant.keys.marketing })).status).toBe(404);
+    // The customers export lists her no more (her value stays in the cohorts, as her orders stay in the reports).
+    const customers = (reads: Record<string, string>) => reads['/v1/exports/customers?asOf=2026-12-01']!.trim().split('\r\n').length;
+    expect(customers(after)).toBe(customers(before) - 1);
   });
 
   it('leaves every report, the funnel, the handoff, the sales side, the paths and the export summary as they were', async () => {
     const after = await everyRead();
     for (const path of Object.keys(before)) {
-      if (path.startsWith('/v1/people/journey') || path.startsWith('/v1/transactions/') || path.startsWith('/v1/exports/transactions?')) continue;
+      if (path.startsWith('/v1/people/journey') || path.startsWith('/v1/transactions/') || path.startsWith('/v1/exports/transactions?') || path.startsWith('/v1/exports/customers?')) continue;
       // `asOf` is when the handoff was read, not what it says.
       const answer = (text: string) => ({ ...JSON.parse(text.slice(4)), asOf: undefined });
       expect(answer(after[path]!), path).toEqual(answer(before[path]!));

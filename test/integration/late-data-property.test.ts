@@ -81,6 +81,7 @@ async function views(tenant: CreatedTenant): Promise<unknown> {
     `/v1/attribution/compare?${period}&groupBy=campaign`,
     `/v1/attribution/report?${period}&model=markov`,
     `/v1/attribution/report?${period}&model=linear&interval=day`,
+    '/v1/cohorts?from=2026-11&to=2026-11&groupBy=campaign&model=linear&months=1',
   ];
   // `asOf` is the instant of the reading, not of the data.
   return Promise.all(paths.map(async (path) => ({ ...(await api.request('GET', path, { key: tenant.keys.marketing })).body, asOf: undefined })));
