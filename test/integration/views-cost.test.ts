@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RequestCounter } from '../../bench/lib.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { stores } from '../../shared/adapters/dynamodb/stores.ts';
+import { cohorts } from '../../shared/read-models/cohorts.ts';
 import { attributionOrders, FunnelPeopleQuerySchema, funnelPeople, OrdersQuerySchema } from '../../shared/read-models/listings.ts';
 import { compare, report } from '../../shared/read-models/reports.ts';
 import { funnel, handoffs, paths, salesReport } from '../../shared/read-models/views.ts';
@@ -40,6 +41,7 @@ const views: Record<string, (tenantId: string) => Promise<unknown>> = {
     return attributionOrders(deps, tenantId, OrdersQuerySchema.parse({ ...query, cursor: first.nextCursor }));
   },
   'a funnel row’s people': (tenantId) => funnelPeople(deps, tenantId, FunnelPeopleQuerySchema.parse({ ...LISTED, groupBy: 'channel', key: 'Paid Search' })),
+  cohorts: (tenantId) => cohorts(deps, tenantId, { from: '2026-05', to: '2026-10', groupBy: 'campaign', months: 12 }),
 };
 
 describe('the views cost the same for 100 and for 10,000 people', () => {
@@ -47,6 +49,8 @@ describe('the views cost the same for 100 and for 10,000 people', () => {
     const small = await funnel(deps, tenants[100]!, { ...period, groupBy: 'campaign' });
     const large = await funnel(deps, tenants[10_000]!, { ...period, groupBy: 'campaign' });
     expect(large.totals.acquired).toBeGreaterThan(50 * small.totals.acquired);
+    const customers = async (tenantId: string) => (await cohorts(deps, tenantId, { from: '2026-05', to: '2026-10', groupBy: 'none', months: 12 })).rows.reduce((sum, row) => sum + row.customers, 0);
+    expect(await customers(tenants[10_000]!)).toBeGreaterThan(50 * (await customers(tenants[100]!)));
     expect(seeded[10_000]!.dropped).toBeGreaterThan(100);
     expect(seeded[10_000]!.listed).toBeGreaterThan(50 * seeded[100]!.listed);
   });
