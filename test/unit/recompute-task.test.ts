@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Job, runRecomputeTask, startRecompute } from '../../shared/jobs/recompute.ts';
 import { refreshPerson } from '../../shared/projection/use-cases.ts';
+import { cohorts } from '../../shared/read-models/cohorts.ts';
 import { contentHash } from '../../shared/recording/hash.ts';
 import { storeTransaction } from '../../shared/recording/use-cases.ts';
 import type { TenantRecord } from '../../shared/tenants/ports.ts';
 import { patchConfig } from '../../shared/tenants/use-cases.ts';
-import { id, memoryTenant, stage, transaction } from '../support/memory/fixtures.ts';
+import { id, memoryTenant, stage, touch, transaction } from '../support/memory/fixtures.ts';
 import { type MemoryStores, memoryStores } from '../support/memory/stores.ts';
 
 const day = '2026-11-10';
@@ -66,6 +67,27 @@ describe('runRecomputeTask (on in-memory stores)', () => {
     await runRecomputeTask(deps, task);
 
     expect(await configOf()).toBe(contentHash(tenant.config));
+  });
+
+  it('rebuilds the cohorts under the current config: a customer moves to the key the re-attributed first order now credits', async () => {
+    await deps.records.recordTouches(
+      tenant.tenantId,
+      [touch({ occurredAt: '2026-11-01T10:00:00.000Z', person: { customerId: 'ana' }, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: 'spring' } })],
+      400,
+    );
+    await buys('ana', 'o-1');
+    await refreshPerson(deps, tenant, [id('c:ana')]);
+    const keys = async () =>
+      (await cohorts(deps, tenant.tenantId, { from: '2026-11', to: '2026-11', groupBy: 'campaign', model: 'last_touch', months: 1 })).rows.map((row) => [row.key, row.customers]);
+    expect(await keys()).toEqual([['spring', 1]]);
+    // the touch nine days before the order falls out of a 7-day lookback once the day is recomputed
+    await patchConfig(deps.tenants, tenant.tenantId, { lookbackDays: 7 });
+    tenant = (await deps.tenants.getTenant(tenant.tenantId))!;
+    const { task } = await startDay();
+
+    await runRecomputeTask(deps, task);
+
+    expect(await keys()).toEqual([['(none)', 1]]);
   });
 
   it('marks the job done with its counts when the last day is done, and clears the advice to recompute', async () => {
