@@ -7,6 +7,7 @@ import { go, href, useRoute, type ViewName, viewAt, viewsFor } from './route.ts'
 import { type Session, signIn, signOut, storedKey } from './session.ts';
 import type { ViewProps } from './view.ts';
 import { Channels } from './views/channels.tsx';
+import { Cohorts } from './views/cohorts.tsx';
 import { Finance } from './views/finance.tsx';
 import { Funnel } from './views/funnel.tsx';
 import { Handoff } from './views/handoff.tsx';
@@ -23,6 +24,7 @@ const RENDERERS: Record<ViewName, (props: ViewProps) => preact.JSX.Element> = {
   funnel: Funnel,
   handoff: Handoff,
   paths: Paths,
+  cohorts: Cohorts,
   journey: Journey,
   spend: Spend,
   finance: Finance,
@@ -143,8 +145,8 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
     onCurrencies: setCurrencies,
   };
   const Render = RENDERERS[view.name];
-  // Views that read one period share the period and currency pickers (Spend shows every currency: the period alone); the finance view picks a month, the journey an order.
-  const periodic = view.name !== 'finance' && view.name !== 'journey' && !(view.name === 'spend' && session.me.scope !== 'marketing');
+  // Views that read one period share the period and currency pickers (Spend shows every currency: the period alone); the finance view picks a month, the journey an order, Cohorts a range of months (by default the year up to the period's end).
+  const periodic = view.name !== 'finance' && view.name !== 'journey' && view.name !== 'cohorts' && !(view.name === 'spend' && session.me.scope !== 'marketing');
   return (
     <>
       <a class="skip" href="#main">

@@ -44,3 +44,24 @@ export function periodProblem(period: Period): string | undefined {
   if (daysBetween(period) > 366) return 'A period is at most 366 days.';
   return undefined;
 }
+
+/** Months (`YYYY-MM`): cohort ranges (`GET /v1/cohorts`) are whole months in the tenant's zone. */
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export function isMonth(value: string | null | undefined): value is string {
+  return !!value && MONTH.test(value);
+}
+
+/** `month` moved by `months` (negative: back): `addMonths('2026-01', -1)` is `2025-12`. */
+export function addMonths(month: string, months: number): string {
+  const [year, number] = month.split('-').map(Number) as [number, number];
+  const index = year * 12 + (number - 1) + months;
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** How many months `from` through `to` span, both included: `2026-01` to `2026-12` is 12. */
+export function monthSpan(from: string, to: string): number {
+  const [fromYear, fromNumber] = from.split('-').map(Number) as [number, number];
+  const [toYear, toNumber] = to.split('-').map(Number) as [number, number];
+  return (toYear - fromYear) * 12 + (toNumber - fromNumber) + 1;
+}

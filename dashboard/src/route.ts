@@ -10,6 +10,7 @@ export const VIEWS = [
   { name: 'funnel', title: 'Funnel & feedback', scope: 'marketing' },
   { name: 'handoff', title: 'Handoff', scope: 'marketing' },
   { name: 'paths', title: 'Paths', scope: 'marketing' },
+  { name: 'cohorts', title: 'Cohorts', scope: 'marketing' },
   { name: 'journey', title: 'Order journey', scope: 'marketing' },
   // Spend files: a marketing key imports, audits and maps; a finance key opening it by address is told it cannot import (Baton's 403), rather than sent elsewhere.
   { name: 'spend', title: 'Spend', scope: 'marketing', byAddress: ['finance'] },

@@ -4,6 +4,7 @@
  * bundle carries no zod. Amounts are minor units.
  */
 import type * as z from 'zod';
+import type { CohortsAnswerSchema } from '../../shared/api/responses/cohorts.ts';
 import type { ExportSummarySchema } from '../../shared/api/responses/exports.ts';
 import type { AttributionSchema, JourneySchema } from '../../shared/api/responses/people.ts';
 import type {
@@ -36,6 +37,14 @@ export type Handoffs = z.infer<typeof HandoffsAnswerSchema>;
 export type DroppedBaton = Handoffs['dropped'][number];
 export type SalesReport = z.infer<typeof SalesAnswerSchema>;
 export type Paths = z.infer<typeof PathsAnswerSchema>;
+
+/** `GET /v1/cohorts`: customers by the month of their first order and the key its credit went to, and what they brought month by month since. */
+export type Cohorts = z.infer<typeof CohortsAnswerSchema>;
+export type CohortRow = Cohorts['rows'][number];
+/** The per-transaction models, the ones a cohort can split its customers by (a plain list: no zod comes with it). */
+export { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
+/** The groupings cohorts are read by (`none`: every customer of the cohort as one row). */
+export { COHORT_GROUP_BYS } from '../../shared/projection/groupings.ts';
 
 export type Attribution = z.infer<typeof AttributionSchema>;
 export type Touch = Attribution['afterBoundary'][number];

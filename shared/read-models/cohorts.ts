@@ -51,9 +51,9 @@ export interface CohortRow {
   crossCurrencyOrders: number;
   /** Net per month offset, minor units; null for offsets the cohort has not reached. */
   revenue: Array<number | null>;
-  /** Σ revenue up to each offset ÷ customers, minor units rounded half up; null where revenue is. */
+  /** Σ revenue up to each offset ÷ customers, minor units rounded half up; null where revenue is, and without customers. */
   cumulativePerCustomer: Array<number | null>;
-  /** cumulativePerCustomer × grossMarginPercent, when the tenant set one. */
+  /** Σ revenue up to each offset × grossMarginPercent ÷ customers (rounded once), when the tenant set a margin. */
   marginPerCustomer?: Array<number | null>;
   /** The first offset whose cumulative margin (revenue, without a margin) per customer reaches the CAC; null when not yet (or no CAC). */
   paybackMonth: number | null;
@@ -121,14 +121,17 @@ export async function cohorts(deps: ReportDeps & { now?: () => Date }, tenantId:
       const reached = Math.min(query.months, monthsBetween(row.cohort, currentMonth) + 1);
       const revenue = row.revenue.map((amount, k) => (k < reached ? amount : null));
       const cumulative: Array<number | null> = [];
+      const runningTotals: Array<number | null> = [];
       let running = 0;
       let paybackMonth: number | null = null;
       for (const [k, amount] of revenue.entries()) {
         if (amount === null) {
           cumulative.push(null);
+          runningTotals.push(null);
           continue;
         }
         running += amount;
+        runningTotals.push(running);
         // exact: cumulative (margin) per customer ≥ spend per customer, both over the same customers
         if (paybackMonth === null && row.spend > 0 && row.customers > 0 && (marginBasisPoints === null ? running >= row.spend : running * marginBasisPoints >= row.spend * 10_000)) paybackMonth = k;
         cumulative.push(perCustomer(running, row.customers));
@@ -144,9 +147,9 @@ export async function cohorts(deps: ReportDeps & { now?: () => Date }, tenantId:
         crossCurrencyOrders: share(row.cross),
         revenue,
         cumulativePerCustomer: cumulative,
-        ...(margin === null ? {} : { marginPerCustomer: cumulative.map((value) => (value === null ? null : Math.round((value * (marginBasisPoints ?? 0)) / 10_000))) }),
+        ...(marginBasisPoints === null ? {} : { marginPerCustomer: runningTotals.map((total) => (total === null ? null : perCustomer((total * marginBasisPoints) / 10_000, row.customers))) }),
         paybackMonth,
-        partialOffset: monthsBetween(row.cohort, currentMonth) < query.months ? monthsBetween(row.cohort, currentMonth) : null,
+        partialOffset: monthsBetween(row.cohort, currentMonth) >= 0 && monthsBetween(row.cohort, currentMonth) < query.months ? monthsBetween(row.cohort, currentMonth) : null,
       };
     });
 
@@ -164,7 +167,7 @@ export async function cohorts(deps: ReportDeps & { now?: () => Date }, tenantId:
 }
 
 /** `GET /v1/cohorts?format=csv`: one record per cohort, key and currency, the offsets as columns. */
-export function cohortsCsv(answer: { months: number; rows: CohortRow[] }): string {
+export function cohortsCsv(answer: { months: number; basis: 'revenue' | 'margin'; rows: CohortRow[] }): string {
   const offsets = Array.from({ length: answer.months }, (_, k) => k);
   const columns: Array<{ name: string; value: (row: CohortRow) => Cell }> = [
     { name: 'cohort', value: (row) => row.cohort },
@@ -176,9 +179,11 @@ export function cohortsCsv(answer: { months: number; rows: CohortRow[] }): strin
     { name: 'repeatRate', value: (row) => row.repeatRate },
     { name: 'crossCurrencyOrders', value: (row) => row.crossCurrencyOrders },
     { name: 'paybackMonth', value: (row) => row.paybackMonth },
+    { name: 'paybackBasis', value: () => answer.basis },
     { name: 'partialOffset', value: (row) => row.partialOffset },
     ...offsets.map((k) => ({ name: `revenue_m${k}`, value: (row: CohortRow) => row.revenue[k] ?? null })),
     ...offsets.map((k) => ({ name: `cumulativePerCustomer_m${k}`, value: (row: CohortRow) => row.cumulativePerCustomer[k] ?? null })),
+    ...(answer.basis === 'margin' ? offsets.map((k) => ({ name: `marginPerCustomer_m${k}`, value: (row: CohortRow) => row.marginPerCustomer?.[k] ?? null })) : []),
   ];
   return csvTable(columns, answer.rows);
 }

@@ -99,7 +99,8 @@ describe('GET /v1/cohorts (docs/contract.md#cohorts)', () => {
   it('answers CSV, refuses bad queries with 400 and other keys than marketing with 403, and reads without a scan', async () => {
     const csv = await read('/v1/cohorts?from=2026-04&to=2026-04&groupBy=campaign&model=last_touch&months=2&format=csv');
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.text.split('\r\n')[1]).toBe('2026-04,spring,USD,1,2000,2000,1,0,null,null,600,300,600,900'.replace(/null/g, ''));
+    expect(csv.text.split('\r\n')[1]).toBe('2026-04,spring,USD,1,2000,2000,1,0,,revenue,,600,300,600,900');
+    expect(csv.headers.get('content-disposition')).toContain('-cohorts-last_touch-campaign-2026-04-to-2026-04.csv');
     for (const query of ['from=2026-05&to=2026-04', 'from=2026-04&to=2026-05&months=0', 'from=2026-04&to=2026-05&model=markov', 'from=2026-4&to=2026-05', 'from=2026-04&to=2026-05&groupBy=kind']) {
       expect((await read(`/v1/cohorts?${query}`)).status, query).toBe(400);
     }

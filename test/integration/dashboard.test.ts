@@ -16,7 +16,7 @@ import { launchChromium } from '../support/chromium.ts';
 const TIMEZONE = 'America/New_York';
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const MARKETING_VIEWS = ['overview', 'channels', 'models', 'funnel', 'handoff', 'paths', 'journey', 'spend'];
+const MARKETING_VIEWS = ['overview', 'channels', 'models', 'funnel', 'handoff', 'paths', 'cohorts', 'journey', 'spend'];
 
 let api: TestApi;
 let browser: Browser;

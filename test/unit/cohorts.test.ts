@@ -169,9 +169,9 @@ describe('cohorts (docs/contract.md#cohorts): a hand-computed world', () => {
     const answer = await cohortsOf(WORLD, SPEND)({ groupBy: 'campaign', model: 'linear', from: '2026-04', to: '2026-04' });
     const [header, ...lines] = cohortsCsv(answer).trim().split('\r\n');
     expect(header).toBe(
-      'cohort,key,currency,customers,spend,cac,repeatRate,crossCurrencyOrders,paybackMonth,partialOffset,revenue_m0,revenue_m1,revenue_m2,revenue_m3,revenue_m4,revenue_m5,cumulativePerCustomer_m0,cumulativePerCustomer_m1,cumulativePerCustomer_m2,cumulativePerCustomer_m3,cumulativePerCustomer_m4,cumulativePerCustomer_m5',
+      'cohort,key,currency,customers,spend,cac,repeatRate,crossCurrencyOrders,paybackMonth,paybackBasis,partialOffset,revenue_m0,revenue_m1,revenue_m2,revenue_m3,revenue_m4,revenue_m5,cumulativePerCustomer_m0,cumulativePerCustomer_m1,cumulativePerCustomer_m2,cumulativePerCustomer_m3,cumulativePerCustomer_m4,cumulativePerCustomer_m5',
     );
-    expect(lines[0]).toBe('2026-04,spring,USD,1,2000,2000,1,0,3,4,600,300,600,600,0,,600,900,1500,2100,2100,');
+    expect(lines[0]).toBe('2026-04,spring,USD,1,2000,2000,1,0,3,revenue,4,600,300,600,600,0,,600,900,1500,2100,2100,');
   });
 
   it('refuses a period in the wrong order or longer than 36 months, and months outside 1–36', () => {

@@ -61,11 +61,22 @@ export function Kpis({ children }: { children: ComponentChildren }) {
   return <div class="kpis">{children}</div>;
 }
 
+/** What a cell says about itself besides its text: a class (a heat-map's tone) and `data-` attributes (the exact figure, for a reader or a test). */
+export type CellProps = { class?: string | undefined } & { [name: `data-${string}`]: string | undefined };
+
 export interface Column<R> {
   id: string;
   label: ComponentChildren;
   numeric?: boolean;
   render: (row: R) => ComponentChildren;
+  /** The cell's own class and data attributes, per row. */
+  cell?: (row: R) => CellProps;
+}
+
+function cellOf<R>(column: Column<R>, row: R): CellProps {
+  const own = column.cell?.(row) ?? {};
+  const classes = [column.numeric ? 'num' : undefined, own.class].filter(Boolean).join(' ');
+  return { ...own, class: classes || undefined };
 }
 
 /**
@@ -86,7 +97,7 @@ function TableRow<R>({ row, rowKey, columns, rowHref }: { row: R; rowKey: (row: 
     <tr data-key={rowKey(row)} class={target ? 'drill' : undefined} onClick={target ? open : undefined}>
       {columns.map((column, index) =>
         index === 0 ? (
-          <th scope="row" data-col={column.id} key={column.id}>
+          <th scope="row" data-col={column.id} key={column.id} {...cellOf(column, row)}>
             {target ? (
               <a href={target} data-drill>
                 {column.render(row)}
@@ -96,7 +107,7 @@ function TableRow<R>({ row, rowKey, columns, rowHref }: { row: R; rowKey: (row: 
             )}
           </th>
         ) : (
-          <td class={column.numeric ? 'num' : undefined} data-col={column.id} key={column.id}>
+          <td data-col={column.id} key={column.id} {...cellOf(column, row)}>
             {column.render(row)}
           </td>
         ),

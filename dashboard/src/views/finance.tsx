@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
 import type { ExportQuery } from '../../../shared/exports/export.ts';
-import { getFile, query } from '../api.ts';
+import { query } from '../api.ts';
+import { Download } from '../components/download.tsx';
 import { Picker } from '../components/toolbar.tsx';
 import { DataTable, Empty, Loaded, Section } from '../components/ui.tsx';
 import { count, money } from '../format.ts';
@@ -41,54 +41,18 @@ export function Finance({ session, params, setParams, onUnauthorized }: ViewProp
           />
         </label>
         <Picker label="File for" name="flavor" value={flavor} options={FLAVORS} onChange={(next) => setParams({ flavor: next })} />
-        <Download sessionKey={session.key} tenantId={session.me.tenantId} period={period} flavor={flavor} />
+        <Download
+          sessionKey={session.key}
+          path={`/v1/exports/transactions${query({ ...period, format: 'csv', flavor })}`}
+          fallbackName={`${session.me.tenantId}-transactions-${period.from}-to-${period.to}${flavor === 'excel' ? '-excel' : ''}.csv`}
+          label={`Download the month’s export (${flavor === 'excel' ? 'CSV for Excel' : 'raw CSV'})`}
+          busyLabel="Preparing the export…"
+        />
       </form>
       <Loaded load={load} what="the month's summary" retry={retry}>
         {(summary) => <SummaryTable summary={summary} month={month} />}
       </Loaded>
     </>
-  );
-}
-
-type DownloadState = { status: 'idle' } | { status: 'loading' } | { status: 'done'; filename: string; bytes: number } | { status: 'error'; message: string };
-
-function Download({ sessionKey, tenantId, period, flavor }: { sessionKey: string; tenantId: string; period: { from: string; to: string }; flavor: Flavor }) {
-  const [state, setState] = useState<DownloadState>({ status: 'idle' });
-  const download = async () => {
-    setState({ status: 'loading' });
-    try {
-      const { blob, filename } = await getFile(
-        `/v1/exports/transactions${query({ ...period, format: 'csv', flavor })}`,
-        sessionKey,
-        `${tenantId}-transactions-${period.from}-to-${period.to}${flavor === 'excel' ? '-excel' : ''}.csv`,
-      );
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = filename;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      setState({ status: 'done', filename, bytes: blob.size });
-    } catch (error) {
-      setState({ status: 'error', message: (error as Error).message });
-    }
-  };
-  return (
-    <div class="download">
-      <button type="button" class="primary" onClick={download} disabled={state.status === 'loading'} data-action="download">
-        {state.status === 'loading' ? 'Preparing the export…' : `Download the month’s export (${flavor === 'excel' ? 'CSV for Excel' : 'raw CSV'})`}
-      </button>
-      <span role="status" aria-live="polite">
-        {state.status === 'done' && `Downloaded ${state.filename} (${count(Math.ceil(state.bytes / 1024))} KB).`}
-      </span>
-      {state.status === 'error' && (
-        <span class="field-error" role="alert">
-          {state.message}
-        </span>
-      )}
-    </div>
   );
 }
 

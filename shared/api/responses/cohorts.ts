@@ -15,8 +15,8 @@ export const CohortRowSchema = z.strictObject({
   repeatRate: z.number().nullable().describe('Customers with a second order by now ÷ customers'),
   crossCurrencyOrders: z.number().describe('Orders in another currency than the first order’s: left out of the value, counted here'),
   revenue: Offsets('Net of the cohort’s orders less refunds and cancellations dated in that month, minor units,'),
-  cumulativePerCustomer: Offsets('Σ revenue up to the offset ÷ customers, minor units,'),
-  marginPerCustomer: Offsets('cumulativePerCustomer × grossMarginPercent, minor units,').optional(),
+  cumulativePerCustomer: Offsets('Σ revenue up to the offset ÷ customers (null too without customers), minor units,'),
+  marginPerCustomer: Offsets('Σ revenue up to the offset × grossMarginPercent ÷ customers, minor units,').optional(),
   paybackMonth: z.number().int().nullable().describe('The first offset whose cumulative margin (revenue without grossMarginPercent) per customer reaches the CAC; null when not yet or without a CAC'),
   partialOffset: z.number().int().nullable().describe('The offset that is the current month, still counting'),
 });

@@ -26,5 +26,5 @@ export const handler = keyHandler(route, async (request) => {
   const { format, ...query } = request.query(route.query);
   const answer = await cohorts(stores(), request.tenantId, query);
   if (format === 'json') return respond(route, 200, answer);
-  return { statusCode: 200, headers: csvHeaders(`${request.tenantId}-cohorts-${query.from}-to-${query.to}.csv`), body: cohortsCsv(answer) };
+  return { statusCode: 200, headers: csvHeaders(`${request.tenantId}-cohorts-${answer.model}-${answer.groupBy}-${query.from}-to-${query.to}.csv`), body: cohortsCsv(answer) };
 });
