@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { accessibilityProblems, type InPage, openTab, settled as settledView, signIn } from '../support/dashboard.ts';
 
 // The dashboard's Cohorts view (SPEC §11, §13) in Debian's Chromium against
 // the local runtime: a small store's customers sent through the real API
@@ -15,7 +15,6 @@ import { launchChromium } from '../support/chromium.ts';
 
 const TIMEZONE = 'America/New_York';
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let api: TestApi;
 let browser: Browser;
@@ -122,39 +121,18 @@ interface Tab {
 }
 
 async function open(): Promise<Tab> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors: string[] = [];
   const asked: URLSearchParams[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+  const tab = await openTab(browser, `${api.runtime.url}/`, {
+    requested,
+    onRequest: (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/v1/cohorts') asked.push(url.searchParams);
+    },
   });
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('request', (request) => {
-    requested.push(request.url());
-    const url = new URL(request.url());
-    if (url.pathname === '/v1/cohorts') asked.push(url.searchParams);
-  });
-  await page.goto(`${api.runtime.url}/`);
-  return { context, page, errors, asked };
+  return { ...tab, asked };
 }
 
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.fill('input[name=key]', key);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('nav.views');
-}
-
-/** What functions run in the page use of it (the tests are compiled without DOM types). */
-interface InPage {
-  document: { querySelector(selector: string): { textContent: string | null } | null };
-  location: { hash: string };
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.waitForSelector('main[data-view=cohorts]');
-  await page.waitForFunction(() => !(globalThis as unknown as InPage).document.querySelector('[data-state=loading]'), null, { timeout: 20_000 });
-}
+const settled = (page: Page) => settledView(page, 'cohorts');
 
 /** Does what changes the view's query, and waits for the API's answer to be drawn. */
 async function asking(page: Page, action: () => Promise<unknown>): Promise<void> {
@@ -505,17 +483,3 @@ describe('the Cohorts view for a tenant with no customers', () => {
     await context.close();
   });
 });
-
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  // Evaluated through the debugger, so the page's CSP stays as it is; once a document.
-  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      globalThis as unknown as { axe: { run(options: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }
-    ).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => node.target.join(' ')).slice(0, 3) }));
-  });
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
-}

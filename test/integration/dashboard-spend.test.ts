@@ -1,11 +1,13 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { accessibilityProblems, type InPage, openTab, settled, show, signIn, type Tab } from '../support/dashboard.ts';
+
+const open = () => openTab(browser, `${api.runtime.url}/`, { requested });
 
 // The dashboard's Spend view (SPEC §11, §12) in Debian's Chromium against the
 // local runtime: ad platforms' files uploaded through the file input and by
@@ -15,7 +17,6 @@ import { launchChromium } from '../support/chromium.ts';
 
 const TIMEZONE = 'America/New_York';
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let api: TestApi;
 let browser: Browser;
@@ -112,50 +113,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-interface Tab {
-  context: BrowserContext;
-  page: Page;
-  /** Console errors and uncaught exceptions of the page. */
-  errors: string[];
-}
-
-async function open(): Promise<Tab> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('request', (request) => requested.push(request.url()));
-  await page.goto(`${api.runtime.url}/`);
-  return { context, page, errors };
-}
-
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.fill('input[name=key]', key);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('nav.views');
-}
-
-/** What functions run in the page use of it (the tests are compiled without DOM types). */
-interface InPage {
-  document: {
-    querySelector(selector: string): { textContent: string | null } | null;
-    activeElement: { getAttribute(name: string): string | null; closest(selector: string): { getAttribute(name: string): string | null } | null } | null;
-  };
-}
-
-async function settled(page: Page, view: string): Promise<void> {
-  await page.waitForSelector(`main[data-view=${view}]`);
-  await page.waitForFunction(() => !(globalThis as unknown as InPage).document.querySelector('[data-state=loading]'), null, { timeout: 20_000 });
-}
-
-async function show(page: Page, view: string): Promise<void> {
-  await page.click(`nav.views a[data-view=${view}]`);
-  await settled(page, view);
-}
-
 interface Tagged {
   dataset: Record<string, string | undefined>;
   textContent: string | null;
@@ -175,19 +132,6 @@ async function figure(page: Page, name: string): Promise<{ value: string; note: 
     const text = (selector: string) => ((element as unknown as { querySelector(selector: string): Tagged | null }).querySelector(selector)?.textContent ?? '').trim();
     return { value: text('.kpi-value'), note: text('.kpi-note') };
   });
-}
-
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      globalThis as unknown as { axe: { run(options: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }
-    ).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => node.target.join(' ')).slice(0, 3) }));
-  });
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
 }
 
 /** Chromium logs a refused request ("Failed to load resource: … status of 422"): those the test asked for are expected, nothing else. */

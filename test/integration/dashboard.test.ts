@@ -1,13 +1,15 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDemoStore } from '../../scripts/demo/send.ts';
 import { type DemoStore, demoStore } from '../../scripts/demo/store.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { accessibilityProblems, type InPage, openTab, settled, show, signIn, type Tab } from '../support/dashboard.ts';
+
+const open = (options: { width?: number; height?: number } = {}) => openTab(browser, `${api.runtime.url}/`, { ...options, requested });
 
 // The dashboard in Debian's Chromium against the local runtime, after a small
 // demo store went through the real API and signed webhooks. Figures are read
@@ -15,7 +17,6 @@ import { launchChromium } from '../support/chromium.ts';
 
 const TIMEZONE = 'America/New_York';
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const MARKETING_VIEWS = ['overview', 'channels', 'models', 'funnel', 'handoff', 'paths', 'cohorts', 'journey', 'spend'];
 
 let api: TestApi;
@@ -42,50 +43,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-interface Tab {
-  context: BrowserContext;
-  page: Page;
-  /** Console errors and uncaught exceptions of the page (a CSP violation is one). */
-  errors: string[];
-}
-
-async function open(options: { width?: number; height?: number } = {}): Promise<Tab> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 1366, height: options.height ?? 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('request', (request) => requested.push(request.url()));
-  await page.goto(`${api.runtime.url}/`);
-  return { context, page, errors };
-}
-
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.fill('input[name=key]', key);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('nav.views');
-}
-
-/** Waits until the view is drawn: its main element is there and nothing is loading. */
-async function settled(page: Page, view: string): Promise<void> {
-  await page.waitForSelector(`main[data-view=${view}]`);
-  await page.waitForFunction(() => !(globalThis as unknown as InPage).document.querySelector('[data-state=loading]'), null, { timeout: 20_000 });
-}
-
-async function show(page: Page, view: string): Promise<void> {
-  await page.click(`nav.views a[data-view=${view}]`);
-  await settled(page, view);
-}
-
-/** What functions run in the page use of it (the tests are compiled without DOM types; the page's CSP forbids string evaluation). */
-interface InPage {
-  document: { querySelector(selector: string): { textContent: string | null } | null };
-  location: { hash: string };
-}
-
-/** An element as these tests read it in the page. */
 interface Tagged {
   dataset: Record<string, string | undefined>;
   textContent: string | null;
@@ -129,20 +86,6 @@ async function period(page: Page): Promise<string> {
   const from = await page.inputValue('input[name=from]');
   const to = await page.inputValue('input[name=to]');
   return `from=${from}&to=${to}`;
-}
-
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  // Evaluated through the debugger, so the page's CSP stays as it is; once a document (views and drills change only its hash).
-  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      globalThis as unknown as { axe: { run(options: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }
-    ).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => node.target.join(' ')).slice(0, 3) }));
-  });
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
 }
 
 describe('the dashboard with a marketing key', () => {
@@ -977,13 +920,7 @@ describe('the finance view’s download, for a store in Kolkata with a KWD order
     expect(await page.inputValue('select[name=flavor]')).toBe('raw');
 
     // The picker is labelled and the page keeps dashboard.test.ts's bar: no serious or critical axe finding.
-    await page.evaluate(AXE); // evaluated through the debugger, so the page's CSP stays as it is
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(options: unknown): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe;
-      const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-      return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
-    });
-    expect(violations).toEqual([]);
+    expect(await accessibilityProblems(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });

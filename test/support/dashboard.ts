@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+
+/**
+ * What the dashboard's browser tests share: a tab that records the page's
+ * console errors and the URLs it asked for, signing in, waiting for a view
+ * to be drawn, and axe-core's serious and critical findings.
+ */
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** What functions run in the page use of it (the tests are compiled without DOM types). */
+export interface InPage {
+  document: {
+    querySelector(selector: string): { textContent: string | null } | null;
+    activeElement: { getAttribute(name: string): string | null; closest(selector: string): { getAttribute(name: string): string | null } | null } | null;
+  };
+  location: { hash: string };
+}
+
+export interface Tab {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions of the page (a CSP violation is one). */
+  errors: string[];
+}
+
+/** A new tab on the dashboard at `url`; `requested` collects every URL it asks for (none may carry a key), `onRequest` sees each request too. */
+export async function openTab(browser: Browser, url: string, options: { width?: number; height?: number; requested?: string[]; onRequest?: (request: Request) => void } = {}): Promise<Tab> {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1366, height: options.height ?? 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => {
+    options.requested?.push(request.url());
+    options.onRequest?.(request);
+  });
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+export async function signIn(page: Page, key: string): Promise<void> {
+  await page.fill('input[name=key]', key);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('nav.views');
+}
+
+/** Waits until the view is drawn: its main element is there and nothing is loading. */
+export async function settled(page: Page, view: string): Promise<void> {
+  await page.waitForSelector(`main[data-view=${view}]`);
+  await page.waitForFunction(() => !(globalThis as unknown as InPage).document.querySelector('[data-state=loading]'), null, { timeout: 20_000 });
+}
+
+export async function show(page: Page, view: string): Promise<void> {
+  await page.click(`nav.views a[data-view=${view}]`);
+  await settled(page, view);
+}
+
+/** axe-core's serious and critical findings on the page, one line each. */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  // Evaluated through the debugger, so the page's CSP stays as it is; once a document (views and drills change only its hash).
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      globalThis as unknown as { axe: { run(options: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }
+    ).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => node.target.join(' ')).slice(0, 3) }));
+  });
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
+}
