@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { quarantineId } from '../../shared/webhooks/quarantine.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyOrder } from '../fixtures/webhooks.ts';
 import { newTenant, TestApi } from '../support/api.ts';
+import { runScript } from '../support/process.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 let api: TestApi;
@@ -35,19 +35,7 @@ function stripe(tenant: CreatedTenant, body: string) {
 const quarantinedOf = async (tenantId: string) => (await stores().quarantine.list()).filter((delivery) => delivery.tenantId === tenantId);
 
 /** `npm run dead-letters -- <args>` on this file's table (the test setup's TABLE_NAME and DYNAMODB_ENDPOINT), with an empty letter file. */
-async function deadLetters(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dead-letters.ts', ...args, '--file', join(tmpdir(), `baton-no-letters-${process.pid}.ndjson`)], {
-    cwd: root,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stdout, stderr };
-}
+const deadLetters = (args: string[]) => runScript('dead-letters', [...args, '--file', join(tmpdir(), `baton-no-letters-${process.pid}.ndjson`)]);
 
 describe('a signed, genuine delivery Baton cannot map is never lost', () => {
   it('is acknowledged with outcome quarantined, kept whole once however often the provider retries, and nothing is counted', async () => {

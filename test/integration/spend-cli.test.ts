@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,23 +9,15 @@ import { DynamoSpendStore } from '../../shared/adapters/dynamodb/spend-store.ts'
 import { config } from '../../shared/config.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant } from '../support/api.ts';
+import { runScript } from '../support/process.ts';
 
 // `npm run spend -- import` as a process against this file's table on DynamoDB Local (the integration
 // setup puts TABLE_NAME and DYNAMODB_ENDPOINT in the environment the process inherits): the demo's own
 // platform files, imported and read back from the table as reports read them.
 
-const root = join(import.meta.dirname, '..', '..');
 const TIMEZONE = 'America/New_York';
 
-async function spendCli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/spend.ts', ...args], { cwd: root, env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stdout, stderr };
-}
+const spendCli = (...args: string[]) => runScript('spend', args, { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' });
 
 const spendStore = () => new DynamoSpendStore(documentClient(), config().TABLE_NAME);
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);

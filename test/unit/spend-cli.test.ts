@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,23 +10,13 @@ import { fileSize, phaseProgress } from '../../scripts/spend/progress.ts';
 import { MAX_IMPORT_FILE_BYTES } from '../../shared/spend/use-cases.ts';
 import { createTenant } from '../../shared/tenants/use-cases.ts';
 import { type MemoryStores, memoryStores } from '../support/memory/stores.ts';
+import { runScript, withoutTable } from '../support/process.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const fixture = (name: string) => join(root, 'test', 'fixtures', 'spend', name);
 
 /** `npm run spend -- <args>`, as npm runs it: for what only a process shows (its exit code, its streams, its imports). */
-async function spendProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = { ...process.env };
-  delete base.TABLE_NAME;
-  delete base.DYNAMODB_ENDPOINT;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/spend.ts', ...args], { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stdout, stderr };
-}
+const spendProcess = (args: string[], env: NodeJS.ProcessEnv = {}) => runScript('spend', args, withoutTable(env));
 
 const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
 

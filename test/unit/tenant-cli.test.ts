@@ -1,25 +1,11 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ProgramSpec, runCli } from '../../scripts/cli.ts';
 import { freePort } from '../../scripts/local/dynamodb-local.ts';
 import { tenantProgram } from '../../scripts/tenant/program.ts';
-
-const root = join(import.meta.dirname, '..', '..');
+import { runScript, withoutTable } from '../support/process.ts';
 
 /** `npm run tenant -- <args>`, as npm runs it: for what only a process shows (its exit code, its streams, its imports). */
-async function tenantProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = { ...process.env };
-  delete base.TABLE_NAME;
-  delete base.DYNAMODB_ENDPOINT;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/tenant.ts', ...args], { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stdout, stderr };
-}
+const tenantProcess = (args: string[], env: NodeJS.ProcessEnv = {}) => runScript('tenant', args, withoutTable(env));
 
 /**
  * The same program in this process: scripts/tenant.ts is nothing but `main(tenantProgram)`, and main()
