@@ -66,6 +66,10 @@ export const MAX_CAMPAIGNS_PER_DAY = 5_000;
 /** An import's budget: API Gateway waits 30 seconds at most. */
 export const IMPORT_BUDGET_SECONDS = 28;
 
+/** What an import's answer and record keep of the file's warnings and preamble lines (the record is one item). */
+const MAX_WARNINGS = 100;
+const MAX_PREAMBLE_LINE = 500;
+
 /** The most imports `GET /v1/spend/imports` lists. */
 export const RECENT_IMPORTS = 50;
 
@@ -146,7 +150,7 @@ export async function importSpendFile(
     encoding: parsed.encoding,
     delimiter: parsed.delimiter,
     dayZone: parsed.dayZone,
-    preamble: parsed.preamble,
+    preamble: parsed.preamble.map((line) => (line.length > MAX_PREAMBLE_LINE ? `${line.slice(0, MAX_PREAMBLE_LINE)}…` : line)),
     currencies: [...totals.keys()].sort(),
     days: { from: days[0]!, to: days.at(-1)! },
     rows: parsed.rows,
@@ -154,7 +158,8 @@ export async function importSpendFile(
     campaigns: new Set(lines.map((line) => line.campaignKey)).size,
     totals: [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, cost]) => ({ currency, cost })),
     skipped: parsed.skipped,
-    warnings: parsed.warnings,
+    warnings:
+      parsed.warnings.length > MAX_WARNINGS ? [...parsed.warnings.slice(0, MAX_WARNINGS), { line: 0, message: `… and ${parsed.warnings.length - MAX_WARNINGS} more warnings` }] : parsed.warnings,
   };
   const { replaced } = await deps.spend.saveImport(tenantId, record, lines);
   return { ...record, replaced };

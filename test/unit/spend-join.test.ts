@@ -169,3 +169,14 @@ describe('importing a spend file (in-memory stores)', () => {
     expect(await stores.campaigns.campaigns('acme')).toEqual([{ campaign: 'prospecting', source: 'facebook', medium: 'paid_social', channel: 'Paid Social', ids: ['120210', '120211'] }]);
   });
 });
+
+describe('an import’s record', () => {
+  it('keeps the first 100 warnings and says how many more there were', async () => {
+    const stores = memoryStores();
+    await memoryTenant(stores);
+    const rows = Array.from({ length: 150 }, (_, i) => `2026-11-01,C${i},USD,1.0051`);
+    const answer = await importSpendFile(stores, 'acme', new TextEncoder().encode(['Date,Campaign,Currency,Cost', ...rows].join('\n')), { profile: 'generic' });
+    expect(answer.warnings).toHaveLength(101);
+    expect(answer.warnings.at(-1)).toEqual({ line: 0, message: '… and 50 more warnings' });
+  });
+});
