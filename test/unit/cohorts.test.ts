@@ -218,5 +218,5 @@ describe('cohorts add up', () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 60_000);
 });

@@ -313,7 +313,7 @@ describe('properties of the views over random people', () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 30_000);
 
   it('the sales report and every model’s attribution report sum to the period’s revenue, per currency', async () => {
     await fc.assert(
@@ -339,5 +339,5 @@ describe('properties of the views over random people', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });

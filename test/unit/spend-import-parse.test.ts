@@ -712,7 +712,7 @@ describe('the generic file round trip (property)', () => {
       ),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 });
 
 describe('a large file', () => {
@@ -739,5 +739,5 @@ describe('a large file', () => {
     // i % 365 and i % 400 repeat together every 29,200 rows: 29,200 distinct (day, campaign) pairs
     expect(file.lines).toHaveLength(29_200);
     expect(file.lines.reduce((sum, line) => sum + line.cost, 0)).toBe(expectedTotal);
-  });
+  }, 60_000);
 });

@@ -88,7 +88,7 @@ describe('which touches a spend line pays for (SPEC §12)', () => {
         },
       ),
     );
-  });
+  }, 30_000);
 });
 
 describe('importing a spend file (in-memory stores)', () => {
@@ -126,7 +126,7 @@ describe('importing a spend file (in-memory stores)', () => {
       ),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 
   it('answers what it stored, replaced and skipped; a second import of the same file replaces every line', async () => {
     const stores = memoryStores();
