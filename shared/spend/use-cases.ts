@@ -127,7 +127,10 @@ export async function importSpendFile(
   if (parsed.lines.length === 0)
     throw new UnprocessableFileError('The file was not imported: it has a header but no daily rows.', [{ path: 'file', line: 0, message: 'no daily rows below the header' }]);
   const perDay = new Map<string, number>();
-  for (const line of parsed.lines) perDay.set(JSON.stringify([line.day, line.account]), (perDay.get(JSON.stringify([line.day, line.account])) ?? 0) + 1);
+  for (const line of parsed.lines) {
+    const key = JSON.stringify([line.day, line.account]);
+    perDay.set(key, (perDay.get(key) ?? 0) + 1);
+  }
   const crowded = [...perDay].find(([, count]) => count > MAX_CAMPAIGNS_PER_DAY);
   if (crowded) {
     const [day, account] = JSON.parse(crowded[0]) as [string, string];
