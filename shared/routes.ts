@@ -13,6 +13,7 @@ import { route as getConfig } from './api/routes/get-config.ts';
 import { route as getErasures } from './api/routes/get-erasures.ts';
 import { route as getFunnel } from './api/routes/get-funnel.ts';
 import { route as getFunnelPeople } from './api/routes/get-funnel-people.ts';
+import { route as getFxRates } from './api/routes/get-fx-rates.ts';
 import { route as getHandoffs } from './api/routes/get-handoffs.ts';
 import { route as getJob } from './api/routes/get-job.ts';
 import { route as getJourney } from './api/routes/get-journey.ts';
@@ -36,6 +37,7 @@ import { route as postStages } from './api/routes/post-stages.ts';
 import { route as postTouches } from './api/routes/post-touches.ts';
 import { route as postTransactions } from './api/routes/post-transactions.ts';
 import { route as postWebhook } from './api/routes/post-webhook.ts';
+import { route as putFxRates } from './api/routes/put-fx-rates.ts';
 import { route as putSpendMappings } from './api/routes/put-spend-mappings.ts';
 
 export type { Route, RouteAccess } from './api/route.ts';
@@ -60,6 +62,8 @@ export const routes: readonly Route[] = [
   getSpendMappings,
   putSpendMappings,
   getSpendAudit,
+  putFxRates,
+  getFxRates,
   getAttribution,
   getReport,
   getAttributionOrders,

@@ -1,3 +1,4 @@
+import type { ReportingAmounts } from '../money/reporting.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import { allocate } from './allocate.ts';
 import { creditsInto, type JourneyColumns, MODEL_COUNT } from './kernel.ts';
@@ -225,6 +226,8 @@ export interface AttributionSummary {
   sourcedBy: AttributionResult['sourcedBy'];
   boundaryAt: string;
   top: Record<HeuristicModel, { campaign: string | null; channel: string } | null>;
+  /** With a reporting currency: the transaction in it (the projection converts it). */
+  reporting?: ReportingAmounts;
 }
 
 export function summarise(result: AttributionResult): AttributionSummary {

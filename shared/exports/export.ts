@@ -5,6 +5,8 @@ import type { CurrencySummary } from '../api/responses/exports.ts';
 import type { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { formatAmount } from '../money/money.ts';
+import { CurrencyQuerySchema, currencyModeOf, reportingFields } from '../read-models/currency.ts';
+import type { MissingRate } from '../read-models/rollups.ts';
 import type { CountStatus } from '../recording/settlement.ts';
 import type { Amounts, TransactionKind } from '../recording/transactions.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
@@ -42,7 +44,7 @@ export const ExportQuerySchema = z
   .transform(({ bom, ...query }) => ({ ...query, bom: bom === undefined ? query.flavor === 'excel' : bom === 'true' }));
 export type ExportQuery = z.infer<typeof ExportQuerySchema>;
 
-export const SummaryQuerySchema = z.object({ from: DaySchema, to: DaySchema, tz: TimezoneSchema.optional() }).strict().superRefine(checkPeriod);
+export const SummaryQuerySchema = z.object({ from: DaySchema, to: DaySchema, tz: TimezoneSchema.optional(), currency: CurrencyQuerySchema }).strict().superRefine(checkPeriod);
 
 /**
  * One export line (docs/contract.md#finance-exports); amounts in minor units, refunds and
@@ -71,11 +73,26 @@ export interface ExportLine extends Amounts {
   topChannel: string | null;
 }
 
+/**
+ * A line in the tenant's reporting currency (docs/contract.md#one-reporting-currency),
+ * only when it has one: the export of a tenant without one keeps its columns.
+ */
+export interface ReportingColumns {
+  reportingCurrency: string;
+  /** The rate the line was converted at (its order's day's), null when none could be used or it is not converted yet. */
+  rate: string | null;
+  rateDay: string | null;
+  reportingNet: number | null;
+  reportingTotal: number | null;
+}
+
+type Line = ExportLine & Partial<ReportingColumns>;
+
 const AMOUNTS = ['gross', 'discount', 'net', 'tax', 'shipping', 'total'] as const;
 /** A CSV column of the export: its name and its cell for a line (`timezone`: the zone the line's day is counted in). */
 interface ExportColumn {
   name: string;
-  value(line: ExportLine, timezone: string): string | number;
+  value(line: Line, timezone: string): string | number;
 }
 
 const column = (name: string, value: ExportColumn['value']): ExportColumn => ({ name, value });
@@ -94,6 +111,11 @@ const IDENTITY_COLUMNS = [
 const DECIMAL_COLUMNS = AMOUNTS.map((amount) => column(`${amount}Decimal`, (line) => formatAmount(line[amount], line.currency)));
 const SALES_COLUMNS = [column('salesChannel', (line) => line.salesChannel), column('rep', (line) => orEmpty(line.rep)), column('sourcedBy', (line) => orEmpty(line.sourcedBy))];
 const TOP_COLUMNS = [column('model', (line) => line.model), column('topCampaign', (line) => orEmpty(line.topCampaign)), column('topChannel', (line) => orEmpty(line.topChannel))];
+const orBlank = (value: number | null | undefined) => value ?? '';
+const REPORTING_COLUMNS = [column('reportingCurrency', (line) => line.reportingCurrency ?? ''), column('rate', (line) => line.rate ?? ''), column('rateDay', (line) => line.rateDay ?? '')];
+/** The reporting amounts as decimals (the Excel flavor's, and beside the raw ones). */
+const reportingDecimal = (amount: 'reportingNet' | 'reportingTotal') =>
+  column(`${amount}Decimal`, (line) => (line[amount] === null || line[amount] === undefined || !line.reportingCurrency ? '' : formatAmount(line[amount], line.reportingCurrency)));
 
 /** `flavor=raw`: minor units first, then their decimals; instants in UTC (ISO 8601). */
 const RAW_COLUMNS: ExportColumn[] = [
@@ -106,6 +128,13 @@ const RAW_COLUMNS: ExportColumn[] = [
   ...SALES_COLUMNS,
   column('boundaryAt', (line) => orEmpty(line.boundaryAt)),
   ...TOP_COLUMNS,
+];
+const RAW_REPORTING_COLUMNS: ExportColumn[] = [
+  ...REPORTING_COLUMNS,
+  column('reportingNet', (line) => orBlank(line.reportingNet)),
+  column('reportingTotal', (line) => orBlank(line.reportingTotal)),
+  reportingDecimal('reportingNet'),
+  reportingDecimal('reportingTotal'),
 ];
 
 /**
@@ -125,9 +154,13 @@ const EXCEL_EXPORT_COLUMNS: ExportColumn[] = [
   column('boundaryAtLocal', (line, timezone) => (line.boundaryAt ? localDateTime(line.boundaryAt, timezone) : '')),
   ...TOP_COLUMNS,
 ];
+const EXCEL_REPORTING_COLUMNS: ExportColumn[] = [...REPORTING_COLUMNS, reportingDecimal('reportingNet'), reportingDecimal('reportingTotal')];
 
 export const CSV_COLUMNS = RAW_COLUMNS.map((one) => one.name);
 export const EXCEL_COLUMNS = EXCEL_EXPORT_COLUMNS.map((one) => one.name);
+/** Appended to each flavor's columns when the tenant has a reporting currency. */
+export const REPORTING_CSV_COLUMNS = RAW_REPORTING_COLUMNS.map((one) => one.name);
+export const REPORTING_EXCEL_COLUMNS = EXCEL_REPORTING_COLUMNS.map((one) => one.name);
 
 /** What Baton counts of a stored transaction (items stored before settlements existed count as sent). */
 export function countedOf(transaction: ExportedTransaction): { status: CountStatus; amounts: Amounts } {
@@ -135,7 +168,21 @@ export function countedOf(transaction: ExportedTransaction): { status: CountStat
   return { status: transaction.status ?? 'counted', amounts: transaction.counted ?? { gross, discount, net, tax, shipping, total } };
 }
 
-export function lineOf(transaction: ExportedTransaction, calendar: Pick<ReportingCalendar, 'dayOf'>, model: (typeof HEURISTIC_MODELS)[number]): ExportLine {
+/**
+ * A transaction in the tenant's reporting currency, as its projection
+ * converted it: null amounts when no rate could be used, or when it was
+ * not converted into this currency (yet: it is projected again after a
+ * change of reporting currency only by a recompute).
+ */
+export function reportingOf(transaction: ExportedTransaction, reportingCurrency: string): ReportingColumns {
+  const converted = transaction.attributionSummary?.reporting;
+  if (!converted || converted.currency !== reportingCurrency || 'missing' in converted) {
+    return { reportingCurrency, rate: null, rateDay: converted?.currency === reportingCurrency ? converted.rateDay : null, reportingNet: null, reportingTotal: null };
+  }
+  return { reportingCurrency, rate: converted.rate, rateDay: converted.rateDay, reportingNet: converted.net, reportingTotal: converted.total };
+}
+
+export function lineOf(transaction: ExportedTransaction, calendar: Pick<ReportingCalendar, 'dayOf'>, model: (typeof HEURISTIC_MODELS)[number], reportingCurrency?: string | null): Line {
   const summary = transaction.attributionSummary;
   const top = summary?.top[model] ?? null;
   const { status, amounts } = countedOf(transaction);
@@ -157,28 +204,32 @@ export function lineOf(transaction: ExportedTransaction, calendar: Pick<Reportin
     model,
     topCampaign: top?.campaign ?? null,
     topChannel: top?.channel ?? null,
+    ...(reportingCurrency ? reportingOf(transaction, reportingCurrency) : {}),
   };
 }
 
-export function csvHeader(): string {
-  return csvRecords([CSV_COLUMNS]);
+const columnsOf = (base: ExportColumn[], reporting: ExportColumn[], line: Line) => (line.reportingCurrency === undefined ? base : [...base, ...reporting]);
+
+/** `reporting`: the tenant has a reporting currency, and its lines its columns. */
+export function csvHeader(reporting = false): string {
+  return csvRecords([reporting ? [...CSV_COLUMNS, ...REPORTING_CSV_COLUMNS] : CSV_COLUMNS]);
 }
 
-export function csvLine(line: ExportLine): string {
-  return csvRecords([RAW_COLUMNS.map((one) => one.value(line, ''))]);
+export function csvLine(line: Line): string {
+  return csvRecords([columnsOf(RAW_COLUMNS, RAW_REPORTING_COLUMNS, line).map((one) => one.value(line, ''))]);
 }
 
-export function excelHeader(): string {
-  return csvRecords([EXCEL_COLUMNS]);
+export function excelHeader(reporting = false): string {
+  return csvRecords([reporting ? [...EXCEL_COLUMNS, ...REPORTING_EXCEL_COLUMNS] : EXCEL_COLUMNS]);
 }
 
 /** A line of the Excel flavor; `timezone` is the zone its `day` is counted in. */
-export function excelLine(line: ExportLine, timezone: string): string {
-  return csvRecords([EXCEL_EXPORT_COLUMNS.map((one) => one.value(line, timezone))]);
+export function excelLine(line: Line, timezone: string): string {
+  return csvRecords([columnsOf(EXCEL_EXPORT_COLUMNS, EXCEL_REPORTING_COLUMNS, line).map((one) => one.value(line, timezone))]);
 }
 
 /** NDJSON carries the same fields as CSV: minor units and the decimal strings beside them. */
-export function ndjsonLine(line: ExportLine): string {
+export function ndjsonLine(line: Line): string {
   const decimals = Object.fromEntries(DECIMAL_COLUMNS.map((one) => [one.name, one.value(line, '')]));
   return `${JSON.stringify({ ...line, ...decimals })}\n`;
 }
@@ -269,9 +320,10 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
   const asOf = position?.asOf ?? now.toISOString();
   const excel = query.flavor === 'excel';
   const zoneOf = zoneOfDay(calendar);
-  const format = query.format === 'ndjson' ? ndjsonLine : excel ? (line: ExportLine) => excelLine(line, zoneOf(line.day)) : csvLine;
+  const format = query.format === 'ndjson' ? ndjsonLine : excel ? (line: Line) => excelLine(line, zoneOf(line.day)) : csvLine;
+  const reporting = Boolean(tenant.config.reportingCurrency);
   const source = timeline.between(tenant.tenantId, new Date(start).toISOString(), new Date(end).toISOString(), position?.after);
-  const header = query.format === 'csv' ? [`${query.bom ? '\uFEFF' : ''}${excel ? excelHeader() : csvHeader()}`] : [];
+  const header = query.format === 'csv' ? [`${query.bom ? '\uFEFF' : ''}${excel ? excelHeader(reporting) : csvHeader(reporting)}`] : [];
   const contentType = query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
   const contentDisposition = `attachment; filename="${tenant.tenantId}-transactions-${query.from}-to-${query.to}${excel ? '-excel' : ''}.${query.format}"`;
 
@@ -281,7 +333,7 @@ export async function exportTransactions(timeline: TransactionTimeline, tenant: 
       if (transaction.recordedAt > asOf) continue;
       if (given === limit) return;
       given += 1;
-      yield { text: format(lineOf(transaction, calendar, model)), key: timeline.position(transaction) };
+      yield { text: format(lineOf(transaction, calendar, model, tenant.config.reportingCurrency)), key: timeline.position(transaction) };
     }
   }
 
@@ -323,8 +375,15 @@ type KindSums = CurrencySummary['byKind'][TransactionKind];
 
 const emptySums = (): KindSums => ({ count: 0, gross: 0, discount: 0, net: 0, tax: 0, shipping: 0, total: 0 });
 
-/** `GET /v1/exports/transactions/summary`: per currency, the sums of the export's lines. */
-export async function summarise(timeline: TransactionTimeline, tenant: TenantRecord, query: { from: string; to: string; tz?: string }) {
+/**
+ * `GET /v1/exports/transactions/summary`: per currency, the sums of the
+ * export's lines; with `currency=reporting`, beside them the sums of their
+ * reporting columns, and what could not be converted.
+ */
+export async function summarise(timeline: TransactionTimeline, tenant: TenantRecord, query: { from: string; to: string; tz?: string | undefined; currency?: 'reporting' | undefined }) {
+  const mode = currencyModeOf(tenant, query.currency);
+  const reporting = { orders: 0, refunds: 0, cancellations: 0, net: 0, total: 0, revenue: 0, byKind: { order: emptyReporting(), refund: emptyReporting(), cancellation: emptyReporting() } };
+  const missing: MissingRate[] = [];
   const calendar = exportCalendar(tenant, query.tz);
   const { start, end } = calendar.dayRange(query.from, query.to);
   const byCurrency = new Map<string, CurrencySummary>();
@@ -362,6 +421,31 @@ export async function summarise(timeline: TransactionTimeline, tenant: TenantRec
       kind[amount] += amounts[amount];
     }
     sums.revenue += transaction.kind === 'order' ? amounts.net : -amounts.net;
+    if (mode.kind === 'reporting' && status === 'counted') {
+      const sign = transaction.kind === 'order' ? 1 : -1;
+      const converted = reportingOf(transaction, mode.currency);
+      if (converted.reportingNet === null || converted.reportingTotal === null) {
+        missing.push({ currency: transaction.currency, day: converted.rateDay ?? calendar.dayOf(transaction.occurredAt), amount: sign * amounts.net, source: 'transactions' });
+        continue;
+      }
+      reporting[transaction.kind === 'order' ? 'orders' : transaction.kind === 'refund' ? 'refunds' : 'cancellations'] += 1;
+      const into = reporting.byKind[transaction.kind];
+      into.count += 1;
+      into.net += converted.reportingNet;
+      into.total += converted.reportingTotal;
+      reporting.net += converted.reportingNet;
+      reporting.total += converted.reportingTotal;
+      reporting.revenue += sign * converted.reportingNet;
+    }
   }
-  return { from: query.from, to: query.to, ...timezonesOf(calendar, query.from, query.to), currencies: [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)) };
+  return {
+    from: query.from,
+    to: query.to,
+    ...timezonesOf(calendar, query.from, query.to),
+    currencies: [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)),
+    ...(mode.kind === 'reporting' ? { reporting: { currency: mode.currency, ...reporting } } : {}),
+    ...reportingFields(mode, missing),
+  };
 }
+
+const emptyReporting = () => ({ count: 0, net: 0, total: 0 });

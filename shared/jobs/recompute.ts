@@ -25,6 +25,8 @@ export const MAX_RECOMPUTE_DAYS = 366;
 export const RecomputeBodySchema = z.object({ from: DaySchema, to: DaySchema }).strict().superRefine(periodCheck(MAX_RECOMPUTE_DAYS));
 
 export const JOB_STATUSES = ['running', 'done', 'failed'] as const;
+/** `recompute` re-attributes under the current config; `reconvert` re-projects with each order's own config, for new rates (docs/contract.md#one-reporting-currency). */
+export const JOB_KINDS = ['recompute', 'reconvert'] as const;
 
 /** A recompute job and its progress (its schema is the answer of POST /v1/attribution/recompute and GET /v1/jobs/{jobId}). */
 export type Job = z.infer<typeof JobSchema>;
@@ -65,13 +67,19 @@ export interface JobDeps extends ProjectionDeps {
   timeline: TransactionTimeline;
 }
 
-export async function startRecompute(deps: Pick<JobDeps, 'tenants' | 'jobs' | 'queue'>, tenantId: string, input: { from: string; to: string }, now: Date = new Date()): Promise<Job> {
+export async function startRecompute(
+  deps: Pick<JobDeps, 'tenants' | 'jobs' | 'queue'>,
+  tenantId: string,
+  input: { from: string; to: string },
+  now: Date = new Date(),
+  kind: Job['kind'] = 'recompute',
+): Promise<Job> {
   const tenant = await requireTenant(deps.tenants, tenantId);
   const { start, end } = calendarOf(tenant).dayRange(input.from, input.to);
   const days = eachDay(input.from, input.to);
   const job: Job = {
     jobId: `job_${randomUUID()}`,
-    kind: 'recompute',
+    kind,
     status: 'running',
     from: input.from,
     to: input.to,
@@ -115,7 +123,7 @@ export async function runRecomputeTask(deps: JobDeps, task: RecomputeTask, remai
   const projected = new Set<string>();
   const project = async (batch: Array<{ record: string; trigger: ProjectionTrigger }>) => {
     if (batch.length === 0) return;
-    const groups = await projectRecords(deps, tenant, batch, { recompute });
+    const groups = await projectRecords(deps, tenant, batch, job.kind === 'recompute' ? { recompute } : {});
     const failed = groups.find((group) => 'error' in group);
     if (failed && 'error' in failed) throw failed.error;
     for (const group of groups) if (group.outcome) projected.add(group.outcome.personKey);
@@ -156,7 +164,7 @@ export async function runRecomputeTask(deps: JobDeps, task: RecomputeTask, remai
   }
   const status = await deps.jobs.progress(task.tenantId, task.jobId, { taskKey: taskKeyOf(task), day: task.day, transactions, people, dayDone: true }, new Date().toISOString());
   // Settings changed before this job started are now what every figure of its range was computed under.
-  if (status === 'done') await deps.tenants.clearRecomputeAdvice(task.tenantId, job.createdAt);
+  if (status === 'done' && job.kind === 'recompute') await deps.tenants.clearRecomputeAdvice(task.tenantId, job.createdAt);
   return { transactions, people, continued: false };
 }
 

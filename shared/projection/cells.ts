@@ -29,6 +29,14 @@ export type Contributions = Record<string, Record<string, number>>;
 
 const SEP = '|';
 
+/**
+ * The part (and `currency` field) that holds amounts converted into the
+ * reporting currency `code`: never an ISO code, so no view reads it as a
+ * currency of the store's own.
+ */
+export const reportingPart = (code: string): string => `=${code}`;
+export const isReportingPart = (part: string): boolean => part.startsWith('=');
+
 /** Between a family and its slice in a cell id: neither a family's name nor a slice holds it. */
 const SLICE_SEP = '/';
 

@@ -3,13 +3,14 @@ import { MAX_PATH_LENGTH, PATH_SEPARATOR, pathOf } from '../attribution/data-dri
 import { type AttributionResult, attributeAdjustment, attributeOrder, CONVERSION_SHARE_SCALE, type JourneyTouch, type PersonHistory } from '../attribution/engine.ts';
 import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import type { Identifier } from '../identity/identity.ts';
+import type { ReportingAmounts } from '../money/reporting.ts';
 import { contribute } from '../read-models/rollups.ts';
 import type { Stage } from '../recording/stages.ts';
 import { type Touch, withoutDoubledLandings } from '../recording/touches.ts';
 import type { Amounts } from '../recording/transactions.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import { lastDayOfMonth, monthsBetween } from '../time/days.ts';
-import { type Contributions, hourBucket, lagBucket, pathLengthBucket, pathShard } from './cells.ts';
+import { type Contributions, hourBucket, lagBucket, pathLengthBucket, pathShard, reportingPart } from './cells.ts';
 import { COHORT_CELL_GROUP_BYS, channelCampaignKey, FUNNEL_GROUP_BYS, type FunnelGroupBy, GROUP_BYS, MAX_COHORT_MONTHS, ROW_GROUPINGS, type RowGrouping } from './groupings.ts';
 import { type CustomerLine, type ListingEntry, type OrderLine, type OrdersGrouping, positionOf } from './listings.ts';
 
@@ -58,6 +59,8 @@ export interface OrderInput {
   occurredAt: string;
   currency: string;
   net: number;
+  /** Net plus tax and shipping (the export's reporting total reads it; the net when not given). */
+  total?: number;
   salesChannel: string;
   rep?: string;
   adjustments: AdjustmentInput[];
@@ -77,6 +80,22 @@ export interface ProjectionSettings {
   configFor(orderId: string): AttributionConfig;
   /** The reporting day of an instant (the tenant's calendar). */
   dayOf(at: string | number): string;
+  /** With a reporting currency (docs/contract.md#one-reporting-currency): every amount converted once more, into cells of its own. */
+  reporting?: ReportingConverter;
+}
+
+/** An amount converted into the reporting currency, with the rate it took. */
+export interface Converted {
+  amount: number;
+  /** Decimal string, as the export shows it. */
+  rate: string;
+  rateDay: string;
+}
+
+export interface ReportingConverter {
+  currency: string;
+  /** `amount` minor units of `from`, for a fact dated `day`, in the reporting currency's minor units (half even); undefined when no rate may be used. */
+  convert(amount: number, from: string, day: string): Converted | undefined;
 }
 
 /** A qualified person the sales side has not reached within the SLA and who has not bought: listed by GET /v1/handoffs once `deadline` passes. */
@@ -90,6 +109,8 @@ export interface DroppedBaton {
 export interface OrderProjection {
   result: AttributionResult;
   adjustments: Record<string, AttributionResult>;
+  /** With a reporting currency: the order's and each adjustment's amounts in it, by transaction id. */
+  reporting?: Record<string, ReportingAmounts>;
 }
 
 export interface PersonProjection {
@@ -147,14 +168,19 @@ export function projectPerson(input: PersonInput, settings: ProjectionSettings):
       ...(order.rep ? { rep: order.rep } : {}),
     };
     const result = attributeOrder(facts, history, settings.configFor(order.transactionId));
-    addTransaction(contributions, listings, result, settings.dayOf(order.occurredAt), 'order', order.salesChannel);
+    const orderDay = settings.dayOf(order.occurredAt);
+    addTransaction(contributions, listings, result, orderDay, 'order', order.salesChannel);
+    const twin = settings.reporting && reportingTwin(contributions, settings.reporting, order, orderDay);
+    twin?.add(result, orderDay, 'order', order.net, order.total ?? order.net);
     const adjustments: Record<string, AttributionResult> = {};
     for (const adjustment of order.adjustments) {
       const adjusted = attributeAdjustment(result, { transactionId: adjustment.transactionId, kind: adjustment.kind, at: Date.parse(adjustment.occurredAt), amount: adjustment.counted.net });
       adjustments[adjustment.transactionId] = adjusted;
-      addTransaction(contributions, listings, adjusted, settings.dayOf(adjustment.occurredAt), adjustment.kind, order.salesChannel);
+      const day = settings.dayOf(adjustment.occurredAt);
+      addTransaction(contributions, listings, adjusted, day, adjustment.kind, order.salesChannel);
+      twin?.add(adjusted, day, adjustment.kind, adjustment.counted.net, adjustment.counted.total);
     }
-    projected[order.transactionId] = { result, adjustments };
+    projected[order.transactionId] = { result, adjustments, ...(twin ? { reporting: twin.amounts } : {}) };
   }
 
   addOpenJourney(contributions, touches, orderTimes, settings);
@@ -203,8 +229,53 @@ function orderLines(result: AttributionResult, day: string, kind: OrderLine['kin
   };
 }
 
-/** What one attributed transaction adds: totals, every model's rows, paths and their histograms, and the sales side. */
-function addTransaction(contributions: Contributions, listings: ListingEntry[], result: AttributionResult, day: string, kind: 'order' | 'refund' | 'cancellation', salesChannel: string): void {
+/**
+ * An order's twin in the reporting currency: each of its transactions
+ * converted once at the rate of the order's day (so a full refund nets to
+ * zero) and counted again, as if in one more currency, in the cells that
+ * are per currency (totals, every model, sales); what has no rate is
+ * counted as missing instead, never as 0.
+ */
+function reportingTwin(contributions: Contributions, reporting: ReportingConverter, order: OrderInput, orderDay: string) {
+  const twinCurrency = reportingPart(reporting.currency);
+  const amounts: Record<string, ReportingAmounts> = {};
+  return {
+    amounts,
+    /** `net`, `total`: the transaction's own amounts, positive (a refund's refunded net). */
+    add(result: AttributionResult, day: string, kind: 'order' | 'refund' | 'cancellation', net: number, total: number): void {
+      const converted = reporting.convert(net, order.currency, orderDay);
+      if (!converted) {
+        amounts[result.transactionId] = { currency: reporting.currency, missing: true, rateDay: orderDay };
+        const missing = { measure: 'missingRate', from: order.currency, day: orderDay } as const;
+        contribute(contributions, { family: 'totals', day, part: twinCurrency }, missing, result.revenue);
+        contribute(contributions, { family: 'sales', day, part: twinCurrency }, missing, result.revenue);
+        return;
+      }
+      const convertedTotal = reporting.convert(total, order.currency, orderDay)!.amount;
+      amounts[result.transactionId] = { currency: reporting.currency, rate: converted.rate, rateDay: converted.rateDay, net: converted.amount, total: convertedTotal };
+      const revenue = kind === 'order' ? converted.amount : -converted.amount;
+      // The converted revenue split over the same credits in the same proportions: every model's credits still sum to it.
+      const twin = { ...attributeAdjustment(result, { transactionId: result.transactionId, kind: 'refund', at: Date.parse(result.occurredAt), amount: -revenue }), currency: twinCurrency };
+      addTransaction(contributions, [], twin, day, kind, order.salesChannel, true);
+    },
+  };
+}
+
+/**
+ * What one attributed transaction adds: totals, every model's rows, paths
+ * and their histograms, and the sales side. A reporting twin (`twin`) adds
+ * only to the cells that are per currency: its counts are its own
+ * currency's, and paths and histograms are counted once, by the original.
+ */
+function addTransaction(
+  contributions: Contributions,
+  listings: ListingEntry[],
+  result: AttributionResult,
+  day: string,
+  kind: 'order' | 'refund' | 'cancellation',
+  salesChannel: string,
+  twin = false,
+): void {
   const currency = result.currency;
   const lines = orderLines(result, day, kind);
   const orderSign = kind === 'order' ? 1 : kind === 'cancellation' ? -1 : 0;
@@ -245,6 +316,15 @@ function addTransaction(contributions: Contributions, listings: ListingEntry[], 
   for (const touch of result.marketing.touches) for (const groupBy of ROW_GROUPINGS) lines.touch(groupBy, keyOf(touch, groupBy));
   if (result.marketing.touches.length === 0) for (const groupBy of GROUP_BYS) lines.touch(groupBy, NONE);
 
+  if (!twin) addPaths(contributions, result, day, orderSign);
+  addSales(contributions, lines, result, day, orderSign, salesChannel);
+  if (!twin) listings.push(...lines.entries());
+}
+
+/** Paths: Markov's conversions, the paths view's orders and revenue, and the histograms of path length and time lag. */
+function addPaths(contributions: Contributions, result: AttributionResult, day: string, orderSign: number): void {
+  const currency = result.currency;
+
   // Paths: Markov's (repeats collapsed) counts conversions; the paths view counts orders and revenue by the journey as collapseRepeats left it.
   const channels = result.marketing.touches.map((touch) => touch.channel);
   const markovPath = pathOf(channels);
@@ -263,7 +343,10 @@ function addTransaction(contributions: Contributions, listings: ListingEntry[], 
     const first = result.marketing.touches[0];
     if (first) contribute(contributions, stats, { measure: 'timeLag', days: lagBucket((Date.parse(result.occurredAt) - first.at) / DAY) }, orderSign);
   }
+}
 
+function addSales(contributions: Contributions, lines: ReturnType<typeof orderLines>, result: AttributionResult, day: string, orderSign: number, salesChannel: string): void {
+  const currency = result.currency;
   // The sales side: every sale has a seller (the rep of its last sales touch, else the order's, else none) and a sales channel.
   const sales = { family: 'sales', day, part: currency } as const;
   const hoursToOrder = (Date.parse(result.occurredAt) - Date.parse(result.boundary.at)) / HOUR;
@@ -283,7 +366,6 @@ function addTransaction(contributions: Contributions, listings: ListingEntry[], 
       }
     }
   }
-  listings.push(...lines.entries());
 }
 
 /**
@@ -357,6 +439,8 @@ function addFunnel(
     }
     money.set(order.currency, sums);
   }
+  const twin = settings.reporting && inReportingCurrency(orders, projected, settings);
+  if (twin) money.set(twin.currency, { revenue: twin.ordered - twin.refunded, ordered: twin.ordered, refunded: twin.refunded });
   const first = orders[0] ? projected[orders[0].transactionId]?.result : undefined;
   const firstMarketing = touches.find((touch) => touch.side === 'marketing');
   const person = identifiers[0];
@@ -389,6 +473,7 @@ function addFunnel(
       contribute(contributions, cell, { measure: 'ordered', currency, key }, sums.ordered);
       contribute(contributions, cell, { measure: 'refunded', currency, key }, sums.refunded);
     }
+    for (const missing of twin?.missing ?? []) contribute(contributions, cell, { measure: 'missingRate', from: missing.from, day: missing.day }, missing.amount);
     if (first) {
       const boundary = Date.parse(first.boundary.at);
       if (firstMarketing && firstMarketing.at <= boundary) contribute(contributions, cell, { measure: 'marketingCycle', bucket: hourBucket((boundary - firstMarketing.at) / HOUR), key }, 1);
@@ -456,6 +541,10 @@ function addCohort(
     for (const adjustment of order.adjustments) events.push({ month: monthOf(adjustment.occurredAt), revenue: -adjustment.counted.net });
   }
   const counted = events.filter((event) => monthsBetween(cohort, event.month) < MAX_COHORT_MONTHS);
+  // In the reporting currency every order counts, converted: no order is in another currency.
+  const twin = settings.reporting && inReportingCurrency(orders, projected, settings);
+  const twinEvents = (twin?.converted ?? []).map(({ at, amount }) => ({ month: monthOf(at), revenue: amount })).filter((event) => monthsBetween(cohort, event.month) < MAX_COHORT_MONTHS);
+  const twinMissing = (twin?.missing ?? []).filter((missing) => monthsBetween(cohort, monthOf(missing.at)) < MAX_COHORT_MONTHS);
   const touchById = new Map(result.marketing.touches.map((touch) => [touch.touchId, touch]));
   for (const model of HEURISTIC_MODELS) {
     for (const groupBy of COHORT_CELL_GROUP_BYS) {
@@ -468,20 +557,54 @@ function addCohort(
       if (rest > 0) shares.set(NONE, (shares.get(NONE) ?? 0) + rest);
       const keys = [...shares.keys()];
       const weights = keys.map((key) => shares.get(key)!);
-      // A month's cell is dated its last day: it becomes final (cells.ts's keepFinal) once the whole month has.
-      const cell = (month: string) => ({ family: 'cohorts', slice: `${model}:${groupBy}`, day: lastDayOfMonth(month), part: currency }) as const;
-      keys.forEach((key, i) => {
-        contribute(contributions, cell(cohort), { measure: 'customers', cohort, key }, weights[i]!);
-        if (second && monthsBetween(cohort, monthOf(second.occurredAt)) < MAX_COHORT_MONTHS)
-          contribute(contributions, cell(monthOf(second.occurredAt)), { measure: 'repeaters', cohort, key }, weights[i]!);
-      });
-      for (const event of counted) {
-        const amounts = 'crossCurrency' in event ? weights : allocate(event.revenue, weights);
-        const measure = 'crossCurrency' in event ? 'crossCurrencyOrders' : 'revenue';
-        for (const [i, key] of keys.entries()) contribute(contributions, cell(event.month), { measure, cohort, key }, amounts[i]!);
+      for (const part of twin ? [currency, twin.currency] : [currency]) {
+        // A month's cell is dated its last day: it becomes final (cells.ts's keepFinal) once the whole month has.
+        const cell = (month: string) => ({ family: 'cohorts', slice: `${model}:${groupBy}`, day: lastDayOfMonth(month), part }) as const;
+        keys.forEach((key, i) => {
+          contribute(contributions, cell(cohort), { measure: 'customers', cohort, key }, weights[i]!);
+          if (second && monthsBetween(cohort, monthOf(second.occurredAt)) < MAX_COHORT_MONTHS)
+            contribute(contributions, cell(monthOf(second.occurredAt)), { measure: 'repeaters', cohort, key }, weights[i]!);
+        });
+        for (const event of part === currency ? counted : twinEvents) {
+          const amounts = 'crossCurrency' in event ? weights : allocate(event.revenue, weights);
+          const measure = 'crossCurrency' in event ? 'crossCurrencyOrders' : 'revenue';
+          for (const [i, key] of keys.entries()) contribute(contributions, cell(event.month), { measure, cohort, key }, amounts[i]!);
+        }
+        if (part !== currency)
+          for (const missing of twinMissing) contribute(contributions, cell(monthOf(missing.at)), { measure: 'missingRate', from: missing.from, day: missing.day }, missing.amount);
       }
     }
   }
+}
+
+/**
+ * A person's transactions in the reporting currency, as their orders'
+ * twins converted them (`reportingTwin`): orders and refunds apart, and
+ * what had no rate (signed: an order's net, a refund's negative).
+ */
+function inReportingCurrency(orders: readonly OrderInput[], projected: Record<string, OrderProjection>, settings: ProjectionSettings) {
+  const missing: Array<{ from: string; day: string; amount: number; at: string }> = [];
+  const converted: Array<{ at: string; amount: number }> = [];
+  let ordered = 0;
+  let refunded = 0;
+  for (const order of orders) {
+    const amounts = projected[order.transactionId]?.reporting ?? {};
+    const facts = [
+      { transactionId: order.transactionId, at: order.occurredAt, sign: 1, net: order.net },
+      ...order.adjustments.map((adjustment) => ({ transactionId: adjustment.transactionId, at: adjustment.occurredAt, sign: -1, net: adjustment.counted.net })),
+    ];
+    for (const fact of facts) {
+      const amount = amounts[fact.transactionId];
+      if (!amount || 'missing' in amount) {
+        missing.push({ from: order.currency, day: settings.dayOf(order.occurredAt), amount: fact.sign * fact.net, at: fact.at });
+        continue;
+      }
+      if (fact.sign > 0) ordered += amount.net;
+      else refunded += amount.net;
+      converted.push({ at: fact.at, amount: fact.sign * amount.net });
+    }
+  }
+  return { currency: reportingPart(settings.reporting!.currency), ordered, refunded, missing, converted };
 }
 
 interface Acquisition {

@@ -1,6 +1,9 @@
 import { summarise } from '../attribution/engine.ts';
+import type { FxRateStore } from '../fx/ports.ts';
 import type { Identifier } from '../identity/identity.ts';
+import type { ReportingAmounts } from '../money/reporting.ts';
 import { recordProjectionConflict } from '../observability/metrics.ts';
+import { converterFor } from '../read-models/currency.ts';
 import { contentHash } from '../recording/hash.ts';
 import type { RecordStore, StoredTransaction, TransactionRef } from '../recording/ports.ts';
 import { settle } from '../recording/settlement.ts';
@@ -17,6 +20,8 @@ export interface ProjectionDeps {
   records: RecordStore;
   tenants: TenantStore;
   projections: ProjectionStore;
+  /** The tenant's rates, read only with a reporting currency. */
+  fxRates: Pick<FxRateStore, 'between'>;
 }
 
 export interface ProjectOptions {
@@ -113,6 +118,7 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
           occurredAt: ref.occurredAt,
           currency: ref.currency,
           net: ref.net,
+          total: ref.total,
           salesChannel: ref.salesChannel ?? 'online_store',
           ...(ref.rep ? { rep: ref.rep } : {}),
           adjustments: (settlement?.adjustments ?? [])
@@ -120,27 +126,30 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
             .map((entry) => ({ transactionId: entry.transactionId, kind: entry.kind as 'refund' | 'cancellation', occurredAt: entry.occurredAt, counted: counted.get(entry.transactionId)!.counted })),
         };
       });
+      const orderDays = orders.map((order) => calendar.dayOf(order.occurredAt)).sort();
+      const reporting = orderDays.length > 0 ? await converterFor(deps.fxRates, tenant, orderDays[0]!, orderDays[orderDays.length - 1]!) : undefined;
       const projection = projectPerson(
         { identifiers, touches: records.touches, stages: records.stages, orders },
-        { config: tenant.config, configFor: (orderId) => configs[orderConfig.get(orderId)!]!, dayOf: (at) => calendar.dayOf(at) },
+        { config: tenant.config, configFor: (orderId) => configs[orderConfig.get(orderId)!]!, dayOf: (at) => calendar.dayOf(at), ...(reporting ? { reporting } : {}) },
       );
 
       // What changed: attributions, rollups, dropped batons, and whose projections this one replaces.
       const attributions: ProjectionWrite['attributions'] = [];
-      const refOf = (transactionId: string, result: Parameters<typeof summarise>[0], configHash?: string): StoredAttributionRef => {
+      const refOf = (transactionId: string, result: Parameters<typeof summarise>[0], reportingAmounts: ReportingAmounts | undefined, configHash?: string): StoredAttributionRef => {
         const prior = priorOf(transactionId);
         if (prior && Date.parse(result.occurredAt) < finalBefore) return prior;
-        const resultHash = contentHash(result);
+        // The reporting amounts are hashed with the result only when there are any: without a reporting currency, hashes stay as they were.
+        const resultHash = contentHash(reportingAmounts ? { result, reporting: reportingAmounts } : result);
         const changed = !prior || prior.resultHash !== resultHash;
         const version = changed ? (prior?.version ?? 0) + 1 : prior.version;
-        if (changed) attributions.push({ transactionId, personKey, result, version, summary: summarise(result) });
+        if (changed) attributions.push({ transactionId, personKey, result, version, summary: { ...summarise(result), ...(reportingAmounts ? { reporting: reportingAmounts } : {}) } });
         return { version, resultHash, ...(configHash ? { configHash } : {}) };
       };
       const nextOrders: StoredProjection['orders'] = {};
-      for (const [orderId, { result, adjustments }] of Object.entries(projection.orders)) {
+      for (const [orderId, { result, adjustments, reporting: converted }] of Object.entries(projection.orders)) {
         nextOrders[orderId] = {
-          ...refOf(orderId, result, orderConfig.get(orderId)),
-          adjustments: Object.fromEntries(Object.entries(adjustments).map(([adjustmentId, adjusted]) => [adjustmentId, refOf(adjustmentId, adjusted)])),
+          ...refOf(orderId, result, converted?.[orderId], orderConfig.get(orderId)),
+          adjustments: Object.fromEntries(Object.entries(adjustments).map(([adjustmentId, adjusted]) => [adjustmentId, refOf(adjustmentId, adjusted, converted?.[adjustmentId])])),
         };
       }
       const usedConfigs = Object.fromEntries([...new Set(orderConfig.values())].map((hash) => [hash, configs[hash]!]));

@@ -7,9 +7,10 @@ import { COHORT_GROUP_BYS, type CohortGroupBy, MAX_COHORT_MONTHS } from '../proj
 import { spendKey } from '../spend/spend.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { addMonths, dayOf, lastDayOfMonth, MonthSchema, monthsBetween } from '../time/days.ts';
+import { CurrencyQuerySchema, currencyModeOf, reportingFields, spendIn } from './currency.ts';
 import { periodHeader } from './period.ts';
 import { costLinesOf, type ReportDeps } from './reports.ts';
-import { decodeCell } from './rollups.ts';
+import { cellsIn, decodeCell, missingRatesIn } from './rollups.ts';
 
 /** The longest run of cohort months one answer covers. */
 export const MAX_COHORT_SPAN = 36;
@@ -25,6 +26,7 @@ export const CohortQuerySchema = z
     model: z.enum(MODELS).optional(),
     months: z.coerce.number().int().min(1).max(MAX_COHORT_MONTHS).default(12),
     format: z.enum(['json', 'csv']).default('json'),
+    currency: CurrencyQuerySchema,
   })
   .strict()
   .superRefine((query, ctx) => {
@@ -81,10 +83,15 @@ export async function cohorts(deps: ReportDeps & { now?: () => Date }, tenantId:
   const currentMonth = dayOf(deps.now?.() ?? new Date(), tenant.config.timezone).slice(0, 7);
   const lastEventMonth = [addMonths(query.to, query.months - 1), currentMonth].sort()[0]!;
   const slice = `${model as HeuristicModel}:${query.groupBy === 'none' ? 'channel' : query.groupBy}`;
-  const [cells, spend] = await Promise.all([
-    lastEventMonth < query.from ? [] : deps.projections.rollupCells(tenantId, 'cohorts', `${query.from}-01`, lastDayOfMonth(lastEventMonth), slice),
-    deps.spend.spendBetween(tenantId, `${query.from}-01`, lastDayOfMonth(query.to)).then((period) => costLinesOf(deps, tenantId, period)),
+  const mode = currencyModeOf(tenant, query.currency);
+  const [cells, costs] = await Promise.all([
+    lastEventMonth < query.from ? [] : deps.projections.rollupCells(tenantId, 'cohorts', `${query.from}-01`, lastDayOfMonth(lastEventMonth), slice).then((all) => cellsIn(mode, 'cohorts', all)),
+    deps.spend
+      .spendBetween(tenantId, `${query.from}-01`, lastDayOfMonth(query.to))
+      .then((period) => costLinesOf(deps, tenantId, period))
+      .then((lines) => spendIn(mode, deps.fxRates, tenant, lines)),
   ]);
+  const spend = costs.lines;
 
   type Sums = { cohort: string; key: string; currency: string; customers: number; repeaters: number; cross: number; revenue: number[]; spend: number };
   const rows = new Map<string, Sums>();
@@ -97,6 +104,7 @@ export async function cohorts(deps: ReportDeps & { now?: () => Date }, tenantId:
   for (const cell of cells) {
     const month = cell.day.slice(0, 7);
     for (const [attribute, value] of decodeCell('cohorts', cell)) {
+      if (attribute.measure === 'missingRate') continue;
       const offset = monthsBetween(attribute.cohort, month);
       if (attribute.cohort < query.from || attribute.cohort > query.to || offset >= query.months) continue;
       const row = rowOf(attribute.cohort, query.groupBy === 'none' ? ALL_CUSTOMERS : attribute.key, cell.part);
@@ -163,6 +171,7 @@ export async function cohorts(deps: ReportDeps & { now?: () => Date }, tenantId:
     ...(margin === null ? {} : { grossMarginPercent: margin }),
     currentMonth,
     rows: answerRows,
+    ...reportingFields(mode, missingRatesIn('cohorts', cells), costs.missing),
   };
 }
 

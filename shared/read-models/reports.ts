@@ -6,6 +6,7 @@ import { CONVERSION_SHARE_SCALE as CONVERSION_SCALE } from '../attribution/engin
 import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, type HeuristicModel, MODELS } from '../attribution/models.ts';
 import { ValidationError } from '../errors.ts';
 import { type Cell, csvTable } from '../exports/csv.ts';
+import type { FxRateStore } from '../fx/ports.ts';
 import { formatAmount } from '../money/money.ts';
 import { channelCampaignOf, GROUP_BYS, type GroupBy, type RowGrouping } from '../projection/groupings.ts';
 import type { ProjectionStore, RollupCell } from '../projection/ports.ts';
@@ -15,8 +16,9 @@ import { spendKey } from '../spend/spend.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
+import { CurrencyQuerySchema, currencyModeOf, reportingFields, spendIn } from './currency.ts';
 import { periodHeader } from './period.ts';
-import { countsOf, decodeCell } from './rollups.ts';
+import { cellsIn, countsOf, decodeCell, missingRatesIn } from './rollups.ts';
 
 /** The longest period a report covers. */
 export const MAX_REPORT_DAYS = 366;
@@ -45,13 +47,14 @@ export const ReportQuerySchema = z
     channel: ChannelFilterSchema,
     interval: IntervalSchema,
     format: FormatSchema,
+    currency: CurrencyQuerySchema,
   })
   .strict()
   .superRefine(checkPeriod)
   .superRefine(onlyCampaignsOfAChannel);
 
 export const CompareQuerySchema = z
-  .object({ from: DaySchema, to: DaySchema, groupBy: z.enum(GROUP_BYS).default('channel'), interval: IntervalSchema, format: FormatSchema })
+  .object({ from: DaySchema, to: DaySchema, groupBy: z.enum(GROUP_BYS).default('channel'), interval: IntervalSchema, format: FormatSchema, currency: CurrencyQuerySchema })
   .strict()
   .superRefine(checkPeriod);
 
@@ -65,6 +68,7 @@ export interface ReportDeps {
   projections: Pick<ProjectionStore, 'rollupCells'>;
   spend: SpendStore;
   campaigns: Pick<CampaignCatalog, 'campaigns'>;
+  fxRates: Pick<FxRateStore, 'between'>;
 }
 
 /** The period's spend as cost lines: imported lines matched to the touches they pay for (the catalog and mappings read only when there are any). */
@@ -197,9 +201,10 @@ function totalsOf(cells: RollupCell[], daily = false): CountedTotals[] {
 export async function report(
   deps: ReportDeps,
   tenantId: string,
-  query: { from: string; to: string; model?: (typeof MODELS)[number]; groupBy: GroupBy; channel?: string | undefined; interval?: 'day' },
+  query: { from: string; to: string; model?: (typeof MODELS)[number]; groupBy: GroupBy; channel?: string | undefined; interval?: 'day'; currency?: 'reporting' | undefined },
 ) {
   const tenant = await requireTenant(deps.tenants, tenantId);
+  const mode = currencyModeOf(tenant, query.currency);
   const model = query.model ?? tenant.config.defaultModel;
   const dataDriven = model === 'markov' || model === 'shapley';
   const daily = query.interval === 'day';
@@ -211,11 +216,16 @@ export async function report(
       { path: 'query.interval', message: 'markov and shapley answer the period as one', code: 'invalid_value' },
     ]);
   }
-  const [cells, totalCells, spend] = await Promise.all([
-    deps.projections.rollupCells(tenantId, dataDriven ? 'paths' : model, query.from, query.to),
-    deps.projections.rollupCells(tenantId, 'totals', query.from, query.to),
-    deps.spend.spendBetween(tenantId, query.from, query.to).then((period) => costLinesOf(deps, tenantId, period)),
+  const family = dataDriven ? 'paths' : model;
+  const [cells, totalCells, costs] = await Promise.all([
+    deps.projections.rollupCells(tenantId, family, query.from, query.to).then((all) => cellsIn(mode, family, all)),
+    deps.projections.rollupCells(tenantId, 'totals', query.from, query.to).then((all) => cellsIn(mode, 'totals', all)),
+    deps.spend
+      .spendBetween(tenantId, query.from, query.to)
+      .then((period) => costLinesOf(deps, tenantId, period))
+      .then((lines) => spendIn(mode, deps.fxRates, tenant, lines)),
   ]);
+  const spend = costs.lines;
   const { rows, totals } = dataDriven ? dataDrivenRows(model, cells, totalCells) : { rows: rowsOf(model, cells, query.groupBy, daily, query.channel), totals: totalsOf(totalCells, daily) };
   return {
     ...periodHeader(tenant, query),
@@ -226,6 +236,7 @@ export async function report(
     // A channel's campaigns: spend names campaigns, not channels, so campaigns that earned it nothing are not listed as its.
     rows: withCost(rows, spend, query.groupBy, daily, query.channel === undefined),
     totals: totalsWithCost(totals, spend, query.groupBy, daily),
+    ...reportingFields(mode, missingRatesIn('totals', totalCells), costs.missing),
   };
 }
 
@@ -275,16 +286,21 @@ function dataDrivenRows(model: 'markov' | 'shapley', pathCells: RollupCell[], to
 }
 
 /** `GET /v1/attribution/compare`: every heuristic model side by side, one query per model, and the period's spend. */
-export async function compare(deps: ReportDeps, tenantId: string, query: { from: string; to: string; groupBy: GroupBy; interval?: 'day' }) {
+export async function compare(deps: ReportDeps, tenantId: string, query: { from: string; to: string; groupBy: GroupBy; interval?: 'day'; currency?: 'reporting' | undefined }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
+  const mode = currencyModeOf(tenant, query.currency);
   const daily = query.interval === 'day';
   // all in parallel: the path counts (data-driven models) only under groupBy=channel, for the period as one
-  const [totals, spend, paths, ...perModel] = await Promise.all([
-    deps.projections.rollupCells(tenantId, 'totals', query.from, query.to),
-    deps.spend.spendBetween(tenantId, query.from, query.to).then((period) => costLinesOf(deps, tenantId, period)),
+  const [totals, costs, paths, ...perModel] = await Promise.all([
+    deps.projections.rollupCells(tenantId, 'totals', query.from, query.to).then((all) => cellsIn(mode, 'totals', all)),
+    deps.spend
+      .spendBetween(tenantId, query.from, query.to)
+      .then((period) => costLinesOf(deps, tenantId, period))
+      .then((lines) => spendIn(mode, deps.fxRates, tenant, lines)),
     query.groupBy === 'channel' && !daily ? deps.projections.rollupCells(tenantId, 'paths', query.from, query.to) : undefined,
-    ...HEURISTIC_MODELS.map((model) => deps.projections.rollupCells(tenantId, model, query.from, query.to)),
+    ...HEURISTIC_MODELS.map((model) => deps.projections.rollupCells(tenantId, model, query.from, query.to).then((all) => cellsIn(mode, model, all))),
   ]);
+  const spend = costs.lines;
   const models: Record<string, CountedRow[]> = Object.fromEntries(HEURISTIC_MODELS.map((model, i) => [model, rowsOf(model, perModel[i]!, query.groupBy, daily)]));
   if (paths) for (const model of DATA_DRIVEN_MODELS) models[model] = dataDrivenRows(model, paths, totals).rows;
   const withCosts = Object.fromEntries(Object.entries(models).map(([model, rows]) => [model, withCost(rows, spend, query.groupBy, daily)]));
@@ -294,6 +310,7 @@ export async function compare(deps: ReportDeps, tenantId: string, query: { from:
     ...(daily ? { interval: 'day' as const } : {}),
     models: withCosts,
     totals: totalsWithCost(totalsOf(totals, daily), spend, query.groupBy, daily),
+    ...reportingFields(mode, missingRatesIn('totals', totals), costs.missing),
   };
 }
 

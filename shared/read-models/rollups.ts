@@ -1,6 +1,6 @@
 import type { AttributionResult } from '../attribution/engine.ts';
 import { HEURISTIC_MODELS, type HeuristicModel } from '../attribution/models.ts';
-import { type CellAddress, type CellFamily, type Contributions, cells, HOUR_BUCKETS, LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../projection/cells.ts';
+import { type CellAddress, type CellFamily, type Contributions, cells, HOUR_BUCKETS, isReportingPart, LAG_BUCKETS, PATH_LENGTH_BUCKETS, reportingPart } from '../projection/cells.ts';
 import type { RollupCell } from '../projection/ports.ts';
 import { DISQUALIFICATION_REASONS } from '../recording/vocabulary.ts';
 
@@ -44,6 +44,12 @@ const month: Field<string> = { encode: (value) => value, decode: (part) => (/^\d
 
 const SOURCED_BY = ['marketing', 'sales', 'none'] as const satisfies ReadonlyArray<AttributionResult['sourcedBy']>;
 
+/**
+ * In the reporting currency's cells only: what was left out for want of a
+ * rate, signed, by its currency and the day whose rate it needed.
+ */
+const MISSING_RATE = { code: 'mr', fields: { from: text, day: text } } as const;
+
 interface Measure {
   code: string;
   /** In the order they are written; the last one takes the rest of the name. */
@@ -68,6 +74,7 @@ export const ROLLUPS = {
     transactions: { code: 'transactions', fields: {} },
     /** Orders less cancellations. */
     orders: { code: 'orders', fields: {} },
+    missingRate: MISSING_RATE,
   },
   credits: CREDITS,
   /** Per shard: journeys by their channel path. */
@@ -93,6 +100,7 @@ export const ROLLUPS = {
     ordersSourcedBy: { code: 'sb', fields: { sourcedBy: oneOf(SOURCED_BY), dimension: text, key: text } },
     /** Orders by the hours from the boundary H to the order. */
     hoursToOrder: { code: 'h', fields: { bucket: hourBucket, dimension: text, key: text } },
+    missingRate: MISSING_RATE,
   },
   /** Per grouping: people by the key that acquired them, counted on their acquisition's day, and each key's reach on its own day. */
   funnel: {
@@ -109,6 +117,7 @@ export const ROLLUPS = {
     salesCycle: { code: 'sc', fields: { bucket: hourBucket, key: text } },
     touches: { code: 't', fields: { key: text } },
     peopleReached: { code: 'p', fields: { key: text } },
+    missingRate: MISSING_RATE,
   },
   /**
    * Per model, currency and grouping, one cell a month — the month things
@@ -126,6 +135,7 @@ export const ROLLUPS = {
     revenue: { code: 'r', fields: { cohort: month, key: text } },
     /** Orders of the month in another currency than the first order's (in millionths, split like the customer). */
     crossCurrencyOrders: { code: 'x', fields: { cohort: month, key: text } },
+    missingRate: MISSING_RATE,
   },
   /** One cell a day: the qualifications of the day and how sales (or the checkout) picked them up. */
   handoff: {
@@ -234,4 +244,97 @@ export function contribute<F extends CellFamily>(contributions: Contributions, a
   const cell = (contributions[cells.id(address)] ??= {});
   cell[name] = (cell[name] ?? 0) + value;
   if (cell[name] === 0) delete cell[name];
+}
+
+/**
+ * Which amounts a view reads (docs/contract.md#one-reporting-currency): each
+ * currency's own (`native`), or only the reporting currency's twins, which
+ * the projection keeps under `reportingPart(currency)` and the view shows
+ * under the currency's own code.
+ */
+export type CurrencyMode = { kind: 'native' } | { kind: 'reporting'; currency: string };
+
+export const NATIVE: CurrencyMode = { kind: 'native' };
+
+/** A currency as stored (a part, a `currency` field) as the mode shows it; undefined: not read in this mode. */
+export function currencyShown(mode: CurrencyMode, stored: string): string | undefined {
+  if (mode.kind === 'native') return isReportingPart(stored) ? undefined : stored;
+  return stored === reportingPart(mode.currency) ? mode.currency : undefined;
+}
+
+/** Families whose cells are one per currency (their part is the currency). */
+const PER_CURRENCY = new Set<CellFamily>([...HEURISTIC_MODELS, 'totals', 'sales', 'cohorts']);
+
+/**
+ * The cells a view reads in a currency mode: per-currency cells of the
+ * mode's currencies only, relabelled; in other cells, money attributes of
+ * the mode's currencies only. `missingRate` is read in the reporting
+ * currency alone.
+ */
+export function cellsIn<C extends RollupCell>(mode: CurrencyMode, family: CellFamily, all: readonly C[]): C[] {
+  const read: C[] = [];
+  for (const cell of all) {
+    if (PER_CURRENCY.has(family)) {
+      const part = currencyShown(mode, cell.part);
+      if (part !== undefined) read.push(part === cell.part ? cell : { ...cell, part });
+      continue;
+    }
+    const attributes: Record<string, number> = {};
+    for (const [name, value] of Object.entries(cell.attributes)) {
+      const attribute = decode(family, name) as AnyAttribute | undefined;
+      if (!attribute) continue;
+      if (attribute.measure === 'missingRate') {
+        if (mode.kind === 'reporting') attributes[name] = value;
+        continue;
+      }
+      if (typeof attribute.currency !== 'string') {
+        attributes[name] = value;
+        continue;
+      }
+      const currency = currencyShown(mode, attribute.currency);
+      if (currency !== undefined) attributes[currency === attribute.currency ? name : encode(family as 'funnel', { ...attribute, currency } as AttributeOf<'funnel'>)] = value;
+    }
+    read.push({ ...cell, attributes });
+  }
+  return read;
+}
+
+/** What the cells left out for want of a rate, by currency and day (docs/contract.md#one-reporting-currency). */
+export function missingRatesIn(family: CellFamily, cells: readonly Pick<RollupCell, 'attributes'>[]): MissingRate[] {
+  const sums = new Map<string, MissingRate>();
+  for (const cell of cells) {
+    for (const [name, value] of Object.entries(cell.attributes)) {
+      if (!name.startsWith(`${MISSING_RATE.code}${SEPARATOR}`)) continue;
+      const attribute = decode(family, name) as { measure: string; from: string; day: string } | undefined;
+      if (attribute?.measure !== 'missingRate') continue;
+      const id = `${attribute.from}|${attribute.day}`;
+      const sum = sums.get(id) ?? { currency: attribute.from, day: attribute.day, amount: 0, source: 'transactions' as const };
+      sum.amount += value;
+      sums.set(id, sum);
+    }
+  }
+  return mergeMissingRates([...sums.values()]);
+}
+
+/** Several lists of missing rates as one: summed by currency and day, zeros left out, by day then currency. */
+export function mergeMissingRates(...lists: ReadonlyArray<readonly MissingRate[]>): MissingRate[] {
+  const sums = new Map<string, MissingRate>();
+  for (const list of lists) {
+    for (const entry of list) {
+      const id = `${entry.source}|${entry.currency}|${entry.day}`;
+      const sum = sums.get(id) ?? { ...entry, amount: 0 };
+      sum.amount += entry.amount;
+      sums.set(id, sum);
+    }
+  }
+  const order = (entry: MissingRate) => `${entry.day}|${entry.currency}|${entry.source}`;
+  return [...sums.values()].filter((entry) => entry.amount !== 0).sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+}
+
+/** An amount left out of a reporting-currency figure: its currency, the day whose rate it needed, how much (minor units of its currency, signed), and whether revenue or spend. */
+export interface MissingRate {
+  currency: string;
+  day: string;
+  amount: number;
+  source: 'transactions' | 'spend';
 }

@@ -10,8 +10,9 @@ import { DISQUALIFICATION_REASONS } from '../recording/vocabulary.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, periodCheck } from '../time/days.ts';
+import { CurrencyQuerySchema, currencyModeOf, reportingFields } from './currency.ts';
 import { periodHeader } from './period.ts';
-import { type AttributeOf, countsOf, decodeCell } from './rollups.ts';
+import { type AttributeOf, cellsIn, countsOf, decodeCell, missingRatesIn } from './rollups.ts';
 
 /**
  * The views of docs/contract.md#reading-attribution, §5.1 and §5.2 beside the attribution report: the
@@ -24,7 +25,7 @@ const MAX_VIEW_DAYS = 366;
 const checkPeriod = periodCheck(MAX_VIEW_DAYS);
 
 export const FunnelQuerySchema = z
-  .object({ from: DaySchema, to: DaySchema, groupBy: z.enum(FUNNEL_GROUP_BYS).default('campaign') })
+  .object({ from: DaySchema, to: DaySchema, groupBy: z.enum(FUNNEL_GROUP_BYS).default('campaign'), currency: CurrencyQuerySchema })
   .strict()
   .superRefine(checkPeriod);
 export const HandoffsQuerySchema = z
@@ -32,7 +33,7 @@ export const HandoffsQuerySchema = z
   .strict()
   .superRefine(checkPeriod);
 export const SalesQuerySchema = z
-  .object({ from: DaySchema, to: DaySchema, groupBy: z.enum(SALES_DIMENSIONS).default('rep') })
+  .object({ from: DaySchema, to: DaySchema, groupBy: z.enum(SALES_DIMENSIONS).default('rep'), currency: CurrencyQuerySchema })
   .strict()
   .superRefine(checkPeriod);
 export const PATHS_LIMIT = { default: 20, max: 200 } as const;
@@ -124,7 +125,7 @@ function funnelRow(key: string, sums: FunnelSums): FunnelRow {
   };
 }
 
-function addToFunnel(sums: FunnelSums, attribute: AttributeOf<'funnel'>, value: number): void {
+function addToFunnel(sums: FunnelSums, attribute: Exclude<AttributeOf<'funnel'>, { measure: 'missingRate' }>, value: number): void {
   switch (attribute.measure) {
     case 'acquired':
       sums.acquired += value;
@@ -173,13 +174,19 @@ function addToFunnel(sums: FunnelSums, attribute: AttributeOf<'funnel'>, value: 
  * acquired them, each once, with what became of them, and beside it each
  * key's reach. One query, whatever the number of people.
  */
-export async function funnel(deps: ViewDeps, tenantId: string, query: { from: string; to: string; groupBy: FunnelGroupBy }) {
+export async function funnel(deps: ViewDeps, tenantId: string, query: { from: string; to: string; groupBy: FunnelGroupBy; currency?: 'reporting' | undefined }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
-  const cells = (await deps.projections.rollupCells(tenantId, 'funnel', query.from, query.to)).filter((cell) => cell.part === query.groupBy);
+  const mode = currencyModeOf(tenant, query.currency);
+  const cells = cellsIn(
+    mode,
+    'funnel',
+    (await deps.projections.rollupCells(tenantId, 'funnel', query.from, query.to)).filter((cell) => cell.part === query.groupBy),
+  );
   const rows = new Map<string, FunnelSums>();
   const totals = emptySums();
   for (const cell of cells) {
     for (const [attribute, value] of decodeCell('funnel', cell)) {
+      if (attribute.measure === 'missingRate') continue;
       let sums = rows.get(attribute.key);
       if (!sums) rows.set(attribute.key, (sums = emptySums()));
       addToFunnel(sums, attribute, value);
@@ -196,6 +203,7 @@ export async function funnel(deps: ViewDeps, tenantId: string, query: { from: st
     histogramBuckets: 'hours: 0, 1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720, 1440, 2160+',
     rows: answerRows,
     totals: withoutKey(funnelRow('', totals)),
+    ...reportingFields(mode, missingRatesIn('funnel', cells)),
   };
 }
 
@@ -258,9 +266,13 @@ export async function handoffs(deps: ViewDeps, tenantId: string, query: { from: 
  * rep (`(none)` without one) or sales channel. Every sale has a seller, so
  * the rows of a currency sum to its revenue.
  */
-export async function salesReport(deps: ViewDeps, tenantId: string, query: { from: string; to: string; groupBy: SalesDimension }) {
+export async function salesReport(deps: ViewDeps, tenantId: string, query: { from: string; to: string; groupBy: SalesDimension; currency?: 'reporting' | undefined }) {
   const tenant = await requireTenant(deps.tenants, tenantId);
-  const [cells, totalCells] = await Promise.all([deps.projections.rollupCells(tenantId, 'sales', query.from, query.to), deps.projections.rollupCells(tenantId, 'totals', query.from, query.to)]);
+  const mode = currencyModeOf(tenant, query.currency);
+  const [cells, totalCells] = await Promise.all([
+    deps.projections.rollupCells(tenantId, 'sales', query.from, query.to).then((all) => cellsIn(mode, 'sales', all)),
+    deps.projections.rollupCells(tenantId, 'totals', query.from, query.to).then((all) => cellsIn(mode, 'totals', all)),
+  ]);
   // each row's hours from H to its orders (hour buckets), for its median
   const rows = new Map<string, SalesRow & { hours: Map<number, number> }>();
   const rowOf = (currency: string, key: string) => {
@@ -271,7 +283,7 @@ export async function salesReport(deps: ViewDeps, tenantId: string, query: { fro
   };
   for (const cell of cells) {
     for (const [attribute, value] of decodeCell('sales', cell)) {
-      if (attribute.dimension !== query.groupBy) continue;
+      if (attribute.measure === 'missingRate' || attribute.dimension !== query.groupBy) continue;
       const row = rowOf(cell.part, attribute.key);
       if (attribute.measure === 'revenue') row.revenue += value;
       else if (attribute.measure === 'orders') row.orders += value;
@@ -295,6 +307,7 @@ export async function salesReport(deps: ViewDeps, tenantId: string, query: { fro
       .filter((row) => row.revenue !== 0 || row.orders !== 0)
       .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : b.revenue - a.revenue || (a.key < b.key ? -1 : 1))),
     totals: [...totals.values()].filter((total) => total.revenue !== 0 || total.transactions !== 0).sort((a, b) => (a.currency < b.currency ? -1 : 1)),
+    ...reportingFields(mode, missingRatesIn('totals', totalCells)),
   };
 }
 

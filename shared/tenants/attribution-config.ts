@@ -3,6 +3,7 @@ import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { ChannelRuleSchema } from '../channels/rule-schema.ts';
 import { PAYMENT_REFERRERS } from '../channels/sites.ts';
 import { TimezoneSchema } from '../time/days.ts';
+import { CurrencySchema } from './tenant.ts';
 
 /** A storefront origin as browsers send it (`https://shop.example`, a port if any, no path), or `null` (sandboxed frames such as Shopify's custom pixels). */
 export const OriginSchema = z
@@ -73,7 +74,27 @@ export const AttributionConfigSchema = z.object({
   retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(3650),
   /** What of a customer's revenue is margin, for cohorts' margin per customer and payback (docs/contract.md#cohorts); null or absent: payback on revenue. */
   grossMarginPercent: z.number().gt(0).max(100).multipleOf(0.01).nullable().optional(),
+  /**
+   * The one currency `currency=reporting` answers in (SPEC §14), converted at
+   * the tenant's own rates (`PUT /v1/fx-rates`); null or absent: none, each
+   * currency is reported on its own.
+   */
+  reportingCurrency: CurrencySchema.nullable().optional(),
+  /**
+   * How old a rate may be and still convert an amount: the latest rate on or
+   * before the amount's day, at most this many days before it (SPEC §14); null
+   * or absent: {@link DEFAULT_FX_MAX_AGE_DAYS}. 0 takes the day's own rate only.
+   */
+  fxMaxAgeDays: z.number().int().min(0).max(31).nullable().optional(),
 });
+
+/** `fxMaxAgeDays` when the tenant has not set it: a week covers weekends and holidays, when central banks publish none. */
+export const DEFAULT_FX_MAX_AGE_DAYS = 7;
+
+/** The tenant's `fxMaxAgeDays`, or the default. */
+export function fxMaxAgeDaysOf(config: Pick<AttributionConfig, 'fxMaxAgeDays'>): number {
+  return config.fxMaxAgeDays ?? DEFAULT_FX_MAX_AGE_DAYS;
+}
 
 export type AttributionConfig = z.infer<typeof AttributionConfigSchema>;
 
@@ -134,4 +155,7 @@ export const CHANGE_EFFECTS: Record<keyof AttributionConfig, 'recompute' | 'late
   retentionDays: 'later_touches',
   // Read by GET /v1/cohorts when it answers.
   grossMarginPercent: 'none',
+  // Applied as the projection converts each fact: figures counted before are in the earlier currency (or rates) until recomputed.
+  reportingCurrency: 'recompute',
+  fxMaxAgeDays: 'recompute',
 };

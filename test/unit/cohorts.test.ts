@@ -51,6 +51,7 @@ function cohortsOf(people: readonly PersonInput[], spend: SpendEntry[] = [], ove
     tenants: { getTenant: async () => tenant } as never,
     spend: { spendBetween: async (_tenantId: string, from: string, to: string) => ({ posted: spend.filter((line) => line.day >= from && line.day <= to), imported: [] }) } as never,
     campaigns: { campaigns: async () => [] },
+    fxRates: { between: async () => [] },
     projections: {
       rollupCells: async (_tenantId: string, family: string, from: string, to: string, slice?: string): Promise<RollupCell[]> =>
         Object.entries(contributions)

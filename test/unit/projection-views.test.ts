@@ -52,6 +52,7 @@ function viewsOf(people: readonly PersonInput[], overrides: Partial<AttributionC
     tenants: { getTenant: async () => tenant } as never,
     spend: { spendBetween: async () => ({ posted: [], imported: [] }) } as never,
     campaigns: { campaigns: async () => [] },
+    fxRates: { between: async () => [] },
     projections: {
       rollupCells: async (_tenantId: string, family: string, from: string, to: string): Promise<RollupCell[]> =>
         Object.entries(contributions)

@@ -23,6 +23,7 @@ const STORED = [
   stored('totals', { measure: 'unattributed' }, 'unattributed'),
   stored('totals', { measure: 'transactions' }, 'transactions'),
   stored('totals', { measure: 'orders' }, 'orders'),
+  ...(['totals', 'sales', 'funnel', 'cohorts'] as const).map((family) => stored(family, { measure: 'missingRate', from: 'EUR', day: '2026-01-15' }, 'mr|EUR|2026-01-15')),
   ...HEURISTIC_MODELS.flatMap((model) => [
     stored(model, { measure: 'revenue', groupBy: 'campaign', key: 'spring|sale' }, 'r|campaign|spring|sale'),
     stored(model, { measure: 'conversions', groupBy: 'channel', key: 'Email' }, 'c|channel|Email'),
@@ -140,6 +141,7 @@ describe('the views read only declared attributes', () => {
       tenants: { getTenant: async () => tenant } as never,
       spend: { spendBetween: async () => ({ posted: [], imported: [] }) } as never,
       campaigns: { campaigns: async () => [] },
+      fxRates: { between: async () => [] },
       projections: {
         rollupCells: async (_tenantId: string, family: CellFamily, from: string, to: string): Promise<RollupCell[]> =>
           Object.entries(contributions)

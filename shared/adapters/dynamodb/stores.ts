@@ -1,6 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { config } from '../../config.ts';
 import type { TransactionTimeline } from '../../exports/ports.ts';
+import type { FxRateStore } from '../../fx/ports.ts';
 import type { JobDeps } from '../../jobs/recompute.ts';
 import type { ErasureLog } from '../../privacy/erasure.ts';
 import type { CampaignCatalog, SpendStore } from '../../spend/ports.ts';
@@ -9,6 +10,7 @@ import { InProcessTaskQueue, SqsTaskQueue } from '../queue/task-queue.ts';
 import { DynamoCampaignCatalog } from './campaign-catalog.ts';
 import { documentClient } from './client.ts';
 import { DynamoErasureLog } from './erasure-log.ts';
+import { DynamoFxRateStore } from './fx-rate-store.ts';
 import { DynamoJobStore } from './job-store.ts';
 import { DynamoProjectionStore } from './projection-store.ts';
 import { DynamoQuarantineStore } from './quarantine-store.ts';
@@ -23,6 +25,7 @@ export interface Stores extends JobDeps {
   campaigns: CampaignCatalog;
   erasures: ErasureLog;
   quarantine: QuarantineStore;
+  fxRates: FxRateStore;
 }
 
 let deps: Stores | undefined;
@@ -43,6 +46,7 @@ export function stores(): Stores {
       jobs: new DynamoJobStore(client, TABLE_NAME),
       erasures: new DynamoErasureLog(client, TABLE_NAME),
       quarantine: new DynamoQuarantineStore(client, TABLE_NAME),
+      fxRates: new DynamoFxRateStore(client, TABLE_NAME),
       queue: RECOMPUTE_QUEUE_URL ? new SqsTaskQueue(new SQSClient({}), RECOMPUTE_QUEUE_URL) : new InProcessTaskQueue('recompute'),
     };
   }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { MODELS } from '../../attribution/models.ts';
 import { COHORT_GROUP_BYS } from '../../projection/groupings.ts';
-import { PeriodSchema } from './common.ts';
+import { PeriodSchema, ReportingShape } from './common.ts';
 
 const Offsets = (what: string) => z.array(z.number().int().nullable()).describe(`${what} per month offset (0 = the cohort month); null for offsets the cohort has not reached`);
 
@@ -30,4 +30,5 @@ export const CohortsAnswerSchema = PeriodSchema.extend({
   grossMarginPercent: z.number().optional(),
   currentMonth: z.string(),
   rows: z.array(CohortRowSchema),
+  ...ReportingShape,
 });

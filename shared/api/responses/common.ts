@@ -53,6 +53,22 @@ export const PeriodSchema = z.strictObject({
     .describe('Present while settings changed since `since` (fields) that figures counted before then were not computed under; gone once a recompute started after the change has run'),
 });
 
+/** What an answer asked for with `currency=reporting` adds (docs/contract.md#one-reporting-currency). */
+export const ReportingShape = {
+  reportingCurrency: z.string().optional().describe('With currency=reporting: the currency every amount of the answer is in'),
+  missingRates: z
+    .array(
+      z.strictObject({
+        currency: z.string(),
+        day: z.string().describe('The day whose rate was needed (an order’s, for its refunds too)'),
+        amount: z.number().int().describe('Minor units of `currency`, signed (refunds negative), left out of the figures'),
+        source: z.enum(['transactions', 'spend']),
+      }),
+    )
+    .optional()
+    .describe('With currency=reporting: amounts left out for want of a rate within fxMaxAgeDays, never counted as 0 or at 1'),
+};
+
 /** The period header of an answer: its days, their zones, the recompute advice. */
 export type Period = z.infer<typeof PeriodSchema>;
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { TRANSACTION_KINDS } from '../../recording/vocabulary.ts';
-import { AmountsShape, keyedBy, PeriodSchema } from './common.ts';
+import { AmountsShape, keyedBy, PeriodSchema, ReportingShape } from './common.ts';
 
 export const CurrencySummarySchema = z.strictObject({
   currency: z.string(),
@@ -16,4 +16,22 @@ export const CurrencySummarySchema = z.strictObject({
 
 export type CurrencySummary = z.infer<typeof CurrencySummarySchema>;
 
-export const ExportSummarySchema = PeriodSchema.extend({ currencies: z.array(CurrencySummarySchema) });
+const ReportingSumsShape = { count: z.number().int(), net: z.number().int(), total: z.number().int() };
+
+export const ExportSummarySchema = PeriodSchema.extend({
+  currencies: z.array(CurrencySummarySchema),
+  reporting: z
+    .strictObject({
+      currency: z.string(),
+      orders: z.number().int(),
+      refunds: z.number().int(),
+      cancellations: z.number().int(),
+      net: z.number().int().describe('Σ reportingNet of the counted lines (every kind positive, as `net`)'),
+      total: z.number().int().describe('Σ reportingTotal of the counted lines'),
+      revenue: z.number().int().describe('Orders’ reportingNet less refunds’ and cancellations’'),
+      byKind: keyedBy(TRANSACTION_KINDS, z.strictObject(ReportingSumsShape)),
+    })
+    .optional()
+    .describe('With currency=reporting: the sums of the export’s reporting columns (lines whose rate is missing are in missingRates instead)'),
+  ...ReportingShape,
+});

@@ -1,9 +1,11 @@
 import * as z from 'zod';
-import { JOB_STATUSES } from '../../jobs/recompute.ts';
+import { JOB_KINDS, JOB_STATUSES } from '../../jobs/recompute.ts';
 
 export const JobSchema = z.strictObject({
   jobId: z.string(),
-  kind: z.literal('recompute'),
+  kind: z
+    .enum(JOB_KINDS)
+    .describe('recompute: re-attributes the range under the current config; reconvert: converts it again at the tenant’s rates (after a rate edit), each order keeping its attribution’s config'),
   status: z.enum(JOB_STATUSES),
   from: z.string(),
   to: z.string(),

@@ -3,7 +3,7 @@ import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from '../../attribution/
 import { LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../../projection/cells.ts';
 import { FUNNEL_GROUP_BYS, GROUP_BYS, SALES_DIMENSIONS } from '../../projection/groupings.ts';
 import { DISQUALIFICATION_REASONS } from '../../recording/vocabulary.ts';
-import { HoursSchema, keyedBy, PeriodSchema } from './common.ts';
+import { HoursSchema, keyedBy, PeriodSchema, ReportingShape } from './common.ts';
 
 const DaySchema = z.string().optional().describe('With `interval=day`: the day of the row');
 
@@ -41,6 +41,7 @@ const ReportPeriodSchema = PeriodSchema.extend({
   channel: z.string().optional().describe('The channel whose campaigns the rows are (groupBy=campaign&channel=…)'),
   interval: z.literal('day').optional(),
   totals: z.array(ReportTotalsSchema).describe('Per currency (and day); rows plus unattributed equal revenue'),
+  ...ReportingShape,
 });
 
 export const ReportAnswerSchema = ReportPeriodSchema.extend({ model: z.enum(MODELS), rows: z.array(ReportRowSchema) });
@@ -74,6 +75,7 @@ export const FunnelAnswerSchema = PeriodSchema.extend({
   histogramBuckets: z.string(),
   rows: z.array(FunnelMeasuresSchema.extend({ key: z.string() })),
   totals: FunnelMeasuresSchema,
+  ...ReportingShape,
 });
 
 export type FunnelMeasures = z.infer<typeof FunnelMeasuresSchema>;
@@ -109,6 +111,7 @@ export const SalesAnswerSchema = PeriodSchema.extend({
     }),
   ),
   totals: z.array(z.strictObject({ currency: z.string(), revenue: z.number().int(), transactions: z.number().int() })),
+  ...ReportingShape,
 });
 
 type SalesAnswer = z.infer<typeof SalesAnswerSchema>;

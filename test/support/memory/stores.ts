@@ -1,5 +1,6 @@
 import type { Stores } from '../../../shared/adapters/dynamodb/stores.ts';
 import { MemoryErasureLog } from './erasure-log.ts';
+import { MemoryFxRateStore } from './fx-rate-store.ts';
 import { MemoryJobStore, MemoryTaskQueue } from './job-store.ts';
 import { MemoryProjectionStore } from './projection-store.ts';
 import { MemoryQuarantineStore } from './quarantine-store.ts';
@@ -29,6 +30,7 @@ export function memoryStores(table: MemoryTable = new MemoryTable()): MemoryStor
     jobs: new MemoryJobStore(table),
     erasures: new MemoryErasureLog(table),
     quarantine: new MemoryQuarantineStore(table),
+    fxRates: new MemoryFxRateStore(table),
     queue: new MemoryTaskQueue(),
   };
 }

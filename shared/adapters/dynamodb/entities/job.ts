@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { JOB_STATUSES, type Job } from '../../../jobs/recompute.ts';
+import { JOB_KINDS, JOB_STATUSES, type Job } from '../../../jobs/recompute.ts';
 import { type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
 
 /**
@@ -11,7 +11,7 @@ const ENTITY = 'job' as const;
 
 const JobItem = itemSchema(ENTITY, {
   jobId: z.string(),
-  kind: z.literal('recompute'),
+  kind: z.enum(JOB_KINDS),
   status: z.enum(JOB_STATUSES),
   from: z.string(),
   to: z.string(),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { HEURISTIC_MODELS } from '../../../attribution/models.ts';
+import { ReportingAmountsSchema } from '../../../money/reporting.ts';
 import type { StoredTransaction } from '../../../recording/ports.ts';
 import { type Amounts, PROVIDERS, SALES_CHANNELS, TRANSACTION_KINDS } from '../../../recording/transactions.ts';
 import { IdentifierSchema, type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
@@ -29,6 +30,7 @@ const AttributionSummarySchema = z.object({
   sourcedBy: z.enum(['marketing', 'sales', 'none']),
   boundaryAt: z.string(),
   top: z.record(z.enum(HEURISTIC_MODELS), z.object({ campaign: z.string().nullable(), channel: z.string() }).nullable()),
+  reporting: ReportingAmountsSchema.optional(),
 });
 
 const TransactionItem = itemSchema(ENTITY, {
