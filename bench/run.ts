@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — measures what the issues ask for, in one run on this
  * machine, and writes bench/RESULTS.md. `npm run bench -- --quick` for a
- * shorter run; `--only=exports` (platform, recording, attribution, exports, collect, dashboard, spend)
+ * shorter run; `--only=exports` (platform, recording, attribution, exports, collect, dashboard, spend, currency)
  * for one section, printed but not written. Ratios compare things measured side by side in the same run.
  */
 import '../scripts/local/quiet-sdk.ts';
@@ -16,6 +16,7 @@ import { createDocumentClient } from '../shared/adapters/dynamodb/client.ts';
 import type { CreatedTenant } from '../shared/tenants/use-cases.ts';
 import { attributionBench, engineThroughput } from './attribution.ts';
 import { collectBench } from './collect.ts';
+import { currencyBench } from './currency.ts';
 import { dashboardBench } from './dashboard.ts';
 import { exportsBench } from './exports.ts';
 import { RequestCounter } from './lib.ts';
@@ -86,6 +87,7 @@ try {
     collect: (context: BenchContext) => collectBench(context, TRACKER_SCRIPT),
     dashboard: dashboardBench,
     spend: spendBench,
+    currency: currencyBench,
   };
   const sections: string[] = [];
   for (const [name, bench] of Object.entries(benches)) if (!only || only === name) sections.push(await bench(ctx));

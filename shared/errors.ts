@@ -56,6 +56,17 @@ export class UnprocessableFileError extends BatonError {
   }
 }
 
+/** A well-formed request that cannot be acted on as it is (a reopening without its reason): `details` says what is missing. */
+export class UnprocessableError extends BatonError {
+  readonly code = 'unprocessable';
+  constructor(
+    message: string,
+    readonly details: IssueDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
 export class UnauthenticatedError extends BatonError {
   readonly code = 'unauthenticated';
 }

@@ -19,6 +19,7 @@ import { route as getJob } from './api/routes/get-job.ts';
 import { route as getJourney } from './api/routes/get-journey.ts';
 import { route as getMe } from './api/routes/get-me.ts';
 import { route as getPaths } from './api/routes/get-paths.ts';
+import { route as getPeriods } from './api/routes/get-periods.ts';
 import { route as getReport } from './api/routes/get-report.ts';
 import { route as getSalesReport } from './api/routes/get-sales-report.ts';
 import { route as getSpendAudit } from './api/routes/get-spend-audit.ts';
@@ -30,6 +31,8 @@ import { route as health } from './api/routes/health.ts';
 import { defaultRoute } from './api/routes/not-found.ts';
 import { route as patchConfig } from './api/routes/patch-config.ts';
 import { route as postIdentify } from './api/routes/post-identify.ts';
+import { route as postPeriodClose } from './api/routes/post-period-close.ts';
+import { route as postPeriodReopen } from './api/routes/post-period-reopen.ts';
 import { route as postRecompute } from './api/routes/post-recompute.ts';
 import { route as postSpend } from './api/routes/post-spend.ts';
 import { route as postSpendImport } from './api/routes/post-spend-import.ts';
@@ -64,6 +67,9 @@ export const routes: readonly Route[] = [
   getSpendAudit,
   putFxRates,
   getFxRates,
+  getPeriods,
+  postPeriodClose,
+  postPeriodReopen,
   getAttribution,
   getReport,
   getAttributionOrders,

@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { query } from './api.ts';
 import { Toolbar } from './components/toolbar.tsx';
 import { ErrorState, Loading } from './components/ui.tsx';
 import { drillLevel } from './drill.ts';
-import { isDay, lastDays, type Period, periodProblem } from './period.ts';
+import { useApi } from './load.ts';
+import { isDay, lastDays, type Period, periodProblem, today } from './period.ts';
 import { go, href, useRoute, type ViewName, viewAt, viewsFor } from './route.ts';
 import { type Session, signIn, signOut, storedKey } from './session.ts';
-import type { ViewProps } from './view.ts';
+import type { FxRates } from './types.ts';
+import { CONVERTING_VIEWS, REPORTING, type Reporting, type ViewProps } from './view.ts';
 import { Channels } from './views/channels.tsx';
 import { Cohorts } from './views/cohorts.tsx';
 import { Finance } from './views/finance.tsx';
@@ -104,9 +107,21 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
   const defaults = lastDays(30, session.me.timezone);
   const asked = { from: params.get('from') ?? '', to: params.get('to') ?? '' };
   const period: Period = isDay(asked.from) && isDay(asked.to) && !periodProblem(asked) ? asked : defaults;
-  const currency = params.get('currency') ?? session.me.currency;
   const [currencies, setCurrencies] = useState<string[]>([]);
   const heading = useRef<HTMLHeadingElement>(null);
+  const unauthorized = () => onSignOut('The key no longer works (rotated out or deleted). Sign in again.');
+  // The tenant's reporting currency, if it has one (GET /v1/fx-rates says it to a marketing and a finance key alike; GET /v1/config is the admin's), read once a session.
+  const [day] = useState(() => today(session.me.timezone));
+  const [settings] = useApi<FxRates>(`/v1/fx-rates${query({ from: day, to: day })}`, session.key, unauthorized);
+  const reporting: Reporting | null = settings.status === 'ok' && settings.data.reportingCurrency ? { currency: settings.data.reportingCurrency, fxMaxAgeDays: settings.data.fxMaxAgeDays } : null;
+  // `currency=reporting`: every figure in the reporting currency, on the views whose answers convert; the others show each currency's own.
+  const askedCurrency = params.get('currency');
+  const askedReporting = askedCurrency === REPORTING;
+  const converts = CONVERTING_VIEWS.includes(view.name);
+  const converted = askedReporting && reporting !== null && converts;
+  const currency = converted ? reporting.currency : askedCurrency && !askedReporting ? askedCurrency : session.me.currency;
+  // Asked for in the reporting currency: the view waits to know the tenant has one (an old link to a tenant without one shows each currency's own).
+  const ready = !(askedReporting && settings.status === 'loading');
 
   useEffect(() => {
     // A view this key may not read (an old link, a finance key on #/overview) goes to the key's first view.
@@ -124,7 +139,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
       (shown.current.startsWith(`${view.name}\u0000`) && drilled ? drilled : heading.current)?.focus();
     }
     shown.current = now;
-  }, [view.name, level]);
+  }, [view.name, level, ready]);
 
   /** Sets the view's own parameters; an empty value removes one. */
   const setParams = (changes: Record<string, string>) => {
@@ -139,9 +154,11 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
     session,
     period,
     currency,
+    reporting,
+    converted,
     params,
     setParams,
-    onUnauthorized: () => onSignOut('The key no longer works (rotated out or deleted). Sign in again.'),
+    onUnauthorized: unauthorized,
     onCurrencies: setCurrencies,
   };
   const Render = RENDERERS[view.name];
@@ -176,17 +193,29 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
         <h2 tabIndex={-1} ref={heading}>
           {view.title}
         </h2>
-        {periodic && (
-          <Toolbar
-            period={period}
-            timezone={session.me.timezone}
-            onPeriod={(next) => setParams({ from: next.from, to: next.to })}
-            currency={currency}
-            currencies={currencies}
-            onCurrency={view.name === 'spend' ? undefined : (next) => setParams({ currency: next })}
-          />
+        {!ready ? (
+          <Loading what="the tenant's reporting currency" />
+        ) : (
+          <>
+            {periodic && (
+              <Toolbar
+                period={period}
+                timezone={session.me.timezone}
+                onPeriod={(next) => setParams({ from: next.from, to: next.to })}
+                currency={currency}
+                currencies={currencies}
+                onCurrency={view.name === 'spend' ? undefined : (next) => setParams({ currency: next })}
+                convert={reporting && converts ? { reportingCurrency: reporting.currency, converted, onConverted: (on) => setParams({ currency: on ? REPORTING : '' }) } : undefined}
+                unconverted={
+                  reporting && askedReporting && !converts
+                    ? `${view.title} shows each currency's own amounts: its figures are not converted to ${reporting.currency}. The other views show ${reporting.currency}.`
+                    : undefined
+                }
+              />
+            )}
+            <Render {...props} key={view.name} />
+          </>
         )}
-        <Render {...props} key={view.name} />
       </main>
     </>
   );

@@ -43,6 +43,21 @@ export function useBoth<A, B>(paths: [string, string], key: string, onUnauthoriz
   return [{ status: 'ok', data: [first.data, second.data] }, retry];
 }
 
+/** A GET and, when `second` is a path, another beside it (null: the first alone): loading until what is asked is in, the first error otherwise. */
+export function useAlongside<A, B>(first: string, second: string | null, key: string, onUnauthorized: () => void): [Load<[A, B | undefined]>, () => void] {
+  const [one, retryOne] = useApi<A>(first, key, onUnauthorized);
+  const [other, retryOther] = useApi<B>(second, key, onUnauthorized);
+  const asked = second !== null;
+  const retry = useCallback(() => {
+    retryOne();
+    if (asked) retryOther();
+  }, [retryOne, retryOther, asked]);
+  if (one.status === 'error') return [one, retry];
+  if (asked && other.status === 'error') return [other, retry];
+  if (one.status === 'loading' || (asked && other.status === 'loading')) return [{ status: 'loading' }, retry];
+  return [{ status: 'ok', data: [one.data, asked && other.status === 'ok' ? other.data : undefined] }, retry];
+}
+
 /** One paged listing of a merged list: what it has given so far and where it goes on. */
 interface Source<I> {
   items: I[];

@@ -6,6 +6,7 @@
 import type * as z from 'zod';
 import type { CohortsAnswerSchema } from '../../shared/api/responses/cohorts.ts';
 import type { ExportSummarySchema } from '../../shared/api/responses/exports.ts';
+import type { FxRatesListSchema } from '../../shared/api/responses/fx.ts';
 import type { AttributionSchema, JourneySchema } from '../../shared/api/responses/people.ts';
 import type {
   AttributionOrdersAnswerSchema,
@@ -52,6 +53,19 @@ export type Journey = z.infer<typeof JourneySchema>;
 
 export type ExportSummary = z.infer<typeof ExportSummarySchema>;
 export type ExportSums = ExportSummary['currencies'][number];
+/** With `currency=reporting`: the sums of the export's reporting columns, in the reporting currency. */
+export type ReportingSums = NonNullable<ExportSummary['reporting']>;
+
+/** What an answer asked with `currency=reporting` adds: the currency its amounts are in, and what had no rate. */
+export interface InReporting {
+  reportingCurrency?: string | undefined;
+  missingRates?: MissingRate[] | undefined;
+}
+/** An amount left out of an answer in the reporting currency for want of a rate (minor units of its own currency, signed). */
+export type MissingRate = NonNullable<Report['missingRates']>[number];
+/** `GET /v1/fx-rates`: the tenant's rates of some days, with the reporting currency and fxMaxAgeDays that use them. */
+export type FxRates = z.infer<typeof FxRatesListSchema>;
+export type FxRate = FxRates['rates'][number];
 
 /** `GET /v1/attribution/orders`: the orders and adjustments a report row (or sales report row) is made of, newest first. */
 export type RowOrders = z.infer<typeof AttributionOrdersAnswerSchema>;

@@ -8,6 +8,7 @@ import {
   PayloadTooLargeError,
   StoreUnavailableError,
   UnauthenticatedError,
+  UnprocessableError,
   UnprocessableFileError,
   ValidationError,
 } from '../errors.ts';
@@ -39,7 +40,7 @@ function statusOf(error: BatonError): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof PayloadTooLargeError) return 413;
-  if (error instanceof UnprocessableFileError) return 422;
+  if (error instanceof UnprocessableFileError || error instanceof UnprocessableError) return 422;
   if (error instanceof StoreUnavailableError) return 503;
   return 500;
 }
@@ -53,7 +54,10 @@ export function problemFor(error: unknown, requestId: string): HttpResult {
   if (error instanceof BatonError) {
     const status = statusOf(error);
     if (status !== 500) {
-      const details = error instanceof ValidationError || error instanceof MalformedJsonError || error instanceof ConflictError || error instanceof UnprocessableFileError ? error.details : [];
+      const details =
+        error instanceof ValidationError || error instanceof MalformedJsonError || error instanceof ConflictError || error instanceof UnprocessableFileError || error instanceof UnprocessableError
+          ? error.details
+          : [];
       const headers: Record<string, string> = {};
       if (error instanceof StoreUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
       if (status === 401) headers['www-authenticate'] = 'Bearer';

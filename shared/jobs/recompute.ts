@@ -123,7 +123,7 @@ export async function runRecomputeTask(deps: JobDeps, task: RecomputeTask, remai
   const projected = new Set<string>();
   const project = async (batch: Array<{ record: string; trigger: ProjectionTrigger }>) => {
     if (batch.length === 0) return;
-    const groups = await projectRecords(deps, tenant, batch, job.kind === 'recompute' ? { recompute } : {});
+    const groups = await projectRecords(deps, tenant, batch, job.kind === 'recompute' ? { recompute, reason: 'config' } : { reason: 'fx_rate' });
     const failed = groups.find((group) => 'error' in group);
     if (failed && 'error' in failed) throw failed.error;
     for (const group of groups) if (group.outcome) projected.add(group.outcome.personKey);

@@ -1,5 +1,6 @@
 import type { AttributionResult, AttributionSummary } from '../attribution/engine.ts';
 import type { Identifier } from '../identity/identity.ts';
+import type { PostedAdjustment } from '../periods/ports.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import type { CellFamily, Contributions } from './cells.ts';
 import type { CustomerLine, Listed, ListingAddress, ListingEntry, OrderLine, PersonLine } from './listings.ts';
@@ -55,6 +56,10 @@ export interface ProjectionWrite {
   /** Listing entries to write (new or changed) and to remove. */
   listings: { put: ListingEntry[]; remove: ListingAddress[] };
   dropped: { add: Array<DroppedBaton & { identifiers: Identifier[] }>; remove: Array<DroppedBaton & { personKey: Identifier }> };
+  /** The tenant's periods as read (docs/contract.md#closing-a-month): the save holds only if no month was closed or reopened since. */
+  periods?: { version: number };
+  /** Changes of closed months posted in the first open month (their cells are in `delta` at the posting day). */
+  adjustments?: PostedAdjustment[];
 }
 
 export interface RollupCell {
@@ -100,6 +105,8 @@ export interface ProjectionStore {
   /** The cells of one family over the days `fromDay`..`toDay` (inclusive): one query, whatever the number of people. */
   /** The cells of a family (of one slice of it, for a sliced family) over the days `fromDay`..`toDay`: one range read. */
   rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string, slice?: string): Promise<RollupCell[]>;
+  /** The earliest day any transaction was counted on (the first totals cell); undefined before any. One query of one item. */
+  firstCountedDay(tenantId: string): Promise<string | undefined>;
   /** A page of a listing, newest first, before `before` (a position a page gave): one query, whatever the tenant's size. */
   listingPage(tenantId: string, query: ListingQuery & { listing: 'orders' }, limit: number, before?: string): Promise<ListingPage<OrderLine>>;
   listingPage(tenantId: string, query: ListingQuery & { listing: 'people' }, limit: number, before?: string): Promise<ListingPage<PersonLine>>;

@@ -3,6 +3,8 @@ import type { FxRateStore } from '../fx/ports.ts';
 import type { Identifier } from '../identity/identity.ts';
 import type { ReportingAmounts } from '../money/reporting.ts';
 import { recordProjectionConflict } from '../observability/metrics.ts';
+import { type AdjustmentReason, divert, firstOpenMonth, postingDay } from '../periods/periods.ts';
+import type { PeriodStore, PostedAdjustment } from '../periods/ports.ts';
 import { converterFor } from '../read-models/currency.ts';
 import { contentHash } from '../recording/hash.ts';
 import type { RecordStore, StoredTransaction, TransactionRef } from '../recording/ports.ts';
@@ -22,11 +24,15 @@ export interface ProjectionDeps {
   projections: ProjectionStore;
   /** The tenant's rates, read only with a reporting currency. */
   fxRates: Pick<FxRateStore, 'between'>;
+  /** The tenant's closed months: a change of one is posted in the first open month. */
+  periods: Pick<PeriodStore, 'state'>;
 }
 
 export interface ProjectOptions {
   /** Re-attribute the orders in `[from, to)` (epoch ms) under the tenant's current config (recompute); others keep theirs. */
   recompute?: { from: number; to: number };
+  /** Why the person is projected again, as a closed month's adjustment says it (default: what the records were). */
+  reason?: AdjustmentReason;
   now?: () => Date;
 }
 
@@ -75,7 +81,7 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
         await deps.projections.finishPending(tenantId, unfinished.personKey);
         return TRY_AGAIN;
       }
-      const records = await deps.records.personRecords(tenantId, identifiers);
+      const [records, periods] = await Promise.all([deps.records.personRecords(tenantId, identifiers), deps.periods.state(tenantId)]);
       if (!sameSet(records.identifiers, identifiers)) return TRY_AGAIN;
       // An erased person's past that arrived late is not theirs to project: it goes (docs/contract.md#privacy-and-the-data-lifecycle).
       if (records.erasedLeftovers.length > 0) heirs.push(...(await deps.records.clearErasedLeftovers(tenantId, records.erasedLeftovers)));
@@ -171,6 +177,20 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
       };
       const current = stored.get(personKey);
       const next = { personKey, identifiers, orders: nextOrders, configs: usedConfigs, contributions, listed, dropped: projection.dropped };
+      // A closed month's cells stay as closed: their change is posted in the first open month (docs/contract.md#closing-a-month).
+      const reason = options.reason ?? 'reattribution';
+      const diverted = divert(delta, periods, reason);
+      const postedAt = (options.now?.() ?? new Date()).toISOString();
+      const adjustments: PostedAdjustment[] = diverted.posted.map(({ originalPeriod, cells }) => ({
+        adjustmentId: `${personKey}#${(current?.version ?? 0) + 1}#${originalPeriod}`,
+        postedMonth: firstOpenMonth(periods)!,
+        postedDay: postingDay(periods)!,
+        originalPeriod,
+        reason,
+        postedAt,
+        personKey,
+        cells,
+      }));
       const unchanged =
         current &&
         retired.length === 0 &&
@@ -182,7 +202,17 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
         dropped.remove.length === 0 &&
         contentHash({ ...current, version: 0 }) === contentHash({ ...next, version: 0 });
       if (unchanged) return { personKey, changed: false, orders: orderRefs.length };
-      const saved = await deps.projections.save(tenantId, { projection: next, expectedVersion: current?.version ?? 0, retired, attributions, delta, listings: { put, remove }, dropped });
+      const saved = await deps.projections.save(tenantId, {
+        projection: next,
+        expectedVersion: current?.version ?? 0,
+        retired,
+        attributions,
+        delta: diverted.delta,
+        listings: { put, remove },
+        dropped,
+        periods: { version: periods.version },
+        adjustments,
+      });
       if (saved === 'stale') recordProjectionConflict();
       return saved === 'stale' ? TRY_AGAIN : { personKey, changed: true, orders: orderRefs.length };
     },
@@ -213,7 +243,7 @@ async function seedsOf(deps: ProjectionDeps, tenantId: string, trigger: Projecti
  * group, the records it came from and its outcome or error.
  */
 export async function projectRecords<R>(deps: ProjectionDeps, tenant: TenantRecord, triggers: ReadonlyArray<{ record: R; trigger: ProjectionTrigger }>, options: ProjectOptions = {}) {
-  const seeded = await Promise.all(triggers.map(async ({ record, trigger }) => ({ record, seeds: await seedsOf(deps, tenant.tenantId, trigger) })));
+  const seeded = await Promise.all(triggers.map(async ({ record, trigger }) => ({ record, trigger, seeds: await seedsOf(deps, tenant.tenantId, trigger) })));
   // Union-find over ids: records that share an id are one person's.
   const parent = new Map<string, string>();
   const find = (id: string): string => {
@@ -226,19 +256,22 @@ export async function projectRecords<R>(deps: ProjectionDeps, tenant: TenantReco
     for (const id of seeds) if (!parent.has(id)) parent.set(id, id);
     for (const id of seeds.slice(1)) parent.set(find(id), find(seeds[0]!));
   }
-  const groups = new Map<string, { seeds: Set<Identifier>; records: R[] }>();
-  for (const { record, seeds } of seeded) {
+  const groups = new Map<string, { seeds: Set<Identifier>; records: R[]; transactions: boolean }>();
+  for (const { record, seeds, trigger } of seeded) {
     if (seeds.length === 0) continue;
     const root = find(seeds[0]!);
-    const group = groups.get(root) ?? { seeds: new Set<Identifier>(), records: [] };
+    const group = groups.get(root) ?? { seeds: new Set<Identifier>(), records: [], transactions: false };
     for (const id of seeds) group.seeds.add(id);
     group.records.push(record);
+    group.transactions ||= trigger.kind === 'transaction';
     groups.set(root, group);
   }
   return Promise.all(
     [...groups.values()].map(async (group) => {
       try {
-        return { records: group.records, outcome: await refreshPerson(deps, tenant, [...group.seeds], options) };
+        // A record that arrived late moves a closed month as a late transaction; a touch, stage or link re-attributes.
+        const reason = options.reason ?? (group.transactions ? 'late_transaction' : 'reattribution');
+        return { records: group.records, outcome: await refreshPerson(deps, tenant, [...group.seeds], { ...options, reason }) };
       } catch (error) {
         return { records: group.records, error };
       }

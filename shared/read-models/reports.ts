@@ -185,10 +185,22 @@ function totalsOf(cells: RollupCell[], daily = false): CountedTotals[] {
     total.revenue += revenue;
     total.unattributed += unattributed;
     total.transactions += transactions;
+    for (const [attribute, value] of decodeCell('totals', cell)) {
+      if (attribute.measure !== 'adjustment' || value === 0) continue;
+      const adjustments = (total.adjustments ??= []);
+      const same = adjustments.find((one) => one.originalPeriod === attribute.period && one.reason === attribute.reason);
+      if (same) same.revenue += value;
+      else adjustments.push({ originalPeriod: attribute.period, reason: attribute.reason, revenue: value });
+    }
   }
   return [...totals.values()]
     .filter((total) => total.revenue !== 0 || total.unattributed !== 0 || total.transactions !== 0) // cells whose contributions cancelled out
-    .map((total) => ({ ...total, attributed: total.revenue - total.unattributed }))
+    .map(({ adjustments, ...total }) => {
+      const posted = (adjustments ?? [])
+        .filter((one) => one.revenue !== 0)
+        .sort((a, b) => (a.originalPeriod < b.originalPeriod ? -1 : a.originalPeriod > b.originalPeriod ? 1 : a.reason < b.reason ? -1 : 1));
+      return { ...total, attributed: total.revenue - total.unattributed, ...(posted.length > 0 ? { adjustments: posted } : {}) };
+    })
     .sort(byDayThenCurrency);
 }
 

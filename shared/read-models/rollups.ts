@@ -2,7 +2,7 @@ import type { AttributionResult } from '../attribution/engine.ts';
 import { HEURISTIC_MODELS, type HeuristicModel } from '../attribution/models.ts';
 import { type CellAddress, type CellFamily, type Contributions, cells, HOUR_BUCKETS, isReportingPart, LAG_BUCKETS, PATH_LENGTH_BUCKETS, reportingPart } from '../projection/cells.ts';
 import type { RollupCell } from '../projection/ports.ts';
-import { DISQUALIFICATION_REASONS } from '../recording/vocabulary.ts';
+import { ADJUSTMENT_REASONS, DISQUALIFICATION_REASONS } from '../recording/vocabulary.ts';
 
 /**
  * Every measure a rollup cell holds, declared once per family: its readable
@@ -75,6 +75,8 @@ export const ROLLUPS = {
     /** Orders less cancellations. */
     orders: { code: 'orders', fields: {} },
     missingRate: MISSING_RATE,
+    /** On a posting day: revenue that changed in a closed month, posted here, by that month and why (docs/contract.md#closing-a-month). */
+    adjustment: { code: 'adj', fields: { period: month, reason: oneOf(ADJUSTMENT_REASONS) } },
   },
   credits: CREDITS,
   /** Per shard: journeys by their channel path. */

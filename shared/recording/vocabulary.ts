@@ -21,3 +21,6 @@ export const SALES_CHANNELS = ['online_store', 'pos', 'draft_order', 'marketplac
 export type SalesChannel = (typeof SALES_CHANNELS)[number];
 export const PROVIDERS = ['api', 'shopify', 'woocommerce', 'stripe', 'generic'] as const;
 export type Provider = (typeof PROVIDERS)[number];
+
+/** Why a closed month's figures would have moved: the reason its adjustment is posted under (docs/contract.md#closing-a-month). */
+export const ADJUSTMENT_REASONS = ['late_transaction', 'reattribution', 'spend_restatement', 'fx_rate', 'config'] as const;

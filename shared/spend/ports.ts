@@ -16,6 +16,8 @@ export interface SpendStore {
   putSpend(tenantId: string, entries: readonly SpendEntry[]): Promise<SpendOutcome[]>;
   /** Every stored figure of the days `fromDay`..`toDay` (inclusive), posted and imported: one range read. */
   spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<PeriodSpend>;
+  /** The earliest day with spend, posted or imported; undefined without any. One query of one item. */
+  firstDay(tenantId: string): Promise<string | undefined>;
   /**
    * Writes an import's lines, each replacing the stored line of its key
    * (profile, account, day, campaign, currency), then the import's record.

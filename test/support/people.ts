@@ -2,7 +2,7 @@ import { mulberry32 } from '../../shared/attribution/data-driven.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
 import { type Contributions, sum } from '../../shared/projection/cells.ts';
 import type { ListingEntry } from '../../shared/projection/listings.ts';
-import { type OrderInput, type PersonInput, projectPerson } from '../../shared/projection/person.ts';
+import { type OrderInput, type PersonInput, projectPerson, type ReportingConverter } from '../../shared/projection/person.ts';
 import type { ProjectionStore } from '../../shared/projection/ports.ts';
 import { normaliseStage } from '../../shared/recording/stages.ts';
 import { normaliseTouch, type TouchInput } from '../../shared/recording/touches.ts';
@@ -87,9 +87,11 @@ export async function seedProjections(
   people: readonly PersonInput[],
   /** Which of their listing entries to write too (none by default: 10,000 people list about 150,000 lines). */
   listed: (entry: ListingEntry) => boolean = () => false,
+  /** With `reporting`, each person is projected with that converter too (twin cells in the reporting currency), as for a tenant with a reportingCurrency. */
+  options: { reporting?: ReportingConverter } = {},
 ): Promise<{ contributions: Contributions; dropped: number; listed: number }> {
   const config = defaultAttributionConfig('UTC');
-  const settings = { config, configFor: () => config, dayOf: (at: string | number) => dayOf(at, 'UTC') };
+  const settings = { config, configFor: () => config, dayOf: (at: string | number) => dayOf(at, 'UTC'), ...(options.reporting ? { reporting: options.reporting } : {}) };
   const projections = people.map((person) => ({ person, projection: projectPerson(person, settings) }));
   const contributions = sum(...projections.map(({ projection }) => projection.contributions));
   const dropped = projections.flatMap(({ person, projection }) => projection.dropped.map((baton) => ({ ...baton, identifiers: person.identifiers })));

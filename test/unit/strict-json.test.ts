@@ -75,7 +75,7 @@ describe('readJson: UTF-8', () => {
     expect(detailOf(bytes('{"a": 1}', [0xef, 0xbb, 0xbf]))).toMatchObject({ code: 'syntax_error', offset: 8 });
   });
 
-  it('finds the first ill-formed sequence exactly where a strict decoder first fails (property)', () => {
+  it('finds the first ill-formed sequence exactly where a strict decoder first fails (property)', { timeout: 30_000 }, () => {
     const fatal = new TextDecoder('utf-8', { fatal: true });
     const decodes = (data: Uint8Array) => {
       try {

@@ -3,6 +3,7 @@ import { count, instant, label, money } from '../format.ts';
 import { usePages } from '../load.ts';
 import type { Period } from '../period.ts';
 import type { RowOrder, RowOrders } from '../types.ts';
+import { NativeAmounts } from './currency.tsx';
 import { DataTable, Empty, ErrorState, Loading, ShowMore } from './ui.tsx';
 
 /** A row of a report (marketing: channel, campaign, source_medium, kind; sales: rep, sales_channel) whose orders are listed. */
@@ -39,6 +40,7 @@ export function RowOrdersList({
   creditLabel,
   orderHref,
   onUnauthorized,
+  reportingCurrency,
 }: {
   sessionKey: string;
   timezone: string;
@@ -49,6 +51,8 @@ export function RowOrdersList({
   creditLabel?: string;
   orderHref: (transactionId: string) => string;
   onUnauthorized: () => void;
+  /** The figure above is in this reporting currency: the orders, listed in their own, say so. */
+  reportingCurrency?: string | undefined;
 }) {
   const paths = sources.map(
     (source) =>
@@ -94,6 +98,10 @@ export function RowOrdersList({
   const blank = (line: Line, text: string) => (line.total === undefined ? text : '');
   return (
     <>
+      <NativeAmounts reportingCurrency={reportingCurrency}>
+        Each order below is in its own currency: the list of a figure's orders is not converted to {reportingCurrency}. Their credits add up, currency by currency, to this row's figure in each
+        currency (Each currency, above); the {reportingCurrency} figure is their sum converted at each order's day's rate, an order with no rate left out of it.
+      </NativeAmounts>
       <DataTable<Line>
         name="orders"
         caption={`Orders and adjustments, newest first${pages.more ? ' (more to load)' : ''}`}

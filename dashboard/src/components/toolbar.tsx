@@ -8,7 +8,14 @@ const PRESETS = [
   { label: 'Last 90 days', days: 90 },
 ] as const;
 
-/** The period (two days, inclusive, in the tenant's zone) and the currency (left out for a view that shows every currency: no `onCurrency`); a view adds its own pickers as children. */
+/**
+ * The period (two days, inclusive, in the tenant's zone) and the currency
+ * (left out for a view that shows every currency: no `onCurrency`); a view
+ * adds its own pickers as children. With `convert` (a tenant with a
+ * reporting currency, on a view whose answers convert), the switch between
+ * each currency's own figures and the reporting currency; `unconverted`
+ * says why a view shows its own currencies though the switch is on.
+ */
 export function Toolbar({
   period,
   timezone,
@@ -16,6 +23,8 @@ export function Toolbar({
   currency,
   currencies,
   onCurrency,
+  convert,
+  unconverted,
   children,
 }: {
   period: Period;
@@ -24,6 +33,8 @@ export function Toolbar({
   currency: string;
   currencies: string[];
   onCurrency?: ((currency: string) => void) | undefined;
+  convert?: Convert | undefined;
+  unconverted?: ComponentChildren;
   children?: ComponentChildren;
 }) {
   const [draft, setDraft] = useState(period);
@@ -54,7 +65,8 @@ export function Toolbar({
           </button>
         </span>
       </fieldset>
-      {onCurrency && (
+      {onCurrency && convert && <CurrencySwitch {...convert} />}
+      {onCurrency && !convert?.converted && (
         <label class="picker">
           Currency
           <select name="currency" value={currency} onChange={(event) => onCurrency(event.currentTarget.value)}>
@@ -67,12 +79,43 @@ export function Toolbar({
         </label>
       )}
       {children}
+      {onCurrency && unconverted && (
+        <p class="toolbar-note" data-note="unconverted">
+          {unconverted}
+        </p>
+      )}
       {problem && (
         <p class="field-error" role="alert">
           {problem}
         </p>
       )}
     </form>
+  );
+}
+
+/** The currency switch's state: the tenant's reporting currency, whether the figures are in it, and the change. */
+export interface Convert {
+  reportingCurrency: string;
+  converted: boolean;
+  onConverted: (converted: boolean) => void;
+}
+
+/** "Each currency" (every figure in its own currency, one currency at a time) or "In USD" (every figure converted: `currency=reporting`). */
+export function CurrencySwitch({ reportingCurrency, converted, onConverted }: Convert) {
+  return (
+    <fieldset class="currency-switch" data-switch="currency">
+      <legend>Amounts</legend>
+      <span class="segmented">
+        <label>
+          <input type="radio" name="amounts" value="each" checked={!converted} onChange={() => onConverted(false)} />
+          Each currency
+        </label>
+        <label>
+          <input type="radio" name="amounts" value="reporting" checked={converted} onChange={() => onConverted(true)} />
+          In {reportingCurrency}
+        </label>
+      </span>
+    </fieldset>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { query } from '../api.ts';
 import { type Crumb, Drill } from '../components/breadcrumb.tsx';
+import { MissingRates } from '../components/currency.tsx';
 import { RowOrdersList } from '../components/orders.tsx';
 import { Picker } from '../components/toolbar.tsx';
 import { Bar, DataTable, Empty, KeyText, Kpi, Kpis, Loaded, Note, Section } from '../components/ui.tsx';
@@ -9,7 +10,7 @@ import { drillHref, NONE, upTo } from '../drill.ts';
 import { count, label, MODEL_LABELS, money, ratio } from '../format.ts';
 import { useApi } from '../load.ts';
 import type { Report, ReportRow } from '../types.ts';
-import { currenciesOf, type ViewProps } from '../view.ts';
+import { currenciesOf, inReporting, type ViewProps } from '../view.ts';
 import { DrilledOrder } from './journey.tsx';
 
 export const MODELS = Object.keys(MODEL_LABELS);
@@ -36,12 +37,19 @@ export const NONE_MEANS: Record<string, string> = {
  * ROAS and CPA where there is spend; a row (`key`) opens its orders, an
  * order (`order`) its journey.
  */
-export function Channels({ session, period, currency, params, setParams, onUnauthorized, onCurrencies }: ViewProps) {
+export function Channels({ session, period, currency, reporting, converted, params, setParams, onUnauthorized, onCurrencies }: ViewProps) {
   const model = MODELS.includes(params.get('model') ?? '') ? params.get('model')! : 'last_non_direct';
   const groupBy = groupByOf(params);
   const key = params.get('key');
   const order = params.get('order');
-  const [load, retry] = useApi<Report>(key !== null && order ? null : `/v1/attribution/report${query({ from: period.from, to: period.to, groupBy, model })}`, session.key, onUnauthorized);
+  const [load, retry] = useApi<Report>(
+    key !== null && order ? null : `/v1/attribution/report${query({ from: period.from, to: period.to, groupBy, model, ...inReporting(converted) })}`,
+    session.key,
+    onUnauthorized,
+  );
+  const reportingCurrency = converted ? reporting?.currency : undefined;
+  // What the period's answer left out for want of a rate, on every level that shows its figures.
+  const missing = load.status === 'ok' && !(key !== null && order) ? <MissingRates answer={load.data} fxMaxAgeDays={reporting?.fxMaxAgeDays} /> : null;
   useEffect(() => {
     if (load.status === 'ok') onCurrencies(currenciesOf(load.data.totals));
   }, [load.status]);
@@ -61,6 +69,7 @@ export function Channels({ session, period, currency, params, setParams, onUnaut
     return (
       <>
         {pickers}
+        {missing}
         <Loaded load={load} what="the report" retry={retry}>
           {(report) => <ReportTable report={report} currency={currency} groupLabel={GROUP_LABELS[groupBy]!} params={params} />}
         </Loaded>
@@ -74,7 +83,7 @@ export function Channels({ session, period, currency, params, setParams, onUnaut
   const crumbs: Crumb[] = [top, { label: keyName, href: upTo('channels', params, 'campaign') }];
   if (campaign !== null) crumbs.push({ label: `${campaign === NONE ? '(none): touches without a campaign' : campaign}`, href: upTo('channels', params, 'order') });
   if (order) {
-    return <DrilledOrder crumbs={crumbs} order={order} model={DATA_DRIVEN.includes(model) ? 'last_non_direct' : model} view={{ session, setParams, onUnauthorized }} />;
+    return <DrilledOrder crumbs={crumbs} order={order} model={DATA_DRIVEN.includes(model) ? 'last_non_direct' : model} view={{ session, setParams, onUnauthorized }} nativeIn={reportingCurrency} />;
   }
   const listed = campaign !== null ? { groupBy: 'campaign', key: campaign, channel: key } : { groupBy, key };
   const here = campaign !== null ? (campaign === NONE ? `(none) of ${key}` : campaign) : keyName;
@@ -82,8 +91,19 @@ export function Channels({ session, period, currency, params, setParams, onUnaut
     <>
       {pickers}
       <Drill crumbs={[...crumbs.slice(0, -1), { label: crumbs[crumbs.length - 1]!.label }]} title={`${here} under ${MODEL_LABELS[model] ?? model}`}>
+        {missing}
         {campaign !== null ? (
-          <ChannelCampaigns sessionKey={session.key} period={period} model={model} channel={key} currency={currency} params={params} onUnauthorized={onUnauthorized} only={campaign} />
+          <ChannelCampaigns
+            sessionKey={session.key}
+            period={period}
+            model={model}
+            channel={key}
+            currency={currency}
+            converted={converted}
+            params={params}
+            onUnauthorized={onUnauthorized}
+            only={campaign}
+          />
         ) : (
           <Loaded load={load} what="the report" retry={retry}>
             {(report) => <RowFigures report={report} rowKey={key} currency={currency} />}
@@ -101,7 +121,7 @@ export function Channels({ session, period, currency, params, setParams, onUnaut
           <>
             {groupBy === 'channel' && key !== NONE && campaign === null && (
               <Section title={`Campaigns of ${key}`} description="What this channel's figure is made of, campaign by campaign (they add up to it); a campaign opens its orders.">
-                <ChannelCampaigns sessionKey={session.key} period={period} model={model} channel={key} currency={currency} params={params} onUnauthorized={onUnauthorized} />
+                <ChannelCampaigns sessionKey={session.key} period={period} model={model} channel={key} currency={currency} converted={converted} params={params} onUnauthorized={onUnauthorized} />
               </Section>
             )}
             <Section title="Orders behind this figure" description="Newest first; an order opens its journey.">
@@ -114,6 +134,7 @@ export function Channels({ session, period, currency, params, setParams, onUnaut
                 creditLabel={`Credit to ${listed.key === NONE ? '(none)' : listed.key}`}
                 orderHref={(id) => drillHref('channels', params, { order: id })}
                 onUnauthorized={onUnauthorized}
+                reportingCurrency={reportingCurrency}
               />
             </Section>
           </>
@@ -133,6 +154,7 @@ function ChannelCampaigns({
   model,
   channel,
   currency,
+  converted,
   params,
   onUnauthorized,
   only,
@@ -142,11 +164,12 @@ function ChannelCampaigns({
   model: string;
   channel: string;
   currency: string;
+  converted: boolean;
   params: URLSearchParams;
   onUnauthorized: () => void;
   only?: string;
 }) {
-  const path = DATA_DRIVEN.includes(model) ? null : `/v1/attribution/report${query({ from: period.from, to: period.to, groupBy: 'campaign', channel, model })}`;
+  const path = DATA_DRIVEN.includes(model) ? null : `/v1/attribution/report${query({ from: period.from, to: period.to, groupBy: 'campaign', channel, model, ...inReporting(converted) })}`;
   const [load, retry] = useApi<Report>(path, sessionKey, onUnauthorized);
   if (path === null) return null;
   return (

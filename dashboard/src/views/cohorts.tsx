@@ -1,14 +1,15 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { query } from '../api.ts';
 import { type ChartSeries, OffsetChart } from '../components/chart.tsx';
+import { MissingRates } from '../components/currency.tsx';
 import { Download } from '../components/download.tsx';
-import { Picker } from '../components/toolbar.tsx';
+import { CurrencySwitch, Picker } from '../components/toolbar.tsx';
 import { type CellProps, type Column, DataTable, Empty, KeyText, Loaded, Note, Section } from '../components/ui.tsx';
 import { count, decimalString, label, MODEL_LABELS, money, percent } from '../format.ts';
 import { useApi } from '../load.ts';
 import { addMonths, isMonth, monthSpan, today } from '../period.ts';
 import { COHORT_GROUP_BYS, type CohortRow, type Cohorts as CohortsAnswer, HEURISTIC_MODELS } from '../types.ts';
-import { currenciesOf, type ViewProps } from '../view.ts';
+import { currenciesOf, inReporting, REPORTING, type ViewProps } from '../view.ts';
 import { NONE_MEANS } from './channels.tsx';
 
 /** The months since the first order a row is shown for (`months`; the API takes 1–36). */
@@ -68,10 +69,10 @@ function choicesOf(params: URLSearchParams, periodEnd: string) {
  * since, with CAC, repeat rate and payback per row; a chart of chosen rows
  * against their CAC; the same rows as a CSV download.
  */
-export function Cohorts({ session, period, currency, params, setParams, onUnauthorized }: ViewProps) {
+export function Cohorts({ session, period, currency, reporting, converted, params, setParams, onUnauthorized }: ViewProps) {
   const { timezone, tenantId } = session.me;
   const { model, groupBy, months, range, show } = choicesOf(params, period.to);
-  const asked = { from: range.from, to: range.to, groupBy, model, months };
+  const asked = { from: range.from, to: range.to, groupBy, model, months, ...inReporting(converted) };
   const [load, retry] = useApi<CohortsAnswer>(`/v1/cohorts${query(asked)}`, session.key, onUnauthorized);
   const currencies = load.status === 'ok' ? currenciesOf(load.data.rows) : [];
   // A new question starts the chart over from its default rows.
@@ -80,13 +81,16 @@ export function Cohorts({ session, period, currency, params, setParams, onUnauth
     <>
       <form class="toolbar" aria-label="Cohorts and currency" onSubmit={(event) => event.preventDefault()}>
         <CohortRange range={range} timezone={timezone} onRange={(next) => ask({ cohortFrom: next.from, cohortTo: next.to })} />
-        <Picker
-          label="Currency"
-          name="currency"
-          value={currency}
-          options={[...new Set([currency, ...currencies])].map((code) => ({ value: code, label: code }))}
-          onChange={(next) => ask({ currency: next })}
-        />
+        {reporting && <CurrencySwitch reportingCurrency={reporting.currency} converted={converted} onConverted={(on) => ask({ currency: on ? REPORTING : '' })} />}
+        {!converted && (
+          <Picker
+            label="Currency"
+            name="currency"
+            value={currency}
+            options={[...new Set([currency, ...currencies])].map((code) => ({ value: code, label: code }))}
+            onChange={(next) => ask({ currency: next })}
+          />
+        )}
         <Download
           sessionKey={session.key}
           path={`/v1/cohorts${query({ ...asked, format: 'csv' })}`}
@@ -122,7 +126,12 @@ export function Cohorts({ session, period, currency, params, setParams, onUnauth
         />
       </div>
       <Loaded load={load} what="the cohorts" retry={retry}>
-        {(answer) => <CohortFigures answer={answer} currency={currency} timezone={timezone} show={show} params={params} setParams={setParams} />}
+        {(answer) => (
+          <>
+            <MissingRates answer={answer} fxMaxAgeDays={reporting?.fxMaxAgeDays} />
+            <CohortFigures answer={answer} currency={currency} timezone={timezone} show={show} params={params} setParams={setParams} />
+          </>
+        )}
       </Loaded>
     </>
   );

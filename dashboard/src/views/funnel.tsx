@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { query } from '../api.ts';
 import { type Crumb, Drill } from '../components/breadcrumb.tsx';
+import { MissingRates, NativeAmounts } from '../components/currency.tsx';
 import { RowPeopleList } from '../components/people.tsx';
 import { Picker } from '../components/toolbar.tsx';
 import { DataTable, Empty, KeyText, Kpi, Kpis, Loaded, Note, Section } from '../components/ui.tsx';
@@ -9,7 +10,7 @@ import { count, hours, label, money, percent } from '../format.ts';
 import { useApi } from '../load.ts';
 import { href } from '../route.ts';
 import { DISQUALIFICATION_REASONS, type Funnel as FunnelAnswer, type FunnelMeasures } from '../types.ts';
-import { currenciesOf, period, type ViewProps } from '../view.ts';
+import { currenciesOf, inReporting, period, type ViewProps } from '../view.ts';
 import { GROUP_BYS, groupByOf } from './channels.tsx';
 import { DrilledOrder, PersonJourney } from './journey.tsx';
 
@@ -20,10 +21,11 @@ type Row = FunnelMeasures & { key: string };
  * what became of them, and why sales turned them down. A row (`key`) opens
  * its people, a person (`person`) their journey, an order (`order`) its own.
  */
-export function Funnel({ session, period, currency, params, setParams, onUnauthorized, onCurrencies }: ViewProps) {
+export function Funnel({ session, period, currency, reporting, converted, params, setParams, onUnauthorized, onCurrencies }: ViewProps) {
   const groupBy = params.get('groupBy') ? groupByOf(params) : 'campaign';
   const key = params.get('key');
-  const [load, retry] = useApi<FunnelAnswer>(key === null ? `/v1/funnel${query({ from: period.from, to: period.to, groupBy })}` : null, session.key, onUnauthorized);
+  const [load, retry] = useApi<FunnelAnswer>(key === null ? `/v1/funnel${query({ from: period.from, to: period.to, groupBy, ...inReporting(converted) })}` : null, session.key, onUnauthorized);
+  const reportingCurrency = converted ? reporting?.currency : undefined;
   useEffect(() => {
     if (load.status === 'ok') onCurrencies(currenciesOf(load.data.totals.revenue));
   }, [load.status]);
@@ -43,7 +45,12 @@ export function Funnel({ session, period, currency, params, setParams, onUnautho
       <>
         {picker}
         <Loaded load={load} what="the funnel" retry={retry}>
-          {(funnel) => <FunnelTables funnel={funnel} currency={currency} params={params} groupBy={groupBy} />}
+          {(funnel) => (
+            <>
+              <MissingRates answer={funnel} fxMaxAgeDays={reporting?.fxMaxAgeDays} />
+              <FunnelTables funnel={funnel} currency={currency} params={params} groupBy={groupBy} />
+            </>
+          )}
         </Loaded>
       </>
     );
@@ -58,10 +65,11 @@ export function Funnel({ session, period, currency, params, setParams, onUnautho
   if (person) {
     crumbs.push({ label: 'Person', href: upTo('funnel', params, 'order') });
     if (order) {
-      return <DrilledOrder crumbs={crumbs} order={order} model={params.get('model') ?? 'last_non_direct'} view={{ session, setParams, onUnauthorized }} />;
+      return <DrilledOrder crumbs={crumbs} order={order} model={params.get('model') ?? 'last_non_direct'} view={{ session, setParams, onUnauthorized }} nativeIn={reportingCurrency} />;
     }
     return (
       <Drill crumbs={crumbs} title="A person's journey">
+        <NativeAmounts reportingCurrency={reportingCurrency}>The orders of this journey are in their own currency: a person's journey is not converted to {reportingCurrency}.</NativeAmounts>
         <PersonJourney person={person} sessionKey={session.key} timezone={session.me.timezone} orderHref={(id) => drillHref('funnel', params, { order: id })} onUnauthorized={onUnauthorized} />
       </Drill>
     );

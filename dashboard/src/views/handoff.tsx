@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, getJson, query } from '../api.ts';
 import { type Crumb, Drill } from '../components/breadcrumb.tsx';
+import { MissingRates, NativeAmounts } from '../components/currency.tsx';
 import { RowOrdersList } from '../components/orders.tsx';
 import { DataTable, Empty, KeyText, Kpi, Kpis, Loaded, Note, Section } from '../components/ui.tsx';
 import { drillHref, NONE, personLabel, personOf, upTo } from '../drill.ts';
@@ -8,7 +9,7 @@ import { count, hours, instant, money } from '../format.ts';
 import { useApi, useBoth } from '../load.ts';
 import { href } from '../route.ts';
 import type { DroppedBaton, Handoffs, SalesReport } from '../types.ts';
-import { currenciesOf, period as keep, type ViewProps } from '../view.ts';
+import { currenciesOf, inReporting, period as keep, type ViewProps } from '../view.ts';
 import { DrilledOrder, PersonJourney } from './journey.tsx';
 
 type SalesRow = SalesReport['rows'][number];
@@ -26,15 +27,24 @@ export function Handoff(props: ViewProps) {
   return <HandoffPeriod {...props} />;
 }
 
-function HandoffPeriod({ session, period, currency, params, onUnauthorized, onCurrencies }: ViewProps) {
+function HandoffPeriod({ session, period, currency, reporting, converted, params, onUnauthorized, onCurrencies }: ViewProps) {
   const range = { from: period.from, to: period.to };
-  const [load, retry] = useBoth<Handoffs, SalesReport>([`/v1/handoffs${query(range)}`, `/v1/sales/report${query({ ...range, groupBy: 'rep' })}`], session.key, onUnauthorized);
+  const [load, retry] = useBoth<Handoffs, SalesReport>(
+    [`/v1/handoffs${query(range)}`, `/v1/sales/report${query({ ...range, groupBy: 'rep', ...inReporting(converted) })}`],
+    session.key,
+    onUnauthorized,
+  );
   useEffect(() => {
     if (load.status === 'ok') onCurrencies(currenciesOf(load.data[1].totals));
   }, [load.status]);
   return (
     <Loaded load={load} what="the handoff" retry={retry}>
-      {([answer, report]) => <HandoffFigures answer={answer} report={report} currency={currency} timezone={session.me.timezone} sessionKey={session.key} period={range} params={params} />}
+      {([answer, report]) => (
+        <>
+          <MissingRates answer={report} fxMaxAgeDays={reporting?.fxMaxAgeDays} />
+          <HandoffFigures answer={answer} report={report} currency={currency} timezone={session.me.timezone} sessionKey={session.key} period={range} params={params} />
+        </>
+      )}
     </Loaded>
   );
 }
@@ -42,13 +52,23 @@ function HandoffPeriod({ session, period, currency, params, onUnauthorized, onCu
 /** A dropped baton's person, and from their journey one of their orders. */
 function PersonLevel(props: ViewProps & { person: string }) {
   const { session, params, onUnauthorized, person } = props;
+  const reportingCurrency = props.converted ? props.reporting?.currency : undefined;
   const order = params.get('order');
   const crumbs: Crumb[] = [{ label: 'Handoff', href: upTo('handoff', params, 'person') }];
   if (order) {
-    return <DrilledOrder crumbs={[...crumbs, { label: 'Person', href: upTo('handoff', params, 'order') }]} order={order} model={params.get('model') ?? 'last_non_direct'} view={props} />;
+    return (
+      <DrilledOrder
+        crumbs={[...crumbs, { label: 'Person', href: upTo('handoff', params, 'order') }]}
+        order={order}
+        model={params.get('model') ?? 'last_non_direct'}
+        view={props}
+        nativeIn={reportingCurrency}
+      />
+    );
   }
   return (
     <Drill crumbs={[...crumbs, { label: 'Person' }]} title="A person's journey">
+      <NativeAmounts reportingCurrency={reportingCurrency}>The orders of this journey are in their own currency: a person's journey is not converted to {reportingCurrency}.</NativeAmounts>
       <PersonJourney person={person} sessionKey={session.key} timezone={session.me.timezone} orderHref={(id) => drillHref('handoff', params, { order: id })} onUnauthorized={onUnauthorized} />
     </Drill>
   );
@@ -56,13 +76,22 @@ function PersonLevel(props: ViewProps & { person: string }) {
 
 /** A rep's orders (their sales credit), and from one of them its journey. */
 function RepLevel(props: ViewProps & { rep: string }) {
-  const { session, period, currency, params, onUnauthorized, rep } = props;
+  const { session, period, currency, reporting, converted, params, onUnauthorized, rep } = props;
+  const reportingCurrency = converted ? reporting?.currency : undefined;
   const order = params.get('order');
   const repName = rep === NONE ? '(none): no rep' : `rep ${rep}`;
   const crumbs: Crumb[] = [{ label: 'Handoff', href: upTo('handoff', params, 'rep') }];
-  const [load, retry] = useApi<SalesReport>(order ? null : `/v1/sales/report${query({ from: period.from, to: period.to, groupBy: 'rep' })}`, session.key, onUnauthorized);
+  const [load, retry] = useApi<SalesReport>(order ? null : `/v1/sales/report${query({ from: period.from, to: period.to, groupBy: 'rep', ...inReporting(converted) })}`, session.key, onUnauthorized);
   if (order) {
-    return <DrilledOrder crumbs={[...crumbs, { label: repName, href: upTo('handoff', params, 'order') }]} order={order} model={params.get('model') ?? 'last_non_direct'} view={props} />;
+    return (
+      <DrilledOrder
+        crumbs={[...crumbs, { label: repName, href: upTo('handoff', params, 'order') }]}
+        order={order}
+        model={params.get('model') ?? 'last_non_direct'}
+        view={props}
+        nativeIn={reportingCurrency}
+      />
+    );
   }
   return (
     <Drill crumbs={[...crumbs, { label: repName }]} title={`Orders of ${repName}`}>
@@ -71,6 +100,7 @@ function RepLevel(props: ViewProps & { rep: string }) {
           const row = report.rows.find((candidate) => candidate.key === rep && candidate.currency === currency);
           return (
             <>
+              <MissingRates answer={report} fxMaxAgeDays={reporting?.fxMaxAgeDays} />
               <Kpis>
                 <Kpi name="repRevenue" label="Sales credit" value={money(row?.revenue ?? 0, currency)} />
                 <Kpi name="repOrders" label="Orders" value={count(row?.orders ?? 0)} note="shared among an order's sellers" />
@@ -94,6 +124,7 @@ function RepLevel(props: ViewProps & { rep: string }) {
           creditLabel={`Sales credit to ${rep}`}
           orderHref={(id) => drillHref('handoff', params, { order: id })}
           onUnauthorized={onUnauthorized}
+          reportingCurrency={reportingCurrency}
         />
       </Section>
     </Drill>

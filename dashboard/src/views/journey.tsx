@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { getJson, query } from '../api.ts';
 import { type Crumb, Drill } from '../components/breadcrumb.tsx';
+import { NativeAmounts } from '../components/currency.tsx';
 import { Picker } from '../components/toolbar.tsx';
 import { DataTable, ErrorState, Kpi, Kpis, Loaded, Loading, Note, Section } from '../components/ui.tsx';
 import { drillHref, personLabel, upTo } from '../drill.ts';
@@ -112,9 +113,23 @@ function Finder({ sessionKey, current, timezone, onOrder }: { sessionKey: string
 }
 
 /** The deepest level of a drill: an order's journey under the breadcrumb that led to it (the order's own step added). */
-export function DrilledOrder({ crumbs, order, model, view }: { crumbs: Crumb[]; order: string; model: string; view: Pick<ViewProps, 'session' | 'setParams' | 'onUnauthorized'> }) {
+export function DrilledOrder({
+  crumbs,
+  order,
+  model,
+  view,
+  nativeIn,
+}: {
+  crumbs: Crumb[];
+  order: string;
+  model: string;
+  view: Pick<ViewProps, 'session' | 'setParams' | 'onUnauthorized'>;
+  /** The reporting currency the level above showed: this journey's amounts are the order's own, and it says so. */
+  nativeIn?: string | undefined;
+}) {
   return (
     <Drill crumbs={[...crumbs, { label: `Order ${order}` }]} title={`Journey of order ${order}`}>
+      <NativeAmounts reportingCurrency={nativeIn}>This order's amounts and credits are in its own currency: an order's journey is not converted to {nativeIn}.</NativeAmounts>
       <OrderJourney
         transactionId={order}
         sessionKey={view.session.key}

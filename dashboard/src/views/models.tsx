@@ -1,18 +1,19 @@
 import { useEffect } from 'preact/hooks';
 import { query } from '../api.ts';
+import { MissingRates } from '../components/currency.tsx';
 import { Picker } from '../components/toolbar.tsx';
 import { Bar, DataTable, Empty, KeyText, Loaded, Section } from '../components/ui.tsx';
 import { label, MODEL_LABELS, money } from '../format.ts';
 import { useApi } from '../load.ts';
 import { href } from '../route.ts';
 import type { Compare } from '../types.ts';
-import { currenciesOf, period, type ViewProps } from '../view.ts';
+import { currenciesOf, inReporting, period, type ViewProps } from '../view.ts';
 import { GROUP_BYS, groupByOf, NONE_MEANS } from './channels.tsx';
 
 /** Every model's revenue per row side by side (`GET /v1/attribution/compare`). */
-export function Models({ session, period, currency, params, setParams, onUnauthorized, onCurrencies }: ViewProps) {
+export function Models({ session, period, currency, reporting, converted, params, setParams, onUnauthorized, onCurrencies }: ViewProps) {
   const groupBy = groupByOf(params);
-  const [load, retry] = useApi<Compare>(`/v1/attribution/compare${query({ from: period.from, to: period.to, groupBy })}`, session.key, onUnauthorized);
+  const [load, retry] = useApi<Compare>(`/v1/attribution/compare${query({ from: period.from, to: period.to, groupBy, ...inReporting(converted) })}`, session.key, onUnauthorized);
   useEffect(() => {
     if (load.status === 'ok') onCurrencies(currenciesOf(load.data.totals));
   }, [load.status]);
@@ -28,7 +29,12 @@ export function Models({ session, period, currency, params, setParams, onUnautho
         />
       </div>
       <Loaded load={load} what="the model comparison" retry={retry}>
-        {(compare) => <CompareTable compare={compare} currency={currency} params={params} />}
+        {(compare) => (
+          <>
+            <MissingRates answer={compare} fxMaxAgeDays={reporting?.fxMaxAgeDays} />
+            <CompareTable compare={compare} currency={currency} params={params} />
+          </>
+        )}
       </Loaded>
     </>
   );

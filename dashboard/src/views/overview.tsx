@@ -2,16 +2,17 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { query } from '../api.ts';
 import { type Crumb, Drill } from '../components/breadcrumb.tsx';
 import { DayChart } from '../components/chart.tsx';
+import { MissingRates, NativeAmounts } from '../components/currency.tsx';
 import { RowOrdersList } from '../components/orders.tsx';
 import { DataTable, Empty, Kpi, Kpis, Loaded, Note, Section } from '../components/ui.tsx';
 import { unmatchedNote } from '../components/unmatched.tsx';
 import { drillHref, NONE, upTo } from '../drill.ts';
 import { count, decimalString, money, ratio } from '../format.ts';
-import { useApi, useBoth } from '../load.ts';
+import { useAlongside, useBoth } from '../load.ts';
 import { isDay } from '../period.ts';
 import { href } from '../route.ts';
 import type { Report, ReportTotals, SalesReport } from '../types.ts';
-import { currenciesOf, period, type ViewProps } from '../view.ts';
+import { currenciesOf, inReporting, period, type ViewProps } from '../view.ts';
 import { DrilledOrder } from './journey.tsx';
 
 /** Revenue, spend, ROAS and attributed vs unattributed, by day and for the period (two reports: `interval=day` and the period as one); a day opens its orders. */
@@ -20,37 +21,47 @@ export function Overview(props: ViewProps) {
   return day && isDay(day) ? <DayLevel {...props} day={day} /> : <Period {...props} />;
 }
 
-function Period({ session, period: range, currency, params, onUnauthorized, onCurrencies }: ViewProps) {
-  const [load, retry] = useBoth<Report, Report>(
-    [`/v1/attribution/report${query({ from: range.from, to: range.to, interval: 'day' })}`, `/v1/attribution/report${query({ from: range.from, to: range.to })}`],
-    session.key,
-    onUnauthorized,
-  );
+function Period({ session, period: range, currency, reporting, converted, params, onUnauthorized, onCurrencies }: ViewProps) {
+  const asked = { from: range.from, to: range.to, ...inReporting(converted) };
+  const [load, retry] = useBoth<Report, Report>([`/v1/attribution/report${query({ ...asked, interval: 'day' })}`, `/v1/attribution/report${query(asked)}`], session.key, onUnauthorized);
   useEffect(() => {
     if (load.status === 'ok') onCurrencies(currenciesOf(load.data[1].totals));
   }, [load.status]);
   return (
     <Loaded load={load} what="the overview" retry={retry}>
       {([days, totals]) => (
-        <OverviewFigures days={days.totals.filter((line) => line.currency === currency)} total={totals.totals.find((line) => line.currency === currency)} currency={currency} params={params} />
+        <>
+          <MissingRates answer={totals} fxMaxAgeDays={reporting?.fxMaxAgeDays} />
+          <OverviewFigures days={days.totals.filter((line) => line.currency === currency)} total={totals.totals.find((line) => line.currency === currency)} currency={currency} params={params} />
+        </>
       )}
     </Loaded>
   );
 }
 
 /** A day of the overview: its orders and adjustments (every sales channel's, merged), and from one of them its journey. */
-function DayLevel({ session, currency, params, setParams, onUnauthorized, day }: ViewProps & { day: string }) {
+function DayLevel({ session, currency, reporting, converted, params, setParams, onUnauthorized, day }: ViewProps & { day: string }) {
+  const reportingCurrency = converted ? reporting?.currency : undefined;
   const order = params.get('order');
   const crumbs: Crumb[] = [
     { label: 'Overview', href: upTo('overview', params, 'day') },
     { label: day, href: upTo('overview', params, 'order') },
   ];
   if (order) {
-    return <DrilledOrder crumbs={crumbs} order={order} model={params.get('model') ?? 'last_non_direct'} view={{ session, setParams, onUnauthorized }} />;
+    return <DrilledOrder crumbs={crumbs} order={order} model={params.get('model') ?? 'last_non_direct'} view={{ session, setParams, onUnauthorized }} nativeIn={reportingCurrency} />;
   }
   return (
     <Drill crumbs={crumbs.slice(0, 1).concat({ label: day })} title={`Orders of ${day}`}>
-      <DayOrders day={day} currency={currency} params={params} sessionKey={session.key} timezone={session.me.timezone} onUnauthorized={onUnauthorized} />
+      <DayOrders
+        day={day}
+        currency={currency}
+        reportingCurrency={reportingCurrency}
+        fxMaxAgeDays={reporting?.fxMaxAgeDays}
+        params={params}
+        sessionKey={session.key}
+        timezone={session.me.timezone}
+        onUnauthorized={onUnauthorized}
+      />
     </Drill>
   );
 }
@@ -58,6 +69,8 @@ function DayLevel({ session, currency, params, setParams, onUnauthorized, day }:
 function DayOrders({
   day,
   currency,
+  reportingCurrency,
+  fxMaxAgeDays,
   params,
   sessionKey,
   timezone,
@@ -65,26 +78,36 @@ function DayOrders({
 }: {
   day: string;
   currency: string;
+  /** The day's figure is asked in the reporting currency; its orders are listed in their own. */
+  reportingCurrency: string | undefined;
+  fxMaxAgeDays: number | undefined;
   params: URLSearchParams;
   sessionKey: string;
   timezone: string;
   onUnauthorized: () => void;
 }) {
   // Every order has one sales channel: the day's rows by sales channel hold all its orders, and their revenue adds up to the day's.
-  const [load, retry] = useApi<SalesReport>(`/v1/sales/report${query({ from: day, to: day, groupBy: 'sales_channel' })}`, sessionKey, onUnauthorized);
+  // In the reporting currency the day's figure comes converted; its sales channels are read in each currency's own, so an order with no rate is listed too.
+  const native = `/v1/sales/report${query({ from: day, to: day, groupBy: 'sales_channel' })}`;
+  const [load, retry] = useAlongside<SalesReport, SalesReport>(native, reportingCurrency ? `${native}&currency=reporting` : null, sessionKey, onUnauthorized);
   return (
     <Loaded load={load} what="the day" retry={retry}>
-      {(report) => {
-        const total = report.totals.find((line) => line.currency === currency);
+      {([report, converted]) => {
+        const total = (converted ?? report).totals.find((line) => line.currency === currency);
         const keys = [...new Set(report.rows.map((row) => row.key))];
         return (
           <>
+            {converted && <MissingRates answer={converted} fxMaxAgeDays={fxMaxAgeDays} />}
             <Kpis>
               <Kpi name="dayRevenue" label="Revenue" value={money(total?.revenue ?? 0, currency)} note={`${count(total?.transactions ?? 0)} transactions`} />
             </Kpis>
             <Note name="day">
               The orders, refunds and cancellations dated {day} in {timezone}, newest first: the day's row of the overview, by order date. An order opens its journey.
             </Note>
+            <NativeAmounts reportingCurrency={reportingCurrency}>
+              The orders below are each in their own currency: the list of a figure's orders is not converted to {reportingCurrency}. The {reportingCurrency} revenue above is their sum, each converted
+              at its order's day's rate; an order with no rate is listed here but not in that sum.
+            </NativeAmounts>
             {keys.length === 0 ? (
               <Empty>
                 <p>No orders on this day.</p>

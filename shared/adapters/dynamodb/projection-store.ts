@@ -9,6 +9,8 @@ import { attributionEntity } from './entities/attribution.ts';
 import { droppedBatonEntity } from './entities/dropped-baton.ts';
 import type { TransactItem } from './entities/entity.ts';
 import { listingEntryEntity } from './entities/listing-entry.ts';
+import { periodAdjustmentEntity } from './entities/period-adjustment.ts';
+import { periodsEntity } from './entities/periods.ts';
 import { type ProjectionBody, projectionEntity } from './entities/projection.ts';
 import { projectionStepEntity } from './entities/projection-step.ts';
 import { rollupCellEntity } from './entities/rollup-cell.ts';
@@ -78,7 +80,20 @@ export class DynamoProjectionStore implements ProjectionStore {
   async save(tenantId: string, write: ProjectionWrite): Promise<'saved' | 'stale'> {
     const { projection, expectedVersion } = write;
     const version = expectedVersion + 1;
-    const [now = [], ...later] = steps(this.operations(tenantId, write), MAX_ITEMS - 1 - write.retired.length);
+    const periodsCheck: TransactItem[] = write.periods
+      ? [
+          {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: periodsEntity.key(tenantId),
+              ...(write.periods.version === 0
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : { ConditionExpression: 'version = :periods', ExpressionAttributeValues: { ':periods': write.periods.version } }),
+            },
+          },
+        ]
+      : [];
+    const [now = [], ...later] = steps(this.operations(tenantId, write), MAX_ITEMS - 1 - periodsCheck.length - write.retired.length);
     const head: TransactItem[] = [
       {
         Put: {
@@ -99,6 +114,7 @@ export class DynamoProjectionStore implements ProjectionStore {
           },
         }),
       ),
+      ...periodsCheck,
     ];
     if (later.length > 0) {
       // Too large for one transaction: the rest is written ahead, a step per item (each well under DynamoDB's 400 KB,
@@ -192,6 +208,7 @@ export class DynamoProjectionStore implements ProjectionStore {
         items.push({ Update: { TableName: this.tableName, ...rollupCellEntity.toUpdate(tenantId, address, entries.slice(start, start + MAX_ADDS_PER_UPDATE)) } });
       }
     }
+    for (const adjustment of write.adjustments ?? []) items.push({ Put: { TableName: this.tableName, Item: periodAdjustmentEntity.toItem(tenantId, adjustment) } });
     for (const address of write.listings.remove) items.push({ Delete: { TableName: this.tableName, Key: listingEntryEntity.key(tenantId, address) } });
     for (const entry of write.listings.put) items.push({ Put: { TableName: this.tableName, Item: listingEntryEntity.toItem(tenantId, entry) } });
     const personKey = write.projection.personKey;
@@ -263,6 +280,13 @@ export class DynamoProjectionStore implements ProjectionStore {
       ExpressionAttributeValues: { ':pk': rollupCellEntity.partition(tenantId, family, slice), ':from': days.from, ':to': days.to },
     });
     return items.map((item) => rollupCellEntity.fromItem(item));
+  }
+
+  async firstCountedDay(tenantId: string): Promise<string | undefined> {
+    const { Items } = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': rollupCellEntity.partition(tenantId, 'totals') }, Limit: 1 }),
+    );
+    return Items?.[0] ? rollupCellEntity.fromItem(Items[0]).day : undefined;
   }
 
   async listingPage(tenantId: string, query: ListingQuery, limit: number, before?: string): Promise<ListingPage<never>> {

@@ -60,6 +60,18 @@ export class DynamoSpendStore implements SpendStore {
     };
   }
 
+  async firstDay(tenantId: string): Promise<string | undefined> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': spendLineEntity.key(tenantId, { day: '', currency: '', campaign: '' }).pk },
+        Limit: 1,
+      }),
+    );
+    return (Items?.[0]?.sk as string | undefined)?.slice(0, 10);
+  }
+
   private spendItems(tenantId: string, fromDay: string, toDay: string) {
     const days = spendLineEntity.days(fromDay, toDay);
     return queryAll(this.client, {

@@ -3,6 +3,7 @@ import { config } from '../../config.ts';
 import type { TransactionTimeline } from '../../exports/ports.ts';
 import type { FxRateStore } from '../../fx/ports.ts';
 import type { JobDeps } from '../../jobs/recompute.ts';
+import type { PeriodStore } from '../../periods/ports.ts';
 import type { ErasureLog } from '../../privacy/erasure.ts';
 import type { CampaignCatalog, SpendStore } from '../../spend/ports.ts';
 import type { QuarantineStore } from '../../webhooks/quarantine.ts';
@@ -12,6 +13,7 @@ import { documentClient } from './client.ts';
 import { DynamoErasureLog } from './erasure-log.ts';
 import { DynamoFxRateStore } from './fx-rate-store.ts';
 import { DynamoJobStore } from './job-store.ts';
+import { DynamoPeriodStore } from './period-store.ts';
 import { DynamoProjectionStore } from './projection-store.ts';
 import { DynamoQuarantineStore } from './quarantine-store.ts';
 import { dynamoRecordStore } from './record-store.ts';
@@ -26,6 +28,7 @@ export interface Stores extends JobDeps {
   erasures: ErasureLog;
   quarantine: QuarantineStore;
   fxRates: FxRateStore;
+  periods: PeriodStore;
 }
 
 let deps: Stores | undefined;
@@ -47,6 +50,7 @@ export function stores(): Stores {
       erasures: new DynamoErasureLog(client, TABLE_NAME),
       quarantine: new DynamoQuarantineStore(client, TABLE_NAME),
       fxRates: new DynamoFxRateStore(client, TABLE_NAME),
+      periods: new DynamoPeriodStore(client, TABLE_NAME),
       queue: RECOMPUTE_QUEUE_URL ? new SqsTaskQueue(new SQSClient({}), RECOMPUTE_QUEUE_URL) : new InProcessTaskQueue('recompute'),
     };
   }

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { DATA_DRIVEN_MODELS, HEURISTIC_MODELS, MODELS } from '../../attribution/models.ts';
 import { LAG_BUCKETS, PATH_LENGTH_BUCKETS } from '../../projection/cells.ts';
 import { FUNNEL_GROUP_BYS, GROUP_BYS, SALES_DIMENSIONS } from '../../projection/groupings.ts';
-import { DISQUALIFICATION_REASONS } from '../../recording/vocabulary.ts';
+import { ADJUSTMENT_REASONS, DISQUALIFICATION_REASONS } from '../../recording/vocabulary.ts';
 import { HoursSchema, keyedBy, PeriodSchema, ReportingShape } from './common.ts';
 
 const DaySchema = z.string().optional().describe('With `interval=day`: the day of the row');
@@ -34,6 +34,10 @@ export const ReportTotalsSchema = z.strictObject({
   cost: RowCostSchema.cost,
   unmatchedCost: z.number().int().optional().describe('Minor units: the part of `cost` no row carries (imported spend that matched no touch, or without a key under this grouping)'),
   roas: RowCostSchema.roas,
+  adjustments: z
+    .array(z.strictObject({ originalPeriod: z.string(), reason: z.enum(ADJUSTMENT_REASONS), revenue: z.number().int() }))
+    .optional()
+    .describe('Revenue of closed months posted in this period, by the month it belongs to and why (docs/contract.md#closing-a-month): part of `revenue`'),
 });
 
 const ReportPeriodSchema = PeriodSchema.extend({

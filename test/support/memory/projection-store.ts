@@ -2,6 +2,7 @@ import type { Identifier } from '../../../shared/identity/identity.ts';
 import { type CellFamily, cells, sum } from '../../../shared/projection/cells.ts';
 import { entryId, type Listed, PERSONAL_LISTINGS, parseEntryId } from '../../../shared/projection/listings.ts';
 import type { AttributionRecord, DroppedBatonView, ListingPage, ListingQuery, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../../shared/projection/ports.ts';
+import { adjustmentKey } from './period-store.ts';
 import { copy, type MemoryTable } from './table.ts';
 
 /** A dropped baton's place in the list: by the time it was qualified, then the person. */
@@ -30,7 +31,8 @@ export class MemoryProjectionStore implements ProjectionStore {
       versionOf(write.projection.personKey) !== write.expectedVersion ||
       write.retired.some(({ personKey, expectedVersion }) => !items.projections.has(personKey) || versionOf(personKey) !== expectedVersion) ||
       // The summary rides on the transaction, updated only if it is there.
-      write.attributions.some(({ transactionId }) => !items.transactions.has(transactionId));
+      write.attributions.some(({ transactionId }) => !items.transactions.has(transactionId)) ||
+      (write.periods !== undefined && write.periods.version !== items.periods.version);
     if (stale) return 'stale';
     items.projections.set(write.projection.personKey, { ...copy(write.projection), version: write.expectedVersion + 1 });
     for (const { personKey } of write.retired) items.projections.delete(personKey);
@@ -43,6 +45,7 @@ export class MemoryProjectionStore implements ProjectionStore {
       for (const [name, change] of Object.entries(changes)) cell[name] = (cell[name] ?? 0) + change;
       items.rollups.set(id, cell);
     }
+    for (const adjustment of write.adjustments ?? []) items.adjustments.set(adjustmentKey(adjustment), copy(adjustment));
     for (const address of write.listings.remove) items.listings.delete(entryId(address));
     for (const entry of write.listings.put) items.listings.set(entryId(entry), copy(entry));
     for (const baton of write.dropped.remove) items.dropped.delete(positionOf(baton, baton.personKey));
@@ -83,6 +86,14 @@ export class MemoryProjectionStore implements ProjectionStore {
 
   async getAttribution(tenantId: string, transactionId: string): Promise<AttributionRecord | undefined> {
     return copy(this.table.of(tenantId).attributions.get(transactionId));
+  }
+
+  async firstCountedDay(tenantId: string): Promise<string | undefined> {
+    return [...this.table.of(tenantId).rollups.keys()]
+      .map((id) => cells.parse(id))
+      .filter((address) => address.family === 'totals')
+      .map((address) => address.day)
+      .sort()[0];
   }
 
   async rollupCells(tenantId: string, family: CellFamily, fromDay: string, toDay: string, slice?: string): Promise<RollupCell[]> {

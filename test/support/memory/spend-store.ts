@@ -20,6 +20,11 @@ export class MemorySpendStore implements SpendStore {
     });
   }
 
+  async firstDay(tenantId: string): Promise<string | undefined> {
+    const items = this.table.of(tenantId);
+    return [...items.spend.values(), ...items.importedSpend.values()].map((entry) => entry.day).sort()[0];
+  }
+
   async spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<PeriodSpend> {
     const items = this.table.of(tenantId);
     const inPeriod = <T extends { day: string }>(entries: Iterable<[string, T]>) =>

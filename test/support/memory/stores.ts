@@ -2,6 +2,7 @@ import type { Stores } from '../../../shared/adapters/dynamodb/stores.ts';
 import { MemoryErasureLog } from './erasure-log.ts';
 import { MemoryFxRateStore } from './fx-rate-store.ts';
 import { MemoryJobStore, MemoryTaskQueue } from './job-store.ts';
+import { MemoryPeriodStore } from './period-store.ts';
 import { MemoryProjectionStore } from './projection-store.ts';
 import { MemoryQuarantineStore } from './quarantine-store.ts';
 import { memoryRecordStore } from './record-store.ts';
@@ -31,6 +32,7 @@ export function memoryStores(table: MemoryTable = new MemoryTable()): MemoryStor
     erasures: new MemoryErasureLog(table),
     quarantine: new MemoryQuarantineStore(table),
     fxRates: new MemoryFxRateStore(table),
+    periods: new MemoryPeriodStore(table),
     queue: new MemoryTaskQueue(),
   };
 }

@@ -1,6 +1,8 @@
 import type { AttributionSummary } from '../../../shared/attribution/engine.ts';
 import type { Identifier } from '../../../shared/identity/identity.ts';
 import type { Job } from '../../../shared/jobs/recompute.ts';
+import { NO_PERIODS, type PeriodsState } from '../../../shared/periods/periods.ts';
+import type { PostedAdjustment } from '../../../shared/periods/ports.ts';
 import type { ErasureLogEntry } from '../../../shared/privacy/erasure.ts';
 import type { ListingEntry } from '../../../shared/projection/listings.ts';
 import type { AttributionRecord, DroppedBatonView, StoredProjection } from '../../../shared/projection/ports.ts';
@@ -53,6 +55,9 @@ export class TenantItems {
   spendMappings: SpendMappings | undefined;
   /** The campaign catalog by `catalogKey`. */
   readonly campaigns = new Map<string, CatalogCampaign>();
+  periods: PeriodsState = NO_PERIODS;
+  /** Adjustments by `<postedMonth>#<originalPeriod>#<adjustmentId>`. */
+  readonly adjustments = new Map<string, PostedAdjustment>();
 
   partition(identifier: Identifier): Map<string, PersonEntry> {
     let partition = this.people.get(identifier);

@@ -1,0 +1,1 @@
+export { handler } from '#shared/api/routes/get-periods.ts';

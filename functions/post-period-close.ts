@@ -1,0 +1,1 @@
+export { handler } from '#shared/api/routes/post-period-close.ts';
