@@ -5,6 +5,8 @@ import type { CurrencySummary } from '../api/responses/exports.ts';
 import type { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { formatAmount } from '../money/money.ts';
+import { type AdjustmentFields, type AnyLine, closingOf, type KeyedLine, type PeriodExportDeps, periodLines } from '../periods/closed-export.ts';
+import { NO_PERIODS } from '../periods/periods.ts';
 import { CurrencyQuerySchema, currencyModeOf, reportingFields } from '../read-models/currency.ts';
 import type { MissingRate } from '../read-models/rollups.ts';
 import type { CountStatus } from '../recording/settlement.ts';
@@ -12,7 +14,7 @@ import type { Amounts, TransactionKind } from '../recording/transactions.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
 import { calendarOf } from '../tenants/use-cases.ts';
 import { ReportingCalendar } from '../time/calendar.ts';
-import { DaySchema, localDateTime, periodCheck, TimezoneSchema } from '../time/days.ts';
+import { addMonths, DaySchema, localDateTime, periodCheck, TimezoneSchema } from '../time/days.ts';
 import { csvRecords } from './csv.ts';
 import type { ExportedTransaction, TransactionTimeline } from './ports.ts';
 
@@ -86,7 +88,13 @@ export interface ReportingColumns {
   reportingTotal: number | null;
 }
 
-type Line = ExportLine & Partial<ReportingColumns>;
+type Line = ExportLine & Partial<ReportingColumns> & Partial<AdjustmentFields>;
+
+/** Which optional columns an export has: the reporting currency's, and (once the tenant has closed a month) the adjustments'. */
+export interface ExportColumns {
+  reporting: boolean;
+  periods: boolean;
+}
 
 const AMOUNTS = ['gross', 'discount', 'net', 'tax', 'shipping', 'total'] as const;
 /** A CSV column of the export: its name and its cell for a line (`timezone`: the zone the line's day is counted in). */
@@ -155,6 +163,9 @@ const EXCEL_EXPORT_COLUMNS: ExportColumn[] = [
   ...TOP_COLUMNS,
 ];
 const EXCEL_REPORTING_COLUMNS: ExportColumn[] = [...REPORTING_COLUMNS, reportingDecimal('reportingNet'), reportingDecimal('reportingTotal')];
+/** An adjustment line's (docs/contract.md#closing-a-month): the month it belongs to, why, and the kind of what it adjusts; empty on other lines. */
+const PERIOD_COLUMNS: ExportColumn[] = [column('originalPeriod', (line) => line.originalPeriod ?? ''), column('reason', (line) => line.reason ?? ''), column('adjusts', (line) => line.adjusts ?? '')];
+export const PERIOD_CSV_COLUMNS = PERIOD_COLUMNS.map((one) => one.name);
 
 export const CSV_COLUMNS = RAW_COLUMNS.map((one) => one.name);
 export const EXCEL_COLUMNS = EXCEL_EXPORT_COLUMNS.map((one) => one.name);
@@ -211,16 +222,22 @@ export function lineOf(transaction: ExportedTransaction, calendar: Pick<Reportin
 const columnsOf = (base: ExportColumn[], reporting: ExportColumn[], line: Line) => (line.reportingCurrency === undefined ? base : [...base, ...reporting]);
 
 /** `reporting`: the tenant has a reporting currency, and its lines its columns. */
-export function csvHeader(reporting = false): string {
-  return csvRecords([reporting ? [...CSV_COLUMNS, ...REPORTING_CSV_COLUMNS] : CSV_COLUMNS]);
+export function csvHeader(reporting = false, periods = false): string {
+  return csvRecords([[...CSV_COLUMNS, ...(reporting ? REPORTING_CSV_COLUMNS : []), ...(periods ? PERIOD_CSV_COLUMNS : [])]]);
 }
 
 export function csvLine(line: Line): string {
   return csvRecords([columnsOf(RAW_COLUMNS, RAW_REPORTING_COLUMNS, line).map((one) => one.value(line, ''))]);
 }
 
-export function excelHeader(reporting = false): string {
-  return csvRecords([reporting ? [...EXCEL_COLUMNS, ...REPORTING_EXCEL_COLUMNS] : EXCEL_COLUMNS]);
+export function excelHeader(reporting = false, periods = false): string {
+  return csvRecords([[...EXCEL_COLUMNS, ...(reporting ? REPORTING_EXCEL_COLUMNS : []), ...(periods ? PERIOD_CSV_COLUMNS : [])]]);
+}
+
+/** A line's CSV record with exactly an export's columns (a line frozen before a column existed leaves it empty). */
+function csvRecordOf(line: Line, columns: ExportColumns, excel: boolean, timezone: string): string {
+  const chosen = [...(excel ? EXCEL_EXPORT_COLUMNS : RAW_COLUMNS), ...(columns.reporting ? (excel ? EXCEL_REPORTING_COLUMNS : RAW_REPORTING_COLUMNS) : []), ...(columns.periods ? PERIOD_COLUMNS : [])];
+  return csvRecords([chosen.map((one) => one.value(line, timezone))]);
 }
 
 /** A line of the Excel flavor; `timezone` is the zone its `day` is counted in. */
@@ -267,6 +284,56 @@ export function decodeCursor(tenant: Pick<TenantRecord, 'cursorKey'>, cursor: st
   return payload;
 }
 
+/** What an export reads: the timeline, and once the tenant closes months, its closed exports and the records behind their adjustments. */
+export type ExportDeps = { timeline: TransactionTimeline } & Partial<PeriodExportDeps>;
+
+/**
+ * The columns of an export: a range of closed months only is written with
+ * the columns it closed with (so its bytes never change); any other with
+ * the tenant's current ones.
+ */
+function columnsFor(tenant: TenantRecord, state: typeof NO_PERIODS, range: { start: number; end: number }): ExportColumns {
+  const current = { reporting: Boolean(tenant.config.reportingCurrency), periods: state.closings.length > 0 };
+  const calendar = calendarOf(tenant);
+  const months = new Set<string>();
+  for (let day = calendar.dayOf(range.start); ; ) {
+    months.add(day.slice(0, 7));
+    const next = `${addMonths(day.slice(0, 7), 1)}-01`;
+    if (calendar.dayRange(next, next).start >= range.end) break;
+    day = next;
+  }
+  const closings = [...months].map((month) => closingOf(state, month));
+  if (closings.some((closing) => !closing || closing.reporting === undefined)) return current;
+  const reporting = closings[0]!.reporting!;
+  return closings.every((closing) => closing!.reporting === reporting) ? { reporting, periods: true } : current;
+}
+
+/** The lines of `[start, end)` after `after`, in the export's order, and the columns they are written with. */
+async function linesOf(deps: ExportDeps, tenant: TenantRecord, calendar: ReportingCalendar, range: { start: number; end: number; after?: string | undefined }) {
+  const model = tenant.config.defaultModel;
+  const lineFor = (transaction: ExportedTransaction): Line => lineOf(transaction, calendar, model, tenant.config.reportingCurrency);
+  const state = deps.periods ? await deps.periods.state(tenant.tenantId) : NO_PERIODS;
+  const columns = columnsFor(tenant, state, range);
+  if (!columns.periods || !deps.periods || !deps.records) {
+    const source = (async function* (): AsyncIterable<KeyedLine<Line>> {
+      for await (const transaction of deps.timeline.between(tenant.tenantId, new Date(range.start).toISOString(), new Date(range.end).toISOString(), range.after)) {
+        yield { key: deps.timeline.position(transaction), line: lineFor(transaction), recordedAt: transaction.recordedAt };
+      }
+    })();
+    return { source, columns };
+  }
+  const periodDeps = { timeline: deps.timeline, periods: deps.periods, records: deps.records };
+  const source = periodLines(
+    periodDeps,
+    tenant,
+    state,
+    range,
+    (transaction) => lineFor(transaction) as unknown as AnyLine,
+    (at) => calendar.dayOf(at),
+  ) as AsyncIterable<KeyedLine<Line>>;
+  return { source, columns };
+}
+
 /** The days an export counts in: the zone asked for (`tz`), or the tenant's calendar. */
 function exportCalendar(tenant: TenantRecord, tz: string | undefined): ReportingCalendar {
   return tz ? ReportingCalendar.of(tz) : calendarOf(tenant);
@@ -310,30 +377,28 @@ export interface ExportPage {
  * up to then), so pages never skip or repeat a line while new ones arrive.
  * `flavor=excel` writes the same lines for a spreadsheet (`EXCEL_COLUMNS`).
  */
-export async function exportTransactions(timeline: TransactionTimeline, tenant: TenantRecord, query: ExportQuery, now: Date = new Date()): Promise<ExportPage> {
+export async function exportTransactions(deps: ExportDeps, tenant: TenantRecord, query: ExportQuery, now: Date = new Date()): Promise<ExportPage> {
   // A cursor is bound to the zone asked for, or to the tenant's calendar (whose past days never change).
   const tz = query.tz ?? 'tenant';
   const calendar = exportCalendar(tenant, query.tz);
-  const model = tenant.config.defaultModel;
   const { start, end } = calendar.dayRange(query.from, query.to);
   const position = query.cursor ? decodeCursor(tenant, query.cursor, { from: query.from, to: query.to, tz }) : undefined;
   const asOf = position?.asOf ?? now.toISOString();
   const excel = query.flavor === 'excel';
   const zoneOf = zoneOfDay(calendar);
-  const format = query.format === 'ndjson' ? ndjsonLine : excel ? (line: Line) => excelLine(line, zoneOf(line.day)) : csvLine;
-  const reporting = Boolean(tenant.config.reportingCurrency);
-  const source = timeline.between(tenant.tenantId, new Date(start).toISOString(), new Date(end).toISOString(), position?.after);
-  const header = query.format === 'csv' ? [`${query.bom ? '\uFEFF' : ''}${excel ? excelHeader(reporting) : csvHeader(reporting)}`] : [];
+  const { source, columns } = await linesOf(deps, tenant, calendar, { start, end, after: position?.after });
+  const format = query.format === 'ndjson' ? ndjsonLine : (line: Line) => csvRecordOf(line, columns, excel, excel ? zoneOf(line.day) : '');
+  const header = query.format === 'csv' ? [`${query.bom ? '\uFEFF' : ''}${excel ? excelHeader(columns.reporting, columns.periods) : csvHeader(columns.reporting, columns.periods)}`] : [];
   const contentType = query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
   const contentDisposition = `attachment; filename="${tenant.tenantId}-transactions-${query.from}-to-${query.to}${excel ? '-excel' : ''}.${query.format}"`;
 
   async function* lines(limit: number): AsyncGenerator<{ text: string; key: string }> {
     let given = 0;
-    for await (const transaction of source) {
-      if (transaction.recordedAt > asOf) continue;
+    for await (const { key, line, recordedAt } of source) {
+      if (recordedAt !== undefined && recordedAt > asOf) continue;
       if (given === limit) return;
       given += 1;
-      yield { text: format(lineOf(transaction, calendar, model, tenant.config.reportingCurrency)), key: timeline.position(transaction) };
+      yield { text: format(line), key };
     }
   }
 
@@ -380,18 +445,28 @@ const emptySums = (): KindSums => ({ count: 0, gross: 0, discount: 0, net: 0, ta
  * export's lines; with `currency=reporting`, beside them the sums of their
  * reporting columns, and what could not be converted.
  */
-export async function summarise(timeline: TransactionTimeline, tenant: TenantRecord, query: { from: string; to: string; tz?: string | undefined; currency?: 'reporting' | undefined }) {
+export async function summarise(deps: ExportDeps, tenant: TenantRecord, query: { from: string; to: string; tz?: string | undefined; currency?: 'reporting' | undefined }) {
   const mode = currencyModeOf(tenant, query.currency);
-  const reporting = { orders: 0, refunds: 0, cancellations: 0, net: 0, total: 0, revenue: 0, byKind: { order: emptyReporting(), refund: emptyReporting(), cancellation: emptyReporting() } };
+  const reporting = {
+    orders: 0,
+    refunds: 0,
+    cancellations: 0,
+    net: 0,
+    total: 0,
+    revenue: 0,
+    byKind: { order: emptyReporting(), refund: emptyReporting(), cancellation: emptyReporting() },
+    adjustments: emptyReporting(),
+  };
   const missing: MissingRate[] = [];
   const calendar = exportCalendar(tenant, query.tz);
   const { start, end } = calendar.dayRange(query.from, query.to);
   const byCurrency = new Map<string, CurrencySummary>();
-  for await (const transaction of timeline.between(tenant.tenantId, new Date(start).toISOString(), new Date(end).toISOString())) {
-    let sums = byCurrency.get(transaction.currency);
+  const { source, columns } = await linesOf(deps, tenant, calendar, { start, end });
+  for await (const { line } of source) {
+    let sums = byCurrency.get(line.currency);
     if (!sums) {
       sums = {
-        currency: transaction.currency,
+        currency: line.currency,
         orders: 0,
         refunds: 0,
         cancellations: 0,
@@ -405,36 +480,47 @@ export async function summarise(timeline: TransactionTimeline, tenant: TenantRec
         total: 0,
         revenue: 0,
         byKind: { order: emptySums(), refund: emptySums(), cancellation: emptySums() },
+        ...(columns.periods ? { adjustments: emptySums() } : {}),
       };
-      byCurrency.set(transaction.currency, sums);
+      byCurrency.set(line.currency, sums);
     }
-    const { status, amounts } = countedOf(transaction);
-    if (status === 'pending') sums.pending += 1;
-    else if (status === 'conflict') sums.conflicts += 1;
-    else if (transaction.kind === 'order') sums.orders += 1;
-    else if (transaction.kind === 'refund') sums.refunds += 1;
-    else sums.cancellations += 1;
-    const kind = sums.byKind[transaction.kind];
-    if (status === 'counted') kind.count += 1;
-    for (const amount of AMOUNTS) {
-      sums[amount] += amounts[amount];
-      kind[amount] += amounts[amount];
+    const adjustment = line.kind === 'adjustment';
+    const kind = line.kind as TransactionKind;
+    // An adjustment line is signed by what it does to revenue; the others are positive on their own kind.
+    const sign = adjustment || kind === 'order' ? 1 : -1;
+    if (adjustment) {
+      const into = (sums.adjustments ??= emptySums());
+      into.count += 1;
+      for (const amount of AMOUNTS) into[amount] += line[amount];
+    } else {
+      if (line.status === 'pending') sums.pending += 1;
+      else if (line.status === 'conflict') sums.conflicts += 1;
+      else if (kind === 'order') sums.orders += 1;
+      else if (kind === 'refund') sums.refunds += 1;
+      else sums.cancellations += 1;
+      const into = sums.byKind[kind];
+      if (line.status === 'counted') into.count += 1;
+      for (const amount of AMOUNTS) {
+        sums[amount] += line[amount];
+        into[amount] += line[amount];
+      }
     }
-    sums.revenue += transaction.kind === 'order' ? amounts.net : -amounts.net;
-    if (mode.kind === 'reporting' && status === 'counted') {
-      const sign = transaction.kind === 'order' ? 1 : -1;
-      const converted = reportingOf(transaction, mode.currency);
-      if (converted.reportingNet === null || converted.reportingTotal === null) {
-        missing.push({ currency: transaction.currency, day: converted.rateDay ?? calendar.dayOf(transaction.occurredAt), amount: sign * amounts.net, source: 'transactions' });
+    sums.revenue += sign * line.net;
+    if (mode.kind === 'reporting' && line.status === 'counted') {
+      const converted = line.reportingCurrency === mode.currency ? line : reportingOf(line as unknown as ExportedTransaction, mode.currency);
+      if (converted.reportingNet === null || converted.reportingNet === undefined || converted.reportingTotal === null || converted.reportingTotal === undefined) {
+        missing.push({ currency: line.currency, day: converted.rateDay ?? line.day, amount: sign * line.net, source: 'transactions' });
         continue;
       }
-      reporting[transaction.kind === 'order' ? 'orders' : transaction.kind === 'refund' ? 'refunds' : 'cancellations'] += 1;
-      const into = reporting.byKind[transaction.kind];
+      const into = adjustment ? reporting.adjustments : reporting.byKind[kind];
+      if (!adjustment) reporting[kind === 'order' ? 'orders' : kind === 'refund' ? 'refunds' : 'cancellations'] += 1;
       into.count += 1;
       into.net += converted.reportingNet;
       into.total += converted.reportingTotal;
-      reporting.net += converted.reportingNet;
-      reporting.total += converted.reportingTotal;
+      if (!adjustment) {
+        reporting.net += converted.reportingNet;
+        reporting.total += converted.reportingTotal;
+      }
       reporting.revenue += sign * converted.reportingNet;
     }
   }

@@ -27,6 +27,8 @@ export interface Closing {
   reopenedAt?: string;
   reopenedBy?: string;
   reason?: string;
+  /** Whether its export has the reporting currency's columns (frozen with it, so its bytes never change). */
+  reporting?: boolean;
 }
 
 export interface PeriodsState {

@@ -19,8 +19,8 @@ export interface PostedAdjustment {
   cells: Contributions;
 }
 
-/** Where the tenant's periods and the adjustments posted in them are kept. */
-export interface PeriodStore {
+/** Where the tenant's periods, the adjustments posted in them and their closed exports are kept. */
+export interface PeriodStore extends ClosedExportStore {
   /** The state, read strongly consistent: writers that must not touch closed months read it before they write. */
   state(tenantId: string): Promise<PeriodsState>;
   /** Closes a month over the state read: `stale` when another close or reopen landed first. */
@@ -35,4 +35,28 @@ export interface PeriodStore {
   finishTakingBack(tenantId: string, throughMonth: string): Promise<number>;
   /** The adjustments posted in a month, oldest first. */
   adjustments(tenantId: string, postedMonth: string): Promise<PostedAdjustment[]>;
+}
+
+/** A closed month's export line as stored (`closed-line` items): its place in the export and the line, JSON. */
+export interface FrozenLine {
+  key: string;
+  line: string;
+}
+
+/** Where a transaction's line stands in the books: as its month closed (`line`), and what later closings booked for it. */
+export interface BookedLine {
+  line?: string;
+  booked: Array<{ in: string; line: string | null }>;
+}
+
+/** A closed month's export, frozen as it closed, and the bookings of its transactions' later changes. */
+export interface ClosedExportStore {
+  /** Writes a closing's lines (idempotent: the same keys and lines again change nothing). */
+  freeze(tenantId: string, month: string, version: number, lines: readonly FrozenLine[]): Promise<void>;
+  /** A closing's lines with `from <= key < to`, after `after`, in key order: one range read, page by page. */
+  frozenLines(tenantId: string, month: string, version: number, range: { from: string; to: string; after?: string | undefined }): AsyncIterable<FrozenLine>;
+  /** The booked state of transactions' lines (by `<month>|<version>|<key>`). */
+  bookedLines(tenantId: string, refs: ReadonlyArray<{ month: string; version: number; key: string }>): Promise<Map<string, BookedLine>>;
+  /** Records what a closing booked for transactions of earlier closed months. */
+  book(tenantId: string, bookings: ReadonlyArray<{ month: string; version: number; key: string; in: string; line: string | null }>): Promise<void>;
 }

@@ -1,12 +1,14 @@
+import { lineOf } from '../exports/export.ts';
 import type { ProjectionStore } from '../projection/ports.ts';
 import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import type { SpendStore } from '../spend/ports.ts';
 import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
+import { type AnyLine, freezeMonth, type PeriodExportDeps } from './closed-export.ts';
 import { checkClose, checkReopen, type PeriodLine, type PeriodsState, periodLines, versionOf } from './periods.ts';
 import type { PeriodStore } from './ports.ts';
 
-export interface PeriodDeps {
+export interface PeriodDeps extends PeriodExportDeps {
   tenants: TenantStore;
   periods: PeriodStore;
   projections: Pick<ProjectionStore, 'firstCountedDay'>;
@@ -62,7 +64,10 @@ export async function closePeriod(deps: PeriodDeps, tenantId: string, month: str
     async () => {
       const current = await settled(deps, tenantId, limits.currentMonth);
       checkClose(current, month, limits);
-      const closing = { month, version: versionOf(current, month) + 1, closedAt: now.toISOString(), closedBy: by };
+      const closing = { month, version: versionOf(current, month) + 1, closedAt: now.toISOString(), closedBy: by, reporting: Boolean(tenant.config.reportingCurrency) };
+      // Its export is frozen first: a closing that then loses its race leaves a copy no state points to, written again by the next try.
+      const calendar = calendarOf(tenant);
+      await freezeMonth(deps, tenant, current, closing, (transaction) => lineOf(transaction, calendar, tenant.config.defaultModel, tenant.config.reportingCurrency) as unknown as AnyLine);
       return (await deps.periods.close(tenantId, closing, current.version)) === 'saved' ? deps.periods.state(tenantId) : TRY_AGAIN;
     },
     { what: 'Closing a month' },

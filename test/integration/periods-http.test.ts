@@ -45,6 +45,8 @@ describe('POST /v1/periods/{month}/close and /reopen, GET /v1/periods', () => {
     expect(closed.body).toMatchObject({ closedThrough: '2026-10', firstCloseable: '2026-10' });
     expect(closed.body.months.find((line: { month: string }) => line.month === '2026-10')).toMatchObject({ status: 'closed', version: 1, closedBy: expect.stringMatching(/^finance key …/) });
     const october = await report('2026-10-01', '2026-10-31');
+    const octoberExport = await api.request('GET', '/v1/exports/transactions?from=2026-10-01&to=2026-10-31', { key: tenant.keys.finance });
+    expect(octoberExport.status).toBe(200);
 
     expect(
       (await ingest({ transactionId: 'r-1', kind: 'refund', orderId: 'o-1', occurredAt: '2026-10-28T10:00:00+01:00', person: { customerId: 'ana' }, currency: 'EUR', gross: '85.00' })).status,
@@ -54,6 +56,16 @@ describe('POST /v1/periods/{month}/close and /reopen, GET /v1/periods', () => {
     const november = await report('2026-11-01', '2026-11-30');
     expect(november.body.totals).toEqual([expect.objectContaining({ currency: 'EUR', revenue: -8_500, adjustments: [{ originalPeriod: '2026-10', reason: 'late_transaction', revenue: -8_500 }] })]);
     expect(november.body.rows).toEqual([expect.objectContaining({ key: 'autumn', revenue: -8_500 })]);
+    expect((await api.request('GET', '/v1/exports/transactions?from=2026-10-01&to=2026-10-31', { key: tenant.keys.finance })).text).toBe(octoberExport.text);
+    const novemberExport = await api.request('GET', '/v1/exports/transactions?from=2026-11-01&to=2026-11-30&format=ndjson', { key: tenant.keys.finance });
+    expect(
+      novemberExport.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([expect.objectContaining({ transactionId: 'r-1', kind: 'adjustment', adjusts: 'refund', day: '2026-11-01', net: -8_500, originalPeriod: '2026-10', reason: 'late_transaction' })]);
+    const summary = await api.request('GET', '/v1/exports/transactions/summary?from=2026-11-01&to=2026-11-30', { key: tenant.keys.finance });
+    expect(summary.body.currencies).toEqual([expect.objectContaining({ currency: 'EUR', revenue: -8_500, adjustments: expect.objectContaining({ count: 1, net: -8_500 }) })]);
   });
 
   it('reopens only with a reason (422) and only the latest closed month; reopening takes the adjustment back; closing again is version 2', async () => {

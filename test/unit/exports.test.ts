@@ -117,7 +117,7 @@ async function shop(deps: MemoryStores, timezone: string, calendar?: TenantRecor
 
 /** The whole export as the route would write it: every chunk of its body, in order. */
 async function exported(deps: MemoryStores, tenant: TenantRecord, query: string) {
-  const page = await exportTransactions(deps.timeline, tenant, ExportQuerySchema.parse(Object.fromEntries(new URLSearchParams(query))), new Date('2026-12-01T00:00:00Z'));
+  const page = await exportTransactions(deps, tenant, ExportQuerySchema.parse(Object.fromEntries(new URLSearchParams(query))), new Date('2026-12-01T00:00:00Z'));
   let text = '';
   for await (const chunk of page.body) text += chunk;
   return { ...page, text };
@@ -275,7 +275,7 @@ describe('the Excel flavor and the summary', () => {
           await storeTransaction(deps, tenant, transaction({ transactionId: `e-${index}`, kind, occurredAt: new Date(at).toISOString(), person: buyer, ...amounts, ...links }));
         }
         const rows = rowsOf((await exported(deps, tenant, 'from=2026-11-01&to=2026-11-30&flavor=excel')).text);
-        const summary = await summarise(deps.timeline, tenant, { from: '2026-11-01', to: '2026-11-30' });
+        const summary = await summarise(deps, tenant, { from: '2026-11-01', to: '2026-11-30' });
         expect(new Set(rows.map((row) => row.currency))).toEqual(new Set(summary.currencies.map((sums) => sums.currency)));
         for (const sums of summary.currencies) {
           const mine = rows.filter((row) => row.currency === sums.currency);

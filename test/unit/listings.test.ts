@@ -131,7 +131,7 @@ async function allOrders(deps: MemoryStores, tenantId: string, query: Record<str
 const sumOf = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 describe('GET /v1/attribution/orders on random journeys (in-memory stores)', () => {
-  it('lists, for every row of every model and grouping, transactions whose credits sum to the row; (none) adds the unattributed', async () => {
+  it('lists, for every row of every model and grouping, transactions whose credits sum to the row; (none) adds the unattributed', { timeout: 30_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(journeyArb, { minLength: 1, maxLength: 5 }), async (people) => {
         const deps = memoryStores();

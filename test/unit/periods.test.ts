@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ExportQuerySchema, exportTransactions, summarise } from '../../shared/exports/export.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
 import { divert, NO_PERIODS, takeBack } from '../../shared/periods/periods.ts';
 import { closePeriod, listPeriods, reopenPeriod } from '../../shared/periods/use-cases.ts';
@@ -221,4 +222,88 @@ describe('closed figures plus adjustments', () => {
       { numRuns: 40 },
     );
   }, 60_000);
+});
+
+describe('a closed month’s export', () => {
+  const exported = async (deps: MemoryStores, tenant: TenantRecord, from: string, to: string, flavor: 'raw' | 'excel' = 'raw') => {
+    const page = await exportTransactions(deps, tenant, ExportQuerySchema.parse({ from, to, flavor }));
+    let text = '';
+    for await (const chunk of page.body) text += chunk;
+    return text;
+  };
+  const rowsOf = (text: string) => {
+    const [header, ...lines] = text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    const columns = header!.split(',');
+    return lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [columns[i]!, cell])));
+  };
+
+  it('stays byte for byte as it closed; a late refund and a late touch are adjustment lines of February, which sum with its lines to its summary', async () => {
+    const { deps, tenant } = await shop();
+    await click(deps, tenant, 'ana', '2026-01-05T10:00:00Z', 'spring');
+    await order(deps, tenant, { transactionId: 'o-1', occurredAt: '2026-01-20T10:00:00Z', person: { customerId: 'ana' }, currency: 'EUR', gross: '100.00' });
+    await order(deps, tenant, { transactionId: 'o-2', occurredAt: '2026-02-03T10:00:00Z', person: { customerId: 'ben' }, currency: 'EUR', gross: '30.00' });
+    await closePeriod(deps, 'acme', '2026-01', 'finance key …abcd', NOW);
+    const january = { raw: await exported(deps, tenant, JANUARY.from, JANUARY.to), excel: await exported(deps, tenant, JANUARY.from, JANUARY.to, 'excel') };
+    expect(rowsOf(january.raw).map((row) => [row.transactionId, row.kind, row.topCampaign, row.originalPeriod])).toEqual([['o-1', 'order', 'spring', '']]);
+
+    await click(deps, tenant, 'ana', '2026-01-15T10:00:00Z', 'summer');
+    await order(deps, tenant, { transactionId: 'r-1', kind: 'refund', orderId: 'o-1', occurredAt: '2026-01-28T10:00:00Z', person: { customerId: 'ana' }, currency: 'EUR', gross: '25.00' });
+    expect(await exported(deps, tenant, JANUARY.from, JANUARY.to)).toBe(january.raw);
+    expect(await exported(deps, tenant, JANUARY.from, JANUARY.to, 'excel')).toBe(january.excel);
+
+    const february = rowsOf(await exported(deps, tenant, FEBRUARY.from, FEBRUARY.to));
+    expect(february.map((row) => [row.transactionId, row.kind, row.adjusts, row.day, row.net, row.topCampaign, row.originalPeriod, row.reason])).toEqual([
+      ['o-1', 'adjustment', 'order', '2026-02-01', '-10000', 'spring', '2026-01', 'reattribution'],
+      ['o-1', 'adjustment', 'order', '2026-02-01', '10000', 'summer', '2026-01', 'reattribution'],
+      ['r-1', 'adjustment', 'refund', '2026-02-01', '-2500', 'summer', '2026-01', 'late_transaction'],
+      ['o-2', 'order', '', '2026-02-03', '3000', '', '', ''],
+    ]);
+    const summary = await summarise(deps, tenant, FEBRUARY);
+    expect(summary.currencies).toEqual([expect.objectContaining({ currency: 'EUR', orders: 1, net: 3_000, revenue: 3_000 - 2_500, adjustments: expect.objectContaining({ count: 3, net: -2_500 }) })]);
+    // The report of February counts the same revenue.
+    expect((await reportOf(deps, FEBRUARY.from, FEBRUARY.to)).totals[0]).toMatchObject({ revenue: 3_000 - 2_500 });
+  });
+
+  it('once February closes, its adjustment lines are booked: a later change posts only its own difference in March; reopening February takes March’s back', async () => {
+    const { deps, tenant } = await shop();
+    await click(deps, tenant, 'ana', '2026-01-05T10:00:00Z', 'spring');
+    await order(deps, tenant, { transactionId: 'o-1', occurredAt: '2026-01-20T10:00:00Z', person: { customerId: 'ana' }, currency: 'EUR', gross: '100.00' });
+    await closePeriod(deps, 'acme', '2026-01', 'finance key …abcd', NOW);
+    await click(deps, tenant, 'ana', '2026-01-15T10:00:00Z', 'summer');
+    await closePeriod(deps, 'acme', '2026-02', 'finance key …abcd', new Date('2026-03-06T00:00:00Z'));
+    const february = await exported(deps, tenant, FEBRUARY.from, FEBRUARY.to);
+    expect(rowsOf(february).map((row) => [row.kind, row.net, row.topCampaign])).toEqual([
+      ['adjustment', '-10000', 'spring'],
+      ['adjustment', '10000', 'summer'],
+    ]);
+    await click(deps, tenant, 'ana', '2026-01-18T10:00:00Z', 'winter');
+    expect(await exported(deps, tenant, FEBRUARY.from, FEBRUARY.to)).toBe(february);
+    const march = rowsOf(await exported(deps, tenant, '2026-03-01', '2026-03-31'));
+    expect(march.map((row) => [row.kind, row.net, row.topCampaign, row.originalPeriod, row.reason])).toEqual([
+      ['adjustment', '-10000', 'summer', '2026-01', 'reattribution'],
+      ['adjustment', '10000', 'winter', '2026-01', 'reattribution'],
+    ]);
+    // The books over January to March, lines and adjustments: one order of 100.00, under winter.
+    const all = rowsOf(await exported(deps, tenant, JANUARY.from, '2026-03-31'));
+    const byCampaign = new Map<string, number>();
+    for (const row of all) byCampaign.set(row.topCampaign!, (byCampaign.get(row.topCampaign!) ?? 0) + Number(row.net));
+    expect(Object.fromEntries([...byCampaign].filter(([, net]) => net !== 0))).toEqual({ winter: 10_000 });
+  });
+
+  it('reopening January brings its changes back into it and out of February', async () => {
+    const { deps, tenant } = await shop();
+    await order(deps, tenant, { transactionId: 'o-1', occurredAt: '2026-01-20T10:00:00Z', person: { customerId: 'ana' }, currency: 'EUR', gross: '100.00' });
+    await closePeriod(deps, 'acme', '2026-01', 'finance key …abcd', NOW);
+    await order(deps, tenant, { transactionId: 'r-1', kind: 'refund', orderId: 'o-1', occurredAt: '2026-01-28T10:00:00Z', person: { customerId: 'ana' }, currency: 'EUR', gross: '100.00' });
+    expect(rowsOf(await exported(deps, tenant, FEBRUARY.from, FEBRUARY.to)).map((row) => row.kind)).toEqual(['adjustment']);
+    await reopenPeriod(deps, 'acme', '2026-01', 'refund booked late', 'admin key …wxyz', NOW);
+    expect(rowsOf(await exported(deps, tenant, JANUARY.from, JANUARY.to)).map((row) => [row.transactionId, row.kind])).toEqual([
+      ['o-1', 'order'],
+      ['r-1', 'refund'],
+    ]);
+    expect(rowsOf(await exported(deps, tenant, FEBRUARY.from, FEBRUARY.to))).toEqual([]);
+  });
 });

@@ -206,7 +206,7 @@ describe('the export in the reporting currency (in-memory stores, as the project
   }
 
   const exportOf = async (deps: MemoryStores, tenant: TenantRecord) => {
-    const page = await exportTransactions(deps.timeline, tenant, ExportQuerySchema.parse({ from: '2026-01-01', to: '2026-02-28' }), new Date('2026-12-01T00:00:00Z'));
+    const page = await exportTransactions(deps, tenant, ExportQuerySchema.parse({ from: '2026-01-01', to: '2026-02-28' }), new Date('2026-12-01T00:00:00Z'));
     let text = '';
     for await (const chunk of page.body) text += chunk;
     const [header, ...lines] = text.trimEnd().split('\r\n');
@@ -223,11 +223,11 @@ describe('the export in the reporting currency (in-memory stores, as the project
       ['r-1', 'USD', '1.18', '2026-01-15', '10030', '10620', '100.30'],
       ['o-2', 'USD', '', '2026-02-20', '', '', ''],
     ]);
-    const summary = await summarise(deps.timeline, tenant, { from: '2026-01-01', to: '2026-02-28', currency: 'reporting' });
+    const summary = await summarise(deps, tenant, { from: '2026-01-01', to: '2026-02-28', currency: 'reporting' });
     expect(summary.reporting).toMatchObject({ currency: 'USD', orders: 1, refunds: 1, net: 20_060, total: 21_240, revenue: 0 });
     expect(summary.missingRates).toEqual([{ currency: 'CHF', day: '2026-02-20', amount: 1_000, source: 'transactions' }]);
     // Without currency=reporting the summary is as it was.
-    expect(await summarise(deps.timeline, tenant, { from: '2026-01-01', to: '2026-02-28' })).not.toHaveProperty('reporting');
+    expect(await summarise(deps, tenant, { from: '2026-01-01', to: '2026-02-28' })).not.toHaveProperty('reporting');
   });
 
   it('a rate supplied later converts what was missing once its order is projected again (PUT /v1/fx-rates starts that job)', async () => {
@@ -237,6 +237,6 @@ describe('the export in the reporting currency (in-memory stores, as the project
     const row = (await exportOf(deps, tenant)).find((one) => one.transactionId === 'o-2')!;
     // CHF→USD through EUR: 10.00 CHF ÷ 0.94 × 1.04 = 11.0638… USD
     expect([row.rate, row.rateDay, row.reportingNet]).toEqual(['1.106382978723', '2026-02-20', '1106']);
-    expect((await summarise(deps.timeline, tenant, { from: '2026-01-01', to: '2026-02-28', currency: 'reporting' })).missingRates).toEqual([]);
+    expect((await summarise(deps, tenant, { from: '2026-01-01', to: '2026-02-28', currency: 'reporting' })).missingRates).toEqual([]);
   });
 });

@@ -1,14 +1,15 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Closing, type PeriodsState, takeBack } from '../../periods/periods.ts';
-import type { PeriodStore, PostedAdjustment } from '../../periods/ports.ts';
+import type { BookedLine, FrozenLine, PeriodStore, PostedAdjustment } from '../../periods/ports.ts';
 import { cells } from '../../projection/cells.ts';
 import { addMonths } from '../../time/days.ts';
+import { type ClosedLineRecord, closedLineEntity } from './entities/closed-line.ts';
 import type { TransactItem } from './entities/entity.ts';
 import { periodAdjustmentEntity } from './entities/period-adjustment.ts';
 import { periodsEntity } from './entities/periods.ts';
 import { rollupCellEntity } from './entities/rollup-cell.ts';
-import { queryAll } from './query.ts';
+import { batchGetAll, queryAll, writeAll } from './query.ts';
 
 /** Cell updates in one transaction of a take-back, beside the adjustment's own update. */
 const CELLS_PER_CHUNK = 90;
@@ -66,6 +67,66 @@ export class DynamoPeriodStore implements PeriodStore {
     const previous = addMonths(reopening.month, -1);
     const closedThrough = state.closings.some((closing) => closing.month === previous && !closing.reopenedAt) ? previous : null;
     return this.write(tenantId, { ...state, closedThrough, version: expectedVersion + 1, closings, takingBack: reopening.month }, expectedVersion);
+  }
+
+  async freeze(tenantId: string, month: string, version: number, lines: readonly FrozenLine[]): Promise<void> {
+    await writeAll(
+      this.client,
+      this.tableName,
+      lines.map(({ key, line }) => ({ PutRequest: { Item: closedLineEntity.toItem(tenantId, month, version, key, line) } })),
+      'Freezing a closed month’s export',
+    );
+  }
+
+  async *frozenLines(tenantId: string, month: string, version: number, range: { from: string; to: string; after?: string | undefined }): AsyncIterable<FrozenLine> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    const from = range.after && range.after >= range.from ? `${range.after}\u0000` : range.from;
+    if (from >= range.to) return;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': closedLineEntity.partition(tenantId, month, version), ':from': from, ':to': range.to },
+          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const record = closedLineEntity.fromItem(item);
+        if (record.line !== undefined && record.key < range.to) yield { key: record.key, line: record.line };
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  async bookedLines(tenantId: string, refs: ReadonlyArray<{ month: string; version: number; key: string }>): Promise<Map<string, BookedLine>> {
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      refs.map((ref) => closedLineEntity.key(tenantId, ref.month, ref.version, ref.key)),
+      'Reading booked lines',
+    );
+    const found = new Map<string, BookedLine>();
+    for (const item of items) {
+      const record: ClosedLineRecord = closedLineEntity.fromItem(item);
+      const [, month, version] = String(item.pk).match(/#CLOSED#(\d{4}-\d{2})#v(\d+)$/) ?? [];
+      found.set(`${month}|${version}|${record.key}`, { ...(record.line === undefined ? {} : { line: record.line }), booked: record.booked });
+    }
+    return found;
+  }
+
+  async book(tenantId: string, bookings: ReadonlyArray<{ month: string; version: number; key: string; in: string; line: string | null }>): Promise<void> {
+    for (const booking of bookings) {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: closedLineEntity.key(tenantId, booking.month, booking.version, booking.key),
+          UpdateExpression: 'SET #entity = :entity, #v = if_not_exists(#v, :one), #key = :key, booked = list_append(if_not_exists(booked, :none), :booking)',
+          ExpressionAttributeNames: { '#entity': 'entity', '#v': 'v', '#key': 'key' },
+          ExpressionAttributeValues: { ':entity': closedLineEntity.name, ':one': 1, ':key': booking.key, ':none': [], ':booking': [{ in: booking.in, line: booking.line }] },
+        }),
+      );
+    }
   }
 
   async adjustments(tenantId: string, postedMonth: string): Promise<PostedAdjustment[]> {

@@ -12,6 +12,10 @@ export const CurrencySummarySchema = z.strictObject({
   ...AmountsShape,
   revenue: z.number().int().describe('Orders’ net less refunds’ and cancellations’ net: the period’s revenue as reports count it'),
   byKind: keyedBy(TRANSACTION_KINDS, z.strictObject({ count: z.number().int(), ...AmountsShape })).describe('Each kind’s count and sums, to tie to the storefront’s own report'),
+  adjustments: z
+    .strictObject({ count: z.number().int(), ...AmountsShape })
+    .optional()
+    .describe('Once the tenant has closed a month: the adjustment lines’ count and sums, signed by what they do to revenue (part of `revenue`, not of the kinds’ sums)'),
 });
 
 export type CurrencySummary = z.infer<typeof CurrencySummarySchema>;
@@ -30,6 +34,7 @@ export const ExportSummarySchema = PeriodSchema.extend({
       total: z.number().int().describe('Σ reportingTotal of the counted lines'),
       revenue: z.number().int().describe('Orders’ reportingNet less refunds’ and cancellations’'),
       byKind: keyedBy(TRANSACTION_KINDS, z.strictObject(ReportingSumsShape)),
+      adjustments: z.strictObject(ReportingSumsShape).describe('The adjustment lines’ reporting columns, signed (part of `revenue`)'),
     })
     .optional()
     .describe('With currency=reporting: the sums of the export’s reporting columns (lines whose rate is missing are in missingRates instead)'),

@@ -8,6 +8,7 @@ const ClosingSchema = z.strictObject({
   reopenedAt: z.string().optional(),
   reopenedBy: z.string().optional(),
   reason: z.string().optional().describe('Why it was reopened'),
+  reporting: z.boolean().optional().describe('Whether its export has the reporting currency’s columns (frozen with it)'),
 });
 
 export const PeriodsAnswerSchema = z.strictObject({

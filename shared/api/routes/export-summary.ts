@@ -18,5 +18,5 @@ export const route = defineRoute({
 
 export const handler = keyHandler(route, async (request) => {
   const deps = stores();
-  return respond(route, 200, await summarise(deps.timeline, await requireTenant(deps.tenants, request.tenantId), request.query(route.query)));
+  return respond(route, 200, await summarise(deps, await requireTenant(deps.tenants, request.tenantId), request.query(route.query)));
 });

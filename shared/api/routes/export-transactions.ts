@@ -26,7 +26,7 @@ export const route = defineRoute({
 export const stream = streamingKeyHandler(route, async (request) => {
   const deps = stores();
   const query = request.query(route.query);
-  const page = await exportTransactions(deps.timeline, await requireTenant(deps.tenants, request.tenantId), query);
+  const page = await exportTransactions(deps, await requireTenant(deps.tenants, request.tenantId), query);
   return {
     statusCode: 200,
     headers: {

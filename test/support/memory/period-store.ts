@@ -1,7 +1,10 @@
 import { type Closing, type PeriodsState, takeBack } from '../../../shared/periods/periods.ts';
-import type { PeriodStore, PostedAdjustment } from '../../../shared/periods/ports.ts';
+import type { BookedLine, FrozenLine, PeriodStore, PostedAdjustment } from '../../../shared/periods/ports.ts';
 import { addMonths } from '../../../shared/time/days.ts';
-import { copy, type MemoryTable } from './table.ts';
+import { copy, type MemoryTable, type TenantItems } from './table.ts';
+
+/** Each tenant's closed exports, by `<month>|<version>|<key>`. */
+const closedLinesOf = new WeakMap<TenantItems, Map<string, { line?: string; booked: Array<{ in: string; line: string | null }> }>>();
 
 export const adjustmentKey = (adjustment: Pick<PostedAdjustment, 'postedMonth' | 'originalPeriod' | 'adjustmentId'>) =>
   `${adjustment.postedMonth}#${adjustment.originalPeriod}#${adjustment.adjustmentId}`;
@@ -52,6 +55,47 @@ export class MemoryPeriodStore implements PeriodStore {
     const { takingBack: _done, ...rest } = items.periods;
     items.periods = rest;
     return moved;
+  }
+
+  private closed(tenantId: string): Map<string, { line?: string; booked: Array<{ in: string; line: string | null }> }> {
+    let lines = closedLinesOf.get(this.table.of(tenantId));
+    if (!lines) closedLinesOf.set(this.table.of(tenantId), (lines = new Map()));
+    return lines;
+  }
+
+  async freeze(tenantId: string, month: string, version: number, lines: readonly FrozenLine[]): Promise<void> {
+    const closed = this.closed(tenantId);
+    for (const { key, line } of lines) closed.set(`${month}|${version}|${key}`, { ...closed.get(`${month}|${version}|${key}`), booked: closed.get(`${month}|${version}|${key}`)?.booked ?? [], line });
+  }
+
+  async *frozenLines(tenantId: string, month: string, version: number, range: { from: string; to: string; after?: string | undefined }): AsyncIterable<FrozenLine> {
+    const prefix = `${month}|${version}|`;
+    const lines = [...this.closed(tenantId)]
+      .filter(([id, record]) => id.startsWith(prefix) && record.line !== undefined)
+      .map(([id, record]) => ({ key: id.slice(prefix.length), line: record.line! }))
+      .filter(({ key }) => key >= range.from && key < range.to && (range.after === undefined || key > range.after))
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+    yield* lines;
+  }
+
+  async bookedLines(tenantId: string, refs: ReadonlyArray<{ month: string; version: number; key: string }>): Promise<Map<string, BookedLine>> {
+    const closed = this.closed(tenantId);
+    const found = new Map<string, BookedLine>();
+    for (const ref of refs) {
+      const record = closed.get(`${ref.month}|${ref.version}|${ref.key}`);
+      if (record) found.set(`${ref.month}|${ref.version}|${ref.key}`, copy(record));
+    }
+    return found;
+  }
+
+  async book(tenantId: string, bookings: ReadonlyArray<{ month: string; version: number; key: string; in: string; line: string | null }>): Promise<void> {
+    const closed = this.closed(tenantId);
+    for (const booking of bookings) {
+      const id = `${booking.month}|${booking.version}|${booking.key}`;
+      const record = closed.get(id) ?? { booked: [] };
+      record.booked.push({ in: booking.in, line: booking.line });
+      closed.set(id, record);
+    }
   }
 
   async adjustments(tenantId: string, postedMonth: string): Promise<PostedAdjustment[]> {

@@ -13,6 +13,7 @@ const ClosingSchema = z.object({
   reopenedAt: z.string().optional(),
   reopenedBy: z.string().optional(),
   reason: z.string().optional(),
+  reporting: z.boolean().optional(),
 });
 
 const PeriodsItem = itemSchema(ENTITY, {
