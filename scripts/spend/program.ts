@@ -37,7 +37,7 @@ const PROFILE_NAMES: Record<SpendProfile, string> = {
   generic: 'generic',
 };
 
-type ImportStores = Pick<SpendDeps, 'tenants' | 'spend'>;
+type ImportStores = Pick<SpendDeps, 'tenants' | 'spend' | 'periods'>;
 
 export interface SpendCliOptions {
   /** The stores an import goes to, reached once a command runs; `local` when that is DynamoDB Local (a refused connection then means it is not running). Default: the configured table's. */
@@ -205,7 +205,7 @@ export function createSpendProgram(settings: SpendCliOptions = {}): ProgramSpec 
         progress.phase(`parsing ${basename(path)}…`);
         const spend = watchingWrites(deps.spend, (record, lines) => progress.phase(`parsed ${plural(record.rows, 'row')} → ${plural(lines, 'line')}; writing…`));
         try {
-          answer = await importSpendFile({ tenants: deps.tenants, spend }, tenantId, bytes, query);
+          answer = await importSpendFile({ tenants: deps.tenants, spend, periods: deps.periods }, tenantId, bytes, query);
         } catch (error) {
           if (local && isConnectionRefused(error)) throw new CliError(dynamoDbLocalNotRunning(process.env.DYNAMODB_ENDPOINT));
           if (error instanceof UnprocessableFileError) throw new CliError(refusal(path, error));

@@ -12,7 +12,7 @@ export interface PeriodDeps extends PeriodExportDeps {
   tenants: TenantStore;
   periods: PeriodStore;
   projections: Pick<ProjectionStore, 'firstCountedDay'>;
-  spend: Pick<SpendStore, 'firstDay'>;
+  spend: Pick<SpendStore, 'firstDay' | 'foldRestatements'>;
 }
 
 /** What GET /v1/periods answers. */
@@ -32,11 +32,17 @@ async function bounds(deps: PeriodDeps, tenant: TenantRecord, now: Date) {
   return { firstCloseable: first ? first.slice(0, 7) : null, currentMonth: calendarOf(tenant).dayOf(now).slice(0, 7) };
 }
 
+/** Takes back what a reopened month had posted in later months: its restated spend, then its rollups (which clears the mark). */
+async function takeBack(deps: PeriodDeps, tenantId: string, month: string, currentMonth: string, now: Date): Promise<number> {
+  await deps.spend.foldRestatements(tenantId, month, now);
+  return deps.periods.finishTakingBack(tenantId, currentMonth);
+}
+
 /** The state after any take-back a reopening left unfinished. */
-async function settled(deps: PeriodDeps, tenantId: string, currentMonth: string): Promise<PeriodsState> {
+async function settled(deps: PeriodDeps, tenantId: string, currentMonth: string, now: Date): Promise<PeriodsState> {
   const state = await deps.periods.state(tenantId);
   if (!state.takingBack) return state;
-  await deps.periods.finishTakingBack(tenantId, currentMonth);
+  await takeBack(deps, tenantId, state.takingBack, currentMonth, now);
   return deps.periods.state(tenantId);
 }
 
@@ -62,7 +68,7 @@ export async function closePeriod(deps: PeriodDeps, tenantId: string, month: str
   const limits = await bounds(deps, tenant, now);
   const state = await retrying(
     async () => {
-      const current = await settled(deps, tenantId, limits.currentMonth);
+      const current = await settled(deps, tenantId, limits.currentMonth, now);
       checkClose(current, month, limits);
       const closing = { month, version: versionOf(current, month) + 1, closedAt: now.toISOString(), closedBy: by, reporting: Boolean(tenant.config.reportingCurrency) };
       // Its export is frozen first: a closing that then loses its race leaves a copy no state points to, written again by the next try.
@@ -85,12 +91,12 @@ export async function reopenPeriod(deps: PeriodDeps, tenantId: string, month: st
   const limits = await bounds(deps, tenant, now);
   await retrying(
     async () => {
-      const current = await settled(deps, tenantId, limits.currentMonth);
+      const current = await settled(deps, tenantId, limits.currentMonth, now);
       const why = checkReopen(current, month, reason);
       return (await deps.periods.reopen(tenantId, { month, at: now.toISOString(), by, reason: why }, current.version)) === 'saved' ? undefined : TRY_AGAIN;
     },
     { what: 'Reopening a month' },
   );
-  const takenBack = await deps.periods.finishTakingBack(tenantId, limits.currentMonth);
+  const takenBack = await takeBack(deps, tenantId, month, limits.currentMonth, now);
   return { ...answer(await deps.periods.state(tenantId), limits), takenBack };
 }

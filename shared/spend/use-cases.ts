@@ -2,18 +2,53 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { UnprocessableFileError, ValidationError } from '../errors.ts';
 import { formatAmount } from '../money/money.ts';
+import { isClosed } from '../periods/periods.ts';
+import type { PeriodStore } from '../periods/ports.ts';
 import { type BatchAnswer, validateItems } from '../recording/use-cases.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { CurrencySchema } from '../tenants/tenant.ts';
 import { requireTenant } from '../tenants/use-cases.ts';
-import { type SpendImport, type SpendMappings, sourceAliases } from './imported.ts';
+import { type ImportedSpendLine, type SpendImport, type SpendMappings, sourceAliases } from './imported.ts';
 import { DEFAULT_SOURCE_ALIASES, type ParsedSpendFile, parseSpendFile, SPEND_PROFILES, SpendFileError } from './imports/parse.ts';
-import type { SpendStore } from './ports.ts';
+import type { SpendOutcome, SpendStore } from './ports.ts';
+import { divertSpend, restatementKey } from './restatements.ts';
+import type { SpendEntry } from './spend.ts';
 import { figureOf, normaliseSpend, SpendInputSchema, spendId } from './spend.ts';
 
 export interface SpendDeps {
   tenants: TenantStore;
   spend: SpendStore;
+  /** Closed months' spend is restated, not written over (docs/contract.md#closing-a-month). */
+  periods: Pick<PeriodStore, 'state'>;
+}
+
+/** What the books hold of each line of the closed days `from`..`to`: its figure as its month closed, plus what was restated since. */
+async function heldSpend(deps: Pick<SpendDeps, 'spend'>, tenantId: string, from: string, to: string) {
+  const [stored, restated] = await Promise.all([deps.spend.spendBetween(tenantId, from, to, { restated: false }), deps.spend.restatements(tenantId, from, '9999-12-31')]);
+  const held = new Map<string, number>();
+  for (const line of stored.imported) held.set(restatementKey({ imported: line }), line.cost);
+  for (const entry of stored.posted) held.set(restatementKey({ posted: entry }), entry.amount);
+  for (const restatement of restated) if (restatement.originalDay >= from && restatement.originalDay <= to) held.set(restatement.key, (held.get(restatement.key) ?? 0) + restatement.amount);
+  return { held, posted: new Map(stored.posted.map((entry) => [spendId(entry), entry])) };
+}
+
+/** Lines of closed days become restatements of their difference, posted in the first open month; the others are written as they are. */
+async function divertClosed<L extends { imported: ImportedSpendLine } | { posted: SpendEntry }>(deps: Pick<SpendDeps, 'spend' | 'periods'>, tenantId: string, lines: readonly L[]) {
+  const state = await deps.periods.state(tenantId);
+  const closedDays = lines
+    .map((line) => ('imported' in line ? line.imported.day : line.posted.day))
+    .filter((day) => isClosed(state, day))
+    .sort();
+  if (closedDays.length === 0) return { open: [...lines], restatements: [], stale: [] as L[] };
+  const { held, posted } = await heldSpend(deps, tenantId, closedDays[0]!, closedDays.at(-1)!);
+  // A posted figure reported no later than the one its closed day holds changes nothing, as it would not have before the close.
+  const stale = lines.filter((line) => 'posted' in line && isClosed(state, line.posted.day) && (posted.get(spendId(line.posted))?.reportedAt ?? '') >= line.posted.reportedAt);
+  const diverted = divertSpend(
+    state,
+    lines.filter((line) => !stale.includes(line)),
+    (key) => held.get(key) ?? 0,
+  );
+  return { ...diverted, stale };
 }
 
 export interface SpendAnswer extends BatchAnswer {
@@ -40,10 +75,22 @@ export async function recordSpend(deps: SpendDeps, tenantId: string, items: unkn
     ({ entry }) => spendId(entry),
     'campaign',
   );
-  const outcomes = await deps.spend.putSpend(
+  const { open, restatements, stale } = await divertClosed(
+    deps,
     tenantId,
-    records.map(({ record }) => record.entry),
+    records.map(({ record }) => ({ posted: record.entry })),
   );
+  const outcomes: SpendOutcome[] = [
+    ...(await deps.spend.putSpend(
+      tenantId,
+      open.map((line) => line.posted),
+    )),
+    ...stale.map((): SpendOutcome => 'stale'),
+    // A closed day's figure is stored as its restatement, or was already what the books hold.
+    ...restatements.map((): SpendOutcome => 'stored'),
+    ...Array.from({ length: records.length - open.length - stale.length - restatements.length }, (): SpendOutcome => 'duplicate'),
+  ];
+  await deps.spend.addRestatements(tenantId, restatements);
   const answer: SpendAnswer = { accepted: 0, duplicates: repeats.filter((repeat) => repeat.duplicate).length, stale: 0, rejected };
   for (const outcome of outcomes) {
     if (outcome === 'stored') answer.accepted += 1;
@@ -116,7 +163,7 @@ function readSpendFile(bytes: Uint8Array, query: SpendImportQuery): ParsedSpendF
  * their keys so a re-import replaces rather than adds.
  */
 export async function importSpendFile(
-  deps: Pick<SpendDeps, 'tenants' | 'spend'>,
+  deps: Pick<SpendDeps, 'tenants' | 'spend' | 'periods'>,
   tenantId: string,
   bytes: Uint8Array,
   query: SpendImportQuery,
@@ -164,7 +211,23 @@ export async function importSpendFile(
     warnings:
       parsed.warnings.length > MAX_WARNINGS ? [...parsed.warnings.slice(0, MAX_WARNINGS), { line: 0, message: `… and ${parsed.warnings.length - MAX_WARNINGS} more warnings` }] : parsed.warnings,
   };
-  const { replaced } = await deps.spend.saveImport(tenantId, record, lines);
+  const { open, restatements } = await divertClosed(
+    deps,
+    tenantId,
+    lines.map((imported) => ({ imported })),
+  );
+  if (restatements.length > 0) {
+    record.warnings.push({
+      line: 0,
+      message: `${restatements.length} line${restatements.length === 1 ? '' : 's'} of closed months changed: the difference is posted in ${restatements[0]!.postedDay.slice(0, 7)} as spend_restatement; the closed months stay as they closed`,
+    });
+  }
+  const { replaced } = await deps.spend.saveImport(
+    tenantId,
+    record,
+    open.map((line) => line.imported),
+  );
+  await deps.spend.addRestatements(tenantId, restatements);
   return { ...record, replaced };
 }
 

@@ -88,3 +88,29 @@ describe('POST /v1/periods/{month}/close and /reopen, GET /v1/periods', () => {
     ]);
   });
 });
+
+describe('a closed month’s spend through the API', () => {
+  it('a re-import of a closed day is posted in the first open month as a restatement, and reopening folds it back', async () => {
+    const shop = await newTenant({ currency: 'EUR', timezone: 'UTC' });
+    const upload = (cost: string) =>
+      api.request('POST', '/v1/spend/imports?profile=generic&account=ads', {
+        key: shop.keys.marketing,
+        body: Buffer.from(`Date,Campaign,Cost,Currency\n2026-10-10,autumn,${cost},EUR\n`),
+        headers: { 'content-type': 'text/csv' },
+      });
+    const cost = async (from: string, to: string) =>
+      (await api.request('GET', `/v1/attribution/report?from=${from}&to=${to}&groupBy=channel`, { key: shop.keys.marketing })).body.totals.find(
+        (total: { currency: string }) => total.currency === 'EUR',
+      )?.cost ?? 0;
+    expect((await upload('20.00')).status).toBe(200);
+    expect((await api.request('POST', '/v1/periods/2026-10/close', { key: shop.keys.finance })).status).toBe(200);
+    const again = await upload('70.00');
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body.warnings).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/spend_restatement/) }));
+    expect(await cost('2026-10-01', '2026-10-31')).toBe(2_000);
+    expect(await cost('2026-11-01', '2026-11-30')).toBe(5_000);
+    expect((await api.request('POST', '/v1/periods/2026-10/reopen', { key: shop.keys.admin, json: { reason: 'restated by the platform' } })).status).toBe(200);
+    expect(await cost('2026-10-01', '2026-10-31')).toBe(7_000);
+    expect(await cost('2026-11-01', '2026-11-30')).toBe(0);
+  });
+});

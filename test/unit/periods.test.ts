@@ -9,6 +9,7 @@ import { projectRecords } from '../../shared/projection/use-cases.ts';
 import { report } from '../../shared/read-models/reports.ts';
 import { funnel } from '../../shared/read-models/views.ts';
 import { storeTransaction } from '../../shared/recording/use-cases.ts';
+import { importSpendFile, recordSpend } from '../../shared/spend/use-cases.ts';
 import type { TenantRecord } from '../../shared/tenants/ports.ts';
 import { createTenant } from '../../shared/tenants/use-cases.ts';
 import { touch, transaction } from '../support/memory/fixtures.ts';
@@ -305,5 +306,47 @@ describe('a closed month’s export', () => {
       ['r-1', 'refund'],
     ]);
     expect(rowsOf(await exported(deps, tenant, FEBRUARY.from, FEBRUARY.to))).toEqual([]);
+  });
+});
+
+describe('a closed month’s spend', () => {
+  const file = (cost: string) => new TextEncoder().encode(`Date,Campaign,Cost,Currency\n2026-01-10,spring,${cost},EUR\n`);
+  const query = { profile: 'generic' as const, account: 'ads' };
+  const costOf = async (deps: MemoryStores, from: string, to: string) => (await reportOf(deps, from, to)).totals.find((total) => total.currency === 'EUR')?.cost ?? 0;
+
+  it('a re-import adding 50.00 to January shows in February as a spend restatement; January’s cost and ROAS stay; reopening folds it back', async () => {
+    const { deps, tenant } = await shop();
+    await order(deps, tenant, { transactionId: 'o-1', occurredAt: '2026-01-20T10:00:00Z', person: { customerId: 'ana' }, currency: 'EUR', gross: '100.00' });
+    await importSpendFile(deps, 'acme', file('20.00'), query);
+    await closePeriod(deps, 'acme', '2026-01', 'finance key …abcd', NOW);
+    const closed = await reportOf(deps, JANUARY.from, JANUARY.to);
+    expect(closed.totals[0]).toMatchObject({ cost: 2_000, roas: 5 });
+
+    const again = await importSpendFile(deps, 'acme', file('70.00'), query);
+    expect(again.warnings).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/1 line of closed months changed: the difference is posted in 2026-02 as spend_restatement/) }));
+    expect(await reportOf(deps, JANUARY.from, JANUARY.to)).toEqual(closed);
+    expect(await costOf(deps, FEBRUARY.from, FEBRUARY.to)).toBe(5_000);
+    // The same file again restates nothing more; a lower figure restates down.
+    await importSpendFile(deps, 'acme', file('70.00'), query);
+    expect(await costOf(deps, FEBRUARY.from, FEBRUARY.to)).toBe(5_000);
+    await importSpendFile(deps, 'acme', file('60.00'), query);
+    expect(await costOf(deps, FEBRUARY.from, FEBRUARY.to)).toBe(4_000);
+    expect(await costOf(deps, JANUARY.from, FEBRUARY.to)).toBe(6_000);
+
+    await reopenPeriod(deps, 'acme', '2026-01', 'the platform restated January', 'admin key …wxyz', NOW);
+    expect(await costOf(deps, JANUARY.from, JANUARY.to)).toBe(6_000);
+    expect(await costOf(deps, FEBRUARY.from, FEBRUARY.to)).toBe(0);
+  });
+
+  it('a figure posted to POST /v1/spend for a closed day is a restatement too; an older report of it changes nothing', async () => {
+    const { deps, tenant } = await shop();
+    await order(deps, tenant, { transactionId: 'o-1', occurredAt: '2026-01-20T10:00:00Z', person: { customerId: 'ana' }, currency: 'EUR', gross: '100.00' });
+    const post = (amount: string, reportedAt: string) => recordSpend(deps, 'acme', [{ date: '2026-01-10', campaign: 'spring', currency: 'EUR', amount, reportedAt }]);
+    await post('10.00', '2026-01-11T00:00:00Z');
+    await closePeriod(deps, 'acme', '2026-01', 'finance key …abcd', NOW);
+    expect(await post('15.00', '2026-02-02T00:00:00Z')).toMatchObject({ accepted: 1 });
+    expect(await post('99.00', '2026-01-05T00:00:00Z')).toMatchObject({ stale: 1 });
+    expect(await costOf(deps, JANUARY.from, JANUARY.to)).toBe(1_000);
+    expect(await costOf(deps, FEBRUARY.from, FEBRUARY.to)).toBe(500);
   });
 });

@@ -1,14 +1,17 @@
-import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mapPooled } from '../../runtime/pool.ts';
-import { type ImportedSpendLine, mergeImportedLines, type SpendImport, type SpendMappings } from '../../spend/imported.ts';
+import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
+import { type ImportedSpendLine, importedLineKey, mergeImportedLines, type SpendImport, type SpendMappings } from '../../spend/imported.ts';
 import type { PeriodSpend, SpendOutcome, SpendStore } from '../../spend/ports.ts';
-import { type SpendEntry, sameFigure } from '../../spend/spend.ts';
+import { restatedSpend, type SpendRestatement } from '../../spend/restatements.ts';
+import { type SpendEntry, sameFigure, spendId } from '../../spend/spend.ts';
 import { type ImportedSpendDay, importedSpendEntity } from './entities/imported-spend.ts';
 import { spendImportEntity } from './entities/spend-import.ts';
 import { spendLineEntity } from './entities/spend-line.ts';
 import { spendMappingsEntity } from './entities/spend-mappings.ts';
+import { spendRestatementEntity } from './entities/spend-restatement.ts';
 import { queryAll } from './query.ts';
 
 /** Writes in flight at once for one batch (each is its own conditional PutItem). */
@@ -52,12 +55,77 @@ export class DynamoSpendStore implements SpendStore {
     }
   }
 
-  async spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<PeriodSpend> {
-    const items = await this.spendItems(tenantId, fromDay, toDay);
+  async spendBetween(tenantId: string, fromDay: string, toDay: string, options: { restated?: boolean } = {}): Promise<PeriodSpend> {
+    const [items, restated] = await Promise.all([this.spendItems(tenantId, fromDay, toDay), options.restated === false ? [] : this.restatements(tenantId, fromDay, toDay)]);
+    const counted = restatedSpend(restated);
     return {
-      posted: items.filter((item) => !importedSpendEntity.isImported(item)).map((item) => spendLineEntity.fromItem(item)),
-      imported: items.filter(importedSpendEntity.isImported).flatMap((item) => importedSpendEntity.fromItem(item).lines),
+      posted: [...items.filter((item) => !importedSpendEntity.isImported(item)).map((item) => spendLineEntity.fromItem(item)), ...counted.posted],
+      imported: [...items.filter(importedSpendEntity.isImported).flatMap((item) => importedSpendEntity.fromItem(item).lines), ...counted.imported],
     };
+  }
+
+  async restatements(tenantId: string, fromDay: string, toDay: string): Promise<SpendRestatement[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': spendRestatementEntity.partition(tenantId), ':from': `${fromDay}#`, ':to': `${toDay}#~` },
+    });
+    return items.map((item) => spendRestatementEntity.fromItem(item));
+  }
+
+  async addRestatements(tenantId: string, restatements: readonly SpendRestatement[]): Promise<void> {
+    await mapPooled(restatements, CONCURRENCY, (restatement) => this.client.send(new UpdateCommand({ TableName: this.tableName, ...spendRestatementEntity.toUpdate(tenantId, restatement) })));
+  }
+
+  async foldRestatements(tenantId: string, originalMonth: string, now: Date): Promise<number> {
+    const restated = (await this.restatements(tenantId, `${originalMonth}-01`, '9999-12-31')).filter((one) => one.originalPeriod === originalMonth);
+    const byLine = new Map<string, SpendRestatement[]>();
+    for (const restatement of restated) byLine.set(restatement.key, [...(byLine.get(restatement.key) ?? []), restatement]);
+    for (const restatements of byLine.values()) {
+      const [first] = restatements as [SpendRestatement];
+      const amount = restatements.reduce((sum, one) => sum + one.amount, 0);
+      const deletes = restatements.map((one) => ({ Delete: { TableName: this.tableName, Key: spendRestatementEntity.key(tenantId, one) } }));
+      if (first.posted) {
+        const stored = (await this.spendItems(tenantId, first.originalDay, first.originalDay)).filter((item) => !importedSpendEntity.isImported(item)).map((item) => spendLineEntity.fromItem(item));
+        const held = stored.find((entry) => spendId(entry) === spendId(first.posted!))?.amount ?? 0;
+        const entry = { ...first.posted, amount: held + amount, reportedAt: now.toISOString() };
+        await this.client.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: this.tableName, Item: spendLineEntity.toItem(tenantId, entry) } }, ...deletes] }));
+        continue;
+      }
+      const line = first.imported!;
+      const key = importedSpendEntity.key(tenantId, line);
+      await retrying(
+        async () => {
+          const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+          const stored = Item ? importedSpendEntity.fromItem(Item) : undefined;
+          const held = stored?.lines.find((one) => importedLineKey(one) === importedLineKey(line))?.cost ?? 0;
+          const { lines } = mergeImportedLines(stored?.lines ?? [], [{ ...line, cost: held + amount }]);
+          try {
+            await this.client.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: importedSpendEntity.toItem({ key, version: (stored?.version ?? 0) + 1, lines }),
+                      ConditionExpression: stored ? 'version = :version' : 'attribute_not_exists(pk)',
+                      ...(stored ? { ExpressionAttributeValues: { ':version': stored.version } } : {}),
+                    },
+                  },
+                  ...deletes,
+                ],
+              }),
+            );
+            return undefined;
+          } catch (error) {
+            if (error instanceof TransactionCanceledException) return TRY_AGAIN;
+            throw error;
+          }
+        },
+        { what: 'Folding a restated spend line back into its month' },
+      );
+    }
+    return byLine.size;
   }
 
   async firstDay(tenantId: string): Promise<string | undefined> {

@@ -1,8 +1,12 @@
 import { type CatalogCampaign, catalogKey } from '../../../shared/spend/catalog.ts';
 import { type ImportedSpendLine, importedLineKey, mergeImportedLines, type SpendImport, type SpendMappings } from '../../../shared/spend/imported.ts';
 import type { CampaignCatalog, PeriodSpend, SpendOutcome, SpendStore } from '../../../shared/spend/ports.ts';
+import { restatedSpend, type SpendRestatement } from '../../../shared/spend/restatements.ts';
 import { type SpendEntry, sameFigure } from '../../../shared/spend/spend.ts';
-import { copy, type MemoryTable } from './table.ts';
+import { copy, type MemoryTable, type TenantItems } from './table.ts';
+
+/** Each tenant's spend restatements, by `<postedDay>|<key>`. */
+const restatedOf = new WeakMap<TenantItems, Map<string, SpendRestatement>>();
 
 const keyOf = (entry: Pick<SpendEntry, 'day' | 'currency' | 'campaign'>) => JSON.stringify([entry.day, entry.currency, entry.campaign]);
 
@@ -25,14 +29,53 @@ export class MemorySpendStore implements SpendStore {
     return [...items.spend.values(), ...items.importedSpend.values()].map((entry) => entry.day).sort()[0];
   }
 
-  async spendBetween(tenantId: string, fromDay: string, toDay: string): Promise<PeriodSpend> {
+  async spendBetween(tenantId: string, fromDay: string, toDay: string, options: { restated?: boolean } = {}): Promise<PeriodSpend> {
     const items = this.table.of(tenantId);
     const inPeriod = <T extends { day: string }>(entries: Iterable<[string, T]>) =>
       [...entries]
         .filter(([, entry]) => entry.day >= fromDay && entry.day <= toDay)
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([, entry]) => copy(entry));
-    return { posted: inPeriod(items.spend), imported: inPeriod(items.importedSpend) };
+    const counted = options.restated === false ? { posted: [], imported: [] } : restatedSpend(await this.restatements(tenantId, fromDay, toDay));
+    return { posted: [...inPeriod(items.spend), ...counted.posted], imported: [...inPeriod(items.importedSpend), ...counted.imported] };
+  }
+
+  private restated(tenantId: string): Map<string, SpendRestatement> {
+    let restated = restatedOf.get(this.table.of(tenantId));
+    if (!restated) restatedOf.set(this.table.of(tenantId), (restated = new Map()));
+    return restated;
+  }
+
+  async restatements(tenantId: string, fromDay: string, toDay: string): Promise<SpendRestatement[]> {
+    return [...this.restated(tenantId).values()].filter((one) => one.postedDay >= fromDay && one.postedDay <= toDay).map(copy);
+  }
+
+  async addRestatements(tenantId: string, restatements: readonly SpendRestatement[]): Promise<void> {
+    const restated = this.restated(tenantId);
+    for (const restatement of restatements) {
+      const id = `${restatement.postedDay}|${restatement.key}`;
+      const before = restated.get(id);
+      restated.set(id, { ...copy(restatement), amount: (before?.amount ?? 0) + restatement.amount });
+    }
+  }
+
+  async foldRestatements(tenantId: string, originalMonth: string, now: Date): Promise<number> {
+    const items = this.table.of(tenantId);
+    const restated = this.restated(tenantId);
+    const keys = new Set<string>();
+    for (const [id, restatement] of [...restated]) {
+      if (restatement.originalPeriod !== originalMonth) continue;
+      keys.add(restatement.key);
+      if (restatement.posted) {
+        const held = items.spend.get(keyOf(restatement.posted))?.amount ?? 0;
+        items.spend.set(keyOf(restatement.posted), { ...restatement.posted, amount: held + restatement.amount, reportedAt: now.toISOString() });
+      } else if (restatement.imported) {
+        const key = importedLineKey(restatement.imported);
+        items.importedSpend.set(key, { ...restatement.imported, cost: (items.importedSpend.get(key)?.cost ?? 0) + restatement.amount });
+      }
+      restated.delete(id);
+    }
+    return keys.size;
   }
 
   async saveImport(tenantId: string, record: Omit<SpendImport, 'replaced'>, lines: readonly ImportedSpendLine[]): Promise<{ replaced: number }> {
