@@ -1,5 +1,4 @@
-import { createDocumentClient } from '../shared/adapters/dynamodb/client.ts';
-import { DynamoProjectionStore } from '../shared/adapters/dynamodb/projection-store.ts';
+import { documentClient } from '../shared/adapters/dynamodb/client.ts';
 import { stores } from '../shared/adapters/dynamodb/stores.ts';
 import { mulberry32 } from '../shared/attribution/data-driven.ts';
 import type { FxRate } from '../shared/fx/rates.ts';
@@ -18,7 +17,7 @@ import type { TenantRecord } from '../shared/tenants/ports.ts';
 import { createTenant, patchConfig } from '../shared/tenants/use-cases.ts';
 import { addDays, dayOf } from '../shared/time/days.ts';
 import { seedProjections, syntheticPeople } from '../test/support/people.ts';
-import { ms, RequestCounter, ratio, sideBySide, stats } from './lib.ts';
+import { ms, ratio, sideBySide, stats } from './lib.ts';
 import type { BenchContext } from './run.ts';
 
 const FROM = '2025-12-01';
@@ -189,47 +188,41 @@ interface Year {
   people: PersonInput[];
   rates: FxRate[];
   spend: SpendFile[];
-  /** The tenant reporting in USD (twin cells) and the one without a reporting currency. */
+  /** The tenant reporting in USD (twin cells) and the one without a reporting currency, with the same people and spend. */
   usd: TenantRecord;
   plain: TenantRecord;
   converter: ReportingConverter;
-  seeding: Record<'plain' | 'usd', { cells: number; requests: string; writeUnits: number }>;
+  /** The rollup cells each tenant's seeding wrote. */
+  cells: Record<'plain' | 'usd', number>;
 }
 
-/** Two tenants with the same people and spend: one reporting in USD (the people projected with its converter), one without a reporting currency. */
+/** Two tenants with the same people and spend: one reporting in USD (its people projected with its converter), one without a reporting currency. */
 async function seedYear(ctx: BenchContext): Promise<Year> {
+  const deps = stores();
   const people = yearOfPeople(ctx.quick ? 2_400 : 10_000);
   const rates = ecbRates(FROM, TO);
   const spend = yearOfSpend();
   const [usd, plain] = await Promise.all([tenantWith('bench-currency-usd', true, rates), tenantWith('bench-currency-plain', false, rates)]);
-  // Orders of the year's last days: their rates are at most fxMaxAgeDays old, so a month past TO covers them.
-  const converter = (await converterFor(stores().fxRates, usd, FROM, addDays(TO, 31)))!;
-  const ts = performance.now(); // TEMP
+  // Orders of the year's last days come a few days after TO: a month past it covers their rates.
+  const converter = (await converterFor(deps.fxRates, usd, FROM, addDays(TO, 31)))!;
   await Promise.all([usd, plain].map((tenant) => importSpend(tenant.tenantId, spend)));
-  console.error('TEMP spend', ((performance.now() - ts) / 1000).toFixed(1));
-  // Both tenants at once, each through a client of its own so that each one's requests are counted apart.
-  const seedOne = async (tenant: TenantRecord, reporting: ReportingConverter | undefined) => {
-    const client = createDocumentClient({ endpoint: process.env.DYNAMODB_ENDPOINT! });
-    const counter = new RequestCounter(client);
-    const seeded = await seedProjections(new DynamoProjectionStore(client, ctx.tableName), tenant.tenantId, people, undefined, reporting ? { reporting } : {});
-    client.destroy();
-    return { cells: Object.keys(seeded.contributions).length, requests: counter.describe(), writeUnits: counter.writeUnits };
-  };
-  const [seededUsd, seededPlain] = await Promise.all([seedOne(usd, converter), seedOne(plain, undefined)]);
-  console.error('TEMP seeded', ((performance.now() - ts) / 1000).toFixed(1));
-  return { people, rates, spend, usd, plain, converter, seeding: { usd: seededUsd, plain: seededPlain } };
+  const [seededUsd, seededPlain] = await Promise.all([
+    seedProjections(deps.projections, usd.tenantId, people, undefined, { reporting: converter }),
+    seedProjections(deps.projections, plain.tenantId, people),
+  ]);
+  return { people, rates, spend, usd, plain, converter, cells: { usd: Object.keys(seededUsd.contributions).length, plain: Object.keys(seededPlain.contributions).length } };
 }
 
 function intro({ people, rates, spend }: Year): string[] {
   const orders = people.flatMap((person) => person.orders);
   const refunds = orders.reduce((sum, order) => sum + order.adjustments.length, 0);
-  const ordersIn = (code: string) => orders.filter((order) => order.currency === code).length;
+  const byCurrency = CURRENCIES.map(({ code }) => `${code} ${count(orders.filter((order) => order.currency === code).length)}`).join(', ');
   return [
     '## Reporting currency',
     '',
-    'Each order and refund is converted once, by the projection, at its order day’s rate, into twin cells (part `=USD`) beside its currency’s own in the same partitions; `currency=reporting` reads the same cells and keeps the twins. Converting at read instead would need a rate lookup per cell and per day, and could not give what SPEC §14 asks (each fact rounded to minor units before the sum; a refund at its order’s rate, which a day’s sum of refunds no longer knows).',
+    'Each order and refund is converted once, by the projection, at its order day’s rate, into twin cells (part `=USD`) beside its currency’s own in the same partitions; `currency=reporting` reads the same cells and keeps the twins; only spend, which has no projection, is converted at read, line by line. Converting cells at read instead would need a rate per cell and per day, and could not give what SPEC §14 asks: each fact rounded to minor units before the sum, and a refund at its order’s rate, which a day’s sum of refunds no longer knows.',
     '',
-    `One tenant reporting in USD, a year (${FROM} … ${TO}) of ${count(people.length)} synthetic people (${count(people.length / 12)} a month; ${count(orders.length)} orders, ${count(refunds)} refunds: ${CURRENCIES.map(({ code }) => `${code} ${count(ordersIn(code))}`).join(', ')}), ${count(spend.reduce((sum, file) => sum + file.lines.length, 0))} lines of daily spend imported (${CAMPAIGNS} campaigns, in ${spend.length} ad accounts, one per currency), ECB-style rates (base EUR, ${QUOTES.map(({ quote }) => quote).join(', ')}; every weekday but TARGET holidays: ${count(rates.length)} rates) stored through the tenant’s rate store, the people projected with the reporting converter and written through the store’s own save (\`seedProjections\`). Beside it a tenant with the same people and spend and no reporting currency.`,
+    `One tenant reporting in USD, a year (${FROM} … ${TO}) of ${count(people.length)} synthetic people (${count(people.length / 12)} a month; ${count(orders.length)} orders, ${count(refunds)} refunds; orders by currency: ${byCurrency}), ${count(spend.reduce((sum, file) => sum + file.lines.length, 0))} lines of daily spend imported (${CAMPAIGNS} campaigns in ${spend.length} ad accounts, one per currency), ECB-style rates (base EUR; ${QUOTES.map(({ quote }) => quote).join(', ')} on every weekday but TARGET holidays: ${count(rates.length)} rates) stored through the tenant’s rate store; the people projected with the tenant’s converter and written through the store’s own save (\`seedProjections\`). Beside it a tenant with the same people and spend and no reporting currency.`,
     '',
   ];
 }
@@ -243,8 +236,8 @@ async function viewsTables(ctx: BenchContext, { usd, plain }: Year): Promise<str
     'compare (every model, groupBy=campaign)': (tenantId, currency) => compare(deps, tenantId, { ...period, groupBy: 'campaign', currency }),
     'funnel (groupBy=campaign)': (tenantId, currency) => funnel(deps, tenantId, { ...period, groupBy: 'campaign', currency }),
   };
-  const rounds = ctx.quick ? 3 : 9;
-  const warmup = ctx.quick ? 1 : 2;
+  // The counted runs come first and warm the caches; then the timed runs, native and reporting interleaved.
+  const rounds = 3;
   const reads: string[] = [];
   const twins: string[] = [];
   for (const [name, view] of Object.entries(views)) {
@@ -254,34 +247,32 @@ async function viewsTables(ctx: BenchContext, { usd, plain }: Year): Promise<str
       if (currency && answer.missingRates?.length) throw new Error(`${name}: ${answer.missingRates.length} amounts without a rate`);
       return { requests: ctx.counter.total, described: ctx.counter.describe(), units: ctx.counter.readUnits, items: ctx.counter.itemsRead };
     };
+    const withoutTwins = await counted(plain.tenantId);
     const native = await counted(usd.tenantId);
     const reporting = await counted(usd.tenantId, 'reporting');
-    const withoutTwins = await counted(plain.tenantId);
-    const times = await sideBySide({ native: () => view(usd.tenantId), reporting: () => view(usd.tenantId, 'reporting'), withoutTwins: () => view(plain.tenantId) }, rounds, warmup);
+    const times = await sideBySide({ native: () => view(usd.tenantId), reporting: () => view(usd.tenantId, 'reporting') }, rounds, 0);
     const median = (which: string) => times[which]!.median;
     reads.push(
       `| ${name} | ${native.described} (${native.requests}) | ${native.units} | ${ms(median('native'))} | ${reporting.described} (${reporting.requests}) | ${reporting.units} | ${ms(median('reporting'))} | ${ratio(reporting.requests, native.requests)} | ${ratio(reporting.units, native.units)} | ${ratio(median('reporting'), median('native'))} |`,
     );
     twins.push(
-      `| ${name} | ${count(withoutTwins.items)} | ${withoutTwins.units} | ${ms(median('withoutTwins'))} | ${count(native.items)} | ${native.units} | ${ms(median('native'))} | ${ratio(native.units, withoutTwins.units)} | ${ratio(median('native'), median('withoutTwins'))} |`,
+      `| ${name} | ${count(withoutTwins.items)} | ${withoutTwins.units} | ${count(native.items)} | ${native.units} | ${ratio(native.items, withoutTwins.items)} | ${ratio(native.units, withoutTwins.units)} |`,
     );
   }
   return [
-    `The year-long views on the tenant reporting in USD: each currency’s own figures (native) and \`currency=reporting\`, median of ${rounds} runs each, interleaved.`,
+    `The year-long views on the tenant reporting in USD, each currency’s own figures (native) and \`currency=reporting\`: the requests and read units of one run, the median time of ${rounds} runs each, interleaved.`,
     '',
     '| view, a year | native: DynamoDB requests | read units | median | reporting: DynamoDB requests | read units | median | reporting / native: requests | read units | time |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...reads,
     '',
-    'The table shows, for each view, the requests, read units and median time of a year read in the reporting currency beside the same year read natively on the same tenant.',
+    'For each view, the table shows what a year read in the reporting currency costs beside the same year read natively on the same tenant.',
     '',
-    'The same native reads on the tenant without a reporting currency (no twin cells) and on the tenant with one:',
-    '',
-    '| view, a year, native | items read, no reporting currency | read units | median | items read, reporting in USD | read units | median | with / without: read units | time |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| view, a year, native | items read, no reporting currency | read units | items read, reporting in USD | read units | with / without: items | read units |',
+    '|---|---|---|---|---|---|---|',
     ...twins,
     '',
-    'The table shows the items, read units and median time of the same native reads with and without twin cells stored beside the native ones.',
+    'The table shows the items and read units of the same native reads on the tenant without a reporting currency and on the tenant with one, whose partitions hold the twin cells too.',
     '',
   ];
 }
@@ -306,49 +297,74 @@ interface ProjectorCost {
   requests: number;
   described: string;
   readUnits: number;
-  writeUnits: number;
+  /** Of the items put, estimated from their sizes (RequestCounter). */
+  putUnits: number;
+  /** Items updated (rollup cells, transactions' summaries, pending steps), which RequestCounter does not size. */
+  updates: number;
   median: number;
 }
 
-/** The projector itself on a sample recorded through the stores: one `refreshPerson` each (read the person, project, save). */
-async function projectorCost(ctx: BenchContext, name: string, reporting: boolean, rates: readonly FxRate[], sample: readonly PersonInput[]): Promise<ProjectorCost> {
-  const tenant = await tenantWith(`bench-currency-projector-${name}`, reporting, rates);
-  await record(tenant, sample);
+const UPDATES = 'benchCurrencyUpdates';
+
+/** The projector itself on people recorded through the stores: one `refreshPerson` each (read the person, project, save). */
+async function projectorCost(ctx: BenchContext, tenant: TenantRecord, sample: readonly PersonInput[]): Promise<ProjectorCost> {
+  const deps = stores();
+  let updates = 0;
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { TransactItems?: Array<{ Update?: unknown }> };
+      if (context.commandName === 'UpdateCommand') updates += 1;
+      for (const entry of input.TransactItems ?? []) if (entry.Update) updates += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: UPDATES, override: true },
+  );
   const times: number[] = [];
   ctx.counter.reset();
-  for (const person of sample) {
-    const started = performance.now();
-    await refreshPerson(stores(), tenant, person.identifiers);
-    times.push(performance.now() - started);
+  try {
+    for (const person of sample) {
+      const started = performance.now();
+      await refreshPerson(deps, tenant, person.identifiers);
+      times.push(performance.now() - started);
+    }
+  } finally {
+    documentClient().middlewareStack.remove(UPDATES);
   }
-  return { requests: ctx.counter.total, described: ctx.counter.describe(), readUnits: ctx.counter.readUnits, writeUnits: ctx.counter.writeUnits, median: stats(times).median };
+  return { requests: ctx.counter.total, described: ctx.counter.describe(), readUnits: ctx.counter.readUnits, putUnits: ctx.counter.writeUnits, updates, median: stats(times).median };
 }
 
-async function writeSide(ctx: BenchContext, { people, rates, converter, seeding }: Year): Promise<string[]> {
-  // Every 2nd (--quick) or 4th of the year's people: the same people both ways, spread over the year.
-  const measured = people.filter((_, i) => i % (ctx.quick ? 2 : 4) === 0);
+async function writeSide(ctx: BenchContext, { people, rates, converter, cells }: Year): Promise<string[]> {
+  // Every 2nd (--quick) or 5th of the year's people: the same people both ways, spread over the year.
+  const measured = people.filter((_, i) => i % (ctx.quick ? 2 : 5) === 0);
   const rate = projectionRates(measured, converter);
-  console.error('TEMP rates done'); // TEMP
   const size = ctx.quick ? 100 : 200;
   const sample = syntheticPeople(size, Date.UTC(2026, 5, 1), 4242).map((person) => withCurrencies(person, currencyPicker(4242)));
-  const plain = await projectorCost(ctx, 'plain', false, rates, sample);
-  const usd = await projectorCost(ctx, 'usd', true, rates, sample);
+  const [plainTenant, usdTenant] = await Promise.all(
+    (['plain', 'usd'] as const).map(async (name) => {
+      const tenant = await tenantWith(`bench-currency-projector-${name}`, name === 'usd', rates);
+      await record(tenant, sample);
+      return tenant;
+    }),
+  );
+  const plain = await projectorCost(ctx, plainTenant!, sample);
+  const usd = await projectorCost(ctx, usdTenant!, sample);
   const buyers = sample.filter((person) => person.orders.length > 0).length;
+  const row = (label: string, value: (cost: ProjectorCost) => number) => `| ${label} | ${perPerson(value(plain), size)} | ${perPerson(value(usd), size)} | ${ratio(value(usd), value(plain))} |`;
   return [
-    `The write side: the pure projection (\`projectPerson\`, one core, median of 5 interleaved rounds over ${count(measured.length)} of the year’s people; the converter built once from the year’s rates), the seeding of the year (the projections’ rollups summed and written through the store’s save, 90 cells a write), and the projector on ${size} people recorded through the stores (\`refreshPerson\` for each: links, projections and history read, the rates read when they bought, one save).`,
+    `The write side: the pure projection (\`projectPerson\` on one core, median of 5 interleaved rounds over ${count(measured.length)} of the year’s people, the converter built once from the year’s rates); the rollup cells of the seeded year; the projector on ${size} people of June 2026 (${buyers} of them buying) recorded through the stores in a tenant of their own each way, one \`refreshPerson\` each (links, projections and history read, with a reporting currency the rates of their order days read, one save).`,
     '',
     '| | no reporting currency | reporting in USD | with / without |',
     '|---|---|---|---|',
     `| pure projection, people/s | ${count(rate.without)} | ${count(rate.with)} | ${ratio(rate.with, rate.without)} |`,
-    `| the year’s cells | ${count(seeding.plain.cells)} | ${count(seeding.usd.cells)} | ${ratio(seeding.usd.cells, seeding.plain.cells)} |`,
-    `| seeding the year: DynamoDB requests | ${seeding.plain.requests} | ${seeding.usd.requests} | |`,
-    `| seeding the year: write units (estimated) | ${count(seeding.plain.writeUnits)} | ${count(seeding.usd.writeUnits)} | ${ratio(seeding.usd.writeUnits, seeding.plain.writeUnits)} |`,
-    `| projector, ${size} people (${buyers} buying): DynamoDB requests | ${plain.described} (${plain.requests}) | ${usd.described} (${usd.requests}) | ${ratio(usd.requests, plain.requests)} |`,
-    `| projector: read units per person | ${perPerson(plain.readUnits, size)} | ${perPerson(usd.readUnits, size)} | ${ratio(usd.readUnits, plain.readUnits)} |`,
-    `| projector: write units per person (estimated) | ${perPerson(plain.writeUnits, size)} | ${perPerson(usd.writeUnits, size)} | ${ratio(usd.writeUnits, plain.writeUnits)} |`,
-    `| projector: median time per person | ${ms(plain.median)} | ${ms(usd.median)} | ${ratio(usd.median, plain.median)} |`,
+    `| rollup cells of the year | ${count(cells.plain)} | ${count(cells.usd)} | ${ratio(cells.usd, cells.plain)} |`,
+    `| projector, DynamoDB requests for ${size} people | ${plain.described} (${plain.requests}) | ${usd.described} (${usd.requests}) | ${ratio(usd.requests, plain.requests)} |`,
+    row('projector, requests per person', (cost) => cost.requests),
+    row('projector, read units per person', (cost) => cost.readUnits),
+    row('projector, write units of the items put per person (estimated from their sizes)', (cost) => cost.putUnits),
+    row('projector, items updated per person (rollup cells, transaction summaries; at least 2 write units each in a transaction)', (cost) => cost.updates),
+    `| projector, median time per person | ${ms(plain.median)} | ${ms(usd.median)} | ${ratio(usd.median, plain.median)} |`,
     '',
-    'The table shows the projection’s throughput, the cells and write units of the seeded year, and the projector’s requests and units per person, for the same people without and with a reporting currency.',
+    'The table shows, for the same people without and with a reporting currency, the projection’s throughput, the cells the year holds, and what the projector reads and writes per person.',
     '',
   ];
 }
@@ -359,12 +375,8 @@ async function writeSide(ctx: BenchContext, { people, rates, converter, seeding 
  * in the reporting currency, and what the twin cells cost the projection.
  */
 export async function currencyBench(ctx: BenchContext): Promise<string> {
-  const t0 = performance.now(); // TEMP
   const year = await seedYear(ctx);
-  console.error('TEMP seed', ((performance.now() - t0) / 1000).toFixed(1));
   const views = await viewsTables(ctx, year);
-  console.error('TEMP views', ((performance.now() - t0) / 1000).toFixed(1));
   const writes = await writeSide(ctx, year);
-  console.error('TEMP writes', ((performance.now() - t0) / 1000).toFixed(1));
   return [...intro(year), ...views, ...writes].join('\n');
 }

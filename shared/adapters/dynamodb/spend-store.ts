@@ -56,19 +56,22 @@ export class DynamoSpendStore implements SpendStore {
   }
 
   async spendBetween(tenantId: string, fromDay: string, toDay: string, options: { restated?: boolean } = {}): Promise<PeriodSpend> {
-    const [items, restated] = await Promise.all([this.spendItems(tenantId, fromDay, toDay), options.restated === false ? [] : this.restatements(tenantId, fromDay, toDay)]);
-    const counted = restatedSpend(restated);
+    const items = await this.spendItems(tenantId, fromDay, toDay);
+    const counted = restatedSpend(options.restated === false ? [] : items.filter(spendRestatementEntity.isRestatement).map((item) => spendRestatementEntity.fromItem(item)));
     return {
-      posted: [...items.filter((item) => !importedSpendEntity.isImported(item)).map((item) => spendLineEntity.fromItem(item)), ...counted.posted],
+      posted: [...items.filter((item) => !importedSpendEntity.isImported(item) && !spendRestatementEntity.isRestatement(item)).map((item) => spendLineEntity.fromItem(item)), ...counted.posted],
       imported: [...items.filter(importedSpendEntity.isImported).flatMap((item) => importedSpendEntity.fromItem(item).lines), ...counted.imported],
     };
   }
 
   async restatements(tenantId: string, fromDay: string, toDay: string): Promise<SpendRestatement[]> {
+    // Only an import or report of a closed day and a reopening ask: a filtered range read of the days' spend.
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': spendRestatementEntity.partition(tenantId), ':from': `${fromDay}#`, ':to': `${toDay}#~` },
+      FilterExpression: '#entity = :restatement',
+      ExpressionAttributeNames: { '#entity': 'entity' },
+      ExpressionAttributeValues: { ':pk': spendRestatementEntity.partition(tenantId), ':from': `${fromDay}#`, ':to': `${toDay}#~`, ':restatement': spendRestatementEntity.name },
     });
     return items.map((item) => spendRestatementEntity.fromItem(item));
   }

@@ -6,10 +6,11 @@ import type { SpendEntry } from '../../../spend/spend.ts';
 import { type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
 
 /**
- * `SPEND_RESTATED` / `<postedDay>#<hash of the line's key>`: what a closed
+ * `SPEND` / `<postedDay>#r#<hash of the line's key>`: what a closed
  * month's spend line was restated by, counted on a posting day
  * (spend/restatements.ts): its difference added up (ADD), and the line as
- * last given (JSON), which reports join and show.
+ * last given (JSON), which reports join and show. It sits among the
+ * posting day's spend, so a period's one range read of spend has it.
  */
 const ENTITY = 'spendRestatement' as const;
 
@@ -22,12 +23,16 @@ const RestatementItem = itemSchema(ENTITY, {
   amount: z.number().int(),
 });
 
-const partition = (tenantId: string) => tenantKey(tenantId, 'SPEND_RESTATED');
+const partition = (tenantId: string) => tenantKey(tenantId, 'SPEND');
 
 export const spendRestatementEntity = {
   name: ENTITY,
   partition,
-  key: (tenantId: string, restatement: Pick<SpendRestatement, 'postedDay' | 'key'>): Key => ({ pk: partition(tenantId), sk: `${restatement.postedDay}#${contentHash(restatement.key).slice(0, 24)}` }),
+  key: (tenantId: string, restatement: Pick<SpendRestatement, 'postedDay' | 'key'>): Key => ({
+    pk: partition(tenantId),
+    sk: `${restatement.postedDay}#r#${contentHash(restatement.key).slice(0, 24)}`,
+  }),
+  isRestatement: (item: Item) => item.entity === ENTITY,
   /** An update adding the restatement's difference (creating it with its line if absent). */
   toUpdate(tenantId: string, restatement: SpendRestatement) {
     return {
