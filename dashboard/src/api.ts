@@ -41,10 +41,10 @@ async function problemOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, 'http_error', `Baton answered ${response.status} ${response.statusText}`.trim());
 }
 
-/** What a request sends besides the key: a method and a body with its headers (GET when absent). */
+/** What a request sends besides the key: a method and a body with its headers (GET when absent; no body for an action that takes none). */
 interface Sending {
   method: 'POST' | 'PUT';
-  body: BodyInit;
+  body?: BodyInit;
   headers: Record<string, string>;
 }
 
@@ -55,7 +55,7 @@ async function call(path: string, key: string, signal?: AbortSignal, sending?: S
       method: sending?.method ?? 'GET',
       headers: { ...sending?.headers, authorization: `Bearer ${key}`, accept: 'application/json' },
       cache: 'no-store',
-      ...(sending ? { body: sending.body } : {}),
+      ...(sending?.body !== undefined ? { body: sending.body } : {}),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
@@ -73,6 +73,11 @@ export async function getJson<T>(path: string, key: string, signal?: AbortSignal
 /** A JSON body sent (`PUT /v1/spend/mappings`), the JSON answer read. */
 export async function sendJson<T>(method: 'POST' | 'PUT', path: string, key: string, body: unknown): Promise<T> {
   return (await call(path, key, undefined, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })).json() as Promise<T>;
+}
+
+/** An action without a body (`POST /v1/periods/{month}/close`), the JSON answer read. */
+export async function post<T>(path: string, key: string): Promise<T> {
+  return (await call(path, key, undefined, { method: 'POST', headers: {} })).json() as Promise<T>;
 }
 
 /** A file's bytes sent as they are (`POST /v1/spend/imports`), gzip-compressed when `gzip`; the JSON answer read. */

@@ -79,7 +79,7 @@ function SignIn({ message, onSignedIn }: { message: string | undefined; onSigned
   return (
     <main class="sign-in" id="main">
       <h1>Baton</h1>
-      <p>Where marketing ends and the sale begins. Sign in with your tenant’s marketing key (attribution) or finance key (exports).</p>
+      <p>Where marketing ends and the sale begins. Sign in with your tenant’s marketing key (attribution), finance key (exports, closing months) or admin key (closing and reopening months).</p>
       <form onSubmit={submit} aria-describedby={problem ? 'sign-in-problem' : undefined}>
         <label>
           API key

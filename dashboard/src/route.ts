@@ -14,20 +14,26 @@ export const VIEWS = [
   { name: 'journey', title: 'Order journey', scope: 'marketing' },
   // Spend files: a marketing key imports, audits and maps; a finance key opening it by address is told it cannot import (Baton's 403), rather than sent elsewhere.
   { name: 'spend', title: 'Spend', scope: 'marketing', byAddress: ['finance'] },
-  { name: 'finance', title: 'Finance export', scope: 'finance' },
-] as const satisfies ReadonlyArray<{ name: string; title: string; scope: Scope; byAddress?: readonly Scope[] }>;
+  // The month's export and its closing (SPEC §14): an admin key closes and reopens months there too; a marketing key opening it by address sees the months and the adjustments, without the export or the buttons.
+  { name: 'finance', title: 'Finance', scope: 'finance', also: ['admin'], byAddress: ['marketing'] },
+] as const satisfies ReadonlyArray<{ name: string; title: string; scope: Scope; also?: readonly Scope[]; byAddress?: readonly Scope[] }>;
 
 export type ViewName = (typeof VIEWS)[number]['name'];
 type View = (typeof VIEWS)[number];
 
+/** Whether a view is in a key's navigation: the view's own scope, or another it serves too (`also`). */
+function navigates(view: View, scope: Scope): boolean {
+  return view.scope === scope || ('also' in view && (view.also as readonly Scope[]).includes(scope));
+}
+
 /** The views in a key's navigation. */
 export function viewsFor(scope: Scope) {
-  return VIEWS.filter((view) => view.scope === scope);
+  return VIEWS.filter((view) => navigates(view, scope));
 }
 
 /** The view a key sees at `name`: its own, one it may open by address though not in its navigation, or (neither) undefined. */
 export function viewAt(scope: Scope, name: ViewName | undefined): View | undefined {
-  return VIEWS.find((view) => view.name === name && (view.scope === scope || ('byAddress' in view && (view.byAddress as readonly Scope[]).includes(scope))));
+  return VIEWS.find((view) => view.name === name && (navigates(view, scope) || ('byAddress' in view && (view.byAddress as readonly Scope[]).includes(scope))));
 }
 
 /** Where the dashboard is: `#/<view>?from=…&to=…`. Never a key: only what the person chose to look at. */

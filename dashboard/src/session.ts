@@ -13,8 +13,8 @@ export interface Session {
   me: Me;
 }
 
-/** The scopes the dashboard has views for. */
-export const DASHBOARD_SCOPES = ['marketing', 'finance'] as const;
+/** The scopes the dashboard has views for: attribution (marketing), the export and closing months (finance), closing and reopening months (admin). */
+export const DASHBOARD_SCOPES = ['marketing', 'finance', 'admin'] as const;
 
 export function storedKey(): string | undefined {
   try {
@@ -27,7 +27,7 @@ export function storedKey(): string | undefined {
 /** Checks the key with `GET /v1/me` and keeps it for this browser session. */
 export async function signIn(key: string): Promise<Session> {
   const trimmed = key.trim();
-  if (!trimmed) throw new ApiError(400, 'empty_key', 'Paste a marketing or finance key.');
+  if (!trimmed) throw new ApiError(400, 'empty_key', 'Paste a marketing, finance or admin key.');
   let me: Me;
   try {
     me = await getJson<Me>('/v1/me', trimmed);
@@ -37,7 +37,11 @@ export async function signIn(key: string): Promise<Session> {
     throw error;
   }
   if (!(DASHBOARD_SCOPES as readonly string[]).includes(me.scope)) {
-    throw new ApiError(403, 'wrong_scope', `This is an ${me.scope} key. The dashboard needs a marketing key (attribution) or a finance key (exports).`);
+    throw new ApiError(
+      403,
+      'wrong_scope',
+      `This is an ${me.scope} key. The dashboard needs a marketing key (attribution), a finance key (exports, closing months) or an admin key (closing and reopening months).`,
+    );
   }
   try {
     sessionStorage.setItem(STORAGE_KEY, trimmed);

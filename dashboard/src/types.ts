@@ -8,6 +8,7 @@ import type { CohortsAnswerSchema } from '../../shared/api/responses/cohorts.ts'
 import type { ExportSummarySchema } from '../../shared/api/responses/exports.ts';
 import type { FxRatesListSchema } from '../../shared/api/responses/fx.ts';
 import type { AttributionSchema, JourneySchema } from '../../shared/api/responses/people.ts';
+import type { PeriodsAnswerSchema, ReopenAnswerSchema } from '../../shared/api/responses/periods.ts';
 import type {
   AttributionOrdersAnswerSchema,
   CompareAnswerSchema,
@@ -87,3 +88,14 @@ export type SpendAudit = z.infer<typeof SpendAuditAnswerSchema>;
 export type UnmatchedSpend = SpendAudit['unmatchedSpend'][number];
 export type CampaignWithoutSpend = SpendAudit['campaignsWithoutSpend'][number];
 export type PlatformSpend = SpendAudit['spend'][number];
+
+/** `GET /v1/periods` (and the answer of closing a month): the tenant's months, newest first, closed and open, with who closed them and when. */
+export type Periods = z.infer<typeof PeriodsAnswerSchema>;
+export type PeriodMonth = Periods['months'][number];
+/** One closing of a month, with its reopening (who, when, why) if it was reopened. */
+export type Closing = PeriodMonth['closings'][number];
+/** `POST /v1/periods/{month}/reopen`: the months after the reopening, and how many adjustments were taken back into it. */
+export type Reopened = z.infer<typeof ReopenAnswerSchema>;
+/** A change to a closed month posted in a later one, as a report's totals list it: the month it belongs to, why, and its revenue (minor units). */
+export type Adjustment = NonNullable<ReportTotals['adjustments']>[number];
+export type AdjustmentReason = Adjustment['reason'];

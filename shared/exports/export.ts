@@ -480,7 +480,7 @@ export async function summarise(deps: ExportDeps, tenant: TenantRecord, query: {
         total: 0,
         revenue: 0,
         byKind: { order: emptySums(), refund: emptySums(), cancellation: emptySums() },
-        ...(columns.periods ? { adjustments: emptySums() } : {}),
+        ...(columns.periods ? { adjustments: { ...emptySums(), byOrigin: [] } } : {}),
       };
       byCurrency.set(line.currency, sums);
     }
@@ -489,9 +489,14 @@ export async function summarise(deps: ExportDeps, tenant: TenantRecord, query: {
     // An adjustment line is signed by what it does to revenue; the others are positive on their own kind.
     const sign = adjustment || kind === 'order' ? 1 : -1;
     if (adjustment) {
-      const into = (sums.adjustments ??= emptySums());
+      const into = (sums.adjustments ??= { ...emptySums(), byOrigin: [] });
       into.count += 1;
       for (const amount of AMOUNTS) into[amount] += line[amount];
+      const origin = { originalPeriod: line.originalPeriod ?? '', reason: line.reason ?? 'late_transaction' };
+      let byOrigin = into.byOrigin.find((one) => one.originalPeriod === origin.originalPeriod && one.reason === origin.reason);
+      if (!byOrigin) into.byOrigin.push((byOrigin = { ...origin, count: 0, net: 0 }));
+      byOrigin.count += 1;
+      byOrigin.net += line.net;
     } else {
       if (line.status === 'pending') sums.pending += 1;
       else if (line.status === 'conflict') sums.conflicts += 1;
@@ -528,7 +533,19 @@ export async function summarise(deps: ExportDeps, tenant: TenantRecord, query: {
     from: query.from,
     to: query.to,
     ...timezonesOf(calendar, query.from, query.to),
-    currencies: [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1)),
+    currencies: [...byCurrency.values()]
+      .sort((a, b) => (a.currency < b.currency ? -1 : 1))
+      .map((sums) =>
+        sums.adjustments
+          ? {
+              ...sums,
+              adjustments: {
+                ...sums.adjustments,
+                byOrigin: sums.adjustments.byOrigin.sort((a, b) => (a.originalPeriod < b.originalPeriod ? -1 : a.originalPeriod > b.originalPeriod ? 1 : a.reason < b.reason ? -1 : 1)),
+              },
+            }
+          : sums,
+      ),
     ...(mode.kind === 'reporting' ? { reporting: { currency: mode.currency, ...reporting } } : {}),
     ...reportingFields(mode, missing),
   };

@@ -1,14 +1,16 @@
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import type { ExportQuery } from '../../../shared/exports/export.ts';
 import { query } from '../api.ts';
 import { MissingRates } from '../components/currency.tsx';
 import { Download } from '../components/download.tsx';
+import { Adjustments, ClosedNotice, Months, usePeriods } from '../components/periods.tsx';
 import { Picker } from '../components/toolbar.tsx';
 import { DataTable, Empty, Kpi, Kpis, Loaded, Note, Section } from '../components/ui.tsx';
 import { count, money } from '../format.ts';
 import { useApi } from '../load.ts';
 import { addDays, monthPeriod, type Period, today } from '../period.ts';
-import type { ExportSummary, ExportSums, FxRate, FxRates, ReportingSums } from '../types.ts';
+import type { ExportSummary, ExportSums, FxRate, FxRates, ReportingSums, Scope } from '../types.ts';
 import { inReporting, type Reporting, type ViewProps } from '../view.ts';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -21,18 +23,33 @@ const FLAVORS: Array<{ value: Flavor; label: string }> = [
   { value: 'raw', label: 'raw (for scripts)' },
 ];
 
+/** The export and its summary are the finance key's reads (`GET /v1/exports/transactions…`). */
+const EXPORT_READERS: readonly Scope[] = ['finance'];
+
 /**
  * A month's export (CSV, downloaded with the key in a header, never in a
  * link) and the summary it reconciles to; with a reporting currency, the
  * summary's sums in it beside each currency's, and the rates that convert.
+ * Then the month's closing (SPEC §14): whether it is closed, the
+ * adjustments posted in it, and the tenant's months, closed by a finance
+ * or admin key and reopened by an admin key. A key that may not read the
+ * export (admin; marketing, by address) sees the months alone.
  */
 export function Finance({ session, reporting, params, setParams, onUnauthorized }: ViewProps) {
   const { timezone } = session.me;
+  const exports = EXPORT_READERS.includes(session.me.scope);
   const chosen = params.get('month') ?? '';
   const month = MONTH.test(chosen) ? chosen : today(timezone).slice(0, 7);
   const flavor: Flavor = params.get('flavor') === 'raw' ? 'raw' : 'excel';
   const period = monthPeriod(month);
-  const [load, retry] = useApi<ExportSummary>(`/v1/exports/transactions/summary${query({ ...period, ...inReporting(reporting !== null) })}`, session.key, onUnauthorized);
+  const [load, retry] = useApi<ExportSummary>(exports ? `/v1/exports/transactions/summary${query({ ...period, ...inReporting(reporting !== null) })}` : null, session.key, onUnauthorized);
+  const periods = usePeriods(session.key, onUnauthorized);
+  // Bumped after a month is closed or reopened: the figures are read again.
+  const [revision, setRevision] = useState(0);
+  const changed = () => {
+    if (exports) retry();
+    setRevision((n) => n + 1);
+  };
   return (
     <>
       <form class="toolbar" aria-label="Month" onSubmit={(event) => event.preventDefault()}>
@@ -46,28 +63,39 @@ export function Finance({ session, reporting, params, setParams, onUnauthorized 
             onChange={(event) => MONTH.test(event.currentTarget.value) && setParams({ month: event.currentTarget.value })}
           />
         </label>
-        <Picker label="File for" name="flavor" value={flavor} options={FLAVORS} onChange={(next) => setParams({ flavor: next })} />
-        <Download
-          sessionKey={session.key}
-          path={`/v1/exports/transactions${query({ ...period, format: 'csv', flavor })}`}
-          fallbackName={`${session.me.tenantId}-transactions-${period.from}-to-${period.to}${flavor === 'excel' ? '-excel' : ''}.csv`}
-          label={`Download the month’s export (${flavor === 'excel' ? 'CSV for Excel' : 'raw CSV'})`}
-          busyLabel="Preparing the export…"
-        />
-      </form>
-      <Loaded load={load} what="the month's summary" retry={retry}>
-        {(summary) => (
+        {exports && (
           <>
-            <SummaryTable summary={summary} month={month} />
-            {summary.reporting && (
-              <ReportingSummary sums={summary.reporting} month={month}>
-                <MissingRates answer={summary} fxMaxAgeDays={reporting?.fxMaxAgeDays} />
-              </ReportingSummary>
-            )}
+            <Picker label="File for" name="flavor" value={flavor} options={FLAVORS} onChange={(next) => setParams({ flavor: next })} />
+            <Download
+              sessionKey={session.key}
+              path={`/v1/exports/transactions${query({ ...period, format: 'csv', flavor })}`}
+              fallbackName={`${session.me.tenantId}-transactions-${period.from}-to-${period.to}${flavor === 'excel' ? '-excel' : ''}.csv`}
+              label={`Download the month’s export (${flavor === 'excel' ? 'CSV for Excel' : 'raw CSV'})`}
+              busyLabel="Preparing the export…"
+            />
           </>
         )}
-      </Loaded>
-      {reporting && <RatesInUse sessionKey={session.key} period={period} reporting={reporting} onUnauthorized={onUnauthorized} />}
+      </form>
+      <ClosedNotice periods={periods.load} month={month} timezone={timezone} />
+      {exports ? (
+        <Loaded load={load} what="the month's summary" retry={retry}>
+          {(summary) => (
+            <>
+              <SummaryTable summary={summary} month={month} />
+              {summary.reporting && (
+                <ReportingSummary sums={summary.reporting} month={month}>
+                  <MissingRates answer={summary} fxMaxAgeDays={reporting?.fxMaxAgeDays} />
+                </ReportingSummary>
+              )}
+            </>
+          )}
+        </Loaded>
+      ) : (
+        <Note name="export-scope">The month’s export and its summary are read with the tenant’s finance key; this {session.me.scope} key reads its closing.</Note>
+      )}
+      {exports && reporting && <RatesInUse sessionKey={session.key} period={period} reporting={reporting} onUnauthorized={onUnauthorized} />}
+      <Adjustments session={session} month={month} revision={revision} onUnauthorized={onUnauthorized} />
+      <Months session={session} periods={periods} onChanged={changed} onUnauthorized={onUnauthorized} />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TRANSACTION_KINDS } from '../../recording/vocabulary.ts';
+import { ADJUSTMENT_REASONS, TRANSACTION_KINDS } from '../../recording/vocabulary.ts';
 import { AmountsShape, keyedBy, PeriodSchema, ReportingShape } from './common.ts';
 
 export const CurrencySummarySchema = z.strictObject({
@@ -13,7 +13,13 @@ export const CurrencySummarySchema = z.strictObject({
   revenue: z.number().int().describe('Orders’ net less refunds’ and cancellations’ net: the period’s revenue as reports count it'),
   byKind: keyedBy(TRANSACTION_KINDS, z.strictObject({ count: z.number().int(), ...AmountsShape })).describe('Each kind’s count and sums, to tie to the storefront’s own report'),
   adjustments: z
-    .strictObject({ count: z.number().int(), ...AmountsShape })
+    .strictObject({
+      count: z.number().int(),
+      ...AmountsShape,
+      byOrigin: z
+        .array(z.strictObject({ originalPeriod: z.string(), reason: z.enum(ADJUSTMENT_REASONS), count: z.number().int(), net: z.number().int() }))
+        .describe('By the month they belong to and why, oldest month first'),
+    })
     .optional()
     .describe('Once the tenant has closed a month: the adjustment lines’ count and sums, signed by what they do to revenue (part of `revenue`, not of the kinds’ sums)'),
 });
