@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExportQuerySchema, exportTransactions, summarise } from '../../shared/exports/export.ts';
+import { putFxRates } from '../../shared/fx/use-cases.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
+import { runRecomputeTask } from '../../shared/jobs/recompute.ts';
 import { divert, NO_PERIODS, takeBack } from '../../shared/periods/periods.ts';
 import { closePeriod, listPeriods, reopenPeriod } from '../../shared/periods/use-cases.ts';
 import { type Contributions, cells, sum } from '../../shared/projection/cells.ts';
@@ -11,7 +13,7 @@ import { funnel } from '../../shared/read-models/views.ts';
 import { storeTransaction } from '../../shared/recording/use-cases.ts';
 import { importSpendFile, recordSpend } from '../../shared/spend/use-cases.ts';
 import type { TenantRecord } from '../../shared/tenants/ports.ts';
-import { createTenant } from '../../shared/tenants/use-cases.ts';
+import { createTenant, patchConfig } from '../../shared/tenants/use-cases.ts';
 import { touch, transaction } from '../support/memory/fixtures.ts';
 import { type MemoryStores, memoryStores } from '../support/memory/stores.ts';
 
@@ -348,5 +350,28 @@ describe('a closed month’s spend', () => {
     expect(await post('99.00', '2026-01-05T00:00:00Z')).toMatchObject({ stale: 1 });
     expect(await costOf(deps, JANUARY.from, JANUARY.to)).toBe(1_000);
     expect(await costOf(deps, FEBRUARY.from, FEBRUARY.to)).toBe(500);
+  });
+});
+
+describe('a rate edit of a closed month', () => {
+  it('is converted again by the reconvert job and posted in the first open month as fx_rate; the closed month keeps its figures', async () => {
+    const deps = memoryStores();
+    await createTenant(deps.tenants, { tenantId: 'acme', currency: 'EUR', timezone: 'UTC' }, new Date('2026-09-01T00:00:00Z'));
+    await patchConfig(deps.tenants, 'acme', { reportingCurrency: 'USD' });
+    const tenant = (await deps.tenants.getTenant('acme'))!;
+    await deps.fxRates.put('acme', [{ day: '2026-10-20', base: 'EUR', quote: 'USD', rate: '1.10' }]);
+    const stored = transaction({ transactionId: 'o-1', occurredAt: '2026-10-20T10:00:00Z', person: { customerId: 'ana' }, currency: 'EUR', gross: '100.00' });
+    await storeTransaction(deps, tenant, stored);
+    await projectRecords(deps, tenant, [{ record: 'o-1', trigger: { kind: 'transaction', transaction: stored } }]);
+    await closePeriod(deps, 'acme', '2026-10', 'finance key …abcd');
+    const inUsd = (from: string, to: string) => report(deps, 'acme', { from, to, groupBy: 'channel', currency: 'reporting' });
+    const october = await inUsd('2026-10-01', '2026-10-31');
+    expect(october.totals[0]).toMatchObject({ currency: 'USD', revenue: 11_000 });
+
+    const edit = await putFxRates(deps, 'acme', { json: [{ day: '2026-10-20', base: 'EUR', quote: 'USD', rate: '1.12' }] });
+    expect(edit.jobs).toHaveLength(1);
+    for (const task of deps.queue.drain()) await runRecomputeTask(deps, task);
+    expect(await inUsd('2026-10-01', '2026-10-31')).toEqual(october);
+    expect((await inUsd('2026-11-01', '2026-11-30')).totals[0]).toMatchObject({ currency: 'USD', revenue: 200, adjustments: [{ originalPeriod: '2026-10', reason: 'fx_rate', revenue: 200 }] });
   });
 });
