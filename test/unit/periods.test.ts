@@ -375,3 +375,50 @@ describe('a rate edit of a closed month', () => {
     expect((await inUsd('2026-11-01', '2026-11-30')).totals[0]).toMatchObject({ currency: 'USD', revenue: 200, adjustments: [{ originalPeriod: '2026-10', reason: 'fx_rate', revenue: 200 }] });
   });
 });
+
+describe('the README’s worked example: closing January', () => {
+  it('keeps January as closed and posts the late touch, refund and spend in February; January plus February are the never-closed figures', async () => {
+    const { deps, tenant } = await shop();
+    const spendFile = (cost: string) => new TextEncoder().encode(`Date,Campaign,Cost,Currency\n2026-01-10,spring,${cost},EUR\n`);
+    await click(deps, tenant, 'ana', '2026-01-05T10:00:00Z', 'spring');
+    await order(deps, tenant, { transactionId: 'o-1', occurredAt: '2026-01-20T10:00:00Z', person: { customerId: 'ana' }, currency: 'EUR', gross: '100.00' });
+    await importSpendFile(deps, 'acme', spendFile('20.00'), { profile: 'generic', account: 'ads' });
+    const january = await reportOf(deps, JANUARY.from, JANUARY.to);
+    expect(january.rows.map((row) => [row.key, row.revenue])).toEqual([['spring', 10_000]]);
+    expect(january.totals[0]).toMatchObject({ cost: 2_000, roas: 5 });
+    const periods = await closePeriod(deps, 'acme', '2026-01', 'finance key …abcd', NOW);
+    expect(periods.months.find((line) => line.month === '2026-01')).toMatchObject({ status: 'closed', version: 1, closedBy: 'finance key …abcd' });
+    const exportOf = async (from: string, to: string) => {
+      let text = '';
+      for await (const chunk of (await exportTransactions(deps, tenant, ExportQuerySchema.parse({ from, to }))).body) text += chunk;
+      return text;
+    };
+    const januaryExport = await exportOf(JANUARY.from, JANUARY.to);
+
+    await click(deps, tenant, 'ana', '2026-01-15T10:00:00Z', 'summer');
+    await order(deps, tenant, { transactionId: 'r-1', kind: 'refund', orderId: 'o-1', occurredAt: '2026-01-28T10:00:00Z', person: { customerId: 'ana' }, currency: 'EUR', gross: '25.00' });
+    await importSpendFile(deps, 'acme', spendFile('70.00'), { profile: 'generic', account: 'ads' });
+
+    expect(await exportOf(JANUARY.from, JANUARY.to)).toBe(januaryExport);
+    expect(await reportOf(deps, JANUARY.from, JANUARY.to)).toEqual(january);
+    const february = await reportOf(deps, FEBRUARY.from, FEBRUARY.to);
+    expect(february.rows.filter((row) => row.revenue !== 0).map((row) => [row.key, row.revenue])).toEqual([
+      ['summer', 10_000 - 2_500],
+      ['spring', -10_000],
+    ]);
+    expect(february.totals[0]).toMatchObject({
+      revenue: -2_500,
+      cost: 5_000,
+      adjustments: [{ originalPeriod: '2026-01', reason: 'late_transaction', revenue: -2_500 }],
+    });
+    const both = await reportOf(deps, JANUARY.from, FEBRUARY.to);
+    expect(both.rows.filter((row) => row.revenue !== 0).map((row) => [row.key, row.revenue])).toEqual([['summer', 7_500]]);
+    expect(both.totals[0]).toMatchObject({ revenue: 7_500, cost: 7_000 });
+
+    await reopenPeriod(deps, 'acme', '2026-01', 'late facts', 'admin key …wxyz', NOW);
+    const again = await closePeriod(deps, 'acme', '2026-01', 'finance key …abcd', NOW);
+    expect(again.months.find((line) => line.month === '2026-01')).toMatchObject({ status: 'closed', version: 2 });
+    expect((await reportOf(deps, JANUARY.from, JANUARY.to)).totals[0]).toMatchObject({ revenue: 7_500, cost: 7_000 });
+    expect((await reportOf(deps, FEBRUARY.from, FEBRUARY.to)).totals).toEqual([]);
+  });
+});
