@@ -60,6 +60,23 @@ export function postingDay(state: Pick<PeriodsState, 'closedThrough'>): string |
   return month && `${month}-01`;
 }
 
+/** The state after a closing (the store writes it over the version it read). */
+export function withClosing(state: PeriodsState, closing: Closing): PeriodsState {
+  return { ...state, closedThrough: closing.month, version: state.version + 1, closings: [...state.closings, closing] };
+}
+
+/** The state after the latest closed month is reopened: its closing says when, by whom and why, and its adjustments are to be taken back. */
+export function withReopening(state: PeriodsState, reopening: { month: string; at: string; by: string; reason: string }): PeriodsState {
+  const closings = state.closings.map((closing, i) =>
+    i === state.closings.length - 1 && closing.month === reopening.month ? { ...closing, reopenedAt: reopening.at, reopenedBy: reopening.by, reason: reopening.reason } : closing,
+  );
+  const previous = addMonths(reopening.month, -1);
+  // The month before is closed only if it was (a reopened month may be the first ever closed).
+  const before = state.closings.filter((closing) => closing.month === previous).at(-1);
+  const closedThrough = before && !before.reopenedAt ? previous : null;
+  return { ...state, closedThrough, version: state.version + 1, closings, takingBack: reopening.month };
+}
+
 /** The version the month's current (or next) closing has. */
 export function versionOf(state: Pick<PeriodsState, 'closings'>, month: string): number {
   return state.closings.filter((closing) => closing.month === month).length;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { accessibilityProblems, type InPage, openTab, settled, show, signIn, type Tab } from '../support/dashboard.ts';
+import { accessibilityProblems, cellOf, type InPage, openTab, settled, show, signIn, type Tab, textOf } from '../support/dashboard.ts';
 
 // The dashboard in one reporting currency (SPEC §11, §14) in Debian's
 // Chromium against the local runtime: a store selling in EUR, GBP, USD and
@@ -106,11 +106,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function read<T = any>(path: string, key = shop.keys.marketing): Promise<T> {
-  const response = await api.request('GET', path, { key });
-  expect(response.status, response.text).toBe(200);
-  return response.body as T;
-}
+const read = <T = any>(path: string, key = shop.keys.marketing): Promise<T> => api.read<T>(path, key);
 
 /** The address's parameters (after `#/<view>?`). */
 async function address(page: Page): Promise<URLSearchParams> {
@@ -118,10 +114,9 @@ async function address(page: Page): Promise<URLSearchParams> {
   return new URLSearchParams(hash.split('?')[1] ?? '');
 }
 
-/** An element's text, its spaces plain (Intl writes "CHF 30.00" with a no-break space). */
-const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\u00a0/g, ' ').trim();
+const text = textOf;
 const figure = (page: Page, name: string) => text(page, `[data-figure=${name}] .kpi-value`);
-const cell = (page: Page, table: string, key: string, column: string) => text(page, `table[data-table=${table}] tr[data-key="${key}"] [data-col="${column}"]`);
+const cell = cellOf;
 
 /** Does what changes the view's query, and waits for `path`'s answer to be drawn. */
 async function asking(page: Page, view: string, path: string, action: () => Promise<unknown>): Promise<void> {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { accessibilityProblems, type InPage, openTab, settled, signIn, type Tab } from '../support/dashboard.ts';
+import { accessibilityProblems, cellOf, type InPage, openTab, settled, signIn, type Tab, textOf } from '../support/dashboard.ts';
 
 // Months that stay closed (SPEC §11, §14) in the dashboard's finance view,
 // in Debian's Chromium against the local runtime: a store's October order
@@ -55,19 +55,9 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function read<T = any>(path: string, key = shop.keys.finance): Promise<T> {
-  const response = await api.request('GET', path, { key });
-  expect(response.status, response.text).toBe(200);
-  return response.body as T;
-}
-
-/** An element's text, its spaces plain (Intl writes no-break spaces). */
-const text = async (page: Page, selector: string) =>
-  ((await page.textContent(selector)) ?? '')
-    .replace(/\u00a0/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-const cell = (page: Page, table: string, key: string, column: string) => text(page, `table[data-table=${table}] tr[data-key="${key}"] [data-col="${column}"]`);
+const read = <T = any>(path: string, key = shop.keys.finance): Promise<T> => api.read<T>(path, key);
+const text = textOf;
+const cell = cellOf;
 const rowKeys = (page: Page, table: string) => page.$$eval(`table[data-table=${table}] tbody tr`, (rows) => rows.map((row) => row.getAttribute('data-key')));
 const buttons = (page: Page) =>
   page.$$eval('[data-months] button[data-action]', (found) => found.map((button) => `${button.getAttribute('data-action')} ${button.getAttribute('data-month') ?? ''}`.trim()));

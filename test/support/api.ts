@@ -70,6 +70,13 @@ export class TestApi {
     return new TestApi(await startLocalRuntime({ port: 0, deadLetterFile, ...(options.events ? { dynamodbEndpoint: DYNAMODB_ENDPOINT, tableName: TABLE_NAME } : {}) }));
   }
 
+  /** A GET that must answer 200: its JSON body. */
+  async read<T = any>(path: string, key: string): Promise<T> {
+    const response = await this.request<T>('GET', path, { key });
+    if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${response.text}`);
+    return response.body;
+  }
+
   async request<T = any>(method: string, path: string, options: { key?: string; json?: unknown; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;

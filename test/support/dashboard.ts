@@ -74,3 +74,13 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
 }
+
+/** An element's text, its spaces plain (Intl writes "CHF 30.00" with a no-break space) and runs of them one. */
+export const textOf = async (page: Page, selector: string): Promise<string> =>
+  ((await page.textContent(selector)) ?? '')
+    .replace(/\u00a0/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** A data table's cell as text: the table's `data-table`, the row's `data-key`, the column's `data-col`. */
+export const cellOf = (page: Page, table: string, key: string, column: string): Promise<string> => textOf(page, `table[data-table=${table}] tr[data-key="${key}"] [data-col="${column}"]`);

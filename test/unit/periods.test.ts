@@ -136,6 +136,8 @@ describe('a closed month never changes; its changes are posted in the first open
 
     const reopened = await reopenPeriod(deps, 'acme', '2026-01', 'the touch was late', 'admin key …wxyz', NOW);
     expect(reopened.takenBack).toBe(1);
+    // The first month ever closed, reopened: none is closed now.
+    expect(reopened.closedThrough).toBeNull();
     expect((await reportOf(deps, JANUARY.from, JANUARY.to)).rows.filter((row) => row.revenue !== 0).map((row) => [row.key, row.revenue])).toEqual([['summer', 10_000]]);
     expect((await reportOf(deps, FEBRUARY.from, FEBRUARY.to)).rows.filter((row) => row.revenue !== 0)).toEqual([]);
     expect(await deps.periods.adjustments('acme', '2026-02')).toEqual([]);

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Closing, type PeriodsState, takeBack } from '../../periods/periods.ts';
+import { type Closing, type PeriodsState, takeBack, withClosing, withReopening } from '../../periods/periods.ts';
 import type { BookedLine, FrozenLine, PeriodStore, PostedAdjustment } from '../../periods/ports.ts';
 import { cells } from '../../projection/cells.ts';
 import { addMonths } from '../../time/days.ts';
@@ -55,18 +55,13 @@ export class DynamoPeriodStore implements PeriodStore {
   async close(tenantId: string, closing: Closing, expectedVersion: number): Promise<'saved' | 'stale'> {
     const state = await this.state(tenantId);
     if (state.version !== expectedVersion) return 'stale';
-    return this.write(tenantId, { ...state, closedThrough: closing.month, version: expectedVersion + 1, closings: [...state.closings, closing] }, expectedVersion);
+    return this.write(tenantId, withClosing(state, closing), expectedVersion);
   }
 
   async reopen(tenantId: string, reopening: { month: string; at: string; by: string; reason: string }, expectedVersion: number): Promise<'saved' | 'stale'> {
     const state = await this.state(tenantId);
     if (state.version !== expectedVersion) return 'stale';
-    const closings = state.closings.map((closing, i) =>
-      i === state.closings.length - 1 && closing.month === reopening.month ? { ...closing, reopenedAt: reopening.at, reopenedBy: reopening.by, reason: reopening.reason } : closing,
-    );
-    const previous = addMonths(reopening.month, -1);
-    const closedThrough = state.closings.some((closing) => closing.month === previous && !closing.reopenedAt) ? previous : null;
-    return this.write(tenantId, { ...state, closedThrough, version: expectedVersion + 1, closings, takingBack: reopening.month }, expectedVersion);
+    return this.write(tenantId, withReopening(state, reopening), expectedVersion);
   }
 
   async freeze(tenantId: string, month: string, version: number, lines: readonly FrozenLine[]): Promise<void> {

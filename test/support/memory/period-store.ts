@@ -1,6 +1,5 @@
-import { type Closing, type PeriodsState, takeBack } from '../../../shared/periods/periods.ts';
+import { type Closing, type PeriodsState, takeBack, withClosing, withReopening } from '../../../shared/periods/periods.ts';
 import type { BookedLine, FrozenLine, PeriodStore, PostedAdjustment } from '../../../shared/periods/ports.ts';
-import { addMonths } from '../../../shared/time/days.ts';
 import { copy, type MemoryTable, type TenantItems } from './table.ts';
 
 /** Each tenant's closed exports, by `<month>|<version>|<key>`. */
@@ -20,7 +19,7 @@ export class MemoryPeriodStore implements PeriodStore {
   async close(tenantId: string, closing: Closing, expectedVersion: number): Promise<'saved' | 'stale'> {
     const items = this.table.of(tenantId);
     if (items.periods.version !== expectedVersion) return 'stale';
-    items.periods = { ...items.periods, closedThrough: closing.month, version: expectedVersion + 1, closings: [...items.periods.closings, copy(closing)] };
+    items.periods = withClosing(items.periods, copy(closing));
     return 'saved';
   }
 
@@ -28,12 +27,7 @@ export class MemoryPeriodStore implements PeriodStore {
     const items = this.table.of(tenantId);
     const state = items.periods;
     if (state.version !== expectedVersion) return 'stale';
-    const closings = state.closings.map((closing, i) =>
-      i === state.closings.length - 1 && closing.month === reopening.month ? { ...closing, reopenedAt: reopening.at, reopenedBy: reopening.by, reason: reopening.reason } : closing,
-    );
-    const previous = addMonths(reopening.month, -1);
-    const closedThrough = state.closings.some((closing) => closing.month === previous && !closing.reopenedAt) ? previous : null;
-    items.periods = { ...state, closedThrough, version: expectedVersion + 1, closings, takingBack: reopening.month };
+    items.periods = withReopening(state, reopening);
     return 'saved';
   }
 
