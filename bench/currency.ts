@@ -1,11 +1,11 @@
 import { documentClient } from '../shared/adapters/dynamodb/client.ts';
 import { stores } from '../shared/adapters/dynamodb/stores.ts';
 import { mulberry32 } from '../shared/attribution/data-driven.ts';
+import { converterFor } from '../shared/fx/converter.ts';
 import type { FxRate } from '../shared/fx/rates.ts';
 import { formatAmount } from '../shared/money/money.ts';
 import { type PersonInput, type ProjectionSettings, projectPerson, type ReportingConverter } from '../shared/projection/person.ts';
 import { refreshPerson } from '../shared/projection/use-cases.ts';
-import { converterFor } from '../shared/read-models/currency.ts';
 import { compare, report } from '../shared/read-models/reports.ts';
 import { funnel } from '../shared/read-models/views.ts';
 import { transactionFromInput } from '../shared/recording/transactions.ts';

@@ -1,11 +1,11 @@
 import { summarise } from '../attribution/engine.ts';
+import { converterFor } from '../fx/converter.ts';
 import type { FxRateStore } from '../fx/ports.ts';
 import type { Identifier } from '../identity/identity.ts';
 import type { ReportingAmounts } from '../money/reporting.ts';
 import { recordProjectionConflict } from '../observability/metrics.ts';
 import { type AdjustmentReason, divert, firstOpenMonth, postingDay } from '../periods/periods.ts';
 import type { PeriodStore, PostedAdjustment } from '../periods/ports.ts';
-import { converterFor } from '../read-models/currency.ts';
 import { contentHash } from '../recording/hash.ts';
 import type { RecordStore, StoredTransaction, TransactionRef } from '../recording/ports.ts';
 import { settle } from '../recording/settlement.ts';

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
 import { ExportQuerySchema, exportTransactions, summarise } from '../../shared/exports/export.ts';
+import { converterFor } from '../../shared/fx/converter.ts';
 import type { FxRate } from '../../shared/fx/rates.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
 import { type Contributions, cells, reportingPart, sum } from '../../shared/projection/cells.ts';
@@ -9,7 +10,6 @@ import { type OrderInput, type PersonInput, projectPerson } from '../../shared/p
 import type { RollupCell } from '../../shared/projection/ports.ts';
 import { refreshPerson } from '../../shared/projection/use-cases.ts';
 import { cohorts } from '../../shared/read-models/cohorts.ts';
-import { converterFor } from '../../shared/read-models/currency.ts';
 import { compare, report } from '../../shared/read-models/reports.ts';
 import { decodeCell } from '../../shared/read-models/rollups.ts';
 import { funnel, salesReport } from '../../shared/read-models/views.ts';
