@@ -56,8 +56,11 @@ export interface ProjectionWrite {
   /** Listing entries to write (new or changed) and to remove. */
   listings: { put: ListingEntry[]; remove: ListingAddress[] };
   dropped: { add: Array<DroppedBaton & { identifiers: Identifier[] }>; remove: Array<DroppedBaton & { personKey: Identifier }> };
-  /** The tenant's periods as read (docs/contract.md#closing-a-month): the save holds only if no month was closed or reopened since. */
-  periods?: { version: number };
+  /**
+   * The tenant's periods (docs/contract.md#closing-a-month): as read (`version`, the save holds only if no month was
+   * closed or reopened since), or not read (`openFrom`, the save holds only if no month from it on is closed).
+   */
+  periods?: { version: number } | { openFrom: string };
   /** Changes of closed months posted in the first open month (their cells are in `delta` at the posting day). */
   adjustments?: PostedAdjustment[];
 }

@@ -13,7 +13,7 @@ import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
 import { calendarOf } from '../tenants/use-cases.ts';
-import { difference, keepFinal, sum } from './cells.ts';
+import { type Contributions, cells, difference, keepFinal, sum } from './cells.ts';
 import { type Listed, listingChanges } from './listings.ts';
 import { type DroppedBaton, type OrderInput, projectPerson } from './person.ts';
 import type { ProjectionStore, ProjectionWrite, StoredAttributionRef, StoredProjection } from './ports.ts';
@@ -71,6 +71,8 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
   const calendar = calendarOf(tenant);
   // Anonymous heirs of an erased person who received transactions that arrived late: projected after this person.
   const heirs: Identifier[] = [];
+  // The periods are read only once a save lost (its change may touch a month that closed): most never touch one.
+  let readPeriods = false;
   const outcome = await retrying(
     async () => {
       const identifiers = await deps.records.linkedIdentifiers(tenantId, seeds);
@@ -81,7 +83,7 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
         await deps.projections.finishPending(tenantId, unfinished.personKey);
         return TRY_AGAIN;
       }
-      const [records, periods] = await Promise.all([deps.records.personRecords(tenantId, identifiers), deps.periods.state(tenantId)]);
+      const [records, periods] = await Promise.all([deps.records.personRecords(tenantId, identifiers), readPeriods ? deps.periods.state(tenantId) : undefined]);
       if (!sameSet(records.identifiers, identifiers)) return TRY_AGAIN;
       // An erased person's past that arrived late is not theirs to project: it goes (docs/contract.md#privacy-and-the-data-lifecycle).
       if (records.erasedLeftovers.length > 0) heirs.push(...(await deps.records.clearErasedLeftovers(tenantId, records.erasedLeftovers)));
@@ -179,12 +181,12 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
       const next = { personKey, identifiers, orders: nextOrders, configs: usedConfigs, contributions, listed, dropped: projection.dropped };
       // A closed month's cells stay as closed: their change is posted in the first open month (docs/contract.md#closing-a-month).
       const reason = options.reason ?? 'reattribution';
-      const diverted = divert(delta, periods, reason);
+      const diverted = periods ? divert(delta, periods, reason) : { delta, posted: [] };
       const postedAt = (options.now?.() ?? new Date()).toISOString();
       const adjustments: PostedAdjustment[] = diverted.posted.map(({ originalPeriod, cells }) => ({
         adjustmentId: `${personKey}#${(current?.version ?? 0) + 1}#${originalPeriod}`,
-        postedMonth: firstOpenMonth(periods)!,
-        postedDay: postingDay(periods)!,
+        postedMonth: firstOpenMonth(periods!)!,
+        postedDay: postingDay(periods!)!,
         originalPeriod,
         reason,
         postedAt,
@@ -210,16 +212,28 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
         delta: diverted.delta,
         listings: { put, remove },
         dropped,
-        periods: { version: periods.version },
+        // Read: nothing changed since. Not read: no month the change touches is closed.
+        periods: periods ? { version: periods.version } : { openFrom: earliestMonthOf(delta) },
         adjustments,
       });
       if (saved === 'stale') recordProjectionConflict();
+      if (saved === 'stale') readPeriods = true;
       return saved === 'stale' ? TRY_AGAIN : { personKey, changed: true, orders: orderRefs.length };
     },
     { what: 'Projecting a person' },
   );
   for (const heir of new Set(heirs)) await refreshPerson(deps, tenant, [heir], options);
   return outcome;
+}
+
+/** The earliest month a change of the rollups touches (none: a month no day is in). */
+function earliestMonthOf(delta: Contributions): string {
+  let earliest = '9999-12';
+  for (const id of Object.keys(delta)) {
+    const month = cells.parse(id).day.slice(0, 7);
+    if (month < earliest) earliest = month;
+  }
+  return earliest;
 }
 
 /** A record that changed someone's history, as the table's stream shows it. */

@@ -86,9 +86,14 @@ export class DynamoProjectionStore implements ProjectionStore {
             ConditionCheck: {
               TableName: this.tableName,
               Key: periodsEntity.key(tenantId),
-              ...(write.periods.version === 0
-                ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                : { ConditionExpression: 'version = :periods', ExpressionAttributeValues: { ':periods': write.periods.version } }),
+              ...('openFrom' in write.periods
+                ? {
+                    ConditionExpression: 'attribute_not_exists(closedThrough) OR attribute_type(closedThrough, :null) OR closedThrough < :openFrom',
+                    ExpressionAttributeValues: { ':null': 'NULL', ':openFrom': write.periods.openFrom },
+                  }
+                : write.periods.version === 0
+                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                  : { ConditionExpression: 'version = :periods', ExpressionAttributeValues: { ':periods': write.periods.version } }),
             },
           },
         ]

@@ -32,7 +32,8 @@ export class MemoryProjectionStore implements ProjectionStore {
       write.retired.some(({ personKey, expectedVersion }) => !items.projections.has(personKey) || versionOf(personKey) !== expectedVersion) ||
       // The summary rides on the transaction, updated only if it is there.
       write.attributions.some(({ transactionId }) => !items.transactions.has(transactionId)) ||
-      (write.periods !== undefined && write.periods.version !== items.periods.version);
+      (write.periods !== undefined &&
+        ('openFrom' in write.periods ? items.periods.closedThrough !== null && items.periods.closedThrough >= write.periods.openFrom : write.periods.version !== items.periods.version));
     if (stale) return 'stale';
     items.projections.set(write.projection.personKey, { ...copy(write.projection), version: write.expectedVersion + 1 });
     for (const { personKey } of write.retired) items.projections.delete(personKey);
