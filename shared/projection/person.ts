@@ -185,8 +185,10 @@ export function projectPerson(input: PersonInput, settings: ProjectionSettings):
 
   addOpenJourney(contributions, touches, orderTimes, settings);
   addReach(contributions, touches, settings);
-  const acquisition = addFunnel(contributions, listings, input.identifiers, touches, stages, orders, projected, settings);
-  addCohort(contributions, listings, input.identifiers[0], orders, projected, acquisition, settings);
+  // The person's transactions in the reporting currency, once for the funnel and the cohort.
+  const twin = settings.reporting && inReportingCurrency(orders, projected, settings);
+  const acquisition = addFunnel(contributions, listings, input.identifiers, touches, stages, orders, projected, twin, settings);
+  addCohort(contributions, listings, input.identifiers[0], orders, projected, twin, acquisition, settings);
   const dropped = addHandoffs(contributions, touches, stages, orderTimes, acquisition, settings);
   return { orders: projected, contributions, listings, dropped };
 }
@@ -417,6 +419,7 @@ function addFunnel(
   stages: ReadonlyArray<Stage & { at: number }>,
   orders: readonly OrderInput[],
   projected: Record<string, OrderProjection>,
+  twin: InReportingCurrency | undefined,
   settings: ProjectionSettings,
 ): Acquisition | undefined {
   const firstOf = (name: Stage['stage']) => stages.find((stage) => stage.stage === name)?.at;
@@ -439,7 +442,6 @@ function addFunnel(
     }
     money.set(order.currency, sums);
   }
-  const twin = settings.reporting && inReportingCurrency(orders, projected, settings);
   if (twin) money.set(twin.currency, { revenue: twin.ordered - twin.refunded, ordered: twin.ordered, refunded: twin.refunded });
   const first = orders[0] ? projected[orders[0].transactionId]?.result : undefined;
   const firstMarketing = touches.find((touch) => touch.side === 'marketing');
@@ -499,6 +501,7 @@ function addCohort(
   person: Identifier | undefined,
   orders: readonly OrderInput[],
   projected: Record<string, OrderProjection>,
+  twin: InReportingCurrency | undefined,
   acquisition: Acquisition | undefined,
   settings: ProjectionSettings,
 ): void {
@@ -542,7 +545,6 @@ function addCohort(
   }
   const counted = events.filter((event) => monthsBetween(cohort, event.month) < MAX_COHORT_MONTHS);
   // In the reporting currency every order counts, converted: no order is in another currency.
-  const twin = settings.reporting && inReportingCurrency(orders, projected, settings);
   const twinEvents = (twin?.converted ?? []).map(({ at, amount }) => ({ month: monthOf(at), revenue: amount })).filter((event) => monthsBetween(cohort, event.month) < MAX_COHORT_MONTHS);
   const twinMissing = (twin?.missing ?? []).filter((missing) => monthsBetween(cohort, monthOf(missing.at)) < MAX_COHORT_MONTHS);
   const touchById = new Map(result.marketing.touches.map((touch) => [touch.touchId, touch]));
@@ -582,6 +584,8 @@ function addCohort(
  * twins converted them (`reportingTwin`): orders and refunds apart, and
  * what had no rate (signed: an order's net, a refund's negative).
  */
+type InReportingCurrency = ReturnType<typeof inReportingCurrency>;
+
 function inReportingCurrency(orders: readonly OrderInput[], projected: Record<string, OrderProjection>, settings: ProjectionSettings) {
   const missing: Array<{ from: string; day: string; amount: number; at: string }> = [];
   const converted: Array<{ at: string; amount: number }> = [];
