@@ -3,11 +3,14 @@ import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } fr
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../shared/table.ts';
+import { Warehouse } from './constructs/warehouse.ts';
 
-/** What must never be replaced by a code deploy: the table and the bus. */
+/** What must never be replaced by a code deploy: the table, the bus and the warehouse. */
 export class StatefulStack extends Stack {
   readonly table: TableV2;
   readonly bus: EventBus;
+  /** The warehouse export's bucket, Glue tables and Athena workgroup (SPEC §15); its writer gets `warehouse.bucket.grantReadWrite(fn, `${warehouse.prefix}/*`)`. */
+  readonly warehouse: Warehouse;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -30,5 +33,7 @@ export class StatefulStack extends Stack {
     });
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${id}-bus` });
+
+    this.warehouse = new Warehouse(this, 'Warehouse');
   }
 }

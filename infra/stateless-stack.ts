@@ -34,6 +34,7 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'publish-events': { bus: true },
   'recompute-day': { table: 'readWrite' },
   project: { table: 'readWrite' },
+  'warehouse-changes': { table: 'readWrite' },
 };
 
 export interface StatelessStackProps extends StackProps {

@@ -43,6 +43,8 @@ export async function startLocalRuntime(options: {
   tableName?: string;
   /** Where failed deliveries are kept; `.data/dead-letters.ndjson` unless given. */
   deadLetterFile?: string;
+  /** The stream consumers to run (by name); all of them unless given. */
+  streamConsumers?: readonly string[];
 }): Promise<LocalRuntime> {
   const bus = new LocalBus({ rules: eventRules, loadHandler, deadLetterFile: options.deadLetterFile ?? defaultDeadLetterFile });
   const localQueues = queues.map((declaration) => new LocalQueue(declaration, loadHandler, (letter) => bus.recordDeadLetter(letter)));
@@ -53,7 +55,7 @@ export async function startLocalRuntime(options: {
   if (options.dynamodbEndpoint && options.tableName) {
     admin = localDynamoDbClient(options.dynamodbEndpoint);
     const publish = makePublishHandler(bus.asPublisher());
-    for (const consumer of streamConsumers) {
+    for (const consumer of streamConsumers.filter((one) => !options.streamConsumers || options.streamConsumers.includes(one.name))) {
       // The publisher needs this process's bus; the other consumers are their function modules, as deployed.
       const handler =
         consumer.target === 'publish-events'

@@ -15,6 +15,8 @@ import { streamConsumers } from '../../shared/events/stream-consumers.ts';
 import { queues } from '../../shared/queues.ts';
 import { routeHandlers, routes } from '../../shared/routes.ts';
 import { tableDefinition } from '../../shared/table.ts';
+import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLES } from '../../shared/warehouse/tables.ts';
+import { currentViews } from '../../shared/warehouse/views.ts';
 
 let stateful: Template;
 let stateless: Template;
@@ -261,6 +263,107 @@ describe('the dashboard site (docs/contract.md#the-dashboard)', () => {
         SecurityHeadersConfig: Match.objectLike({ ContentSecurityPolicy: { ContentSecurityPolicy: DASHBOARD_CONTENT_SECURITY_POLICY, Override: true } }),
       }),
     });
+  });
+});
+
+describe('the warehouse (SPEC §15)', () => {
+  const glueTypes = { string: 'string', int64: 'bigint', double: 'double', timestamp: 'timestamp' } as const;
+  /** A template string as text, a `{ Ref }` as `{<logical id>}` and `Fn::Join` joined, so locations can be compared whole. */
+  const text = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const object = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
+    if (object.Ref) return `{${object.Ref}}`;
+    if (object['Fn::Join']) return object['Fn::Join'][1].map(text).join(object['Fn::Join'][0]);
+    throw new Error(`unexpected template value ${JSON.stringify(value)}`);
+  };
+  const only = (resources: Record<string, any>) => {
+    const entries = Object.entries(resources);
+    expect(entries).toHaveLength(1);
+    return { id: entries[0]![0], resource: entries[0]![1] };
+  };
+  const warehouseBucket = () => only(stateful.findResources('AWS::S3::Bucket', { Properties: { LoggingConfiguration: { LogFilePrefix: 'warehouse/' } } }));
+  const workgroup = () => only(stateful.findResources('AWS::Athena::WorkGroup'));
+  const database = () => only(stateful.findResources('AWS::Glue::Database')).resource.Properties.DatabaseInput.Name as string;
+
+  it('keeps its buckets private, encrypted, SSL-only and logged; the files’ bucket aborts stale uploads', () => {
+    const buckets = stateful.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets).length).toBeGreaterThanOrEqual(3);
+    const policies = Object.values(stateful.findResources('AWS::S3::BucketPolicy'));
+    for (const [id, bucket] of Object.entries(buckets)) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(bucket.Properties.LifecycleConfiguration.Rules.length).toBeGreaterThan(0);
+      const policy = policies.find((candidate) => candidate.Properties.Bucket.Ref === id);
+      expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Principal: { AWS: '*' } }),
+      );
+    }
+    const { resource } = warehouseBucket();
+    expect(resource.Properties.LoggingConfiguration.DestinationBucketName).toBeDefined();
+    expect(resource.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }));
+    expect(resource.Properties.VersioningConfiguration).toBeUndefined();
+  });
+
+  it('declares one Glue table per warehouse table: its columns in order, typed, partitioned by tenant and day with projection', () => {
+    const tables = Object.values(stateful.findResources('AWS::Glue::Table'));
+    expect(tables).toHaveLength(Object.keys(WAREHOUSE_TABLES).length);
+    const bucket = warehouseBucket().id;
+    for (const [name, declared] of Object.entries(WAREHOUSE_TABLES)) {
+      const found = tables.filter((table) => table.Properties.TableInput.Name === name);
+      expect(found, name).toHaveLength(1);
+      const { DatabaseName, TableInput: input } = found[0]!.Properties;
+      expect(DatabaseName).toBe(database());
+      expect(input.TableType).toBe('EXTERNAL_TABLE');
+      expect(input.StorageDescriptor.Columns).toEqual(declared.columns.map((column) => ({ Name: column.name, Type: glueTypes[column.type] })));
+      expect(input.PartitionKeys).toEqual([
+        { Name: 'tenant', Type: 'string' },
+        { Name: 'day', Type: 'string' },
+      ]);
+      expect(input.StorageDescriptor).toMatchObject({
+        InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+        OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+        SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+      });
+      const location = `s3://{${bucket}}/warehouse/v${WAREHOUSE_SCHEMA_VERSION}/${name}/`;
+      expect(text(input.StorageDescriptor.Location)).toBe(location);
+      expect(input.Parameters).toMatchObject({
+        EXTERNAL: 'TRUE',
+        classification: 'parquet',
+        'projection.enabled': 'true',
+        'projection.tenant.type': 'injected',
+        'projection.day.type': 'date',
+        'projection.day.format': 'yyyy-MM-dd',
+        'projection.day.range': expect.stringMatching(/^\d{4}-\d{2}-\d{2},NOW$/),
+        'projection.day.interval': '1',
+        'projection.day.interval.unit': 'DAYS',
+      });
+      expect(text(input.Parameters['storage.location.template'])).toBe(`${location}tenant=\${tenant}/day=\${day}/`);
+    }
+  });
+
+  it('has a workgroup on engine 3 that enforces SSE-S3 results in its own expiring bucket and caps the bytes a query scans', () => {
+    const { resource } = workgroup();
+    const configuration = resource.Properties.WorkGroupConfiguration;
+    expect(configuration).toMatchObject({
+      EnforceWorkGroupConfiguration: true,
+      EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+      ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } },
+    });
+    expect(configuration.BytesScannedCutoffPerQuery).toBeGreaterThan(0);
+    const results = /^s3:\/\/\{(\w+)\}\/$/.exec(text(configuration.ResultConfiguration.OutputLocation))?.[1];
+    expect(results).toBeDefined();
+    expect(results).not.toBe(warehouseBucket().id);
+    expect(stateful.toJSON().Resources[results!].Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ ExpirationInDays: 7, Status: 'Enabled' }));
+  });
+
+  it('saves every view of shared/warehouse/views.ts as a named query in the workgroup and the database', () => {
+    const queries = Object.values(stateful.findResources('AWS::Athena::NamedQuery'));
+    const views = currentViews();
+    expect(queries).toHaveLength(views.length);
+    for (const view of views) {
+      const query = queries.find((candidate) => candidate.Properties.Name === view.name);
+      expect(query?.Properties).toMatchObject({ QueryString: view.sql, Database: database(), WorkGroup: { Ref: workgroup().id } });
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.ts';
 import { responsesOf } from '../../shared/api/route.ts';
 import { config } from '../../shared/config.ts';
+import { streamConsumers } from '../../shared/events/stream-consumers.ts';
 import { matchRoute } from '../../shared/routes.ts';
 import { type CreatedTenant, createTenant } from '../../shared/tenants/use-cases.ts';
 
@@ -62,12 +63,22 @@ function checkAnswer(method: string, path: string, response: { status: number; c
 export class TestApi {
   private constructor(readonly runtime: LocalRuntime) {}
 
-  /** With `events`, the table's stream feeds its consumers (the projector, the event publisher), as under `npm start`. */
-  static async start(options: { events?: boolean } = {}): Promise<TestApi> {
+  /**
+   * With `events`, the table's stream feeds its consumers (the projector, the event publisher), as under `npm start`;
+   * the warehouse's change recorder only with `warehouse` too (the other files do not read what it writes).
+   */
+  static async start(options: { events?: boolean; warehouse?: boolean } = {}): Promise<TestApi> {
     const { DYNAMODB_ENDPOINT, TABLE_NAME } = config();
     // Dead letters of a test run go to a file of their own, not the developer's .data/dead-letters.ndjson.
     const deadLetterFile = join(tmpdir(), `baton-test-dead-letters-${randomUUID()}.ndjson`);
-    return new TestApi(await startLocalRuntime({ port: 0, deadLetterFile, ...(options.events ? { dynamodbEndpoint: DYNAMODB_ENDPOINT, tableName: TABLE_NAME } : {}) }));
+    return new TestApi(
+      await startLocalRuntime({
+        port: 0,
+        deadLetterFile,
+        ...(options.events ? { dynamodbEndpoint: DYNAMODB_ENDPOINT, tableName: TABLE_NAME } : {}),
+        ...(options.warehouse ? {} : { streamConsumers: streamConsumers.filter((consumer) => consumer.name !== 'warehouse-changes').map((consumer) => consumer.name) }),
+      }),
+    );
   }
 
   /** A GET that must answer 200: its JSON body. */

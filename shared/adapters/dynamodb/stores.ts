@@ -6,6 +6,7 @@ import type { JobDeps } from '../../jobs/recompute.ts';
 import type { PeriodStore } from '../../periods/ports.ts';
 import type { ErasureLog } from '../../privacy/erasure.ts';
 import type { CampaignCatalog, SpendStore } from '../../spend/ports.ts';
+import type { ChangeLog, ExportWatermarks } from '../../warehouse/ports.ts';
 import type { QuarantineStore } from '../../webhooks/quarantine.ts';
 import { InProcessTaskQueue, SqsTaskQueue } from '../queue/task-queue.ts';
 import { DynamoCampaignCatalog } from './campaign-catalog.ts';
@@ -20,6 +21,7 @@ import { dynamoRecordStore } from './record-store.ts';
 import { DynamoSpendStore } from './spend-store.ts';
 import { DynamoTenantStore } from './tenant-store.ts';
 import { DynamoTimeline } from './timeline.ts';
+import { DynamoWarehouseStore } from './warehouse-store.ts';
 
 export interface Stores extends JobDeps {
   timeline: TransactionTimeline;
@@ -29,6 +31,8 @@ export interface Stores extends JobDeps {
   quarantine: QuarantineStore;
   fxRates: FxRateStore;
   periods: PeriodStore;
+  /** The warehouse export's change log and watermarks. */
+  warehouse: ChangeLog & ExportWatermarks;
 }
 
 let deps: Stores | undefined;
@@ -51,6 +55,7 @@ export function stores(): Stores {
       quarantine: new DynamoQuarantineStore(client, TABLE_NAME),
       fxRates: new DynamoFxRateStore(client, TABLE_NAME),
       periods: new DynamoPeriodStore(client, TABLE_NAME),
+      warehouse: new DynamoWarehouseStore(client, TABLE_NAME),
       queue: RECOMPUTE_QUEUE_URL ? new SqsTaskQueue(new SQSClient({}), RECOMPUTE_QUEUE_URL) : new InProcessTaskQueue('recompute'),
     };
   }

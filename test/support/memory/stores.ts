@@ -10,6 +10,7 @@ import { MemoryCampaignCatalog, MemorySpendStore } from './spend-store.ts';
 import { MemoryTable } from './table.ts';
 import { MemoryTenantStore } from './tenant-store.ts';
 import { MemoryTimeline } from './timeline.ts';
+import { MemoryWarehouseStore } from './warehouse-store.ts';
 
 export interface MemoryStores extends Stores {
   /** What the stores keep, for a test to look at or arrange. */
@@ -33,6 +34,7 @@ export function memoryStores(table: MemoryTable = new MemoryTable()): MemoryStor
     quarantine: new MemoryQuarantineStore(table),
     fxRates: new MemoryFxRateStore(table),
     periods: new MemoryPeriodStore(table),
+    warehouse: new MemoryWarehouseStore(),
     queue: new MemoryTaskQueue(),
   };
 }

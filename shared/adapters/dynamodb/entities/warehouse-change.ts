@@ -1,0 +1,63 @@
+import * as z from 'zod';
+import type { LoggedRows } from '../../../warehouse/ports.ts';
+import { WAREHOUSE_TABLE_NAMES } from '../../../warehouse/tables.ts';
+import { type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
+import { pack, packed } from './packed.ts';
+
+/**
+ * `T#<tenant>#WXC#<UTC hour>` / `<changedAt>#<batch>#<sequence>`: rows a change of a
+ * record became, for the warehouse export (docs/warehouse.md). A partition
+ * per hour, so an export window is one range query; they expire after
+ * `CHANGE_LOG_DAYS`, long after every window holding them was written.
+ */
+const ENTITY = 'warehouseChange' as const;
+
+export const CHANGE_LOG_DAYS = 14;
+
+const WarehouseChangeItem = itemSchema(ENTITY, {
+  table: z.enum(WAREHOUSE_TABLE_NAMES),
+  changedAt: z.string(),
+  rows: packed<LoggedRows['rows']>(),
+});
+
+const hourOf = (instant: string) => instant.slice(0, 13);
+
+export const warehouseChangeEntity = {
+  name: ENTITY,
+  partition: (tenantId: string, instant: string) => tenantKey(tenantId, 'WXC', hourOf(instant)),
+  /** `batch` tells apart two consumers' changes recorded in the same millisecond. */
+  key: (tenantId: string, changedAt: string, batch: string, sequence: number): Key => ({
+    pk: warehouseChangeEntity.partition(tenantId, changedAt),
+    sk: `${changedAt}#${batch}#${String(sequence).padStart(6, '0')}`,
+  }),
+  /** The hour partitions `from <= instant < to` spans, in order. */
+  partitions(tenantId: string, from: string, to: string): string[] {
+    const partitions: string[] = [];
+    for (let hour = Date.parse(`${hourOf(from)}:00:00.000Z`); hour < Date.parse(to); hour += 3_600_000) partitions.push(warehouseChangeEntity.partition(tenantId, new Date(hour).toISOString()));
+    return partitions;
+  },
+  toItem: (tenantId: string, entry: LoggedRows, batch: string, sequence: number) => ({
+    ...warehouseChangeEntity.key(tenantId, entry.changedAt, batch, sequence),
+    ...stamp(ENTITY),
+    tenantId,
+    table: entry.table,
+    changedAt: entry.changedAt,
+    rows: pack(entry.rows),
+    expiresAt: Math.floor(Date.parse(entry.changedAt) / 1000) + CHANGE_LOG_DAYS * 86_400,
+  }),
+  fromItem(item: Item): LoggedRows {
+    const { table, changedAt, rows } = WarehouseChangeItem.parse(item);
+    return { table, changedAt, rows };
+  },
+};
+
+/** `T#<tenant>#WX` / `WATERMARK`: the end of the tenant's last window written whole. */
+const WATERMARK_ENTITY = 'warehouseWatermark' as const;
+const WatermarkItem = itemSchema(WATERMARK_ENTITY, { through: z.string() });
+
+export const warehouseWatermarkEntity = {
+  name: WATERMARK_ENTITY,
+  key: (tenantId: string): Key => ({ pk: tenantKey(tenantId, 'WX'), sk: 'WATERMARK' }),
+  toItem: (tenantId: string, through: string) => ({ ...warehouseWatermarkEntity.key(tenantId), ...stamp(WATERMARK_ENTITY), through }),
+  fromItem: (item: Item): string => WatermarkItem.parse(item).through,
+};

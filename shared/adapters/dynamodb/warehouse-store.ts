@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChangeLog, ExportWatermarks, LoggedRows } from '../../warehouse/ports.ts';
+import { warehouseChangeEntity, warehouseWatermarkEntity } from './entities/warehouse-change.ts';
+import { queryAll, writeAll } from './query.ts';
+
+/** Rows an item of the change log holds at most (packed, they stay far below DynamoDB's 400 KB). */
+const ROWS_PER_ITEM = 500;
+
+/** The warehouse export's change log and watermarks (entities/warehouse-change.ts). */
+export class DynamoWarehouseStore implements ChangeLog, ExportWatermarks {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async append(tenantId: string, entries: readonly LoggedRows[]): Promise<void> {
+    const batch = randomUUID().slice(0, 8);
+    const chunks = entries.flatMap((entry) => {
+      const parts: LoggedRows[] = [];
+      for (let start = 0; start < entry.rows.length; start += ROWS_PER_ITEM) parts.push({ ...entry, rows: entry.rows.slice(start, start + ROWS_PER_ITEM) });
+      return parts;
+    });
+    await writeAll(
+      this.client,
+      this.tableName,
+      chunks.map((entry, sequence) => ({ PutRequest: { Item: warehouseChangeEntity.toItem(tenantId, entry, batch, sequence) } })),
+      'Recording changes for the warehouse',
+    );
+  }
+
+  async between(tenantId: string, from: string, to: string): Promise<LoggedRows[]> {
+    const found: LoggedRows[] = [];
+    for (const pk of warehouseChangeEntity.partitions(tenantId, from, to)) {
+      const items = await queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        // `~` sorts after every character of a sort key: the whole of `from`'s millisecond is in, `to`'s is out.
+        ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${new Date(Date.parse(to) - 1).toISOString()}~` },
+        ConsistentRead: true,
+      });
+      found.push(...items.map((item) => warehouseChangeEntity.fromItem(item)));
+    }
+    return found;
+  }
+
+  async get(tenantId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: warehouseWatermarkEntity.key(tenantId), ConsistentRead: true }));
+    return Item ? warehouseWatermarkEntity.fromItem(Item) : undefined;
+  }
+
+  async move(tenantId: string, expected: string | undefined, to: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: warehouseWatermarkEntity.toItem(tenantId, to),
+          ConditionExpression: expected === undefined ? 'attribute_not_exists(pk)' : 'through = :expected',
+          ...(expected === undefined ? {} : { ExpressionAttributeValues: { ':expected': expected } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { encodeParquet } from './parquet.ts';
+import type { ChangeLog, ExportWatermarks, WarehouseFiles } from './ports.ts';
+import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLE_NAMES, type WarehouseRow, type WarehouseTableName } from './tables.ts';
+
+/**
+ * The warehouse export (docs/warehouse.md): every `intervalMinutes`, what
+ * changed in each window since the tenant's watermark, one Parquet file per
+ * table and window, and a manifest. A window is written only once it lies
+ * `lagMinutes` in the past (the change log is complete by then), and it is
+ * made only of its changes, so writing it again gives the same bytes under
+ * the same names: a run that fails half-way is written again whole, and
+ * nothing is lost or doubled. The watermark moves by a conditional write
+ * after each window, so two runs never both write past it.
+ */
+
+export interface WarehouseExportSettings {
+  intervalMinutes: number;
+  lagMinutes: number;
+  /** Windows one run writes at most per tenant (a tenant far behind catches up over several runs). */
+  maxWindows: number;
+}
+
+export interface WarehouseExportDeps {
+  changes: ChangeLog;
+  watermarks: ExportWatermarks;
+  files: WarehouseFiles;
+}
+
+export interface ManifestFile {
+  table: WarehouseTableName;
+  path: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  tenantId: string;
+  window: { start: string; end: string };
+  schemaVersion: number;
+  files: ManifestFile[];
+}
+
+const MINUTE = 60_000;
+
+/** The start of the window `instant` falls in. */
+export function windowStart(instant: string, intervalMinutes: number): string {
+  const size = intervalMinutes * MINUTE;
+  return new Date(Math.floor(Date.parse(instant) / size) * size).toISOString();
+}
+
+/** `2026-11-05T10:15:00.000Z` → `20261105T1015Z`: a window's bound in a file name. */
+const compact = (instant: string) => `${instant.slice(0, 4)}${instant.slice(5, 7)}${instant.slice(8, 10)}T${instant.slice(11, 13)}${instant.slice(14, 16)}Z`;
+
+export function filePath(table: WarehouseTableName, tenantId: string, start: string, end: string): string {
+  return `v1/${table}/tenant=${tenantId}/day=${start.slice(0, 10)}/part-${compact(start)}-${compact(end)}.parquet`;
+}
+
+export function manifestPath(tenantId: string, start: string, end: string): string {
+  return `v1/_manifests/tenant=${tenantId}/day=${start.slice(0, 10)}/window-${compact(start)}-${compact(end)}.json`;
+}
+
+/** One window of one tenant: every table's file (an empty one still has its schema), then the manifest naming them. */
+export async function writeWindow(deps: Pick<WarehouseExportDeps, 'changes' | 'files'>, tenantId: string, start: string, end: string): Promise<Manifest> {
+  const logged = await deps.changes.between(tenantId, start, end);
+  const rows = new Map<WarehouseTableName, WarehouseRow[]>(WAREHOUSE_TABLE_NAMES.map((table) => [table, []]));
+  for (const entry of logged) rows.get(entry.table)!.push(...entry.rows);
+  const files: ManifestFile[] = [];
+  for (const table of WAREHOUSE_TABLE_NAMES) {
+    const tableRows = rows.get(table)!;
+    const body = encodeParquet(table, tableRows);
+    const path = filePath(table, tenantId, start, end);
+    await deps.files.put(path, body, 'application/vnd.apache.parquet');
+    files.push({ table, path, rows: tableRows.length, bytes: body.byteLength, sha256: createHash('sha256').update(body).digest('hex') });
+  }
+  const manifest: Manifest = { tenantId, window: { start, end }, schemaVersion: WAREHOUSE_SCHEMA_VERSION, files };
+  await deps.files.put(manifestPath(tenantId, start, end), new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), 'application/json');
+  return manifest;
+}
+
+export interface TenantExport {
+  tenantId: string;
+  windows: Manifest[];
+  /** The watermark after the run. */
+  through: string;
+  /** Another run moved the watermark first: this one stopped. */
+  overtaken: boolean;
+}
+
+/**
+ * Writes a tenant's windows from its watermark (the window of its creation
+ * at first) to the last window that ended `lagMinutes` ago, at most
+ * `maxWindows` of them.
+ */
+export async function exportTenant(deps: WarehouseExportDeps, tenant: { tenantId: string; createdAt: string }, now: Date, settings: WarehouseExportSettings): Promise<TenantExport> {
+  const size = settings.intervalMinutes * MINUTE;
+  const limit = windowStart(new Date(now.getTime() - settings.lagMinutes * MINUTE).toISOString(), settings.intervalMinutes);
+  const stored = await deps.watermarks.get(tenant.tenantId);
+  let through = stored ?? windowStart(tenant.createdAt, settings.intervalMinutes);
+  let expected = stored;
+  const windows: Manifest[] = [];
+  while (through < limit && windows.length < settings.maxWindows) {
+    const end = new Date(Date.parse(through) + size).toISOString();
+    windows.push(await writeWindow(deps, tenant.tenantId, through, end));
+    if (!(await deps.watermarks.move(tenant.tenantId, expected, end))) return { tenantId: tenant.tenantId, windows, through, overtaken: true };
+    expected = end;
+    through = end;
+  }
+  return { tenantId: tenant.tenantId, windows, through, overtaken: false };
+}

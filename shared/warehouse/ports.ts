@@ -1,0 +1,31 @@
+import type { WarehouseRow, WarehouseTableName } from './tables.ts';
+
+/** Rows a change of a record became, as the change log keeps them (`changedAt` is when they were recorded). */
+export interface LoggedRows {
+  table: WarehouseTableName;
+  changedAt: string;
+  rows: WarehouseRow[];
+}
+
+/**
+ * The rows of every change, in the order they were recorded: a sparse index
+ * by tenant and time, so a window's changes are a range query of its hour
+ * (never a Scan). Written by the table stream's consumer.
+ */
+export interface ChangeLog {
+  append(tenantId: string, entries: readonly LoggedRows[]): Promise<void>;
+  /** What was recorded with `from <= changedAt < to` (UTC ISO), in the order it was recorded. */
+  between(tenantId: string, from: string, to: string): Promise<LoggedRows[]>;
+}
+
+/** Where each tenant's export stands: the end of the last window written whole. */
+export interface ExportWatermarks {
+  get(tenantId: string): Promise<string | undefined>;
+  /** Moves it from `expected` (undefined: never set) to `to`; false when another run moved it first. */
+  move(tenantId: string, expected: string | undefined, to: string): Promise<boolean>;
+}
+
+/** The files: S3 on AWS, a folder locally. Paths are relative to the warehouse's prefix. */
+export interface WarehouseFiles {
+  put(path: string, body: Uint8Array, contentType: string): Promise<void>;
+}

@@ -1,0 +1,25 @@
+import type { ChangeLog, ExportWatermarks, LoggedRows } from '../../../shared/warehouse/ports.ts';
+
+/** The change log and watermarks in memory (the DynamoDB one: shared/adapters/dynamodb/warehouse-store.ts). */
+export class MemoryWarehouseStore implements ChangeLog, ExportWatermarks {
+  readonly logged = new Map<string, LoggedRows[]>();
+  readonly watermarks = new Map<string, string>();
+
+  async append(tenantId: string, entries: readonly LoggedRows[]): Promise<void> {
+    this.logged.set(tenantId, [...(this.logged.get(tenantId) ?? []), ...entries.map((entry) => structuredClone(entry))]);
+  }
+
+  async between(tenantId: string, from: string, to: string): Promise<LoggedRows[]> {
+    return (this.logged.get(tenantId) ?? []).filter((entry) => entry.changedAt >= from && entry.changedAt < to).map((entry) => structuredClone(entry));
+  }
+
+  async get(tenantId: string): Promise<string | undefined> {
+    return this.watermarks.get(tenantId);
+  }
+
+  async move(tenantId: string, expected: string | undefined, to: string): Promise<boolean> {
+    if (this.watermarks.get(tenantId) !== expected) return false;
+    this.watermarks.set(tenantId, to);
+    return true;
+  }
+}

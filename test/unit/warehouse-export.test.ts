@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FolderFiles, openWarehouse } from '../../scripts/warehouse/local.ts';
+import type { AttributionResult } from '../../shared/attribution/engine.ts';
+import { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
+import type { Touch } from '../../shared/recording/touches.ts';
+import { exportTenant, filePath, manifestPath, type WarehouseExportDeps } from '../../shared/warehouse/export.ts';
+import type { WarehouseFiles } from '../../shared/warehouse/ports.ts';
+import { personHash, type RecordChange, rowsOf } from '../../shared/warehouse/rows.ts';
+import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES } from '../../shared/warehouse/tables.ts';
+import { MemoryWarehouseStore } from '../support/memory/warehouse-store.ts';
+
+const TENANT = { tenantId: 'acme', createdAt: '2026-11-05T09:50:00.000Z' };
+const SETTINGS = { intervalMinutes: 15, lagMinutes: 5, maxWindows: 96 };
+const HASH_KEY = 'secret-of-acme';
+const directories: string[] = [];
+afterAll(() => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
+
+const folder = () => {
+  const directory = mkdtempSync(join(tmpdir(), 'baton-warehouse-'));
+  directories.push(directory);
+  return directory;
+};
+
+const touch = (touchId: string, occurredAt: string, channel: string, campaign?: string): Touch => ({
+  touchId,
+  occurredAt,
+  identifiers: ['c:42'],
+  kind: 'click',
+  side: 'marketing',
+  channel,
+  ...(campaign ? { campaign } : {}),
+  url: 'https://shop.example/?utm_source=google',
+  contentHash: `h-${touchId}`,
+});
+
+/** An order's attribution where every heuristic model gives `credits` (their amounts sum to the revenue, or leave the rest unattributed). */
+function attribution(version: number, revenue: number, credits: Array<{ touchId: string; channel: string; amount: number }>): RecordChange {
+  const result = {
+    transactionId: 'shopify-order-1',
+    occurredAt: '2026-11-05T10:05:00.000Z',
+    currency: 'EUR',
+    revenue,
+    marketing: { credits: Object.fromEntries(HEURISTIC_MODELS.map((model) => [model, credits.map((credit) => ({ ...credit, campaign: null }))])) },
+  } as unknown as AttributionResult;
+  return { entity: 'attribution', op: 'upsert', attribution: { version, result } };
+}
+
+/** Records `changes` in the change log at `changedAt`, as the stream consumer does. */
+async function record(store: MemoryWarehouseStore, changedAt: string, changes: RecordChange[]) {
+  await store.append(
+    TENANT.tenantId,
+    changes.map((change, sequence) => {
+      const derived = rowsOf(change, { tenantId: TENANT.tenantId, dayOf: (at) => at.slice(0, 10), hashKey: HASH_KEY, changedAt, sequence });
+      return { table: derived.table, changedAt, rows: derived.rows };
+    }),
+  );
+}
+
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('the warehouse export (SPEC §15)', () => {
+  it('writes each window’s changes as Parquet with the declared types, an empty window’s files with their schema, and a manifest', async () => {
+    const store = new MemoryWarehouseStore();
+    const directory = folder();
+    await record(store, '2026-11-05T10:01:00.000Z', [{ entity: 'touch', op: 'upsert', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search', 'brand') }]);
+    await record(store, '2026-11-05T10:06:00.000Z', [attribution(1, 8500, [{ touchId: 't1', channel: 'Paid Search', amount: 8500 }])]);
+
+    const run = await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(directory) }, TENANT, new Date('2026-11-05T10:36:00.000Z'), SETTINGS);
+    // From the window of the tenant's creation to the last one that ended at least 5 minutes (the lag) ago: 10:30–10:45 has not.
+    expect(run.windows.map((window) => window.window.start)).toEqual(['2026-11-05T09:45:00.000Z', '2026-11-05T10:00:00.000Z', '2026-11-05T10:15:00.000Z']);
+    expect(run.through).toBe('2026-11-05T10:30:00.000Z');
+    const manifest = JSON.parse(readFileSync(join(directory, manifestPath('acme', '2026-11-05T10:00:00.000Z', '2026-11-05T10:15:00.000Z')), 'utf8'));
+    expect(manifest.files.map((file: { table: string; rows: number }) => [file.table, file.rows])).toEqual([
+      ['touches', 1],
+      ['stages', 0],
+      ['transactions', 0],
+      ['credits', HEURISTIC_MODELS.length],
+    ]);
+    for (const file of manifest.files) expect(sha(join(directory, file.path))).toBe(file.sha256);
+
+    const warehouse = await openWarehouse(directory);
+    try {
+      const types = { string: 'VARCHAR', int64: 'BIGINT', double: 'DOUBLE', timestamp: 'TIMESTAMP WITH TIME ZONE' };
+      for (const table of WAREHOUSE_TABLE_NAMES) {
+        // The first window had no change: its files are there all the same, with every column as declared.
+        const empty = join(directory, filePath(table, 'acme', '2026-11-05T09:45:00.000Z', '2026-11-05T10:00:00.000Z'));
+        const described = await warehouse.query(`DESCRIBE SELECT * FROM read_parquet('${empty}', hive_partitioning = false)`);
+        expect(described.map((column) => [column.column_name, column.column_type])).toEqual(WAREHOUSE_TABLES[table].columns.map((column) => [column.name, types[column.type]]));
+        expect(await warehouse.query(`SELECT count(*) AS n FROM read_parquet('${empty}', hive_partitioning = false)`)).toEqual([{ n: 0n }]);
+      }
+      const [touchRow] = await warehouse.query(`SELECT person, channel, campaign, occurred_at, tenant, day FROM touches_current WHERE tenant = 'acme'`);
+      expect(touchRow).toEqual({
+        person: personHash(HASH_KEY, 'c:42'),
+        channel: 'Paid Search',
+        campaign: 'brand',
+        occurred_at: new Date('2026-11-05T10:00:00.000Z'),
+        tenant: 'acme',
+        day: '2026-11-05',
+      });
+      expect(JSON.stringify(await warehouse.query('SELECT * FROM touches'), (_name, value) => (typeof value === 'bigint' ? String(value) : value))).not.toContain('c:42');
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it('gives the same bytes when a window is written again, and a run that failed half-way is written again whole: nothing lost, nothing doubled', async () => {
+    const store = new MemoryWarehouseStore();
+    await record(store, '2026-11-05T10:01:00.000Z', [
+      { entity: 'touch', op: 'upsert', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Email') },
+      { entity: 'touch', op: 'upsert', touch: touch('t2', '2026-11-05T10:00:30.000Z', 'Paid Social') },
+    ]);
+    await record(store, '2026-11-05T10:20:00.000Z', [attribution(1, 1000, [{ touchId: 't2', channel: 'Paid Social', amount: 1000 }])]);
+    const now = new Date('2026-11-05T10:40:00.000Z');
+
+    const first = folder();
+    await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(first) }, TENANT, now, SETTINGS);
+
+    // A second run from scratch, whose files fail after the third: the watermark stays, and the run after writes the window again whole.
+    const again = new MemoryWarehouseStore();
+    for (const [tenantId, entries] of store.logged) await again.append(tenantId, entries);
+    const second = folder();
+    let puts = 0;
+    const failing: WarehouseFiles = {
+      put: async (path, body) => {
+        puts += 1;
+        if (puts === 8) throw new Error('The connection was reset');
+        await new FolderFiles(second).put(path, body);
+      },
+    };
+    const deps = (files: WarehouseFiles): WarehouseExportDeps => ({ changes: again, watermarks: again, files });
+    await expect(exportTenant(deps(failing), TENANT, now, SETTINGS)).rejects.toThrow('reset');
+    expect(again.watermarks.get('acme')).toBe('2026-11-05T10:00:00.000Z');
+    await exportTenant(deps(new FolderFiles(second)), TENANT, now, SETTINGS);
+
+    for (const start of ['2026-11-05T09:45:00.000Z', '2026-11-05T10:00:00.000Z', '2026-11-05T10:15:00.000Z']) {
+      const end = new Date(Date.parse(start) + 15 * 60_000).toISOString();
+      for (const table of WAREHOUSE_TABLE_NAMES) expect(sha(join(second, filePath(table, 'acme', start, end))), `${table} ${start}`).toBe(sha(join(first, filePath(table, 'acme', start, end))));
+      expect(readFileSync(join(second, manifestPath('acme', start, end)), 'utf8')).toBe(readFileSync(join(first, manifestPath('acme', start, end)), 'utf8'));
+    }
+    const warehouse = await openWarehouse(second);
+    try {
+      expect(await warehouse.query(`SELECT count(*) AS n FROM touches WHERE tenant = 'acme'`)).toEqual([{ n: 2n }]);
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it('keeps only a re-attributed order’s new credit set in credits_current, once even when the change was recorded twice; each model sums to the revenue', async () => {
+    const store = new MemoryWarehouseStore();
+    const directory = folder();
+    await record(store, '2026-11-05T10:01:00.000Z', [attribution(1, 8500, [{ touchId: 't1', channel: 'Email', amount: 8500 }])]);
+    // A late touch: the order's attribution at version 2 splits it, and a retried stream batch records that change twice.
+    const late = attribution(2, 8500, [
+      { touchId: 't0', channel: 'Paid Search', amount: 4250 },
+      { touchId: 't1', channel: 'Email', amount: 4000 },
+    ]);
+    await record(store, '2026-11-05T10:31:00.000Z', [late]);
+    await record(store, '2026-11-05T10:47:00.000Z', [late]);
+    await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(directory) }, TENANT, new Date('2026-11-05T11:10:00.000Z'), SETTINGS);
+
+    const warehouse = await openWarehouse(directory);
+    try {
+      const current = await warehouse.query(`SELECT model, touch_id, channel, credit_minor, version FROM credits_current WHERE tenant = 'acme' AND model = 'linear' ORDER BY channel`);
+      expect(current).toEqual([
+        { model: 'linear', touch_id: null, channel: '(none)', credit_minor: 250n, version: 2n },
+        { model: 'linear', touch_id: 't1', channel: 'Email', credit_minor: 4000n, version: 2n },
+        { model: 'linear', touch_id: 't0', channel: 'Paid Search', credit_minor: 4250n, version: 2n },
+      ]);
+      const sums = await warehouse.query(`SELECT model, CAST(sum(credit_minor) AS BIGINT) AS credited FROM credits_current WHERE tenant = 'acme' GROUP BY model ORDER BY model`);
+      expect(sums).toEqual([...HEURISTIC_MODELS].sort().map((model) => ({ model, credited: 8500n })));
+      expect(await warehouse.query(`SELECT count(*) AS n FROM credits WHERE tenant = 'acme' AND version = 1`)).toEqual([{ n: BigInt(HEURISTIC_MODELS.length) }]);
+    } finally {
+      warehouse.close();
+    }
+  });
+});
