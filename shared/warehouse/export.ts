@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { encodeParquet } from './parquet.ts';
 import type { ChangeLog, ExportWatermarks, WarehouseFiles } from './ports.ts';
-import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLE_NAMES, type WarehouseRow, type WarehouseTableName } from './tables.ts';
+import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLE_NAMES, type WarehouseTableName } from './tables.ts';
 
 /**
  * The warehouse export (docs/warehouse.md): every `intervalMinutes`, what
@@ -63,16 +63,12 @@ export function manifestPath(tenantId: string, start: string, end: string): stri
 
 /** One window of one tenant: every table's file (an empty one still has its schema), then the manifest naming them. */
 export async function writeWindow(deps: Pick<WarehouseExportDeps, 'changes' | 'files'>, tenantId: string, start: string, end: string): Promise<Manifest> {
-  const logged = await deps.changes.between(tenantId, start, end);
-  const rows = new Map<WarehouseTableName, WarehouseRow[]>(WAREHOUSE_TABLE_NAMES.map((table) => [table, []]));
-  for (const entry of logged) rows.get(entry.table)!.push(...entry.rows);
   const files: ManifestFile[] = [];
   for (const table of WAREHOUSE_TABLE_NAMES) {
-    const tableRows = rows.get(table)!;
-    const body = encodeParquet(table, tableRows);
+    const { body, rows } = await encodeParquet(table, deps.changes.between(tenantId, table, start, end));
     const path = filePath(table, tenantId, start, end);
     await deps.files.put(path, body, 'application/vnd.apache.parquet');
-    files.push({ table, path, rows: tableRows.length, bytes: body.byteLength, sha256: createHash('sha256').update(body).digest('hex') });
+    files.push({ table, path, rows, bytes: body.byteLength, sha256: createHash('sha256').update(body).digest('hex') });
   }
   const manifest: Manifest = { tenantId, window: { start, end }, schemaVersion: WAREHOUSE_SCHEMA_VERSION, files };
   await deps.files.put(manifestPath(tenantId, start, end), new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), 'application/json');

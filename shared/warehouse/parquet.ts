@@ -51,17 +51,31 @@ function cell(column: Column, value: string | number | null | undefined): unknow
 /** Rows a row group holds: a window of a busy tenant is written a row group at a time. */
 const ROW_GROUP_SIZE = 50_000;
 
-export function encodeParquet(table: WarehouseTableName, rows: readonly WarehouseRow[]): Uint8Array {
+/**
+ * Rows coming a page at a time, as one Parquet file: converted and written a
+ * row group at a time, so what is held is one row group and the compressed
+ * file, never every row of a busy window.
+ */
+export async function encodeParquet(table: WarehouseTableName, pages: AsyncIterable<readonly WarehouseRow[]> | Iterable<readonly WarehouseRow[]>): Promise<{ body: Uint8Array; rows: number }> {
   const { columns } = WAREHOUSE_TABLES[table];
   const writer = new ByteWriter();
-  parquetWriteRows({
+  let rows = 0;
+  async function* cells() {
+    for await (const page of pages) {
+      for (const row of page) {
+        rows += 1;
+        yield Object.fromEntries(columns.map((column) => [column.name, cell(column, row[column.name])]));
+      }
+    }
+  }
+  await parquetWriteRows({
     writer,
-    rows: rows.map((row) => Object.fromEntries(columns.map((column) => [column.name, cell(column, row[column.name])]))),
+    rows: cells(),
     columns: columns.map((column) => ({ name: column.name, nullable: column.nullable === true })),
     schema: parquetSchema(table),
     codec: 'SNAPPY',
     rowGroupSize: ROW_GROUP_SIZE,
     createdBy: `baton warehouse v${WAREHOUSE_SCHEMA_VERSION}`,
   });
-  return writer.getBytes();
+  return { body: writer.getBytes(), rows };
 }

@@ -9,13 +9,14 @@ export interface LoggedRows {
 
 /**
  * The rows of every change, in the order they were recorded: a sparse index
- * by tenant and time, so a window's changes are a range query of its hour
- * (never a Scan). Written by the table stream's consumer.
+ * by tenant, table and time, so a window's rows of a table are a range
+ * query of its hour (never a Scan), read a page at a time. Written by the
+ * table stream's consumer.
  */
 export interface ChangeLog {
   append(tenantId: string, entries: readonly LoggedRows[]): Promise<void>;
-  /** What was recorded with `from <= changedAt < to` (UTC ISO), in the order it was recorded. */
-  between(tenantId: string, from: string, to: string): Promise<LoggedRows[]>;
+  /** A table's rows recorded with `from <= changedAt < to` (UTC ISO), in the order they were recorded, a page at a time. */
+  between(tenantId: string, table: WarehouseTableName, from: string, to: string): AsyncIterable<WarehouseRow[]>;
 }
 
 /** Where each tenant's export stands: the end of the last window written whole. */

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeLog, ExportWatermarks, LoggedRows } from '../../warehouse/ports.ts';
+import type { WarehouseRow, WarehouseTableName } from '../../warehouse/tables.ts';
 import { warehouseChangeEntity, warehouseWatermarkEntity } from './entities/warehouse-change.ts';
-import { queryAll, writeAll } from './query.ts';
+import { writeAll } from './query.ts';
 
 /** Rows an item of the change log holds at most (packed, they stay far below DynamoDB's 400 KB). */
 const ROWS_PER_ITEM = 500;
@@ -30,19 +31,25 @@ export class DynamoWarehouseStore implements ChangeLog, ExportWatermarks {
     );
   }
 
-  async between(tenantId: string, from: string, to: string): Promise<LoggedRows[]> {
-    const found: LoggedRows[] = [];
-    for (const pk of warehouseChangeEntity.partitions(tenantId, from, to)) {
-      const items = await queryAll(this.client, {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        // `~` sorts after every character of a sort key: the whole of `from`'s millisecond is in, `to`'s is out.
-        ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${new Date(Date.parse(to) - 1).toISOString()}~` },
-        ConsistentRead: true,
-      });
-      found.push(...items.map((item) => warehouseChangeEntity.fromItem(item)));
+  async *between(tenantId: string, table: WarehouseTableName, from: string, to: string): AsyncIterable<WarehouseRow[]> {
+    for (const pk of warehouseChangeEntity.partitions(tenantId, table, from, to)) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            // `~` sorts after every character of a sort key: the whole of `from`'s millisecond is in, `to`'s is out.
+            ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${new Date(Date.parse(to) - 1).toISOString()}~` },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        const rows = (page.Items ?? []).flatMap((item) => warehouseChangeEntity.fromItem(item).rows);
+        if (rows.length > 0) yield rows;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
     }
-    return found;
   }
 
   async get(tenantId: string): Promise<string | undefined> {

@@ -1,4 +1,5 @@
 import type { ChangeLog, ExportWatermarks, LoggedRows } from '../../../shared/warehouse/ports.ts';
+import type { WarehouseRow, WarehouseTableName } from '../../../shared/warehouse/tables.ts';
 
 /** The change log and watermarks in memory (the DynamoDB one: shared/adapters/dynamodb/warehouse-store.ts). */
 export class MemoryWarehouseStore implements ChangeLog, ExportWatermarks {
@@ -9,8 +10,8 @@ export class MemoryWarehouseStore implements ChangeLog, ExportWatermarks {
     this.logged.set(tenantId, [...(this.logged.get(tenantId) ?? []), ...entries.map((entry) => structuredClone(entry))]);
   }
 
-  async between(tenantId: string, from: string, to: string): Promise<LoggedRows[]> {
-    return (this.logged.get(tenantId) ?? []).filter((entry) => entry.changedAt >= from && entry.changedAt < to).map((entry) => structuredClone(entry));
+  async *between(tenantId: string, table: WarehouseTableName, from: string, to: string): AsyncIterable<WarehouseRow[]> {
+    for (const entry of this.logged.get(tenantId) ?? []) if (entry.table === table && entry.changedAt >= from && entry.changedAt < to) yield structuredClone(entry.rows);
   }
 
   async get(tenantId: string): Promise<string | undefined> {

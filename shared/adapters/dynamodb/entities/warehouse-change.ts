@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import type { LoggedRows } from '../../../warehouse/ports.ts';
-import { WAREHOUSE_TABLE_NAMES } from '../../../warehouse/tables.ts';
+import { WAREHOUSE_TABLE_NAMES, type WarehouseTableName } from '../../../warehouse/tables.ts';
 import { type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
 import { pack, packed } from './packed.ts';
 
 /**
- * `T#<tenant>#WXC#<UTC hour>` / `<changedAt>#<batch>#<sequence>`: rows a change of a
- * record became, for the warehouse export (docs/warehouse.md). A partition
- * per hour, so an export window is one range query; they expire after
+ * `T#<tenant>#WXC#<table>#<UTC hour>` / `<changedAt>#<batch>#<sequence>`: rows
+ * a change of a record became, for the warehouse export (docs/warehouse.md).
+ * A partition per table and hour, so a window's file is one range query; they expire after
  * `CHANGE_LOG_DAYS`, long after every window holding them was written.
  */
 const ENTITY = 'warehouseChange' as const;
@@ -24,20 +24,20 @@ const hourOf = (instant: string) => instant.slice(0, 13);
 
 export const warehouseChangeEntity = {
   name: ENTITY,
-  partition: (tenantId: string, instant: string) => tenantKey(tenantId, 'WXC', hourOf(instant)),
+  partition: (tenantId: string, table: WarehouseTableName, instant: string) => tenantKey(tenantId, 'WXC', table, hourOf(instant)),
   /** `batch` tells apart two consumers' changes recorded in the same millisecond. */
-  key: (tenantId: string, changedAt: string, batch: string, sequence: number): Key => ({
-    pk: warehouseChangeEntity.partition(tenantId, changedAt),
+  key: (tenantId: string, table: WarehouseTableName, changedAt: string, batch: string, sequence: number): Key => ({
+    pk: warehouseChangeEntity.partition(tenantId, table, changedAt),
     sk: `${changedAt}#${batch}#${String(sequence).padStart(6, '0')}`,
   }),
   /** The hour partitions `from <= instant < to` spans, in order. */
-  partitions(tenantId: string, from: string, to: string): string[] {
+  partitions(tenantId: string, table: WarehouseTableName, from: string, to: string): string[] {
     const partitions: string[] = [];
-    for (let hour = Date.parse(`${hourOf(from)}:00:00.000Z`); hour < Date.parse(to); hour += 3_600_000) partitions.push(warehouseChangeEntity.partition(tenantId, new Date(hour).toISOString()));
+    for (let hour = Date.parse(`${hourOf(from)}:00:00.000Z`); hour < Date.parse(to); hour += 3_600_000) partitions.push(warehouseChangeEntity.partition(tenantId, table, new Date(hour).toISOString()));
     return partitions;
   },
   toItem: (tenantId: string, entry: LoggedRows, batch: string, sequence: number) => ({
-    ...warehouseChangeEntity.key(tenantId, entry.changedAt, batch, sequence),
+    ...warehouseChangeEntity.key(tenantId, entry.table, entry.changedAt, batch, sequence),
     ...stamp(ENTITY),
     tenantId,
     table: entry.table,
