@@ -17,6 +17,7 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
     description: 'Baton: functions, HTTP API, event rules, dead letters',
     table: stateful.table,
     bus: stateful.bus,
+    warehouse: { prefix: stateful.warehouse.prefix },
   });
   // The dashboard on the API's origin; the export is served by its streaming function URL (see StatelessStack.addStreamingUrl).
   const exportUrl = stateless.functions.get('export-transactions')?.node.tryFindChild('FunctionUrl');

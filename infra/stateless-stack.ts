@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -11,6 +11,8 @@ import { FilterCriteria, FunctionUrlAuthType, InvokeMode, StartingPosition } fro
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../shared/events/catalog.ts';
@@ -20,8 +22,10 @@ import { filterPatterns } from '../shared/events/stream-changes.ts';
 import { type StreamConsumer, streamConsumers } from '../shared/events/stream-consumers.ts';
 import { type QueueDeclaration, queues } from '../shared/queues.ts';
 import { DEFAULT_ROUTE_HANDLER, routes } from '../shared/routes.ts';
+import { WAREHOUSE_DEFAULTS } from '../shared/warehouse/settings.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { BatonFunction } from './constructs/baton-function.ts';
+import { warehouseBucketName } from './constructs/warehouse.ts';
 
 /**
  * What each function may touch: least privilege, per function. A route's
@@ -35,11 +39,14 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'recompute-day': { table: 'readWrite' },
   project: { table: 'readWrite' },
   'warehouse-changes': { table: 'readWrite' },
+  'warehouse-export': { table: 'readWrite' },
 };
 
 export interface StatelessStackProps extends StackProps {
   table: ITableV2;
   bus: IEventBus;
+  /** Where in the warehouse bucket (`warehouseBucketName()`, infra/constructs/warehouse.ts) the export writes. */
+  warehouse: { prefix: string };
 }
 
 /** Code that is redeployed often: functions, the HTTP API, the table stream's consumers, the work queues and the event rules. */
@@ -65,7 +72,7 @@ export class StatelessStack extends Stack {
       const access = functionAccess[handler];
       if (!access) throw new Error(`infra/stateless-stack.ts: no functionAccess entry for handler "${handler}"`);
       // A streamed export may run for minutes; everything else answers within seconds.
-      const streaming = routes.some((route) => route.handler === handler && route.streaming);
+      const streaming = routes.some((route) => route.handler === handler && route.streaming) || handler === 'warehouse-export';
       const queued = queues.find((queue) => queue.target === handler);
       const streamed = streamConsumers.some((consumer) => consumer.target === handler);
       const budgeted = routes.find((route) => route.handler === handler && route.budgetSeconds !== undefined)?.budgetSeconds;
@@ -149,6 +156,7 @@ export class StatelessStack extends Stack {
 
     for (const consumer of streamConsumers) this.wireStreamConsumer(consumer, fn(consumer.target), props);
     const queueDeadLetters = queues.map((declaration) => this.wireQueue(declaration, fn));
+    this.wireWarehouseExport(fn('warehouse-export'), props.warehouse);
     new Alarms(this, 'Alarms', { deadLetterQueues: [this.deadLetters, ...queueDeadLetters], projector: fn('project'), email: this.node.tryGetContext('alarmEmail') });
 
     Validations.of(this).acknowledge(
@@ -176,6 +184,34 @@ export class StatelessStack extends Stack {
   private addStreamingUrl(target: BatonFunction, path: string): void {
     const url = target.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.RESPONSE_STREAM });
     new CfnOutput(this, `${target.node.id}Url`, { value: url.url, description: `Base URL of ${path} (response streaming)` });
+  }
+
+  /**
+   * The warehouse export every window (EventBridge
+   * Scheduler): it writes each tenant's due windows under the prefix, and
+   * may write nothing else of the bucket. A run that fails is retried by the
+   * next one, from the watermark (docs/warehouse.md).
+   */
+  private wireWarehouseExport(target: BatonFunction, warehouse: StatelessStackProps['warehouse']): void {
+    const bucket = warehouseBucketName();
+    // PutObject alone, under the prefix: the export only ever writes whole files (a rerun overwrites them).
+    target.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${Aws.PARTITION}:s3:::${bucket}/${warehouse.prefix}/*`] }));
+    target.addEnvironment('WAREHOUSE_BUCKET', bucket);
+    target.addEnvironment('WAREHOUSE_PREFIX', warehouse.prefix);
+    target.addEnvironment('WAREHOUSE_INTERVAL_MINUTES', String(WAREHOUSE_DEFAULTS.intervalMinutes));
+    new Schedule(this, 'WarehouseExportSchedule', {
+      description: 'The warehouse export: each tenant’s changes of the windows that ended, as Parquet (docs/warehouse.md)',
+      schedule: ScheduleExpression.rate(Duration.minutes(WAREHOUSE_DEFAULTS.intervalMinutes)),
+      target: new LambdaInvoke(target, { retryAttempts: 0 }),
+    });
+    const functionId = Stack.of(this).getLogicalId(target.node.defaultChild as CfnElement);
+    Validations.of(this).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::baton-warehouse-<AWS::AccountId>-<AWS::Region>/${warehouse.prefix}/*]`,
+        reason: 'The export writes files whose names (tenant, day, window) are made at run time, all under the warehouse prefix and nowhere else.',
+      },
+      { id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`, reason: 'EventBridge Scheduler’s role may invoke the export function’s versions; it invokes nothing else.' },
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { WAREHOUSE_DEFAULTS } from './warehouse/settings.ts';
 
 const EnvSchema = z.object({
   TABLE_NAME: z.string().min(1),
@@ -13,6 +14,18 @@ const EnvSchema = z.object({
   DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
   /** An API request answers 503 rather than run past this: well under API Gateway's 30 s and the functions' 10 s timeout. */
   REQUEST_BUDGET_MS: z.coerce.number().int().min(500).max(25_000).default(6_000),
+  /** The warehouse export's bucket (docs/warehouse.md). Absent locally, where the files go to a folder. */
+  WAREHOUSE_BUCKET: z.string().min(1).optional(),
+  /** Where in the bucket the files go. */
+  WAREHOUSE_PREFIX: z.string().min(1).default('warehouse'),
+  /** A window's length: the export writes each tenant's changes of each window once it has ended (a divisor of 60). */
+  WAREHOUSE_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .refine((minutes) => minutes > 0 && 60 % minutes === 0, 'must divide an hour: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60')
+    .default(WAREHOUSE_DEFAULTS.intervalMinutes),
+  /** How long after a window ends it is written: the change log of a window is complete by then. */
+  WAREHOUSE_LAG_MINUTES: z.coerce.number().int().min(1).max(60).default(WAREHOUSE_DEFAULTS.lagMinutes),
 });
 
 export type Config = z.infer<typeof EnvSchema>;
@@ -32,6 +45,13 @@ export function config(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (env === process.env) cached = parsed.data;
   return parsed.data;
+}
+
+/** The warehouse bucket, for the export function: it cannot run without it. */
+export function requireWarehouseBucket(): string {
+  const bucket = config().WAREHOUSE_BUCKET;
+  if (!bucket) throw new Error('Invalid configuration: WAREHOUSE_BUCKET is required by this function');
+  return bucket;
 }
 
 /** The bus name, for the functions that publish: they cannot run without it. */

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -11,6 +11,13 @@ export const GLUE_COLUMN_TYPES: Readonly<Record<ColumnType, string>> = { string:
 
 /** The first day a partition can hold: the projection's range starts here. */
 export const WAREHOUSE_FIRST_DAY = '2026-01-01';
+
+/**
+ * The warehouse bucket's name, known to both stacks without a cross-stack
+ * reference: the export function's policy names its objects
+ * (`arn:…:s3:::<name>/<prefix>/*`) the same in every account and region.
+ */
+export const warehouseBucketName = (): string => `baton-warehouse-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 
 export interface WarehouseProps {
   /** Where the files sit in the bucket: `<prefix>/v<schema version>/<table>/tenant=<id>/day=<day>/`. */
@@ -70,6 +77,7 @@ export class Warehouse extends Construct {
     // Unversioned: an erasure (§10) rewrites the files holding the person, and an old version would keep them.
     // Nothing is lost without versions: every file can be written again from the table.
     this.bucket = new Bucket(this, 'Bucket', {
+      bucketName: warehouseBucketName(),
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,

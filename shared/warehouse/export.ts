@@ -105,3 +105,24 @@ export async function exportTenant(deps: WarehouseExportDeps, tenant: { tenantId
   }
   return { tenantId: tenant.tenantId, windows, through, overtaken: false };
 }
+
+/** Every tenant's windows that are due (the schedule's run): tenants one after the other, each from its own watermark. */
+export async function exportAll(
+  deps: WarehouseExportDeps & { tenants: { listTenantIds(): Promise<string[]>; getTenant(tenantId: string): Promise<{ tenantId: string; createdAt: string } | undefined> } },
+  now: Date,
+  settings: WarehouseExportSettings,
+): Promise<TenantExport[]> {
+  const exported: TenantExport[] = [];
+  for (const tenantId of await deps.tenants.listTenantIds()) {
+    const tenant = await deps.tenants.getTenant(tenantId);
+    if (tenant) exported.push(await exportTenant(deps, tenant, now, settings));
+  }
+  return exported;
+}
+
+/** The settings of `config()`, for the schedule's runs. */
+export const settingsOf = (config: { WAREHOUSE_INTERVAL_MINUTES: number; WAREHOUSE_LAG_MINUTES: number }): WarehouseExportSettings => ({
+  intervalMinutes: config.WAREHOUSE_INTERVAL_MINUTES,
+  lagMinutes: config.WAREHOUSE_LAG_MINUTES,
+  maxWindows: 96,
+});

@@ -15,6 +15,7 @@ import { streamConsumers } from '../../shared/events/stream-consumers.ts';
 import { queues } from '../../shared/queues.ts';
 import { routeHandlers, routes } from '../../shared/routes.ts';
 import { tableDefinition } from '../../shared/table.ts';
+import { WAREHOUSE_DEFAULTS } from '../../shared/warehouse/settings.ts';
 import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLES } from '../../shared/warehouse/tables.ts';
 import { currentViews } from '../../shared/warehouse/views.ts';
 
@@ -73,12 +74,12 @@ describe('the stateful stack', () => {
 });
 
 describe('the stateless stack', () => {
-  it('creates one Node.js 22 arm64 function per handler, plus the authorizer', () => {
+  it('creates one Node.js 22 arm64 function per handler, plus the authorizer and the scheduled warehouse export', () => {
     const functions = stateless.findResources('AWS::Lambda::Function');
     // Ours are Node.js; CDK's own (the dashboard's deployment handler) is Python.
     const ours = Object.values(functions).filter((fn) => fn.Properties.Handler === 'index.handler' && String(fn.Properties.Runtime).startsWith('nodejs'));
     const consumers = [...streamConsumers.map((consumer) => consumer.target), ...queues.map((queue) => queue.target), ...eventRules.map((rule) => rule.target)];
-    expect(ours).toHaveLength(new Set([...routeHandlers(), 'authorizer', ...consumers]).size);
+    expect(ours).toHaveLength(new Set([...routeHandlers(), 'authorizer', 'warehouse-export', ...consumers]).size);
     for (const fn of ours) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -284,6 +285,19 @@ describe('the warehouse (SPEC §15)', () => {
   const warehouseBucket = () => only(stateful.findResources('AWS::S3::Bucket', { Properties: { LoggingConfiguration: { LogFilePrefix: 'warehouse/' } } }));
   const workgroup = () => only(stateful.findResources('AWS::Athena::WorkGroup'));
   const database = () => only(stateful.findResources('AWS::Glue::Database')).resource.Properties.DatabaseInput.Name as string;
+
+  it('runs the export on a schedule of one window, allowed to put objects under the prefix of its bucket and nothing else of S3', () => {
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: `rate(${WAREHOUSE_DEFAULTS.intervalMinutes} minutes)`, State: 'ENABLED' });
+    const policies = Object.values(stateless.findResources('AWS::IAM::Policy'));
+    const s3 = policies
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement: { Action: string | string[] }) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
+    const written = s3.filter((statement: { Resource: unknown }) => JSON.stringify(statement.Resource).includes('baton-warehouse-'));
+    expect(written).toHaveLength(1);
+    expect(written[0].Action).toBe('s3:PutObject');
+    expect(JSON.stringify(written[0].Resource)).toContain('/warehouse/*');
+    stateful.hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['baton-warehouse-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] } });
+  });
 
   it('keeps its buckets private, encrypted, SSL-only and logged; the files’ bucket aborts stale uploads', () => {
     const buckets = stateful.findResources('AWS::S3::Bucket');
