@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — measures what the issues ask for, in one run on this
  * machine, and writes bench/RESULTS.md. `npm run bench -- --quick` for a
- * shorter run; `--only=exports` (platform, recording, attribution, exports, collect, dashboard, spend, currency)
+ * shorter run; `--only=exports` (platform, recording, attribution, warehouse, exports, collect, dashboard, spend, currency)
  * for one section, printed but not written. Ratios compare things measured side by side in the same run.
  */
 import '../scripts/local/quiet-sdk.ts';
@@ -23,6 +23,7 @@ import { RequestCounter } from './lib.ts';
 import { platformBench } from './platform.ts';
 import { recordingBench } from './recording.ts';
 import { spendBench } from './spend.ts';
+import { warehouseBench } from './warehouse.ts';
 
 export interface BenchContext {
   quick: boolean;
@@ -83,6 +84,8 @@ try {
     platform: platformBench,
     recording: recordingBench,
     attribution: attributionBench,
+    // Before the exports: its stream consumer reads the stream from its trim horizon, and the exports seed 110,000 transactions.
+    warehouse: warehouseBench,
     exports: exportsBench,
     collect: (context: BenchContext) => collectBench(context, TRACKER_SCRIPT),
     dashboard: dashboardBench,

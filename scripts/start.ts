@@ -63,6 +63,9 @@ try {
   admin.destroy();
   const { startLocalRuntime } = await import('./local/runtime.ts');
   runtime = await startLocalRuntime({ port: env.PORT, dynamodbEndpoint: dynamodb.endpoint, tableName: env.TABLE_NAME });
+  // The warehouse export, as the schedule runs it on AWS: each minute, the windows that have become due (docs/warehouse.md).
+  const { runLocalExport } = await import('./warehouse/program.ts');
+  setInterval(() => void runLocalExport(env.WAREHOUSE_DIR).catch((error: Error) => console.error(`The warehouse export failed (it runs again in a minute): ${error.message}`)), 60_000).unref();
   if (stopping) {
     // A signal came while starting: stop() ran before the runtime existed.
     await runtime.close().catch(() => undefined);
@@ -75,6 +78,7 @@ try {
         `  try: curl ${runtime.url}/v1/health`,
         `  create a tenant: npm run tenant -- create acme`,
         `  failed event deliveries: npm run dead-letters -- list`,
+        `  warehouse: ${env.WAREHOUSE_DIR} (npm run -s warehouse -- query "SQL")`,
         `  stop: Ctrl-C`,
       ].join('\n'),
     );

@@ -8,6 +8,8 @@ const LocalEnvSchema = z.object({
   TABLE_NAME: z.string().min(3).default('baton-local'),
   /** Where DynamoDB Local keeps its data between runs. */
   DATA_DIR: z.string().default(join(projectRoot, '.data', 'dynamodb')),
+  /** Where the warehouse export writes its files locally (S3 on AWS): docs/warehouse.md. */
+  WAREHOUSE_DIR: z.string().default(join(projectRoot, '.data', 'warehouse')),
 });
 
 export type LocalEnv = z.infer<typeof LocalEnvSchema>;

@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { WarehouseFiles } from '../../shared/warehouse/ports.ts';
 import { type ColumnType, WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES, type WarehouseTableName } from '../../shared/warehouse/tables.ts';
@@ -15,8 +15,6 @@ export class FolderFiles implements WarehouseFiles {
     writeFileSync(file, body);
   }
 }
-
-export const DEFAULT_WAREHOUSE_DIRECTORY = resolve(import.meta.dirname, '..', '..', '.data', 'warehouse');
 
 const DUCKDB_TYPES: Record<ColumnType, string> = { string: 'VARCHAR', int64: 'BIGINT', double: 'DOUBLE', timestamp: 'TIMESTAMP WITH TIME ZONE' };
 
@@ -52,7 +50,7 @@ export type Row = Record<string, unknown>;
  * `<table>_current` views Athena runs (shared/warehouse/views.ts). The
  * session's time zone is UTC, as Athena's is, so instants compare the same.
  */
-export async function openWarehouse(directory: string = DEFAULT_WAREHOUSE_DIRECTORY): Promise<{ query(sql: string): Promise<Row[]>; close(): void }> {
+export async function openWarehouse(directory: string): Promise<{ query(sql: string): Promise<Row[]>; close(): void }> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);
