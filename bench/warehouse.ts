@@ -12,7 +12,8 @@ import { stores } from '../shared/adapters/dynamodb/stores.ts';
 import { DynamoWarehouseStore } from '../shared/adapters/dynamodb/warehouse-store.ts';
 import { streamConsumers } from '../shared/events/stream-consumers.ts';
 import { csvHeader, csvLine, lineOf } from '../shared/exports/export.ts';
-import { calendarOf, createTenant } from '../shared/tenants/use-cases.ts';
+import type { TenantRecord } from '../shared/tenants/ports.ts';
+import { type CreatedTenant, calendarOf, createTenant } from '../shared/tenants/use-cases.ts';
 import { writeWindow } from '../shared/warehouse/export.ts';
 import { encodeParquet } from '../shared/warehouse/parquet.ts';
 import type { LoggedRows } from '../shared/warehouse/ports.ts';
@@ -28,14 +29,15 @@ const format = (value: number) => Math.round(value).toLocaleString('en-US');
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Issue 22, measure 3: the writer alone in a fresh process (bench/warehouse-memory.ts), fed `rows` credit rows 500 a page. */
-function writerMemory(rows: number): MemoryFigures {
-  const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(projectRoot, 'bench', 'warehouse-memory.ts'), String(rows)], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-    maxBuffer: 16 * 2 ** 20,
-  });
-  return JSON.parse(output) as MemoryFigures;
+/** The window the throughput is measured on, in the past: the exporter would have written it. */
+const WINDOW_START = '2026-09-15T10:00:00.000Z';
+const WINDOW_END = new Date(Date.parse(WINDOW_START) + WAREHOUSE_DEFAULTS.intervalMinutes * MINUTE).toISOString();
+
+/** The credits file of the measured window, for the bytes comparison. */
+interface CreditFile {
+  rows: number;
+  bytes: number;
+  orders: number;
 }
 
 /** Orders (each with its credit set) until their credits reach `rows`. */
@@ -51,172 +53,187 @@ function ordersWithCredits(tenantId: string, rows: number, from: number): { orde
   return { orders, rows: count };
 }
 
-/** Issue 22: the warehouse exporter against a bare Query loop, Parquet against CSV, the writer's memory, the lag to the change log. */
-export async function warehouseBench(ctx: BenchContext): Promise<string> {
-  const lines = ['## Warehouse export', ''];
-  const target = ctx.quick ? 20_000 : 100_000;
-
-  // 3. The writer's memory first, while nothing else of this section runs.
-  const sizes = ctx.quick ? [100_000, 200_000] : [100_000, 1_000_000];
-  const memory = writerMemory(sizes[1] ?? 1_000_000);
-  const at = (rows: number) => (rows === memory.rows ? memory.final : memory.checkpoints.find((checkpoint) => checkpoint.rows >= rows));
-
-  // 1. A window of `target` credit rows in the change log, one item per order's credit set, as the stream consumer writes them.
-  const tenantId = 'bench-warehouse';
-  const start = '2026-09-15T10:00:00.000Z';
-  const end = new Date(Date.parse(start) + WAREHOUSE_DEFAULTS.intervalMinutes * MINUTE).toISOString();
-  const seeded = ordersWithCredits(tenantId, target, Date.parse(start) - 3_600_000);
-  const bareStore = new DynamoWarehouseStore(ctx.bareClient, ctx.tableName);
-  const windowMs = Date.parse(end) - Date.parse(start);
+/** The window's credit rows in the change log, one item per order's credit set (as the stream consumer writes them), spread over the window. */
+async function seedWindow(ctx: BenchContext, tenantId: string, target: number): Promise<{ entries: LoggedRows[]; rows: number }> {
+  const seeded = ordersWithCredits(tenantId, target, Date.parse(WINDOW_START) - 3_600_000);
+  const windowMs = Date.parse(WINDOW_END) - Date.parse(WINDOW_START);
   const entries: LoggedRows[] = seeded.orders.map((order, i) => {
-    const changedAt = new Date(Date.parse(start) + Math.floor((i * windowMs) / seeded.orders.length)).toISOString();
+    const changedAt = new Date(Date.parse(WINDOW_START) + Math.floor((i * windowMs) / seeded.orders.length)).toISOString();
     return { table: 'credits', changedAt, rows: creditRowsOf(order, tenantId, changedAt) };
   });
-  for (let i = 0; i < entries.length; i += 500) await bareStore.append(tenantId, entries.slice(i, i + 500));
+  const store = new DynamoWarehouseStore(ctx.bareClient, ctx.tableName);
+  for (let i = 0; i < entries.length; i += 500) await store.append(tenantId, entries.slice(i, i + 500));
+  return { entries, rows: seeded.rows };
+}
 
-  const directory = mkdtempSync(join(tmpdir(), 'baton-bench-warehouse-'));
-  const creditFile = { rows: 0, bytes: 0, orders: seeded.orders.length };
-  try {
-    const files = new FolderFiles(directory);
-    // The exporter's requests, counted once (the shared client), then both timed on the bare client.
-    ctx.counter.reset();
-    const manifest = await writeWindow({ changes: new DynamoWarehouseStore(documentClient(), ctx.tableName), files }, tenantId, start, end);
-    const exporterRequests = ctx.counter.describe();
-    const readUnits = ctx.counter.readUnits;
-    const credits = manifest.files.find((file) => file.table === 'credits');
-    if (credits?.rows !== seeded.rows) throw new Error(`the credits file holds ${credits?.rows} of ${seeded.rows} rows`);
-    creditFile.rows = credits.rows;
-    creditFile.bytes = credits.bytes;
-    const warehouse = await openWarehouse(directory);
-    const [check] = await warehouse.query(`SELECT count(*) AS n, sum(credit_minor) AS credit FROM credits`);
-    warehouse.close();
-    const expectedCredit = entries.reduce((sum, entry) => sum + entry.rows.reduce((rows, row) => rows + Number(row.credit_minor), 0), 0);
-    if (Number(check?.n) !== seeded.rows || Number(check?.credit) !== expectedCredit) throw new Error(`DuckDB reads ${JSON.stringify(check)} from the credits file`);
+/** The `Query` pages `DynamoWarehouseStore.between` sends for the window, every table's partitions, and nothing else: the items counted. */
+async function bareQueryLoop(ctx: BenchContext, tenantId: string): Promise<{ pages: number; items: number }> {
+  let pages = 0;
+  let items = 0;
+  for (const table of WAREHOUSE_TABLE_NAMES) {
+    for (const pk of warehouseChangeEntity.partitions(tenantId, table, WINDOW_START, WINDOW_END)) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await ctx.bareClient.send(
+          new QueryCommand({
+            TableName: ctx.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': pk, ':from': WINDOW_START, ':to': `${new Date(Date.parse(WINDOW_END) - 1).toISOString()}~` },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        pages += 1;
+        items += page.Items?.length ?? 0;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    }
+  }
+  return { pages, items };
+}
 
-    let pages = 0;
-    let items = 0;
-    const bareLoop = async () => {
-      pages = 0;
-      items = 0;
-      for (const table of WAREHOUSE_TABLE_NAMES) {
-        for (const pk of warehouseChangeEntity.partitions(tenantId, table, start, end)) {
-          let ExclusiveStartKey: Record<string, unknown> | undefined;
-          do {
-            const page = await ctx.bareClient.send(
-              new QueryCommand({
-                TableName: ctx.tableName,
-                KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-                ExpressionAttributeValues: { ':pk': pk, ':from': start, ':to': `${new Date(Date.parse(end) - 1).toISOString()}~` },
-                ConsistentRead: true,
-                ExclusiveStartKey,
-              }),
-            );
-            pages += 1;
-            items += page.Items?.length ?? 0;
-            ExclusiveStartKey = page.LastEvaluatedKey;
-          } while (ExclusiveStartKey);
-        }
-      }
-    };
-    // Interleaved rounds after a warm-up of each, alternating which goes first.
-    const exporterMs: number[] = [];
-    const bareMs: number[] = [];
-    const timed = async (fn: () => Promise<unknown>, into?: number[]) => {
+/** `fns` in interleaved rounds after one warm-up each, the order turned round each round; milliseconds per run. */
+async function interleaved(fns: Record<string, () => Promise<unknown>>, rounds: number): Promise<Record<string, number[]>> {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((name) => [name, []]));
+  for (const fn of Object.values(fns)) await fn();
+  for (let round = 0; round < rounds; round += 1) {
+    const order = Object.entries(fns);
+    if (round % 2 === 1) order.reverse();
+    for (const [name, fn] of order) {
       const started = performance.now();
       await fn();
-      into?.push(performance.now() - started);
-    };
-    const exporter = () => writeWindow({ changes: bareStore, files }, tenantId, start, end);
-    await timed(exporter);
-    await timed(bareLoop);
-    const rounds = 3;
-    for (let round = 0; round < rounds; round += 1) {
-      if (round % 2 === 0) {
-        await timed(exporter, exporterMs);
-        await timed(bareLoop, bareMs);
-      } else {
-        await timed(bareLoop, bareMs);
-        await timed(exporter, exporterMs);
-      }
+      samples[name]?.push(performance.now() - started);
     }
-    if (items !== entries.length) throw new Error(`the bare loop read ${items} of ${entries.length} items`);
-    const rate = (samples: number[]) => seeded.rows / (stats(samples).median / 1000);
-    const range = (samples: number[]) => {
-      const rates = samples.map((ms) => seeded.rows / (ms / 1000)).sort((a, b) => a - b);
-      return `${format(rates[0] ?? NaN)}–${format(rates[rates.length - 1] ?? NaN)}`;
-    };
-    const exporterRate = rate(exporterMs);
-    const bareRate = rate(bareMs);
-    lines.push(
-      `### Exporter throughput`,
-      '',
-      `One ${WAREHOUSE_DEFAULTS.intervalMinutes}-minute window holding ${format(seeded.rows)} credit rows (${format(seeded.orders.length)} orders' credit sets under the seven models, ${(seeded.rows / seeded.orders.length).toFixed(1)} rows each, from the attribution engine on journeys of 1–8 touches), one change-log item per order as the stream consumer writes them. \`writeWindow\` reads each of the four tables' partitions of the window page by page, unpacks the items, writes each table's Parquet file (row groups of 50,000, Snappy) into a folder (\`FolderFiles\`) with its sha256, then the manifest; the bare loop sends the same \`Query\` pages over the same partitions and only counts the items (${pages} pages). Interleaved, one warm-up each, then ${rounds} rounds alternating which goes first; both on the same uncounted client.`,
-      '',
-      '| | rows/s (median of 3) | range |',
-      '|---|---|---|',
-      `| exporter (\`writeWindow\`: Query, unpack, Parquet, file, manifest) | ${format(exporterRate)} | ${range(exporterMs)} |`,
-      `| bare paginated \`Query\` loop, same partitions | ${format(bareRate)} | ${range(bareMs)} |`,
-      `| **ratio** (goal ≥ 0.7×) | **${(exporterRate / bareRate).toFixed(2)}×** | |`,
-      '',
-      `The exporter's requests for the window: ${exporterRequests}, ${readUnits.toFixed(0)} read units (strongly consistent), ${(readUnits / (seeded.rows / 1000)).toFixed(1)} per 1,000 rows. The credits file: ${format(credits.bytes)} bytes, ${(credits.bytes / credits.rows).toFixed(1)} bytes a row; DuckDB (\`openWarehouse\`) reads back its ${format(seeded.rows)} rows and their credit sum.`,
-      '',
+  }
+  return samples;
+}
+
+/** Measure 1: `writeWindow` of one window against the bare Query loop over the same items. */
+async function exporterThroughput(ctx: BenchContext, target: number): Promise<{ lines: string[]; creditFile: CreditFile }> {
+  const tenantId = 'bench-warehouse';
+  const { entries, rows } = await seedWindow(ctx, tenantId, target);
+  const directory = mkdtempSync(join(tmpdir(), 'baton-bench-warehouse-'));
+  try {
+    const files = new FolderFiles(directory);
+    // The exporter's requests, counted once on the shared client; then everything timed on the bare client.
+    ctx.counter.reset();
+    const manifest = await writeWindow({ changes: new DynamoWarehouseStore(documentClient(), ctx.tableName), files }, tenantId, WINDOW_START, WINDOW_END);
+    const requests = ctx.counter.describe();
+    const readUnits = ctx.counter.readUnits;
+    const credits = manifest.files.find((file) => file.table === 'credits');
+    if (credits?.rows !== rows) throw new Error(`the credits file holds ${credits?.rows} of ${rows} rows`);
+    const warehouse = await openWarehouse(directory);
+    const [check] = await warehouse.query('SELECT count(*) AS n, sum(credit_minor) AS credit FROM credits');
+    warehouse.close();
+    const credit = entries.reduce((sum, entry) => sum + entry.rows.reduce((total, row) => total + Number(row.credit_minor), 0), 0);
+    if (Number(check?.n) !== rows || Number(check?.credit) !== credit) throw new Error(`DuckDB reads ${JSON.stringify(check)} from the credits file`);
+
+    const store = new DynamoWarehouseStore(ctx.bareClient, ctx.tableName);
+    let bare = { pages: 0, items: 0 };
+    const rounds = 3;
+    const samples = await interleaved(
+      {
+        exporter: () => writeWindow({ changes: store, files }, tenantId, WINDOW_START, WINDOW_END),
+        unpacked: async () => {
+          let unpacked = 0;
+          for (const table of WAREHOUSE_TABLE_NAMES) for await (const page of store.between(tenantId, table, WINDOW_START, WINDOW_END)) unpacked += page.length;
+          if (unpacked !== rows) throw new Error(`the change log gave ${unpacked} of ${rows} rows`);
+        },
+        bare: async () => (bare = await bareQueryLoop(ctx, tenantId)),
+      },
+      rounds,
     );
+    if (bare.items !== entries.length) throw new Error(`the bare loop read ${bare.items} of ${entries.length} items`);
+    const rate = (name: string) => rows / (stats(samples[name] ?? []).median / 1000);
+    const row = (label: string, name: string) => {
+      const rates = (samples[name] ?? []).map((ms) => rows / (ms / 1000)).sort((a, b) => a - b);
+      return `| ${label} | ${format(rate(name))} | ${format(rates[0] ?? NaN)}–${format(rates[rates.length - 1] ?? NaN)} | ${(rate(name) / rate('bare')).toFixed(2)}× |`;
+    };
+    const perOrder = (rows / entries.length).toFixed(1);
+    const lines = [
+      '### Exporter throughput',
+      '',
+      `One ${WAREHOUSE_DEFAULTS.intervalMinutes}-minute window of the change log holding ${format(rows)} credit rows: ${format(entries.length)} orders' credit sets under the seven models (${perOrder} rows each, the attribution engine's credits on journeys of 1–8 touches), one item per order as the stream consumer writes them. \`writeWindow\` reads the four tables' partitions of the window a \`Query\` page at a time (${bare.pages} pages: the credits in ${bare.pages - 3} pages of ${format(rows / Math.max(1, bare.pages - 3))} rows, an empty page for each other table), unpacks the items, writes each table's Parquet file (row groups of 50,000, Snappy) with its sha256 into a folder (\`FolderFiles\`), then the manifest. The bare loop sends the same \`Query\` requests and only counts the items. Interleaved: one warm-up each, then ${rounds} rounds, the order turned round each round; all on the same uncounted client.`,
+      '',
+      '| | rows/s (median of 3) | range | vs the bare loop |',
+      '|---|---|---|---|',
+      row('exporter (`writeWindow`: Query, unpack, Parquet, file, manifest)', 'exporter'),
+      row('the change log alone (`DynamoWarehouseStore.between`: Query, unpack)', 'unpacked'),
+      row('bare paginated `Query` loop, same partitions', 'bare'),
+      '',
+      `**Exporter against the bare loop: ${(rate('exporter') / rate('bare')).toFixed(2)}×** (goal ≥ 0.7×). The exporter's requests for the window: ${requests}, ${readUnits.toFixed(0)} read units (strongly consistent), ${(readUnits / (rows / 1000)).toFixed(1)} per 1,000 rows. DuckDB (\`openWarehouse\`) reads back the credits file's ${format(rows)} rows and their credit sum.`,
+      '',
+    ];
+    return { lines, creditFile: { rows: credits.rows, bytes: credits.bytes, orders: entries.length } };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+}
 
-  // 2. Parquet against the CSV export's lines, for the same transactions.
-  const lagTenant = await createTenant(stores().tenants, { tenantId: 'bench-warehouse-lag', currency: 'USD', timezone: 'UTC' });
-  const tenantRecord = await stores().tenants.getTenant(lagTenant.tenantId);
-  if (!tenantRecord) throw new Error('the bench tenant is missing');
-  const calendar = calendarOf(tenantRecord);
-  const transactions = [...syntheticOrders(target, Date.parse('2026-09-01T00:00:00Z'), (30 * 86_400_000) / target, 11)].map((order) => order.transaction);
-  const csvBytes = transactions.reduce(
-    (sum, transaction) => sum + Buffer.byteLength(csvLine(lineOf(transaction, calendar, tenantRecord.config.defaultModel, tenantRecord.config.reportingCurrency))),
-    0,
-  );
-  const transactionRows = transactions.map(
-    (transaction, i) => rowsOf({ entity: 'transaction', op: 'upsert', transaction }, rowContext(tenantRecord.tenantId, transaction.recordedAt, i % 100)).rows[0] ?? {},
-  );
-  const parquet = await encodeParquet('transactions', paged(transactionRows));
-  const small = await encodeParquet('transactions', paged(transactionRows.slice(0, 1_000)));
+/** Measure 2: the `transactions` table's Parquet against the CSV export's lines, for the same transactions (in memory). */
+async function bytesAgainstCsv(tenant: TenantRecord, count: number, creditFile: CreditFile): Promise<string[]> {
+  const calendar = calendarOf(tenant);
+  const transactions = [...syntheticOrders(count, Date.parse('2026-09-01T00:00:00Z'), (30 * 86_400_000) / count, 11)].map((order) => order.transaction);
+  const csvBytes = transactions.reduce((sum, transaction) => sum + Buffer.byteLength(csvLine(lineOf(transaction, calendar, tenant.config.defaultModel, tenant.config.reportingCurrency))), 0);
+  const rows = transactions.flatMap((transaction, i) => rowsOf({ entity: 'transaction', op: 'upsert', transaction }, rowContext(tenant.tenantId, transaction.recordedAt, i % 100)).rows);
+  const whole = await encodeParquet('transactions', paged(rows));
+  const small = await encodeParquet('transactions', paged(rows.slice(0, 1_000)));
   const csvPerLine = csvBytes / transactions.length;
-  const parquetPerRow = parquet.body.byteLength / parquet.rows;
-  lines.push(
+  const perRow = (file: { body: Uint8Array; rows: number }) => file.body.byteLength / file.rows;
+  return [
     '### Parquet against the CSV export',
     '',
-    `${format(transactions.length)} synthetic transactions (95% orders with their attribution summary, 5% refunds; varied amounts, three currencies, online and POS), each as the CSV export's line (\`csvLine(lineOf(…))\`, the tenant's default model \`${tenantRecord.config.defaultModel}\`, the header not counted) and as the \`transactions\` table's row (\`rowsOf\`) in one Parquet file:`,
+    `${format(transactions.length)} synthetic transactions (95% orders with their attribution summary, 5% refunds; varied amounts, three currencies, online and POS), each as the CSV export's line (\`csvLine(lineOf(…))\` as \`GET /v1/exports/transactions\` streams it, the tenant's default model \`${tenant.config.defaultModel}\`, the header not counted) and as the \`transactions\` table's row (\`rowsOf\`) in Parquet. In memory: no DynamoDB in these figures.`,
     '',
     '| | bytes | per transaction | vs CSV |',
     '|---|---|---|---|',
     `| CSV export lines (${csvHeader().split(',').length} columns) | ${format(csvBytes)} | ${csvPerLine.toFixed(1)} | 1× |`,
-    `| \`transactions\` Parquet, ${format(parquet.rows)} rows in one file | ${format(parquet.body.byteLength)} | ${parquetPerRow.toFixed(1)} | **${(parquetPerRow / csvPerLine).toFixed(2)}×** (goal ≤ 0.3×) |`,
-    `| \`transactions\` Parquet, a window of 1,000 rows | ${format(small.body.byteLength)} | ${(small.body.byteLength / small.rows).toFixed(1)} | ${(small.body.byteLength / small.rows / csvPerLine).toFixed(2)}× |`,
+    `| \`transactions\` Parquet, ${format(whole.rows)} rows in one file | ${format(whole.body.byteLength)} | ${perRow(whole).toFixed(1)} | **${(perRow(whole) / csvPerLine).toFixed(2)}×** (goal ≤ 0.3×) |`,
+    `| \`transactions\` Parquet, a window of 1,000 rows | ${format(small.body.byteLength)} | ${perRow(small).toFixed(1)} | ${(perRow(small) / csvPerLine).toFixed(2)}× |`,
+    `| \`credits\` Parquet (the window above), ${format(creditFile.rows)} rows | ${format(creditFile.bytes)} | ${(creditFile.bytes / creditFile.rows).toFixed(1)} a credit row, ${format(creditFile.bytes / creditFile.orders)} an order | — |`,
     '',
-    `| \`credits\` Parquet (the window above), ${format(creditFile.rows)} rows | ${format(creditFile.bytes)} | ${(creditFile.bytes / creditFile.rows).toFixed(1)} a credit row, ${(creditFile.bytes / creditFile.orders).toFixed(0)} an order | — |`,
+    `The \`transactions\` row has ${WAREHOUSE_TABLES.transactions.columns.length} columns: the CSV line's without its model, top campaign and top channel (an order's credits are the \`credits\` table's, ${(creditFile.rows / creditFile.orders).toFixed(1)} rows an order here), with \`tenant_id\`, \`op\`, \`version\` and \`updated_at\`.`,
     '',
-    `The Parquet row has ${WAREHOUSE_TABLES.transactions.columns.length} columns: the CSV line's without its model, top campaign and top channel (an order's credits are in \`credits\`, ${(creditFile.rows / creditFile.orders).toFixed(1)} rows an order here), with \`tenant_id\`, \`op\`, \`version\` and \`updated_at\`. Both from memory: no DynamoDB in these figures.`,
-    '',
-  );
+  ];
+}
 
-  lines.push(
+/** Measure 3, in fresh processes (bench/warehouse-memory.ts): the JavaScript heap as Node sizes it, then capped. */
+function writerMemory(rows: number, heapCapMiB?: number): MemoryFigures {
+  const flags = ['--expose-gc', ...(heapCapMiB ? [`--max-old-space-size=${heapCapMiB}`] : []), '--import', 'tsx'];
+  const output = execFileSync(process.execPath, [...flags, join(projectRoot, 'bench', 'warehouse-memory.ts'), String(rows)], { cwd: projectRoot, encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
+  return JSON.parse(output) as MemoryFigures;
+}
+
+const HEAP_CAP_MIB = 128;
+
+function memoryLines(quick: boolean): string[] {
+  const total = quick ? 200_000 : 1_000_000;
+  const runs = [
+    { label: 'default heap', figures: writerMemory(total) },
+    { label: `heap capped at ${HEAP_CAP_MIB} MiB`, figures: writerMemory(total, HEAP_CAP_MIB) },
+  ];
+  const marks = [100_000, ...(quick ? [] : [500_000]), total];
+  const at = (figures: MemoryFigures, rows: number) => (rows === figures.rows ? figures.final : figures.checkpoints.find((checkpoint) => checkpoint.rows >= rows));
+  const [first] = runs;
+  return [
     '### The writer’s memory',
     '',
-    `\`encodeParquet('credits', pages)\` alone in a fresh process (\`bench/warehouse-memory.ts\`), fed ${format(memory.rows)} generated credit rows ${PAGE_ROWS} a page as the change log yields them; peak RSS as the kernel counts it (getrusage), after a warm-up file. Writing took ${memory.seconds.toFixed(1)} s, generating the rows included.`,
+    `\`encodeParquet('credits', pages)\` alone in a fresh process (\`bench/warehouse-memory.ts\`), fed ${format(total)} generated credit rows ${PAGE_ROWS} a page; peak RSS as the kernel counts it (getrusage) after a warm-up file, heap and ArrayBuffers sampled at each page. Run twice: with the heap Node sizes by itself, and with \`--max-old-space-size=${HEAP_CAP_MIB}\`, which a writer holding the window's rows would not survive.`,
     '',
-    '| rows fed | peak RSS so far | heap used | file buffer (ArrayBuffers) |',
-    '|---|---|---|---|',
-    `| 0 (ready) | ${mib(memory.base.peakRssMiB)} | ${mib(memory.base.heapUsedMiB)} | ${mib(memory.base.arrayBuffersMiB)} |`,
-    ...sizes.map((rows) => {
-      const checkpoint = at(rows);
-      return checkpoint ? `| ${format(checkpoint.rows)} | ${mib(checkpoint.peakRssMiB)} | ${mib(checkpoint.heapUsedMiB)} | ${mib(checkpoint.arrayBuffersMiB)} |` : `| ${format(rows)} | — | — | — |`;
-    }),
+    `| | ready | ${marks.map((rows) => `${format(rows)} rows`).join(' | ')} | heap used, peak | file buffer, peak | time (rows generated too) |`,
+    `|---|---|${marks.map(() => '---|').join('')}---|---|---|`,
+    ...runs.map(
+      ({ label, figures }) =>
+        `| peak RSS, ${label} | ${mib(figures.base.peakRssMiB)} | ${marks.map((rows) => (at(figures, rows) ? mib(at(figures, rows)?.peakRssMiB ?? NaN) : '—')).join(' | ')} | ${mib(figures.peakHeapUsedMiB)} | ${mib(figures.peakArrayBuffersMiB)} | ${figures.seconds.toFixed(1)} s |`,
+    ),
     '',
-    `Heap used peaked at ${mib(memory.peakHeapUsedMiB)} (one row group of 50,000 rows converted, whatever the window's size); the file is ${format(memory.bytes)} bytes (${(memory.bytes / memory.rows).toFixed(1)} a row), held whole in the writer's buffer, which doubles as it grows (${mib(memory.peakArrayBuffersMiB)} at its peak).`,
+    `What stays flat: the rows of one row group (50,000) as the writer converts them, whatever the window's size. What grows: the file, held whole in the writer's buffer until it is put — ${format(first?.figures.bytes ?? NaN)} bytes for ${format(total)} rows (${((first?.figures.bytes ?? NaN) / total).toFixed(1)} a row), in a buffer that doubles as it grows (up to twice the file, three times while it copies). Without a cap V8 lets the heap run well past what is live before collecting; the capped run shows what is.`,
     '',
-  );
+  ];
+}
 
-  // 4. Lag from a touch's write to its row in the change log, with the warehouse's stream consumer running.
+/** Measure 4: a touch's write to its row in the change log, through the local runtime with the warehouse's stream consumer. */
+async function lagLines(ctx: BenchContext, tenant: CreatedTenant): Promise<string[]> {
   if (!streamConsumers.some((consumer) => consumer.name === 'warehouse-changes')) throw new Error('no warehouse-changes stream consumer');
   const runtime = await startLocalRuntime({ port: 0, dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT!, tableName: ctx.tableName, streamConsumers: ['warehouse-changes'] });
   try {
@@ -227,50 +244,63 @@ export async function warehouseBench(ctx: BenchContext): Promise<string> {
     const touchLag = async (i: number) => {
       const touchId = `bench-lag-${i}`;
       const from = new Date(Date.now() - 1_000).toISOString();
+      const to = new Date(Date.now() + 3_600_000).toISOString();
       const sent = performance.now();
       const response = await fetch(`${runtime.url}/v1/touches`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${lagTenant.keys.ingest}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${tenant.keys.ingest}`, 'content-type': 'application/json' },
         body: JSON.stringify({
-          touches: [{ touchId, occurredAt: new Date().toISOString(), person: { anonymousId: `bench-lag-anon-${i}` }, kind: 'click', url: 'https://shop.example/?utm_source=google&utm_medium=cpc' }],
+          touches: [{ touchId, occurredAt: new Date().toISOString(), person: { anonymousId: `bench-lag-${i}` }, kind: 'click', url: 'https://shop.example/?utm_source=google&utm_medium=cpc' }],
         }),
       });
       await response.arrayBuffer();
       if (response.status !== 202) throw new Error(`the touch answered ${response.status}`);
       const answered = performance.now();
-      const to = new Date(Date.now() + 3_600_000).toISOString();
-      for (;;) {
-        for await (const page of changes.between(lagTenant.tenantId, 'touches', from, to)) {
-          if (page.some((row) => row.touch_id === touchId)) return { fromSent: performance.now() - sent, fromAnswer: performance.now() - answered };
+      while (performance.now() - sent < 30_000) {
+        for await (const page of changes.between(tenant.tenantId, 'touches', from, to)) {
+          if (page.some((row) => row.touch_id === touchId)) return { sent: performance.now() - sent, answered: performance.now() - answered };
         }
-        if (performance.now() - sent > 30_000) throw new Error(`touch ${touchId} never reached the change log`);
         await sleep(5);
       }
+      throw new Error(`touch ${touchId} never reached the change log`);
     };
     await touchLag(0); // warm: the handler modules loaded
-    const lags: Array<{ fromSent: number; fromAnswer: number }> = [];
+    const lags: Array<{ sent: number; answered: number }> = [];
     for (let i = 1; i <= 20; i += 1) {
       lags.push(await touchLag(i));
       await sleep(100);
     }
-    const fromAnswer = stats(lags.map((lag) => lag.fromAnswer));
-    const fromSent = stats(lags.map((lag) => lag.fromSent));
+    const fromSent = stats(lags.map((lag) => lag.sent));
+    const fromAnswer = stats(lags.map((lag) => lag.answered));
     const { intervalMinutes, lagMinutes } = WAREHOUSE_DEFAULTS;
-    lines.push(
+    return [
       '### Lag to the warehouse',
       '',
-      `${lags.length} touches posted one at a time (\`POST /v1/touches\`, ingest key) to a local runtime running the \`warehouse-changes\` stream consumer alone (on AWS each consumer reads the stream on its own); the change log (\`DynamoWarehouseStore.between\`) polled every 5 ms until the touch's row is there. The poller reads DynamoDB Local's stream every 50 ms while busy and is nudged by each answered request. It first caught up on the stream's backlog from its trim horizon in ${backlogSeconds.toFixed(1)} s.`,
+      `${lags.length} touches posted one at a time (\`POST /v1/touches\`, ingest key) to a local runtime running the \`warehouse-changes\` stream consumer (alone: on AWS each consumer reads the stream by itself); the change log (\`DynamoWarehouseStore.between\`) polled every 5 ms until the touch's row is there. The local poller reads DynamoDB Local's stream every 50 ms while busy and is nudged by each answered request. It first caught up on the stream from its trim horizon (${backlogSeconds.toFixed(1)} s).`,
       '',
-      '| from | median | p99 (max of 20) |',
+      '| recording lag | median | p99 (max of 20) |',
       '|---|---|---|',
-      `| the request sent to the row in the change log | ${fromSent.median.toFixed(0)} ms | ${fromSent.p99.toFixed(0)} ms |`,
-      `| the touch stored (202 answered) to the row in the change log | ${fromAnswer.median.toFixed(0)} ms | ${fromAnswer.p99.toFixed(0)} ms |`,
+      `| request sent → row in the change log | ${fromSent.median.toFixed(0)} ms | ${fromSent.p99.toFixed(0)} ms |`,
+      `| touch stored (202 answered) → row in the change log | ${fromAnswer.median.toFixed(0)} ms | ${fromAnswer.p99.toFixed(0)} ms |`,
       '',
-      `To a file, as configured (computed, not waited for): a window of ${intervalMinutes} minutes is written by the first run at least ${lagMinutes} minutes after it ended, so its rows are in a file from ${intervalMinutes + lagMinutes} minutes after it opened when a run falls then; with runs every ${intervalMinutes} minutes at any phase, by ${2 * intervalMinutes + lagMinutes} minutes at the latest. A row recorded at the window's end waits at least ${lagMinutes} minutes, one at its start at most ${2 * intervalMinutes + lagMinutes}. The ${lagMinutes}-minute lag covers the recording lag above ${format((lagMinutes * MINUTE) / Math.max(1, fromSent.p99))} times over.`,
+      `To a file, as configured (computed, not waited for; \`intervalMinutes\` ${intervalMinutes}, \`lagMinutes\` ${lagMinutes}): a window is written by the first run once it ended ${lagMinutes} minutes ago, so its rows are in a file ${intervalMinutes + lagMinutes} minutes after it opened if a run falls then, and with a run every ${intervalMinutes} minutes at any phase ${2 * intervalMinutes + lagMinutes} minutes after at the latest: a row waits from ${lagMinutes} minutes (recorded as its window ends) to ${2 * intervalMinutes + lagMinutes} (recorded as it opens). The lag's ${lagMinutes} minutes leave the recording lag above far behind.`,
       '',
-    );
+    ];
   } finally {
     await runtime.close();
   }
-  return lines.join('\n');
+}
+
+/** Issue 22: the warehouse exporter against a bare Query loop, Parquet against CSV, the writer's memory, the lag to the change log. */
+export async function warehouseBench(ctx: BenchContext): Promise<string> {
+  const target = ctx.quick ? 20_000 : 100_000;
+  // The writer's memory first, in processes of their own, while nothing else of this section runs.
+  const memory = memoryLines(ctx.quick);
+  const throughput = await exporterThroughput(ctx, target);
+  const tenant = await createTenant(stores().tenants, { tenantId: 'bench-warehouse-lag', currency: 'USD', timezone: 'UTC' });
+  const record = await stores().tenants.getTenant(tenant.tenantId);
+  if (!record) throw new Error('the bench tenant is missing');
+  const bytes = await bytesAgainstCsv(record, target, throughput.creditFile);
+  const lag = await lagLines(ctx, tenant);
+  return ['## Warehouse export', '', ...throughput.lines, ...bytes, ...memory, ...lag].join('\n');
 }

@@ -5,12 +5,13 @@ import { logger } from '#shared/observability/logger.ts';
 import { exportAll, settingsOf } from '#shared/warehouse/export.ts';
 
 /** The warehouse export, every WAREHOUSE_INTERVAL_MINUTES on EventBridge Scheduler (docs/warehouse.md). */
-const { tenants, warehouse } = stores();
+const { tenants, warehouse, erasures } = stores();
 const files = new S3WarehouseFiles(s3Client(), requireWarehouseBucket(), config().WAREHOUSE_PREFIX);
 
 export async function handler(): Promise<{ tenants: number; windows: number }> {
-  const exported = await exportAll({ tenants, changes: warehouse, watermarks: warehouse, files }, new Date(), settingsOf(config()));
+  const exported = await exportAll({ tenants, changes: warehouse, watermarks: warehouse, erasures, files }, new Date(), settingsOf(config()));
   const windows = exported.reduce((sum, tenant) => sum + tenant.windows.length, 0);
-  logger.info('Warehouse export', { tenants: exported.length, windows, behind: exported.filter((tenant) => tenant.overtaken).map((tenant) => tenant.tenantId) });
+  const erased = exported.reduce((sum, tenant) => sum + tenant.erased.erasures, 0);
+  logger.info('Warehouse export', { tenants: exported.length, windows, erased, behind: exported.filter((tenant) => tenant.overtaken).map((tenant) => tenant.tenantId) });
   return { tenants: exported.length, windows };
 }

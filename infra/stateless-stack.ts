@@ -194,8 +194,11 @@ export class StatelessStack extends Stack {
    */
   private wireWarehouseExport(target: BatonFunction, warehouse: StatelessStackProps['warehouse']): void {
     const bucket = warehouseBucketName();
-    // PutObject alone, under the prefix: the export only ever writes whole files (a rerun overwrites them).
-    target.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${Aws.PARTITION}:s3:::${bucket}/${warehouse.prefix}/*`] }));
+    // Under the prefix only: the export writes whole files (a rerun overwrites them), and an erasure reads and writes again those naming the person.
+    target.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::${bucket}/${warehouse.prefix}/*`] }));
+    target.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${Aws.PARTITION}:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': [`${warehouse.prefix}/*`] } } }),
+    );
     target.addEnvironment('WAREHOUSE_BUCKET', bucket);
     target.addEnvironment('WAREHOUSE_PREFIX', warehouse.prefix);
     target.addEnvironment('WAREHOUSE_INTERVAL_MINUTES', String(WAREHOUSE_DEFAULTS.intervalMinutes));

@@ -1,5 +1,5 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { WarehouseFiles } from '../../shared/warehouse/ports.ts';
 import { type ColumnType, WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES, type WarehouseTableName } from '../../shared/warehouse/tables.ts';
@@ -13,6 +13,19 @@ export class FolderFiles implements WarehouseFiles {
     const file = join(this.directory, path);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, body);
+  }
+
+  async get(path: string): Promise<Uint8Array> {
+    return readFileSync(join(this.directory, path));
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const folder = join(this.directory, prefix);
+    if (!existsSync(folder)) return [];
+    return readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(this.directory, join(entry.parentPath, entry.name)).split(sep).join('/'))
+      .sort();
   }
 }
 

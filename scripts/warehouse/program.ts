@@ -21,8 +21,8 @@ export async function runLocalExport(directory: string, now: Date = new Date()) 
     import('../../shared/warehouse/export.ts'),
     import('./local.ts'),
   ]);
-  const { tenants, warehouse } = stores();
-  return exportAll({ tenants, changes: warehouse, watermarks: warehouse, files: new FolderFiles(directory) }, now, settingsOf(config()));
+  const { tenants, warehouse, erasures } = stores();
+  return exportAll({ tenants, changes: warehouse, watermarks: warehouse, erasures, files: new FolderFiles(directory) }, now, settingsOf(config()));
 }
 
 const run: CommandSpec = {
@@ -34,7 +34,12 @@ const run: CommandSpec = {
     const { DYNAMODB_ENDPOINT } = process.env;
     try {
       const exported = await runLocalExport(localEnv().WAREHOUSE_DIR);
-      out(json({ directory: localEnv().WAREHOUSE_DIR, tenants: exported.map((tenant) => ({ tenantId: tenant.tenantId, windows: tenant.windows.length, through: tenant.through })) }));
+      out(
+        json({
+          directory: localEnv().WAREHOUSE_DIR,
+          tenants: exported.map((tenant) => ({ tenantId: tenant.tenantId, windows: tenant.windows.length, through: tenant.through, erasures: tenant.erased.erasures })),
+        }),
+      );
     } catch (error) {
       if (isConnectionRefused(error)) throw new CliError(dynamoDbLocalNotRunning(DYNAMODB_ENDPOINT));
       throw error;

@@ -40,6 +40,10 @@ export interface ErasureLog {
   append(tenantId: string, entry: ErasureLogEntry): Promise<void>;
   /** Newest first, `limit` at a time, after `cursor`. */
   list(tenantId: string, limit: number, cursor?: string): Promise<{ entries: ErasureLogEntry[]; nextCursor?: string }>;
+  /** Oldest first, the entries erased before `before` (UTC ISO) that the warehouse has not rewritten its files for. */
+  awaitingWarehouse(tenantId: string, before: string): Promise<ErasureLogEntry[]>;
+  /** Records that the warehouse files holding the entry's person were rewritten. */
+  recordWarehouse(tenantId: string, entry: Pick<ErasureLogEntry, 'erasedAt' | 'erasureId'>, warehouse: NonNullable<ErasureLogEntry['warehouse']>): Promise<void>;
 }
 
 export interface ErasureDeps {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { eraseFromWarehouse, type WarehouseErasureDeps } from './erasure.ts';
 import { encodeParquet } from './parquet.ts';
 import type { ChangeLog, ExportWatermarks, WarehouseFiles } from './ports.ts';
 import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLE_NAMES, type WarehouseTableName } from './tables.ts';
@@ -106,16 +107,23 @@ export async function exportTenant(deps: WarehouseExportDeps, tenant: { tenantId
   return { tenantId: tenant.tenantId, windows, through, overtaken: false };
 }
 
-/** Every tenant's windows that are due (the schedule's run): tenants one after the other, each from its own watermark. */
+/**
+ * The schedule's run: every tenant's windows that are due, tenants one after
+ * the other, each from its own watermark; then the erasures the written
+ * windows have caught up with are applied to the files (`erasure.ts`).
+ */
 export async function exportAll(
-  deps: WarehouseExportDeps & { tenants: { listTenantIds(): Promise<string[]>; getTenant(tenantId: string): Promise<{ tenantId: string; createdAt: string } | undefined> } },
+  deps: WarehouseExportDeps &
+    Pick<WarehouseErasureDeps, 'erasures'> & { tenants: { listTenantIds(): Promise<string[]>; getTenant(tenantId: string): Promise<{ tenantId: string; createdAt: string } | undefined> } },
   now: Date,
   settings: WarehouseExportSettings,
-): Promise<TenantExport[]> {
-  const exported: TenantExport[] = [];
+): Promise<Array<TenantExport & { erased: { erasures: number; files: number } }>> {
+  const exported: Array<TenantExport & { erased: { erasures: number; files: number } }> = [];
   for (const tenantId of await deps.tenants.listTenantIds()) {
     const tenant = await deps.tenants.getTenant(tenantId);
-    if (tenant) exported.push(await exportTenant(deps, tenant, now, settings));
+    if (!tenant) continue;
+    const written = await exportTenant(deps, tenant, now, settings);
+    exported.push({ ...written, erased: await eraseFromWarehouse(deps, tenantId, now) });
   }
   return exported;
 }

@@ -29,4 +29,7 @@ export interface ExportWatermarks {
 /** The files: S3 on AWS, a folder locally. Paths are relative to the warehouse's prefix. */
 export interface WarehouseFiles {
   put(path: string, body: Uint8Array, contentType: string): Promise<void>;
+  get(path: string): Promise<Uint8Array>;
+  /** The paths under `prefix` (a folder ending in `/`), in order. */
+  list(prefix: string): Promise<string[]>;
 }

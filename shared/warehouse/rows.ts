@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import type { AttributionResult } from '../attribution/engine.ts';
 import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { countedOf } from '../exports/export.ts';
 import type { ExportedTransaction } from '../exports/ports.ts';
 import type { Identifier } from '../identity/identity.ts';
+import { loggedId } from '../privacy/erasure.ts';
 import type { Stage } from '../recording/stages.ts';
 import type { Touch } from '../recording/touches.ts';
 import type { WarehouseRow, WarehouseTableName } from './tables.ts';
@@ -27,7 +27,7 @@ export interface RowContext {
   tenantId: string;
   /** The tenant's day of an instant (its reporting calendar). */
   dayOf(at: string): string;
-  /** The tenant's secret for keyed hashes (as the customers export and the erasure log use it). */
+  /** The tenant's secret for keyed hashes (`cursorKey`, as the erasure log uses it). */
   hashKey: string;
   /** When the change was recorded (ISO): `updated_at`, and the version of records that carry none. */
   changedAt: string;
@@ -40,10 +40,16 @@ export interface DerivedRows {
   rows: WarehouseRow[];
 }
 
-/** A person in the warehouse: a keyed hash of their first identifier, never the identifier itself. */
-export function personHash(hashKey: string, identifier: Identifier): string {
-  return createHmac('sha256', hashKey).update(`person:${identifier}`).digest('hex').slice(0, 32);
-}
+/**
+ * A person in the warehouse: their record's first identifier as the erasure
+ * log names it (`loggedId`, a keyed hash), never the identifier itself; an
+ * erasure's logged ids name the rows to take out of the files. A delete row
+ * (a touch or stage erased or expired) names no one: it needs only its key.
+ */
+const personOf = (record: { op: Op }, context: RowContext, identifier: Identifier) => (record.op === 'delete' ? '' : loggedId({ cursorKey: context.hashKey }, identifier));
+
+/** What a delete row keeps of an optional field: nothing. */
+const kept = <T>(record: { op: Op }, value: T | undefined): T | null => (record.op === 'delete' ? null : (value ?? null));
 
 /** Records that carry no version of their own are versioned by when they changed: later changes of a key come later in its stream. */
 const changeVersion = (context: RowContext) => Date.parse(context.changedAt) * 1000 + context.sequence;
@@ -61,22 +67,22 @@ export function rowsOf(record: RecordChange, context: RowContext): DerivedRows {
           {
             tenant_id,
             touch_id: touch.touchId,
-            person: personHash(context.hashKey, touch.identifiers[0]!),
+            person: personOf(record, context, touch.identifiers[0]!),
             occurred_at: touch.occurredAt,
             kind: touch.kind,
             side: touch.side,
             channel: touch.channel,
-            source: touch.source ?? null,
-            medium: touch.medium ?? null,
-            campaign: touch.campaign ?? null,
-            campaign_id: touch.campaignId ?? null,
-            term: touch.term ?? null,
-            content: touch.content ?? null,
-            url: touch.url ?? null,
-            referrer: touch.referrer ?? null,
-            rep: touch.rep ?? null,
-            cost_minor: touch.cost?.amount ?? null,
-            cost_currency: touch.cost?.currency ?? null,
+            source: kept(record, touch.source),
+            medium: kept(record, touch.medium),
+            campaign: kept(record, touch.campaign),
+            campaign_id: kept(record, touch.campaignId),
+            term: kept(record, touch.term),
+            content: kept(record, touch.content),
+            url: kept(record, touch.url),
+            referrer: kept(record, touch.referrer),
+            rep: kept(record, touch.rep),
+            cost_minor: kept(record, touch.cost?.amount),
+            cost_currency: kept(record, touch.cost?.currency),
             ...change(record.op, changeVersion(context), context),
           },
         ],
@@ -90,10 +96,10 @@ export function rowsOf(record: RecordChange, context: RowContext): DerivedRows {
           {
             tenant_id,
             stage_id: stage.stageId,
-            person: personHash(context.hashKey, stage.identifiers[0]!),
+            person: personOf(record, context, stage.identifiers[0]!),
             stage: stage.stage,
             occurred_at: stage.occurredAt,
-            reason: stage.reason ?? null,
+            reason: kept(record, stage.reason),
             ...change(record.op, changeVersion(context), context),
           },
         ],

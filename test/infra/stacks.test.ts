@@ -286,16 +286,16 @@ describe('the warehouse (SPEC §15)', () => {
   const workgroup = () => only(stateful.findResources('AWS::Athena::WorkGroup'));
   const database = () => only(stateful.findResources('AWS::Glue::Database')).resource.Properties.DatabaseInput.Name as string;
 
-  it('runs the export on a schedule of one window, allowed to put objects under the prefix of its bucket and nothing else of S3', () => {
+  it('runs the export on a schedule of one window, allowed to put and get objects under the prefix of its bucket, and to list that prefix, and nothing else of S3', () => {
     stateless.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: `rate(${WAREHOUSE_DEFAULTS.intervalMinutes} minutes)`, State: 'ENABLED' });
     const policies = Object.values(stateless.findResources('AWS::IAM::Policy'));
     const s3 = policies
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
       .filter((statement: { Action: string | string[] }) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
     const written = s3.filter((statement: { Resource: unknown }) => JSON.stringify(statement.Resource).includes('baton-warehouse-'));
-    expect(written).toHaveLength(1);
-    expect(written[0].Action).toBe('s3:PutObject');
+    expect(written.map((statement: { Action: string | string[] }) => statement.Action)).toEqual([['s3:PutObject', 's3:GetObject'], 's3:ListBucket']);
     expect(JSON.stringify(written[0].Resource)).toContain('/warehouse/*');
+    expect(written[1].Condition).toEqual({ StringLike: { 's3:prefix': ['warehouse/*'] } });
     stateful.hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['baton-warehouse-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] } });
   });
 

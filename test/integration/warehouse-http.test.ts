@@ -109,7 +109,7 @@ describe('the warehouse export through the API (SPEC §15)', () => {
     }
     const people = await sql(`SELECT DISTINCT person FROM touches WHERE tenant = '${shop.tenantId}'`);
     expect(people.length).toBeGreaterThan(1);
-    for (const { person } of people) expect(person).toMatch(/^[0-9a-f]{32}$/);
+    for (const { person } of people) expect(person).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('shows a late touch’s re-attribution in credits_current, the order’s earlier credits nowhere in it', async () => {
@@ -138,5 +138,29 @@ describe('the warehouse export through the API (SPEC §15)', () => {
       { channel: 'Email', credit_minor: 4000n },
       { channel: 'Paid Search', credit_minor: 4000n },
     ]);
+  });
+
+  it('takes an erased person out of every file within the next run, and the erasure log says when', async () => {
+    const tenant = await newTenant({ currency: 'USD', timezone: 'UTC' });
+    const ingest = (path: string, json: unknown) => api.request('POST', path, { key: tenant.keys.ingest, json });
+    const person = (customerId: string, touchId: string) => ({ touchId, occurredAt: '2026-11-21T10:00:00Z', person: { customerId }, kind: 'click', utm: { source: 'google', medium: 'cpc' } });
+    await ingest('/v1/touches', { touches: [person('gone', 'gone-1'), person('stays', 'stays-1')] });
+    expect((await ingest('/v1/stages', { stages: [{ stage: 'lead', occurredAt: '2026-11-21T10:05:00Z', person: { customerId: 'gone' } }] })).status).toBe(202);
+    await api.settle();
+    await runLocalExport(directory, later());
+    const hashes = async () =>
+      (await sql(`SELECT person FROM touches WHERE tenant = '${tenant.tenantId}' UNION ALL SELECT person FROM stages WHERE tenant = '${tenant.tenantId}'`)).map((row) => row.person);
+    expect(await hashes()).toHaveLength(3);
+
+    expect((await api.request('DELETE', '/v1/people?customerId=gone', { key: tenant.keys.admin })).status).toBe(200);
+    const [entry] = (await api.read('/v1/erasures', tenant.keys.admin)).entries;
+    expect(entry.warehouse).toBeUndefined();
+    await api.settle();
+    await runLocalExport(directory, later());
+
+    const left = await hashes();
+    expect(left).toHaveLength(1);
+    for (const identifier of entry.identifiers) expect(left).not.toContain(identifier);
+    expect((await api.read('/v1/erasures', tenant.keys.admin)).entries[0].warehouse).toEqual({ rewrittenAt: expect.any(String), files: 2 });
   });
 });

@@ -12,7 +12,15 @@ describe('process configuration', () => {
   });
 
   it('fills defaults', () => {
-    expect(config({ TABLE_NAME: 't' })).toEqual({ TABLE_NAME: 't', AWS_REGION: 'us-east-1', DYNAMODB_REQUEST_TIMEOUT_MS: 3_000, REQUEST_BUDGET_MS: 6_000 });
+    expect(config({ TABLE_NAME: 't' })).toEqual({
+      TABLE_NAME: 't',
+      AWS_REGION: 'us-east-1',
+      DYNAMODB_REQUEST_TIMEOUT_MS: 3_000,
+      REQUEST_BUDGET_MS: 6_000,
+      WAREHOUSE_PREFIX: 'warehouse',
+      WAREHOUSE_INTERVAL_MINUTES: 15,
+      WAREHOUSE_LAG_MINUTES: 5,
+    });
   });
 });
 

@@ -6,11 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FolderFiles, openWarehouse } from '../../scripts/warehouse/local.ts';
 import type { AttributionResult } from '../../shared/attribution/engine.ts';
 import { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
+import { loggedId } from '../../shared/privacy/erasure.ts';
 import type { Touch } from '../../shared/recording/touches.ts';
-import { exportTenant, filePath, manifestPath, type WarehouseExportDeps } from '../../shared/warehouse/export.ts';
+import { exportAll, exportTenant, filePath, manifestPath, type WarehouseExportDeps } from '../../shared/warehouse/export.ts';
 import type { WarehouseFiles } from '../../shared/warehouse/ports.ts';
-import { personHash, type RecordChange, rowsOf } from '../../shared/warehouse/rows.ts';
+import { type RecordChange, rowsOf } from '../../shared/warehouse/rows.ts';
 import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES } from '../../shared/warehouse/tables.ts';
+import { MemoryErasureLog } from '../support/memory/erasure-log.ts';
+import { MemoryTable } from '../support/memory/table.ts';
 import { MemoryWarehouseStore } from '../support/memory/warehouse-store.ts';
 
 const TENANT = { tenantId: 'acme', createdAt: '2026-11-05T09:50:00.000Z' };
@@ -96,7 +99,7 @@ describe('the warehouse export (SPEC §15)', () => {
       }
       const [touchRow] = await warehouse.query(`SELECT person, channel, campaign, occurred_at, tenant, day FROM touches_current WHERE tenant = 'acme'`);
       expect(touchRow).toEqual({
-        person: personHash(HASH_KEY, 'c:42'),
+        person: loggedId({ cursorKey: HASH_KEY }, 'c:42'),
         channel: 'Paid Search',
         campaign: 'brand',
         occurred_at: new Date('2026-11-05T10:00:00.000Z'),
@@ -126,11 +129,14 @@ describe('the warehouse export (SPEC §15)', () => {
     for (const [tenantId, entries] of store.logged) await again.append(tenantId, entries);
     const second = folder();
     let puts = 0;
+    const folderFiles = new FolderFiles(second);
     const failing: WarehouseFiles = {
+      get: (path) => folderFiles.get(path),
+      list: (prefix) => folderFiles.list(prefix),
       put: async (path, body) => {
         puts += 1;
         if (puts === 8) throw new Error('The connection was reset');
-        await new FolderFiles(second).put(path, body);
+        await folderFiles.put(path, body);
       },
     };
     const deps = (files: WarehouseFiles): WarehouseExportDeps => ({ changes: again, watermarks: again, files });
@@ -178,5 +184,65 @@ describe('the warehouse export (SPEC §15)', () => {
     } finally {
       warehouse.close();
     }
+  });
+
+  it('writes the files holding an erased person again without them, once the export has caught up with the erasure, and the erasure log says when', async () => {
+    const store = new MemoryWarehouseStore();
+    const table = new MemoryTable();
+    const erasures = new MemoryErasureLog(table);
+    const files = new FolderFiles(folder());
+    const other: Touch = { ...touch('t2', '2026-11-05T10:01:00.000Z', 'Email'), identifiers: ['c:7'] };
+    await record(store, '2026-11-05T10:02:00.000Z', [
+      { entity: 'touch', op: 'upsert', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search') },
+      { entity: 'touch', op: 'upsert', touch: other },
+    ]);
+    const erased = loggedId({ cursorKey: HASH_KEY }, 'c:42');
+    const entry = {
+      erasureId: 'er_1',
+      erasedAt: '2026-11-05T10:40:00.000Z',
+      identifiers: [erased],
+      erased: { touches: 1, stages: 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
+    };
+    await erasures.append('acme', entry);
+    // The erasure removed the touch: its delete row names no one.
+    await record(store, '2026-11-05T10:40:00.000Z', [{ entity: 'touch', op: 'delete', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search') }]);
+    const deps = { changes: store, watermarks: store, files, erasures, tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT } };
+
+    // 10:36: the export is through 10:30, before the erasure: it waits (the person's rows may still be in windows to come).
+    const early = await exportAll(deps, new Date('2026-11-05T10:36:00.000Z'), SETTINGS);
+    expect(early[0]!.erased).toEqual({ erasures: 0, files: 0 });
+    const holding = async () => {
+      const warehouse = await openWarehouse(files.directory);
+      try {
+        return (await warehouse.query(`SELECT touch_id, person, op FROM touches WHERE tenant = 'acme' ORDER BY touch_id, op`)).map((row) => [
+          row.touch_id,
+          row.person === erased ? 'erased' : row.person === '' ? 'no one' : 'other',
+          row.op,
+        ]);
+      } finally {
+        warehouse.close();
+      }
+    };
+    expect(await holding()).toEqual([
+      ['t1', 'erased', 'upsert'],
+      ['t2', 'other', 'upsert'],
+    ]);
+
+    const caughtUp = await exportAll(deps, new Date('2026-11-05T11:00:00.000Z'), SETTINGS);
+    expect(caughtUp[0]!.erased).toEqual({ erasures: 1, files: 1 });
+    expect(await holding()).toEqual([
+      ['t1', 'no one', 'delete'],
+      ['t2', 'other', 'upsert'],
+    ]);
+    const listed = await files.list('v1/');
+    for (const path of listed.filter((name) => name.endsWith('.parquet'))) expect(Buffer.from(await files.get(path)).includes(erased)).toBe(false);
+    // The window's manifest names the file as it is now.
+    const manifest = JSON.parse(readFileSync(join(files.directory, manifestPath('acme', '2026-11-05T10:00:00.000Z', '2026-11-05T10:15:00.000Z')), 'utf8'));
+    const touches = manifest.files.find((file: { table: string }) => file.table === 'touches');
+    expect(touches.rows).toBe(1);
+    expect(sha(join(files.directory, touches.path))).toBe(touches.sha256);
+    expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toEqual({ rewrittenAt: '2026-11-05T11:00:00.000Z', files: 1 });
+    // Applied once: the next run finds nothing to do.
+    expect((await exportAll(deps, new Date('2026-11-05T11:20:00.000Z'), SETTINGS))[0]!.erased).toEqual({ erasures: 0, files: 0 });
   });
 });

@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ErasureLog, ErasureLogEntry } from '../../privacy/erasure.ts';
 import { erasureLogEntryEntity } from './entities/erasure-log-entry.ts';
+import { queryAll } from './query.ts';
 
 export class DynamoErasureLog implements ErasureLog {
   constructor(
@@ -25,5 +26,28 @@ export class DynamoErasureLog implements ErasureLog {
     );
     const entries = Items.map((item) => erasureLogEntryEntity.fromItem(item));
     return { entries, ...(LastEvaluatedKey ? { nextCursor: erasureLogEntryEntity.cursorOf(LastEvaluatedKey) } : {}) };
+  }
+
+  async awaitingWarehouse(tenantId: string, before: string): Promise<ErasureLogEntry[]> {
+    // The log is small (one item per erasure) and has no other reader of this kind: the filter keeps to the partition.
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk < :before',
+      FilterExpression: 'attribute_not_exists(warehouse)',
+      ExpressionAttributeValues: { ':pk': erasureLogEntryEntity.partition(tenantId), ':before': before },
+    });
+    return items.map((item) => erasureLogEntryEntity.fromItem(item));
+  }
+
+  async recordWarehouse(tenantId: string, entry: Pick<ErasureLogEntry, 'erasedAt' | 'erasureId'>, warehouse: NonNullable<ErasureLogEntry['warehouse']>): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: erasureLogEntryEntity.key(tenantId, entry),
+        UpdateExpression: 'SET warehouse = :warehouse',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':warehouse': warehouse },
+      }),
+    );
   }
 }

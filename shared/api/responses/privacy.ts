@@ -14,6 +14,13 @@ export const ErasureEntrySchema = z.strictObject({
     projections: z.number().int(),
     droppedBatons: z.number().int(),
   }),
+  warehouse: z
+    .strictObject({
+      rewrittenAt: z.string().describe('When the warehouse files holding the person were written again without them'),
+      files: z.number().int().describe('How many files that was'),
+    })
+    .optional()
+    .describe('Absent until the warehouse export has rewritten the files holding the person (within a day, docs/warehouse.md)'),
 });
 
 /** An erasure as the log keeps it and GET /v1/erasures lists it. */

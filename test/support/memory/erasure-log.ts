@@ -18,4 +18,16 @@ export class MemoryErasureLog implements ErasureLog {
     const last = page[page.length - 1];
     return { entries: page.map(copy), ...(newestFirst.length > limit && last ? { nextCursor: Buffer.from(positionOf(last), 'utf8').toString('base64url') } : {}) };
   }
+
+  async awaitingWarehouse(tenantId: string, before: string): Promise<ErasureLogEntry[]> {
+    return [...this.table.of(tenantId).erasures]
+      .filter((entry) => `${entry.erasedAt}#${entry.erasureId}` < before && !entry.warehouse)
+      .sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1))
+      .map(copy);
+  }
+
+  async recordWarehouse(tenantId: string, entry: Pick<ErasureLogEntry, 'erasedAt' | 'erasureId'>, warehouse: NonNullable<ErasureLogEntry['warehouse']>): Promise<void> {
+    const stored = this.table.of(tenantId).erasures.find((candidate) => candidate.erasureId === entry.erasureId);
+    if (stored) stored.warehouse = { ...warehouse };
+  }
 }

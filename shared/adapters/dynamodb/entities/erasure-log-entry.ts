@@ -11,6 +11,7 @@ const EntryItem = itemSchema(ENTITY, {
   erasedAt: z.string(),
   identifiers: z.array(z.string()),
   erased: z.object({ touches: Count, stages: Count, links: Count, transactions: Count, checkouts: Count, attributions: Count, projections: Count, droppedBatons: Count }),
+  warehouse: z.object({ rewrittenAt: z.string(), files: Count }).optional(),
 });
 
 const partition = (tenantId: string) => tenantKey(tenantId, 'ERASURES');
@@ -19,9 +20,11 @@ const SortKey = z.object({ sk: z.string() });
 export const erasureLogEntryEntity = {
   name: ENTITY,
   partition,
-  key: (tenantId: string, entry: Pick<ErasureLogEntry, 'erasedAt' | 'erasureId'>): Key => ({ pk: partition(tenantId), sk: `${entry.erasedAt}#${entry.erasureId}` }),
+  key: (tenantId: string, entry: Pick<ErasureLogEntry, 'erasedAt' | 'erasureId'>): Key => ({ pk: partition(tenantId), sk: erasureLogEntryEntity.position(entry) }),
   /** A listing's cursor: the last key it read, opaque to clients. */
   cursorOf: (lastKey: Item): string => Buffer.from(SortKey.parse(lastKey).sk, 'utf8').toString('base64url'),
+  /** Where an entry stands in the log (its sort key): what a reader continues after. */
+  position: (entry: Pick<ErasureLogEntry, 'erasedAt' | 'erasureId'>): string => `${entry.erasedAt}#${entry.erasureId}`,
   /** The key a cursor names. */
   keyAt: (tenantId: string, cursor: string): Key => ({ pk: partition(tenantId), sk: Buffer.from(cursor, 'base64url').toString('utf8') }),
   toItem: (tenantId: string, entry: ErasureLogEntry) => ({ ...erasureLogEntryEntity.key(tenantId, entry), ...stamp(ENTITY), ...entry }),
