@@ -15,14 +15,16 @@ const json = (value: unknown) => JSON.stringify(value, (_name, field) => (typeof
 
 /** Every tenant's due windows, into the local folder: what one run of the schedule writes. */
 export async function runLocalExport(directory: string, now: Date = new Date()) {
-  const [{ stores }, { config }, { exportAll, settingsOf }, { FolderFiles }] = await Promise.all([
+  const [{ stores }, { config }, { exportAll, settingsOf }, { FolderFiles }, { dailyFigures }] = await Promise.all([
     import('../../shared/adapters/dynamodb/stores.ts'),
     import('../../shared/config.ts'),
     import('../../shared/warehouse/export.ts'),
     import('./local.ts'),
+    import('../../shared/warehouse/daily.ts'),
   ]);
-  const { tenants, warehouse, erasures } = stores();
-  return exportAll({ tenants, changes: warehouse, watermarks: warehouse, erasures, files: new FolderFiles(directory) }, now, settingsOf(config()));
+  const all = stores();
+  const { tenants, warehouse, erasures } = all;
+  return exportAll({ tenants, changes: warehouse, watermarks: warehouse, erasures, files: new FolderFiles(directory), daily: dailyFigures(all) }, now, settingsOf(config()));
 }
 
 const run: CommandSpec = {

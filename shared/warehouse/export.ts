@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { eraseFromWarehouse, type WarehouseErasureDeps } from './erasure.ts';
 import { encodeParquet } from './parquet.ts';
-import type { ChangeLog, ExportWatermarks, WarehouseFiles } from './ports.ts';
-import { WAREHOUSE_SCHEMA_VERSION, WAREHOUSE_TABLE_NAMES, type WarehouseTableName } from './tables.ts';
+import type { ChangeLog, DailyFigures, ExportWatermarks, WarehouseFiles } from './ports.ts';
+import { LOGGED_TABLE_NAMES, WAREHOUSE_SCHEMA_VERSION, type WarehouseRow, type WarehouseTableName } from './tables.ts';
 
 /**
  * The warehouse export (docs/warehouse.md): every `intervalMinutes`, what
@@ -26,6 +26,8 @@ export interface WarehouseExportDeps {
   changes: ChangeLog;
   watermarks: ExportWatermarks;
   files: WarehouseFiles;
+  /** The `daily` rows of the days a window changed (`daily.ts`); without it, `daily` files are empty. */
+  daily?: DailyFigures;
 }
 
 export interface ManifestFile {
@@ -62,15 +64,37 @@ export function manifestPath(tenantId: string, start: string, end: string): stri
   return `v1/_manifests/tenant=${tenantId}/day=${start.slice(0, 10)}/window-${compact(start)}-${compact(end)}.json`;
 }
 
-/** One window of one tenant: every table's file (an empty one still has its schema), then the manifest naming them. */
-export async function writeWindow(deps: Pick<WarehouseExportDeps, 'changes' | 'files'>, tenantId: string, start: string, end: string): Promise<Manifest> {
+/**
+ * One window of one tenant: every table's file (an empty one still has its
+ * schema), then the manifest naming them. The change log's tables first;
+ * then `daily`, the figures of the days their transactions and credits fall
+ * on, as the rollups have them when the window is written (under the
+ * window's end as version).
+ */
+export async function writeWindow(deps: Pick<WarehouseExportDeps, 'changes' | 'files' | 'daily'>, tenantId: string, start: string, end: string): Promise<Manifest> {
   const files: ManifestFile[] = [];
-  for (const table of WAREHOUSE_TABLE_NAMES) {
-    const { body, rows } = await encodeParquet(table, deps.changes.between(tenantId, table, start, end));
+  const days = new Set<string>();
+  const write = async (table: WarehouseTableName, pages: AsyncIterable<readonly WarehouseRow[]> | Iterable<readonly WarehouseRow[]>) => {
+    const { body, rows } = await encodeParquet(table, pages);
     const path = filePath(table, tenantId, start, end);
     await deps.files.put(path, body, 'application/vnd.apache.parquet');
     files.push({ table, path, rows, bytes: body.byteLength, sha256: createHash('sha256').update(body).digest('hex') });
+  };
+  for (const table of LOGGED_TABLE_NAMES) {
+    const pages = deps.changes.between(tenantId, table, start, end);
+    await write(
+      table,
+      table === 'transactions' || table === 'credits'
+        ? (async function* () {
+            for await (const page of pages) {
+              for (const row of page) days.add(String(row.local_day));
+              yield page;
+            }
+          })()
+        : pages,
+    );
   }
+  await write('daily', [(await deps.daily?.(tenantId, [...days], { version: Date.parse(end), changedAt: end })) ?? []]);
   const manifest: Manifest = { tenantId, window: { start, end }, schemaVersion: WAREHOUSE_SCHEMA_VERSION, files };
   await deps.files.put(manifestPath(tenantId, start, end), new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), 'application/json');
   return manifest;

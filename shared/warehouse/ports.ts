@@ -1,8 +1,10 @@
-import type { WarehouseRow, WarehouseTableName } from './tables.ts';
+import type { LOGGED_TABLE_NAMES, WarehouseRow } from './tables.ts';
+
+export type LoggedTableName = (typeof LOGGED_TABLE_NAMES)[number];
 
 /** Rows a change of a record became, as the change log keeps them (`changedAt` is when they were recorded). */
 export interface LoggedRows {
-  table: WarehouseTableName;
+  table: LoggedTableName;
   changedAt: string;
   rows: WarehouseRow[];
 }
@@ -16,8 +18,11 @@ export interface LoggedRows {
 export interface ChangeLog {
   append(tenantId: string, entries: readonly LoggedRows[]): Promise<void>;
   /** A table's rows recorded with `from <= changedAt < to` (UTC ISO), in the order they were recorded, a page at a time. */
-  between(tenantId: string, table: WarehouseTableName, from: string, to: string): AsyncIterable<WarehouseRow[]>;
+  between(tenantId: string, table: LoggedTableName, from: string, to: string): AsyncIterable<WarehouseRow[]>;
 }
+
+/** A day's figures as `daily` rows (the report's, under every heuristic model): what the window's days are now. */
+export type DailyFigures = (tenantId: string, days: readonly string[], change: { version: number; changedAt: string }) => Promise<WarehouseRow[]>;
 
 /** Where each tenant's export stands: the end of the last window written whole. */
 export interface ExportWatermarks {

@@ -6,7 +6,8 @@ import type { Identifier } from '../identity/identity.ts';
 import { loggedId } from '../privacy/erasure.ts';
 import type { Stage } from '../recording/stages.ts';
 import type { Touch } from '../recording/touches.ts';
-import type { WarehouseRow, WarehouseTableName } from './tables.ts';
+import type { LoggedTableName } from './ports.ts';
+import type { WarehouseRow } from './tables.ts';
 
 /**
  * A change of a stored record, as the table's stream reports it, and the
@@ -36,7 +37,7 @@ export interface RowContext {
 }
 
 export interface DerivedRows {
-  table: WarehouseTableName;
+  table: LoggedTableName;
   rows: WarehouseRow[];
 }
 
@@ -149,7 +150,14 @@ export function rowsOf(record: RecordChange, context: RowContext): DerivedRows {
  */
 function creditRows(attribution: { version: number; result: AttributionResult }, op: Op, context: RowContext): WarehouseRow[] {
   const { result } = attribution;
-  const base = { tenant_id: context.tenantId, transaction_id: result.transactionId, currency: result.currency, revenue_minor: result.revenue, occurred_at: result.occurredAt };
+  const base = {
+    tenant_id: context.tenantId,
+    transaction_id: result.transactionId,
+    currency: result.currency,
+    revenue_minor: result.revenue,
+    occurred_at: result.occurredAt,
+    local_day: context.dayOf(result.occurredAt),
+  };
   const fraction = (amount: number) => (result.revenue === 0 ? 0 : amount / result.revenue);
   const rows: WarehouseRow[] = [];
   for (const model of HEURISTIC_MODELS) {

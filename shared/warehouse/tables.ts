@@ -35,7 +35,9 @@ export interface WarehouseTable {
   columns: readonly Column[];
 }
 
-export const WAREHOUSE_TABLE_NAMES = ['touches', 'stages', 'transactions', 'credits'] as const;
+export const WAREHOUSE_TABLE_NAMES = ['touches', 'stages', 'transactions', 'credits', 'daily'] as const;
+/** The tables made of the change log's rows; `daily` is read from the rollups for the days a window changed. */
+export const LOGGED_TABLE_NAMES = ['touches', 'stages', 'transactions', 'credits'] as const satisfies readonly WarehouseTableName[];
 export type WarehouseTableName = (typeof WAREHOUSE_TABLE_NAMES)[number];
 
 const text = (name: string): Column => ({ name, type: 'string' });
@@ -131,6 +133,27 @@ export const WAREHOUSE_TABLES: Readonly<Record<WarehouseTableName, WarehouseTabl
       int64('revenue_minor'),
       { name: 'fraction', type: 'double' },
       instant('occurred_at'),
+      text('local_day'),
+      ...CHANGE_COLUMNS,
+    ],
+  },
+  daily: {
+    name: 'daily',
+    grain: 'a day’s figures of a report row (model × grouping × key × currency), and each currency’s total (grouping `total`)',
+    key: ['tenant_id', 'local_day'],
+    versioning: 'set',
+    member: ['model', 'grouping', 'key', 'currency'],
+    columns: [
+      text('tenant_id'),
+      text('local_day'),
+      text('model'),
+      text('grouping'),
+      text('key'),
+      text('currency'),
+      int64('revenue_minor'),
+      { name: 'conversions', type: 'double' },
+      int64('touches'),
+      optionalInt64('cost_minor'),
       ...CHANGE_COLUMNS,
     ],
   },

@@ -84,6 +84,7 @@ describe('the warehouse export (SPEC §15)', () => {
       ['stages', 0],
       ['transactions', 0],
       ['credits', HEURISTIC_MODELS.length],
+      ['daily', 0],
     ]);
     for (const file of manifest.files) expect(sha(join(directory, file.path))).toBe(file.sha256);
 

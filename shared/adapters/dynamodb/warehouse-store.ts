@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChangeLog, ExportWatermarks, LoggedRows } from '../../warehouse/ports.ts';
-import type { WarehouseRow, WarehouseTableName } from '../../warehouse/tables.ts';
+import type { ChangeLog, ExportWatermarks, LoggedRows, LoggedTableName } from '../../warehouse/ports.ts';
+import type { WarehouseRow } from '../../warehouse/tables.ts';
 import { warehouseChangeEntity, warehouseWatermarkEntity } from './entities/warehouse-change.ts';
 import { writeAll } from './query.ts';
 
@@ -31,7 +31,7 @@ export class DynamoWarehouseStore implements ChangeLog, ExportWatermarks {
     );
   }
 
-  async *between(tenantId: string, table: WarehouseTableName, from: string, to: string): AsyncIterable<WarehouseRow[]> {
+  async *between(tenantId: string, table: LoggedTableName, from: string, to: string): AsyncIterable<WarehouseRow[]> {
     for (const pk of warehouseChangeEntity.partitions(tenantId, table, from, to)) {
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {

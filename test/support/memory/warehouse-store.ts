@@ -1,5 +1,5 @@
-import type { ChangeLog, ExportWatermarks, LoggedRows } from '../../../shared/warehouse/ports.ts';
-import type { WarehouseRow, WarehouseTableName } from '../../../shared/warehouse/tables.ts';
+import type { ChangeLog, ExportWatermarks, LoggedRows, LoggedTableName } from '../../../shared/warehouse/ports.ts';
+import type { WarehouseRow } from '../../../shared/warehouse/tables.ts';
 
 /** The change log and watermarks in memory (the DynamoDB one: shared/adapters/dynamodb/warehouse-store.ts). */
 export class MemoryWarehouseStore implements ChangeLog, ExportWatermarks {
@@ -10,7 +10,7 @@ export class MemoryWarehouseStore implements ChangeLog, ExportWatermarks {
     this.logged.set(tenantId, [...(this.logged.get(tenantId) ?? []), ...entries.map((entry) => structuredClone(entry))]);
   }
 
-  async *between(tenantId: string, table: WarehouseTableName, from: string, to: string): AsyncIterable<WarehouseRow[]> {
+  async *between(tenantId: string, table: LoggedTableName, from: string, to: string): AsyncIterable<WarehouseRow[]> {
     for (const entry of this.logged.get(tenantId) ?? []) if (entry.table === table && entry.changedAt >= from && entry.changedAt < to) yield structuredClone(entry.rows);
   }
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { LoggedRows } from '../../../warehouse/ports.ts';
-import { WAREHOUSE_TABLE_NAMES, type WarehouseTableName } from '../../../warehouse/tables.ts';
+import type { LoggedRows, LoggedTableName } from '../../../warehouse/ports.ts';
+import { LOGGED_TABLE_NAMES } from '../../../warehouse/tables.ts';
 import { type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
 import { pack, packed } from './packed.ts';
 
@@ -15,7 +15,7 @@ const ENTITY = 'warehouseChange' as const;
 export const CHANGE_LOG_DAYS = 14;
 
 const WarehouseChangeItem = itemSchema(ENTITY, {
-  table: z.enum(WAREHOUSE_TABLE_NAMES),
+  table: z.enum(LOGGED_TABLE_NAMES),
   changedAt: z.string(),
   rows: packed<LoggedRows['rows']>(),
 });
@@ -24,14 +24,14 @@ const hourOf = (instant: string) => instant.slice(0, 13);
 
 export const warehouseChangeEntity = {
   name: ENTITY,
-  partition: (tenantId: string, table: WarehouseTableName, instant: string) => tenantKey(tenantId, 'WXC', table, hourOf(instant)),
+  partition: (tenantId: string, table: LoggedTableName, instant: string) => tenantKey(tenantId, 'WXC', table, hourOf(instant)),
   /** `batch` tells apart two consumers' changes recorded in the same millisecond. */
-  key: (tenantId: string, table: WarehouseTableName, changedAt: string, batch: string, sequence: number): Key => ({
+  key: (tenantId: string, table: LoggedTableName, changedAt: string, batch: string, sequence: number): Key => ({
     pk: warehouseChangeEntity.partition(tenantId, table, changedAt),
     sk: `${changedAt}#${batch}#${String(sequence).padStart(6, '0')}`,
   }),
   /** The hour partitions `from <= instant < to` spans, in order. */
-  partitions(tenantId: string, table: WarehouseTableName, from: string, to: string): string[] {
+  partitions(tenantId: string, table: LoggedTableName, from: string, to: string): string[] {
     const partitions: string[] = [];
     for (let hour = Date.parse(`${hourOf(from)}:00:00.000Z`); hour < Date.parse(to); hour += 3_600_000) partitions.push(warehouseChangeEntity.partition(tenantId, table, new Date(hour).toISOString()));
     return partitions;
