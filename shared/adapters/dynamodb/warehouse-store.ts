@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { ChangeLog, ExportWatermarks, LoggedRows, LoggedTableName } from '../../warehouse/ports.ts';
 import type { WarehouseRow } from '../../warehouse/tables.ts';
 import { warehouseChangeEntity, warehouseWatermarkEntity } from './entities/warehouse-change.ts';
@@ -33,9 +33,8 @@ export class DynamoWarehouseStore implements ChangeLog, ExportWatermarks {
 
   async *between(tenantId: string, table: LoggedTableName, from: string, to: string): AsyncIterable<WarehouseRow[]> {
     for (const pk of warehouseChangeEntity.partitions(tenantId, table, from, to)) {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
+      const query = (ExclusiveStartKey: Record<string, unknown> | undefined) =>
+        this.client.send(
           new QueryCommand({
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
@@ -45,10 +44,14 @@ export class DynamoWarehouseStore implements ChangeLog, ExportWatermarks {
             ExclusiveStartKey,
           }),
         );
+      // The next page is asked for while this one is written: DynamoDB and the Parquet writer work at once.
+      let next: Promise<QueryCommandOutput> | undefined = query(undefined);
+      while (next) {
+        const page: QueryCommandOutput = await next;
+        next = page.LastEvaluatedKey ? query(page.LastEvaluatedKey) : undefined;
         const rows = (page.Items ?? []).flatMap((item) => warehouseChangeEntity.fromItem(item).rows);
         if (rows.length > 0) yield rows;
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      }
     }
   }
 
