@@ -82,10 +82,10 @@ try {
 
   const benches = {
     platform: platformBench,
+    // Before the sections that write much: its stream consumer reads the stream from its trim horizon.
+    warehouse: warehouseBench,
     recording: recordingBench,
     attribution: attributionBench,
-    // Before the exports: its stream consumer reads the stream from its trim horizon, and the exports seed 110,000 transactions.
-    warehouse: warehouseBench,
     exports: exportsBench,
     collect: (context: BenchContext) => collectBench(context, TRACKER_SCRIPT),
     dashboard: dashboardBench,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { eraseFromWarehouse, type WarehouseErasureDeps } from './erasure.ts';
 import { encodeParquet } from './parquet.ts';
 import type { ChangeLog, DailyFigures, ExportWatermarks, WarehouseFiles } from './ports.ts';
+import { CHANGE_LOG_DAYS } from './settings.ts';
 import { LOGGED_TABLE_NAMES, WAREHOUSE_SCHEMA_VERSION, type WarehouseRow, type WarehouseTableName } from './tables.ts';
 
 /**
@@ -110,15 +111,17 @@ export interface TenantExport {
 }
 
 /**
- * Writes a tenant's windows from its watermark (the window of its creation
- * at first) to the last window that ended `lagMinutes` ago, at most
- * `maxWindows` of them.
+ * Writes a tenant's windows from its watermark to the last window that
+ * ended `lagMinutes` ago, at most `maxWindows` of them. At first the
+ * watermark is the window of the tenant's creation, or the oldest window the
+ * change log still holds (`CHANGE_LOG_DAYS`) if that is later.
  */
 export async function exportTenant(deps: WarehouseExportDeps, tenant: { tenantId: string; createdAt: string }, now: Date, settings: WarehouseExportSettings): Promise<TenantExport> {
   const size = settings.intervalMinutes * MINUTE;
   const limit = windowStart(new Date(now.getTime() - settings.lagMinutes * MINUTE).toISOString(), settings.intervalMinutes);
   const stored = await deps.watermarks.get(tenant.tenantId);
-  let through = stored ?? windowStart(tenant.createdAt, settings.intervalMinutes);
+  const oldestKept = new Date(now.getTime() - CHANGE_LOG_DAYS * 86_400_000).toISOString();
+  let through = stored ?? windowStart(tenant.createdAt > oldestKept ? tenant.createdAt : oldestKept, settings.intervalMinutes);
   let expected = stored;
   const windows: Manifest[] = [];
   while (through < limit && windows.length < settings.maxWindows) {

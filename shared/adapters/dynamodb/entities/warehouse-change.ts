@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
 import type { LoggedRows, LoggedTableName } from '../../../warehouse/ports.ts';
+import { CHANGE_LOG_DAYS } from '../../../warehouse/settings.ts';
 import { LOGGED_TABLE_NAMES } from '../../../warehouse/tables.ts';
 import { type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
 
@@ -12,7 +13,6 @@ import { type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
  */
 const ENTITY = 'warehouseChange' as const;
 
-export const CHANGE_LOG_DAYS = 14;
 
 /**
  * The rows as gzipped JSON, read without a reviver and not checked row by
