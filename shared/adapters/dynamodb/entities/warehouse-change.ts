@@ -13,7 +13,6 @@ import { type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
  */
 const ENTITY = 'warehouseChange' as const;
 
-
 /**
  * The rows as gzipped JSON, read without a reviver and not checked row by
  * row: this module is their only writer, and the export reads hundreds of
