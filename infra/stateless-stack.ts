@@ -7,7 +7,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FunctionUrlAuthType, InvokeMode, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { type CfnFunction, FilterCriteria, FunctionUrlAuthType, InvokeMode, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -200,6 +200,9 @@ export class StatelessStack extends Stack {
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${Aws.PARTITION}:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': [`${warehouse.prefix}/*`] } } }),
     );
     target.addEnvironment('WAREHOUSE_BUCKET', bucket);
+    // One run at a time, never retried by Lambda: a stale run must not write a window again after another rewrote it for an erasure.
+    target.configureAsyncInvoke({ retryAttempts: 0 });
+    (target.node.defaultChild as CfnFunction).reservedConcurrentExecutions = 1;
     target.addEnvironment('WAREHOUSE_PREFIX', warehouse.prefix);
     target.addEnvironment('WAREHOUSE_INTERVAL_MINUTES', String(WAREHOUSE_DEFAULTS.intervalMinutes));
     new Schedule(this, 'WarehouseExportSchedule', {

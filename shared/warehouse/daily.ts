@@ -9,7 +9,7 @@ const GROUPINGS = ['channel', 'campaign'] as const;
 /**
  * A day's figures as the report has them (the rollups, with the day's
  * spend joined), for the days a window changed: every heuristic model ×
- * channel and campaign row, and each currency's total (grouping `total`,
+ * channel and campaign row, and each currency's total (dimension `total`,
  * key `(total)`; unattributed revenue is the total less its rows). Each day
  * is written whole under the window's version, so a row that left a day is
  * gone from `daily_current` too.
@@ -32,7 +32,7 @@ export function dailyFigures(deps: ReportDeps): DailyFigures {
             tenant_id: tenantId,
             local_day: row.day,
             model,
-            grouping,
+            dimension: grouping,
             key: row.key,
             currency: row.currency,
             revenue_minor: row.revenue,
@@ -49,7 +49,7 @@ export function dailyFigures(deps: ReportDeps): DailyFigures {
             tenant_id: tenantId,
             local_day: total.day,
             model,
-            grouping: 'total',
+            dimension: 'total',
             key: '(total)',
             currency: total.currency,
             revenue_minor: total.revenue,
@@ -64,9 +64,9 @@ export function dailyFigures(deps: ReportDeps): DailyFigures {
     // A day that has no figure left still has its version: one row saying so, so that the day's earlier rows are not current.
     for (const day of sorted) {
       if (!rows.some((row) => row.local_day === day))
-        rows.push({ tenant_id: tenantId, local_day: day, model: '(none)', grouping: 'total', key: '(total)', currency: '', revenue_minor: 0, conversions: 0, touches: 0, cost_minor: null, ...stamp });
+        rows.push({ tenant_id: tenantId, local_day: day, model: '(none)', dimension: 'total', key: '(total)', currency: '', revenue_minor: 0, conversions: 0, touches: 0, cost_minor: null, ...stamp });
     }
-    rows.sort((a, b) => (`${a.local_day}|${a.model}|${a.grouping}|${a.key}|${a.currency}` < `${b.local_day}|${b.model}|${b.grouping}|${b.key}|${b.currency}` ? -1 : 1));
+    rows.sort((a, b) => (`${a.local_day}|${a.model}|${a.dimension}|${a.key}|${a.currency}` < `${b.local_day}|${b.model}|${b.dimension}|${b.key}|${b.currency}` ? -1 : 1));
     return rows;
   };
 }

@@ -146,13 +146,30 @@ export async function exportAll(
   settings: WarehouseExportSettings,
 ): Promise<Array<TenantExport & { erased: { erasures: number; files: number } }>> {
   const exported: Array<TenantExport & { erased: { erasures: number; files: number } }> = [];
+  const failed: Array<{ tenantId: string; error: Error }> = [];
   for (const tenantId of await deps.tenants.listTenantIds()) {
-    const tenant = await deps.tenants.getTenant(tenantId);
-    if (!tenant) continue;
-    const written = await exportTenant(deps, tenant, now, settings);
-    exported.push({ ...written, erased: await eraseFromWarehouse(deps, tenantId, now) });
+    // One tenant's failure waits for the next run (from its watermark) and does not hold up the tenants after it.
+    try {
+      const tenant = await deps.tenants.getTenant(tenantId);
+      if (!tenant) continue;
+      const written = await exportTenant(deps, tenant, now, settings);
+      exported.push({ ...written, erased: await eraseFromWarehouse(deps, tenantId, now) });
+    } catch (error) {
+      failed.push({ tenantId, error: error as Error });
+    }
   }
+  if (failed.length > 0) throw new WarehouseExportError(exported, failed);
   return exported;
+}
+
+/** Some tenants' windows could not be written: the others' are (`exported`), and the next run tries the failed ones again. */
+export class WarehouseExportError extends Error {
+  constructor(
+    readonly exported: ReadonlyArray<TenantExport & { erased: { erasures: number; files: number } }>,
+    readonly failed: ReadonlyArray<{ tenantId: string; error: Error }>,
+  ) {
+    super(`The warehouse export failed for ${failed.map((one) => `${one.tenantId} (${one.error.message})`).join(', ')}`);
+  }
 }
 
 /** The settings of `config()`, for the schedule's runs. */

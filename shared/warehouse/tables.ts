@@ -139,15 +139,16 @@ export const WAREHOUSE_TABLES: Readonly<Record<WarehouseTableName, WarehouseTabl
   },
   daily: {
     name: 'daily',
-    grain: 'a day’s figures of a report row (model × grouping × key × currency), and each currency’s total (grouping `total`)',
+    grain: 'a day’s figures of a report row (model × dimension × key × currency), and each currency’s total (dimension `total`)',
     key: ['tenant_id', 'local_day'],
     versioning: 'set',
-    member: ['model', 'grouping', 'key', 'currency'],
+    member: ['model', 'dimension', 'key', 'currency'],
     columns: [
       text('tenant_id'),
       text('local_day'),
       text('model'),
-      text('grouping'),
+      // Not `grouping`: Trino reserves that word.
+      text('dimension'),
       text('key'),
       text('currency'),
       int64('revenue_minor'),

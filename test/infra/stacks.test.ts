@@ -297,6 +297,11 @@ describe('the warehouse (SPEC §15)', () => {
     expect(JSON.stringify(written[0].Resource)).toContain('/warehouse/*');
     expect(written[1].Condition).toEqual({ StringLike: { 's3:prefix': ['warehouse/*'] } });
     stateful.hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['baton-warehouse-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] } });
+    // One run at a time, and Lambda does not retry a failed one (the next scheduled run starts from the watermark).
+    const exporters = Object.entries(stateless.findResources('AWS::Lambda::Function')).filter(([, fn]) => fn.Properties.Environment?.Variables?.WAREHOUSE_BUCKET);
+    expect(exporters).toHaveLength(1);
+    expect(exporters[0]![1].Properties.ReservedConcurrentExecutions).toBe(1);
+    stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: exporters[0]![0] }, MaximumRetryAttempts: 0 });
   });
 
   it('keeps its buckets private, encrypted, SSL-only and logged; the files’ bucket aborts stale uploads', () => {

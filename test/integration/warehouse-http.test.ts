@@ -75,17 +75,17 @@ describe('the warehouse export through the API (SPEC §15)', () => {
       }
       // daily_current: the same rows, day by day, and each currency's total.
       const daily = await sql(
-        `SELECT grouping, key, currency, CAST(sum(revenue_minor) AS BIGINT) AS revenue, sum(conversions) AS conversions
-         FROM daily_current WHERE tenant = '${shop.tenantId}' AND model = '${model}' AND grouping IN ('channel', 'total') AND local_day BETWEEN '${period.from}' AND '${period.to}'
-         GROUP BY grouping, key, currency`,
+        `SELECT dimension, key, currency, CAST(sum(revenue_minor) AS BIGINT) AS revenue, sum(conversions) AS conversions
+         FROM daily_current WHERE tenant = '${shop.tenantId}' AND model = '${model}' AND dimension IN ('channel', 'total') AND local_day BETWEEN '${period.from}' AND '${period.to}'
+         GROUP BY dimension, key, currency`,
       );
-      const dailyRows = new Map(daily.filter((row) => row.grouping === 'channel').map((row) => [`${row.key}|${row.currency}`, row]));
+      const dailyRows = new Map(daily.filter((row) => row.dimension === 'channel').map((row) => [`${row.key}|${row.currency}`, row]));
       for (const row of report.rows as Array<{ key: string; currency: string; revenue: number; conversions: number }>) {
         expect(Number(dailyRows.get(`${row.key}|${row.currency}`)?.revenue ?? 0), `daily ${model} ${row.key}`).toBe(row.revenue);
         expect(Number(dailyRows.get(`${row.key}|${row.currency}`)?.conversions ?? 0)).toBeCloseTo(row.conversions, 6);
       }
       for (const totals of report.totals as Array<{ currency: string; revenue: number }>) {
-        expect(Number(daily.find((row) => row.grouping === 'total' && row.currency === totals.currency)?.revenue)).toBe(totals.revenue);
+        expect(Number(daily.find((row) => row.dimension === 'total' && row.currency === totals.currency)?.revenue)).toBe(totals.revenue);
       }
     }
   });

@@ -8,7 +8,7 @@ import type { AttributionResult } from '../../shared/attribution/engine.ts';
 import { HEURISTIC_MODELS } from '../../shared/attribution/models.ts';
 import { loggedId } from '../../shared/privacy/erasure.ts';
 import type { Touch } from '../../shared/recording/touches.ts';
-import { exportAll, exportTenant, filePath, manifestPath, type WarehouseExportDeps } from '../../shared/warehouse/export.ts';
+import { exportAll, exportTenant, filePath, manifestPath, type WarehouseExportDeps, WarehouseExportError } from '../../shared/warehouse/export.ts';
 import type { WarehouseFiles } from '../../shared/warehouse/ports.ts';
 import { type RecordChange, rowsOf } from '../../shared/warehouse/rows.ts';
 import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES } from '../../shared/warehouse/tables.ts';
@@ -245,5 +245,24 @@ describe('the warehouse export (SPEC §15)', () => {
     expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toEqual({ rewrittenAt: '2026-11-05T11:00:00.000Z', files: 1 });
     // Applied once: the next run finds nothing to do.
     expect((await exportAll(deps, new Date('2026-11-05T11:20:00.000Z'), SETTINGS))[0]!.erased).toEqual({ erasures: 0, files: 0 });
+  });
+
+  it('writes the other tenants’ windows when one tenant’s fail, and says which failed', async () => {
+    const store = new MemoryWarehouseStore();
+    const files = new FolderFiles(folder());
+    await record(store, '2026-11-05T10:01:00.000Z', [{ entity: 'touch', op: 'upsert', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Email') }]);
+    const tenants = {
+      listTenantIds: async () => ['broken', 'acme'],
+      getTenant: async (tenantId: string) => {
+        if (tenantId === 'broken') throw new Error('Throttled');
+        return TENANT;
+      },
+    };
+    const run = exportAll({ changes: store, watermarks: store, files, erasures: new MemoryErasureLog(new MemoryTable()), tenants }, new Date('2026-11-05T10:36:00.000Z'), SETTINGS);
+    const error = (await run.catch((caught: unknown) => caught)) as WarehouseExportError;
+    expect(error).toBeInstanceOf(WarehouseExportError);
+    expect(error.failed.map((one) => [one.tenantId, one.error.message])).toEqual([['broken', 'Throttled']]);
+    expect(error.exported.map((one) => [one.tenantId, one.through])).toEqual([['acme', '2026-11-05T10:30:00.000Z']]);
+    expect(store.watermarks.get('acme')).toBe('2026-11-05T10:30:00.000Z');
   });
 });
