@@ -412,14 +412,7 @@ function CloseQuestion({ month, canReopen, sending, onSubmit, onCancel }: { mont
         re-attributing its orders, a spend re-import, a rate edit, a config change — is posted as an adjustment in {addMonths(month, 1)}.
         {canReopen ? ' Reopening it takes a reason.' : ' Only an admin key can reopen it.'}
       </p>
-      <div class="form-actions">
-        <button type="submit" class="primary" data-action="confirm-close" disabled={sending}>
-          {sending ? `Closing ${month}…` : `Close ${month} for good`}
-        </button>
-        <button type="button" data-action="cancel" onClick={onCancel} disabled={sending}>
-          Cancel
-        </button>
-      </div>
+      <FormActions action="confirm-close" sending={sending} label={`Close ${month} for good`} busy={`Closing ${month}…`} onCancel={onCancel} />
     </form>
   );
 }
@@ -472,14 +465,7 @@ function ReopenQuestion({
           {refusalText(refusal)}
         </p>
       )}
-      <div class="form-actions">
-        <button type="submit" class="primary" data-action="confirm-reopen" disabled={sending}>
-          {sending ? `Reopening ${month}…` : `Reopen ${month}`}
-        </button>
-        <button type="button" data-action="cancel" onClick={onCancel} disabled={sending}>
-          Cancel
-        </button>
-      </div>
+      <FormActions action="confirm-reopen" sending={sending} label={`Reopen ${month}`} busy={`Reopening ${month}…`} onCancel={onCancel} />
     </form>
   );
 }
@@ -504,5 +490,19 @@ function History({ closings, timezone }: { closings: Closing[]; timezone: string
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A confirmation form's buttons: the action (its label while it is sent) and Cancel. */
+function FormActions({ action, sending, label, busy, onCancel }: { action: string; sending: boolean; label: string; busy: string; onCancel: () => void }) {
+  return (
+    <div class="form-actions">
+      <button type="submit" class="primary" data-action={action} disabled={sending}>
+        {sending ? busy : label}
+      </button>
+      <button type="button" data-action="cancel" onClick={onCancel} disabled={sending}>
+        Cancel
+      </button>
+    </div>
   );
 }
