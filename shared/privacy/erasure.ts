@@ -40,6 +40,8 @@ export interface ErasureLog {
   append(tenantId: string, entry: ErasureLogEntry): Promise<void>;
   /** Newest first, `limit` at a time, after `cursor`. */
   list(tenantId: string, limit: number, cursor?: string): Promise<{ entries: ErasureLogEntry[]; nextCursor?: string }>;
+  /** Every id the tenant has erased (as the log names it), with when it was last erased: what the warehouse leaves out of its files. */
+  erasedIds(tenantId: string): Promise<Map<string, string>>;
   /** Oldest first, the entries erased before `before` (UTC ISO) that the warehouse has not rewritten its files for. */
   awaitingWarehouse(tenantId: string, before: string): Promise<ErasureLogEntry[]>;
   /** Records that the warehouse files holding the entry's person were rewritten. */
@@ -89,6 +91,15 @@ export async function erasePerson(deps: ErasureDeps, tenantId: string, query: z.
   const entry: ErasureLogEntry = { erasureId, erasedAt, identifiers: identifiers.map((identifier) => loggedId(tenant, identifier)), erased: { ...records, ...moved } };
   await deps.erasures.append(tenantId, entry);
   return entry;
+}
+
+/** Each logged id of `entries` with when it was last erased. */
+export function erasedIdsOf(entries: readonly Pick<ErasureLogEntry, 'identifiers' | 'erasedAt'>[]): Map<string, string> {
+  const erased = new Map<string, string>();
+  for (const entry of entries) {
+    for (const id of entry.identifiers) if ((erased.get(id) ?? '') < entry.erasedAt) erased.set(id, entry.erasedAt);
+  }
+  return erased;
 }
 
 export const ERASURE_LOG_PAGE = { default: 50, max: 200 } as const;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { eraseFromWarehouse, type WarehouseErasureDeps } from './erasure.ts';
+import type { ErasureLog } from '../privacy/erasure.ts';
+import { type ErasedIds, eraseFromWarehouse, ofErasedPast, PERSON_TABLES, type WarehouseErasureDeps } from './erasure.ts';
 import { encodeParquet } from './parquet.ts';
 import type { ChangeLog, DailyFigures, ExportWatermarks, WarehouseFiles } from './ports.ts';
 import { CHANGE_LOG_DAYS } from './settings.ts';
@@ -29,6 +30,7 @@ export interface WarehouseExportDeps {
   files: WarehouseFiles;
   /** The `daily` rows of the days a window changed (`daily.ts`); without it, `daily` files are empty. */
   daily?: DailyFigures;
+  erasures: Pick<ErasureLog, 'erasedIds'>;
 }
 
 export interface ManifestFile {
@@ -72,7 +74,7 @@ export function manifestPath(tenantId: string, start: string, end: string): stri
  * on, as the rollups have them when the window is written (under the
  * window's end as version).
  */
-export async function writeWindow(deps: Pick<WarehouseExportDeps, 'changes' | 'files' | 'daily'>, tenantId: string, start: string, end: string): Promise<Manifest> {
+export async function writeWindow(deps: Pick<WarehouseExportDeps, 'changes' | 'files' | 'daily'>, tenantId: string, start: string, end: string, erased: ErasedIds = new Map()): Promise<Manifest> {
   const files: ManifestFile[] = [];
   const days = new Set<string>();
   const write = async (table: WarehouseTableName, pages: AsyncIterable<readonly WarehouseRow[]> | Iterable<readonly WarehouseRow[]>) => {
@@ -83,13 +85,16 @@ export async function writeWindow(deps: Pick<WarehouseExportDeps, 'changes' | 'f
   };
   for (const table of LOGGED_TABLE_NAMES) {
     const pages = deps.changes.between(tenantId, table, start, end);
+    const naming = PERSON_TABLES.includes(table) && erased.size > 0;
+    const dated = table === 'transactions' || table === 'credits';
     await write(
       table,
-      table === 'transactions' || table === 'credits'
+      naming || dated
         ? (async function* () {
             for await (const page of pages) {
-              for (const row of page) days.add(String(row.local_day));
-              yield page;
+              if (dated) for (const row of page) days.add(String(row.local_day));
+              // A late record of an erased person's past is never written (erasure.ts).
+              yield naming ? page.filter((row) => !ofErasedPast(row, erased)) : page;
             }
           })()
         : pages,
@@ -124,9 +129,10 @@ export async function exportTenant(deps: WarehouseExportDeps, tenant: { tenantId
   let through = stored ?? windowStart(tenant.createdAt > oldestKept ? tenant.createdAt : oldestKept, settings.intervalMinutes);
   let expected = stored;
   const windows: Manifest[] = [];
+  const erased = through < limit ? await deps.erasures.erasedIds(tenant.tenantId) : new Map<string, string>();
   while (through < limit && windows.length < settings.maxWindows) {
     const end = new Date(Date.parse(through) + size).toISOString();
-    windows.push(await writeWindow(deps, tenant.tenantId, through, end));
+    windows.push(await writeWindow(deps, tenant.tenantId, through, end, erased));
     if (!(await deps.watermarks.move(tenant.tenantId, expected, end))) return { tenantId: tenant.tenantId, windows, through, overtaken: true };
     expected = end;
     through = end;

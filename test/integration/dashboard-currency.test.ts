@@ -327,9 +327,7 @@ describe('the finance view of a tenant reporting in USD', () => {
     const summary = await read('/v1/exports/transactions/summary?from=2026-11-01&to=2026-11-30&currency=reporting', shop.keys.finance);
     expect(summary.reporting).toMatchObject({ currency: 'USD', orders: 3, refunds: 1, cancellations: 0, revenue: EXPECTED_REVENUE });
     // The periods panel asks for the month's summary in each currency too, in either order.
-    expect(
-      asked.filter((url) => url.pathname === '/v1/exports/transactions/summary').some((url) => url.searchParams.get('currency') === 'reporting'),
-    ).toBe(true);
+    expect(asked.filter((url) => url.pathname === '/v1/exports/transactions/summary').some((url) => url.searchParams.get('currency') === 'reporting')).toBe(true);
 
     // Each currency's own sums, as before.
     const currencies = await page.$$eval('table[data-table=summary] tbody tr', (rows) => rows.map((row) => row.getAttribute('data-key')));

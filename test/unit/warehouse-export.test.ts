@@ -74,7 +74,12 @@ describe('the warehouse export (SPEC §15)', () => {
     await record(store, '2026-11-05T10:01:00.000Z', [{ entity: 'touch', op: 'upsert', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search', 'brand') }]);
     await record(store, '2026-11-05T10:06:00.000Z', [attribution(1, 8500, [{ touchId: 't1', channel: 'Paid Search', amount: 8500 }])]);
 
-    const run = await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(directory) }, TENANT, new Date('2026-11-05T10:36:00.000Z'), SETTINGS);
+    const run = await exportTenant(
+      { changes: store, watermarks: store, files: new FolderFiles(directory), erasures: new MemoryErasureLog(new MemoryTable()) },
+      TENANT,
+      new Date('2026-11-05T10:36:00.000Z'),
+      SETTINGS,
+    );
     // From the window of the tenant's creation to the last one that ended at least 5 minutes (the lag) ago: 10:30–10:45 has not.
     expect(run.windows.map((window) => window.window.start)).toEqual(['2026-11-05T09:45:00.000Z', '2026-11-05T10:00:00.000Z', '2026-11-05T10:15:00.000Z']);
     expect(run.through).toBe('2026-11-05T10:30:00.000Z');
@@ -123,7 +128,7 @@ describe('the warehouse export (SPEC §15)', () => {
     const now = new Date('2026-11-05T10:40:00.000Z');
 
     const first = folder();
-    await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(first) }, TENANT, now, SETTINGS);
+    await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(first), erasures: new MemoryErasureLog(new MemoryTable()) }, TENANT, now, SETTINGS);
 
     // A second run from scratch, whose files fail after the third: the watermark stays, and the run after writes the window again whole.
     const again = new MemoryWarehouseStore();
@@ -140,7 +145,7 @@ describe('the warehouse export (SPEC §15)', () => {
         await folderFiles.put(path, body);
       },
     };
-    const deps = (files: WarehouseFiles): WarehouseExportDeps => ({ changes: again, watermarks: again, files });
+    const deps = (files: WarehouseFiles): WarehouseExportDeps => ({ changes: again, watermarks: again, files, erasures: new MemoryErasureLog(new MemoryTable()) });
     await expect(exportTenant(deps(failing), TENANT, now, SETTINGS)).rejects.toThrow('reset');
     expect(again.watermarks.get('acme')).toBe('2026-11-05T10:00:00.000Z');
     await exportTenant(deps(new FolderFiles(second)), TENANT, now, SETTINGS);
@@ -169,7 +174,12 @@ describe('the warehouse export (SPEC §15)', () => {
     ]);
     await record(store, '2026-11-05T10:31:00.000Z', [late]);
     await record(store, '2026-11-05T10:47:00.000Z', [late]);
-    await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(directory) }, TENANT, new Date('2026-11-05T11:10:00.000Z'), SETTINGS);
+    await exportTenant(
+      { changes: store, watermarks: store, files: new FolderFiles(directory), erasures: new MemoryErasureLog(new MemoryTable()) },
+      TENANT,
+      new Date('2026-11-05T11:10:00.000Z'),
+      SETTINGS,
+    );
 
     const warehouse = await openWarehouse(directory);
     try {
@@ -198,19 +208,19 @@ describe('the warehouse export (SPEC §15)', () => {
       { entity: 'touch', op: 'upsert', touch: other },
     ]);
     const erased = loggedId({ cursorKey: HASH_KEY }, 'c:42');
-    const entry = {
+    const deps = { changes: store, watermarks: store, files, erasures, tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT } };
+    await exportAll(deps, new Date('2026-11-05T10:36:00.000Z'), SETTINGS);
+    await erasures.append('acme', {
       erasureId: 'er_1',
       erasedAt: '2026-11-05T10:40:00.000Z',
       identifiers: [erased],
       erased: { touches: 1, stages: 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
-    };
-    await erasures.append('acme', entry);
+    });
     // The erasure removed the touch: its delete row names no one.
     await record(store, '2026-11-05T10:40:00.000Z', [{ entity: 'touch', op: 'delete', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search') }]);
-    const deps = { changes: store, watermarks: store, files, erasures, tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT } };
 
-    // 10:36: the export is through 10:30, before the erasure: it waits (the person's rows may still be in windows to come).
-    const early = await exportAll(deps, new Date('2026-11-05T10:36:00.000Z'), SETTINGS);
+    // 10:41: the export is through 10:30, before the erasure: it waits (the person's rows may still be in windows to come).
+    const early = await exportAll(deps, new Date('2026-11-05T10:41:00.000Z'), SETTINGS);
     expect(early[0]!.erased).toEqual({ erasures: 0, files: 0 });
     const holding = async () => {
       const warehouse = await openWarehouse(files.directory);
@@ -245,6 +255,48 @@ describe('the warehouse export (SPEC §15)', () => {
     expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toEqual({ rewrittenAt: '2026-11-05T11:00:00.000Z', files: 1 });
     // Applied once: the next run finds nothing to do.
     expect((await exportAll(deps, new Date('2026-11-05T11:20:00.000Z'), SETTINGS))[0]!.erased).toEqual({ erasures: 0, files: 0 });
+  });
+
+  it('keeps a late record of an erased person’s past out of every file written after, and keeps the id’s records dated after the erasure: a new person', async () => {
+    const store = new MemoryWarehouseStore();
+    const erasures = new MemoryErasureLog(new MemoryTable());
+    const files = new FolderFiles(folder());
+    const erased = loggedId({ cursorKey: HASH_KEY }, 'c:42');
+    await record(store, '2026-11-05T10:02:00.000Z', [{ entity: 'touch', op: 'upsert', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search') }]);
+    const deps = { changes: store, watermarks: store, files, erasures, tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT } };
+    await exportAll(deps, new Date('2026-11-05T10:21:00.000Z'), SETTINGS);
+    await erasures.append('acme', {
+      erasureId: 'er_1',
+      erasedAt: '2026-11-05T10:22:00.000Z',
+      identifiers: [erased],
+      erased: { touches: 1, stages: 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
+    });
+    await record(store, '2026-11-05T10:22:00.000Z', [{ entity: 'touch', op: 'delete', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search') }]);
+    expect((await exportAll(deps, new Date('2026-11-05T10:36:00.000Z'), SETTINGS))[0]!.erased).toEqual({ erasures: 1, files: 1 });
+
+    // After the rewrite: a retried batch brings a touch of the erased past (dated 10:05), and the id comes back (dated 10:30).
+    await record(store, '2026-11-05T10:31:00.000Z', [
+      { entity: 'touch', op: 'upsert', touch: touch('t-late', '2026-11-05T10:05:00.000Z', 'Email') },
+      { entity: 'touch', op: 'upsert', touch: touch('t-back', '2026-11-05T10:30:00.000Z', 'Direct') },
+    ]);
+    await record(store, '2026-11-05T10:32:00.000Z', [
+      { entity: 'stage', op: 'upsert', stage: { stageId: 's-late', identifiers: ['c:42'], stage: 'lead', occurredAt: '2026-11-05T10:10:00.000Z', contentHash: 'h' } },
+    ]);
+    await exportAll(deps, new Date('2026-11-05T10:51:00.000Z'), SETTINGS);
+    const warehouse = await openWarehouse(files.directory);
+    try {
+      expect(await warehouse.query(`SELECT touch_id, person = '${erased}' AS named, op FROM touches WHERE tenant = 'acme' ORDER BY updated_at, touch_id`)).toEqual([
+        { touch_id: 't1', named: false, op: 'delete' },
+        { touch_id: 't-back', named: true, op: 'upsert' },
+      ]);
+      expect(await warehouse.query(`SELECT count(*) AS n FROM stages WHERE tenant = 'acme'`)).toEqual([{ n: 0n }]);
+    } finally {
+      warehouse.close();
+    }
+    // Only the file of the id's new records names it.
+    const naming = [];
+    for (const path of (await files.list('v1/')).filter((name) => name.endsWith('.parquet'))) if (Buffer.from(await files.get(path)).includes(erased)) naming.push(path);
+    expect(naming).toEqual([filePath('touches', 'acme', '2026-11-05T10:30:00.000Z', '2026-11-05T10:45:00.000Z')]);
   });
 
   it('writes the other tenants’ windows when one tenant’s fail, and says which failed', async () => {

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ErasureLog, ErasureLogEntry } from '../../privacy/erasure.ts';
+import { type ErasureLog, type ErasureLogEntry, erasedIdsOf } from '../../privacy/erasure.ts';
 import { erasureLogEntryEntity } from './entities/erasure-log-entry.ts';
 import { queryAll } from './query.ts';
 
@@ -26,6 +26,15 @@ export class DynamoErasureLog implements ErasureLog {
     );
     const entries = Items.map((item) => erasureLogEntryEntity.fromItem(item));
     return { entries, ...(LastEvaluatedKey ? { nextCursor: erasureLogEntryEntity.cursorOf(LastEvaluatedKey) } : {}) };
+  }
+
+  async erasedIds(tenantId: string): Promise<Map<string, string>> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': erasureLogEntryEntity.partition(tenantId) },
+    });
+    return erasedIdsOf(items.map((item) => erasureLogEntryEntity.fromItem(item)));
   }
 
   async awaitingWarehouse(tenantId: string, before: string): Promise<ErasureLogEntry[]> {

@@ -1,4 +1,4 @@
-import type { ErasureLog, ErasureLogEntry } from '../../../shared/privacy/erasure.ts';
+import { type ErasureLog, type ErasureLogEntry, erasedIdsOf } from '../../../shared/privacy/erasure.ts';
 import { copy, type MemoryTable } from './table.ts';
 
 const positionOf = (entry: ErasureLogEntry) => `${entry.erasedAt} ${entry.erasureId}`;
@@ -17,6 +17,10 @@ export class MemoryErasureLog implements ErasureLog {
     const page = newestFirst.slice(0, limit);
     const last = page[page.length - 1];
     return { entries: page.map(copy), ...(newestFirst.length > limit && last ? { nextCursor: Buffer.from(positionOf(last), 'utf8').toString('base64url') } : {}) };
+  }
+
+  async erasedIds(tenantId: string): Promise<Map<string, string>> {
+    return erasedIdsOf(this.table.of(tenantId).erasures);
   }
 
   async awaitingWarehouse(tenantId: string, before: string): Promise<ErasureLogEntry[]> {
