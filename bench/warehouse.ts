@@ -19,7 +19,7 @@ import { encodeParquet } from '../shared/warehouse/parquet.ts';
 import type { LoggedRows } from '../shared/warehouse/ports.ts';
 import { rowsOf } from '../shared/warehouse/rows.ts';
 import { WAREHOUSE_DEFAULTS } from '../shared/warehouse/settings.ts';
-import { LOGGED_TABLE_NAMES, WAREHOUSE_TABLES } from '../shared/warehouse/tables.ts';
+import { CHANGE_LOG_NAMES, WAREHOUSE_TABLES } from '../shared/warehouse/tables.ts';
 import { stats } from './lib.ts';
 import type { BenchContext } from './run.ts';
 import { creditRowsOf, type MemoryFigures, PAGE_ROWS, paged, rowContext, type SyntheticOrder, syntheticOrders } from './warehouse-memory.ts';
@@ -70,7 +70,7 @@ async function seedWindow(ctx: BenchContext, tenantId: string, target: number): 
 async function bareQueryLoop(ctx: BenchContext, tenantId: string): Promise<{ pages: number; items: number }> {
   let pages = 0;
   let items = 0;
-  for (const table of LOGGED_TABLE_NAMES) {
+  for (const table of CHANGE_LOG_NAMES) {
     for (const pk of warehouseChangeEntity.partitions(tenantId, table, WINDOW_START, WINDOW_END)) {
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
@@ -136,7 +136,7 @@ async function exporterThroughput(ctx: BenchContext, target: number): Promise<{ 
         exporter: () => writeWindow({ changes: store, files }, tenantId, WINDOW_START, WINDOW_END),
         unpacked: async () => {
           let unpacked = 0;
-          for (const table of LOGGED_TABLE_NAMES) for await (const page of store.between(tenantId, table, WINDOW_START, WINDOW_END)) unpacked += page.length;
+          for (const table of CHANGE_LOG_NAMES) for await (const page of store.between(tenantId, table, WINDOW_START, WINDOW_END)) unpacked += page.length;
           if (unpacked !== rows) throw new Error(`the change log gave ${unpacked} of ${rows} rows`);
         },
         bare: async () => (bare = await bareQueryLoop(ctx, tenantId)),

@@ -70,9 +70,10 @@ export function manifestPath(tenantId: string, start: string, end: string): stri
 /**
  * One window of one tenant: every table's file (an empty one still has its
  * schema), then the manifest naming them. The change log's tables first;
- * then `daily`, the figures of the days their transactions and credits fall
- * on, as the rollups have them when the window is written (under the
- * window's end as version).
+ * then `daily`, the figures of the days the window changed (its
+ * transactions' and credits' days, and the days whose rollup cells or spend
+ * lines changed in it), as the rollups have them when the window is written
+ * (under the window's end as version).
  */
 export async function writeWindow(deps: Pick<WarehouseExportDeps, 'changes' | 'files' | 'daily'>, tenantId: string, start: string, end: string, erased: ErasedIds = new Map()): Promise<Manifest> {
   const files: ManifestFile[] = [];
@@ -100,6 +101,7 @@ export async function writeWindow(deps: Pick<WarehouseExportDeps, 'changes' | 'f
         : pages,
     );
   }
+  for await (const page of deps.changes.between(tenantId, 'daily', start, end)) for (const row of page) days.add(String(row.local_day));
   await write('daily', [(await deps.daily?.(tenantId, [...days], { version: Date.parse(end), changedAt: end })) ?? []]);
   const manifest: Manifest = { tenantId, window: { start, end }, schemaVersion: WAREHOUSE_SCHEMA_VERSION, files };
   await deps.files.put(manifestPath(tenantId, start, end), new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), 'application/json');

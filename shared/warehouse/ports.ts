@@ -1,6 +1,6 @@
-import type { LOGGED_TABLE_NAMES, WarehouseRow } from './tables.ts';
+import type { CHANGE_LOG_NAMES, WarehouseRow } from './tables.ts';
 
-export type LoggedTableName = (typeof LOGGED_TABLE_NAMES)[number];
+export type LoggedTableName = (typeof CHANGE_LOG_NAMES)[number];
 
 /** Rows a change of a record became, as the change log keeps them (`changedAt` is when they were recorded). */
 export interface LoggedRows {

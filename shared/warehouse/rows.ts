@@ -20,7 +20,9 @@ export type RecordChange =
   | { entity: 'touch'; op: Op; touch: Touch }
   | { entity: 'stage'; op: Op; stage: Stage }
   | { entity: 'transaction'; op: Op; transaction: ExportedTransaction }
-  | { entity: 'attribution'; op: Op; attribution: { version: number; result: AttributionResult } };
+  | { entity: 'attribution'; op: Op; attribution: { version: number; result: AttributionResult } }
+  /** A rollup cell or spend line of a day changed: the day's `daily` figures are written again. */
+  | { entity: 'figures'; op: Op; day: string };
 
 export type Op = 'upsert' | 'delete';
 
@@ -140,6 +142,8 @@ export function rowsOf(record: RecordChange, context: RowContext): DerivedRows {
     }
     case 'attribution':
       return { table: 'credits', rows: creditRows(record.attribution, record.op, context) };
+    case 'figures':
+      return { table: 'daily', rows: [{ local_day: record.day }] };
   }
 }
 

@@ -1,4 +1,8 @@
 import { attributionEntity } from '../adapters/dynamodb/entities/attribution.ts';
+import { tenantOfKey } from '../adapters/dynamodb/entities/entity.ts';
+import { importedSpendEntity } from '../adapters/dynamodb/entities/imported-spend.ts';
+import { rollupCellEntity } from '../adapters/dynamodb/entities/rollup-cell.ts';
+import { spendLineEntity } from '../adapters/dynamodb/entities/spend-line.ts';
 import { stageEntity } from '../adapters/dynamodb/entities/stage.ts';
 import { touchEntity } from '../adapters/dynamodb/entities/touch.ts';
 import { transactionEntity } from '../adapters/dynamodb/entities/transaction.ts';
@@ -7,6 +11,7 @@ import type { StreamChanges, StreamEventName } from '../events/stream-changes.ts
 import { logger } from '../observability/logger.ts';
 import type { TenantStore } from '../tenants/ports.ts';
 import { calendarOf } from '../tenants/use-cases.ts';
+import { DaySchema } from '../time/days.ts';
 import type { ChangeLog, LoggedRows } from './ports.ts';
 import { type RecordChange, rowsOf } from './rows.ts';
 
@@ -14,20 +19,37 @@ import { type RecordChange, rowsOf } from './rows.ts';
  * The records the warehouse keeps, and the stream events it keeps them on:
  * touches and stages when written and when erased or expired, transactions
  * whenever they change (their count, their attribution summary), an
- * order's attribution at each new version.
+ * order's attribution at each new version; and the days whose figures
+ * changed (a rollup cell, a spend line, imported spend), for `daily`.
  */
 export const WAREHOUSE_CHANGES = {
   touch: ['INSERT', 'REMOVE'],
   stage: ['INSERT', 'REMOVE'],
   transaction: ['INSERT', 'MODIFY'],
   attribution: ['INSERT', 'MODIFY'],
+  [rollupCellEntity.name]: ['INSERT', 'MODIFY'],
+  [spendLineEntity.name]: ['INSERT', 'MODIFY', 'REMOVE'],
+  [importedSpendEntity.name]: ['INSERT', 'MODIFY', 'REMOVE'],
 } as const satisfies StreamChanges;
 
+/** The day a rollup cell or spend item is of: its sort key's first part (`<day>#…`); undefined for a cell that is not a day's. */
+function figuresDayOf(item: Record<string, unknown>): string | undefined {
+  const day = String(item.sk).split('#')[0]!;
+  return DaySchema.safeParse(day).success ? day : undefined;
+}
+
 /** A stored item as the change it is (the entity modules parse it). */
-export function recordChangeOf(item: Record<string, unknown>, eventName: StreamEventName): { tenantId: string; change: RecordChange } {
+export function recordChangeOf(item: Record<string, unknown>, eventName: StreamEventName): { tenantId: string; change: RecordChange | undefined } {
   const op = eventName === 'REMOVE' ? 'delete' : 'upsert';
   const tenantId = String(item.tenantId);
   switch (item.entity) {
+    case rollupCellEntity.name:
+    case spendLineEntity.name:
+    case importedSpendEntity.name: {
+      // These items carry no tenantId attribute: their partition key names the tenant.
+      const day = figuresDayOf(item);
+      return { tenantId: tenantOfKey(String(item.pk)), change: day ? { entity: 'figures', op, day } : undefined };
+    }
     case touchEntity.name:
       return { tenantId, change: { entity: 'touch', op, touch: touchEntity.fromItem(item) } };
     case stageEntity.name:
@@ -65,10 +87,18 @@ export function makeWarehouseChangesHandler(deps: { tenants: Pick<TenantStore, '
           if (!tenant) continue;
           const calendar = calendarOf(tenant);
           const changedAt = (deps.now?.() ?? new Date()).toISOString();
-          const entries: LoggedRows[] = tenantItems.map((item, sequence) => {
-            const derived = rowsOf(item.input.change, { tenantId, dayOf: (at) => calendar.dayOf(at), hashKey: tenant.cursorKey, changedAt, sequence });
-            return { table: derived.table, changedAt, rows: derived.rows };
+          const entries: LoggedRows[] = [];
+          // A batch's changed days are logged once each, whatever number of cells changed on them.
+          const days = new Set<string>();
+          tenantItems.forEach((item, sequence) => {
+            const { change } = item.input;
+            if (change?.entity === 'figures') days.add(change.day);
+            else if (change) {
+              const derived = rowsOf(change, { tenantId, dayOf: (at) => calendar.dayOf(at), hashKey: tenant.cursorKey, changedAt, sequence });
+              entries.push({ table: derived.table, changedAt, rows: derived.rows });
+            }
           });
+          if (days.size > 0) entries.push({ table: 'daily', changedAt, rows: [...days].sort().map((day) => ({ local_day: day })) });
           await deps.changes.append(tenantId, entries);
         } catch (error) {
           logger.error('Recording changes for the warehouse failed; the batch will be retried from the tenant’s first record', { tenantId, error: error as Error });

@@ -39,6 +39,12 @@ export const WAREHOUSE_TABLE_NAMES = ['touches', 'stages', 'transactions', 'cred
 /** The tables made of the change log's rows; `daily` is read from the rollups for the days a window changed. */
 export const LOGGED_TABLE_NAMES = ['touches', 'stages', 'transactions', 'credits'] as const satisfies readonly WarehouseTableName[];
 export type WarehouseTableName = (typeof WAREHOUSE_TABLE_NAMES)[number];
+/**
+ * What the change log keeps: the logged tables' rows, and under `daily` the
+ * days whose figures changed (a rollup cell or a spend line of the day),
+ * each as a row `{local_day}`: the days whose `daily` rows a window writes.
+ */
+export const CHANGE_LOG_NAMES = [...LOGGED_TABLE_NAMES, 'daily'] as const satisfies readonly WarehouseTableName[];
 
 const text = (name: string): Column => ({ name, type: 'string' });
 const optionalText = (name: string): Column => ({ name, type: 'string', nullable: true });

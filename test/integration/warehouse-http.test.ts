@@ -154,6 +154,34 @@ describe('the warehouse export through the API (SPEC §15)', () => {
     ]);
   });
 
+  it('writes again the daily figures of a day whose touches or spend changed without an order of it changing', async () => {
+    const tenant = await newTenant({ currency: 'USD', timezone: 'UTC' });
+    const ingest = (path: string, json: unknown) => api.request('POST', path, { key: tenant.keys.ingest, json });
+    const spend = (amount: string, reportedAt: string) => ({
+      spend: [{ date: '2026-11-23', campaign: 'brand', currency: 'USD', amount, channel: 'Paid Search', source: 'google', medium: 'cpc', reportedAt }],
+    });
+    expect(
+      (
+        await ingest('/v1/touches', {
+          touches: [{ touchId: 'browse', occurredAt: '2026-11-22T10:00:00Z', person: { customerId: 'browser' }, kind: 'click', utm: { source: 'google', medium: 'cpc', campaign: 'brand' } }],
+        })
+      ).status,
+    ).toBe(202);
+    expect((await ingest('/v1/spend', spend('20.00', '2026-11-24T08:00:00Z'))).status).toBeLessThan(300);
+    // The ad platform restates the day's spend: no order of either day, and no touch of the second.
+    expect((await ingest('/v1/spend', spend('26.50', '2026-11-25T08:00:00Z'))).status).toBeLessThan(300);
+    await api.settle();
+    await runLocalExport(directory, later());
+
+    const report = await api.read('/v1/attribution/report?from=2026-11-22&to=2026-11-23&model=last_non_direct&groupBy=channel&interval=day', tenant.keys.marketing);
+    const expected = (report.rows as Array<{ day: string; key: string; touches: number; cost?: number }>).map((row) => ({ day: row.day, key: row.key, touches: row.touches, cost: row.cost ?? null }));
+    expect(expected).toContainEqual({ day: '2026-11-23', key: 'Paid Search', touches: 0, cost: 2650 });
+    const daily = await sql(
+      `SELECT local_day, key, touches, cost_minor FROM daily_current WHERE tenant = '${tenant.tenantId}' AND model = 'last_non_direct' AND dimension = 'channel' ORDER BY local_day, key`,
+    );
+    expect(daily.map((row) => ({ day: row.local_day, key: row.key, touches: Number(row.touches), cost: row.cost_minor === null ? null : Number(row.cost_minor) }))).toEqual(expected);
+  });
+
   it('takes an erased person out of every file within the next run, and the erasure log says when', async () => {
     const tenant = await newTenant({ currency: 'USD', timezone: 'UTC' });
     const ingest = (path: string, json: unknown) => api.request('POST', path, { key: tenant.keys.ingest, json });

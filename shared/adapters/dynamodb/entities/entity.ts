@@ -26,6 +26,11 @@ export function tenantKey(tenantId: string, ...parts: readonly string[]): string
   return `T#${tenantId}#${parts.join('#')}`;
 }
 
+/** The tenant a `tenantKey` names (tenant ids hold no `#`). */
+export function tenantOfKey(key: string): string {
+  return key.slice(2, key.indexOf('#', 2));
+}
+
 /** The shape version items are written at. */
 export const ITEM_VERSION = 1;
 

@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
 import type { LoggedRows, LoggedTableName } from '../../../warehouse/ports.ts';
 import { CHANGE_LOG_DAYS } from '../../../warehouse/settings.ts';
-import { LOGGED_TABLE_NAMES } from '../../../warehouse/tables.ts';
+import { CHANGE_LOG_NAMES } from '../../../warehouse/tables.ts';
 import { type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
 
 /**
@@ -19,7 +19,7 @@ const ENTITY = 'warehouseChange' as const;
  * thousands of them a window (the Parquet schema checks every value's type).
  */
 const WarehouseChangeItem = itemSchema(ENTITY, {
-  table: z.enum(LOGGED_TABLE_NAMES),
+  table: z.enum(CHANGE_LOG_NAMES),
   changedAt: z.string(),
   rows: z.instanceof(Uint8Array).transform((value): LoggedRows['rows'] => JSON.parse(gunzipSync(value).toString('utf8'))),
 });
