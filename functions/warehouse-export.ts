@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { stores } from '#shared/adapters/dynamodb/stores.ts';
 import { S3WarehouseFiles, s3Client } from '#shared/adapters/s3/warehouse-files.ts';
 import { config, requireWarehouseBucket } from '#shared/config.ts';
@@ -10,10 +11,21 @@ const all = stores();
 const { tenants, warehouse, erasures } = all;
 const files = new S3WarehouseFiles(s3Client(), requireWarehouseBucket(), config().WAREHOUSE_PREFIX);
 
-export async function handler(): Promise<{ tenants: number; windows: number }> {
-  const exported = await exportAll({ tenants, changes: warehouse, watermarks: warehouse, erasures, files, daily: dailyFigures(all) }, new Date(), settingsOf(config()));
+export async function handler(_event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ tenants: number; windows: number; deferred: number }> {
+  const { exported, deferred } = await exportAll(
+    { tenants, changes: warehouse, watermarks: warehouse, erasures, files, daily: dailyFigures(all), timeLeft: () => context.getRemainingTimeInMillis() },
+    new Date(),
+    settingsOf(config()),
+  );
   const windows = exported.reduce((sum, tenant) => sum + tenant.windows.length, 0);
   const erased = exported.reduce((sum, tenant) => sum + tenant.erased.erasures, 0);
-  logger.info('Warehouse export', { tenants: exported.length, windows, erased, behind: exported.filter((tenant) => tenant.overtaken).map((tenant) => tenant.tenantId) });
-  return { tenants: exported.length, windows };
+  logger.info('Warehouse export', {
+    tenants: exported.length,
+    windows,
+    erased,
+    behind: exported.filter((tenant) => tenant.overtaken).map((tenant) => tenant.tenantId),
+    erasingUnfinished: exported.filter((tenant) => tenant.erased.unfinished).map((tenant) => tenant.tenantId),
+    deferred,
+  });
+  return { tenants: exported.length, windows, deferred: deferred.length };
 }

@@ -39,7 +39,7 @@ const run: CommandSpec = {
       out(
         json({
           directory: localEnv().WAREHOUSE_DIR,
-          tenants: exported.map((tenant) => ({ tenantId: tenant.tenantId, windows: tenant.windows.length, through: tenant.through, erasures: tenant.erased.erasures })),
+          tenants: exported.exported.map((tenant) => ({ tenantId: tenant.tenantId, windows: tenant.windows.length, through: tenant.through, erasures: tenant.erased.erasures })),
         }),
       );
     } catch (error) {

@@ -3,7 +3,7 @@ import { parquetReadObjects } from 'hyparquet';
 import type { ErasureLog } from '../privacy/erasure.ts';
 import type { Manifest } from './export.ts';
 import { encodeParquet } from './parquet.ts';
-import type { ExportWatermarks, WarehouseFiles } from './ports.ts';
+import type { ErasurePass, ErasurePasses, ExportWatermarks, WarehouseFiles } from './ports.ts';
 import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES, type WarehouseRow, type WarehouseTableName } from './tables.ts';
 
 /**
@@ -54,39 +54,77 @@ function manifestOf(path: string, tenantId: string): string {
 
 export interface WarehouseErasureDeps {
   files: WarehouseFiles;
-  watermarks: Pick<ExportWatermarks, 'get'>;
+  watermarks: Pick<ExportWatermarks, 'get'> & ErasurePasses;
   erasures: Pick<ErasureLog, 'erasedIds' | 'awaitingWarehouse' | 'recordWarehouse'>;
+  /** Milliseconds the run has left (Lambda's remaining time); a pass stops before `ERASURE_MARGIN_MS` and the next run goes on. */
+  timeLeft?: () => number;
 }
 
-/** Applies the tenant's pending erasures to its files; resolves to the erasures applied and the files written again. */
-export async function eraseFromWarehouse(deps: WarehouseErasureDeps, tenantId: string, now: Date = new Date()): Promise<{ erasures: number; files: number }> {
+/** Time a pass leaves itself to save where it stands and the run to finish. */
+export const ERASURE_MARGIN_MS = 60_000;
+
+export interface ErasureOutcome {
+  /** Erasures the pass finished (their log entries now say so). */
+  erasures: number;
+  /** Files this run wrote again. */
+  files: number;
+  /** The pass ran out of time: the next run goes on after the last file it went through. */
+  unfinished: boolean;
+}
+
+/**
+ * Applies the tenant's pending erasures to its files, a file at a time in
+ * path order. A pass covers the erasures pending when it began; one that
+ * runs out of time saves the last file it went through, and the next run
+ * goes on from there (erasures logged meanwhile wait for the pass after).
+ */
+export async function eraseFromWarehouse(deps: WarehouseErasureDeps, tenantId: string, now: Date = new Date()): Promise<ErasureOutcome> {
+  const idle = { erasures: 0, files: 0, unfinished: false };
   const through = await deps.watermarks.get(tenantId);
-  if (!through) return { erasures: 0, files: 0 };
+  if (!through) return idle;
   const pending = await deps.erasures.awaitingWarehouse(tenantId, through);
-  if (pending.length === 0) return { erasures: 0, files: 0 };
-  // Every erasure's rule, not only the pending ones': the files left are the files `writeWindow` writes now.
+  const saved = await deps.watermarks.erasurePass(tenantId);
+  if (pending.length === 0) {
+    if (saved) await deps.watermarks.saveErasurePass(tenantId, undefined);
+    return idle;
+  }
+  const resumable = saved !== undefined && saved.erasureIds.every((erasureId) => pending.some((entry) => entry.erasureId === erasureId));
+  const pass: ErasurePass = resumable ? saved : { erasureIds: pending.map((entry) => entry.erasureId), after: '', files: 0 };
+  // Every erasure's rule, not only the pass's: the files left are the files `writeWindow` writes now.
   const erased = await deps.erasures.erasedIds(tenantId);
-  const rewritten = new Map<string, Array<{ path: string; rows: number; bytes: number; sha256: string }>>();
-  for (const table of PERSON_TABLES) {
-    for (const path of await deps.files.list(`v1/${table}/tenant=${tenantId}/`)) {
-      if (!path.endsWith('.parquet')) continue;
-      const body = await deps.files.get(path);
-      const rows = (await parquetReadObjects({ file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer })).map(rowOf);
-      const kept = rows.filter((row) => !ofErasedPast(row, erased));
-      if (kept.length === rows.length) continue;
-      const encoded = await encodeParquet(table, [kept]);
-      await deps.files.put(path, encoded.body, 'application/vnd.apache.parquet');
-      const manifest = manifestOf(path, tenantId);
-      rewritten.set(manifest, [...(rewritten.get(manifest) ?? []), { path, rows: encoded.rows, bytes: encoded.body.byteLength, sha256: createHash('sha256').update(encoded.body).digest('hex') }]);
+  const paths = (await Promise.all(PERSON_TABLES.map((table) => deps.files.list(`v1/${table}/tenant=${tenantId}/`))))
+    .flat()
+    .filter((path) => path.endsWith('.parquet') && path > pass.after)
+    .sort();
+  let written = 0;
+  for (const path of paths) {
+    if ((deps.timeLeft?.() ?? Number.POSITIVE_INFINITY) < ERASURE_MARGIN_MS) {
+      await deps.watermarks.saveErasurePass(tenantId, { ...pass, files: pass.files + written });
+      return { erasures: 0, files: written, unfinished: true };
     }
+    if (await rewriteWithout(deps.files, tenantId, path, erased)) written += 1;
+    pass.after = path;
   }
-  // Each window's manifest names its files as they are now.
-  for (const [path, files] of rewritten) {
-    const manifest = JSON.parse(new TextDecoder().decode(await deps.files.get(path))) as Manifest;
-    const updated: Manifest = { ...manifest, files: manifest.files.map((file) => ({ ...file, ...files.find((written) => written.path === file.path) })) };
-    await deps.files.put(path, new TextEncoder().encode(`${JSON.stringify(updated, null, 2)}\n`), 'application/json');
-  }
-  const files = [...rewritten.values()].reduce((sum, written) => sum + written.length, 0);
-  for (const entry of pending) await deps.erasures.recordWarehouse(tenantId, entry, { rewrittenAt: now.toISOString(), files });
-  return { erasures: pending.length, files };
+  const finished = pending.filter((entry) => pass.erasureIds.includes(entry.erasureId));
+  for (const entry of finished) await deps.erasures.recordWarehouse(tenantId, entry, { rewrittenAt: now.toISOString(), files: pass.files + written });
+  if (saved) await deps.watermarks.saveErasurePass(tenantId, undefined);
+  return { erasures: finished.length, files: written, unfinished: false };
+}
+
+/** Writes a file again without the rows of erased pasts, and its window's manifest with it; false when it held none. */
+async function rewriteWithout(files: WarehouseFiles, tenantId: string, path: string, erased: ErasedIds): Promise<boolean> {
+  const table = PERSON_TABLES.find((name) => path.startsWith(`v1/${name}/`))!;
+  const body = await files.get(path);
+  const rows = (await parquetReadObjects({ file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer })).map(rowOf);
+  const kept = rows.filter((row) => !ofErasedPast(row, erased));
+  if (kept.length === rows.length) return false;
+  const encoded = await encodeParquet(table, [kept]);
+  await files.put(path, encoded.body, 'application/vnd.apache.parquet');
+  const written = { path, rows: encoded.rows, bytes: encoded.body.byteLength, sha256: createHash('sha256').update(encoded.body).digest('hex') };
+  // The window's manifest names the file as it is now.
+  const manifestPath = manifestOf(path, tenantId);
+  const manifest = JSON.parse(new TextDecoder().decode(await files.get(manifestPath))) as Manifest;
+  const updated: Manifest = { ...manifest, files: manifest.files.map((file) => (file.path === path ? { ...file, ...written } : file)) };
+  await files.put(manifestPath, new TextEncoder().encode(`${JSON.stringify(updated, null, 2)}\n`), 'application/json');
+  return true;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ErasureLog } from '../privacy/erasure.ts';
-import { type ErasedIds, eraseFromWarehouse, ofErasedPast, PERSON_TABLES, type WarehouseErasureDeps } from './erasure.ts';
+import { ERASURE_MARGIN_MS, type ErasedIds, type ErasureOutcome, eraseFromWarehouse, ofErasedPast, PERSON_TABLES, type WarehouseErasureDeps } from './erasure.ts';
 import { encodeParquet } from './parquet.ts';
 import type { ChangeLog, DailyFigures, ExportWatermarks, WarehouseFiles } from './ports.ts';
 import { CHANGE_LOG_DAYS } from './settings.ts';
@@ -142,20 +142,32 @@ export async function exportTenant(deps: WarehouseExportDeps, tenant: { tenantId
   return { tenantId: tenant.tenantId, windows, through, overtaken: false };
 }
 
+/** A tenant's part of a run: its windows, then its erasures. */
+export type TenantRun = TenantExport & { erased: ErasureOutcome };
+
 /**
  * The schedule's run: every tenant's windows that are due, tenants one after
  * the other, each from its own watermark; then the erasures the written
  * windows have caught up with are applied to the files (`erasure.ts`).
+ * A run starts no tenant once less than `ERASURE_MARGIN_MS` is left
+ * (`timeLeft`): those tenants are `deferred` to the next run, and each run
+ * starts at another tenant, so none waits behind the same ones every time.
  */
 export async function exportAll(
-  deps: WarehouseExportDeps &
-    Pick<WarehouseErasureDeps, 'erasures'> & { tenants: { listTenantIds(): Promise<string[]>; getTenant(tenantId: string): Promise<{ tenantId: string; createdAt: string } | undefined> } },
+  deps: WarehouseExportDeps & WarehouseErasureDeps & { tenants: { listTenantIds(): Promise<string[]>; getTenant(tenantId: string): Promise<{ tenantId: string; createdAt: string } | undefined> } },
   now: Date,
   settings: WarehouseExportSettings,
-): Promise<Array<TenantExport & { erased: { erasures: number; files: number } }>> {
-  const exported: Array<TenantExport & { erased: { erasures: number; files: number } }> = [];
+): Promise<{ exported: TenantRun[]; deferred: string[] }> {
+  const exported: TenantRun[] = [];
+  const deferred: string[] = [];
   const failed: Array<{ tenantId: string; error: Error }> = [];
-  for (const tenantId of await deps.tenants.listTenantIds()) {
+  const tenantIds = await deps.tenants.listTenantIds();
+  const first = tenantIds.length === 0 ? 0 : Math.floor(now.getTime() / (settings.intervalMinutes * MINUTE)) % tenantIds.length;
+  for (const tenantId of [...tenantIds.slice(first), ...tenantIds.slice(0, first)]) {
+    if ((deps.timeLeft?.() ?? Number.POSITIVE_INFINITY) < ERASURE_MARGIN_MS) {
+      deferred.push(tenantId);
+      continue;
+    }
     // One tenant's failure waits for the next run (from its watermark) and does not hold up the tenants after it.
     try {
       const tenant = await deps.tenants.getTenant(tenantId);
@@ -167,13 +179,13 @@ export async function exportAll(
     }
   }
   if (failed.length > 0) throw new WarehouseExportError(exported, failed);
-  return exported;
+  return { exported, deferred };
 }
 
 /** Some tenants' windows could not be written: the others' are (`exported`), and the next run tries the failed ones again. */
 export class WarehouseExportError extends Error {
   constructor(
-    readonly exported: ReadonlyArray<TenantExport & { erased: { erasures: number; files: number } }>,
+    readonly exported: readonly TenantRun[],
     readonly failed: ReadonlyArray<{ tenantId: string; error: Error }>,
   ) {
     super(`The warehouse export failed for ${failed.map((one) => `${one.tenantId} (${one.error.message})`).join(', ')}`);

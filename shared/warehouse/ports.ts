@@ -31,6 +31,24 @@ export interface ExportWatermarks {
   move(tenantId: string, expected: string | undefined, to: string): Promise<boolean>;
 }
 
+/**
+ * An erasure pass that ran out of time: the erasures it applies, and the
+ * last file it went through (files are taken in path order). The next run
+ * goes on after it.
+ */
+export interface ErasurePass {
+  erasureIds: string[];
+  after: string;
+  /** Files written again so far. */
+  files: number;
+}
+
+export interface ErasurePasses {
+  erasurePass(tenantId: string): Promise<ErasurePass | undefined>;
+  /** Saves where the pass stands; undefined: it is done. */
+  saveErasurePass(tenantId: string, pass: ErasurePass | undefined): Promise<void>;
+}
+
 /** The files: S3 on AWS, a folder locally. Paths are relative to the warehouse's prefix. */
 export interface WarehouseFiles {
   put(path: string, body: Uint8Array, contentType: string): Promise<void>;

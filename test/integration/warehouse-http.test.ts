@@ -27,7 +27,8 @@ beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'baton-warehouse-'));
   api = await TestApi.start({ events: true, warehouse: true });
   shop = await newTenant({ currency: 'EUR', timezone: TIMEZONE });
-  const store = demoStore({ days: 6, visitorsPerDay: 8, until: new Date(), timezone: TIMEZONE });
+  // Enough shoppers that, whatever the hour, several channels earn revenue (6 days of 8 left one channel at some hours).
+  const store = demoStore({ days: 8, visitorsPerDay: 12, until: new Date(), timezone: TIMEZONE });
   await sendDemoStore({ url: api.runtime.url, tenant: shop }, store);
   await api.settle();
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: TIMEZONE }).format(new Date());

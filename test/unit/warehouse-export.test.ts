@@ -221,7 +221,7 @@ describe('the warehouse export (SPEC §15)', () => {
 
     // 10:41: the export is through 10:30, before the erasure: it waits (the person's rows may still be in windows to come).
     const early = await exportAll(deps, new Date('2026-11-05T10:41:00.000Z'), SETTINGS);
-    expect(early[0]!.erased).toEqual({ erasures: 0, files: 0 });
+    expect(early.exported[0]!.erased).toEqual({ erasures: 0, files: 0, unfinished: false });
     const holding = async () => {
       const warehouse = await openWarehouse(files.directory);
       try {
@@ -240,7 +240,7 @@ describe('the warehouse export (SPEC §15)', () => {
     ]);
 
     const caughtUp = await exportAll(deps, new Date('2026-11-05T11:00:00.000Z'), SETTINGS);
-    expect(caughtUp[0]!.erased).toEqual({ erasures: 1, files: 1 });
+    expect(caughtUp.exported[0]!.erased).toEqual({ erasures: 1, files: 1, unfinished: false });
     expect(await holding()).toEqual([
       ['t1', 'no one', 'delete'],
       ['t2', 'other', 'upsert'],
@@ -254,7 +254,7 @@ describe('the warehouse export (SPEC §15)', () => {
     expect(sha(join(files.directory, touches.path))).toBe(touches.sha256);
     expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toEqual({ rewrittenAt: '2026-11-05T11:00:00.000Z', files: 1 });
     // Applied once: the next run finds nothing to do.
-    expect((await exportAll(deps, new Date('2026-11-05T11:20:00.000Z'), SETTINGS))[0]!.erased).toEqual({ erasures: 0, files: 0 });
+    expect((await exportAll(deps, new Date('2026-11-05T11:20:00.000Z'), SETTINGS)).exported[0]!.erased).toEqual({ erasures: 0, files: 0, unfinished: false });
   });
 
   it('keeps a late record of an erased person’s past out of every file written after, and keeps the id’s records dated after the erasure: a new person', async () => {
@@ -272,7 +272,7 @@ describe('the warehouse export (SPEC §15)', () => {
       erased: { touches: 1, stages: 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
     });
     await record(store, '2026-11-05T10:22:00.000Z', [{ entity: 'touch', op: 'delete', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search') }]);
-    expect((await exportAll(deps, new Date('2026-11-05T10:36:00.000Z'), SETTINGS))[0]!.erased).toEqual({ erasures: 1, files: 1 });
+    expect((await exportAll(deps, new Date('2026-11-05T10:36:00.000Z'), SETTINGS)).exported[0]!.erased).toEqual({ erasures: 1, files: 1, unfinished: false });
 
     // After the rewrite: a retried batch brings a touch of the erased past (dated 10:05), and the id comes back (dated 10:30).
     await record(store, '2026-11-05T10:31:00.000Z', [
@@ -297,6 +297,58 @@ describe('the warehouse export (SPEC §15)', () => {
     const naming = [];
     for (const path of (await files.list('v1/')).filter((name) => name.endsWith('.parquet'))) if (Buffer.from(await files.get(path)).includes(erased)) naming.push(path);
     expect(naming).toEqual([filePath('touches', 'acme', '2026-11-05T10:30:00.000Z', '2026-11-05T10:45:00.000Z')]);
+  });
+
+  it('goes on with an erasure pass that ran out of time in the next run, from the last file it went through, and defers tenants it has no time to start', async () => {
+    const store = new MemoryWarehouseStore();
+    const erasures = new MemoryErasureLog(new MemoryTable());
+    const files = new FolderFiles(folder());
+    const erased = loggedId({ cursorKey: HASH_KEY }, 'c:42');
+    // The person's touches in three windows: three files to write again.
+    for (const [i, at] of ['2026-11-05T10:01:00.000Z', '2026-11-05T10:16:00.000Z', '2026-11-05T10:31:00.000Z'].entries()) {
+      await record(store, at, [{ entity: 'touch', op: 'upsert', touch: touch(`t${i}`, at, 'Email') }]);
+    }
+    let checks = 0;
+    let budget = Number.POSITIVE_INFINITY;
+    const deps = {
+      changes: store,
+      watermarks: store,
+      files,
+      erasures,
+      tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT },
+      timeLeft: () => (checks++ < budget ? 10 * 60_000 : 0),
+    };
+    await exportAll(deps, new Date('2026-11-05T10:51:00.000Z'), SETTINGS);
+    const entry = (erasureId: string, erasedAt: string) => ({
+      erasureId,
+      erasedAt,
+      identifiers: [erased],
+      erased: { touches: 3, stages: 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
+    });
+    await erasures.append('acme', entry('er_1', '2026-11-05T10:52:00.000Z'));
+
+    // Files go in path order: five windows' stages files, then their touches files (09:45, 10:00, 10:15, …).
+    // Time for the tenant, the stages files and three touches files (two of them the person's): the pass saves where it stands.
+    checks = 0;
+    budget = 1 + 5 + 3;
+    const first = await exportAll(deps, new Date('2026-11-05T11:06:00.000Z'), SETTINGS);
+    expect(first.exported[0]!.erased).toEqual({ erasures: 0, files: 2, unfinished: true });
+    expect(store.passes.get('acme')).toMatchObject({ erasureIds: ['er_1'], files: 2 });
+    expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toBeUndefined();
+
+    // No time to start a tenant: it is deferred, its watermark stays.
+    checks = 0;
+    budget = 0;
+    expect(await exportAll(deps, new Date('2026-11-05T11:21:00.000Z'), SETTINGS)).toEqual({ exported: [], deferred: ['acme'] });
+    expect(store.watermarks.get('acme')).toBe('2026-11-05T11:00:00.000Z');
+
+    // The next run goes on after the second file and finishes: the log counts the pass's three files.
+    budget = Number.POSITIVE_INFINITY;
+    const next = await exportAll(deps, new Date('2026-11-05T11:21:00.000Z'), SETTINGS);
+    expect(next.exported[0]!.erased).toEqual({ erasures: 1, files: 1, unfinished: false });
+    expect(store.passes.has('acme')).toBe(false);
+    expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toEqual({ rewrittenAt: '2026-11-05T11:21:00.000Z', files: 3 });
+    for (const path of (await files.list('v1/')).filter((name) => name.endsWith('.parquet'))) expect(Buffer.from(await files.get(path)).includes(erased)).toBe(false);
   });
 
   it('writes the other tenants’ windows when one tenant’s fail, and says which failed', async () => {

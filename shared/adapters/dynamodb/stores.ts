@@ -6,7 +6,7 @@ import type { JobDeps } from '../../jobs/recompute.ts';
 import type { PeriodStore } from '../../periods/ports.ts';
 import type { ErasureLog } from '../../privacy/erasure.ts';
 import type { CampaignCatalog, SpendStore } from '../../spend/ports.ts';
-import type { ChangeLog, ExportWatermarks } from '../../warehouse/ports.ts';
+import type { ChangeLog, ErasurePasses, ExportWatermarks } from '../../warehouse/ports.ts';
 import type { QuarantineStore } from '../../webhooks/quarantine.ts';
 import { InProcessTaskQueue, SqsTaskQueue } from '../queue/task-queue.ts';
 import { DynamoCampaignCatalog } from './campaign-catalog.ts';
@@ -31,8 +31,8 @@ export interface Stores extends JobDeps {
   quarantine: QuarantineStore;
   fxRates: FxRateStore;
   periods: PeriodStore;
-  /** The warehouse export's change log and watermarks. */
-  warehouse: ChangeLog & ExportWatermarks;
+  /** The warehouse export's change log, watermarks and erasure passes. */
+  warehouse: ChangeLog & ExportWatermarks & ErasurePasses;
 }
 
 let deps: Stores | undefined;

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { ChangeLog, ExportWatermarks, LoggedRows, LoggedTableName } from '../../warehouse/ports.ts';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { ChangeLog, ErasurePass, ErasurePasses, ExportWatermarks, LoggedRows, LoggedTableName } from '../../warehouse/ports.ts';
 import type { WarehouseRow } from '../../warehouse/tables.ts';
-import { warehouseChangeEntity, warehouseWatermarkEntity } from './entities/warehouse-change.ts';
+import { warehouseChangeEntity, warehouseErasurePassEntity, warehouseWatermarkEntity } from './entities/warehouse-change.ts';
 import { writeAll } from './query.ts';
 
 /** Rows an item of the change log holds at most (packed, they stay far below DynamoDB's 400 KB). */
 const ROWS_PER_ITEM = 500;
 
-/** The warehouse export's change log and watermarks (entities/warehouse-change.ts). */
-export class DynamoWarehouseStore implements ChangeLog, ExportWatermarks {
+/** The warehouse export's change log, watermarks and erasure passes (entities/warehouse-change.ts). */
+export class DynamoWarehouseStore implements ChangeLog, ExportWatermarks, ErasurePasses {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -53,6 +53,16 @@ export class DynamoWarehouseStore implements ChangeLog, ExportWatermarks {
         if (rows.length > 0) yield rows;
       }
     }
+  }
+
+  async erasurePass(tenantId: string): Promise<ErasurePass | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: warehouseErasurePassEntity.key(tenantId), ConsistentRead: true }));
+    return Item ? warehouseErasurePassEntity.fromItem(Item) : undefined;
+  }
+
+  async saveErasurePass(tenantId: string, pass: ErasurePass | undefined): Promise<void> {
+    if (pass) await this.client.send(new PutCommand({ TableName: this.tableName, Item: warehouseErasurePassEntity.toItem(tenantId, pass) }));
+    else await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: warehouseErasurePassEntity.key(tenantId) }));
   }
 
   async get(tenantId: string): Promise<string | undefined> {

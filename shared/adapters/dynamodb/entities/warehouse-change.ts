@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
-import type { LoggedRows, LoggedTableName } from '../../../warehouse/ports.ts';
+import type { ErasurePass, LoggedRows, LoggedTableName } from '../../../warehouse/ports.ts';
 import { CHANGE_LOG_DAYS } from '../../../warehouse/settings.ts';
 import { CHANGE_LOG_NAMES } from '../../../warehouse/tables.ts';
 import { type Item, itemSchema, type Key, stamp, tenantKey } from './entity.ts';
@@ -52,6 +52,20 @@ export const warehouseChangeEntity = {
   fromItem(item: Item): LoggedRows {
     const { table, changedAt, rows } = WarehouseChangeItem.parse(item);
     return { table, changedAt, rows };
+  },
+};
+
+/** `T#<tenant>#WX` / `ERASURE-PASS`: an erasure pass that ran out of time, and where it stands. */
+const ERASURE_PASS_ENTITY = 'warehouseErasurePass' as const;
+const ErasurePassItem = itemSchema(ERASURE_PASS_ENTITY, { erasureIds: z.array(z.string()), after: z.string(), files: z.number() });
+
+export const warehouseErasurePassEntity = {
+  name: ERASURE_PASS_ENTITY,
+  key: (tenantId: string): Key => ({ pk: tenantKey(tenantId, 'WX'), sk: 'ERASURE-PASS' }),
+  toItem: (tenantId: string, pass: ErasurePass) => ({ ...warehouseErasurePassEntity.key(tenantId), ...stamp(ERASURE_PASS_ENTITY), ...pass }),
+  fromItem(item: Item): ErasurePass {
+    const { erasureIds, after, files } = ErasurePassItem.parse(item);
+    return { erasureIds, after, files };
   },
 };
 
