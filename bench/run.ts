@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — measures what the issues ask for, in one run on this
  * machine, and writes bench/RESULTS.md. `npm run bench -- --quick` for a
- * shorter run; `--only=exports` (platform, recording, attribution, warehouse, exports, collect, dashboard, spend, currency)
+ * shorter run; `--only=exports` (platform, recording, attribution, warehouse, exports, collect, dashboard, spend, currency, hotspot)
  * for one section, printed but not written. Ratios compare things measured side by side in the same run.
  */
 import '../scripts/local/quiet-sdk.ts';
@@ -19,6 +19,7 @@ import { collectBench } from './collect.ts';
 import { currencyBench } from './currency.ts';
 import { dashboardBench } from './dashboard.ts';
 import { exportsBench } from './exports.ts';
+import { hotspotBench } from './hotspot.ts';
 import { RequestCounter } from './lib.ts';
 import { platformBench } from './platform.ts';
 import { recordingBench } from './recording.ts';
@@ -91,6 +92,7 @@ try {
     dashboard: dashboardBench,
     spend: spendBench,
     currency: currencyBench,
+    hotspot: hotspotBench,
   };
   const sections: string[] = [];
   for (const [name, bench] of Object.entries(benches)) if (!only || only === name) sections.push(await bench(ctx));
