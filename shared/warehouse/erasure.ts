@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parquetReadObjects } from 'hyparquet';
-import type { ErasureLog } from '../privacy/erasure.ts';
+import { type ErasureLog, erasedIdsOf } from '../privacy/erasure.ts';
 import type { Manifest, ManifestFile } from './export.ts';
 import { encodeParquet } from './parquet.ts';
 import type { ErasurePass, ErasurePasses, ExportWatermarks, WarehouseFiles } from './ports.ts';
@@ -56,12 +56,12 @@ export interface WarehouseErasureDeps {
   files: WarehouseFiles;
   watermarks: Pick<ExportWatermarks, 'get'> & ErasurePasses;
   erasures: Pick<ErasureLog, 'erasedIds' | 'awaitingWarehouse' | 'recordWarehouse'>;
-  /** Milliseconds the run has left (Lambda's remaining time); a pass stops before `ERASURE_MARGIN_MS` and the next run goes on. */
+  /** Milliseconds the run has left (Lambda's remaining time); a pass stops `RUN_MARGIN_MS` before, and the next run goes on. */
   timeLeft?: () => number;
 }
 
-/** Time a pass leaves itself to save where it stands and the run to finish. */
-export const ERASURE_MARGIN_MS = 60_000;
+/** Time a run leaves itself to finish: it starts no window, tenant or few files of an erasure pass with less left. */
+export const RUN_MARGIN_MS = 60_000;
 
 /** Files a pass reads and writes at once. */
 export const ERASURE_FILES_AT_ONCE = 8;
@@ -76,10 +76,14 @@ export interface ErasureOutcome {
 }
 
 /**
- * Applies the tenant's pending erasures to its files, a file at a time in
- * path order. A pass covers the erasures pending when it began; one that
- * runs out of time saves the last file it went through, and the next run
- * goes on from there (erasures logged meanwhile wait for the pass after).
+ * Applies the tenant's pending erasures to its files, a few at a time in
+ * path order. A pass covers the erasures pending when it began, and saves
+ * the last file it went through after each few: one that runs out of time
+ * (or is stopped) is gone on with by the next run from there (erasures
+ * logged meanwhile wait for the pass after). A file written again and its
+ * manifest are two writes: the first few files of every run's pass are
+ * checked against their manifests, so a manifest left behind by a stopped
+ * run is put right.
  */
 export async function eraseFromWarehouse(deps: WarehouseErasureDeps, tenantId: string, now: Date = new Date()): Promise<ErasureOutcome> {
   const idle = { erasures: 0, files: 0, unfinished: false };
@@ -93,8 +97,8 @@ export async function eraseFromWarehouse(deps: WarehouseErasureDeps, tenantId: s
   }
   const resumable = saved !== undefined && saved.erasureIds.every((erasureId) => pending.some((entry) => entry.erasureId === erasureId));
   const pass: ErasurePass = resumable ? saved : { erasureIds: pending.map((entry) => entry.erasureId), after: '', files: 0 };
-  // Every erasure's rule, not only the pass's: the files left are the files `writeWindow` writes now.
-  const erased = await deps.erasures.erasedIds(tenantId);
+  // Every erasure's rule, not only the pass's (the files left are the files `writeWindow` writes now), and the pass's own whatever the log's read gave.
+  const erased = erasedIdsOf([...pending, ...[...(await deps.erasures.erasedIds(tenantId))].map(([id, erasedAt]) => ({ identifiers: [id], erasedAt }))]);
   const paths = (await Promise.all(PERSON_TABLES.map((table) => deps.files.list(`v1/${table}/tenant=${tenantId}/`))))
     .flat()
     .filter((path) => path.endsWith('.parquet') && path > pass.after)
@@ -102,38 +106,54 @@ export async function eraseFromWarehouse(deps: WarehouseErasureDeps, tenantId: s
   let written = 0;
   // A few files at a time: on S3 each is a GET and a PUT, and their latency, not the work, is what a pass waits on.
   for (let start = 0; start < paths.length; start += ERASURE_FILES_AT_ONCE) {
-    if ((deps.timeLeft?.() ?? Number.POSITIVE_INFINITY) < ERASURE_MARGIN_MS) {
-      await deps.watermarks.saveErasurePass(tenantId, { ...pass, files: pass.files + written });
-      return { erasures: 0, files: written, unfinished: true };
-    }
+    if ((deps.timeLeft?.() ?? Number.POSITIVE_INFINITY) < RUN_MARGIN_MS) return { erasures: 0, files: written, unfinished: true };
     const chunk = paths.slice(start, start + ERASURE_FILES_AT_ONCE);
-    const rewritten = (await Promise.all(chunk.map((path) => rewriteWithout(deps.files, path, erased)))).filter((file) => file !== undefined);
-    // Each window's manifest names its files as they are now: one after the other, as two files of a window may share a chunk.
-    for (const file of rewritten) await updateManifest(deps.files, tenantId, file);
-    written += rewritten.length;
+    const outcomes = await Promise.allSettled(chunk.map((path) => rewriteWithout(deps.files, path, erased, start === 0)));
+    // Each window's manifest names its files as they are now, those of a chunk whose other files failed too: one after
+    // the other, as two files of a window may share a chunk.
+    let rewritten = 0;
+    for (const outcome of outcomes) {
+      if (outcome.status !== 'fulfilled' || !outcome.value) continue;
+      await updateManifest(deps.files, tenantId, outcome.value.file);
+      if (outcome.value.rewritten) rewritten += 1;
+    }
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    written += rewritten;
+    pass.files += rewritten;
     pass.after = chunk[chunk.length - 1]!;
+    if (start + ERASURE_FILES_AT_ONCE < paths.length) await deps.watermarks.saveErasurePass(tenantId, pass);
   }
   const finished = pending.filter((entry) => pass.erasureIds.includes(entry.erasureId));
-  for (const entry of finished) await deps.erasures.recordWarehouse(tenantId, entry, { rewrittenAt: now.toISOString(), files: pass.files + written });
-  if (saved) await deps.watermarks.saveErasurePass(tenantId, undefined);
+  for (const entry of finished) await deps.erasures.recordWarehouse(tenantId, entry, { rewrittenAt: now.toISOString(), files: pass.files });
+  if (saved || paths.length > ERASURE_FILES_AT_ONCE) await deps.watermarks.saveErasurePass(tenantId, undefined);
   return { erasures: finished.length, files: written, unfinished: false };
 }
 
-/** Writes a file again without the rows of erased pasts; undefined when it held none. */
-async function rewriteWithout(files: WarehouseFiles, path: string, erased: ErasedIds): Promise<Omit<ManifestFile, 'table'> | undefined> {
+/**
+ * Writes a file again without the rows of erased pasts. Resolves to the
+ * file as it now is when it was written again, or, with `check`, as it is
+ * when it held nothing to take out (for its manifest to be checked);
+ * otherwise to undefined.
+ */
+async function rewriteWithout(files: WarehouseFiles, path: string, erased: ErasedIds, check: boolean): Promise<{ file: Omit<ManifestFile, 'table'>; rewritten: boolean } | undefined> {
   const table = PERSON_TABLES.find((name) => path.startsWith(`v1/${name}/`))!;
   const body = await files.get(path);
   const rows = (await parquetReadObjects({ file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer })).map(rowOf);
   const kept = rows.filter((row) => !ofErasedPast(row, erased));
-  if (kept.length === rows.length) return undefined;
+  const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+  if (kept.length === rows.length) return check ? { file: { path, rows: rows.length, bytes: body.byteLength, sha256: sha256(body) }, rewritten: false } : undefined;
   const encoded = await encodeParquet(table, [kept]);
   await files.put(path, encoded.body, 'application/vnd.apache.parquet');
-  return { path, rows: encoded.rows, bytes: encoded.body.byteLength, sha256: createHash('sha256').update(encoded.body).digest('hex') };
+  return { file: { path, rows: encoded.rows, bytes: encoded.body.byteLength, sha256: sha256(encoded.body) }, rewritten: true };
 }
 
+/** Makes the file's window's manifest name it as it is (unless it already does). */
 async function updateManifest(files: WarehouseFiles, tenantId: string, written: Omit<ManifestFile, 'table'>): Promise<void> {
   const path = manifestOf(written.path, tenantId);
   const manifest = JSON.parse(new TextDecoder().decode(await files.get(path))) as Manifest;
+  const entry = manifest.files.find((file) => file.path === written.path);
+  if (entry && entry.sha256 === written.sha256 && entry.rows === written.rows && entry.bytes === written.bytes) return;
   const updated: Manifest = { ...manifest, files: manifest.files.map((file) => (file.path === written.path ? { ...file, ...written } : file)) };
   await files.put(path, new TextEncoder().encode(`${JSON.stringify(updated, null, 2)}\n`), 'application/json');
 }

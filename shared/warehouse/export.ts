@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ErasureLog } from '../privacy/erasure.ts';
-import { ERASURE_MARGIN_MS, type ErasedIds, type ErasureOutcome, eraseFromWarehouse, ofErasedPast, PERSON_TABLES, type WarehouseErasureDeps } from './erasure.ts';
+import { type ErasedIds, type ErasureOutcome, eraseFromWarehouse, ofErasedPast, PERSON_TABLES, RUN_MARGIN_MS, type WarehouseErasureDeps } from './erasure.ts';
 import { encodeParquet } from './parquet.ts';
 import type { ChangeLog, DailyFigures, ExportWatermarks, WarehouseFiles } from './ports.ts';
 import { CHANGE_LOG_DAYS } from './settings.ts';
@@ -31,6 +31,8 @@ export interface WarehouseExportDeps {
   /** The `daily` rows of the days a window changed (`daily.ts`); without it, `daily` files are empty. */
   daily?: DailyFigures;
   erasures: Pick<ErasureLog, 'erasedIds'>;
+  /** Milliseconds the run has left (Lambda's remaining time): no window is started with less than `RUN_MARGIN_MS`. */
+  timeLeft?: () => number;
 }
 
 export interface ManifestFile {
@@ -132,7 +134,7 @@ export async function exportTenant(deps: WarehouseExportDeps, tenant: { tenantId
   let expected = stored;
   const windows: Manifest[] = [];
   const erased = through < limit ? await deps.erasures.erasedIds(tenant.tenantId) : new Map<string, string>();
-  while (through < limit && windows.length < settings.maxWindows) {
+  while (through < limit && windows.length < settings.maxWindows && (deps.timeLeft?.() ?? Number.POSITIVE_INFINITY) >= RUN_MARGIN_MS) {
     const end = new Date(Date.parse(through) + size).toISOString();
     windows.push(await writeWindow(deps, tenant.tenantId, through, end, erased));
     if (!(await deps.watermarks.move(tenant.tenantId, expected, end))) return { tenantId: tenant.tenantId, windows, through, overtaken: true };
@@ -149,9 +151,9 @@ export type TenantRun = TenantExport & { erased: ErasureOutcome };
  * The schedule's run: every tenant's windows that are due, tenants one after
  * the other, each from its own watermark; then the erasures the written
  * windows have caught up with are applied to the files (`erasure.ts`).
- * A run starts no tenant once less than `ERASURE_MARGIN_MS` is left
- * (`timeLeft`): those tenants are `deferred` to the next run, and each run
- * starts at another tenant, so none waits behind the same ones every time.
+ * A run starts no tenant, window or few files of a pass once less than
+ * `RUN_MARGIN_MS` is left (`timeLeft`): the tenants not started are
+ * `deferred`, and the next run starts with the tenants furthest behind.
  */
 export async function exportAll(
   deps: WarehouseExportDeps & WarehouseErasureDeps & { tenants: { listTenantIds(): Promise<string[]>; getTenant(tenantId: string): Promise<{ tenantId: string; createdAt: string } | undefined> } },
@@ -161,10 +163,11 @@ export async function exportAll(
   const exported: TenantRun[] = [];
   const deferred: string[] = [];
   const failed: Array<{ tenantId: string; error: Error }> = [];
+  // The tenants furthest behind first (never written before all): a tenant deferred by one run starts the next.
   const tenantIds = await deps.tenants.listTenantIds();
-  const first = tenantIds.length === 0 ? 0 : Math.floor(now.getTime() / (settings.intervalMinutes * MINUTE)) % tenantIds.length;
-  for (const tenantId of [...tenantIds.slice(first), ...tenantIds.slice(0, first)]) {
-    if ((deps.timeLeft?.() ?? Number.POSITIVE_INFINITY) < ERASURE_MARGIN_MS) {
+  const marks = new Map(await Promise.all(tenantIds.map(async (tenantId) => [tenantId, (await deps.watermarks.get(tenantId)) ?? ''] as const)));
+  for (const tenantId of [...tenantIds].sort((a, b) => (marks.get(a)! < marks.get(b)! ? -1 : marks.get(a)! > marks.get(b)! ? 1 : 0))) {
+    if ((deps.timeLeft?.() ?? Number.POSITIVE_INFINITY) < RUN_MARGIN_MS) {
       deferred.push(tenantId);
       continue;
     }

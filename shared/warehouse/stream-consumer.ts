@@ -6,6 +6,7 @@ import { spendLineEntity } from '../adapters/dynamodb/entities/spend-line.ts';
 import { stageEntity } from '../adapters/dynamodb/entities/stage.ts';
 import { touchEntity } from '../adapters/dynamodb/entities/touch.ts';
 import { transactionEntity } from '../adapters/dynamodb/entities/transaction.ts';
+import { HEURISTIC_MODELS } from '../attribution/models.ts';
 import { type StreamItem, streamBatchHandler } from '../events/batch-consumer.ts';
 import type { StreamChanges, StreamEventName } from '../events/stream-changes.ts';
 import { logger } from '../observability/logger.ts';
@@ -32,8 +33,17 @@ export const WAREHOUSE_CHANGES = {
   [importedSpendEntity.name]: ['INSERT', 'MODIFY', 'REMOVE'],
 } as const satisfies StreamChanges;
 
-/** The day a rollup cell or spend item is of: its sort key's first part (`<day>#…`); undefined for a cell that is not a day's. */
+/** The rollup families `daily` is made of (`daily.ts`: the report by day, every heuristic model, and the totals). */
+const DAILY_FAMILIES: ReadonlySet<string> = new Set([...HEURISTIC_MODELS, 'totals']);
+
+/**
+ * The day whose `daily` figures a rollup cell or spend item changes: its
+ * sort key's first part (`<day>#…`). None for a cell of a family `daily`
+ * does not read (its partition key is `T#<tenant>#ROLLUP#<family>…`), such
+ * as the cohorts' cells dated by their month.
+ */
 function figuresDayOf(item: Record<string, unknown>): string | undefined {
+  if (item.entity === rollupCellEntity.name && !DAILY_FAMILIES.has(String(item.pk).split('#')[3] ?? '')) return undefined;
   const day = String(item.sk).split('#')[0]!;
   return DaySchema.safeParse(day).success ? day : undefined;
 }

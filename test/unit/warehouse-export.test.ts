@@ -299,13 +299,13 @@ describe('the warehouse export (SPEC §15)', () => {
     expect(naming).toEqual([filePath('touches', 'acme', '2026-11-05T10:30:00.000Z', '2026-11-05T10:45:00.000Z')]);
   });
 
-  it('goes on with an erasure pass that ran out of time in the next run, from the last file it went through, and defers tenants it has no time to start', async () => {
+  it('goes on with an erasure pass that ran out of time in the next run, from the last files it went through, and defers tenants it has no time to start', async () => {
     const store = new MemoryWarehouseStore();
     const erasures = new MemoryErasureLog(new MemoryTable());
     const files = new FolderFiles(folder());
     const erased = loggedId({ cursorKey: HASH_KEY }, 'c:42');
-    // The person's touches in three windows: three files to write again.
-    for (const [i, at] of ['2026-11-05T10:01:00.000Z', '2026-11-05T10:16:00.000Z', '2026-11-05T10:31:00.000Z'].entries()) {
+    // The person's touches in four windows: four files to write again.
+    for (const [i, at] of ['2026-11-05T10:01:00.000Z', '2026-11-05T10:16:00.000Z', '2026-11-05T10:31:00.000Z', '2026-11-05T10:46:00.000Z'].entries()) {
       await record(store, at, [{ entity: 'touch', op: 'upsert', touch: touch(`t${i}`, at, 'Email') }]);
     }
     let checks = 0;
@@ -318,37 +318,87 @@ describe('the warehouse export (SPEC §15)', () => {
       tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT },
       timeLeft: () => (checks++ < budget ? 10 * 60_000 : 0),
     };
-    await exportAll(deps, new Date('2026-11-05T10:51:00.000Z'), SETTINGS);
-    const entry = (erasureId: string, erasedAt: string) => ({
-      erasureId,
-      erasedAt,
+    await exportAll(deps, new Date('2026-11-05T11:06:00.000Z'), SETTINGS);
+    await erasures.append('acme', {
+      erasureId: 'er_1',
+      erasedAt: '2026-11-05T11:07:00.000Z',
       identifiers: [erased],
-      erased: { touches: 3, stages: 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
+      erased: { touches: 4, stages: 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
     });
-    await erasures.append('acme', entry('er_1', '2026-11-05T10:52:00.000Z'));
-
-    // Files go in path order, eight at a time: five windows' stages files and the touches files of 09:45, 10:00 and
-    // 10:15 (two of them the person's), then those of 10:30 and 10:45. Time for the tenant and the first eight: the pass saves where it stands.
+    // Files go in path order, eight at a time: the stages files of the windows written by then, then their touches files.
+    // Time for the tenant, its one window due (11:00) and the first eight files (the 09:45 and 10:00 touches files
+    // the last two, the person in the second): the pass saves where it stands.
     checks = 0;
-    budget = 2;
-    const first = await exportAll(deps, new Date('2026-11-05T11:06:00.000Z'), SETTINGS);
-    expect(first.exported[0]!.erased).toEqual({ erasures: 0, files: 2, unfinished: true });
-    expect(store.passes.get('acme')).toMatchObject({ erasureIds: ['er_1'], files: 2 });
+    budget = 3;
+    const first = await exportAll(deps, new Date('2026-11-05T11:21:00.000Z'), SETTINGS);
+    expect(first.exported[0]!.erased).toEqual({ erasures: 0, files: 1, unfinished: true });
+    expect(store.passes.get('acme')).toEqual({ erasureIds: ['er_1'], after: filePath('touches', 'acme', '2026-11-05T10:00:00.000Z', '2026-11-05T10:15:00.000Z'), files: 1 });
     expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toBeUndefined();
 
     // No time to start a tenant: it is deferred, its watermark stays.
     checks = 0;
     budget = 0;
-    expect(await exportAll(deps, new Date('2026-11-05T11:21:00.000Z'), SETTINGS)).toEqual({ exported: [], deferred: ['acme'] });
-    expect(store.watermarks.get('acme')).toBe('2026-11-05T11:00:00.000Z');
+    expect(await exportAll(deps, new Date('2026-11-05T11:36:00.000Z'), SETTINGS)).toEqual({ exported: [], deferred: ['acme'] });
+    expect(store.watermarks.get('acme')).toBe('2026-11-05T11:15:00.000Z');
 
-    // The next run goes on after the second file and finishes: the log counts the pass's three files.
+    // The next run goes on after it and finishes: the log counts the pass's four files.
     budget = Number.POSITIVE_INFINITY;
-    const next = await exportAll(deps, new Date('2026-11-05T11:21:00.000Z'), SETTINGS);
-    expect(next.exported[0]!.erased).toEqual({ erasures: 1, files: 1, unfinished: false });
+    const next = await exportAll(deps, new Date('2026-11-05T11:36:00.000Z'), SETTINGS);
+    expect(next.exported[0]!.erased).toEqual({ erasures: 1, files: 3, unfinished: false });
     expect(store.passes.has('acme')).toBe(false);
-    expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toEqual({ rewrittenAt: '2026-11-05T11:21:00.000Z', files: 3 });
+    expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toEqual({ rewrittenAt: '2026-11-05T11:36:00.000Z', files: 4 });
     for (const path of (await files.list('v1/')).filter((name) => name.endsWith('.parquet'))) expect(Buffer.from(await files.get(path)).includes(erased)).toBe(false);
+  });
+
+  it('leaves every manifest naming its files as they are when a file of the pass fails, and the next run finishes the pass', async () => {
+    const store = new MemoryWarehouseStore();
+    const erasures = new MemoryErasureLog(new MemoryTable());
+    const folderFiles = new FolderFiles(folder());
+    let failing: string | undefined;
+    const files: WarehouseFiles = {
+      get: (path) => folderFiles.get(path),
+      list: (prefix) => folderFiles.list(prefix),
+      put: async (path, body) => {
+        if (path === failing) {
+          failing = undefined;
+          throw new Error('The connection was reset');
+        }
+        await folderFiles.put(path, body);
+      },
+    };
+    const erased = loggedId({ cursorKey: HASH_KEY }, 'c:42');
+    // The person in a touches and a stages file of one window: both in the pass's first few files.
+    await record(store, '2026-11-05T10:01:00.000Z', [
+      { entity: 'touch', op: 'upsert', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Email') },
+      { entity: 'touch', op: 'upsert', touch: { ...touch('t2', '2026-11-05T10:00:00.000Z', 'Email'), identifiers: ['c:7'] } },
+      { entity: 'stage', op: 'upsert', stage: { stageId: 's1', identifiers: ['c:42'], stage: 'lead', occurredAt: '2026-11-05T10:00:30.000Z', contentHash: 'h' } },
+    ]);
+    await record(store, '2026-11-05T10:16:00.000Z', [{ entity: 'touch', op: 'upsert', touch: touch('t3', '2026-11-05T10:15:00.000Z', 'Email') }]);
+    const deps = { changes: store, watermarks: store, files, erasures, tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT } };
+    await exportAll(deps, new Date('2026-11-05T10:36:00.000Z'), SETTINGS);
+    await erasures.append('acme', {
+      erasureId: 'er_1',
+      erasedAt: '2026-11-05T10:37:00.000Z',
+      identifiers: [erased],
+      erased: { touches: 2, stages: 1, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
+    });
+
+    // The 10:15 touches file fails: the run fails, the stages and 10:00 touches files are rewritten, and their manifest says so.
+    failing = filePath('touches', 'acme', '2026-11-05T10:15:00.000Z', '2026-11-05T10:30:00.000Z');
+    await expect(exportAll(deps, new Date('2026-11-05T10:51:00.000Z'), SETTINGS)).rejects.toThrow('reset');
+    const consistent = async () => {
+      for (const path of (await folderFiles.list('v1/_manifests/')).filter((name) => name.endsWith('.json'))) {
+        for (const file of JSON.parse(Buffer.from(await folderFiles.get(path)).toString('utf8')).files) expect(sha(join(folderFiles.directory, file.path)), file.path).toBe(file.sha256);
+      }
+    };
+    await consistent();
+    expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toBeUndefined();
+
+    const next = await exportAll(deps, new Date('2026-11-05T10:51:00.000Z'), SETTINGS);
+    expect(next.exported[0]!.erased).toEqual({ erasures: 1, files: 1, unfinished: false });
+    await consistent();
+    expect((await erasures.list('acme', 10)).entries[0]!.warehouse).toEqual({ rewrittenAt: '2026-11-05T10:51:00.000Z', files: 1 });
+    for (const path of (await folderFiles.list('v1/')).filter((name) => name.endsWith('.parquet'))) expect(Buffer.from(await folderFiles.get(path)).includes(erased)).toBe(false);
   });
 
   it('writes the other tenants’ windows when one tenant’s fail, and says which failed', async () => {

@@ -33,6 +33,7 @@ export class DynamoErasureLog implements ErasureLog {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': erasureLogEntryEntity.partition(tenantId) },
+      ConsistentRead: true,
     });
     return erasedIdsOf(items.map((item) => erasureLogEntryEntity.fromItem(item)));
   }
@@ -43,6 +44,7 @@ export class DynamoErasureLog implements ErasureLog {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk < :before',
       FilterExpression: 'attribute_not_exists(warehouse)',
+      ConsistentRead: true,
       ExpressionAttributeValues: { ':pk': erasureLogEntryEntity.partition(tenantId), ':before': before },
     });
     return items.map((item) => erasureLogEntryEntity.fromItem(item));
