@@ -358,15 +358,13 @@ async function erasurePassLines(quick: boolean): Promise<string[]> {
       let pass: ErasurePass | undefined;
       const deps = {
         files: withLatency(folder, latencyMs),
-        watermarks: { get: async () => erasedAt, erasurePass: async () => pass, saveErasurePass: async (_tenantId: string, saved: ErasurePass | undefined) => void (pass = saved) },
-        erasures: {
-          erasedIds: async () => new Map([[erasedId, erasedAt]]),
-          awaitingWarehouse: async () => (recorded ? [] : [{ erasureId: 'er_bench', erasedAt, identifiers: [erasedId], erased: {} as ErasureLogEntry['erased'] }]),
-          recordWarehouse: async (_tenantId: string, _entry: unknown, warehouse: { files: number }) => void (recorded = warehouse),
-        },
+        watermarks: { erasurePass: async () => pass, saveErasurePass: async (_tenantId: string, saved: ErasurePass | undefined) => void (pass = saved) },
+        erasures: { recordWarehouse: async (_tenantId: string, _entry: unknown, warehouse: { files: number }) => void (recorded = warehouse) },
       };
+      const log: ErasureLogEntry[] = [{ erasureId: 'er_bench', erasedAt, identifiers: [erasedId], erased: {} as ErasureLogEntry['erased'] }];
+      const through = new Date(first + (windows + 1) * size).toISOString();
       const started = performance.now();
-      const outcome = await eraseFromWarehouse(deps, tenantId, new Date(erasedAt));
+      const outcome = await eraseFromWarehouse(deps, tenantId, log, through, new Date(through));
       const seconds = (performance.now() - started) / 1000;
       const expected = Math.ceil(windows / every);
       if (outcome.files !== expected || recorded?.files !== expected) throw new Error(`the pass wrote ${outcome.files} files again, not ${expected}`);

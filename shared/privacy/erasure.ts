@@ -40,10 +40,8 @@ export interface ErasureLog {
   append(tenantId: string, entry: ErasureLogEntry): Promise<void>;
   /** Newest first, `limit` at a time, after `cursor`. */
   list(tenantId: string, limit: number, cursor?: string): Promise<{ entries: ErasureLogEntry[]; nextCursor?: string }>;
-  /** Every id the tenant has erased (as the log names it), with when it was last erased: what the warehouse leaves out of its files. */
-  erasedIds(tenantId: string): Promise<Map<string, string>>;
-  /** Oldest first, the entries erased before `before` (UTC ISO) that the warehouse has not rewritten its files for. */
-  awaitingWarehouse(tenantId: string, before: string): Promise<ErasureLogEntry[]>;
+  /** Oldest first, every entry, as written (a strongly consistent read): the warehouse export reads them once a tenant and run. */
+  all(tenantId: string): Promise<ErasureLogEntry[]>;
   /** Records that the warehouse files holding the entry's person were rewritten. */
   recordWarehouse(tenantId: string, entry: Pick<ErasureLogEntry, 'erasedAt' | 'erasureId'>, warehouse: NonNullable<ErasureLogEntry['warehouse']>): Promise<void>;
 }

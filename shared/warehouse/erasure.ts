@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { parquetReadObjects } from 'hyparquet';
-import { type ErasureLog, erasedIdsOf } from '../privacy/erasure.ts';
+import { type ErasureLog, type ErasureLogEntry, erasedIdsOf } from '../privacy/erasure.ts';
 import type { Manifest, ManifestFile } from './export.ts';
 import { encodeParquet } from './parquet.ts';
-import type { ErasurePass, ErasurePasses, ExportWatermarks, WarehouseFiles } from './ports.ts';
+import type { ErasurePass, ErasurePasses, WarehouseFiles } from './ports.ts';
 import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES, type WarehouseRow, type WarehouseTableName } from './tables.ts';
 
 /**
@@ -29,7 +29,7 @@ import { WAREHOUSE_TABLE_NAMES, WAREHOUSE_TABLES, type WarehouseRow, type Wareho
 /** The tables whose rows name a person: those an erasure rewrites. */
 export const PERSON_TABLES: readonly WarehouseTableName[] = WAREHOUSE_TABLE_NAMES.filter((table) => WAREHOUSE_TABLES[table].columns.some((column) => column.name === 'person'));
 
-/** Each erased id (the log's keyed hash) with when it was last erased (`ErasureLog.erasedIds`). */
+/** Each erased id (the log's keyed hash) with when it was last erased (`erasedIdsOf` the erasure log). */
 export type ErasedIds = ReadonlyMap<string, string>;
 
 /** Whether a row is of an erased person's past: it names an erased id and is dated up to its erasure. */
@@ -54,8 +54,8 @@ function manifestOf(path: string, tenantId: string): string {
 
 export interface WarehouseErasureDeps {
   files: WarehouseFiles;
-  watermarks: Pick<ExportWatermarks, 'get'> & ErasurePasses;
-  erasures: Pick<ErasureLog, 'erasedIds' | 'awaitingWarehouse' | 'recordWarehouse'>;
+  watermarks: ErasurePasses;
+  erasures: Pick<ErasureLog, 'recordWarehouse'>;
   /** Milliseconds the run has left (Lambda's remaining time); a pass stops `RUN_MARGIN_MS` before, and the next run goes on. */
   timeLeft?: () => number;
 }
@@ -85,11 +85,17 @@ export interface ErasureOutcome {
  * checked against their manifests, so a manifest left behind by a stopped
  * run is put right.
  */
-export async function eraseFromWarehouse(deps: WarehouseErasureDeps, tenantId: string, now: Date = new Date()): Promise<ErasureOutcome> {
+export async function eraseFromWarehouse(
+  deps: WarehouseErasureDeps,
+  tenantId: string,
+  /** The tenant's erasure log (`ErasureLog.all`) and where its export stands, as the run read them. */
+  log: readonly ErasureLogEntry[],
+  through: string,
+  now: Date = new Date(),
+): Promise<ErasureOutcome> {
   const idle = { erasures: 0, files: 0, unfinished: false };
-  const through = await deps.watermarks.get(tenantId);
-  if (!through) return idle;
-  const pending = await deps.erasures.awaitingWarehouse(tenantId, through);
+  // Those the export has written every window up to, and the warehouse not yet rewritten its files for.
+  const pending = log.filter((entry) => !entry.warehouse && entry.erasedAt < through);
   const saved = await deps.watermarks.erasurePass(tenantId);
   if (pending.length === 0) {
     if (saved) await deps.watermarks.saveErasurePass(tenantId, undefined);
@@ -97,8 +103,8 @@ export async function eraseFromWarehouse(deps: WarehouseErasureDeps, tenantId: s
   }
   const resumable = saved !== undefined && saved.erasureIds.every((erasureId) => pending.some((entry) => entry.erasureId === erasureId));
   const pass: ErasurePass = resumable ? saved : { erasureIds: pending.map((entry) => entry.erasureId), after: '', files: 0 };
-  // Every erasure's rule, not only the pass's (the files left are the files `writeWindow` writes now), and the pass's own whatever the log's read gave.
-  const erased = erasedIdsOf([...pending, ...[...(await deps.erasures.erasedIds(tenantId))].map(([id, erasedAt]) => ({ identifiers: [id], erasedAt }))]);
+  // Every erasure's rule, not only the pass's: the files left are the files `writeWindow` writes now.
+  const erased = erasedIdsOf(log);
   const paths = (await Promise.all(PERSON_TABLES.map((table) => deps.files.list(`v1/${table}/tenant=${tenantId}/`))))
     .flat()
     .filter((path) => path.endsWith('.parquet') && path > pass.after)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ErasureLog } from '../privacy/erasure.ts';
+import { type ErasureLog, erasedIdsOf } from '../privacy/erasure.ts';
 import { type ErasedIds, type ErasureOutcome, eraseFromWarehouse, ofErasedPast, PERSON_TABLES, RUN_MARGIN_MS, type WarehouseErasureDeps } from './erasure.ts';
 import { encodeParquet } from './parquet.ts';
 import type { ChangeLog, DailyFigures, ExportWatermarks, WarehouseFiles } from './ports.ts';
@@ -30,7 +30,6 @@ export interface WarehouseExportDeps {
   files: WarehouseFiles;
   /** The `daily` rows of the days a window changed (`daily.ts`); without it, `daily` files are empty. */
   daily?: DailyFigures;
-  erasures: Pick<ErasureLog, 'erasedIds'>;
   /** Milliseconds the run has left (Lambda's remaining time): no window is started with less than `RUN_MARGIN_MS`. */
   timeLeft?: () => number;
 }
@@ -125,7 +124,14 @@ export interface TenantExport {
  * watermark is the window of the tenant's creation, or the oldest window the
  * change log still holds (`CHANGE_LOG_DAYS`) if that is later.
  */
-export async function exportTenant(deps: WarehouseExportDeps, tenant: { tenantId: string; createdAt: string }, now: Date, settings: WarehouseExportSettings): Promise<TenantExport> {
+export async function exportTenant(
+  deps: WarehouseExportDeps,
+  tenant: { tenantId: string; createdAt: string },
+  now: Date,
+  settings: WarehouseExportSettings,
+  /** Every erasure of the tenant's: its rows of erased pasts are left out (`writeWindow`). */
+  erased: ErasedIds = new Map(),
+): Promise<TenantExport> {
   const size = settings.intervalMinutes * MINUTE;
   const limit = windowStart(new Date(now.getTime() - settings.lagMinutes * MINUTE).toISOString(), settings.intervalMinutes);
   const stored = await deps.watermarks.get(tenant.tenantId);
@@ -133,7 +139,6 @@ export async function exportTenant(deps: WarehouseExportDeps, tenant: { tenantId
   let through = stored ?? windowStart(tenant.createdAt > oldestKept ? tenant.createdAt : oldestKept, settings.intervalMinutes);
   let expected = stored;
   const windows: Manifest[] = [];
-  const erased = through < limit ? await deps.erasures.erasedIds(tenant.tenantId) : new Map<string, string>();
   while (through < limit && windows.length < settings.maxWindows && (deps.timeLeft?.() ?? Number.POSITIVE_INFINITY) >= RUN_MARGIN_MS) {
     const end = new Date(Date.parse(through) + size).toISOString();
     windows.push(await writeWindow(deps, tenant.tenantId, through, end, erased));
@@ -156,7 +161,11 @@ export type TenantRun = TenantExport & { erased: ErasureOutcome };
  * `deferred`, and the next run starts with the tenants furthest behind.
  */
 export async function exportAll(
-  deps: WarehouseExportDeps & WarehouseErasureDeps & { tenants: { listTenantIds(): Promise<string[]>; getTenant(tenantId: string): Promise<{ tenantId: string; createdAt: string } | undefined> } },
+  deps: WarehouseExportDeps &
+    Omit<WarehouseErasureDeps, 'erasures'> & {
+      erasures: Pick<ErasureLog, 'all' | 'recordWarehouse'>;
+      tenants: { listTenantIds(): Promise<string[]>; getTenant(tenantId: string): Promise<{ tenantId: string; createdAt: string } | undefined> };
+    },
   now: Date,
   settings: WarehouseExportSettings,
 ): Promise<{ exported: TenantRun[]; deferred: string[] }> {
@@ -175,8 +184,10 @@ export async function exportAll(
     try {
       const tenant = await deps.tenants.getTenant(tenantId);
       if (!tenant) continue;
-      const written = await exportTenant(deps, tenant, now, settings);
-      exported.push({ ...written, erased: await eraseFromWarehouse(deps, tenantId, now) });
+      // The erasure log read once: the windows leave its erased pasts out, and its pending erasures are applied to the files.
+      const log = await deps.erasures.all(tenantId);
+      const written = await exportTenant(deps, tenant, now, settings, erasedIdsOf(log));
+      exported.push({ ...written, erased: await eraseFromWarehouse(deps, tenantId, log, written.through, now) });
     } catch (error) {
       failed.push({ tenantId, error: error as Error });
     }

@@ -74,12 +74,7 @@ describe('the warehouse export (SPEC §15)', () => {
     await record(store, '2026-11-05T10:01:00.000Z', [{ entity: 'touch', op: 'upsert', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search', 'brand') }]);
     await record(store, '2026-11-05T10:06:00.000Z', [attribution(1, 8500, [{ touchId: 't1', channel: 'Paid Search', amount: 8500 }])]);
 
-    const run = await exportTenant(
-      { changes: store, watermarks: store, files: new FolderFiles(directory), erasures: new MemoryErasureLog(new MemoryTable()) },
-      TENANT,
-      new Date('2026-11-05T10:36:00.000Z'),
-      SETTINGS,
-    );
+    const run = await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(directory) }, TENANT, new Date('2026-11-05T10:36:00.000Z'), SETTINGS);
     // From the window of the tenant's creation to the last one that ended at least 5 minutes (the lag) ago: 10:30–10:45 has not.
     expect(run.windows.map((window) => window.window.start)).toEqual(['2026-11-05T09:45:00.000Z', '2026-11-05T10:00:00.000Z', '2026-11-05T10:15:00.000Z']);
     expect(run.through).toBe('2026-11-05T10:30:00.000Z');
@@ -128,7 +123,7 @@ describe('the warehouse export (SPEC §15)', () => {
     const now = new Date('2026-11-05T10:40:00.000Z');
 
     const first = folder();
-    await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(first), erasures: new MemoryErasureLog(new MemoryTable()) }, TENANT, now, SETTINGS);
+    await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(first) }, TENANT, now, SETTINGS);
 
     // A second run from scratch, whose files fail after the third: the watermark stays, and the run after writes the window again whole.
     const again = new MemoryWarehouseStore();
@@ -145,7 +140,7 @@ describe('the warehouse export (SPEC §15)', () => {
         await folderFiles.put(path, body);
       },
     };
-    const deps = (files: WarehouseFiles): WarehouseExportDeps => ({ changes: again, watermarks: again, files, erasures: new MemoryErasureLog(new MemoryTable()) });
+    const deps = (files: WarehouseFiles): WarehouseExportDeps => ({ changes: again, watermarks: again, files });
     await expect(exportTenant(deps(failing), TENANT, now, SETTINGS)).rejects.toThrow('reset');
     expect(again.watermarks.get('acme')).toBe('2026-11-05T10:00:00.000Z');
     await exportTenant(deps(new FolderFiles(second)), TENANT, now, SETTINGS);
@@ -174,12 +169,7 @@ describe('the warehouse export (SPEC §15)', () => {
     ]);
     await record(store, '2026-11-05T10:31:00.000Z', [late]);
     await record(store, '2026-11-05T10:47:00.000Z', [late]);
-    await exportTenant(
-      { changes: store, watermarks: store, files: new FolderFiles(directory), erasures: new MemoryErasureLog(new MemoryTable()) },
-      TENANT,
-      new Date('2026-11-05T11:10:00.000Z'),
-      SETTINGS,
-    );
+    await exportTenant({ changes: store, watermarks: store, files: new FolderFiles(directory) }, TENANT, new Date('2026-11-05T11:10:00.000Z'), SETTINGS);
 
     const warehouse = await openWarehouse(directory);
     try {

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type ErasureLog, type ErasureLogEntry, erasedIdsOf } from '../../privacy/erasure.ts';
+import type { ErasureLog, ErasureLogEntry } from '../../privacy/erasure.ts';
 import { erasureLogEntryEntity } from './entities/erasure-log-entry.ts';
 import { queryAll } from './query.ts';
 
@@ -28,24 +28,12 @@ export class DynamoErasureLog implements ErasureLog {
     return { entries, ...(LastEvaluatedKey ? { nextCursor: erasureLogEntryEntity.cursorOf(LastEvaluatedKey) } : {}) };
   }
 
-  async erasedIds(tenantId: string): Promise<Map<string, string>> {
+  async all(tenantId: string): Promise<ErasureLogEntry[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': erasureLogEntryEntity.partition(tenantId) },
       ConsistentRead: true,
-    });
-    return erasedIdsOf(items.map((item) => erasureLogEntryEntity.fromItem(item)));
-  }
-
-  async awaitingWarehouse(tenantId: string, before: string): Promise<ErasureLogEntry[]> {
-    // The log is small (one item per erasure) and has no other reader of this kind: the filter keeps to the partition.
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk < :before',
-      FilterExpression: 'attribute_not_exists(warehouse)',
-      ConsistentRead: true,
-      ExpressionAttributeValues: { ':pk': erasureLogEntryEntity.partition(tenantId), ':before': before },
     });
     return items.map((item) => erasureLogEntryEntity.fromItem(item));
   }

@@ -1,4 +1,4 @@
-import { type ErasureLog, type ErasureLogEntry, erasedIdsOf } from '../../../shared/privacy/erasure.ts';
+import type { ErasureLog, ErasureLogEntry } from '../../../shared/privacy/erasure.ts';
 import { copy, type MemoryTable } from './table.ts';
 
 const positionOf = (entry: ErasureLogEntry) => `${entry.erasedAt} ${entry.erasureId}`;
@@ -19,15 +19,8 @@ export class MemoryErasureLog implements ErasureLog {
     return { entries: page.map(copy), ...(newestFirst.length > limit && last ? { nextCursor: Buffer.from(positionOf(last), 'utf8').toString('base64url') } : {}) };
   }
 
-  async erasedIds(tenantId: string): Promise<Map<string, string>> {
-    return erasedIdsOf(this.table.of(tenantId).erasures);
-  }
-
-  async awaitingWarehouse(tenantId: string, before: string): Promise<ErasureLogEntry[]> {
-    return [...this.table.of(tenantId).erasures]
-      .filter((entry) => `${entry.erasedAt}#${entry.erasureId}` < before && !entry.warehouse)
-      .sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1))
-      .map(copy);
+  async all(tenantId: string): Promise<ErasureLogEntry[]> {
+    return [...this.table.of(tenantId).erasures].sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1)).map(copy);
   }
 
   async recordWarehouse(tenantId: string, entry: Pick<ErasureLogEntry, 'erasedAt' | 'erasureId'>, warehouse: NonNullable<ErasureLogEntry['warehouse']>): Promise<void> {
