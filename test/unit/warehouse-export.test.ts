@@ -67,6 +67,18 @@ async function record(store: MemoryWarehouseStore, changedAt: string, changes: R
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
+/** The tenants of these tests' `exportAll` runs: acme alone. */
+const ACME = { listTenantIds: async () => ['acme'], getTenant: async () => TENANT };
+
+/** `DELETE /v1/people` of the person `c:42` at `erasedAt`, as the erasure log keeps it. */
+const logErasure = (erasures: MemoryErasureLog, erasedAt: string, erased: { touches: number; stages?: number }) =>
+  erasures.append('acme', {
+    erasureId: 'er_1',
+    erasedAt,
+    identifiers: [loggedId({ cursorKey: HASH_KEY }, 'c:42')],
+    erased: { touches: erased.touches, stages: erased.stages ?? 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
+  });
+
 describe('the warehouse export (SPEC §15)', () => {
   it('writes each window’s changes as Parquet with the declared types, an empty window’s files with their schema, and a manifest', async () => {
     const store = new MemoryWarehouseStore();
@@ -198,14 +210,9 @@ describe('the warehouse export (SPEC §15)', () => {
       { entity: 'touch', op: 'upsert', touch: other },
     ]);
     const erased = loggedId({ cursorKey: HASH_KEY }, 'c:42');
-    const deps = { changes: store, watermarks: store, files, erasures, tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT } };
+    const deps = { changes: store, watermarks: store, files, erasures, tenants: ACME };
     await exportAll(deps, new Date('2026-11-05T10:36:00.000Z'), SETTINGS);
-    await erasures.append('acme', {
-      erasureId: 'er_1',
-      erasedAt: '2026-11-05T10:40:00.000Z',
-      identifiers: [erased],
-      erased: { touches: 1, stages: 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
-    });
+    await logErasure(erasures, '2026-11-05T10:40:00.000Z', { touches: 1 });
     // The erasure removed the touch: its delete row names no one.
     await record(store, '2026-11-05T10:40:00.000Z', [{ entity: 'touch', op: 'delete', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search') }]);
 
@@ -253,14 +260,9 @@ describe('the warehouse export (SPEC §15)', () => {
     const files = new FolderFiles(folder());
     const erased = loggedId({ cursorKey: HASH_KEY }, 'c:42');
     await record(store, '2026-11-05T10:02:00.000Z', [{ entity: 'touch', op: 'upsert', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search') }]);
-    const deps = { changes: store, watermarks: store, files, erasures, tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT } };
+    const deps = { changes: store, watermarks: store, files, erasures, tenants: ACME };
     await exportAll(deps, new Date('2026-11-05T10:21:00.000Z'), SETTINGS);
-    await erasures.append('acme', {
-      erasureId: 'er_1',
-      erasedAt: '2026-11-05T10:22:00.000Z',
-      identifiers: [erased],
-      erased: { touches: 1, stages: 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
-    });
+    await logErasure(erasures, '2026-11-05T10:22:00.000Z', { touches: 1 });
     await record(store, '2026-11-05T10:22:00.000Z', [{ entity: 'touch', op: 'delete', touch: touch('t1', '2026-11-05T10:00:00.000Z', 'Paid Search') }]);
     expect((await exportAll(deps, new Date('2026-11-05T10:36:00.000Z'), SETTINGS)).exported[0]!.erased).toEqual({ erasures: 1, files: 1, unfinished: false });
 
@@ -305,16 +307,11 @@ describe('the warehouse export (SPEC §15)', () => {
       watermarks: store,
       files,
       erasures,
-      tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT },
+      tenants: ACME,
       timeLeft: () => (checks++ < budget ? 10 * 60_000 : 0),
     };
     await exportAll(deps, new Date('2026-11-05T11:06:00.000Z'), SETTINGS);
-    await erasures.append('acme', {
-      erasureId: 'er_1',
-      erasedAt: '2026-11-05T11:07:00.000Z',
-      identifiers: [erased],
-      erased: { touches: 4, stages: 0, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
-    });
+    await logErasure(erasures, '2026-11-05T11:07:00.000Z', { touches: 4 });
     // Files go in path order, eight at a time: the stages files of the windows written by then, then their touches files.
     // Time for the tenant, its one window due (11:00) and the first eight files (the 09:45 and 10:00 touches files
     // the last two, the person in the second): the pass saves where it stands.
@@ -364,14 +361,9 @@ describe('the warehouse export (SPEC §15)', () => {
       { entity: 'stage', op: 'upsert', stage: { stageId: 's1', identifiers: ['c:42'], stage: 'lead', occurredAt: '2026-11-05T10:00:30.000Z', contentHash: 'h' } },
     ]);
     await record(store, '2026-11-05T10:16:00.000Z', [{ entity: 'touch', op: 'upsert', touch: touch('t3', '2026-11-05T10:15:00.000Z', 'Email') }]);
-    const deps = { changes: store, watermarks: store, files, erasures, tenants: { listTenantIds: async () => ['acme'], getTenant: async () => TENANT } };
+    const deps = { changes: store, watermarks: store, files, erasures, tenants: ACME };
     await exportAll(deps, new Date('2026-11-05T10:36:00.000Z'), SETTINGS);
-    await erasures.append('acme', {
-      erasureId: 'er_1',
-      erasedAt: '2026-11-05T10:37:00.000Z',
-      identifiers: [erased],
-      erased: { touches: 2, stages: 1, links: 0, transactions: 0, checkouts: 0, attributions: 0, projections: 1, droppedBatons: 0 },
-    });
+    await logErasure(erasures, '2026-11-05T10:37:00.000Z', { touches: 2, stages: 1 });
 
     // The 10:15 touches file fails: the run fails, the stages and 10:00 touches files are rewritten, and their manifest says so.
     failing = filePath('touches', 'acme', '2026-11-05T10:15:00.000Z', '2026-11-05T10:30:00.000Z');
