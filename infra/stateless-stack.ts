@@ -38,6 +38,7 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'publish-events': { bus: true },
   'recompute-day': { table: 'readWrite' },
   project: { table: 'readWrite' },
+  'apply-rollups': { table: 'readWrite' },
   'warehouse-changes': { table: 'readWrite' },
   'warehouse-export': { table: 'readWrite' },
 };

@@ -1,4 +1,4 @@
-import { PROJECTION_CHANGES } from '../projection/stream-consumer.ts';
+import { PROJECTION_CHANGES, ROLLUP_DELTA_CHANGES } from '../projection/stream-consumer.ts';
 import { WAREHOUSE_CHANGES } from '../warehouse/stream-consumer.ts';
 import { EVENT_CHANGES } from './from-stream.ts';
 import type { StreamChanges } from './stream-changes.ts';
@@ -23,6 +23,8 @@ export const streamConsumers: readonly StreamConsumer[] = [
   { name: 'publish-events', target: 'publish-events', entities: EVENT_CHANGES },
   // Every new record that changes a person's history projects that person once per batch: attributions, funnel, handoffs, paths, sales, reports.
   { name: 'project', target: 'project', entities: PROJECTION_CHANGES },
+  // Every rollup delta a projection saved is added to its cells, many people's in one write per cell: projections of one busy day share no item.
+  { name: 'apply-rollups', target: 'apply-rollups', entities: ROLLUP_DELTA_CHANGES },
   // Every change of a touch, stage, transaction or attribution becomes its warehouse rows in the change log the export reads (docs/warehouse.md).
   { name: 'warehouse-changes', target: 'warehouse-changes', entities: WAREHOUSE_CHANGES },
 ];

@@ -162,6 +162,8 @@ export async function runRecomputeTask(deps: JobDeps, task: RecomputeTask, remai
       return handOff({ tenantId: task.tenantId, jobId: task.jobId, day: task.day, people: { after: slice[slice.length - 1]! } });
     }
   }
+  // The day's people's rollup deltas are in the cells before the day counts as done (the stream's applier would add them a moment later).
+  await deps.projections.applyRollupDeltas(task.tenantId);
   const status = await deps.jobs.progress(task.tenantId, task.jobId, { taskKey: taskKeyOf(task), day: task.day, transactions, people, dayDone: true }, new Date().toISOString());
   // Settings changed before this job started are now what every figure of its range was computed under.
   if (status === 'done' && job.kind === 'recompute') await deps.tenants.clearRecomputeAdvice(task.tenantId, job.createdAt);

@@ -29,6 +29,10 @@ export const METRIC_NAMES = {
   projectionFailures: 'ProjectionFailures',
   /** Projections saved over by another writer first (a stale save), computed again. */
   projectionConflicts: 'ProjectionConflicts',
+  /** Per applier batch: rollup deltas added to their cells. */
+  rollupDeltasApplied: 'RollupDeltasApplied',
+  /** Per applier batch: its writes that lost to another applier (read again and retried, never re-projected). */
+  rollupDeltaConflicts: 'RollupDeltaConflicts',
   /** Work kept as a dead letter, by `kind` (event, stream, queue). */
   deadLetters: 'DeadLetters',
 } as const;
@@ -75,6 +79,11 @@ export function recordProjectionFailures(people: number): void {
 
 export function recordProjectionConflict(): void {
   publish(METRIC_NAMES.projectionConflicts, MetricUnit.Count, 1);
+}
+
+export function recordRollupDeltas(applied: number, conflicts: number): void {
+  if (applied > 0) publish(METRIC_NAMES.rollupDeltasApplied, MetricUnit.Count, applied);
+  if (conflicts > 0) publish(METRIC_NAMES.rollupDeltaConflicts, MetricUnit.Count, conflicts);
 }
 
 export function recordDeadLetter(kind: DeadLetterKind): void {

@@ -11,7 +11,7 @@ import type { PeriodStore } from './ports.ts';
 export interface PeriodDeps extends PeriodExportDeps {
   tenants: TenantStore;
   periods: PeriodStore;
-  projections: Pick<ProjectionStore, 'firstCountedDay'>;
+  projections: Pick<ProjectionStore, 'firstCountedDay' | 'applyRollupDeltas'>;
   spend: Pick<SpendStore, 'firstDay' | 'foldRestatements'>;
 }
 
@@ -65,6 +65,8 @@ export async function listPeriods(deps: PeriodDeps, tenantId: string, now: Date 
 /** `POST /v1/periods/{month}/close`: closes the month after the latest closed one (409 for any other, or the current month). */
 export async function closePeriod(deps: PeriodDeps, tenantId: string, month: string, by: string, now: Date = new Date()): Promise<PeriodsAnswer> {
   const tenant = await requireTenant(deps.tenants, tenantId);
+  // Projections saved before the close may still have rollup deltas waiting: the bounds count them, and they are the month's.
+  await deps.projections.applyRollupDeltas(tenantId);
   const limits = await bounds(deps, tenant, now);
   const state = await retrying(
     async () => {
@@ -78,6 +80,8 @@ export async function closePeriod(deps: PeriodDeps, tenantId: string, month: str
     },
     { what: 'Closing a month' },
   );
+  // And any saved while it closed (before the close, or they would have failed): the month's figures are final once the close answers.
+  await deps.projections.applyRollupDeltas(tenantId);
   return answer(state, limits);
 }
 

@@ -93,10 +93,18 @@ export interface ProjectionStore {
   finishPending(tenantId: string, personKey: Identifier): Promise<void>;
   /**
    * Saves a projection if the stored one is still at `expectedVersion` (and
-   * each retired one at its own), with every rollup delta and attribution,
-   * exactly once: `stale` when another writer got there first.
+   * each retired one at its own), with every attribution and its rollup
+   * delta, exactly once: `stale` when another writer got there first. The
+   * delta is kept pending, in items of this save's own, until
+   * `applyRollupDeltas` adds it to the cells.
    */
   save(tenantId: string, write: ProjectionWrite): Promise<'saved' | 'stale'>;
+  /**
+   * Adds every pending rollup delta of the tenant to its cells, each exactly
+   * once however many appliers run at once (the stream's applier, a month's
+   * close): how many it applied, and how many of its writes lost to another.
+   */
+  applyRollupDeltas(tenantId: string): Promise<{ applied: number; conflicts: number }>;
   getAttribution(tenantId: string, transactionId: string): Promise<AttributionRecord | undefined>;
   /**
    * An erased person's projections become one projection of `to` (their

@@ -1,10 +1,13 @@
 import * as z from 'zod';
+import { tenantOfKey } from '../adapters/dynamodb/entities/entity.ts';
+import { rollupDeltaEntity } from '../adapters/dynamodb/entities/rollup-delta.ts';
 import { type StreamItem, streamBatchHandler } from '../events/batch-consumer.ts';
 import type { StreamChanges } from '../events/stream-changes.ts';
 import { IdentifierSchema } from '../identity/identity.ts';
 import { logger } from '../observability/logger.ts';
-import { recordProjectionFailures, recordProjectionLag } from '../observability/metrics.ts';
+import { recordProjectionFailures, recordProjectionLag, recordRollupDeltas } from '../observability/metrics.ts';
 import { TRANSACTION_KINDS } from '../recording/transactions.ts';
+import type { ProjectionStore } from './ports.ts';
 import { type ProjectionDeps, type ProjectionTrigger, projectRecords } from './use-cases.ts';
 
 /**
@@ -80,6 +83,38 @@ export function makeProjectHandler(deps: ProjectionDeps) {
       recordProjectionFailures(failedPeople);
       // How far behind the table the views were once this batch was projected.
       recordProjectionLag(items.flatMap((item) => item.record.dynamodb?.ApproximateCreationDateTime ?? []));
+      return failed;
+    },
+  });
+}
+
+/** The rollup deltas projections save, on their INSERT (the applier's deletes never return to it). */
+export const ROLLUP_DELTA_CHANGES = {
+  [rollupDeltaEntity.name]: ['INSERT'],
+} as const satisfies StreamChanges;
+
+/**
+ * The rollup applier: for each tenant a batch of new deltas names, every
+ * pending delta of the tenant is added to its cells (many in one write per
+ * cell, `ProjectionStore.applyRollupDeltas`). A tenant's deltas share a
+ * partition, so its stream records come to one applier at a time, in order:
+ * appliers of one tenant do not contend, and a batch that fails is simply
+ * applied again (what was applied is gone).
+ */
+export function makeApplyRollupsHandler(deps: { projections: Pick<ProjectionStore, 'applyRollupDeltas'> }) {
+  return streamBatchHandler({
+    parse: (item) => tenantOfKey(z.object({ pk: z.string() }).parse(item).pk),
+    process: async (items) => {
+      const failed: Array<(typeof items)[number]> = [];
+      for (const tenantId of new Set(items.map((item) => item.input))) {
+        try {
+          const { applied, conflicts } = await deps.projections.applyRollupDeltas(tenantId);
+          recordRollupDeltas(applied, conflicts);
+        } catch (error) {
+          logger.error('Applying rollup deltas failed; the batch will be retried from the tenant’s first record', { tenantId, error: error as Error });
+          failed.push(...items.filter((item) => item.input === tenantId));
+        }
+      }
       return failed;
     },
   });

@@ -76,8 +76,8 @@ export function syntheticPeople(count: number, start = Date.parse('2026-10-01T00
 
 /**
  * Writes what `people`'s projections add to the rollups and the dropped
- * batons they leave, as the projector would once it has projected each of
- * them — through the store's own save, a few dozen cells per write rather
+ * batons they leave, as the projector and the rollup applier would once
+ * they have projected each of them — through the store's own save, a few dozen cells per write rather
  * than one write per person, so a test can hold 10,000 people in seconds.
  * The rollups are sums, so they end up exactly as after 10,000 projections.
  */
@@ -121,5 +121,7 @@ export async function seedProjections(
     });
     if (saved !== 'saved') throw new Error(`seeding ${tenantId} failed at write ${i}`);
   }
+  // As the stream's applier then would.
+  await store.applyRollupDeltas(tenantId);
   return { contributions, dropped: dropped.length, listed: entries.length };
 }

@@ -113,6 +113,7 @@ async function record(deps: MemoryStores, tenantId: string, people: Journey[]) {
     }
     await refreshPerson(deps, tenant, [id(`c:p${i}`)], options);
   }
+  await deps.projections.applyRollupDeltas(tenant.tenantId);
   return tenant;
 }
 

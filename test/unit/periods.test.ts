@@ -38,6 +38,7 @@ async function order(deps: MemoryStores, tenant: TenantRecord, input: Parameters
   await storeTransaction(deps, tenant, stored);
   const groups = await projectRecords(deps, tenant, [{ record: stored.transactionId, trigger: { kind: 'transaction', transaction: { ...stored, orderId: stored.orderId } } }], { now });
   for (const group of groups) if ('error' in group && group.error) throw group.error;
+  await deps.projections.applyRollupDeltas(tenant.tenantId);
 }
 
 async function click(deps: MemoryStores, tenant: TenantRecord, customerId: string, occurredAt: string, campaign: string) {
@@ -48,6 +49,7 @@ async function click(deps: MemoryStores, tenant: TenantRecord, customerId: strin
   );
   const groups = await projectRecords(deps, tenant, [{ record: customerId, trigger: { kind: 'person', identifiers: [`c:${customerId}` as Identifier] } }], { now });
   for (const group of groups) if ('error' in group && group.error) throw group.error;
+  await deps.projections.applyRollupDeltas(tenant.tenantId);
 }
 
 const reportOf = (deps: MemoryStores, from: string, to: string, model: 'last_touch' | 'linear' = 'last_touch') => report(deps, 'acme', { from, to, model, groupBy: 'campaign' });

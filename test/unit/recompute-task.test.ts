@@ -77,6 +77,7 @@ describe('runRecomputeTask (on in-memory stores)', () => {
     );
     await buys('ana', 'o-1');
     await refreshPerson(deps, tenant, [id('c:ana')]);
+    await deps.projections.applyRollupDeltas(tenant.tenantId);
     const keys = async () =>
       (await cohorts(deps, tenant.tenantId, { from: '2026-11', to: '2026-11', groupBy: 'campaign', model: 'last_touch', months: 1 })).rows.map((row) => [row.key, row.customers]);
     expect(await keys()).toEqual([['spring', 1]]);

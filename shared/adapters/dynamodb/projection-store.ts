@@ -1,19 +1,20 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Identifier } from '../../identity/identity.ts';
-import { type CellFamily, cells, sum } from '../../projection/cells.ts';
+import { type CellFamily, type Contributions, cells, sum } from '../../projection/cells.ts';
 import { type Listed, PERSONAL_LISTINGS, parseEntryId } from '../../projection/listings.ts';
 import type { AttributionRecord, DroppedBatonView, ListingPage, ListingQuery, ProjectionStore, ProjectionWrite, RollupCell, StoredProjection } from '../../projection/ports.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 import { attributionEntity } from './entities/attribution.ts';
 import { droppedBatonEntity } from './entities/dropped-baton.ts';
-import type { TransactItem } from './entities/entity.ts';
+import type { Key, TransactItem } from './entities/entity.ts';
 import { listingEntryEntity } from './entities/listing-entry.ts';
 import { periodAdjustmentEntity } from './entities/period-adjustment.ts';
 import { periodsEntity } from './entities/periods.ts';
 import { type ProjectionBody, projectionEntity } from './entities/projection.ts';
 import { projectionStepEntity } from './entities/projection-step.ts';
 import { rollupCellEntity } from './entities/rollup-cell.ts';
+import { MAX_MEASURES_PER_CELL, type PendingDelta, rollupDeltaEntity } from './entities/rollup-delta.ts';
 import { transactionEntity } from './entities/transaction.ts';
 import { batchGetAll, deleteKeys, queryAll, writeAll } from './query.ts';
 
@@ -25,8 +26,6 @@ import { batchGetAll, deleteKeys, queryAll, writeAll } from './query.ts';
 
 /** TransactWriteItems takes at most 100 items. */
 const MAX_ITEMS = 100;
-/** Attributes one rollup update adds to: its expression stays well under DynamoDB's 4 KB. */
-const MAX_ADDS_PER_UPDATE = 100;
 
 const keyOf = (item: TransactItem) => {
   const key = item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key ?? {};
@@ -54,6 +53,36 @@ function steps(operations: readonly TransactItem[], firstBudget: number): Transa
     keys.add(key);
   }
   return result;
+}
+
+/** Deltas read at once by the applier. */
+const DELTAS_PER_READ = 500;
+
+/**
+ * Pending deltas in groups that each fit one transaction: their summed
+ * cells (at most MAX_MEASURES_PER_CELL measures each) and their own deletes
+ * make at most 100 items. Cells whose sum is zero are left out.
+ */
+export function deltaChunks(pending: readonly PendingDelta[]): Array<{ cells: Contributions; keys: Key[] }> {
+  const chunks: Array<{ cells: Contributions; keys: Key[] }> = [];
+  let deltas: PendingDelta[] = [];
+  let measures = new Map<string, Set<string>>();
+  const close = () => {
+    if (deltas.length > 0) chunks.push({ cells: sum(...deltas.map((delta) => delta.cells)), keys: deltas.map((delta) => delta.key) });
+    deltas = [];
+    measures = new Map();
+  };
+  for (const delta of pending) {
+    const newCells = Object.keys(delta.cells).filter((id) => !measures.has(id)).length;
+    const fits =
+      measures.size + newCells + deltas.length + 1 <= MAX_ITEMS &&
+      Object.entries(delta.cells).every(([id, changes]) => new Set([...(measures.get(id) ?? []), ...Object.keys(changes)]).size <= MAX_MEASURES_PER_CELL);
+    if (!fits) close();
+    deltas.push(delta);
+    for (const [id, changes] of Object.entries(delta.cells)) measures.set(id, new Set([...(measures.get(id) ?? []), ...Object.keys(changes)]));
+  }
+  close();
+  return chunks;
 }
 
 export class DynamoProjectionStore implements ProjectionStore {
@@ -205,13 +234,9 @@ export class DynamoProjectionStore implements ProjectionStore {
         },
       });
     }
-    for (const [id, changes] of Object.entries(write.delta)) {
-      const address = cells.parse(id);
-      const entries = Object.entries(changes);
-      // An update expression holds at most 4 KB: a cell with many changes is moved in several updates (in separate steps, see `steps`).
-      for (let start = 0; start < entries.length; start += MAX_ADDS_PER_UPDATE) {
-        items.push({ Update: { TableName: this.tableName, ...rollupCellEntity.toUpdate(tenantId, address, entries.slice(start, start + MAX_ADDS_PER_UPDATE)) } });
-      }
+    // The cells' differences wait in delta items of this save's own (applied by `applyRollupDeltas`): no two projections share an item.
+    for (const item of rollupDeltaEntity.toItems(tenantId, write.projection.personKey, write.expectedVersion + 1, write.delta)) {
+      items.push({ Put: { TableName: this.tableName, Item: item } });
     }
     for (const adjustment of write.adjustments ?? []) items.push({ Put: { TableName: this.tableName, Item: periodAdjustmentEntity.toItem(tenantId, adjustment) } });
     for (const address of write.listings.remove) items.push({ Delete: { TableName: this.tableName, Key: listingEntryEntity.key(tenantId, address) } });
@@ -220,6 +245,52 @@ export class DynamoProjectionStore implements ProjectionStore {
     for (const baton of write.dropped.remove) items.push({ Delete: { TableName: this.tableName, Key: droppedBatonEntity.key(tenantId, baton, baton.personKey) } });
     for (const baton of write.dropped.add) items.push({ Put: { TableName: this.tableName, Item: droppedBatonEntity.toItem(tenantId, baton, personKey) } });
     return items;
+  }
+
+  /**
+   * Adds every pending delta of the tenant to its cells, many deltas a
+   * transaction (their sum, one update per cell) with each delta deleted on
+   * the condition that it is still there: a delta is added once, whoever
+   * applies it and however often. Losing to another applier (a delta gone,
+   * a cell contended) reads what is left and goes on.
+   */
+  async applyRollupDeltas(tenantId: string): Promise<{ applied: number; conflicts: number }> {
+    let applied = 0;
+    let conflicts = 0;
+    let more = true;
+    while (more) {
+      more = await retrying(
+        async () => {
+          const { Items = [], LastEvaluatedKey } = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': rollupDeltaEntity.partition(tenantId) },
+              ConsistentRead: true,
+              Limit: DELTAS_PER_READ,
+            }),
+          );
+          if (Items.length === 0) return false;
+          for (const chunk of deltaChunks(Items.map((item) => rollupDeltaEntity.fromItem(item)))) {
+            const updates = Object.entries(chunk.cells).map(
+              ([id, changes]): TransactItem => ({ Update: { TableName: this.tableName, ...rollupCellEntity.toUpdate(tenantId, cells.parse(id), Object.entries(changes)) } }),
+            );
+            const deletes = chunk.keys.map((Key): TransactItem => ({ Delete: { TableName: this.tableName, Key, ConditionExpression: 'attribute_exists(pk)' } }));
+            try {
+              await this.client.send(new TransactWriteCommand({ TransactItems: [...updates, ...deletes] }));
+            } catch (error) {
+              if (!(error instanceof TransactionCanceledException)) throw error;
+              conflicts += 1;
+              return TRY_AGAIN;
+            }
+            applied += chunk.keys.length;
+          }
+          return LastEvaluatedKey !== undefined;
+        },
+        { what: 'Applying rollup deltas' },
+      );
+    }
+    return { applied, conflicts };
   }
 
   async handOver(tenantId: string, from: readonly StoredProjection[], to: Identifier): Promise<{ outcome: 'saved' | 'stale'; attributions: number; droppedBatons: number }> {

@@ -10,8 +10,8 @@ const positionOf = (baton: Pick<DroppedBatonView, 'qualifiedAt'>, personKey: Ide
 
 /**
  * Projections in memory, saved only over the version read (`stale`
- * otherwise, as DynamoDB's conditions answer), with their rollup deltas,
- * attributions and dropped batons at once. A change is never too large
+ * otherwise, as DynamoDB's conditions answer), with their attributions and
+ * dropped batons at once, and their rollup deltas pending until applied. A change is never too large
  * here, so nothing is ever left pending.
  */
 export class MemoryProjectionStore implements ProjectionStore {
@@ -41,17 +41,26 @@ export class MemoryProjectionStore implements ProjectionStore {
       items.attributions.set(attribution.transactionId, copy(attribution));
       items.transactions.set(attribution.transactionId, { ...items.transactions.get(attribution.transactionId)!, attributionSummary: copy(summary) });
     }
-    for (const [id, changes] of Object.entries(write.delta)) {
-      const cell = items.rollups.get(id) ?? {};
-      for (const [name, change] of Object.entries(changes)) cell[name] = (cell[name] ?? 0) + change;
-      items.rollups.set(id, cell);
-    }
+    if (Object.keys(write.delta).length > 0) items.rollupDeltas.push(copy(write.delta));
     for (const adjustment of write.adjustments ?? []) items.adjustments.set(adjustmentKey(adjustment), copy(adjustment));
     for (const address of write.listings.remove) items.listings.delete(entryId(address));
     for (const entry of write.listings.put) items.listings.set(entryId(entry), copy(entry));
     for (const baton of write.dropped.remove) items.dropped.delete(positionOf(baton, baton.personKey));
     for (const baton of write.dropped.add) items.dropped.set(positionOf(baton, write.projection.personKey), { ...copy(baton), personKey: write.projection.personKey });
     return 'saved';
+  }
+
+  async applyRollupDeltas(tenantId: string): Promise<{ applied: number; conflicts: number }> {
+    const items = this.table.of(tenantId);
+    const pending = items.rollupDeltas.splice(0);
+    for (const delta of pending) {
+      for (const [id, changes] of Object.entries(delta)) {
+        const cell = items.rollups.get(id) ?? {};
+        for (const [name, change] of Object.entries(changes)) cell[name] = (cell[name] ?? 0) + change;
+        items.rollups.set(id, cell);
+      }
+    }
+    return { applied: pending.length, conflicts: 0 };
   }
 
   async handOver(tenantId: string, from: readonly StoredProjection[], to: Identifier): Promise<{ outcome: 'saved' | 'stale'; attributions: number; droppedBatons: number }> {

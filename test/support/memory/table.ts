@@ -43,6 +43,8 @@ export class TenantItems {
   readonly attributions = new Map<string, AttributionRecord>();
   /** Rollup cells by cell id (`cells.id`), their measures as DynamoDB's ADD leaves them (a measure moved back to 0 stays, at 0). */
   readonly rollups = new Map<string, Record<string, number>>();
+  /** Saved projections' rollup deltas, waiting to be added to `rollups` (`applyRollupDeltas`). */
+  readonly rollupDeltas: Array<Record<string, Record<string, number>>> = [];
   readonly dropped = new Map<string, DroppedBatonView>();
   /** Listing entries by their id (shared/projection/listings.ts's `entryId`). */
   readonly listings = new Map<string, ListingEntry>();

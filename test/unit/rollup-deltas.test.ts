@@ -1,0 +1,103 @@
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { deltaParts, MAX_CELLS_PER_DELTA, MAX_MEASURES_PER_CELL, type PendingDelta, rollupDeltaEntity } from '../../shared/adapters/dynamodb/entities/rollup-delta.ts';
+import { deltaChunks } from '../../shared/adapters/dynamodb/projection-store.ts';
+import { type Contributions, sum } from '../../shared/projection/cells.ts';
+import { makeApplyRollupsHandler } from '../../shared/projection/stream-consumer.ts';
+
+/** A delta over a few shared cells (a busy day's) and some of its own, with up to 250 measures a cell. */
+const deltaArbitrary: fc.Arbitrary<Contributions> = fc
+  .dictionary(
+    fc.oneof(
+      fc.constantFrom('totals|2026-11-27|EUR', 'last_touch|2026-11-27|EUR|channel', 'funnel|2026-11-27|-'),
+      fc.integer({ min: 0, max: 120 }).map((n) => `paths|2026-11-27|${n}`),
+    ),
+    fc.dictionary(
+      fc.integer({ min: 0, max: 249 }).map((n) => `m${n}`),
+      fc.integer({ min: -5_000, max: 5_000 }).filter((n) => n !== 0),
+      { minKeys: 1, maxKeys: 250 },
+    ),
+    { minKeys: 1, maxKeys: 90 },
+  )
+  .map((delta) => delta as Contributions);
+
+describe('rollup deltas: cut into items, grouped into transactions', () => {
+  it('a delta is cut into items of at most 40 cells and 100 measures a cell that sum back to it', () => {
+    fc.assert(
+      fc.property(deltaArbitrary, (delta) => {
+        const parts = deltaParts(delta);
+        for (const part of parts) {
+          expect(Object.keys(part).length).toBeLessThanOrEqual(MAX_CELLS_PER_DELTA);
+          for (const changes of Object.values(part)) expect(Object.keys(changes).length).toBeLessThanOrEqual(MAX_MEASURES_PER_CELL);
+        }
+        expect(sum(...parts)).toEqual(sum(delta));
+      }),
+    );
+  });
+
+  it('pending deltas are grouped so each transaction holds at most 100 items, a cell at most 100 measures, and together they add what the deltas add', () => {
+    fc.assert(
+      fc.property(fc.array(deltaArbitrary, { minLength: 1, maxLength: 12 }), (deltas) => {
+        const pending: PendingDelta[] = deltas.flatMap((delta, person) => deltaParts(delta).map((cells, n) => ({ key: { pk: 'T#acme#ROLLUP-DELTA', sk: `c:p${person}#1#s#${n}` }, cells })));
+        const chunks = deltaChunks(pending);
+        for (const chunk of chunks) {
+          expect(Object.keys(chunk.cells).length + chunk.keys.length).toBeLessThanOrEqual(100);
+          for (const changes of Object.values(chunk.cells)) expect(Object.keys(changes).length).toBeLessThanOrEqual(MAX_MEASURES_PER_CELL);
+        }
+        expect(chunks.flatMap((chunk) => chunk.keys)).toEqual(pending.map((delta) => delta.key));
+        expect(sum(...chunks.map((chunk) => chunk.cells))).toEqual(sum(...deltas));
+      }),
+    );
+  });
+
+  it('many people’s deltas on one day’s cells become one update per cell', () => {
+    const pending: PendingDelta[] = Array.from({ length: 50 }, (_, person) => ({
+      key: { pk: 'T#acme#ROLLUP-DELTA', sk: `c:p${person}#1#s#0` },
+      cells: { 'totals|2026-11-27|EUR': { orders: 1, revenue: 1_000 + person }, 'funnel|2026-11-27|-': { acquired: 1 } },
+    }));
+    const [chunk, ...rest] = deltaChunks(pending);
+    expect(rest).toEqual([]);
+    expect(chunk!.cells).toEqual({ 'totals|2026-11-27|EUR': { orders: 50, revenue: 50 * 1_000 + (49 * 50) / 2 }, 'funnel|2026-11-27|-': { acquired: 50 } });
+  });
+
+  it('a save’s delta items are keyed new each time, so a later save of the same person and version never overwrites one waiting', () => {
+    const delta = { 'totals|2026-11-27|EUR': { orders: 1 } };
+    const [first] = rollupDeltaEntity.toItems('acme', 'c:ana' as never, 1, delta);
+    const [second] = rollupDeltaEntity.toItems('acme', 'c:ana' as never, 1, delta);
+    expect(first!.pk).toBe(second!.pk);
+    expect(first!.sk).not.toBe(second!.sk);
+    expect(rollupDeltaEntity.fromItem(first!).cells).toEqual(delta);
+    expect(rollupDeltaEntity.toItems('acme', 'c:ana' as never, 1, {})).toEqual([]);
+  });
+});
+
+describe('the rollup applier on the stream', () => {
+  const record = (tenantId: string, n: number): DynamoDBRecord => ({
+    eventName: 'INSERT',
+    dynamodb: { SequenceNumber: String(n), NewImage: { pk: { S: `T#${tenantId}#ROLLUP-DELTA` }, sk: { S: `c:p${n}#1#s#0` }, entity: { S: 'rollup_delta' } } },
+  });
+  const event = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
+
+  it('applies each tenant the batch names once, whatever the number of its records', async () => {
+    const applied: string[] = [];
+    const handler = makeApplyRollupsHandler({ projections: { applyRollupDeltas: async (tenantId) => (applied.push(tenantId), { applied: 1, conflicts: 0 }) } });
+    expect(await handler(event(record('acme', 1), record('acme', 2), record('globex', 3), record('acme', 4)))).toEqual({ batchItemFailures: [] });
+    expect(applied).toEqual(['acme', 'globex']);
+  });
+
+  it('a tenant whose deltas could not be applied fails the batch from its first record; other tenants are applied', async () => {
+    const applied: string[] = [];
+    const handler = makeApplyRollupsHandler({
+      projections: {
+        applyRollupDeltas: async (tenantId) => {
+          if (tenantId === 'globex') throw new Error('throttled');
+          applied.push(tenantId);
+          return { applied: 1, conflicts: 0 };
+        },
+      },
+    });
+    expect(await handler(event(record('acme', 1), record('globex', 2), record('acme', 3), record('globex', 4)))).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
+    expect(applied).toEqual(['acme']);
+  });
+});
