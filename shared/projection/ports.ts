@@ -102,9 +102,10 @@ export interface ProjectionStore {
   /**
    * Adds every pending rollup delta of the tenant to its cells, each exactly
    * once however many appliers run at once (the stream's applier, a month's
-   * close): how many it applied, and how many of its writes lost to another.
+   * close): how many it applied, in how many writes, and how many of its
+   * writes lost to another.
    */
-  applyRollupDeltas(tenantId: string): Promise<{ applied: number; conflicts: number }>;
+  applyRollupDeltas(tenantId: string): Promise<{ applied: number; writes: number; conflicts: number }>;
   getAttribution(tenantId: string, transactionId: string): Promise<AttributionRecord | undefined>;
   /**
    * An erased person's projections become one projection of `to` (their

@@ -34,7 +34,7 @@ describe('refreshPerson (on in-memory stores)', () => {
     expect(outcome).toEqual({ personKey: 'c:ana', changed: true, orders: 1 });
     // The cells move once the applier adds the saved delta (the stream's next hop).
     expect(deps.table.of(tenant.tenantId).rollups.size).toBe(0);
-    expect(await deps.projections.applyRollupDeltas(tenant.tenantId)).toEqual({ applied: 1, conflicts: 0 });
+    expect(await deps.projections.applyRollupDeltas(tenant.tenantId)).toEqual({ applied: 1, writes: 1, conflicts: 0 });
     expect((await deps.projections.getProjections(tenant.tenantId, [id('c:ana')])).get(id('c:ana'))).toMatchObject({ version: 1, identifiers: ['c:ana'] });
     expect(await deps.projections.getAttribution(tenant.tenantId, 'o-1')).toMatchObject({ personKey: 'c:ana', version: 1 });
     expect([...deps.table.of(tenant.tenantId).rollups.keys()].map((cell) => cells.parse(cell).family)).toContain('totals');

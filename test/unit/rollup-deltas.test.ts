@@ -81,7 +81,14 @@ describe('the rollup applier on the stream', () => {
 
   it('applies each tenant the batch names once, whatever the number of its records', async () => {
     const applied: string[] = [];
-    const handler = makeApplyRollupsHandler({ projections: { applyRollupDeltas: async (tenantId) => (applied.push(tenantId), { applied: 1, conflicts: 0 }) } });
+    const handler = makeApplyRollupsHandler({
+      projections: {
+        applyRollupDeltas: async (tenantId) => {
+          applied.push(tenantId);
+          return { applied: 1, writes: 1, conflicts: 0 };
+        },
+      },
+    });
     expect(await handler(event(record('acme', 1), record('acme', 2), record('globex', 3), record('acme', 4)))).toEqual({ batchItemFailures: [] });
     expect(applied).toEqual(['acme', 'globex']);
   });
@@ -93,7 +100,7 @@ describe('the rollup applier on the stream', () => {
         applyRollupDeltas: async (tenantId) => {
           if (tenantId === 'globex') throw new Error('throttled');
           applied.push(tenantId);
-          return { applied: 1, conflicts: 0 };
+          return { applied: 1, writes: 1, conflicts: 0 };
         },
       },
     });

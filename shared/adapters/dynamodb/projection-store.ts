@@ -254,8 +254,9 @@ export class DynamoProjectionStore implements ProjectionStore {
    * applies it and however often. Losing to another applier (a delta gone,
    * a cell contended) reads what is left and goes on.
    */
-  async applyRollupDeltas(tenantId: string): Promise<{ applied: number; conflicts: number }> {
+  async applyRollupDeltas(tenantId: string): Promise<{ applied: number; writes: number; conflicts: number }> {
     let applied = 0;
+    let writes = 0;
     let conflicts = 0;
     let more = true;
     while (more) {
@@ -284,13 +285,14 @@ export class DynamoProjectionStore implements ProjectionStore {
               return TRY_AGAIN;
             }
             applied += chunk.keys.length;
+            writes += 1;
           }
           return LastEvaluatedKey !== undefined;
         },
         { what: 'Applying rollup deltas' },
       );
     }
-    return { applied, conflicts };
+    return { applied, writes, conflicts };
   }
 
   async handOver(tenantId: string, from: readonly StoredProjection[], to: Identifier): Promise<{ outcome: 'saved' | 'stale'; attributions: number; droppedBatons: number }> {

@@ -50,7 +50,7 @@ export class MemoryProjectionStore implements ProjectionStore {
     return 'saved';
   }
 
-  async applyRollupDeltas(tenantId: string): Promise<{ applied: number; conflicts: number }> {
+  async applyRollupDeltas(tenantId: string): Promise<{ applied: number; writes: number; conflicts: number }> {
     const items = this.table.of(tenantId);
     const pending = items.rollupDeltas.splice(0);
     for (const delta of pending) {
@@ -60,7 +60,7 @@ export class MemoryProjectionStore implements ProjectionStore {
         items.rollups.set(id, cell);
       }
     }
-    return { applied: pending.length, conflicts: 0 };
+    return { applied: pending.length, writes: pending.length > 0 ? 1 : 0, conflicts: 0 };
   }
 
   async handOver(tenantId: string, from: readonly StoredProjection[], to: Identifier): Promise<{ outcome: 'saved' | 'stale'; attributions: number; droppedBatons: number }> {
