@@ -158,7 +158,12 @@ export class StatelessStack extends Stack {
     for (const consumer of streamConsumers) this.wireStreamConsumer(consumer, fn(consumer.target), props);
     const queueDeadLetters = queues.map((declaration) => this.wireQueue(declaration, fn));
     this.wireWarehouseExport(fn('warehouse-export'), props.warehouse);
-    new Alarms(this, 'Alarms', { deadLetterQueues: [this.deadLetters, ...queueDeadLetters], projector: fn('project'), email: this.node.tryGetContext('alarmEmail') });
+    new Alarms(this, 'Alarms', {
+      deadLetterQueues: [this.deadLetters, ...queueDeadLetters],
+      projector: fn('project'),
+      rollupApplier: fn('apply-rollups'),
+      email: this.node.tryGetContext('alarmEmail'),
+    });
 
     Validations.of(this).acknowledge(
       {

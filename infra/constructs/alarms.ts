@@ -13,6 +13,8 @@ export interface AlarmsProps {
   deadLetterQueues: readonly IQueue[];
   /** The projector, whose iterator age is how far the views are behind the table. */
   projector: IFunction;
+  /** The rollup applier, whose iterator age is how far the views' cells are behind the projections. */
+  rollupApplier: IFunction;
   /** Projection lag that raises the alarm when it lasts three minutes; 5 minutes unless given. */
   maxProjectionLag?: Duration;
   /** Subscribed to the alarm topic when given (it confirms by email). */
@@ -22,7 +24,7 @@ export interface AlarmsProps {
 /**
  * What should wake an operator, each alarm notifying one SNS topic (its
  * ARN is an output; `-c alarmEmail=<address>` subscribes an address):
- * work in a dead-letter queue, the projection falling behind the table,
+ * work in a dead-letter queue, the projection or its rollups falling behind the table,
  * a webhook delivery quarantined.
  */
 export class Alarms extends Construct {
@@ -57,6 +59,13 @@ export class Alarms extends Construct {
       evaluationPeriods: 3,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: `The projector reads the table's stream more than ${maxLag.toHumanString()} behind: views lag the data (failing batches are retried, then dead-lettered).`,
+    });
+    this.add('RollupLag', {
+      metric: props.rollupApplier.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: maxLag.toMilliseconds(),
+      evaluationPeriods: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: `The rollup applier reads the table's stream more than ${maxLag.toHumanString()} behind: the views' cells lag the projections (failing batches are retried, then dead-lettered).`,
     });
 
     this.add('QuarantinedDeliveries', {

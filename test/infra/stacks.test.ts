@@ -187,6 +187,12 @@ describe('the table stream, the queues and the events', () => {
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Project') } }],
     });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Threshold: 300_000,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^ApplyRollups') } }],
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Baton',
       MetricName: 'QuarantinedDeliveries',
       Dimensions: [{ Name: 'service', Value: 'baton' }],
