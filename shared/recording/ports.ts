@@ -99,6 +99,20 @@ export interface TransactionWrite {
   orderRef?: { externalId: string; buyer: Identifier; checkoutSeen: boolean };
 }
 
+/**
+ * A new order with what its delivery brings (its buyer's links, its landing
+ * visit, the delivery's key), to be written in one request or not at all.
+ */
+export interface NewOrderWrite {
+  /** The order at its settlement's first version (`expectedVersion` 0), with `orderRef` (checkout not seen). */
+  write: TransactionWrite;
+  links: Link[];
+  touches: Touch[];
+  retentionDays: number;
+  /** The delivery it came in, logged with it. */
+  delivery?: { key: string; at: string };
+}
+
 /** A browser's checkout: its anonymous id bought the order the provider names `externalId`. */
 export interface Checkout {
   externalId: string;
@@ -132,6 +146,14 @@ export interface Journal {
 export interface Ledger {
   /** `stale` when the settlement moved since it was read: read it again and retry; `checkout` when a checkout names the order (see `orderRef`). */
   recordTransaction(tenantId: string, write: TransactionWrite): Promise<WriteOutcome | 'stale' | 'checkout'>;
+  /**
+   * Writes a new order, its links, its touches and its delivery in one
+   * request, each only if it is not there yet: `stored`, or `taken` when
+   * anything of it is there already (a retried delivery, a duplicate, a
+   * checkout, an earlier adjustment's settlement) or contended, and nothing
+   * was written: the caller then takes the careful path, which reads first.
+   */
+  recordNewOrder(tenantId: string, order: NewOrderWrite): Promise<'stored' | 'taken'>;
   /**
    * Records a checkout unless one is recorded for that order (the first
    * wins: another anonymous id is a conflict). When the order is stored
@@ -205,6 +227,11 @@ export function recordStore({
     personRecords: (...args) => journal.personRecords(...args),
     activePeople: (...args) => journal.activePeople(...args),
     recordTransaction: (...args) => ledger.recordTransaction(...args),
+    recordNewOrder: async (tenantId, order) => {
+      const outcome = await ledger.recordNewOrder(tenantId, order);
+      if (outcome === 'stored') await campaigns.rememberCampaigns(tenantId, campaignsOfTouches(order.touches));
+      return outcome;
+    },
     recordCheckout: (...args) => ledger.recordCheckout(...args),
     getCheckout: (...args) => ledger.getCheckout(...args),
     getSettlement: (...args) => ledger.getSettlement(...args),

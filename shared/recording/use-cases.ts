@@ -142,6 +142,51 @@ function entryOf(transaction: Transaction): SettlementEntry {
   return { transactionId, kind, occurredAt, currency, amounts: { gross, discount, net, tax, shipping, total }, recordedAt, contentHash };
 }
 
+function answerOf(transaction: Pick<Transaction, 'transactionId'>, outcome: WriteOutcome, counted?: Counted): TransactionAnswer {
+  return {
+    transactionId: transaction.transactionId,
+    outcome,
+    ...(counted ? { status: counted.status } : {}),
+    ...(counted?.conflict ? { adjustmentConflict: counted.conflict } : {}),
+  };
+}
+
+/**
+ * A new order, the common delivery, in one write: its buyer's links, its
+ * touches, the order at its settlement's first version and the delivery's
+ * key, each only if absent (docs/recording.md#what-a-webhook-costs). Undefined when anything of it is
+ * there already (a retried delivery, a refund that came first, a browser's
+ * checkout): nothing was written, and the caller stores it with
+ * `storeTransaction`, which reads first.
+ */
+export async function storeNewOrder(
+  deps: RecordingDeps,
+  tenant: Pick<TenantRecord, 'tenantId' | 'config'>,
+  transaction: Transaction,
+  extras: { touches?: Touch[]; delivery?: { key: string; at: string } } = {},
+): Promise<TransactionAnswer | undefined> {
+  if (transaction.kind !== 'order' || !transaction.identifiers[0]) return undefined;
+  const verdict = addToSettlement({ version: 0, adjustments: [] }, entryOf(transaction));
+  if (verdict.kind !== 'change') return undefined;
+  const { next, own, recounted } = verdict.change;
+  const touches = extras.touches ?? [];
+  const outcome = await deps.records.recordNewOrder(tenant.tenantId, {
+    write: {
+      transaction: { ...transaction, ...own },
+      settlementKey: transaction.transactionId,
+      settlement: next,
+      expectedVersion: 0,
+      recounted,
+      orderRef: { externalId: transaction.externalId, buyer: transaction.identifiers[0], checkoutSeen: false },
+    },
+    links: linksOfRecords([transaction, ...touches]),
+    touches,
+    retentionDays: tenant.config.retentionDays,
+    ...(extras.delivery ? { delivery: extras.delivery } : {}),
+  });
+  return outcome === 'stored' ? answerOf(transaction, 'stored', own) : undefined;
+}
+
 /**
  * Stores one transaction (with its landing visit and identity links) and
  * settles it against its order (docs/contract.md#recording): an order and its refunds and
@@ -166,12 +211,7 @@ export async function storeTransaction(
     extras.touches?.length ? deps.records.recordTouches(tenantId, extras.touches, retentionDays) : undefined,
   ]);
   const entry = entryOf(transaction);
-  const answer = (outcome: WriteOutcome, counted?: Counted): TransactionAnswer => ({
-    transactionId: transaction.transactionId,
-    outcome,
-    ...(counted ? { status: counted.status } : {}),
-    ...(counted?.conflict ? { adjustmentConflict: counted.conflict } : {}),
-  });
+  const answer = (outcome: WriteOutcome, counted?: Counted) => answerOf(transaction, outcome, counted);
   let checkoutSeen = false;
   return retrying(
     async () => {

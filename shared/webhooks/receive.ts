@@ -6,7 +6,7 @@ import { logger } from '../observability/logger.ts';
 import { recordWebhook } from '../observability/metrics.ts';
 import { normaliseTouch, TouchInputSchema } from '../recording/touches.ts';
 import { TransactionInputSchema, transactionFromInput } from '../recording/transactions.ts';
-import { landingTouch, type RecordingDeps, storeTransaction, type TransactionAnswer } from '../recording/use-cases.ts';
+import { landingTouch, type RecordingDeps, storeNewOrder, storeTransaction, type TransactionAnswer } from '../recording/use-cases.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
 import type { WebhookProvider } from '../tenants/tenant.ts';
 import { issueDetails } from '../validation.ts';
@@ -100,6 +100,16 @@ async function processDelivery(deps: RecordingDeps, provider: WebhookProvider, t
   const recordedAt = now.toISOString();
   const meaning = mapDelivery(provider, tenant, request, payload, recordedAt);
   if (meaning.kind === 'ignored') return { status: 200, body: { received: true, ignored: meaning.reason } };
+  // The common delivery, a new order, is written in one request; anything of it there already takes the careful path below.
+  const [only, ...others] = meaning.transactions;
+  if (only && others.length === 0 && !only.testUnlessOrderStored && !only.aliases?.length) {
+    const landing = provider === 'generic' ? landingTouch(only.transaction, only.input, tenant.config) : undefined;
+    const stored = await storeNewOrder(deps, tenant, only.transaction, {
+      touches: [...meaning.touches, ...(landing ? [landing] : [])],
+      ...(meaning.deliveryKey ? { delivery: { key: meaning.deliveryKey, at: recordedAt } } : {}),
+    });
+    if (stored) return { status: 200, body: { received: true, transactions: [stored], touches: meaning.touches.length } };
+  }
   if (meaning.deliveryKey && (await deps.records.hasDelivery(tenantId, meaning.deliveryKey))) {
     return { status: 200, body: { received: true, duplicate: true } };
   }

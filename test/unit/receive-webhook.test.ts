@@ -63,6 +63,53 @@ describe('receiveWebhook (on in-memory stores)', () => {
     expect(retried).toEqual({ status: 200, body: { received: true, duplicate: true } });
   });
 
+  it('writes a new order with its links, landing visit and delivery key in one write, reading nothing first', async () => {
+    const calls: string[] = [];
+    const records = new Proxy(stores.records, {
+      get: (target, name, receiver) => {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return value.apply(target, args);
+        };
+      },
+    });
+
+    const answer = await receiveWebhook({ ...deps, records }, 'shopify', tenant.tenantId, {
+      headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': 'event-1', 'x-shopify-hmac-sha256': sign.base64(JSON.stringify(shopifyOrder()), created.webhookSecrets.shopify) },
+      rawBody: Buffer.from(JSON.stringify(shopifyOrder())),
+    });
+
+    expect(answer.body).toMatchObject({ transactions: [{ transactionId: 'shopify-order-450789469', outcome: 'stored', status: 'counted' }], touches: 1 });
+    expect(calls).toEqual(['recordNewOrder']);
+    const items = stores.table.of(tenant.tenantId);
+    expect(items.deliveries.has('shopify:orders/create:event-1')).toBe(true);
+    expect(items.touchGuards.size).toBe(1);
+    expect(items.settlements.get('shopify-order-450789469')).toMatchObject({ version: 1 });
+  });
+
+  it('takes the careful path when anything of the order is there already: a refund that came first is counted against it', async () => {
+    const refund = JSON.stringify({
+      id: 5001,
+      order_id: 450789469,
+      created_at: '2026-11-20T10:00:00Z',
+      refund_line_items: [],
+      order_adjustments: [],
+      transactions: [{ id: 5001, kind: 'refund', status: 'success', amount: '10.00', currency: 'USD' }],
+    });
+    await receiveWebhook(deps, 'shopify', tenant.tenantId, {
+      headers: { 'x-shopify-topic': 'refunds/create', 'x-shopify-event-id': 'event-r', 'x-shopify-hmac-sha256': sign.base64(refund, created.webhookSecrets.shopify) },
+      rawBody: Buffer.from(refund),
+    });
+
+    const answer = await shopify(JSON.stringify(shopifyOrder()));
+
+    expect(answer.body).toMatchObject({ transactions: [{ transactionId: 'shopify-order-450789469', outcome: 'stored', status: 'counted' }] });
+    expect(await stores.records.getTransaction(tenant.tenantId, 'shopify-refund-5001')).toMatchObject({ status: 'counted' });
+    expect(stores.table.of(tenant.tenantId).deliveries.has('shopify:orders/create:event-1')).toBe(true);
+  });
+
   it('answers a reused transaction id with other content 200, outcome conflict (a provider would retry anything else for days)', async () => {
     await shopify(JSON.stringify(shopifyOrder()), 'event-1');
 

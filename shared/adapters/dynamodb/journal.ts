@@ -13,7 +13,17 @@ import { touchEntity } from './entities/touch.ts';
 import { touchGuardEntity } from './entities/touch-guard.ts';
 import { erasedBefore, readLinks, readPartition } from './person-partition.ts';
 import { queryAll, writeAll } from './query.ts';
-import { guard, put, writeOnce } from './write-once.ts';
+import { guard, type OnceRecord, put, writeOnce } from './write-once.ts';
+
+/** A touch as written once: its guard (by touch id), then the touch in its person's partition. */
+export function touchRecord(tableName: string, tenantId: string, touch: Touch, retentionDays: number): OnceRecord {
+  return { contentHash: touch.contentHash, items: [guard(tableName, touchGuardEntity.toItem(tenantId, touch, retentionDays)), put(tableName, touchEntity.toItem(tenantId, touch, retentionDays))] };
+}
+
+/** An identity link as written once: guarded in one end's partition, mirrored in the other's. */
+export function linkRecord(tableName: string, tenantId: string, link: Link, retentionDays: number): OnceRecord {
+  return { contentHash: linkEntity.contentHash(link), items: [guard(tableName, linkEntity.toItem(tenantId, link, retentionDays)), put(tableName, linkMirrorEntity.toItem(tenantId, link, retentionDays))] };
+}
 
 /** The journal: touches, stages and identity links in their people's partitions, each exactly once, and the day markers of funnel stages. */
 export class DynamoJournal implements Journal {
@@ -25,10 +35,7 @@ export class DynamoJournal implements Journal {
   async recordTouches(tenantId: string, touches: Touch[], retentionDays: number): Promise<WriteOutcome[]> {
     return writeOnce(
       this.client,
-      touches.map((touch) => ({
-        contentHash: touch.contentHash,
-        items: [guard(this.tableName, touchGuardEntity.toItem(tenantId, touch, retentionDays)), put(this.tableName, touchEntity.toItem(tenantId, touch, retentionDays))],
-      })),
+      touches.map((touch) => touchRecord(this.tableName, tenantId, touch, retentionDays)),
     );
   }
 
@@ -74,10 +81,7 @@ export class DynamoJournal implements Journal {
     const unique = [...new Map(links.map((link) => [linkEntity.contentHash(link), link])).values()];
     const outcomes = await writeOnce(
       this.client,
-      unique.map((link) => ({
-        contentHash: linkEntity.contentHash(link),
-        items: [guard(this.tableName, linkEntity.toItem(tenantId, link, retentionDays)), put(this.tableName, linkMirrorEntity.toItem(tenantId, link, retentionDays))],
-      })),
+      unique.map((link) => linkRecord(this.tableName, tenantId, link, retentionDays)),
     );
     // A link's content is its two ends, so a link seen before is always a duplicate, never a conflict.
     const byContent = new Map(unique.map((link, index) => [linkEntity.contentHash(link), outcomes[index]!]));

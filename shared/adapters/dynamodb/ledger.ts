@@ -1,16 +1,22 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Identifier } from '../../identity/identity.ts';
-import { type Checkout, type Ledger, type StoredSettlement, type StoredTransaction, type TransactionWrite, transactionRefOf, type WriteOutcome } from '../../recording/ports.ts';
+import { type Checkout, type Ledger, type NewOrderWrite, type StoredSettlement, type StoredTransaction, type TransactionWrite, transactionRefOf, type WriteOutcome } from '../../recording/ports.ts';
 import { aliasEntity } from './entities/alias.ts';
 import { checkoutEntity } from './entities/checkout.ts';
+import { deliveryEntity } from './entities/delivery.ts';
 import type { Item, TransactItem } from './entities/entity.ts';
+import { linkEntity } from './entities/link.ts';
 import { orderRefEntity } from './entities/order-ref.ts';
 import { settlementEntity } from './entities/settlement.ts';
 import { transactionEntity } from './entities/transaction.ts';
 import { txRefEntity } from './entities/tx-ref.ts';
+import { linkRecord, touchRecord } from './journal.ts';
 import { batchGetAll } from './query.ts';
 import { contended, guard, guardOutcome, put, storedItem } from './write-once.ts';
+
+/** TransactWriteItems takes at most 100 items. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 /** The ledger: transactions with their settlements, aliases, order references and checkouts. */
 export class DynamoLedger implements Ledger {
@@ -38,6 +44,47 @@ export class DynamoLedger implements Ledger {
    * what it stored.
    */
   async recordTransaction(tenantId: string, write: TransactionWrite): Promise<WriteOutcome | 'stale' | 'checkout'> {
+    const { items, checkoutCheck } = this.transactionItems(tenantId, write);
+    const tx = write.transaction;
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+      return 'stored';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons) throw error;
+      const reasons = error.CancellationReasons;
+      const seen = guardOutcome(reasons[0], tx.contentHash);
+      if (seen) return seen;
+      if (checkoutCheck >= 0 && reasons[checkoutCheck]?.Code === 'ConditionalCheckFailed') return 'checkout';
+      if (reasons.slice(1).some((reason) => reason.Code === 'ConditionalCheckFailed' || contended(reason))) return 'stale';
+      throw error;
+    }
+  }
+
+  /**
+   * A new order, its links, its touches and its delivery in one transaction,
+   * every record guarded: any of them there already cancels it whole.
+   */
+  async recordNewOrder(tenantId: string, order: NewOrderWrite): Promise<'stored' | 'taken'> {
+    const { items: transactionItems } = this.transactionItems(tenantId, order.write);
+    const unique = <T>(values: readonly T[], key: (value: T) => string) => [...new Map(values.map((value) => [key(value), value])).values()];
+    const items: TransactItem[] = [
+      ...unique(order.links, (link) => linkEntity.contentHash(link)).flatMap((link) => linkRecord(this.tableName, tenantId, link, order.retentionDays).items),
+      ...unique(order.touches, (touch) => touch.touchId).flatMap((touch) => touchRecord(this.tableName, tenantId, touch, order.retentionDays).items),
+      ...transactionItems,
+      ...(order.delivery ? [guard(this.tableName, deliveryEntity.toItem(tenantId, order.delivery.key, order.delivery.at))] : []),
+    ];
+    if (items.length > MAX_TRANSACTION_ITEMS) return 'taken';
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+      return 'stored';
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return 'taken';
+      throw error;
+    }
+  }
+
+  /** The items of `recordTransaction`'s one transaction, and where its checkout check is (-1: none). */
+  private transactionItems(tenantId: string, write: TransactionWrite): { items: TransactItem[]; checkoutCheck: number } {
     const tx = write.transaction;
     const aliases = write.aliases ?? [];
     const items: TransactItem[] = [
@@ -77,18 +124,7 @@ export class DynamoLedger implements Ledger {
         },
       });
     }
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      return 'stored';
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons) throw error;
-      const reasons = error.CancellationReasons;
-      const seen = guardOutcome(reasons[0], tx.contentHash);
-      if (seen) return seen;
-      if (checkoutCheck >= 0 && reasons[checkoutCheck]?.Code === 'ConditionalCheckFailed') return 'checkout';
-      if (reasons.slice(1).some((reason) => reason.Code === 'ConditionalCheckFailed' || contended(reason))) return 'stale';
-      throw error;
-    }
+    return { items, checkoutCheck };
   }
 
   /**

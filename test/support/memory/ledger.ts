@@ -1,5 +1,6 @@
 import type { Identifier } from '../../../shared/identity/identity.ts';
-import { type Checkout, type Ledger, type StoredSettlement, type StoredTransaction, type TransactionWrite, transactionRefOf, type WriteOutcome } from '../../../shared/recording/ports.ts';
+import { type Checkout, type Ledger, type NewOrderWrite, type StoredSettlement, type StoredTransaction, type TransactionWrite, transactionRefOf, type WriteOutcome } from '../../../shared/recording/ports.ts';
+import { MemoryJournal } from './journal.ts';
 import { copy, entryKey, type MemoryTable } from './table.ts';
 
 /**
@@ -37,6 +38,27 @@ export class MemoryLedger implements Ledger {
       const { conflict: _old, ...other } = items.transactions.get(transactionId)!;
       items.transactions.set(transactionId, { ...other, status, counted: copy(counted), ...(conflict ? { conflict: copy(conflict) } : {}) });
     }
+    return 'stored';
+  }
+
+  async recordNewOrder(tenantId: string, order: NewOrderWrite): Promise<'stored' | 'taken'> {
+    const items = this.table.of(tenantId);
+    const { write } = order;
+    const taken =
+      (order.delivery !== undefined && items.deliveries.has(order.delivery.key)) ||
+      items.transactions.has(write.transaction.transactionId) ||
+      items.settlements.has(write.settlementKey) ||
+      (write.orderRef !== undefined && items.checkouts.has(write.orderRef.externalId)) ||
+      order.touches.some((touch) => items.touchGuards.has(touch.touchId)) ||
+      order.links.some((link) => items.partition(link.from).get(entryKey.link(link.to))?.kind === 'link');
+    if (taken) return 'taken';
+    // Nothing of it is there, and memory is written in one go: as DynamoDB's one transaction.
+    const journal = new MemoryJournal(this.table);
+    await journal.recordLinks(tenantId, order.links, order.retentionDays);
+    await journal.recordTouches(tenantId, order.touches, order.retentionDays);
+    const outcome = await this.recordTransaction(tenantId, write);
+    if (outcome !== 'stored') throw new Error(`recordNewOrder: the order was ${outcome} after every check passed`);
+    if (order.delivery) items.deliveries.set(order.delivery.key, order.delivery.at);
     return 'stored';
   }
 
