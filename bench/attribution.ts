@@ -152,12 +152,12 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
     await runtime.settle();
     const projection = { requests: ctx.counter.describe(), total: ctx.counter.total, writeUnits: ctx.counter.writeUnits };
     lines.push(
-      'One Shopify `orders/create` (a new customer, a landing page with utm and gclid) from the webhook to every view updated, on a warm runtime: the webhook records it, then the projector reads the stream batch (the order, its landing visit and the links come in one batch: one projection).',
+      'One Shopify `orders/create` (a new customer, a landing page with utm and gclid) from the webhook to every view updated, on a warm runtime: the webhook records it, then the projector reads the stream batch (the order, its landing visit and the links come in one batch: one projection), and the rollup applier adds the projection’s delta to the cells.',
       '',
       '| step | DynamoDB requests | write units (estimated from item sizes) |',
       '|---|---|---|',
       `| webhook: verify, map, record | ${ingest.requests} (${ingest.total}) | ${ingest.writeUnits.toFixed(1)} |`,
-      `| projector: read the person, project once, save the new version with every rollup's difference | ${projection.requests} (${projection.total}) | ${projection.writeUnits.toFixed(1)} |`,
+      `| projector and rollup applier: read the person, project once, save the new version with its rollup delta; add the delta to the cells | ${projection.requests} (${projection.total}) | ${projection.writeUnits.toFixed(1)} |`,
       `| **total** | **${ingest.total + projection.total}** | **${(ingest.writeUnits + projection.writeUnits).toFixed(1)}** |`,
       '',
       `Before this wave, the same order cost the webhook's requests and then three attribution passes (one per event: the transaction, the landing touch, the link); now one projection. The projector also caught up, when this runtime started, on the stream's backlog from the earlier sections (every record since the table was created) in ${backlogSeconds.toFixed(1)} s.`,

@@ -69,7 +69,7 @@ export async function recordingBench(ctx: BenchContext): Promise<string> {
     '',
     '| | median | p99 |',
     '|---|---|---|',
-    `| webhook (verify, map, 4 writes) | ${ms(webhook.median)} | ${ms(webhook.p99)} |`,
+    `| webhook (verify, map, one transaction) | ${ms(webhook.median)} | ${ms(webhook.p99)} |`,
     `| conditional PutItem | ${ms(putItem.median)} | ${ms(putItem.p99)} |`,
     `| ratio | ${ratio(webhook.median, putItem.median)} | ${ratio(webhook.p99, putItem.p99)} |`,
     '',

@@ -96,6 +96,21 @@ describe('rollup deltas on DynamoDB Local', () => {
     expect(await storedCells(tenantId, ['totals', 'paths'])).toEqual(delta);
   }, 60_000);
 
+  it('three appliers racing through 400 deltas of 40 cells each (200 transactions) all finish: losing to one that makes progress is no failure', async () => {
+    const { tenantId } = await newTenant();
+    const deltas = Array.from(
+      { length: 400 },
+      (_, person): Contributions => Object.fromEntries(Array.from({ length: 40 }, (_, n) => [`paths|${DAY}|${(person + n) % 120}`, { [`path:${n}`]: person + 1 }])),
+    );
+    for (const [i, delta] of deltas.entries()) expect(await store().save(tenantId, write(`c:wide-${i}`, delta))).toBe('saved');
+
+    const outcomes = await Promise.all([store().applyRollupDeltas(tenantId), store().applyRollupDeltas(tenantId), store().applyRollupDeltas(tenantId)]);
+
+    expect(outcomes.reduce((sum, outcome) => sum + outcome.applied, 0)).toBe(400);
+    expect(await pendingDeltas(tenantId)).toBe(0);
+    expect(await storedCells(tenantId, ['paths'])).toEqual(sum(...deltas));
+  }, 60_000);
+
   it('a save that loses its race writes no delta', async () => {
     const { tenantId } = await newTenant();
     const delta = { [`totals|${DAY}|EUR`]: { orders: 1, revenue: 1_000 } };

@@ -4,6 +4,7 @@ import { refreshPerson } from '../../shared/projection/use-cases.ts';
 import { cohorts } from '../../shared/read-models/cohorts.ts';
 import { contentHash } from '../../shared/recording/hash.ts';
 import { storeTransaction } from '../../shared/recording/use-cases.ts';
+import { RetriesExhaustedError } from '../../shared/runtime/retry.ts';
 import type { TenantRecord } from '../../shared/tenants/ports.ts';
 import { patchConfig } from '../../shared/tenants/use-cases.ts';
 import { id, memoryTenant, stage, touch, transaction } from '../support/memory/fixtures.ts';
@@ -43,6 +44,25 @@ describe('runRecomputeTask (on in-memory stores)', () => {
 
     expect(result).toEqual({ transactions: 2, people: 3, continued: false });
     expect([...deps.table.of(tenant.tenantId).projections.keys()].sort()).toEqual(['c:ana', 'c:bo', 'c:cy']);
+  });
+
+  it('adds the day’s rollup deltas to the cells before the day is done; contended past the retries, leaves them to the stream’s applier', async () => {
+    await buys('ana', 'o-1');
+    const { job, task } = await startDay();
+    const apply = deps.projections.applyRollupDeltas.bind(deps.projections);
+    deps.projections.applyRollupDeltas = async () => {
+      throw new RetriesExhaustedError('Applying rollup deltas', 8);
+    };
+
+    expect(await runRecomputeTask(deps, task)).toEqual({ transactions: 1, people: 1, continued: false });
+    expect((await deps.jobs.get(tenant.tenantId, job.jobId))?.status).toBe('done');
+    expect(deps.table.of(tenant.tenantId).rollupDeltas.length).toBeGreaterThan(0);
+
+    deps.projections.applyRollupDeltas = apply;
+    const second = await startDay();
+    await runRecomputeTask(deps, second.task);
+    expect(deps.table.of(tenant.tenantId).rollupDeltas).toEqual([]);
+    expect(deps.table.of(tenant.tenantId).rollups.size).toBeGreaterThan(0);
   });
 
   it('projects each person once however many of their records the day has', async () => {

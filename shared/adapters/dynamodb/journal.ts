@@ -22,7 +22,10 @@ export function touchRecord(tableName: string, tenantId: string, touch: Touch, r
 
 /** An identity link as written once: guarded in one end's partition, mirrored in the other's. */
 export function linkRecord(tableName: string, tenantId: string, link: Link, retentionDays: number): OnceRecord {
-  return { contentHash: linkEntity.contentHash(link), items: [guard(tableName, linkEntity.toItem(tenantId, link, retentionDays)), put(tableName, linkMirrorEntity.toItem(tenantId, link, retentionDays))] };
+  return {
+    contentHash: linkEntity.contentHash(link),
+    items: [guard(tableName, linkEntity.toItem(tenantId, link, retentionDays)), put(tableName, linkMirrorEntity.toItem(tenantId, link, retentionDays))],
+  };
 }
 
 /** The journal: touches, stages and identity links in their people's partitions, each exactly once, and the day markers of funnel stages. */

@@ -252,13 +252,16 @@ export class DynamoProjectionStore implements ProjectionStore {
    * transaction (their sum, one update per cell) with each delta deleted on
    * the condition that it is still there: a delta is added once, whoever
    * applies it and however often. Losing to another applier (a delta gone,
-   * a cell contended) reads what is left and goes on.
+   * a cell contended) reads what is left and goes on; it gives up only when
+   * it keeps losing while no applier makes progress.
    */
   async applyRollupDeltas(tenantId: string): Promise<{ applied: number; writes: number; conflicts: number }> {
     let applied = 0;
     let writes = 0;
     let conflicts = 0;
     let more = true;
+    // What the last read found: when another applier has taken deltas since, it is making progress, and losing to it is no failure.
+    let lastLook: string | undefined;
     while (more) {
       more = await retrying(
         async () => {
@@ -272,6 +275,9 @@ export class DynamoProjectionStore implements ProjectionStore {
             }),
           );
           if (Items.length === 0) return false;
+          const look = `${Items.length}|${String(Items[0]!.sk)}|${String(Items[Items.length - 1]!.sk)}`;
+          const othersProgressed = lastLook !== undefined && look !== lastLook;
+          lastLook = look;
           for (const chunk of deltaChunks(Items.map((item) => rollupDeltaEntity.fromItem(item)))) {
             const updates = Object.entries(chunk.cells).map(
               ([id, changes]): TransactItem => ({ Update: { TableName: this.tableName, ...rollupCellEntity.toUpdate(tenantId, cells.parse(id), Object.entries(changes)) } }),
@@ -282,10 +288,12 @@ export class DynamoProjectionStore implements ProjectionStore {
             } catch (error) {
               if (!(error instanceof TransactionCanceledException)) throw error;
               conflicts += 1;
-              return TRY_AGAIN;
+              // Read again: at once (a fresh round of the policy) while another applier is taking deltas, after the policy's wait otherwise.
+              return othersProgressed ? true : TRY_AGAIN;
             }
             applied += chunk.keys.length;
             writes += 1;
+            lastLook = undefined;
           }
           return LastEvaluatedKey !== undefined;
         },

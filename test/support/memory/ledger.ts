@@ -1,5 +1,14 @@
 import type { Identifier } from '../../../shared/identity/identity.ts';
-import { type Checkout, type Ledger, type NewOrderWrite, type StoredSettlement, type StoredTransaction, type TransactionWrite, transactionRefOf, type WriteOutcome } from '../../../shared/recording/ports.ts';
+import {
+  type Checkout,
+  type Ledger,
+  type NewOrderWrite,
+  type StoredSettlement,
+  type StoredTransaction,
+  type TransactionWrite,
+  transactionRefOf,
+  type WriteOutcome,
+} from '../../../shared/recording/ports.ts';
 import { MemoryJournal } from './journal.ts';
 import { copy, entryKey, type MemoryTable } from './table.ts';
 
