@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestCounter } from '../../bench/lib.ts';
+import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { type CreatedTenant, rotateWebhookSecret } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyOrder, shopifyRefund, stripeCharge, stripeEvent, stripeSession, wooOrder } from '../fixtures/webhooks.ts';
@@ -168,6 +170,27 @@ describe('Shopify', () => {
     const fresh = await rotateWebhookSecret(tenantStore(), tenant.tenantId, 'shopify');
     expect((await shopify('orders/create', shopifyOrder({ id: 6006 }), { tenant, secret: old })).status).toBe(200);
     expect((await shopify('orders/create', shopifyOrder({ id: 6007 }), { tenant, secret: fresh })).status).toBe(200);
+  });
+});
+
+describe('what a Shopify order costs in the request (on DynamoDB Local)', () => {
+  it('a new customer’s order: the tenant’s read and one transaction; a returning customer’s: one more try without the links stored before; a retried delivery: the careful path', async () => {
+    const tenant = await newTenant();
+    const counter = new RequestCounter(documentClient());
+    const count = async (work: () => Promise<unknown>) =>
+      api.withConsumersPaused(async () => {
+        counter.reset();
+        await work();
+        return counter.operations;
+      });
+    const order = (id: number, eventId: string) => shopify('orders/create', shopifyOrder({ id }), { tenant, eventId });
+
+    expect(await count(() => order(1, 'cost-1'))).toEqual({ GetItemCommand: 1, TransactWriteItemsCommand: 1, UpdateItemCommand: 1 });
+    // The same buyer again (the campaign now known to this process): its links are there, its order is new.
+    expect(await count(() => order(2, 'cost-2'))).toEqual({ GetItemCommand: 1, TransactWriteItemsCommand: 2 });
+    const retried = await count(async () => expect((await order(2, 'cost-2')).body).toEqual({ received: true, duplicate: true }));
+    expect(retried).toEqual({ GetItemCommand: 2, TransactWriteItemsCommand: 1 });
+    for (const id of [1, 2]) expect((await api.request('GET', `/v1/transactions/shopify-order-${id}`, { key: tenant.keys.finance })).body).toMatchObject({ status: 'counted' });
   });
 });
 

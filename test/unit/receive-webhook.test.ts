@@ -89,6 +89,30 @@ describe('receiveWebhook (on in-memory stores)', () => {
     expect(items.settlements.get('shopify-order-450789469')).toMatchObject({ version: 1 });
   });
 
+  it('writes a returning customer’s new order in one write too: the links stored before are left out', async () => {
+    await shopify(JSON.stringify(shopifyOrder()));
+    const calls: string[] = [];
+    const records = new Proxy(stores.records, {
+      get: (target, name, receiver) => {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const second = JSON.stringify(shopifyOrder({ id: 450789470 }));
+
+    const answer = await receiveWebhook({ ...deps, records }, 'shopify', tenant.tenantId, {
+      headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': 'event-2', 'x-shopify-hmac-sha256': sign.base64(second, created.webhookSecrets.shopify) },
+      rawBody: Buffer.from(second),
+    });
+
+    expect(answer.body).toMatchObject({ transactions: [{ transactionId: 'shopify-order-450789470', outcome: 'stored', status: 'counted' }] });
+    expect(calls).toEqual(['recordNewOrder']);
+  });
+
   it('takes the careful path when anything of the order is there already: a refund that came first is counted against it', async () => {
     const refund = JSON.stringify({
       id: 5001,

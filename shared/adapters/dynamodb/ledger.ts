@@ -13,7 +13,7 @@ import { transactionEntity } from './entities/transaction.ts';
 import { txRefEntity } from './entities/tx-ref.ts';
 import { linkRecord, touchRecord } from './journal.ts';
 import { batchGetAll } from './query.ts';
-import { contended, guard, guardOutcome, put, storedItem } from './write-once.ts';
+import { contended, guard, guardOutcome, type OnceRecord, put, storedItem } from './write-once.ts';
 
 /** TransactWriteItems takes at most 100 items. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -62,25 +62,43 @@ export class DynamoLedger implements Ledger {
 
   /**
    * A new order, its links, its touches and its delivery in one transaction,
-   * every record guarded: any of them there already cancels it whole.
+   * every record guarded: anything of it there already cancels it whole. A
+   * returning customer's links (or a touch) stored before with the same
+   * content are the one exception: the write is sent once more without them,
+   * as `writeOnce` would have skipped them.
    */
   async recordNewOrder(tenantId: string, order: NewOrderWrite): Promise<'stored' | 'taken'> {
     const { items: transactionItems } = this.transactionItems(tenantId, order.write);
     const unique = <T>(values: readonly T[], key: (value: T) => string) => [...new Map(values.map((value) => [key(value), value])).values()];
-    const items: TransactItem[] = [
-      ...unique(order.links, (link) => linkEntity.contentHash(link)).flatMap((link) => linkRecord(this.tableName, tenantId, link, order.retentionDays).items),
-      ...unique(order.touches, (touch) => touch.touchId).flatMap((touch) => touchRecord(this.tableName, tenantId, touch, order.retentionDays).items),
-      ...transactionItems,
-      ...(order.delivery ? [guard(this.tableName, deliveryEntity.toItem(tenantId, order.delivery.key, order.delivery.at))] : []),
+    let journey: OnceRecord[] = [
+      ...unique(order.links, (link) => linkEntity.contentHash(link)).map((link) => linkRecord(this.tableName, tenantId, link, order.retentionDays)),
+      ...unique(order.touches, (touch) => touch.touchId).map((touch) => touchRecord(this.tableName, tenantId, touch, order.retentionDays)),
     ];
-    if (items.length > MAX_TRANSACTION_ITEMS) return 'taken';
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      return 'stored';
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return 'taken';
-      throw error;
+    const delivery = order.delivery ? [guard(this.tableName, deliveryEntity.toItem(tenantId, order.delivery.key, order.delivery.at))] : [];
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const items: TransactItem[] = [...journey.flatMap((record) => record.items), ...transactionItems, ...delivery];
+      if (items.length > MAX_TRANSACTION_ITEMS) return 'taken';
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+        return 'stored';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons) throw error;
+        const reasons = error.CancellationReasons;
+        // Each journey record's guard is its first item: a duplicate is left out; any other refusal is the careful path's to sort out.
+        const duplicateGuards = new Set<number>();
+        let at = 0;
+        const fresh = journey.filter((record) => {
+          const duplicate = guardOutcome(reasons[at], record.contentHash) === 'duplicate';
+          if (duplicate) duplicateGuards.add(at);
+          at += record.items.length;
+          return !duplicate;
+        });
+        const refused = reasons.some((reason, i) => reason.Code !== undefined && reason.Code !== 'None' && !duplicateGuards.has(i));
+        if (refused || duplicateGuards.size === 0) return 'taken';
+        journey = fresh;
+      }
     }
+    return 'taken';
   }
 
   /** The items of `recordTransaction`'s one transaction, and where its checkout check is (-1: none). */

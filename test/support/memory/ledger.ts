@@ -58,10 +58,10 @@ export class MemoryLedger implements Ledger {
       items.transactions.has(write.transaction.transactionId) ||
       items.settlements.has(write.settlementKey) ||
       (write.orderRef !== undefined && items.checkouts.has(write.orderRef.externalId)) ||
-      order.touches.some((touch) => items.touchGuards.has(touch.touchId)) ||
-      order.links.some((link) => items.partition(link.from).get(entryKey.link(link.to))?.kind === 'link');
+      // A touch stored before is fine with its own content (left out, as a link seen before is), never with other content.
+      order.touches.some((touch) => items.touchGuards.has(touch.touchId) && items.touchGuards.get(touch.touchId) !== touch.contentHash);
     if (taken) return 'taken';
-    // Nothing of it is there, and memory is written in one go: as DynamoDB's one transaction.
+    // Nothing of it is there but duplicates, which recording skips, and memory is written in one go: as DynamoDB's one transaction.
     const journal = new MemoryJournal(this.table);
     await journal.recordLinks(tenantId, order.links, order.retentionDays);
     await journal.recordTouches(tenantId, order.touches, order.retentionDays);
