@@ -50,7 +50,7 @@ export async function recordingBench(ctx: BenchContext): Promise<string> {
   lines.push(`| the same delivery again (event id seen) | ${duplicateOps} | — | ${ctx.counter.writeUnits.toFixed(2)} |`);
   lines.push(
     '',
-    'Webhooks carry no key, so their counts have no authorizer read. A touch is two items written in one transaction (the id guard and the touch in the person’s partition); transactional writes cost twice a plain write. Write units are computed from the items’ sizes by DynamoDB’s rules (1 per started KB, ×2 in a transaction): DynamoDB Local’s own consumed-capacity figures for transactions are not reliable. Batches group 50 touches per TransactWriteItems call.',
+    'Webhooks carry no key, so their counts have no authorizer read. A touch is two items written in one transaction (the id guard and the touch in the person’s partition); transactional writes cost twice a plain write. Write units are computed from the items’ sizes by DynamoDB’s rules (1 per started KB, ×2 in a transaction): DynamoDB Local’s own consumed-capacity figures for transactions are not reliable. Batches group 50 touches per TransactWriteItems call. A new order is one transaction with its links, landing visit and delivery key (docs/recording.md#what-a-webhook-costs); the same delivery again is tried that way first (the transaction is cancelled whole: its write units here are those sent), then answered from its key.',
     '',
   );
 

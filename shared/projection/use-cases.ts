@@ -9,6 +9,7 @@ import type { PeriodStore, PostedAdjustment } from '../periods/ports.ts';
 import { contentHash } from '../recording/hash.ts';
 import type { RecordStore, StoredTransaction, TransactionRef } from '../recording/ports.ts';
 import { settle } from '../recording/settlement.ts';
+import { mapPooled } from '../runtime/pool.ts';
 import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import type { AttributionConfig } from '../tenants/attribution-config.ts';
 import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
@@ -280,15 +281,20 @@ export async function projectRecords<R>(deps: ProjectionDeps, tenant: TenantReco
     group.transactions ||= trigger.kind === 'transaction';
     groups.set(root, group);
   }
-  return Promise.all(
-    [...groups.values()].map(async (group) => {
-      try {
-        // A record that arrived late moves a closed month as a late transaction; a touch, stage or link re-attributes.
-        const reason = options.reason ?? (group.transactions ? 'late_transaction' : 'reattribution');
-        return { records: group.records, outcome: await refreshPerson(deps, tenant, [...group.seeds], { ...options, reason }) };
-      } catch (error) {
-        return { records: group.records, error };
-      }
-    }),
-  );
+  return mapPooled([...groups.values()], PEOPLE_AT_ONCE, async (group) => {
+    try {
+      // A record that arrived late moves a closed month as a late transaction; a touch, stage or link re-attributes.
+      const reason = options.reason ?? (group.transactions ? 'late_transaction' : 'reattribution');
+      return { records: group.records, outcome: await refreshPerson(deps, tenant, [...group.seeds], { ...options, reason }) };
+    } catch (error) {
+      return { records: group.records, error };
+    }
+  });
 }
+
+/**
+ * People of one batch projected at once: enough to keep DynamoDB busy, few
+ * enough that a batch of 100 (or a recompute's ten tasks) does not open a
+ * connection per person (the SDK then times the connections out).
+ */
+const PEOPLE_AT_ONCE = 16;
