@@ -152,7 +152,7 @@ async function projectionBench(ctx: BenchContext): Promise<string[]> {
     await runtime.settle();
     const projection = { requests: ctx.counter.describe(), total: ctx.counter.total, writeUnits: ctx.counter.writeUnits };
     lines.push(
-      'One Shopify `orders/create` (a new customer, a landing page with utm and gclid) from the webhook to every view updated, on a warm runtime: the webhook records it, then the projector reads the stream batch (the order, its landing visit and the links come in one batch: one projection), and the rollup applier adds the projection’s delta to the cells.',
+      'One Shopify `orders/create` (the warm-up’s buyer again, so their links are stored already; a landing page with utm and gclid) from the webhook to every view updated, on a warm runtime: the webhook records it, then the projector reads the stream batch (the order, its landing visit and the links come in one batch: one projection), and the rollup applier adds the projection’s delta to the cells.',
       '',
       '| step | DynamoDB requests | write units (estimated from item sizes) |',
       '|---|---|---|',
