@@ -155,31 +155,29 @@ function shopify(kind: Sent['kind'], topic: string, payload: unknown, eventId: s
 /** When each order of the busiest day was answered stored, in order. */
 const acknowledged: number[] = [];
 
-/** A new shopper's order of the busiest day, landing from a campaign. */
+/** A Shopify `orders/create` body: a customer's order of `cents`, landing from a campaign. */
+function orderPayload(id: number, customer: string, cents: number, at: Date) {
+  const [source, medium, campaign] = pick(campaigns);
+  return {
+    id,
+    created_at: at.toISOString(),
+    currency: 'USD',
+    email: `${customer}@example.com`,
+    customer: { id: customer },
+    total_line_items_price: (cents / 100).toFixed(2),
+    total_discounts: '0.00',
+    total_tax: '0.00',
+    shipping_lines: [],
+    landing_site: `/?utm_source=${source}&utm_medium=${medium}&utm_campaign=${campaign}`,
+    referring_site: '',
+    source_name: 'web',
+  };
+}
+
+/** A new shopper's order of the busiest day. */
 function hotspotOrder(): Promise<unknown> {
   const id = 7_000_000 + sequence;
-  const customer = `hot-${sequence}`;
-  const [source, medium, campaign] = pick(campaigns);
-  const amount = ((1_000 + Math.floor(random() * 20_000)) / 100).toFixed(2);
-  return shopify(
-    'order',
-    'orders/create',
-    {
-      id,
-      created_at: new Date().toISOString(),
-      currency: 'USD',
-      email: `${customer}@example.com`,
-      customer: { id: customer },
-      total_line_items_price: amount,
-      total_discounts: '0.00',
-      total_tax: '0.00',
-      shipping_lines: [],
-      landing_site: `/?utm_source=${source}&utm_medium=${medium}&utm_campaign=${campaign}`,
-      referring_site: '',
-      source_name: 'web',
-    },
-    `hot-ev-${id}`,
-  ).then((answer) => {
+  return shopify('order', 'orders/create', orderPayload(id, `hot-${sequence}`, 1_000 + Math.floor(random() * 20_000), new Date()), `hot-ev-${id}`).then((answer) => {
     if (stored(answer)) acknowledged.push(performance.now());
   });
 }
@@ -208,28 +206,8 @@ function nextRequest(): Promise<unknown> {
   if (roll < 0.8 || orders.length === 0) {
     const id = 9_000_000 + sequence;
     const customer = pick(people);
-    const [source, medium, campaign] = pick(campaigns);
     const cents = 1_000 + Math.floor(random() * 20_000);
-    const amount = (cents / 100).toFixed(2);
-    return shopify(
-      'order',
-      'orders/create',
-      {
-        id,
-        created_at: new Date(now).toISOString(),
-        currency: 'USD',
-        email: `${customer}@example.com`,
-        customer: { id: customer },
-        total_line_items_price: amount,
-        total_discounts: '0.00',
-        total_tax: '0.00',
-        shipping_lines: [],
-        landing_site: `/?utm_source=${source}&utm_medium=${medium}&utm_campaign=${campaign}`,
-        referring_site: '',
-        source_name: 'web',
-      },
-      `load-ev-${id}`,
-    ).then((answer) => {
+    return shopify('order', 'orders/create', orderPayload(id, customer, cents, new Date(now)), `load-ev-${id}`).then((answer) => {
       if (stored(answer)) orders.push({ id, customer, net: cents });
     });
   }

@@ -35,6 +35,22 @@ const generic = (json: unknown) => {
 
 const unmappable = JSON.stringify(shopifyOrder({ id: 777001, created_at: 1_700_000_000 }));
 
+/** The record store, with the names of the methods called on it, in order. */
+function recordingCalls<T extends object>(store: T): { records: T; calls: string[] } {
+  const calls: string[] = [];
+  const records = new Proxy(store, {
+    get: (target, name, receiver) => {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(name));
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { records, calls };
+}
+
 describe('receiveWebhook (on in-memory stores)', () => {
   it('stores what a signed delivery means: each transaction and its landing visit', async () => {
     const answer = await shopify(JSON.stringify(shopifyOrder()));
@@ -64,17 +80,7 @@ describe('receiveWebhook (on in-memory stores)', () => {
   });
 
   it('writes a new order with its links, landing visit and delivery key in one write, reading nothing first', async () => {
-    const calls: string[] = [];
-    const records = new Proxy(stores.records, {
-      get: (target, name, receiver) => {
-        const value = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(name));
-          return value.apply(target, args);
-        };
-      },
-    });
+    const { records, calls } = recordingCalls(stores.records);
 
     const answer = await receiveWebhook({ ...deps, records }, 'shopify', tenant.tenantId, {
       headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': 'event-1', 'x-shopify-hmac-sha256': sign.base64(JSON.stringify(shopifyOrder()), created.webhookSecrets.shopify) },
@@ -91,17 +97,7 @@ describe('receiveWebhook (on in-memory stores)', () => {
 
   it('writes a returning customer’s new order in one write too: the links stored before are left out', async () => {
     await shopify(JSON.stringify(shopifyOrder()));
-    const calls: string[] = [];
-    const records = new Proxy(stores.records, {
-      get: (target, name, receiver) => {
-        const value = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(name));
-          return value.apply(target, args);
-        };
-      },
-    });
+    const { records, calls } = recordingCalls(stores.records);
     const second = JSON.stringify(shopifyOrder({ id: 450789470 }));
 
     const answer = await receiveWebhook({ ...deps, records }, 'shopify', tenant.tenantId, {
