@@ -5,7 +5,6 @@ import { NotFoundError } from '../errors.ts';
 import type { TransactionTimeline } from '../exports/ports.ts';
 import { logger } from '../observability/logger.ts';
 import { type ProjectionDeps, type ProjectionTrigger, projectRecords } from '../projection/use-cases.ts';
-import { RetriesExhaustedError } from '../runtime/retry.ts';
 import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, eachDay, periodCheck } from '../time/days.ts';
 
@@ -164,12 +163,11 @@ export async function runRecomputeTask(deps: JobDeps, task: RecomputeTask, remai
       return handOff({ tenantId: task.tenantId, jobId: task.jobId, day: task.day, people: { after: slice[slice.length - 1]! } });
     }
   }
-  // The day's people's rollup deltas are in the cells before the day counts as done. Contended past the retry policy, they are
-  // left to the stream's applier (a moment later) rather than failing the day, whose projections are all saved.
-  await deps.projections.applyRollupDeltas(task.tenantId).catch((error: unknown) => {
-    if (!(error instanceof RetriesExhaustedError)) throw error;
-    logger.warn('Rollup deltas left to the stream’s applier', { tenantId: task.tenantId, jobId: task.jobId, day: task.day });
-  });
+  // The day's people's rollup deltas are in the cells before the day counts as done. When that fails, they are left to the
+  // stream's applier (a moment later) rather than failing the day, whose projections are all saved.
+  await deps.projections
+    .applyRollupDeltas(task.tenantId)
+    .catch((error: unknown) => logger.warn('Rollup deltas left to the stream’s applier', { tenantId: task.tenantId, jobId: task.jobId, day: task.day, error: error as Error }));
   const status = await deps.jobs.progress(task.tenantId, task.jobId, { taskKey: taskKeyOf(task), day: task.day, transactions, people, dayDone: true }, new Date().toISOString());
   // Settings changed before this job started are now what every figure of its range was computed under.
   if (status === 'done' && job.kind === 'recompute') await deps.tenants.clearRecomputeAdvice(task.tenantId, job.createdAt);

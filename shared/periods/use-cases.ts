@@ -1,4 +1,5 @@
 import { lineOf } from '../exports/export.ts';
+import { logger } from '../observability/logger.ts';
 import type { ProjectionStore } from '../projection/ports.ts';
 import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import type { SpendStore } from '../spend/ports.ts';
@@ -80,8 +81,9 @@ export async function closePeriod(deps: PeriodDeps, tenantId: string, month: str
     },
     { what: 'Closing a month' },
   );
-  // And any saved while it closed (before the close, or they would have failed): the month's figures are final once the close answers.
-  await deps.projections.applyRollupDeltas(tenantId);
+  // And any saved while it closed (before the close, or they would have failed): the month's figures are final once the close
+  // answers. The month is closed by now: a failure here is the stream's applier's to finish, never an error of the close.
+  await deps.projections.applyRollupDeltas(tenantId).catch((error: unknown) => logger.warn('Rollup deltas left to the stream’s applier', { tenantId, month, error: error as Error }));
   return answer(state, limits);
 }
 

@@ -228,9 +228,9 @@ export function recordStore({
     activePeople: (...args) => journal.activePeople(...args),
     recordTransaction: (...args) => ledger.recordTransaction(...args),
     recordNewOrder: async (tenantId, order) => {
-      const outcome = await ledger.recordNewOrder(tenantId, order);
-      if (outcome === 'stored') await campaigns.rememberCampaigns(tenantId, campaignsOfTouches(order.touches));
-      return outcome;
+      // First: the write logs the delivery's key, so a retry after a failure here would be answered `duplicate` and never remember them.
+      await campaigns.rememberCampaigns(tenantId, campaignsOfTouches(order.touches));
+      return ledger.recordNewOrder(tenantId, order);
     },
     recordCheckout: (...args) => ledger.recordCheckout(...args),
     getCheckout: (...args) => ledger.getCheckout(...args),

@@ -1,8 +1,12 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { deltaParts, MAX_CELLS_PER_DELTA, MAX_MEASURES_PER_CELL, type PendingDelta, rollupDeltaEntity } from '../../shared/adapters/dynamodb/entities/rollup-delta.ts';
-import { deltaChunks } from '../../shared/adapters/dynamodb/projection-store.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { deltaParts, MAX_CELLS_PER_DELTA, MAX_MEASURES_PER_CELL, MAX_MEASURES_PER_DELTA, type PendingDelta, rollupDeltaEntity } from '../../shared/adapters/dynamodb/entities/rollup-delta.ts';
+import { DynamoProjectionStore, deltaChunks } from '../../shared/adapters/dynamodb/projection-store.ts';
 import { type Contributions, sum } from '../../shared/projection/cells.ts';
 import { makeApplyRollupsHandler } from '../../shared/projection/stream-consumer.ts';
 
@@ -23,13 +27,13 @@ const deltaArbitrary: fc.Arbitrary<Contributions> = fc
   .map((delta) => delta as Contributions);
 
 describe('rollup deltas: cut into items, grouped into transactions', () => {
-  it('a delta is cut into items of at most 40 cells and 100 measures a cell that sum back to it', () => {
+  it('a delta is cut into items of at most 40 cells and 100 measures in all that sum back to it', () => {
     fc.assert(
       fc.property(deltaArbitrary, (delta) => {
         const parts = deltaParts(delta);
         for (const part of parts) {
           expect(Object.keys(part).length).toBeLessThanOrEqual(MAX_CELLS_PER_DELTA);
-          for (const changes of Object.values(part)) expect(Object.keys(changes).length).toBeLessThanOrEqual(MAX_MEASURES_PER_CELL);
+          expect(Object.values(part).reduce((measures, changes) => measures + Object.keys(changes).length, 0)).toBeLessThanOrEqual(MAX_MEASURES_PER_DELTA);
         }
         expect(sum(...parts)).toEqual(sum(delta));
       }),
@@ -106,5 +110,34 @@ describe('the rollup applier on the stream', () => {
     });
     expect(await handler(event(record('acme', 1), record('globex', 2), record('acme', 3), record('globex', 4)))).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
     expect(applied).toEqual(['acme']);
+  });
+});
+
+describe('the rollup applier when DynamoDB cancels its write (a mocked client: throttling cannot be provoked locally)', () => {
+  const client = createDocumentClient({ endpoint: 'http://127.0.0.1:1', maxAttempts: 1 });
+  const mock = mockClient(DynamoDBDocumentClient);
+  afterAll(() => mock.restore());
+  const [item] = rollupDeltaEntity.toItems('acme', 'c:ana' as never, 1, { 'totals|2026-11-27|EUR': { orders: 1 } });
+  const cancelled = (...codes: string[]) => new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+
+  it('throttled: waits as the retry policy says and applies', async () => {
+    mock.reset();
+    mock
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item!] })
+      .resolvesOnce({ Items: [item!] })
+      .resolves({ Items: [] });
+    mock.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'ThrottlingError')).resolves({});
+
+    expect(await new DynamoProjectionStore(client, 't').applyRollupDeltas('acme')).toEqual({ applied: 1, writes: 1, conflicts: 1 });
+  });
+
+  it('refused for any other reason: fails, rather than reading again forever', async () => {
+    mock.reset();
+    mock.on(QueryCommand).resolves({ Items: [item!] });
+    mock.on(TransactWriteCommand).rejects(cancelled('ValidationError', 'None'));
+
+    await expect(new DynamoProjectionStore(client, 't').applyRollupDeltas('acme')).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 });

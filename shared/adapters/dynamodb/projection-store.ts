@@ -260,8 +260,8 @@ export class DynamoProjectionStore implements ProjectionStore {
     let writes = 0;
     let conflicts = 0;
     let more = true;
-    // What the last read found: when another applier has taken deltas since, it is making progress, and losing to it is no failure.
-    let lastLook: string | undefined;
+    // Deltas read before and not applied by this applier: one of them gone since means another applier is making progress.
+    let unapplied = new Set<string>();
     while (more) {
       more = await retrying(
         async () => {
@@ -275,10 +275,11 @@ export class DynamoProjectionStore implements ProjectionStore {
             }),
           );
           if (Items.length === 0) return false;
-          const look = `${Items.length}|${String(Items[0]!.sk)}|${String(Items[Items.length - 1]!.sk)}`;
-          const othersProgressed = lastLook !== undefined && look !== lastLook;
-          lastLook = look;
-          for (const chunk of deltaChunks(Items.map((item) => rollupDeltaEntity.fromItem(item)))) {
+          const pending = Items.map((item) => rollupDeltaEntity.fromItem(item));
+          const present = new Set(pending.map(({ key }) => key.sk));
+          const othersProgressed = [...unapplied].some((sk) => !present.has(sk));
+          unapplied = present;
+          for (const chunk of deltaChunks(pending)) {
             const updates = Object.entries(chunk.cells).map(
               ([id, changes]): TransactItem => ({ Update: { TableName: this.tableName, ...rollupCellEntity.toUpdate(tenantId, cells.parse(id), Object.entries(changes)) } }),
             );
@@ -287,13 +288,16 @@ export class DynamoProjectionStore implements ProjectionStore {
               await this.client.send(new TransactWriteCommand({ TransactItems: [...updates, ...deletes] }));
             } catch (error) {
               if (!(error instanceof TransactionCanceledException)) throw error;
+              const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None').filter((code) => code !== 'None');
+              // Lost to another writer (a delta another applier took, a cell contended) or throttled: read again; anything else is a fault.
+              if (!codes.every((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict' || code === 'ThrottlingError')) throw error;
               conflicts += 1;
-              // Read again: at once (a fresh round of the policy) while another applier is taking deltas, after the policy's wait otherwise.
-              return othersProgressed ? true : TRY_AGAIN;
+              // At once (a fresh round of the policy) while another applier is taking deltas, after the policy's wait otherwise.
+              return othersProgressed && !codes.includes('ThrottlingError') ? true : TRY_AGAIN;
             }
             applied += chunk.keys.length;
             writes += 1;
-            lastLook = undefined;
+            for (const key of chunk.keys) unapplied.delete(key.sk);
           }
           return LastEvaluatedKey !== undefined;
         },

@@ -53,12 +53,11 @@ export class MemoryProjectionStore implements ProjectionStore {
   async applyRollupDeltas(tenantId: string): Promise<{ applied: number; writes: number; conflicts: number }> {
     const items = this.table.of(tenantId);
     const pending = items.rollupDeltas.splice(0);
-    for (const delta of pending) {
-      for (const [id, changes] of Object.entries(delta)) {
-        const cell = items.rollups.get(id) ?? {};
-        for (const [name, change] of Object.entries(changes)) cell[name] = (cell[name] ?? 0) + change;
-        items.rollups.set(id, cell);
-      }
+    // Summed first, as the DynamoDB applier adds a chunk's deltas: a measure whose changes cancel out is not written.
+    for (const [id, changes] of Object.entries(sum(...pending))) {
+      const cell = items.rollups.get(id) ?? {};
+      for (const [name, change] of Object.entries(changes)) cell[name] = (cell[name] ?? 0) + change;
+      items.rollups.set(id, cell);
     }
     return { applied: pending.length, writes: pending.length > 0 ? 1 : 0, conflicts: 0 };
   }

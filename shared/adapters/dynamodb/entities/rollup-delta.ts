@@ -23,8 +23,14 @@ const ENTITY = 'rollup_delta' as const;
 
 /** Cells in one delta item: a transaction holds them with room for others' (see the applier). */
 export const MAX_CELLS_PER_DELTA = 40;
-/** Measures of one cell in one delta item: one update adds at most this many (its expression stays under 4 KB). */
+/** Measures one update adds to a cell: its expression stays well under DynamoDB's 4 KB. */
 export const MAX_MEASURES_PER_CELL = 100;
+/**
+ * Measures in one delta item, over all its cells: a delta item weighs about
+ * what one cell update did, so a projection's written-ahead steps (up to 98
+ * operations each, `projection-store.ts`) stay well under DynamoDB's 400 KB.
+ */
+export const MAX_MEASURES_PER_DELTA = 100;
 
 const DeltaItem = itemSchema(ENTITY, { cells: packed<Contributions>() });
 
@@ -36,25 +42,29 @@ export interface PendingDelta {
   cells: Contributions;
 }
 
-/** `delta` cut into parts of at most MAX_CELLS_PER_DELTA cells and MAX_MEASURES_PER_CELL measures a cell. */
+/** `delta` cut into parts of at most MAX_CELLS_PER_DELTA cells and MAX_MEASURES_PER_DELTA measures in all. */
 export function deltaParts(delta: Contributions): Contributions[] {
   const parts: Contributions[] = [];
   let current: Contributions = {};
-  let count = 0;
+  let cellCount = 0;
+  let measures = 0;
   for (const [id, changes] of Object.entries(delta)) {
     const entries = Object.entries(changes);
     for (let start = 0; start < entries.length; start += MAX_MEASURES_PER_CELL) {
+      const piece = entries.slice(start, start + MAX_MEASURES_PER_CELL);
       // A cell cut in several pieces puts each in a different part: a part holds a cell once.
-      if (count === MAX_CELLS_PER_DELTA || current[id]) {
+      if (cellCount === MAX_CELLS_PER_DELTA || measures + piece.length > MAX_MEASURES_PER_DELTA || current[id]) {
         parts.push(current);
         current = {};
-        count = 0;
+        cellCount = 0;
+        measures = 0;
       }
-      current[id] = Object.fromEntries(entries.slice(start, start + MAX_MEASURES_PER_CELL));
-      count += 1;
+      current[id] = Object.fromEntries(piece);
+      cellCount += 1;
+      measures += piece.length;
     }
   }
-  if (count > 0) parts.push(current);
+  if (cellCount > 0) parts.push(current);
   return parts;
 }
 
