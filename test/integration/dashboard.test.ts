@@ -451,6 +451,8 @@ describe('drilling from a figure to what it is made of', () => {
 
   /** Loads every page of the orders shown, then reads them and their footer. */
   async function shownOrders(): Promise<{ rows: Array<{ key: string; cells: Record<string, string> }>; footer: Array<{ key: string; cells: Record<string, string> }> }> {
+    // The level's figures can be drawn before its orders' first page: every drill here lists some.
+    await page.waitForSelector('table[data-table=orders] tbody tr', { timeout: 20_000 });
     while (await page.$('[data-action=more-orders]')) {
       await page.click('[data-action=more-orders]');
       await page.waitForFunction(() => !(globalThis as unknown as InPage).document.querySelector('[data-action=more-orders]')?.textContent?.includes('Loading'));
