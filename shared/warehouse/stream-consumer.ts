@@ -37,14 +37,17 @@ export const WAREHOUSE_CHANGES = {
 const DAILY_FAMILIES: ReadonlySet<string> = new Set([...HEURISTIC_MODELS, 'totals']);
 
 /**
- * The day whose `daily` figures a rollup cell or spend item changes: its
- * sort key's first part (`<day>#…`). None for a cell of a family `daily`
- * does not read (its partition key is `T#<tenant>#ROLLUP#<family>…`), such
- * as the cohorts' cells dated by their month.
+ * The day whose `daily` figures a rollup cell or spend item changes, as its
+ * entity reads it from its keys. None for a cell of a family `daily` does
+ * not read, such as the cohorts' cells dated by their month.
  */
 function figuresDayOf(item: Record<string, unknown>): string | undefined {
-  if (item.entity === rollupCellEntity.name && !DAILY_FAMILIES.has(String(item.pk).split('#')[3] ?? '')) return undefined;
-  const day = String(item.sk).split('#')[0]!;
+  let day: string;
+  if (item.entity === rollupCellEntity.name) {
+    const address = rollupCellEntity.addressOf(item);
+    if (!DAILY_FAMILIES.has(address.family)) return undefined;
+    day = address.day;
+  } else day = item.entity === spendLineEntity.name ? spendLineEntity.dayOf(item) : importedSpendEntity.dayOf(item);
   return DaySchema.safeParse(day).success ? day : undefined;
 }
 

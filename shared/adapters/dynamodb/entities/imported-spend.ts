@@ -69,6 +69,8 @@ export const importedSpendEntity = {
       lines: JSON.stringify(day.lines.map((line) => [imports.indexOf(line.importId), line.campaignKey, line.campaign, line.currency, line.cost])),
     };
   },
+  /** The day a stored item is of, from its sort key. */
+  dayOf: (item: Item): string => String(item.sk).split('#')[0]!,
   /** The posted and imported items of a range read, apart. */
   isImported: (item: Item) => item.entity === ENTITY,
   fromItem(item: Item): ImportedSpendDay {

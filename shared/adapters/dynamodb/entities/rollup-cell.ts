@@ -37,6 +37,11 @@ export const rollupCellEntity = {
       ExpressionAttributeValues: values,
     };
   },
+  /** The family and day a stored cell is of, from its keys alone (a stream image of any cell). */
+  addressOf(item: Item): { family: string; day: string } {
+    const { pk, sk } = z.object({ pk: z.string(), sk: z.string() }).parse(item);
+    return { family: pk.split('#')[3] ?? '', day: sk.split('#')[0]! };
+  },
   fromItem(item: Item): RollupCell {
     const { sk } = CellKey.parse(item);
     const { pk: _pk, sk: _sk, entity: _entity, v: _v, ...measures } = item;

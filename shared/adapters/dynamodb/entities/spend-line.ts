@@ -21,6 +21,8 @@ export const spendLineEntity = {
   name: ENTITY,
   partition,
   key: (tenantId: string, entry: Pick<SpendEntry, 'day' | 'currency' | 'campaign'>): Key => ({ pk: partition(tenantId), sk: `${entry.day}#${entry.currency}#${entry.campaign}` }),
+  /** The day a stored line is of, from its sort key. */
+  dayOf: (item: Item): string => String(item.sk).split('#')[0]!,
   /** The sort keys of the days `fromDay`..`toDay` (inclusive). */
   days: (fromDay: string, toDay: string): { from: string; to: string } => ({ from: `${fromDay}#`, to: `${toDay}#~` }),
   toItem: (tenantId: string, entry: SpendEntry) => ({ ...spendLineEntity.key(tenantId, entry), ...stamp(ENTITY), ...entry }),
