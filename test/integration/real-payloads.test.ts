@@ -119,12 +119,14 @@ function stripe(tenant: CreatedTenant, body: Body, secret = tenant.webhookSecret
  * The files' dates: 2008-01-10 (Shopify order), 2009-02-13 (Stripe's openapi
  * fixtures), 2017-03-21/22 (WooCommerce), 2022-03-26 (Stripe CLI events),
  * 2025-04-02 (Shopify refunds and cancellation). A query covers at most
- * 366 days: the report is read by the year, the export and its summary
- * (which read the timeline day by day) by the month that holds the dates.
+ * 366 days: the report is read by the year; the export and its summary read
+ * the timeline day by day, a query a day, so they are read by the days
+ * around the dates (three either side), which hold every date a time zone
+ * could give them.
  */
 const YEARS = [2008, 2009, 2017, 2022, 2025];
 const period = (year: number) => `from=${year}-01-01&to=${year}-12-31`;
-const MONTHS = ['from=2008-01-01&to=2008-01-31', 'from=2009-02-01&to=2009-02-28', 'from=2017-03-01&to=2017-03-31', 'from=2022-03-01&to=2022-03-31', 'from=2025-04-01&to=2025-04-30'];
+const WEEKS = ['from=2008-01-07&to=2008-01-13', 'from=2009-02-10&to=2009-02-16', 'from=2017-03-18&to=2017-03-25', 'from=2022-03-23&to=2022-03-29', 'from=2025-03-30&to=2025-04-05'];
 const ndjson = (body: string) =>
   body
     .split('\n')
@@ -133,11 +135,11 @@ const ndjson = (body: string) =>
 
 const show = (tenant: CreatedTenant, id: string) => api.request('GET', `/v1/transactions/${encodeURIComponent(id)}`, { key: tenant.keys.finance });
 
-/** Every export line of the tenant, over all the files' months. */
+/** Every export line of the tenant, over the weeks of all the files' dates. */
 async function lines(tenant: CreatedTenant) {
   const all = [];
-  for (const month of MONTHS) {
-    const response = await api.request('GET', `/v1/exports/transactions?${month}&format=ndjson`, { key: tenant.keys.finance });
+  for (const week of WEEKS) {
+    const response = await api.request('GET', `/v1/exports/transactions?${week}&format=ndjson`, { key: tenant.keys.finance });
     expect(response.status).toBe(200);
     all.push(...ndjson(response.text));
   }
@@ -146,11 +148,11 @@ async function lines(tenant: CreatedTenant) {
 
 const COUNTS = ['orders', 'refunds', 'cancellations', 'pending', 'conflicts', 'revenue'] as const;
 
-/** The export summary of every month of the files, summed per currency. */
+/** The export summary of every week of the files' dates, summed per currency. */
 async function summary(tenant: CreatedTenant) {
   const sums: Record<string, Record<(typeof COUNTS)[number], number>> = {};
-  for (const month of MONTHS) {
-    const response = await api.request('GET', `/v1/exports/transactions/summary?${month}`, { key: tenant.keys.finance });
+  for (const week of WEEKS) {
+    const response = await api.request('GET', `/v1/exports/transactions/summary?${week}`, { key: tenant.keys.finance });
     expect(response.status).toBe(200);
     for (const entry of response.body.currencies) {
       const sum = (sums[entry.currency] ??= { orders: 0, refunds: 0, cancellations: 0, pending: 0, conflicts: 0, revenue: 0 });

@@ -1,17 +1,37 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
 
 /**
- * How many test files one DynamoDB Local serves before it is replaced: one. Three per instance saved
- * about 17 Java starts (2.7 CPU-seconds each) but a reused instance's heap keeps the deleted tables'
- * data: a third file once stalled it past the SDK's 1-second connect timeout. A fresh instance still
- * starts ahead of the file that will use it, so no file waits for Java.
+ * DynamoDB Local slows down with the work it has done, even after the tables are deleted: eight of the
+ * heaviest files, four per instance, used 95 Java CPU-seconds instead of 77 on a fresh instance each,
+ * and the later files took up to twice as long. Most files are light, though, and for them Java's start
+ * (about 2.7 CPU-seconds) is most of what an instance costs: ten light files took 28 s instead of 45 s,
+ * and 12 Java CPU-seconds instead of 41, four or five to an instance. So an instance serves further files
+ * until it has done this much work (Java's CPU time since it was ready, read from /proc), a heavy file
+ * retiring it at once.
  */
-export const FILES_PER_INSTANCE = 1;
+export const INSTANCE_WORK_CPU_SECONDS = 6;
+/** And at most this many files, however light (on a system without /proc, one). */
+export const FILES_PER_INSTANCE = process.platform === 'linux' ? 8 : 1;
+
+/** The CPU time a process has used so far, in seconds (user and system), or Infinity when it cannot be read. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, the 14th and 15th fields of the whole line, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
 
 interface Instance {
   running: RunningDynamoDbLocal;
+  /** Java's CPU time when the instance was ready: the start is not work. */
+  readyCpu: number;
   served: number;
   leased: boolean;
 }
@@ -56,7 +76,7 @@ export class DynamoDbBroker {
   }
 
   private start(): Promise<Instance> {
-    return startDynamoDbLocal({ shortLived: true }).then((running) => ({ running, served: 0, leased: false }));
+    return startDynamoDbLocal({ shortLived: true }).then((running) => ({ running, readyCpu: cpuSeconds(running.pid), served: 0, leased: false }));
   }
 
   private async lease(): Promise<string> {
@@ -79,7 +99,7 @@ export class DynamoDbBroker {
     if (!instance) return;
     instance.leased = false;
     instance.served += 1;
-    if (instance.served >= FILES_PER_INSTANCE) {
+    if (instance.served >= FILES_PER_INSTANCE || cpuSeconds(instance.running.pid) - instance.readyCpu > INSTANCE_WORK_CPU_SECONDS) {
       this.instances.splice(this.instances.indexOf(instance), 1);
       await instance.running.stop();
     }
