@@ -99,7 +99,9 @@ export class DynamoDbBroker {
     if (!instance) return;
     instance.leased = false;
     instance.served += 1;
-    if (instance.served >= FILES_PER_INSTANCE || cpuSeconds(instance.running.pid) - instance.readyCpu > INSTANCE_WORK_CPU_SECONDS) {
+    // Negated, so that work that cannot be read (NaN) retires the instance too.
+    const worn = !(cpuSeconds(instance.running.pid) - instance.readyCpu <= INSTANCE_WORK_CPU_SECONDS);
+    if (instance.served >= FILES_PER_INSTANCE || worn) {
       this.instances.splice(this.instances.indexOf(instance), 1);
       await instance.running.stop();
     }
