@@ -38,6 +38,8 @@ export interface BenchContext {
   url: string;
   /** The engine throughput lines, measured first, while the machine is quiet. */
   engineThroughput: string[];
+  /** DynamoDB Local's Java, whose CPU time a section may read (scripts/local/process-cpu.ts). */
+  dynamodbPid: number;
 }
 
 const quick = process.argv.includes('--quick');
@@ -70,6 +72,7 @@ try {
     bareClient: createDocumentClient({ endpoint: dynamodb.endpoint }),
     url: runtime.url,
     engineThroughput: engineLines,
+    dynamodbPid: dynamodb.pid,
     call: async (method, path, options = {}) => {
       const response = await fetch(`${runtime.url}${path}`, {
         method,

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
+import { processCpuSeconds } from '../../scripts/local/process-cpu.ts';
 
 /**
  * DynamoDB Local slows down with the work it has done, even after the tables are deleted: eight of the
@@ -15,18 +15,6 @@ import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../scripts/loc
 export const INSTANCE_WORK_CPU_SECONDS = 6;
 /** And at most this many files, however light (on a system without /proc, one). */
 export const FILES_PER_INSTANCE = process.platform === 'linux' ? 8 : 1;
-
-/** The CPU time a process has used so far, in seconds (user and system), or Infinity when it cannot be read. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, the 14th and 15th fields of the whole line, in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
 
 interface Instance {
   running: RunningDynamoDbLocal;
@@ -76,7 +64,7 @@ export class DynamoDbBroker {
   }
 
   private start(): Promise<Instance> {
-    return startDynamoDbLocal({ shortLived: true }).then((running) => ({ running, readyCpu: cpuSeconds(running.pid), served: 0, leased: false }));
+    return startDynamoDbLocal({ shortLived: true }).then((running) => ({ running, readyCpu: processCpuSeconds(running.pid), served: 0, leased: false }));
   }
 
   private async lease(): Promise<string> {
@@ -100,7 +88,7 @@ export class DynamoDbBroker {
     instance.leased = false;
     instance.served += 1;
     // Negated, so that work that cannot be read (NaN) retires the instance too.
-    const worn = !(cpuSeconds(instance.running.pid) - instance.readyCpu <= INSTANCE_WORK_CPU_SECONDS);
+    const worn = !(processCpuSeconds(instance.running.pid) - instance.readyCpu <= INSTANCE_WORK_CPU_SECONDS);
     if (instance.served >= FILES_PER_INSTANCE || worn) {
       this.instances.splice(this.instances.indexOf(instance), 1);
       await instance.running.stop();
