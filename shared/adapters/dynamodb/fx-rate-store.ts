@@ -36,7 +36,6 @@ export class DynamoFxRateStore implements FxRateStore {
       this.client,
       this.tableName,
       [...months.keys()].map((month) => fxRatesEntity.key(tenantId, month)),
-      'Reading exchange rates',
     );
     const stored = new Map(items.map((item) => fxRatesEntity.fromItem(item)).map((month) => [month.month, month]));
     // Every month checked before anything is written.

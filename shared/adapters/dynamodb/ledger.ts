@@ -205,7 +205,6 @@ export class DynamoLedger implements Ledger {
       this.client,
       this.tableName,
       [...byPartition.values()].map((key) => settlementEntity.key(tenantId, key)),
-      'Reading settlements',
     );
     const found = new Map<string, StoredSettlement>();
     for (const item of items) {

@@ -99,7 +99,6 @@ export class DynamoPeriodStore implements PeriodStore {
       this.client,
       this.tableName,
       refs.map((ref) => closedLineEntity.key(tenantId, ref.month, ref.version, ref.key)),
-      'Reading booked lines',
     );
     const found = new Map<string, BookedLine>();
     for (const item of items) {

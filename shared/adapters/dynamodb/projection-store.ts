@@ -96,7 +96,6 @@ export class DynamoProjectionStore implements ProjectionStore {
       this.client,
       this.tableName,
       [...new Set(keys)].map((key) => projectionEntity.key(tenantId, key)),
-      'Reading projections',
     );
     const found = new Map<Identifier, StoredProjection>();
     for (const item of items) {

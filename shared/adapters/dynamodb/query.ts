@@ -1,4 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import DataLoader from 'dataloader';
 import { mapPooled } from '../../runtime/pool.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 
@@ -50,20 +51,65 @@ export async function deleteKeys(client: DynamoDBDocumentClient, tableName: stri
   );
 }
 
-/** Every item of `keys` that exists, consistently read, 100 keys a request, retrying what DynamoDB leaves unprocessed. */
-export async function batchGetAll(client: DynamoDBDocumentClient, tableName: string, keys: ReadonlyArray<{ pk: string; sk: string }>, what: string): Promise<Record<string, unknown>[]> {
-  const found: Record<string, unknown>[] = [];
-  for (let start = 0; start < keys.length; start += 100) {
-    let requested: Array<Record<string, unknown>> = keys.slice(start, start + 100);
-    await retrying(
-      async () => {
-        const { Responses, UnprocessedKeys } = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: requested, ConsistentRead: true } } }));
-        found.push(...(Responses?.[tableName] ?? []));
-        requested = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
-        return requested.length > 0 ? TRY_AGAIN : undefined;
+type Key = { pk: string; sk: string };
+type Item = Record<string, unknown>;
+
+const keyId = (key: Item) => `${key.pk}\u0000${key.sk}`;
+
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_KEYS = 100;
+
+/** Keys read together: the reads of one table that callers ask for in the same turn of the event loop. */
+const readers = new WeakMap<DynamoDBDocumentClient, Map<string, DataLoader<string, Item | undefined>>>();
+
+function readerOf(client: DynamoDBDocumentClient, tableName: string): DataLoader<string, Item | undefined> {
+  let byTable = readers.get(client);
+  if (!byTable) readers.set(client, (byTable = new Map()));
+  let reader = byTable.get(tableName);
+  if (!reader) {
+    reader = new DataLoader(
+      async (ids: readonly string[]) => {
+        const keys = [...new Set(ids)].map((id) => {
+          const [pk, sk] = id.split('\u0000') as [string, string];
+          return { pk, sk };
+        });
+        const found = new Map((await readKeys(client, tableName, keys)).map((item) => [keyId(item), item]));
+        return ids.map((id) => found.get(id));
       },
-      { what },
+      // Never a cached answer: every call reads, after it was made. setImmediate gathers the calls of
+      // everything that resumed in this turn (the people of a batch, each back from its own request).
+      { cache: false, maxBatchSize: BATCH_GET_KEYS, batchScheduleFn: (read) => setImmediate(read) },
     );
+    byTable.set(tableName, reader);
   }
+  return reader;
+}
+
+/** One BatchGetItem of at most 100 distinct keys, consistently read, retrying what DynamoDB leaves unprocessed. */
+async function readKeys(client: DynamoDBDocumentClient, tableName: string, keys: Key[]): Promise<Item[]> {
+  const found: Item[] = [];
+  let requested: Item[] = keys;
+  await retrying(
+    async () => {
+      const { Responses, UnprocessedKeys } = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: requested, ConsistentRead: true } } }));
+      found.push(...(Responses?.[tableName] ?? []));
+      requested = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
+      return requested.length > 0 ? TRY_AGAIN : undefined;
+    },
+    { what: 'Reading items by key' },
+  );
   return found;
+}
+
+/**
+ * Every item of `keys` that exists, once each, consistently read. Keys asked for by several callers at once (a
+ * batch's people, each reading its projections and its orders' settlements) go in the same
+ * BatchGetItem requests, 100 keys a request: a recompute sent two of them an order before.
+ */
+export async function batchGetAll(client: DynamoDBDocumentClient, tableName: string, keys: readonly Key[]): Promise<Item[]> {
+  if (keys.length === 0) return [];
+  const items = await readerOf(client, tableName).loadMany([...new Set(keys.map(keyId))]);
+  const failed = items.find((item): item is Error => item instanceof Error);
+  if (failed) throw failed;
+  return items.filter((item): item is Item => item !== undefined);
 }
