@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { batchGetAll } from '../../shared/adapters/dynamodb/query.ts';
 import { config } from '../../shared/config.ts';
+import { withDeadline } from '../../shared/runtime/deadline.ts';
 import { recordRequests } from '../support/requests.ts';
 
 // Reads by key that callers make at once go to DynamoDB together (shared/adapters/dynamodb/query.ts):
@@ -54,6 +55,11 @@ describe('reads by key', () => {
     expect(numbers(await read([key(7)]))).toEqual([7]);
     await documentClient().send(new BatchWriteCommand({ RequestItems: { [config().TABLE_NAME]: [{ PutRequest: { Item: { ...key(7), n: 7_000 } } }] } }));
     expect(numbers(await read([key(7)]))).toEqual([7_000]);
+  });
+
+  it('within a request’s deadline are the request’s own, never gathered with another’s', async () => {
+    const requests = await recordRequests(() => Promise.all(Array.from({ length: 3 }, (_, caller) => withDeadline(5_000, () => read([key(caller)])))));
+    expect(requests).toHaveLength(3);
   });
 
   it('of no keys send nothing', async () => {

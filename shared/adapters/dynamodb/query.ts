@@ -1,5 +1,6 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
+import { remainingMs } from '../../runtime/deadline.ts';
 import { mapPooled } from '../../runtime/pool.ts';
 import { retrying, TRY_AGAIN } from '../../runtime/retry.ts';
 
@@ -55,6 +56,10 @@ type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
 
 const keyId = (key: Item) => `${key.pk}\u0000${key.sk}`;
+const keyOf = (id: string): Key => {
+  const [pk, sk] = id.split('\u0000') as [string, string];
+  return { pk, sk };
+};
 
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_KEYS = 100;
@@ -69,10 +74,7 @@ function readerOf(client: DynamoDBDocumentClient, tableName: string): DataLoader
   if (!reader) {
     reader = new DataLoader(
       async (ids: readonly string[]) => {
-        const keys = [...new Set(ids)].map((id) => {
-          const [pk, sk] = id.split('\u0000') as [string, string];
-          return { pk, sk };
-        });
+        const keys = [...new Set(ids)].map(keyOf);
         const found = new Map((await readKeys(client, tableName, keys)).map((item) => [keyId(item), item]));
         return ids.map((id) => found.get(id));
       },
@@ -102,13 +104,22 @@ async function readKeys(client: DynamoDBDocumentClient, tableName: string, keys:
 }
 
 /**
- * Every item of `keys` that exists, once each, consistently read. Keys asked for by several callers at once (a
- * batch's people, each reading its projections and its orders' settlements) go in the same
- * BatchGetItem requests, 100 keys a request: a recompute sent two of them an order before.
+ * Every item of `keys` that exists, once each, consistently read, 100 keys a request. Outside a
+ * request's deadline, keys asked for by several callers at once (a batch's people, each reading its
+ * projections and its orders' settlements) go in the same requests: a recompute sent two of them an
+ * order before.
  */
 export async function batchGetAll(client: DynamoDBDocumentClient, tableName: string, keys: readonly Key[]): Promise<Item[]> {
   if (keys.length === 0) return [];
-  const items = await readerOf(client, tableName).loadMany([...new Set(keys.map(keyId))]);
+  const ids = [...new Set(keys.map(keyId))];
+  // Within a request's deadline (runtime/deadline.ts), reads are its own: a request gathered with
+  // another would be cut off by the other's deadline. Batches of people run outside one.
+  if (remainingMs() !== Number.POSITIVE_INFINITY) {
+    const found: Item[] = [];
+    for (let start = 0; start < ids.length; start += BATCH_GET_KEYS) found.push(...(await readKeys(client, tableName, ids.slice(start, start + BATCH_GET_KEYS).map(keyOf))));
+    return found;
+  }
+  const items = await readerOf(client, tableName).loadMany(ids);
   const failed = items.find((item): item is Error => item instanceof Error);
   if (failed) throw failed;
   return items.filter((item): item is Item => item !== undefined);
