@@ -145,7 +145,7 @@ const WATCHDOG = [
  * Starts DynamoDB Local on a free port (or `port`). `dataDir` keeps the data
  * between runs; without it the data lives in memory. Java is stopped with
  * `stop()`, and also when this process ends without calling it (see WATCHDOG).
- * `shortLived` tunes Java for an instance that serves one test file.
+ * `shortLived` tunes Java for an instance that serves a few test files (test/support/dynamodb-broker.ts).
  */
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string; shortLived?: boolean } = {}): Promise<RunningDynamoDbLocal> {
   assertJava();
@@ -155,7 +155,7 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // In memory, the tables live in Java's heap: give it room for a test run's or a benchmark's data.
   const heap = options.dataDir ? '-Xmx512m' : '-Xmx1g';
-  // A test file's instance lives seconds: the quick compiler alone starts it with about half the CPU
+  // A test instance lives seconds to a minute: the quick compiler alone starts it with about half the CPU
   // (2.7 s instead of 4.7 s here), and the full optimiser would not pay back before it stops.
   const jit = options.shortLived ? ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'] : [];
   const java = ['java', heap, ...jit, `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port), '-disableTelemetry'];

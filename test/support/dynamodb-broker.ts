@@ -6,7 +6,8 @@ import { processCpuSeconds } from '../../scripts/local/process-cpu.ts';
 /**
  * DynamoDB Local slows down with the work it has done, even after the tables are deleted: eight of the
  * heaviest files, four per instance, used 95 Java CPU-seconds instead of 77 on a fresh instance each,
- * and the later files took up to twice as long. Most files are light, though, and for them Java's start
+ * and the later files took up to twice as long (and once, three files to an instance, one stalled it past
+ * the SDK's 1-second connect timeout). Most files are light, though, and for them Java's start
  * (about 2.7 CPU-seconds) is most of what an instance costs: ten light files took 28 s instead of 45 s,
  * and 12 Java CPU-seconds instead of 41, four or five to an instance. So an instance serves further files
  * until it has done this much work (Java's CPU time since it was ready, read from /proc), a heavy file
@@ -22,6 +23,7 @@ interface Instance {
   readyCpu: number;
   served: number;
   leased: boolean;
+  stopped: boolean;
 }
 
 /**
@@ -64,10 +66,16 @@ export class DynamoDbBroker {
   }
 
   private start(): Promise<Instance> {
-    return startDynamoDbLocal({ shortLived: true }).then((running) => ({ running, readyCpu: processCpuSeconds(running.pid), served: 0, leased: false }));
+    return startDynamoDbLocal({ shortLived: true }).then((running) => {
+      const instance: Instance = { running, readyCpu: processCpuSeconds(running.pid), served: 0, leased: false, stopped: false };
+      void running.exited.then(() => (instance.stopped = true));
+      return instance;
+    });
   }
 
   private async lease(): Promise<string> {
+    // An instance whose Java has stopped on its own is not lent again.
+    for (const gone of this.instances.filter((candidate) => !candidate.leased && candidate.stopped)) this.instances.splice(this.instances.indexOf(gone), 1);
     let instance = this.instances.find((candidate) => !candidate.leased);
     if (instance) instance.leased = true;
     else {

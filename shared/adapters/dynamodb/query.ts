@@ -105,22 +105,26 @@ async function readKeys(client: DynamoDBDocumentClient, tableName: string, keys:
 
 /**
  * Every item of `keys` that exists, once each, consistently read, 100 keys a request. Outside a
- * request's deadline, keys asked for by several callers at once (a batch's people, each reading its
- * projections and its orders' settlements) go in the same requests: a recompute sent two of them an
- * order before.
+ * request's deadline, keys asked for by several callers of the process at once (a batch's people, each
+ * reading its projections and its orders' settlements) go in the same requests, sent together: a
+ * recompute sent two of them an order before.
  */
 export async function batchGetAll(client: DynamoDBDocumentClient, tableName: string, keys: readonly Key[]): Promise<Item[]> {
   if (keys.length === 0) return [];
   const ids = [...new Set(keys.map(keyId))];
   // Within a request's deadline (runtime/deadline.ts), reads are its own: a request gathered with
   // another would be cut off by the other's deadline. Batches of people run outside one.
-  if (remainingMs() !== Number.POSITIVE_INFINITY) {
-    const found: Item[] = [];
-    for (let start = 0; start < ids.length; start += BATCH_GET_KEYS) found.push(...(await readKeys(client, tableName, ids.slice(start, start + BATCH_GET_KEYS).map(keyOf))));
-    return found;
-  }
+  if (remainingMs() !== Number.POSITIVE_INFINITY) return readOwn(client, tableName, ids);
   const items = await readerOf(client, tableName).loadMany(ids);
-  const failed = items.find((item): item is Error => item instanceof Error);
-  if (failed) throw failed;
+  // A gathered request that failed (throttled past the retry policy) is read again for this caller's keys alone, so
+  // that one failing request fails only the callers whose own reads fail, as when each read its own.
+  if (items.some((item) => item instanceof Error)) return readOwn(client, tableName, ids);
   return items.filter((item): item is Item => item !== undefined);
+}
+
+/** A caller's keys read on their own, 100 a request, one request after another. */
+async function readOwn(client: DynamoDBDocumentClient, tableName: string, ids: readonly string[]): Promise<Item[]> {
+  const found: Item[] = [];
+  for (let start = 0; start < ids.length; start += BATCH_GET_KEYS) found.push(...(await readKeys(client, tableName, ids.slice(start, start + BATCH_GET_KEYS).map(keyOf))));
+  return found;
 }
