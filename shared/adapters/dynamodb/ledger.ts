@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type CancellationReason, ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Identifier } from '../../identity/identity.ts';
 import { type Checkout, type Ledger, type NewOrderWrite, type StoredSettlement, type StoredTransaction, type TransactionWrite, transactionRefOf, type WriteOutcome } from '../../recording/ports.ts';
@@ -45,17 +45,23 @@ export class DynamoLedger implements Ledger {
    */
   async recordTransaction(tenantId: string, write: TransactionWrite): Promise<WriteOutcome | 'stale' | 'checkout'> {
     const { items, checkoutCheck } = this.transactionItems(tenantId, write);
-    const tx = write.transaction;
+    const cancelled = await this.transact(items);
+    if (!cancelled) return 'stored';
+    const reasons = cancelled.CancellationReasons;
+    const seen = guardOutcome(reasons[0], write.transaction.contentHash);
+    if (seen) return seen;
+    if (checkoutCheck >= 0 && reasons[checkoutCheck]?.Code === 'ConditionalCheckFailed') return 'checkout';
+    if (reasons.slice(1).some((reason) => reason.Code === 'ConditionalCheckFailed' || contended(reason))) return 'stale';
+    throw cancelled;
+  }
+
+  /** Sends one transaction: undefined once it is written, or the cancellation it met (with its reasons, item by item); any other error is thrown. */
+  private async transact(items: TransactItem[]): Promise<(TransactionCanceledException & { CancellationReasons: CancellationReason[] }) | undefined> {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      return 'stored';
+      return undefined;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons) throw error;
-      const reasons = error.CancellationReasons;
-      const seen = guardOutcome(reasons[0], tx.contentHash);
-      if (seen) return seen;
-      if (checkoutCheck >= 0 && reasons[checkoutCheck]?.Code === 'ConditionalCheckFailed') return 'checkout';
-      if (reasons.slice(1).some((reason) => reason.Code === 'ConditionalCheckFailed' || contended(reason))) return 'stale';
+      if (error instanceof TransactionCanceledException && error.CancellationReasons) return error as TransactionCanceledException & { CancellationReasons: CancellationReason[] };
       throw error;
     }
   }
@@ -78,25 +84,21 @@ export class DynamoLedger implements Ledger {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const items: TransactItem[] = [...journey.flatMap((record) => record.items), ...transactionItems, ...delivery];
       if (items.length > MAX_TRANSACTION_ITEMS) return 'taken';
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-        return 'stored';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException) || !error.CancellationReasons) throw error;
-        const reasons = error.CancellationReasons;
-        // Each journey record's guard is its first item: a duplicate is left out; any other refusal is the careful path's to sort out.
-        const duplicateGuards = new Set<number>();
-        let at = 0;
-        const fresh = journey.filter((record) => {
-          const duplicate = guardOutcome(reasons[at], record.contentHash) === 'duplicate';
-          if (duplicate) duplicateGuards.add(at);
-          at += record.items.length;
-          return !duplicate;
-        });
-        const refused = reasons.some((reason, i) => reason.Code !== undefined && reason.Code !== 'None' && !duplicateGuards.has(i));
-        if (refused || duplicateGuards.size === 0) return 'taken';
-        journey = fresh;
-      }
+      const cancelled = await this.transact(items);
+      if (!cancelled) return 'stored';
+      const reasons = cancelled.CancellationReasons;
+      // Each journey record's guard is its first item: a duplicate is left out; any other refusal is the careful path's to sort out.
+      const duplicateGuards = new Set<number>();
+      let at = 0;
+      const fresh = journey.filter((record) => {
+        const duplicate = guardOutcome(reasons[at], record.contentHash) === 'duplicate';
+        if (duplicate) duplicateGuards.add(at);
+        at += record.items.length;
+        return !duplicate;
+      });
+      const refused = reasons.some((reason, i) => reason.Code !== undefined && reason.Code !== 'None' && !duplicateGuards.has(i));
+      if (refused || duplicateGuards.size === 0) return 'taken';
+      journey = fresh;
     }
     return 'taken';
   }
