@@ -3,8 +3,7 @@ import * as z from 'zod';
 import type { JobSchema } from '../api/responses/jobs.ts';
 import { NotFoundError } from '../errors.ts';
 import type { TransactionTimeline } from '../exports/ports.ts';
-import { logger } from '../observability/logger.ts';
-import { type ProjectionDeps, type ProjectionTrigger, projectRecords } from '../projection/use-cases.ts';
+import { applyRollupDeltasOrLeave, type ProjectionDeps, type ProjectionTrigger, projectRecords } from '../projection/use-cases.ts';
 import { calendarOf, requireTenant } from '../tenants/use-cases.ts';
 import { DaySchema, eachDay, periodCheck } from '../time/days.ts';
 
@@ -163,11 +162,8 @@ export async function runRecomputeTask(deps: JobDeps, task: RecomputeTask, remai
       return handOff({ tenantId: task.tenantId, jobId: task.jobId, day: task.day, people: { after: slice[slice.length - 1]! } });
     }
   }
-  // The day's people's rollup deltas are in the cells before the day counts as done. When that fails, they are left to the
-  // stream's applier (a moment later) rather than failing the day, whose projections are all saved.
-  await deps.projections
-    .applyRollupDeltas(task.tenantId)
-    .catch((error: unknown) => logger.warn('Rollup deltas left to the stream’s applier', { tenantId: task.tenantId, jobId: task.jobId, day: task.day, error: error as Error }));
+  // The day's people's rollup deltas are in the cells before the day counts as done (its projections are all saved).
+  await applyRollupDeltasOrLeave(deps.projections, task.tenantId, { jobId: task.jobId, day: task.day });
   const status = await deps.jobs.progress(task.tenantId, task.jobId, { taskKey: taskKeyOf(task), day: task.day, transactions, people, dayDone: true }, new Date().toISOString());
   // Settings changed before this job started are now what every figure of its range was computed under.
   if (status === 'done' && job.kind === 'recompute') await deps.tenants.clearRecomputeAdvice(task.tenantId, job.createdAt);

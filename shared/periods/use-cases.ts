@@ -1,6 +1,6 @@
 import { lineOf } from '../exports/export.ts';
-import { logger } from '../observability/logger.ts';
 import type { ProjectionStore } from '../projection/ports.ts';
+import { applyRollupDeltasOrLeave } from '../projection/use-cases.ts';
 import { retrying, TRY_AGAIN } from '../runtime/retry.ts';
 import type { SpendStore } from '../spend/ports.ts';
 import type { TenantRecord, TenantStore } from '../tenants/ports.ts';
@@ -82,8 +82,8 @@ export async function closePeriod(deps: PeriodDeps, tenantId: string, month: str
     { what: 'Closing a month' },
   );
   // And any saved while it closed (before the close, or they would have failed): the month's figures are final once the close
-  // answers. The month is closed by now: a failure here is the stream's applier's to finish, never an error of the close.
-  await deps.projections.applyRollupDeltas(tenantId).catch((error: unknown) => logger.warn('Rollup deltas left to the stream’s applier', { tenantId, month, error: error as Error }));
+  // answers. The month is closed by now: a failure here is never an error of the close.
+  await applyRollupDeltasOrLeave(deps.projections, tenantId, { month });
   return answer(state, limits);
 }
 

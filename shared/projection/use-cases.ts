@@ -3,6 +3,7 @@ import { converterFor } from '../fx/converter.ts';
 import type { FxRateStore } from '../fx/ports.ts';
 import type { Identifier } from '../identity/identity.ts';
 import type { ReportingAmounts } from '../money/reporting.ts';
+import { logger } from '../observability/logger.ts';
 import { recordProjectionConflict } from '../observability/metrics.ts';
 import { type AdjustmentReason, divert, firstOpenMonth, postingDay } from '../periods/periods.ts';
 import type { PeriodStore, PostedAdjustment } from '../periods/ports.ts';
@@ -298,3 +299,12 @@ export async function projectRecords<R>(deps: ProjectionDeps, tenant: TenantReco
  * connection per person (the SDK then times the connections out).
  */
 const PEOPLE_AT_ONCE = 16;
+
+/**
+ * The tenant's pending rollup deltas added to its cells, where the work that asks for it is already
+ * done (a month closed, a recompute's day projected): a failure leaves them to the stream's applier, a
+ * moment later, rather than failing that work.
+ */
+export async function applyRollupDeltasOrLeave(projections: Pick<ProjectionStore, 'applyRollupDeltas'>, tenantId: string, context: Record<string, unknown>): Promise<void> {
+  await projections.applyRollupDeltas(tenantId).catch((error: unknown) => logger.warn('Rollup deltas left to the stream’s applier', { tenantId, ...context, error: error as Error }));
+}
