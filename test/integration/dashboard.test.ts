@@ -431,12 +431,15 @@ describe('drilling from a figure to what it is made of', () => {
    */
   async function openRow(view: string, name: string, key: string, how: 'mouse' | 'keyboard'): Promise<void> {
     const row = `table[data-table="${name}"] tbody tr[data-key=${JSON.stringify(key)}]`;
+    const from = page.url();
     if (how === 'mouse') {
       await page.click(`${row} > :last-child`);
     } else {
       await page.focus(`${row} a[data-drill]`);
       await page.keyboard.press('Enter');
     }
+    // The view it leaves is settled already: wait for the drill's own address first, then for its figures.
+    await page.waitForFunction((left) => (globalThis as unknown as { location: { href: string } }).location.href !== left, from);
     await settled(page, view);
   }
 
