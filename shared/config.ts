@@ -47,6 +47,26 @@ export function config(env: NodeJS.ProcessEnv = process.env): Config {
   return parsed.data;
 }
 
+/**
+ * The next `config()` reads the environment again, and what
+ * `perConfiguration` built is built again. For a process that runs one
+ * configuration after another in one module graph: the integration tests'
+ * workers, where each test file has a table (and a DynamoDB Local) of its own.
+ */
+export function forgetConfig(): void {
+  cached = undefined;
+}
+
+/** A value built from the configuration (a client, the stores), once per configuration: on AWS once per function instance. */
+export function perConfiguration<T>(build: () => T): () => T {
+  let built: { from: Config; value: T } | undefined;
+  return () => {
+    const from = config();
+    if (built?.from !== from) built = { from, value: build() };
+    return built.value;
+  };
+}
+
 /** The warehouse bucket, for the export function: it cannot run without it. */
 export function requireWarehouseBucket(): string {
   const bucket = config().WAREHOUSE_BUCKET;

@@ -226,7 +226,8 @@ const commands: CommandSpec[] = [
         }
         await assertLocalTableReachable();
         const { eventRules } = await import('../../shared/events/rules.ts');
-        const { loadHandler } = await import('../local/handlers.ts');
+        const { functionLoader } = await import('../local/handlers.ts');
+        const { loadHandler } = functionLoader();
         let outcomes: RedriveOutcome[];
         try {
           outcomes = await redriveFile({ file: from.file, ids, rules: eventRules, loadHandler });

@@ -7,7 +7,7 @@ import { makePublishHandler } from '../../shared/events/stream-publisher.ts';
 import { queues } from '../../shared/queues.ts';
 import { LocalBus } from './bus.ts';
 import { defaultDeadLetterFile, streamRecordLetter } from './dead-letter-file.ts';
-import { loadHandler, loadModule } from './handlers.ts';
+import { functionLoader } from './handlers.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LocalQueue } from './queue.ts';
 import { createLocalServer, type LocalServerOptions } from './server.ts';
@@ -46,6 +46,7 @@ export async function startLocalRuntime(options: {
   /** The stream consumers to run (by name); all of them unless given. */
   streamConsumers?: readonly string[];
 }): Promise<LocalRuntime> {
+  const { loadHandler, loadModule } = functionLoader();
   const bus = new LocalBus({ rules: eventRules, loadHandler, deadLetterFile: options.deadLetterFile ?? defaultDeadLetterFile });
   const localQueues = queues.map((declaration) => new LocalQueue(declaration, loadHandler, (letter) => bus.recordDeadLetter(letter)));
   for (const queue of localQueues) queue.register();

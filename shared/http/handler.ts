@@ -8,7 +8,7 @@ import { DynamoTenantStore } from '../adapters/dynamodb/tenant-store.ts';
 import type { Route } from '../api/route.ts';
 import { type AuthorizerContext, resolvePrincipal } from '../auth/principal.ts';
 import { isScope, type Scope } from '../auth/scopes.ts';
-import { config } from '../config.ts';
+import { config, perConfiguration } from '../config.ts';
 import { BatonError, ForbiddenError, MalformedJsonError, PayloadTooLargeError, UnauthenticatedError, ValidationError } from '../errors.ts';
 import { logger } from '../observability/logger.ts';
 import { withDeadline } from '../runtime/deadline.ts';
@@ -155,16 +155,12 @@ function chain<R extends ApiRequest>(toRequest: (event: ApiEvent) => R | Promise
     });
 }
 
-let tenants: TenantStore | undefined;
 /**
  * The tenant store on its own: where a route looks a key up itself when the
  * authorizer could not, and all that routes reading only the tenant need
  * (their bundles leave the other stores out).
  */
-export function tenantStore(): TenantStore {
-  tenants ??= new DynamoTenantStore(documentClient(), config().TABLE_NAME);
-  return tenants;
-}
+export const tenantStore: () => TenantStore = perConfiguration(() => new DynamoTenantStore(documentClient(), config().TABLE_NAME));
 
 type KeyRoute = Pick<Route, 'handler' | 'maxBodyBytes' | 'budgetSeconds'> & { access: { kind: 'key'; scopes: readonly Scope[] } };
 type OpenRoute = { access: { kind: Exclude<Route['access']['kind'], 'key'> } };

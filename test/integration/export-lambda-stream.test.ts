@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { functionLoader } from '../../scripts/local/handlers.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { apiEvent, context } from '../support/events.ts';
@@ -50,7 +51,8 @@ function collector() {
 
 describe('the export function behind its URL (response streaming)', () => {
   it('checks the key itself and streams the lines with the status and headers first', async () => {
-    const { handler } = await import('../../functions/export-transactions.ts');
+    // A cold start of the function, after `awslambda` is there: as Lambda loads it.
+    const { handler } = await functionLoader().loadModule('export-transactions');
     expect(handler).toBeTypeOf('function');
     const invoke = handler as unknown as (event: unknown, stream: Writable, ctx: unknown) => Promise<void>;
 

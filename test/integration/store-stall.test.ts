@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
 import { ensureTable, localDynamoDbClient } from '../../scripts/local/table.ts';
+import { forgetConfig } from '../../shared/config.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyOrder } from '../fixtures/webhooks.ts';
-import type { TestApi } from '../support/api.ts';
+import { newTenant, TestApi } from '../support/api.ts';
 
 // This file pauses its database, so it starts one whose PID it holds (beside
-// the one the test setup gives every file). Handlers read their configuration
-// when first loaded, so the endpoint is switched before anything loads.
+// the one the test setup gives every file), and switches the configuration to it
+// before its runtime starts (whose functions then read it on their cold start).
 let dynamodb: RunningDynamoDbLocal;
 let api: TestApi;
 let shop: CreatedTenant;
@@ -19,12 +20,12 @@ const ANSWER_WITHIN_MS = 10_000;
 beforeAll(async () => {
   dynamodb = await startDynamoDbLocal({ shortLived: true });
   process.env.DYNAMODB_ENDPOINT = dynamodb.endpoint;
+  forgetConfig();
   const admin = localDynamoDbClient(dynamodb.endpoint);
   await ensureTable(admin, process.env.TABLE_NAME!);
   admin.destroy();
-  const support = await import('../support/api.ts');
-  api = await support.TestApi.start({ events: true });
-  shop = await support.newTenant();
+  api = await TestApi.start({ events: true });
+  shop = await newTenant();
 });
 
 afterAll(async () => {

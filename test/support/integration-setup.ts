@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, inject } from 'vitest';
 import { ensureTable, localDynamoDbClient } from '../../scripts/local/table.ts';
+import { forgetConfig } from '../../shared/config.ts';
 
-// Runs in each test file before its modules load: a DynamoDB Local borrowed from the run's broker
-// (dynamodb-broker.ts), a table of this file's own on it, and handlers that read this configuration as
-// on a cold start. When the file is done (after its own hooks have closed its servers), the table goes
-// and the instance goes back.
+// Runs before each test file: a DynamoDB Local borrowed from the run's broker (dynamodb-broker.ts), a
+// table of this file's own on it, and this configuration for everything built from it (the client, the
+// stores, the functions a runtime loads), though the worker's module graph is shared by its files. When
+// the file is done (after its own hooks have closed its servers), the table goes and the instance goes back.
 const broker = inject('dynamodbBroker');
 const lease = (await (await fetch(`${broker}/lease`, { method: 'POST' })).json()) as { endpoint?: string; error?: string };
 if (!lease.endpoint) throw new Error(`No DynamoDB Local for this file: ${lease.error}`);
@@ -14,6 +15,7 @@ const { endpoint } = lease;
 const tableName = `baton-test-${randomUUID().slice(0, 8)}`;
 process.env.DYNAMODB_ENDPOINT = endpoint;
 process.env.TABLE_NAME = tableName;
+forgetConfig();
 
 const admin = localDynamoDbClient(endpoint);
 await ensureTable(admin, tableName);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { config } from '../../shared/config.ts';
+import { config, forgetConfig, perConfiguration } from '../../shared/config.ts';
 import { AttributionConfigPatchSchema, AttributionConfigSchema, defaultAttributionConfig } from '../../shared/tenants/attribution-config.ts';
 
 describe('process configuration', () => {
@@ -21,6 +21,24 @@ describe('process configuration', () => {
       WAREHOUSE_INTERVAL_MINUTES: 15,
       WAREHOUSE_LAG_MINUTES: 5,
     });
+  });
+
+  it('is read once, and what is built from it once per configuration, until it is forgotten', () => {
+    const table = process.env.TABLE_NAME;
+    let builds = 0;
+    const tableOf = perConfiguration(() => `${config().TABLE_NAME} #${(builds += 1)}`);
+    try {
+      forgetConfig();
+      expect(tableOf()).toBe(`${table} #1`);
+      process.env.TABLE_NAME = 'another';
+      expect(tableOf()).toBe(`${table} #1`); // a changed environment is not read again by itself
+      forgetConfig();
+      expect(tableOf()).toBe('another #2');
+      expect(tableOf()).toBe('another #2');
+    } finally {
+      process.env.TABLE_NAME = table;
+      forgetConfig();
+    }
   });
 });
 

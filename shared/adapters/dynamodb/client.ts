@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config } from '../../config.ts';
+import { config, perConfiguration } from '../../config.ts';
 import { StoreUnavailableError } from '../../errors.ts';
 import { remainingMs } from '../../runtime/deadline.ts';
 
@@ -73,10 +73,5 @@ export function createDocumentClient(options: { endpoint?: string; region?: stri
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-let shared: DynamoDBDocumentClient | undefined;
-
 /** The module-wide client, created on first use and reused across invocations. */
-export function documentClient(): DynamoDBDocumentClient {
-  shared ??= createDocumentClient();
-  return shared;
-}
+export const documentClient: () => DynamoDBDocumentClient = perConfiguration(() => createDocumentClient());

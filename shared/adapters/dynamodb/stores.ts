@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { config } from '../../config.ts';
+import { config, perConfiguration } from '../../config.ts';
 import type { TransactionTimeline } from '../../exports/ports.ts';
 import type { FxRateStore } from '../../fx/ports.ts';
 import type { JobDeps } from '../../jobs/recompute.ts';
@@ -35,29 +35,24 @@ export interface Stores extends JobDeps {
   warehouse: ChangeLog & ExportWatermarks & ErasurePasses;
 }
 
-let deps: Stores | undefined;
-
-/** The stores every function uses, built once per module instance on the shared client. */
-export function stores(): Stores {
-  if (!deps) {
-    const { TABLE_NAME, RECOMPUTE_QUEUE_URL } = config();
-    const client = documentClient();
-    const campaigns = new DynamoCampaignCatalog(client, TABLE_NAME);
-    deps = {
-      records: dynamoRecordStore(client, TABLE_NAME, campaigns),
-      campaigns,
-      tenants: new DynamoTenantStore(client, TABLE_NAME),
-      projections: new DynamoProjectionStore(client, TABLE_NAME),
-      timeline: new DynamoTimeline(client, TABLE_NAME),
-      spend: new DynamoSpendStore(client, TABLE_NAME),
-      jobs: new DynamoJobStore(client, TABLE_NAME),
-      erasures: new DynamoErasureLog(client, TABLE_NAME),
-      quarantine: new DynamoQuarantineStore(client, TABLE_NAME),
-      fxRates: new DynamoFxRateStore(client, TABLE_NAME),
-      periods: new DynamoPeriodStore(client, TABLE_NAME),
-      warehouse: new DynamoWarehouseStore(client, TABLE_NAME),
-      queue: RECOMPUTE_QUEUE_URL ? new SqsTaskQueue(new SQSClient({}), RECOMPUTE_QUEUE_URL) : new InProcessTaskQueue('recompute'),
-    };
-  }
-  return deps;
-}
+/** The stores every function uses, built once per module instance (per configuration) on the shared client. */
+export const stores: () => Stores = perConfiguration((): Stores => {
+  const { TABLE_NAME, RECOMPUTE_QUEUE_URL } = config();
+  const client = documentClient();
+  const campaigns = new DynamoCampaignCatalog(client, TABLE_NAME);
+  return {
+    records: dynamoRecordStore(client, TABLE_NAME, campaigns),
+    campaigns,
+    tenants: new DynamoTenantStore(client, TABLE_NAME),
+    projections: new DynamoProjectionStore(client, TABLE_NAME),
+    timeline: new DynamoTimeline(client, TABLE_NAME),
+    spend: new DynamoSpendStore(client, TABLE_NAME),
+    jobs: new DynamoJobStore(client, TABLE_NAME),
+    erasures: new DynamoErasureLog(client, TABLE_NAME),
+    quarantine: new DynamoQuarantineStore(client, TABLE_NAME),
+    fxRates: new DynamoFxRateStore(client, TABLE_NAME),
+    periods: new DynamoPeriodStore(client, TABLE_NAME),
+    warehouse: new DynamoWarehouseStore(client, TABLE_NAME),
+    queue: RECOMPUTE_QUEUE_URL ? new SqsTaskQueue(new SQSClient({}), RECOMPUTE_QUEUE_URL) : new InProcessTaskQueue('recompute'),
+  };
+});
