@@ -1,11 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { accessibilityProblems, type InPage, openTab, settled as settledView, signIn } from '../support/dashboard.ts';
+import { accessibilityProblems, type InPage, openTab, screenshot, settled as settledView, signIn } from '../support/dashboard.ts';
 
 // The dashboard's Cohorts view (SPEC §11, §13) in Debian's Chromium against
 // the local runtime: a small store's customers sent through the real API
@@ -14,7 +13,6 @@ import { accessibilityProblems, type InPage, openTab, settled as settledView, si
 // chart and the CSV download compared with GET /v1/cohorts for the same query.
 
 const TIMEZONE = 'America/New_York';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard');
 
 let api: TestApi;
 let browser: Browser;
@@ -50,7 +48,6 @@ const order = (transactionId: string, customerId: string, occurredAt: string, gr
 const spend = (date: string, campaign: string, amount: string, channel: string, source: string, medium: string) => ({ date, campaign, currency: 'USD', amount, channel, source, medium });
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   api = await TestApi.start({ events: true });
   shop = await newTenant({ currency: 'USD', timezone: TIMEZONE });
   empty = await newTenant({ currency: 'USD', timezone: TIMEZONE });
@@ -300,7 +297,7 @@ describe('the Cohorts view with a marketing key', () => {
     expect(september.cells.crossCurrencyOrders!.value).toBe('1');
     expect(await page.textContent('[data-note=cross-currency]')).toContain('1 in 2026-09 · Paid Search');
     expect(await page.textContent('[data-note=basis]')).toContain('Payback is judged on revenue');
-    await page.screenshot({ path: join(SCREENSHOTS, 'cohorts.png'), fullPage: true });
+    await screenshot(page, 'cohorts');
     expect(tab.errors).toEqual([]);
   });
 
@@ -401,7 +398,7 @@ describe('the Cohorts view with a marketing key', () => {
     expect(JSON.parse((await address(page)).get('chart')!)).toEqual(now.map((key) => key.split('|').slice(0, 2)));
     // The chart is a picture: hidden from screen readers, which read the table.
     expect(await page.getAttribute('figure[data-chart=cohorts] > div', 'aria-hidden')).toBe('true');
-    await page.screenshot({ path: join(SCREENSHOTS, 'cohorts-chart.png'), fullPage: true });
+    await screenshot(page, 'cohorts-chart');
 
     // Reopened from the address, the same rows are ticked and drawn.
     await page.reload();
@@ -441,7 +438,7 @@ describe('the Cohorts view with a marketing key', () => {
     await expect.poll(() => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     expect(await page.textContent('[data-scroll-hint]')).toContain('scroll sideways');
     expect(await accessibilityProblems(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'cohorts-tablet.png'), fullPage: true });
+    await screenshot(page, 'cohorts-tablet');
     await page.setViewportSize({ width: 1366, height: 900 });
     expect(tab.errors).toEqual([]);
   });

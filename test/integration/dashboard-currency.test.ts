@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { accessibilityProblems, cellOf, type InPage, openTab, settled, show, signIn, type Tab, textOf } from '../support/dashboard.ts';
+import { accessibilityProblems, cellOf, type InPage, openTab, screenshot, settled, show, signIn, type Tab, textOf } from '../support/dashboard.ts';
 
 // The dashboard in one reporting currency (SPEC §11, §14) in Debian's
 // Chromium against the local runtime: a store selling in EUR, GBP, USD and
@@ -16,7 +14,6 @@ import { accessibilityProblems, cellOf, type InPage, openTab, settled, show, sig
 // the rates that convert it.
 
 const TIMEZONE = 'UTC';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard');
 const PERIOD = { from: '2026-11-01', to: '2026-11-30' };
 const PERIOD_QUERY = `from=${PERIOD.from}&to=${PERIOD.to}`;
 
@@ -62,7 +59,6 @@ const EXPECTED_PAID_SEARCH = EXPECTED.eurOrder + EXPECTED.eurRefund; // 9,280
 const dollars = (cents: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   api = await TestApi.start({ events: true });
   shop = await newTenant({ currency: 'USD', timezone: TIMEZONE });
   plain = await newTenant({ currency: 'USD', timezone: TIMEZONE });
@@ -183,7 +179,7 @@ describe('the dashboard of a tenant reporting in USD, with a marketing key', () 
     expect(said).toContain('PUT /v1/fx-rates');
     expect(said).toContain('at most 7 days old');
     expect(await page.getAttribute('[data-notice=missing-rates] li[data-currency=CHF]', 'data-amount')).toBe('3000');
-    await page.screenshot({ path: join(SCREENSHOTS, 'currency-overview.png'), fullPage: true });
+    await screenshot(page, 'currency-overview');
     expect(tab.errors).toEqual([]);
   });
 
@@ -302,7 +298,7 @@ describe('the dashboard of a tenant reporting in USD, with a marketing key', () 
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.setViewportSize({ width: 768, height: 1024 });
     expect(await accessibilityProblems(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'currency-overview-tablet.png'), fullPage: true });
+    await screenshot(page, 'currency-overview-tablet');
     await page.setViewportSize({ width: 1366, height: 900 });
 
     await asking(page, 'overview', '/v1/attribution/report', () => page.check('input[name=amounts][value=each]'));
@@ -352,7 +348,7 @@ describe('the finance view of a tenant reporting in USD', () => {
     expect(await cell(page, 'fx-rates', '2026-11-02', 'EUR/USD')).toBe('1.16');
     expect(await cell(page, 'fx-rates', '2026-11-02', 'GBP/USD')).toBe('1.32');
     expect(await page.textContent('[data-note=fx-max-age]')).toContain('fxMaxAgeDays is 7');
-    await page.screenshot({ path: join(SCREENSHOTS, 'currency-finance.png'), fullPage: true });
+    await screenshot(page, 'currency-finance');
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();

@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { accessibilityProblems, cellOf, type InPage, openTab, settled, signIn, type Tab, textOf } from '../support/dashboard.ts';
+import { accessibilityProblems, cellOf, type InPage, openTab, screenshot, settled, signIn, type Tab, textOf } from '../support/dashboard.ts';
 
 // Months that stay closed (SPEC §11, §14) in the dashboard's finance view,
 // in Debian's Chromium against the local runtime: a store's October order
@@ -16,7 +14,6 @@ import { accessibilityProblems, cellOf, type InPage, openTab, settled, signIn, t
 // months without a button. Every list is compared with GET /v1/periods.
 
 const TIMEZONE = 'UTC';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard');
 
 let api: TestApi;
 let browser: Browser;
@@ -41,7 +38,6 @@ const open = () =>
   });
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   api = await TestApi.start({ events: true });
   shop = await newTenant({ currency: 'USD', timezone: TIMEZONE });
   const response = await api.request('POST', '/v1/transactions', { key: shop.keys.ingest, json: ORDER });
@@ -149,7 +145,7 @@ describe('closing months in the finance view', () => {
     // November is next; a finance key never reopens.
     expect(await buttons(page)).toEqual(['close 2026-11']);
 
-    await page.screenshot({ path: join(SCREENSHOTS, 'periods-finance.png'), fullPage: true });
+    await screenshot(page, 'periods-finance');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.setViewportSize({ width: 768, height: 1024 });
     expect(await accessibilityProblems(page)).toEqual([]);
@@ -185,7 +181,7 @@ describe('closing months in the finance view', () => {
     expect(await page.$('[data-action=download]')).toBeNull();
     expect(await page.textContent('[data-note=export-scope]')).toContain('finance key');
     expect(await rowKeys(page, 'periods')).toEqual((await read('/v1/periods', shop.keys.marketing)).months.map((line: { month: string }) => line.month));
-    await page.screenshot({ path: join(SCREENSHOTS, 'periods-adjustments.png'), fullPage: true });
+    await screenshot(page, 'periods-adjustments');
     expect(await accessibilityProblems(page)).toEqual([]);
 
     // October itself stays as it closed, and says so.
@@ -225,7 +221,7 @@ describe('closing months in the finance view', () => {
     expect(await page.getAttribute('textarea[name=reason]', 'aria-describedby')).toBe(await page.getAttribute('[data-problem]', 'id'));
     expect(await focused(page, 'name')).toBe('reason');
     expect((await read('/v1/periods')).closedThrough).toBe('2026-10');
-    await page.screenshot({ path: join(SCREENSHOTS, 'periods-reopen-422.png'), fullPage: true });
+    await screenshot(page, 'periods-reopen-422');
     expect(await accessibilityProblems(page)).toEqual([]);
 
     await page.fill('textarea[name=reason]', REASON);

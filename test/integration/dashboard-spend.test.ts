@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { accessibilityProblems, type InPage, openTab, settled, show, signIn, type Tab } from '../support/dashboard.ts';
+import { accessibilityProblems, type InPage, openTab, screenshot, settled, show, signIn, type Tab } from '../support/dashboard.ts';
 
 const open = () => openTab(browser, `${api.runtime.url}/`, { requested });
 
@@ -16,7 +14,6 @@ const open = () => openTab(browser, `${api.runtime.url}/`, { requested });
 // compared with the API's own answers.
 
 const TIMEZONE = 'America/New_York';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard');
 
 let api: TestApi;
 let browser: Browser;
@@ -78,7 +75,6 @@ const LARGE = [
 ].join('\n');
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   api = await TestApi.start({ events: true });
   shop = await newTenant({ currency: 'USD', timezone: TIMEZONE });
   empty = await newTenant({ currency: 'USD', timezone: TIMEZONE });
@@ -201,7 +197,7 @@ describe('the Spend view with a marketing key', () => {
       skipped: '2 totals',
       warnings: '0',
     });
-    await page.screenshot({ path: join(SCREENSHOTS, 'spend-imported.png'), fullPage: true });
+    await screenshot(page, 'spend-imported');
     expect(tab.errors).toEqual([]);
   });
 
@@ -254,7 +250,7 @@ describe('the Spend view with a marketing key', () => {
     expect(lines.map((line) => line.reason).join(' ')).toMatch(/negative/i);
     // Nothing was stored: still two imports.
     expect(await table(page, 'imports')).toHaveLength(2);
-    await page.screenshot({ path: join(SCREENSHOTS, 'spend-refused.png'), fullPage: true });
+    await screenshot(page, 'spend-refused');
     expect(unexpected(tab.errors, [422])).toEqual([]);
     tab.errors.length = 0;
   });
@@ -380,14 +376,14 @@ describe('the Spend view with a marketing key', () => {
     await page.setViewportSize({ width: 768, height: 1024 });
     expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     expect(await accessibilityProblems(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'spend-tablet.png'), fullPage: true });
+    await screenshot(page, 'spend-tablet');
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.setInputFiles('input[type=file][name=file]', { name: 'meta-ads.csv', mimeType: 'text/csv', buffer: Buffer.from(META) });
     await page.waitForFunction(() => (globalThis as unknown as InPage).document.querySelector('[data-result=imported] h4')?.textContent === 'What meta-ads.csv imported');
     await settled(page, 'spend');
     expect((await figure(page, 'importReplaced')).value).toBe('2');
     expect(await accessibilityProblems(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'spend.png'), fullPage: true });
+    await screenshot(page, 'spend');
     expect(unexpected(tab.errors, [422])).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDemoStore } from '../../scripts/demo/send.ts';
@@ -7,7 +6,7 @@ import { type DemoStore, demoStore } from '../../scripts/demo/store.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { accessibilityProblems, type InPage, openTab, settled, show, signIn, type Tab } from '../support/dashboard.ts';
+import { accessibilityProblems, type InPage, openTab, screenshot, settled, show, signIn, type Tab } from '../support/dashboard.ts';
 
 const open = (options: { width?: number; height?: number } = {}) => openTab(browser, `${api.runtime.url}/`, { ...options, requested });
 
@@ -16,7 +15,6 @@ const open = (options: { width?: number; height?: number } = {}) => openTab(brow
 // from the page's text and compared with the API's own answers.
 
 const TIMEZONE = 'America/New_York';
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard');
 const MARKETING_VIEWS = ['overview', 'channels', 'models', 'funnel', 'handoff', 'paths', 'cohorts', 'journey', 'spend'];
 
 let api: TestApi;
@@ -28,7 +26,6 @@ let empty: CreatedTenant;
 const requested: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   api = await TestApi.start({ events: true });
   shop = await newTenant({ currency: 'USD', timezone: TIMEZONE });
   empty = await newTenant({ currency: 'USD', timezone: TIMEZONE });
@@ -118,7 +115,7 @@ describe('the dashboard with a marketing key', () => {
     expect((await fetch(`${api.runtime.url}/assets/missing.js`)).status).toBe(404);
   });
 
-  it('renders every marketing view with no console error and no serious accessibility problem, hides the finance view, and saves a screenshot of each', async () => {
+  it('renders every marketing view with no console error and no serious accessibility problem, hides the finance view (and for `npm run screenshots` saves a picture of each)', async () => {
     expect(await navigation(page)).toEqual(MARKETING_VIEWS);
     const problems: Record<string, string[]> = {};
     for (const view of MARKETING_VIEWS) {
@@ -131,7 +128,7 @@ describe('the dashboard with a marketing key', () => {
       }
       expect(await page.$('[data-state=error]'), view).toBeNull();
       problems[view] = await accessibilityProblems(page);
-      await page.screenshot({ path: join(SCREENSHOTS, `${view}.png`), fullPage: true });
+      await screenshot(page, `${view}`);
     }
     expect(problems).toEqual(Object.fromEntries(MARKETING_VIEWS.map((view) => [view, []])));
     expect(tab.errors).toEqual([]);
@@ -331,7 +328,7 @@ describe('the dashboard with a marketing key', () => {
         expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'), `${view} at ${size.width}px`).toBeLessThanOrEqual(0);
         if (size.width === 768) problems[view] = await accessibilityProblems(page);
       }
-      if (size.width === 768) await page.screenshot({ path: join(SCREENSHOTS, 'funnel-tablet.png'), fullPage: true });
+      if (size.width === 768) await screenshot(page, 'funnel-tablet');
     }
     expect(problems).toEqual(Object.fromEntries(MARKETING_VIEWS.filter((name) => name !== 'journey').map((view) => [view, []])));
 
@@ -347,7 +344,7 @@ describe('the dashboard with a marketing key', () => {
     await page.waitForFunction(() => (globalThis as unknown as InPage).document.querySelector('[data-scroll-hint]')?.textContent?.includes('first columns'));
     const after = await page.$eval('table[data-table=compare] tbody th', (cell) => (cell as unknown as { getBoundingClientRect(): { left: number } }).getBoundingClientRect().left);
     expect(after).toBeCloseTo(before, 0);
-    await page.screenshot({ path: join(SCREENSHOTS, 'models-scrolled.png') });
+    await screenshot(page, 'models-scrolled', { fullPage: false });
     expect(tab.errors).toEqual([]);
   });
 
@@ -489,7 +486,7 @@ describe('drilling from a figure to what it is made of', () => {
     expect(await page.$$eval('[data-mark=marketing]', (marks) => marks.length)).toBe(attribution.marketing.touches.length);
   }
 
-  const snap = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `drill-${name}.png`), fullPage: true });
+  const snap = (name: string) => screenshot(page, `drill-${name}`);
 
   it('overview day → its orders → an order’s journey, by mouse and by keyboard, each step the API’s figures; the breadcrumb leads back', async () => {
     const byDay = (await api.request('GET', `/v1/attribution/report?${range}&interval=day`, { key: shop.keys.marketing })).body;
@@ -734,7 +731,7 @@ describe('drilling from a figure to what it is made of', () => {
         await settled(page, address.slice(2, address.indexOf('?')));
         await page.waitForSelector('[data-drill-heading]');
         problems[`${name} at ${size.width}`] = await accessibilityProblems(page);
-        if (size.width === 768) await page.screenshot({ path: join(SCREENSHOTS, `drill-${name}-tablet.png`), fullPage: true });
+        if (size.width === 768) await screenshot(page, `drill-${name}-tablet`);
       }
     }
     await page.setViewportSize({ width: 1366, height: 900 });
@@ -764,7 +761,7 @@ describe('signing in', () => {
     expect(['gross', 'discount', 'net', 'tax', 'shipping', 'total', 'revenue'].map((name) => cents(line!.cells[name]!))).toEqual(
       ['gross', 'discount', 'net', 'tax', 'shipping', 'total', 'revenue'].map((name) => usd[name]),
     );
-    await page.screenshot({ path: join(SCREENSHOTS, 'finance.png'), fullPage: true });
+    await screenshot(page, 'finance');
 
     // The download is the export, byte for byte: for Excel by default, raw (for scripts) when chosen.
     for (const flavor of ['excel', 'raw']) {
@@ -903,8 +900,7 @@ describe('the finance view’s download, for a store in Kolkata with a KWD order
       ['raw', 'raw (for scripts)'],
     ]);
     expect(await page.inputValue('select[name=flavor]')).toBe('excel');
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'finance-download.png') });
+    await screenshot(page, 'finance-download', { fullPage: false });
     const excel = await download(page);
     expect(excel.name).toBe(`${kolkata.tenantId}-transactions-2026-10-01-to-2026-10-31-excel.csv`);
     expect([...excel.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

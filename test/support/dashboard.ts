@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 
 /**
@@ -58,6 +59,20 @@ export async function settled(page: Page, view: string): Promise<void> {
 export async function show(page: Page, view: string): Promise<void> {
   await page.click(`nav.views a[data-view=${view}]`);
   await settled(page, view);
+}
+
+/**
+ * Where `npm run screenshots` saves pictures of the dashboard's views and drill steps. A plain test
+ * run renders and checks the same pages but takes no picture: a full-page one cost Chromium about
+ * 2 CPU-seconds, and the run took some forty.
+ */
+const SCREENSHOTS = process.env.BATON_SCREENSHOTS ? join(import.meta.dirname, '..', '..', '.cache', 'screenshots', 'dashboard') : undefined;
+
+/** `<name>.png` of the page (the whole page unless `fullPage: false`), when pictures are asked for. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage ?? true });
 }
 
 /** axe-core's serious and critical findings on the page, one line each. */
