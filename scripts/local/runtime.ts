@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { eventRules } from '../../shared/events/rules.ts';
@@ -85,12 +85,14 @@ export async function startLocalRuntime(options: {
     for (const poller of pollers) await poller.start();
   }
   const server = createLocalServer({ loadHandler, loadModule, ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}) });
-  // An answered request may have written: the consumers look at the stream at once rather than at their idle pace.
-  server.on('request', (_request, response: ServerResponse) =>
+  // A request that may have written (no GET or HEAD route writes): once it is answered, the consumers look at
+  // the stream at once rather than at their idle pace.
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
     response.once('finish', () => {
       for (const poller of pollers) poller.nudge();
-    }),
-  );
+    });
+  });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
