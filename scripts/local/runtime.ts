@@ -17,8 +17,8 @@ import { localDynamoDbClient } from './table.ts';
 export interface LocalRuntime {
   server: Server;
   bus: LocalBus;
-  /** One per stream consumer; none when started without a DynamoDB endpoint. */
-  pollers: LocalStreamPoller[];
+  /** The table stream's reader, for all its consumers; none when started without a DynamoDB endpoint. */
+  poller: LocalStreamPoller | undefined;
   queues: LocalQueue[];
   url: string;
   /** Until every write so far has reached its stream consumers, and every event and queue message they caused has been handled. */
@@ -51,47 +51,41 @@ export async function startLocalRuntime(options: {
   const localQueues = queues.map((declaration) => new LocalQueue(declaration, loadHandler, (letter) => bus.recordDeadLetter(letter)));
   for (const queue of localQueues) queue.register();
 
-  const pollers: LocalStreamPoller[] = [];
+  let poller: LocalStreamPoller | undefined;
   let admin: DynamoDBClient | undefined;
   if (options.dynamodbEndpoint && options.tableName) {
     admin = localDynamoDbClient(options.dynamodbEndpoint);
     const publish = makePublishHandler(bus.asPublisher());
-    for (const consumer of streamConsumers.filter((one) => !options.streamConsumers || options.streamConsumers.includes(one.name))) {
-      // The publisher needs this process's bus; the other consumers are their function modules, as deployed.
-      const handler =
-        consumer.target === 'publish-events'
-          ? publish
-          : async (event: Parameters<typeof publish>[0]) => (await loadHandler(consumer.target))(event, lambdaContext(consumer.target, undefined, 900_000));
-      pollers.push(
-        LocalStreamPoller.forEndpoint(options.dynamodbEndpoint, {
-          dynamodb: admin,
-          tableName: options.tableName,
-          entities: consumer.entities,
-          handler,
-          // A batch that kept failing is kept with its records, so `npm run dead-letters -- redrive` can run it again.
-          onDeadBatch: (event, error) =>
-            bus.recordDeadLetter({
-              kind: 'stream',
-              rule: consumer.name,
-              target: consumer.target,
-              records: event.Records.map(streamRecordLetter),
-              recordCount: event.Records.length,
-              error,
-              attempts: MAX_BATCH_RETRIES + 1,
-            }),
-        }),
-      );
-    }
-    for (const poller of pollers) await poller.start();
+    const consumers = streamConsumers
+      .filter((one) => !options.streamConsumers || options.streamConsumers.includes(one.name))
+      .map((consumer) => ({
+        entities: consumer.entities,
+        // The publisher needs this process's bus; the other consumers are their function modules, as deployed.
+        handler:
+          consumer.target === 'publish-events'
+            ? publish
+            : async (event: Parameters<typeof publish>[0]) => (await loadHandler(consumer.target))(event, lambdaContext(consumer.target, undefined, 900_000)),
+        // A batch that kept failing is kept with its records, so `npm run dead-letters -- redrive` can run it again.
+        onDeadBatch: (event: Parameters<typeof publish>[0], error: string) =>
+          bus.recordDeadLetter({
+            kind: 'stream',
+            rule: consumer.name,
+            target: consumer.target,
+            records: event.Records.map(streamRecordLetter),
+            recordCount: event.Records.length,
+            error,
+            attempts: MAX_BATCH_RETRIES + 1,
+          }),
+      }));
+    poller = LocalStreamPoller.forEndpoint(options.dynamodbEndpoint, { dynamodb: admin, tableName: options.tableName, consumers });
+    await poller.start();
   }
   const server = createLocalServer({ loadHandler, loadModule, ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}) });
   // A request that may have written (no GET or HEAD route writes): once it is answered, the consumers look at
   // the stream at once rather than at their idle pace.
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
-    response.once('finish', () => {
-      for (const poller of pollers) poller.nudge();
-    });
+    response.once('finish', () => poller?.nudge());
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -101,11 +95,10 @@ export async function startLocalRuntime(options: {
   const { port } = server.address() as AddressInfo;
 
   const settle = async () => {
-    if (pollers.length === 0) throw new Error('settle() needs the table stream: start the runtime with dynamodbEndpoint and tableName');
+    if (!poller) throw new Error('settle() needs the table stream: start the runtime with dynamodbEndpoint and tableName');
     // Consumers write (projections, jobs' progress) and queue work that writes again: go round until a round finds nothing new.
     for (let round = 0; round < 20; round += 1) {
-      let read = 0;
-      for (const poller of pollers) read += await poller.drainStream();
+      const read = await poller.drainStream();
       await bus.drain();
       await Promise.all(localQueues.map((queue) => queue.drain()));
       if (read === 0 && round > 0) return;
@@ -114,22 +107,22 @@ export async function startLocalRuntime(options: {
   return {
     server,
     bus,
-    pollers,
+    poller,
     queues: localQueues,
     url: `http://${host}:${port}`,
     settle,
     withConsumersPaused: async (work) => {
-      for (const poller of pollers) poller.stop();
-      await Promise.all(pollers.map((poller) => poller.idle()));
+      poller?.stop();
+      await poller?.idle();
       try {
         return await work();
       } finally {
-        for (const poller of pollers) await poller.start();
+        await poller?.start();
       }
     },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const poller of pollers) poller.stop();
+      poller?.stop();
       await bus.drain();
       await Promise.all(localQueues.map((queue) => queue.drain()));
       admin?.destroy();

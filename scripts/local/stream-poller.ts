@@ -23,14 +23,19 @@ const DISCOVERY_INTERVAL_MS = 1_000;
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
 
-export interface StreamPollerOptions {
-  dynamodb: DynamoDBClient;
-  streams: DynamoDBStreamsClient;
-  tableName: string;
+/** One consumer of the stream, as one event source mapping: its handler, its filter, where its failed batches go. */
+export interface StreamConsumer {
   handler: StreamHandler;
   onDeadBatch?: DeadBatchHandler;
   /** Like the event source mapping's filter: only records of these entities, on their stream events, reach the handler. */
   entities?: StreamChanges;
+}
+
+export interface StreamPollerOptions {
+  dynamodb: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  tableName: string;
+  consumers: readonly StreamConsumer[];
 }
 
 /** Receives a batch that kept failing, with its records (from the first that failed), and why. */
@@ -38,16 +43,20 @@ export type DeadBatchHandler = (event: DynamoDBStreamEvent, error: string) => vo
 
 /**
  * Reads DynamoDB Local's stream of the table and hands each batch to the
- * same stream handler the stack wires to the real stream, as Lambda's
- * event source mapping would: filtered to the consumer's entities and their
- * stream events, the records in Lambda's shape, a failed batch retried
- * from its failure. Each consumer has a poller of its own, reading the
- * stream independently, as each mapping does.
+ * same stream handlers the stack wires to the real stream, as Lambda's
+ * event source mappings would: filtered to each consumer's entities and
+ * their stream events, the records in Lambda's shape, a failed batch
+ * retried from its failure. Each shard is read once for all the consumers
+ * (on AWS each mapping reads it by itself; here four readers cost DynamoDB
+ * Local and this process four times the requests), and each consumer keeps
+ * its own place: one whose batch failed holds its records from the failure
+ * and tries them again with what comes next, while the others go on.
  */
 export class LocalStreamPoller {
   private readonly iterators = new Map<string, string | undefined>();
   private readonly finished = new Set<string>();
-  private readonly failures = new Map<string, number>();
+  /** Per consumer (by its index) and shard: the records of its failed batch, from the failure on, and how often it failed. */
+  private readonly held = new Map<string, { records: _Record[]; failures: number }>();
   private timer: NodeJS.Timeout | undefined;
   private tick: () => Promise<void> = async () => undefined;
   private interval = 50;
@@ -148,6 +157,9 @@ export class LocalStreamPoller {
     let shardEnded = false;
     for (const [shardId, iterator] of [...this.iterators]) {
       if (!iterator) {
+        // A closed shard: what its consumers hold from a failure is still theirs to finish.
+        for (const [index, consumer] of this.options.consumers.entries()) read += await this.deliver(`${index} ${shardId}`, consumer, []);
+        if ([...this.held.keys()].some((place) => place.endsWith(` ${shardId}`))) continue;
         this.iterators.delete(shardId);
         this.finished.add(shardId);
         shardEnded = true;
@@ -166,34 +178,9 @@ export class LocalStreamPoller {
         }
         throw error;
       }
-      const records = (page.Records ?? []).filter((record) => this.wants(record));
-      if (records.length > 0) {
-        const event = { Records: records.map(asLambdaRecord) } as unknown as DynamoDBStreamEvent;
-        const { batchItemFailures } = await this.options.handler(event);
-        const failures = batchItemFailures.length > 0 ? (this.failures.get(shardId) ?? 0) + 1 : 0;
-        this.failures.set(shardId, failures);
-        if (failures > MAX_BATCH_RETRIES) {
-          // Like the event source mapping's on-failure destination: keep the batch, move on.
-          logger.error('A stream batch kept failing; it is kept as a dead letter', { shardId, records: records.length, first: records[0]?.dynamodb?.SequenceNumber });
-          this.options.onDeadBatch?.(event, `the batch failed ${failures} times, from sequence number ${batchItemFailures[0]?.itemIdentifier ?? records[0]?.dynamodb?.SequenceNumber}`);
-          this.failures.set(shardId, 0);
-        } else if (batchItemFailures.length > 0) {
-          // Like the event source mapping: retry from the failed record on the next round.
-          const failedAt = records.findIndex((record) => record.dynamodb?.SequenceNumber === batchItemFailures[0]?.itemIdentifier);
-          const retry = await this.options.streams.send(
-            new GetShardIteratorCommand({
-              StreamArn: this.streamArn,
-              ShardId: shardId,
-              ShardIteratorType: 'AT_SEQUENCE_NUMBER',
-              SequenceNumber: records[Math.max(0, failedAt)]?.dynamodb?.SequenceNumber,
-            }),
-          );
-          this.iterators.set(shardId, retry.ShardIterator);
-          read += records.length;
-          continue;
-        }
-      }
-      read += page.Records?.length ?? 0;
+      const records = page.Records ?? [];
+      read += records.length;
+      for (const [index, consumer] of this.options.consumers.entries()) read += await this.deliver(`${index} ${shardId}`, consumer, records);
       this.iterators.set(shardId, page.NextShardIterator);
     }
     // Shards close and new ones open over time: pick the new ones up from their start (when one ended, else once a second).
@@ -201,9 +188,26 @@ export class LocalStreamPoller {
     return read;
   }
 
-  private wants(record: _Record): boolean {
-    const { entities } = this.options;
-    return !entities || accepts(entities, record);
+  /** Hands a consumer its records of a page (after those it holds from a failure); resolves to the held records tried again. */
+  private async deliver(place: string, consumer: StreamConsumer, page: readonly _Record[]): Promise<number> {
+    const held = this.held.get(place);
+    const records = [...(held?.records ?? []), ...page.filter((record) => !consumer.entities || accepts(consumer.entities, record))];
+    if (records.length === 0) return 0;
+    const event = { Records: records.map(asLambdaRecord) } as unknown as DynamoDBStreamEvent;
+    const { batchItemFailures } = await consumer.handler(event);
+    this.held.delete(place);
+    if (batchItemFailures.length === 0) return held?.records.length ?? 0;
+    const failures = (held?.failures ?? 0) + 1;
+    if (failures > MAX_BATCH_RETRIES) {
+      // Like the event source mapping's on-failure destination: keep the batch, move on.
+      logger.error('A stream batch kept failing; it is kept as a dead letter', { place, records: records.length, first: records[0]?.dynamodb?.SequenceNumber });
+      consumer.onDeadBatch?.(event, `the batch failed ${failures} times, from sequence number ${batchItemFailures[0]?.itemIdentifier ?? records[0]?.dynamodb?.SequenceNumber}`);
+      return 0;
+    }
+    // Like the event source mapping: retry from the failed record, on the next round.
+    const failedAt = records.findIndex((record) => record.dynamodb?.SequenceNumber === batchItemFailures[0]?.itemIdentifier);
+    this.held.set(place, { records: records.slice(Math.max(0, failedAt)), failures });
+    return records.length;
   }
 }
 

@@ -64,17 +64,21 @@ describe('a stream batch that keeps failing locally', () => {
       dynamodb: new DynamoDBClient({}),
       streams: new DynamoDBStreamsClient({}),
       tableName: 'baton-local',
-      handler: publish,
-      onDeadBatch: (event, error) =>
-        bus.recordDeadLetter({
-          kind: 'stream',
-          rule: 'publish-events',
-          target: 'publish-events',
-          records: event.Records.map(streamRecordLetter),
-          recordCount: event.Records.length,
-          error,
-          attempts: MAX_BATCH_RETRIES + 1,
-        }),
+      consumers: [
+        {
+          handler: publish,
+          onDeadBatch: (event, error) =>
+            bus.recordDeadLetter({
+              kind: 'stream',
+              rule: 'publish-events',
+              target: 'publish-events',
+              records: event.Records.map(streamRecordLetter),
+              recordCount: event.Records.length,
+              error,
+              attempts: MAX_BATCH_RETRIES + 1,
+            }),
+        },
+      ],
     });
     await poller.start(60_000);
     poller.stop();

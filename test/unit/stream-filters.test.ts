@@ -82,14 +82,18 @@ describe('the local stream poller', () => {
         dynamodb: new DynamoDBClient({}),
         streams: new DynamoDBStreamsClient({}),
         tableName: 'baton-local',
-        entities: consumer.entities,
-        handler: async (event: DynamoDBStreamEvent) => {
-          received.set(consumer.name, [
-            ...(received.get(consumer.name) ?? []),
-            ...event.Records.map((record) => [record.dynamodb?.SequenceNumber, record.dynamodb?.ApproximateCreationDateTime] as [string | undefined, unknown]),
-          ]);
-          return { batchItemFailures: [] };
-        },
+        consumers: [
+          {
+            entities: consumer.entities,
+            handler: async (event: DynamoDBStreamEvent) => {
+              received.set(consumer.name, [
+                ...(received.get(consumer.name) ?? []),
+                ...event.Records.map((record) => [record.dynamodb?.SequenceNumber, record.dynamodb?.ApproximateCreationDateTime] as [string | undefined, unknown]),
+              ]);
+              return { batchItemFailures: [] };
+            },
+          },
+        ],
       });
       await poller.start(60_000);
       poller.stop();

@@ -2,7 +2,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalStreamPoller } from '../../scripts/local/stream-poller.ts';
+import { LocalStreamPoller, MAX_BATCH_RETRIES } from '../../scripts/local/stream-poller.ts';
 
 const dynamodb = mockClient(DynamoDBClient);
 const streams = mockClient(DynamoDBStreamsClient);
@@ -19,7 +19,7 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 function poller(): LocalStreamPoller {
-  return new LocalStreamPoller({ dynamodb: new DynamoDBClient({}), streams: new DynamoDBStreamsClient({}), tableName: 'baton', handler: async () => ({ batchItemFailures: [] }) });
+  return new LocalStreamPoller({ dynamodb: new DynamoDBClient({}), streams: new DynamoDBStreamsClient({}), tableName: 'baton', consumers: [{ handler: async () => ({ batchItemFailures: [] }) }] });
 }
 
 const reads = () => streams.commandCalls(GetRecordsCommand).length;
@@ -61,5 +61,72 @@ describe('the local stream poller (npm start and the tests)', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     stream.stop();
     expect(reads()).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe('one read of the stream for all its consumers', () => {
+  const record = (n: number) => ({ eventID: `ev-${n}`, eventName: 'INSERT' as const, dynamodb: { SequenceNumber: String(n) } });
+  /** The stream gives the records of `pages` one page a read, then nothing. */
+  function pages(...contents: number[][]) {
+    let read = 0;
+    streams.on(GetRecordsCommand).callsFake(async () => ({ NextShardIterator: 'next', Records: (contents[read++] ?? []).map(record) }));
+  }
+  const sequence = (event: { Records: Array<{ dynamodb?: { SequenceNumber?: string } }> }) => event.Records.map((one) => Number(one.dynamodb?.SequenceNumber));
+
+  it('reads each page once, however many consumers it has, and hands it to each of them', async () => {
+    pages([1, 2], [3]);
+    const seen: number[][] = [[], [], []];
+    const stream = new LocalStreamPoller({
+      dynamodb: new DynamoDBClient({}),
+      streams: new DynamoDBStreamsClient({}),
+      tableName: 'baton',
+      consumers: seen.map((into) => ({ handler: async (event) => (into.push(...sequence(event)), { batchItemFailures: [] }) })),
+    });
+    await stream.start(60_000);
+    stream.stop();
+    expect(await stream.drainStream()).toBe(3);
+    expect(seen).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(reads()).toBe(3); // two pages and the empty read that ends the drain
+  });
+
+  it('lets a consumer whose batch failed try again from its failure with what comes next, while the others go on; one that keeps failing becomes a dead letter', async () => {
+    pages([1, 2, 3], [4], [5], [6], [7], [], [], [], [], [], [], [8]);
+    const healthy: number[][] = [];
+    const failing: number[][] = [];
+    const dead: number[][] = [];
+    const stream = new LocalStreamPoller({
+      dynamodb: new DynamoDBClient({}),
+      streams: new DynamoDBStreamsClient({}),
+      tableName: 'baton',
+      consumers: [
+        { handler: async (event) => (healthy.push(sequence(event)), { batchItemFailures: [] }) },
+        {
+          // Fails at record 2 every time.
+          handler: async (event) => {
+            failing.push(sequence(event));
+            return { batchItemFailures: sequence(event).includes(2) ? [{ itemIdentifier: '2' }] : [] };
+          },
+          onDeadBatch: (event) => dead.push(sequence(event)),
+        },
+      ],
+    });
+    await stream.start(60_000);
+    stream.stop();
+    await stream.drainStream();
+    await stream.drainStream();
+    expect(healthy).toEqual([[1, 2, 3], [4], [5], [6], [7], [8]]);
+    expect(failing.slice(0, 3)).toEqual([
+      [1, 2, 3],
+      [2, 3, 4],
+      [2, 3, 4, 5],
+    ]);
+    // Its tries of the batch (the last with everything that came meanwhile), then record 8 after the dead letter.
+    expect(failing).toHaveLength(MAX_BATCH_RETRIES + 2);
+    expect(dead).toEqual([[2, 3, 4, 5, 6, 7]]);
+    expect(failing.at(-1)).toEqual([8]);
   });
 });
