@@ -65,17 +65,27 @@ export function difference(after: Contributions, before: Contributions = {}): Co
   return delta;
 }
 
+function isEmpty(cell: Record<string, number>): boolean {
+  for (const _ in cell) return false;
+  return true;
+}
+
 /** The sum of several contributions. */
 export function sum(...all: Contributions[]): Contributions {
   const total: Contributions = {};
   for (const contributions of all) {
     for (const [id, cell] of Object.entries(contributions)) {
       const target = (total[id] ??= {});
+      let cancelled = false;
       for (const [name, value] of Object.entries(cell)) {
-        target[name] = (target[name] ?? 0) + value;
-        if (target[name] === 0) delete target[name];
+        const added = (target[name] ?? 0) + value;
+        if (added === 0) {
+          delete target[name];
+          cancelled = true;
+        } else target[name] = added;
       }
-      if (Object.keys(target).length === 0) delete total[id];
+      // Only a cancelled measure can leave a cell empty (a busy tenant's cells hold thousands of measures: no count each time).
+      if ((cancelled || Object.keys(cell).length === 0) && isEmpty(target)) delete total[id];
     }
   }
   return total;
