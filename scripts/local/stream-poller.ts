@@ -158,7 +158,7 @@ export class LocalStreamPoller {
     for (const [shardId, iterator] of [...this.iterators]) {
       if (!iterator) {
         // A closed shard: what its consumers hold from a failure is still theirs to finish.
-        for (const [index, consumer] of this.options.consumers.entries()) read += await this.deliver(`${index} ${shardId}`, consumer, []);
+        read += await this.deliverToAll(shardId, []);
         if ([...this.held.keys()].some((place) => place.endsWith(` ${shardId}`))) continue;
         this.iterators.delete(shardId);
         this.finished.add(shardId);
@@ -180,12 +180,18 @@ export class LocalStreamPoller {
       }
       const records = page.Records ?? [];
       read += records.length;
-      for (const [index, consumer] of this.options.consumers.entries()) read += await this.deliver(`${index} ${shardId}`, consumer, records);
+      read += await this.deliverToAll(shardId, records);
       this.iterators.set(shardId, page.NextShardIterator);
     }
     // Shards close and new ones open over time: pick the new ones up from their start (when one ended, else once a second).
     if (shardEnded || Date.now() - this.discoveredAt >= DISCOVERY_INTERVAL_MS) await this.discover();
     return read;
+  }
+
+  /** Hands each consumer its records of a page at once, as the mappings run side by side; resolves to the held records tried again. */
+  private async deliverToAll(shardId: string, page: readonly _Record[]): Promise<number> {
+    const retried = await Promise.all(this.options.consumers.map((consumer, index) => this.deliver(`${index} ${shardId}`, consumer, page)));
+    return retried.reduce((sum, count) => sum + count, 0);
   }
 
   /** Hands a consumer its records of a page (after those it holds from a failure); resolves to the held records tried again. */
