@@ -13,6 +13,9 @@ export default defineConfig({
     // Vitest's default leaves a core idle on a 2-core machine (cores − 1 workers), while most of an
     // integration file's time is spent waiting for DynamoDB Local, Chromium or a child process.
     maxWorkers: Math.max(2, availableParallelism()),
+    // A larger young generation for the test processes: fewer scavenges of what a file allocates (projections, SDK
+    // requests). On three Node-heavy integration files, 7% less CPU (61 and 60 against 64 and 67 CPU-seconds).
+    execArgv: ['--max-semi-space-size=64'],
     // In CI a JSON report too, from which .ci/run prints the plain "N passed, N failed" line.
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.cache/vitest-results.json' }]] : ['default'],
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
