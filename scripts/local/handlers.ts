@@ -25,7 +25,6 @@ export function functionLoader(): FunctionLoader {
   loaders += 1;
   const instance = loaders === 1 ? '' : `?runtime=${loaders}`;
   const modules = new Map<string, Promise<Record<string, unknown>>>();
-  const handlers = new Map<string, Promise<LambdaHandler>>();
   const loadModule = (name: string) => {
     let loaded = modules.get(name);
     if (!loaded) {
@@ -34,16 +33,10 @@ export function functionLoader(): FunctionLoader {
     }
     return loaded;
   };
-  const loadHandler = (name: string) => {
-    let loaded = handlers.get(name);
-    if (!loaded) {
-      loaded = loadModule(name).then((module) => {
-        if (typeof module.handler !== 'function') throw new Error(`functions/${name}.ts exports no handler`);
-        return module.handler as LambdaHandler;
-      });
-      handlers.set(name, loaded);
-    }
-    return loaded;
+  const loadHandler = async (name: string) => {
+    const module = await loadModule(name);
+    if (typeof module.handler !== 'function') throw new Error(`functions/${name}.ts exports no handler`);
+    return module.handler as LambdaHandler;
   };
   return { loadModule, loadHandler };
 }

@@ -38,6 +38,12 @@ export interface StreamPollerOptions {
   consumers: readonly StreamConsumer[];
 }
 
+/** What a consumer holds of a shard after its batch failed: the records from the failure on, and how often it failed. */
+interface Held {
+  records: _Record[];
+  failures: number;
+}
+
 /** Receives a batch that kept failing, with its records (from the first that failed), and why. */
 export type DeadBatchHandler = (event: DynamoDBStreamEvent, error: string) => void;
 
@@ -55,8 +61,8 @@ export type DeadBatchHandler = (event: DynamoDBStreamEvent, error: string) => vo
 export class LocalStreamPoller {
   private readonly iterators = new Map<string, string | undefined>();
   private readonly finished = new Set<string>();
-  /** Per consumer (by its index) and shard: the records of its failed batch, from the failure on, and how often it failed. */
-  private readonly held = new Map<string, { records: _Record[]; failures: number }>();
+  /** Per shard, a slot per consumer (by its index): what it holds from a failed batch. */
+  private readonly held = new Map<string, Array<Held | undefined>>();
   private timer: NodeJS.Timeout | undefined;
   private tick: () => Promise<void> = async () => undefined;
   private interval = 50;
@@ -159,7 +165,8 @@ export class LocalStreamPoller {
       if (!iterator) {
         // A closed shard: what its consumers hold from a failure is still theirs to finish.
         read += await this.deliverToAll(shardId, []);
-        if ([...this.held.keys()].some((place) => place.endsWith(` ${shardId}`))) continue;
+        if (this.held.get(shardId)?.some(Boolean)) continue;
+        this.held.delete(shardId);
         this.iterators.delete(shardId);
         this.finished.add(shardId);
         shardEnded = true;
@@ -190,29 +197,31 @@ export class LocalStreamPoller {
 
   /** Hands each consumer its records of a page at once, as the mappings run side by side; resolves to the held records tried again. */
   private async deliverToAll(shardId: string, page: readonly _Record[]): Promise<number> {
-    const retried = await Promise.all(this.options.consumers.map((consumer, index) => this.deliver(`${index} ${shardId}`, consumer, page)));
+    let slots = this.held.get(shardId);
+    if (!slots) this.held.set(shardId, (slots = []));
+    const retried = await Promise.all(this.options.consumers.map((consumer, index) => this.deliver(consumer, page, { shardId, slots, index })));
     return retried.reduce((sum, count) => sum + count, 0);
   }
 
   /** Hands a consumer its records of a page (after those it holds from a failure); resolves to the held records tried again. */
-  private async deliver(place: string, consumer: StreamConsumer, page: readonly _Record[]): Promise<number> {
-    const held = this.held.get(place);
+  private async deliver(consumer: StreamConsumer, page: readonly _Record[], { shardId, slots, index }: { shardId: string; slots: Array<Held | undefined>; index: number }): Promise<number> {
+    const held = slots[index];
     const records = [...(held?.records ?? []), ...page.filter((record) => !consumer.entities || accepts(consumer.entities, record))];
     if (records.length === 0) return 0;
     const event = { Records: records.map(asLambdaRecord) } as unknown as DynamoDBStreamEvent;
     const { batchItemFailures } = await consumer.handler(event);
-    this.held.delete(place);
+    slots[index] = undefined;
     if (batchItemFailures.length === 0) return held?.records.length ?? 0;
     const failures = (held?.failures ?? 0) + 1;
     if (failures > MAX_BATCH_RETRIES) {
       // Like the event source mapping's on-failure destination: keep the batch, move on.
-      logger.error('A stream batch kept failing; it is kept as a dead letter', { place, records: records.length, first: records[0]?.dynamodb?.SequenceNumber });
+      logger.error('A stream batch kept failing; it is kept as a dead letter', { shardId, consumer: index, records: records.length, first: records[0]?.dynamodb?.SequenceNumber });
       consumer.onDeadBatch?.(event, `the batch failed ${failures} times, from sequence number ${batchItemFailures[0]?.itemIdentifier ?? records[0]?.dynamodb?.SequenceNumber}`);
       return 0;
     }
     // Like the event source mapping: retry from the failed record, on the next round.
     const failedAt = records.findIndex((record) => record.dynamodb?.SequenceNumber === batchItemFailures[0]?.itemIdentifier);
-    this.held.set(place, { records: records.slice(Math.max(0, failedAt)), failures });
+    slots[index] = { records: records.slice(Math.max(0, failedAt)), failures };
     return records.length;
   }
 }
