@@ -31,7 +31,7 @@ export interface Site {
   /** The `page` / `identify` / `checkout` events the collector received for this key, in arrival order. */
   events(): CollectedEvent[];
   requests(): CollectRequest[];
-  /** Waits until at least `count` events have arrived (fails after `timeoutMs`). */
+  /** Waits until at least `count` events have arrived (fails after `timeoutMs`, 10 s by default: the tests run side by side on a busy machine). */
   waitForEvents(count: number, timeoutMs?: number): Promise<CollectedEvent[]>;
   /** Bodies the store received at `<root>cart/update.js`. */
   cartUpdates(): Array<{ contentType: string; body: unknown }>;
@@ -190,7 +190,7 @@ export async function startHarness(options: { chromiumPath: string; trackerPath:
         events,
         requests: mine,
         cartUpdates: () => carts.get(id) ?? [],
-        async waitForEvents(wanted, timeoutMs = 5000) {
+        async waitForEvents(wanted, timeoutMs = 10_000) {
           const deadline = Date.now() + timeoutMs;
           while (events().length < wanted) {
             if (Date.now() > deadline) throw new Error(`expected ${wanted} events for ${key}, got ${JSON.stringify(events(), null, 2)}`);

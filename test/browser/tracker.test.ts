@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
 import { DESKTOP_CHROME } from '../support/chromium.ts';
 import { type Harness, startHarness } from './harness.ts';
 
@@ -21,20 +21,22 @@ afterAll(async () => {
   await harness?.close();
 });
 
-/** A fresh browser profile (no cookies, no storage) for one test. */
-async function visitor(): Promise<{ context: BrowserContext; page: Page }> {
+/** A fresh browser profile (no cookies, no storage) for one test, closed when that test finishes (its own hook: the tests run side by side). */
+async function visitor(finished: TestContext['onTestFinished']): Promise<{ context: BrowserContext; page: Page }> {
   const context = await harness.browser.newContext();
-  onTestFinished(() => context.close());
+  finished(() => context.close());
   return { context, page: await context.newPage() };
 }
 
 const storedCookie = async (context: BrowserContext) => (await context.cookies()).find((cookie) => cookie.name === 'baton_aid');
 const storedLocal = (page: Page) => page.evaluate('localStorage.getItem("baton_aid")');
 
-describe('the tracker in Chromium', () => {
-  it('reports a landing from an ad: the full URL and the referrer, as text/plain without a preflight', async () => {
+// The tests run side by side, each with its own site and browser profile: most of a test's time is the tracker's
+// 1-second batch timer and the pauses that prove nothing is sent, not work.
+describe.concurrent('the tracker in Chromium', () => {
+  it('reports a landing from an ad: the full URL and the referrer, as text/plain without a preflight', async ({ onTestFinished }) => {
     const site = harness.site();
-    const { page } = await visitor();
+    const { page } = await visitor(onTestFinished);
     const landing = site.url('/landing?utm_source=google&utm_medium=cpc&utm_campaign=x&gclid=Cj0KCQiA');
     const before = Date.now();
 
@@ -53,7 +55,7 @@ describe('the tracker in Chromium', () => {
     expect(harness.preflights).toBe(0);
   });
 
-  it('tells a developer testing from a headless browser, in the console, that its events are dropped as a bot’s; a desktop browser hears nothing', async () => {
+  it('tells a developer testing from a headless browser, in the console, that its events are dropped as a bot’s; a desktop browser hears nothing', async ({ onTestFinished }) => {
     const warnings = async (context: BrowserContext) => {
       const site = harness.site();
       const page = await context.newPage();
@@ -63,16 +65,16 @@ describe('the tracker in Chromium', () => {
       await site.waitForEvents(1);
       return said;
     };
-    const headless = await visitor();
+    const headless = await visitor(onTestFinished);
     expect(await warnings(headless.context)).toEqual([expect.stringMatching(/^Baton: this browser's user agent says it is headless .*\?debug=true/)]);
     const desktop = await harness.browser.newContext({ userAgent: DESKTOP_CHROME });
     onTestFinished(() => desktop.close());
     expect(await warnings(desktop)).toEqual([]);
   });
 
-  it('keeps the anonymous id across pages in a first-party cookie, and restores it from localStorage when the cookie is gone', async () => {
+  it('keeps the anonymous id across pages in a first-party cookie, and restores it from localStorage when the cookie is gone', async ({ onTestFinished }) => {
     const site = harness.site();
-    const { context, page } = await visitor();
+    const { context, page } = await visitor(onTestFinished);
 
     await page.goto(site.url('/first'));
     const [first] = await site.waitForEvents(1);
@@ -97,9 +99,9 @@ describe('the tracker in Chromium', () => {
     expect(await page.evaluate('baton.anonymousId()')).toBe(id);
   });
 
-  it('sends identify and checkout events with the same anonymous id', async () => {
+  it('sends identify and checkout events with the same anonymous id', async ({ onTestFinished }) => {
     const site = harness.site();
-    const { page } = await visitor();
+    const { page } = await visitor(onTestFinished);
     await page.goto(site.url('/cart'));
     await site.waitForEvents(1);
 
@@ -122,9 +124,9 @@ describe('the tracker in Chromium', () => {
     ).toEqual([50, 50, 20]);
   });
 
-  it('falls back to fetch with keepalive (text/plain, still no preflight) where sendBeacon is missing', async () => {
+  it('falls back to fetch with keepalive (text/plain, still no preflight) where sendBeacon is missing', async ({ onTestFinished }) => {
     const site = harness.site();
-    const { context, page } = await visitor();
+    const { context, page } = await visitor(onTestFinished);
     await context.addInitScript('delete Navigator.prototype.sendBeacon;');
 
     await page.goto(site.url('/old-browser?utm_source=bing&msclkid=m1'));
@@ -135,13 +137,15 @@ describe('the tracker in Chromium', () => {
     expect(harness.preflights).toBe(0);
   });
 
-  it('flushes the queue with sendBeacon when the visitor navigates away or closes the tab', async () => {
+  it('flushes the queue with sendBeacon when the visitor navigates away or closes the tab', async ({ onTestFinished }) => {
     const site = harness.site();
-    const { page } = await visitor();
+    const { context, page } = await visitor(onTestFinished);
+    await context.clock.install();
     await page.goto(site.url('/product'));
     await site.waitForEvents(1);
 
-    // Queued, then the page is left at once: well before the 1 s batch timer.
+    // Queued, then the page is left: the page's clock stands still, so only leaving can send it, never the 1 s batch timer.
+    await page.clock.pauseAt(Date.now() + 1_000);
     await page.evaluate(`baton.checkout('2002')`);
     await page.goto('about:blank');
     const [, checkout] = await site.waitForEvents(2);
@@ -162,9 +166,9 @@ describe('the tracker in Chromium', () => {
     expect(events[3]).toMatchObject({ type: 'identify', customerId: 'c-closed' });
   });
 
-  it('with consent required, sends and stores nothing until consent; then the landing goes out with its own URL, referrer and time', async () => {
+  it('with consent required, sends and stores nothing until consent; then the landing goes out with its own URL, referrer and time', async ({ onTestFinished }) => {
     const site = harness.site({ consentRequired: true });
-    const { context, page } = await visitor();
+    const { context, page } = await visitor(onTestFinished);
     const landing = site.url('/landing?utm_source=newsletter&utm_medium=email&utm_campaign=nov&fbclid=IwAR0');
     const before = Date.now();
 
@@ -204,9 +208,9 @@ describe('the tracker in Chromium', () => {
     expect(await page.evaluate('sessionStorage.getItem("baton_pending")')).toBeNull();
   });
 
-  it('consent(false) sends nothing, keeps no id and discards the held landing (data-* attributes, no settings line)', async () => {
+  it('consent(false) sends nothing, keeps no id and discards the held landing (data-* attributes, no settings line)', async ({ onTestFinished }) => {
     const site = harness.site({ consentRequired: true, via: 'attributes' });
-    const { context, page } = await visitor();
+    const { context, page } = await visitor(onTestFinished);
 
     await page.goto(site.url('/landing?utm_source=google&gclid=abc'), { referer: 'https://www.google.com/' });
     await page.evaluate(`baton.identify({ customerId: 'c-1' }); baton.consent(false); baton.checkout('3003');`);
@@ -230,10 +234,10 @@ describe('the tracker in Chromium', () => {
     expect(only).toMatchObject({ type: 'page', url: site.url('/next'), consent: true });
   });
 
-  it('honours calls made through the stub before the script loaded', async () => {
+  it('honours calls made through the stub before the script loaded', async ({ onTestFinished }) => {
     const calls = `<script>baton.consent(true); baton.identify({ customerId: 'c-7' }); baton.ready(function () { document.title = 'ready ' + baton.anonymousId(); });</script>`;
     const site = harness.site({ consentRequired: true, before: STUB + calls });
-    const { page } = await visitor();
+    const { page } = await visitor(onTestFinished);
     expect(STUB).toContain('window.baton = window.baton || { q: [] };');
 
     await page.goto(site.url('/stubbed?utm_source=x'));
@@ -247,9 +251,9 @@ describe('the tracker in Chromium', () => {
     expect(await page.title()).toBe(`ready ${events[0]?.anonymousId}`);
   });
 
-  it('without consent required, passes consent along and forgets the id when the visitor refuses', async () => {
+  it('without consent required, passes consent along and forgets the id when the visitor refuses', async ({ onTestFinished }) => {
     const site = harness.site();
-    const { context, page } = await visitor();
+    const { context, page } = await visitor(onTestFinished);
     await page.goto(site.url('/a'));
     const [first] = await site.waitForEvents(1);
     expect(first).not.toHaveProperty('consent');
@@ -267,9 +271,9 @@ describe('the tracker in Chromium', () => {
     expect(await page.evaluate('baton.anonymousId()')).toBeNull();
   });
 
-  it('on a Shopify storefront, writes the id (and when the session landed from a campaign) to the cart attributes once per session', async () => {
+  it('on a Shopify storefront, writes the id (and when the session landed from a campaign) to the cart attributes once per session', async ({ onTestFinished }) => {
     const site = harness.site({ shopify: true });
-    const { page } = await visitor();
+    const { page } = await visitor(onTestFinished);
 
     await page.goto(site.url('/products/shoe?utm_source=google&utm_medium=cpc'));
     const [first] = await site.waitForEvents(1);
