@@ -4,20 +4,25 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpendFile, spendFiles } from '../../scripts/demo/spend-files.ts';
 import { demoStore } from '../../scripts/demo/store.ts';
+import { createSpendProgram } from '../../scripts/spend/program.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoSpendStore } from '../../shared/adapters/dynamodb/spend-store.ts';
 import { config } from '../../shared/config.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { newTenant } from '../support/api.ts';
-import { runScript } from '../support/process.ts';
+import { runProgram, runScript } from '../support/process.ts';
 
-// `npm run spend -- import` as a process against this file's table on DynamoDB Local (the integration
-// setup puts TABLE_NAME and DYNAMODB_ENDPOINT in the environment the process inherits): the demo's own
-// platform files, imported and read back from the table as reports read them.
+// `npm run spend -- import` against this file's table on DynamoDB Local: the demo's own platform files,
+// imported and read back from the table as reports read them. The program runs in this process (what
+// runProgram in test/support/process.ts), and once as a process, as npm runs it (the
+// integration setup puts TABLE_NAME and DYNAMODB_ENDPOINT in the environment it inherits): a process
+// costs about 1.5 CPU-seconds to start, and what only a process shows is tested in test/unit/spend-cli.test.ts.
 
 const TIMEZONE = 'America/New_York';
 
-const spendCli = (...args: string[]) => runScript('spend', args, { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+const spendProcess = (...args: string[]) => runScript('spend', args, { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+
+const spendCli = (...args: string[]) => runProgram((err) => createSpendProgram({ err }), args);
 
 const spendStore = () => new DynamoSpendStore(documentClient(), config().TABLE_NAME);
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
@@ -92,7 +97,7 @@ describe('npm run spend -- import, into DynamoDB Local', () => {
       size += rows.at(-1)!.length + 1;
     }
     writeFileSync(large, `${rows.join('\n')}\n`);
-    const { code, stdout, stderr } = await spendCli('import', large, '--tenant', tenant.tenantId, '--profile', 'generic', '--account', 'publishers');
+    const { code, stdout, stderr } = await spendProcess('import', large, '--tenant', tenant.tenantId, '--profile', 'generic', '--account', 'publishers');
     expect(code, stderr).toBe(0);
     const answer = JSON.parse(stdout);
     expect(answer).toMatchObject({ rows: rows.length - 1, days: { from: '2026-10-01', to: '2026-10-28' } });

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { type ProgramSpec, runCli } from '../../scripts/cli.ts';
+import type { ProgressStream } from '../../scripts/spend/progress.ts';
 
 /** The project's root, where `npm run <script>` runs. */
 export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
@@ -31,4 +33,24 @@ export function withoutTable(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   delete base.TABLE_NAME;
   delete base.DYNAMODB_ENDPOINT;
   return { ...base, ...env };
+}
+
+/**
+ * A CLI program run in this process, as its script runs it in its own: `scripts/<name>.ts` is nothing but
+ * `main(program)`, and main() makes runCli's answer the exit code and writes each text to stdout or stderr
+ * ending in a newline. `build` gets the stream a program writes its summaries and progress to (stderr in a
+ * process): what it writes there is in `stderr` too. A process costs about 1.5 CPU-seconds to start; what only
+ * a process shows (exit codes, streams, imports) is tested with `runScript`.
+ */
+export async function runProgram(
+  program: ProgramSpec | ((stderr: ProgressStream) => ProgramSpec),
+  args: readonly string[],
+  options: { tty?: boolean } = {},
+): Promise<ProcessResult & { code: number }> {
+  let stdout = '';
+  let stderr = '';
+  const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+  const spec = typeof program === 'function' ? program({ write: (text: string) => void (stderr += text), isTTY: options.tty ?? false }) : program;
+  const code = await runCli(spec, args, { out: (text) => void (stdout += line(text)), err: (text) => void (stderr += line(text)) });
+  return { code, stdout, stderr };
 }

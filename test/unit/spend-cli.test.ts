@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../scripts/cli.ts';
 import { freePort } from '../../scripts/local/dynamodb-local.ts';
 import { createSpendProgram, FILE_LIMIT_TEXT, PROGRESS_FROM_BYTES, spendProgram } from '../../scripts/spend/program.ts';
 import { fileSize, phaseProgress } from '../../scripts/spend/progress.ts';
 import { MAX_IMPORT_FILE_BYTES } from '../../shared/spend/use-cases.ts';
 import { createTenant } from '../../shared/tenants/use-cases.ts';
 import { type MemoryStores, memoryStores } from '../support/memory/stores.ts';
-import { runScript, withoutTable } from '../support/process.ts';
+import { runProgram, runScript, withoutTable } from '../support/process.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const fixture = (name: string) => join(root, 'test', 'fixtures', 'spend', name);
@@ -18,21 +17,13 @@ const fixture = (name: string) => join(root, 'test', 'fixtures', 'spend', name);
 /** `npm run spend -- <args>`, as npm runs it: for what only a process shows (its exit code, its streams, its imports). */
 const spendProcess = (args: string[], env: NodeJS.ProcessEnv = {}) => runScript('spend', args, withoutTable(env));
 
-const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
-
 /**
- * The program in this process: scripts/spend.ts is nothing but `main(spendProgram)`, and main() makes
- * runCli's result the exit code and writes each text to stdout or stderr ending in a newline. With
- * `deps`, imports go to those (in-memory) stores instead of the configured table; the summary and the
- * progress are written where runCli writes its errors, as on a terminal they would be.
+ * The program in this process (runProgram). With `deps`, imports go to those (in-memory) stores instead of the
+ * configured table; the summary and the progress are written where a process writes them, as on a terminal
+ * (`tty`) they would be.
  */
-async function spend(args: string[], deps?: MemoryStores, tty = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const err = { write: (text: string) => void (stderr += text), isTTY: tty };
-  const program = deps ? createSpendProgram({ stores: async () => ({ deps, local: true }), err }) : spendProgram;
-  const code = await runCli(program, args, { out: (text) => void (stdout += line(text)), err: (text) => void (stderr += line(text)) });
-  return { code, stdout, stderr };
+function spend(args: string[], deps?: MemoryStores, tty = false): ReturnType<typeof runProgram> {
+  return runProgram((err) => (deps ? createSpendProgram({ stores: async () => ({ deps, local: true }), err }) : spendProgram), args, { tty });
 }
 
 const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;

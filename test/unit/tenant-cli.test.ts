@@ -2,23 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { type ProgramSpec, runCli } from '../../scripts/cli.ts';
 import { freePort } from '../../scripts/local/dynamodb-local.ts';
 import { tenantProgram } from '../../scripts/tenant/program.ts';
-import { runScript, withoutTable } from '../support/process.ts';
+import { runProgram, runScript, withoutTable } from '../support/process.ts';
 
 /** `npm run tenant -- <args>`, as npm runs it: for what only a process shows (its exit code, its streams, its imports). */
 const tenantProcess = (args: string[], env: NodeJS.ProcessEnv = {}) => runScript('tenant', args, withoutTable(env));
 
-/**
- * The same program in this process: scripts/tenant.ts is nothing but `main(tenantProgram)`, and main()
- * makes runCli's result the exit code and writes each text to stdout or stderr ending in a newline.
- * No usage path touches DynamoDB or the environment (withStore runs only once a command does).
- */
-async function tenant(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
-  const code = await runCli(tenantProgram, args, { out: (text) => void (stdout += line(text)), err: (text) => void (stderr += line(text)) });
-  return { code, stdout, stderr };
-}
+/** The same program in this process (runProgram). No usage path touches DynamoDB or the environment (withStore runs only once a command does). */
+const tenant = (args: string[]) => runProgram(tenantProgram, args);
 
 const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
 
