@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadLettersProgram } from '../../scripts/dead-letters/program.ts';
 import { appendDeadLetter, type DeadLetter, readDeadLetters, stampLetter } from '../../scripts/local/dead-letter-file.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { stores } from '../../shared/adapters/dynamodb/stores.ts';
@@ -12,6 +13,7 @@ import { config } from '../../shared/config.ts';
 import { transactionFromInput } from '../../shared/recording/transactions.ts';
 import { storeTransaction } from '../../shared/recording/use-cases.ts';
 import { createTenant } from '../../shared/tenants/use-cases.ts';
+import { runProgram } from '../support/process.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 let dir: string;
@@ -22,7 +24,10 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `npm run dead-letters -- <args>` on this file's table (TABLE_NAME and DYNAMODB_ENDPOINT of the test setup). */
+/**
+ * `npm run dead-letters -- <args>` as a process, on this file's table (TABLE_NAME and DYNAMODB_ENDPOINT of the test setup): for a
+ * redrive racing another process's appends. The program runs in this process otherwise (runProgram).
+ */
 function deadLetters(args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dead-letters.ts', ...args], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -108,14 +113,14 @@ describe('npm run dead-letters on the local file, with the real handlers and Dyn
     const broken = brokenTask(1);
     for (const letter of [batch, broken]) appendDeadLetter(file, letter);
 
-    const listed = await deadLetters(['list', '--file', file, '--json']).done;
+    const listed = await runProgram(deadLettersProgram, ['list', '--file', file, '--json']);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).map((row: { id: string; detailType: string; tenant: string }) => [row.id, row.detailType, row.tenant])).toEqual([
       [batch.id, '1 stream records', 'acme'],
       [broken.id, 'recompute message', ''],
     ]);
 
-    const first = await deadLetters(['redrive', '--file', file, '--json']).done;
+    const first = await runProgram(deadLettersProgram, ['redrive', '--file', file, '--json']);
     expect(first.code, first.stderr).toBe(1);
     expect(JSON.parse(first.stdout)).toEqual([
       { id: batch.id, ok: true, message: '1 records delivered to project' },
@@ -126,7 +131,7 @@ describe('npm run dead-letters on the local file, with the real handlers and Dyn
     // The projector did its work: the order is attributed.
     expect((await deps.projections.getAttribution('acme', 'dl-order'))?.result.revenue).toBe(1200);
 
-    const second = await deadLetters(['redrive', '--file', file, '--json']).done;
+    const second = await runProgram(deadLettersProgram, ['redrive', '--file', file, '--json']);
     expect(JSON.parse(second.stdout).map((outcome: { id: string }) => outcome.id)).toEqual([broken.id]);
     expect(readDeadLetters(file).letters).toEqual([expect.objectContaining({ id: broken.id, attempts: 5 })]);
   }, 60_000);

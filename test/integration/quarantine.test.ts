@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadLettersProgram } from '../../scripts/dead-letters/program.ts';
 import { stores } from '../../shared/adapters/dynamodb/stores.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { quarantineId } from '../../shared/webhooks/quarantine.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyOrder } from '../fixtures/webhooks.ts';
 import { newTenant, TestApi } from '../support/api.ts';
-import { runScript } from '../support/process.ts';
+import { runProgram } from '../support/process.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 let api: TestApi;
@@ -34,8 +35,8 @@ function stripe(tenant: CreatedTenant, body: string) {
 
 const quarantinedOf = async (tenantId: string) => (await stores().quarantine.list()).filter((delivery) => delivery.tenantId === tenantId);
 
-/** `npm run dead-letters -- <args>` on this file's table (the test setup's TABLE_NAME and DYNAMODB_ENDPOINT), with an empty letter file. */
-const deadLetters = (args: string[]) => runScript('dead-letters', [...args, '--file', join(tmpdir(), `baton-no-letters-${process.pid}.ndjson`)]);
+/** `npm run dead-letters -- <args>` (the program, in this process: runProgram) on this file's table, with an empty letter file. */
+const deadLetters = (args: string[]) => runProgram(deadLettersProgram, [...args, '--file', join(tmpdir(), `baton-no-letters-${process.pid}.ndjson`)]);
 
 describe('a signed, genuine delivery Baton cannot map is never lost', () => {
   it('is acknowledged with outcome quarantined, kept whole once however often the provider retries, and nothing is counted', async () => {
