@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BuildOptions, buildSync } from 'esbuild';
@@ -51,6 +51,8 @@ export function functionBundle(handler: string): string {
       outExtension: { '.js': '.mjs' },
     });
     bundled = outdir;
+    // Synthesis copies each function's folder into the cloud assembly: the bundles need not outlive the process.
+    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
   }
   return join(bundled, handler);
 }

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionAccess } from '../../infra/stateless-stack.ts';
 import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../../scripts/build.ts';
 import { eventRules } from '../../shared/events/rules.ts';
@@ -28,8 +28,10 @@ let synth: { status: number | null; stderr: string };
  * without Docker (the functions are bundled by esbuild in process). cdk-nag runs during it:
  * an unacknowledged finding makes it fail. The assertions below read the templates it wrote.
  */
+let out: string;
+
 beforeAll(() => {
-  const out = mkdtempSync(join(tmpdir(), 'baton-synth-'));
+  out = mkdtempSync(join(tmpdir(), 'baton-synth-'));
   const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', out], {
     cwd: join(import.meta.dirname, '..', '..'),
     encoding: 'utf8',
@@ -41,6 +43,8 @@ beforeAll(() => {
   stateful = template('BatonStateful');
   stateless = template('BatonStateless');
 });
+// The cloud assembly holds every function's bundle (about 100 MB): it goes with the file.
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('the stateful stack', () => {
   it('holds the table declared in shared/table.ts: keys, indexes, on-demand, PITR, encryption, TTL, stream', () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -61,7 +62,10 @@ function checkAnswer(method: string, path: string, response: { status: number; c
 
 /** The local HTTP API on a free port, for tests that go through HTTP. */
 export class TestApi {
-  private constructor(readonly runtime: LocalRuntime) {}
+  private constructor(
+    readonly runtime: LocalRuntime,
+    private readonly deadLetterFile: string,
+  ) {}
 
   /**
    * With `events`, the table's stream feeds its consumers (the projector, the event publisher), as under `npm start`;
@@ -78,6 +82,7 @@ export class TestApi {
         ...(options.events ? { dynamodbEndpoint: DYNAMODB_ENDPOINT, tableName: TABLE_NAME } : {}),
         ...(options.warehouse ? {} : { streamConsumers: streamConsumers.filter((consumer) => consumer.name !== 'warehouse-changes').map((consumer) => consumer.name) }),
       }),
+      deadLetterFile,
     );
   }
 
@@ -118,7 +123,9 @@ export class TestApi {
     return this.runtime.withConsumersPaused(work);
   }
 
-  close(): Promise<void> {
-    return this.runtime.close();
+  /** Stops the runtime; its dead-letter file goes with it. */
+  async close(): Promise<void> {
+    await this.runtime.close();
+    rmSync(this.deadLetterFile, { force: true });
   }
 }
