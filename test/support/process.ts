@@ -38,8 +38,8 @@ export function withoutTable(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 /**
  * A CLI program run in this process, as its script runs it in its own: `scripts/<name>.ts` is nothing but
  * `main(program)`, and main() makes runCli's answer the exit code and writes each text to stdout or stderr
- * ending in a newline. `build` gets the stream a program writes its summaries and progress to (stderr in a
- * process): what it writes there is in `stderr` too. A process costs about 1.5 CPU-seconds to start; what only
+ * ending in a newline. A `program` given as a function gets the stream it writes its summaries and progress to
+ * (stderr in a process): what it writes there is in `stderr` too. A process costs about 1.5 CPU-seconds to start; what only
  * a process shows (exit codes, streams, imports) is tested with `runScript`.
  */
 export async function runProgram(
