@@ -85,7 +85,7 @@ export function sum(...all: Contributions[]): Contributions {
         } else target[name] = added;
       }
       // Only a cancelled measure can leave a cell empty (a busy tenant's cells hold thousands of measures: no count each time).
-      if ((cancelled || Object.keys(cell).length === 0) && isEmpty(target)) delete total[id];
+      if ((cancelled || isEmpty(cell)) && isEmpty(target)) delete total[id];
     }
   }
   return total;
