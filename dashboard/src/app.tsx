@@ -197,21 +197,26 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
           <Loading what="the tenant's reporting currency" />
         ) : (
           <>
-            {periodic && (
-              <Toolbar
-                period={period}
-                timezone={session.me.timezone}
-                onPeriod={(next) => setParams({ from: next.from, to: next.to })}
-                currency={currency}
-                currencies={currencies}
-                onCurrency={view.name === 'spend' ? undefined : (next) => setParams({ currency: next })}
-                convert={reporting && converts ? { reportingCurrency: reporting.currency, converted, onConverted: (on) => setParams({ currency: on ? REPORTING : '' }) } : undefined}
-                unconverted={
-                  reporting && askedReporting && !converts
-                    ? `${view.title} shows each currency's own amounts: its figures are not converted to ${reporting.currency}. The other views show ${reporting.currency}.`
-                    : undefined
-                }
-              />
+            {periodic && converts && settings.status === 'loading' ? (
+              // The toolbar of a view that converts holds the currency switch: drawn once the tenant's settings say whether there is one.
+              <Loading what="the tenant's reporting currency" />
+            ) : (
+              periodic && (
+                <Toolbar
+                  period={period}
+                  timezone={session.me.timezone}
+                  onPeriod={(next) => setParams({ from: next.from, to: next.to })}
+                  currency={currency}
+                  currencies={currencies}
+                  onCurrency={view.name === 'spend' ? undefined : (next) => setParams({ currency: next })}
+                  convert={reporting && converts ? { reportingCurrency: reporting.currency, converted, onConverted: (on) => setParams({ currency: on ? REPORTING : '' }) } : undefined}
+                  unconverted={
+                    reporting && askedReporting && !converts
+                      ? `${view.title} shows each currency's own amounts: its figures are not converted to ${reporting.currency}. The other views show ${reporting.currency}.`
+                      : undefined
+                  }
+                />
+              )
             )}
             <Render {...props} key={view.name} />
           </>
