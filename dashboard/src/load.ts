@@ -8,25 +8,29 @@ export type Load<T> = { status: 'loading' } | { status: 'ok'; data: T } | { stat
  * GETs `path` (null: nothing to load) with the session's key whenever it
  * changes; an answer that arrives after the path moved on is dropped. A 401
  * means the key went away (rotated out): `onUnauthorized` signs out.
+ * What was loaded for another path or key is never given for this one: the
+ * render after a change (a new month in the address, say) is already
+ * loading, rather than the last figures under the new choice.
  */
 export function useApi<T>(path: string | null, key: string, onUnauthorized: () => void): [Load<T>, () => void] {
-  const [state, setState] = useState<Load<T>>({ status: 'loading' });
+  const wanted = path === null ? null : `${key} ${path}`;
+  const [state, setState] = useState<{ of: string | null; load: Load<T> }>({ of: null, load: { status: 'loading' } });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (path === null) return;
     const controller = new AbortController();
-    setState({ status: 'loading' });
+    setState({ of: wanted, load: { status: 'loading' } });
     getJson<T>(path, key, controller.signal).then(
-      (data) => setState({ status: 'ok', data }),
+      (data) => setState({ of: wanted, load: { status: 'ok', data } }),
       (error: Error) => {
         if (controller.signal.aborted) return;
         if (error instanceof ApiError && error.status === 401) onUnauthorized();
-        setState({ status: 'error', error });
+        setState({ of: wanted, load: { status: 'error', error } });
       },
     );
     return () => controller.abort();
   }, [path, key, attempt]);
-  return [state, useCallback(() => setAttempt((n) => n + 1), [])];
+  return [state.of === wanted ? state.load : { status: 'loading' }, useCallback(() => setAttempt((n) => n + 1), [])];
 }
 
 /** Two GETs as one load: loading until both are in, the first error otherwise; retrying asks both again. */

@@ -73,8 +73,13 @@ function unexpected(errors: string[], statuses: number[]): string[] {
   return errors.filter((error) => !statuses.some((status) => error.includes(`status of ${status}`)));
 }
 
+/** Opens the finance view of `month` by address: from another month of it, only the address's hash changes, so the view is waited for until it shows `month`. */
 async function financeView(page: Page, month: string): Promise<void> {
   await page.goto(`${api.runtime.url}/#/finance?month=${month}`);
+  await page.waitForFunction(
+    (expected) => (globalThis as unknown as { document: { querySelector(selector: string): { value: string } | null } }).document.querySelector('input[name=month]')?.value === expected,
+    month,
+  );
   await settled(page, 'finance');
   await page.waitForSelector('table[data-table=periods]');
 }
