@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { type LocalRuntime, startLocalRuntime } from '../../scripts/local/runtime.ts';
+import { enableStream, localDynamoDbClient } from '../../scripts/local/table.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.ts';
 import { responsesOf } from '../../shared/api/route.ts';
@@ -75,6 +76,11 @@ export class TestApi {
     const { DYNAMODB_ENDPOINT, TABLE_NAME } = config();
     // Dead letters of a test run go to a file of their own, not the developer's .data/dead-letters.ndjson.
     const deadLetterFile = join(tmpdir(), `baton-test-dead-letters-${randomUUID()}.ndjson`);
+    if (options.events && DYNAMODB_ENDPOINT) {
+      // The file's table was made without a stream (integration-setup.ts): its consumers need one from here on.
+      const admin = localDynamoDbClient(DYNAMODB_ENDPOINT);
+      await enableStream(admin, TABLE_NAME).finally(() => admin.destroy());
+    }
     return new TestApi(
       await startLocalRuntime({
         port: 0,

@@ -4,7 +4,9 @@ import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../scripts/loc
 import { processCpuSeconds } from '../../scripts/local/process-cpu.ts';
 
 /**
- * DynamoDB Local slows down with the work it has done, even after the tables are deleted: eight of the
+ * DynamoDB Local slows down with the work it has done, even after the tables are deleted (its stream records
+ * outlive their tables, and every write with a stream costs in proportion to them: docs/development.md,
+ * "DynamoDB Local's streams"; so test tables have a stream only when a file reads it): eight of the
  * heaviest files, four per instance, used 95 Java CPU-seconds instead of 77 on a fresh instance each,
  * and the later files took up to twice as long (and once, three files to an instance, one stalled it past
  * the SDK's 1-second connect timeout). Most files are light, though, and for them Java's start

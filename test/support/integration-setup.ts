@@ -18,7 +18,8 @@ process.env.TABLE_NAME = tableName;
 forgetConfig();
 
 const admin = localDynamoDbClient(endpoint);
-await ensureTable(admin, tableName);
+// Without a stream until a file's runtime consumes it (TestApi.start with `events`): see enableStream.
+await ensureTable(admin, tableName, { stream: false });
 
 afterAll(async () => {
   await admin.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
