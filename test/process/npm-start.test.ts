@@ -44,7 +44,13 @@ async function start(via: 'npm' | 'node'): Promise<Started> {
   const child = spawn(command as string, args as string[], {
     cwd: root,
     // Java lives seconds here: started as the test instances are (shortLived in scripts/local/dynamodb-local.ts; "Picked up JAVA_TOOL_OPTIONS" stays in Java's own stderr).
-    env: { ...process.env, PORT: String(port), DYNAMODB_LOCAL_PORT: String(dynamodbPort), TABLE_NAME: 'baton-start-test', JAVA_TOOL_OPTIONS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DYNAMODB_LOCAL_PORT: String(dynamodbPort),
+      TABLE_NAME: 'baton-start-test',
+      JAVA_TOOL_OPTIONS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
