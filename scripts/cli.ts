@@ -78,9 +78,14 @@ export interface CliIo {
   err(text: string): void;
 }
 
+/** Writes each text as a line of its own, as a program's output reaches its stdout and stderr. */
+export function lineWriter(write: (text: string) => void): (text: string) => void {
+  return (text) => write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
 const processIo: CliIo = {
-  out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: lineWriter((text) => void process.stdout.write(text)),
+  err: lineWriter((text) => void process.stderr.write(text)),
 };
 
 const HELP_WORDS = new Set(['--help', '-h', 'help']);

@@ -164,6 +164,25 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
   const Render = RENDERERS[view.name];
   // Views that read one period share the period and currency pickers (Spend shows every currency: the period alone); the finance view picks a month, the journey an order, Cohorts a range of months (by default the year up to the period's end).
   const periodic = view.name !== 'finance' && view.name !== 'journey' && view.name !== 'cohorts' && !(view.name === 'spend' && session.me.scope !== 'marketing');
+  // A view that converts holds the currency switch in its toolbar: drawn once the tenant's settings say whether there is one.
+  const toolbar = !periodic ? null : converts && settings.status === 'loading' ? (
+    <Loading what="the tenant's reporting currency" />
+  ) : (
+    <Toolbar
+      period={period}
+      timezone={session.me.timezone}
+      onPeriod={(next) => setParams({ from: next.from, to: next.to })}
+      currency={currency}
+      currencies={currencies}
+      onCurrency={view.name === 'spend' ? undefined : (next) => setParams({ currency: next })}
+      convert={reporting && converts ? { reportingCurrency: reporting.currency, converted, onConverted: (on) => setParams({ currency: on ? REPORTING : '' }) } : undefined}
+      unconverted={
+        reporting && askedReporting && !converts
+          ? `${view.title} shows each currency's own amounts: its figures are not converted to ${reporting.currency}. The other views show ${reporting.currency}.`
+          : undefined
+      }
+    />
+  );
   return (
     <>
       <a class="skip" href="#main">
@@ -197,27 +216,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: (message?:
           <Loading what="the tenant's reporting currency" />
         ) : (
           <>
-            {periodic && converts && settings.status === 'loading' ? (
-              // The toolbar of a view that converts holds the currency switch: drawn once the tenant's settings say whether there is one.
-              <Loading what="the tenant's reporting currency" />
-            ) : (
-              periodic && (
-                <Toolbar
-                  period={period}
-                  timezone={session.me.timezone}
-                  onPeriod={(next) => setParams({ from: next.from, to: next.to })}
-                  currency={currency}
-                  currencies={currencies}
-                  onCurrency={view.name === 'spend' ? undefined : (next) => setParams({ currency: next })}
-                  convert={reporting && converts ? { reportingCurrency: reporting.currency, converted, onConverted: (on) => setParams({ currency: on ? REPORTING : '' }) } : undefined}
-                  unconverted={
-                    reporting && askedReporting && !converts
-                      ? `${view.title} shows each currency's own amounts: its figures are not converted to ${reporting.currency}. The other views show ${reporting.currency}.`
-                      : undefined
-                  }
-                />
-              )
-            )}
+            {toolbar}
             <Render {...props} key={view.name} />
           </>
         )}

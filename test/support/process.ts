@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { type ProgramSpec, runCli } from '../../scripts/cli.ts';
+import { lineWriter, type ProgramSpec, runCli } from '../../scripts/cli.ts';
 import type { ProgressStream } from '../../scripts/spend/progress.ts';
 
 /** The project's root, where `npm run <script>` runs. */
@@ -49,8 +49,7 @@ export async function runProgram(
 ): Promise<ProcessResult & { code: number }> {
   let stdout = '';
   let stderr = '';
-  const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
   const spec = typeof program === 'function' ? program({ write: (text: string) => void (stderr += text), isTTY: options.tty ?? false }) : program;
-  const code = await runCli(spec, args, { out: (text) => void (stdout += line(text)), err: (text) => void (stderr += line(text)) });
+  const code = await runCli(spec, args, { out: lineWriter((text) => void (stdout += text)), err: lineWriter((text) => void (stderr += text)) });
   return { code, stdout, stderr };
 }
