@@ -612,7 +612,7 @@ function useMappingsDraft(loaded: SpendMappings | undefined): MappingsDraft {
   return { rows, ready: rows !== undefined, setRows, focus, clearFocus: () => setFocus(undefined), notice, prefill, newRow, reset };
 }
 
-type SaveState = { status: 'idle' } | { status: 'saving' } | { status: 'saved'; count: number } | { status: 'refused'; error: Error; sent: number[] };
+type SaveState = { status: 'idle' } | { status: 'saving' } | { status: 'saved'; count: number } | { status: 'refused'; error: Error; sent: number[]; rows: DraftRow[] };
 
 /** A mapping as sent: trimmed, the platform left out for "any". */
 function mappingOf(row: DraftRow) {
@@ -639,10 +639,6 @@ function MappingsEditor({
   const [stored, setStored] = useState(saved);
   const form = useRef<HTMLFormElement>(null);
   const rows = editor.rows ?? [];
-  useEffect(() => {
-    // A refusal is about the rows as they were sent: an edit takes it (and its marks) away.
-    setState((now) => (now.status === 'refused' ? { status: 'idle' } : now));
-  }, [editor.rows]);
   useEffect(() => {
     if (editor.focus === undefined) return;
     const input = form.current?.querySelector<HTMLInputElement>(`[data-row="${editor.focus}"] input[name=campaign]`);
@@ -672,17 +668,19 @@ function MappingsEditor({
       onSaved();
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) onUnauthorized();
-      setState({ status: 'refused', error: error as Error, sent: sentRows.map((row) => row.id) });
+      setState({ status: 'refused', error: error as Error, sent: sentRows.map((row) => row.id), rows });
     }
   };
 
   // A 400 names the rows it refuses (`body.mappings.3…`): each is marked, with its reason under it.
+  // A refusal is about the rows as they were sent: any edit since (a new rows array) takes it and its marks away, in the same render.
+  const refusal = state.status === 'refused' && state.rows === rows ? state : undefined;
   const problems = new Map<number, string[]>();
   const general: string[] = [];
-  if (state.status === 'refused' && state.error instanceof ApiError) {
-    for (const detail of state.error.details) {
+  if (refusal && refusal.error instanceof ApiError) {
+    for (const detail of refusal.error.details) {
       const index = /mappings\.(\d+)/.exec(detail.path ?? '')?.[1];
-      const id = index === undefined ? undefined : state.sent[Number(index)];
+      const id = index === undefined ? undefined : refusal.sent[Number(index)];
       if (id === undefined) general.push(detail.path ? `${detail.path.replace(/^body\./, '')}: ${detail.message}` : detail.message);
       else problems.set(id, [...(problems.get(id) ?? []), detail.message]);
     }
@@ -745,10 +743,10 @@ function MappingsEditor({
       <p role="status" aria-live="polite" class="import-status" data-mappings-status>
         {state.status === 'saved' ? `Saved ${count(state.count)} ${state.count === 1 ? 'mapping' : 'mappings'}: the reports and the audit use them from now on.` : editor.notice}
       </p>
-      {state.status === 'refused' && (
+      {refusal && (
         <div class="refused" data-result="mappings-refused">
           <p class="refusal" role="alert">
-            <strong>The mappings were not saved.</strong> {refusalText(state.error, session, 'change the mappings')}
+            <strong>The mappings were not saved.</strong> {refusalText(refusal.error, session, 'change the mappings')}
             {problems.size > 0 && ` ${problems.size === 1 ? 'One row needs' : `${count(problems.size)} rows need`} a change, marked above.`}
           </p>
           {general.length > 0 && (
