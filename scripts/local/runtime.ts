@@ -45,6 +45,8 @@ export async function startLocalRuntime(options: {
   deadLetterFile?: string;
   /** The stream consumers to run (by name); all of them unless given. */
   streamConsumers?: readonly string[];
+  /** Where the consumers start reading the stream (LocalStreamPoller's `startingPosition`). */
+  streamStartingPosition?: 'TRIM_HORIZON' | 'LATEST';
 }): Promise<LocalRuntime> {
   const { loadHandler, loadModule } = functionLoader();
   const bus = new LocalBus({ rules: eventRules, loadHandler, deadLetterFile: options.deadLetterFile ?? defaultDeadLetterFile });
@@ -77,7 +79,12 @@ export async function startLocalRuntime(options: {
             attempts: MAX_BATCH_RETRIES + 1,
           }),
       }));
-    poller = LocalStreamPoller.forEndpoint(options.dynamodbEndpoint, { dynamodb: admin, tableName: options.tableName, consumers });
+    poller = LocalStreamPoller.forEndpoint(options.dynamodbEndpoint, {
+      dynamodb: admin,
+      tableName: options.tableName,
+      consumers,
+      ...(options.streamStartingPosition ? { startingPosition: options.streamStartingPosition } : {}),
+    });
     await poller.start();
   }
   const server = createLocalServer({ loadHandler, loadModule, ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}) });

@@ -36,6 +36,13 @@ export interface StreamPollerOptions {
   streams: DynamoDBStreamsClient;
   tableName: string;
   consumers: readonly StreamConsumer[];
+  /**
+   * Where the shards open at start are read from, as the event source mapping's StartingPosition:
+   * TRIM_HORIZON (the default) from the oldest record kept, LATEST from the records written after start
+   * (for a table whose earlier records belong to someone else: the test files that share one). Shards
+   * that open later are read from their start either way.
+   */
+  startingPosition?: 'TRIM_HORIZON' | 'LATEST';
 }
 
 /** What a consumer holds of a shard after its batch failed: the records from the failure on, and how often it failed. */
@@ -69,6 +76,7 @@ export class LocalStreamPoller {
   private activeInterval = 50;
   private nudged = false;
   private discoveredAt = 0;
+  private discoveries = 0;
   private running: Promise<number> | undefined;
   private streamArn: string | undefined;
   private stopped = false;
@@ -82,7 +90,7 @@ export class LocalStreamPoller {
 
   /**
    * Starts at the oldest record the stream keeps (24 hours), as the stack's
-   * event source mapping does: writes made while Baton was stopped still
+   * event source mapping does (unless `startingPosition` says LATEST): writes made while Baton was stopped still
    * reach the consumers, and records seen before change nothing (consumers
    * are idempotent). Polls every `intervalMs` while records come, and backs
    * off to IDLE_INTERVAL_MS while none do (each empty round costs DynamoDB
@@ -139,15 +147,16 @@ export class LocalStreamPoller {
     return total;
   }
 
-  /** Opens an iterator at its trim horizon for each shard not seen yet. */
+  /** Opens an iterator for each shard not seen yet: at the starting position for the shards open at start, at its trim horizon for a shard opened since. */
   private async discover(): Promise<void> {
     this.discoveredAt = Date.now();
+    const position = this.discoveries++ === 0 ? (this.options.startingPosition ?? 'TRIM_HORIZON') : 'TRIM_HORIZON';
     this.streamArn ??= (await this.options.dynamodb.send(new DescribeTableCommand({ TableName: this.options.tableName }))).Table?.LatestStreamArn;
     if (!this.streamArn) throw new Error(`Table ${this.options.tableName} has no stream`);
     const description = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
     for (const shard of description.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || this.iterators.has(shard.ShardId) || this.finished.has(shard.ShardId)) continue;
-      const { ShardIterator } = await this.options.streams.send(new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+      const { ShardIterator } = await this.options.streams.send(new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shard.ShardId, ShardIteratorType: position }));
       this.iterators.set(shard.ShardId, ShardIterator);
     }
   }

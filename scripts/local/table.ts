@@ -26,14 +26,11 @@ const attributeDefinitions = [tableDefinition.partitionKey, tableDefinition.sort
   AttributeType: 'S' as const,
 }));
 
-const streamSpecification = { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType };
-
 /**
  * Creates the table from `shared/table.ts`, or adds the indexes an
- * existing one lacks: the same definition the stack deploys. A test file
- * that reads no stream makes it with `stream: false` (see `enableStream`).
+ * existing one lacks: the same definition the stack deploys.
  */
-export async function ensureTable(client: DynamoDBClient, tableName: string, options: { stream?: boolean } = {}): Promise<'created' | 'updated' | 'unchanged'> {
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'updated' | 'unchanged'> {
   let existing: TableDescription | undefined;
   try {
     existing = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
@@ -51,7 +48,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, opt
           { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
         ],
         GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map(gsi),
-        ...(options.stream === false ? {} : { StreamSpecification: streamSpecification }),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
       }),
     );
     await client.send(
@@ -78,18 +75,4 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, opt
 
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-}
-
-/**
- * Turns on the table's stream, as `shared/table.ts` declares it, if it is off.
- *
- * Why test tables start without one: DynamoDB Local keeps every stream record of an instance in one SQLite
- * table indexed by sequence number only, keeps them after their table is deleted, and each write costs
- * time in proportion to all of them (docs/development.md, "DynamoDB Local's streams"). A test file that
- * runs no stream consumer should not pay for records nobody reads, nor leave them to the files after it.
- */
-export async function enableStream(client: DynamoDBClient, tableName: string): Promise<void> {
-  const table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
-  if (table?.StreamSpecification?.StreamEnabled) return;
-  await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: streamSpecification }));
 }

@@ -18,7 +18,7 @@ let shop: CreatedTenant;
 const ANSWER_WITHIN_MS = 10_000;
 
 beforeAll(async () => {
-  dynamodb = await startDynamoDbLocal({ shortLived: true });
+  dynamodb = await startDynamoDbLocal({ forTests: true });
   process.env.DYNAMODB_ENDPOINT = dynamodb.endpoint;
   forgetConfig();
   const admin = localDynamoDbClient(dynamodb.endpoint);

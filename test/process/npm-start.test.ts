@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, SHORT_LIVED_JAVA_OPTIONS } from '../../scripts/local/dynamodb-local.ts';
+import { freePort, TEST_JAVA_OPTIONS } from '../../scripts/local/dynamodb-local.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -43,13 +43,13 @@ async function start(via: 'npm' | 'node'): Promise<Started> {
   const [command, args] = via === 'npm' ? ['npm', ['start', '--', '--in-memory']] : [process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--in-memory']];
   const child = spawn(command as string, args as string[], {
     cwd: root,
-    // Java lives seconds here: started as the test instances are (SHORT_LIVED_JAVA_OPTIONS; "Picked up JAVA_TOOL_OPTIONS" stays in Java's own stderr).
+    // Java lives seconds here: started as the test instances are (TEST_JAVA_OPTIONS; "Picked up JAVA_TOOL_OPTIONS" stays in Java's own stderr).
     env: {
       ...process.env,
       PORT: String(port),
       DYNAMODB_LOCAL_PORT: String(dynamodbPort),
       TABLE_NAME: 'baton-start-test',
-      JAVA_TOOL_OPTIONS: SHORT_LIVED_JAVA_OPTIONS.join(' '),
+      JAVA_TOOL_OPTIONS: TEST_JAVA_OPTIONS.join(' '),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

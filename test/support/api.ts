@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { type LocalRuntime, startLocalRuntime } from '../../scripts/local/runtime.ts';
-import { enableStream, localDynamoDbClient } from '../../scripts/local/table.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.ts';
 import { responsesOf } from '../../shared/api/route.ts';
@@ -76,16 +75,12 @@ export class TestApi {
     const { DYNAMODB_ENDPOINT, TABLE_NAME } = config();
     // Dead letters of a test run go to a file of their own, not the developer's .data/dead-letters.ndjson.
     const deadLetterFile = join(tmpdir(), `baton-test-dead-letters-${randomUUID()}.ndjson`);
-    if (options.events && DYNAMODB_ENDPOINT) {
-      // The file's table was made without a stream (integration-setup.ts): its consumers need one from here on.
-      const admin = localDynamoDbClient(DYNAMODB_ENDPOINT);
-      await enableStream(admin, TABLE_NAME).finally(() => admin.destroy());
-    }
     return new TestApi(
       await startLocalRuntime({
         port: 0,
         deadLetterFile,
-        ...(options.events ? { dynamodbEndpoint: DYNAMODB_ENDPOINT, tableName: TABLE_NAME } : {}),
+        // The table outlives the file (integration-setup.ts): what its stream held before is other files' writes.
+        ...(options.events ? { dynamodbEndpoint: DYNAMODB_ENDPOINT, tableName: TABLE_NAME, streamStartingPosition: 'LATEST' as const } : {}),
         ...(options.warehouse ? {} : { streamConsumers: streamConsumers.filter((consumer) => consumer.name !== 'warehouse-changes').map((consumer) => consumer.name) }),
       }),
       deadLetterFile,

@@ -1,28 +1,47 @@
-import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, type DynamoDBClient, ScanCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { afterAll, inject } from 'vitest';
-import { ensureTable, localDynamoDbClient } from '../../scripts/local/table.ts';
+import { localDynamoDbClient } from '../../scripts/local/table.ts';
 import { forgetConfig } from '../../shared/config.ts';
+import { tableDefinition } from '../../shared/table.ts';
 
-// Runs before each test file: a DynamoDB Local borrowed from the run's broker (dynamodb-broker.ts), a
-// table of this file's own on it, and this configuration for everything built from it (the client, the
-// stores, the functions a runtime loads), though the worker's module graph is shared by its files. When
-// the file is done (after its own hooks have closed its servers), the table goes and the instance goes back.
+// Runs before each test file: a DynamoDB Local borrowed from the run's broker (dynamodb-broker.ts), whose one
+// table the file finds empty, and this configuration for everything built from it (the client, the stores,
+// the functions a runtime loads), though the worker's module graph is shared by its files. When the file is
+// done (after its own hooks have closed its servers), it empties the table and gives the instance back.
 const broker = inject('dynamodbBroker');
-const lease = (await (await fetch(`${broker}/lease`, { method: 'POST' })).json()) as { endpoint?: string; error?: string };
-if (!lease.endpoint) throw new Error(`No DynamoDB Local for this file: ${lease.error}`);
-const { endpoint } = lease;
-const tableName = `baton-test-${randomUUID().slice(0, 8)}`;
+const lease = (await (await fetch(`${broker}/lease`, { method: 'POST' })).json()) as { endpoint?: string; tableName?: string; error?: string };
+if (!lease.endpoint || !lease.tableName) throw new Error(`No DynamoDB Local for this file: ${lease.error}`);
+const { endpoint, tableName } = lease;
 process.env.DYNAMODB_ENDPOINT = endpoint;
 process.env.TABLE_NAME = tableName;
 forgetConfig();
 
 const admin = localDynamoDbClient(endpoint);
-// Without a stream until a file's runtime consumes it (TestApi.start with `events`): see enableStream.
-await ensureTable(admin, tableName, { stream: false });
 
 afterAll(async () => {
-  await admin.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+  await emptyTable(admin, tableName);
   admin.destroy();
   await fetch(`${broker}/release?endpoint=${encodeURIComponent(endpoint)}`, { method: 'POST' });
 });
+
+/** Deletes every item (a file leaves some tens to a few thousand): the next file on the instance starts from nothing, as on a table of its own. */
+async function emptyTable(client: DynamoDBClient, table: string): Promise<void> {
+  const { partitionKey, sortKey } = tableDefinition;
+  let start: ScanCommand['input']['ExclusiveStartKey'];
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: table, Limit: 1_000, ProjectionExpression: '#pk, #sk', ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey }, ExclusiveStartKey: start }),
+    );
+    const deletes: WriteRequest[] = (page.Items ?? []).map((Key) => ({ DeleteRequest: { Key } }));
+    await Promise.all(
+      Array.from({ length: Math.ceil(deletes.length / 25) }, async (_, index) => {
+        let requests = deletes.slice(index * 25, index * 25 + 25);
+        while (requests.length > 0) {
+          const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
+          requests = answer.UnprocessedItems?.[table] ?? [];
+        }
+      }),
+    );
+    start = page.LastEvaluatedKey;
+  } while (start);
+}

@@ -64,6 +64,35 @@ describe('the local stream poller (npm start and the tests)', () => {
   });
 });
 
+describe('where the poller starts reading', () => {
+  const positions = () => streams.commandCalls(GetShardIteratorCommand).map((call) => [call.args[0].input.ShardId, call.args[0].input.ShardIteratorType]);
+
+  it('reads every shard from its trim horizon unless told otherwise, as the stack’s event source mapping does', async () => {
+    const stream = poller();
+    await stream.start(60_000);
+    stream.stop();
+    expect(positions()).toEqual([['shard-1', 'TRIM_HORIZON']]);
+  });
+
+  it('with LATEST, reads the shards open at start from their latest record, and a shard opened since from its start', async () => {
+    const stream = new LocalStreamPoller({
+      dynamodb: new DynamoDBClient({}),
+      streams: new DynamoDBStreamsClient({}),
+      tableName: 'baton',
+      consumers: [{ handler: async () => ({ batchItemFailures: [] }) }],
+      startingPosition: 'LATEST',
+    });
+    await stream.start(50);
+    streams.on(DescribeStreamCommand).resolves({ StreamDescription: { Shards: [{ ShardId: 'shard-1' }, { ShardId: 'shard-2' }] } });
+    await vi.advanceTimersByTimeAsync(2_000);
+    stream.stop();
+    expect(positions()).toEqual([
+      ['shard-1', 'LATEST'],
+      ['shard-2', 'TRIM_HORIZON'],
+    ]);
+  });
+});
+
 describe('one read of the stream for all its consumers', () => {
   const record = (n: number) => ({ eventID: `ev-${n}`, eventName: 'INSERT' as const, dynamodb: { SequenceNumber: String(n) } });
   /** The stream gives the records of `pages` one page a read, then nothing. */
