@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dynamodb-local.ts';
-import { ensureTable, localDynamoDbClient } from '../../scripts/local/table.ts';
-import { forgetConfig } from '../../shared/config.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyOrder } from '../fixtures/webhooks.ts';
 import { newTenant, TestApi } from '../support/api.ts';
 
-// This file pauses its database, so it starts one whose PID it holds (beside
-// the one the test setup gives every file), and switches the configuration to it
-// before its runtime starts (whose functions then read it on their cold start).
-let dynamodb: RunningDynamoDbLocal;
+// This file pauses the DynamoDB Local the test setup lends it (by Java's PID, integration-setup.ts), and
+// resumes it before the file ends.
+const javaPid = Number(process.env.DYNAMODB_LOCAL_PID);
 let api: TestApi;
 let shop: CreatedTenant;
 
@@ -18,20 +14,14 @@ let shop: CreatedTenant;
 const ANSWER_WITHIN_MS = 10_000;
 
 beforeAll(async () => {
-  dynamodb = await startDynamoDbLocal({ forTests: true });
-  process.env.DYNAMODB_ENDPOINT = dynamodb.endpoint;
-  forgetConfig();
-  const admin = localDynamoDbClient(dynamodb.endpoint);
-  await ensureTable(admin, process.env.TABLE_NAME!);
-  admin.destroy();
+  expect(javaPid).toBeGreaterThan(0);
   api = await TestApi.start({ events: true });
   shop = await newTenant();
 });
 
 afterAll(async () => {
-  process.kill(dynamodb.pid, 'SIGCONT');
+  process.kill(javaPid, 'SIGCONT');
   await api?.close();
-  await dynamodb.stop();
 });
 
 const order = {
@@ -74,7 +64,7 @@ describe('a store that stalls (DynamoDB Local paused with SIGSTOP)', () => {
     const calls = requests();
     expect((await calls.health()).status).toBe(200);
 
-    process.kill(dynamodb.pid, 'SIGSTOP');
+    process.kill(javaPid, 'SIGSTOP');
     const stalled = await Promise.all(
       Object.entries(calls).map(async ([name, call]) => {
         const started = Date.now();
@@ -82,7 +72,7 @@ describe('a store that stalls (DynamoDB Local paused with SIGSTOP)', () => {
         return { name, status: response.status, retryAfter: response.headers.get('retry-after'), ms: Date.now() - started, code: response.body?.error?.code };
       }),
     );
-    process.kill(dynamodb.pid, 'SIGCONT');
+    process.kill(javaPid, 'SIGCONT');
 
     for (const answer of stalled) {
       expect(answer, JSON.stringify(answer)).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });

@@ -35,7 +35,7 @@ export class DynamoDbBroker {
   async listen(): Promise<string> {
     this.server = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://broker');
-      const answer = url.pathname === '/lease' ? this.lease().then((endpoint) => ({ endpoint, tableName: INSTANCE_TABLE_NAME })) : this.release(url.searchParams.get('endpoint') ?? '');
+      const answer = url.pathname === '/lease' ? this.lease().then(({ endpoint, pid }) => ({ endpoint, pid, tableName: INSTANCE_TABLE_NAME })) : this.release(url.searchParams.get('endpoint') ?? '');
       answer.then(
         (body) => response.end(JSON.stringify(body)),
         (error: Error) => {
@@ -73,7 +73,7 @@ export class DynamoDbBroker {
     return instance;
   }
 
-  private async lease(): Promise<string> {
+  private async lease(): Promise<{ endpoint: string; pid: number }> {
     for (const gone of this.instances.filter((candidate) => !candidate.leased && candidate.stopped)) this.instances.splice(this.instances.indexOf(gone), 1);
     let instance = this.instances.find((candidate) => !candidate.leased);
     if (instance) instance.leased = true;
@@ -85,7 +85,7 @@ export class DynamoDbBroker {
       instance.leased = true;
       this.instances.push(instance);
     }
-    return instance.running.endpoint;
+    return { endpoint: instance.running.endpoint, pid: instance.running.pid };
   }
 
   private async release(endpoint: string): Promise<object> {

@@ -9,11 +9,13 @@ import { tableDefinition } from '../../shared/table.ts';
 // the functions a runtime loads), though the worker's module graph is shared by its files. When the file is
 // done (after its own hooks have closed its servers), it empties the table and gives the instance back.
 const broker = inject('dynamodbBroker');
-const lease = (await (await fetch(`${broker}/lease`, { method: 'POST' })).json()) as { endpoint?: string; tableName?: string; error?: string };
-if (!lease.endpoint || !lease.tableName) throw new Error(`No DynamoDB Local for this file: ${lease.error}`);
+const lease = (await (await fetch(`${broker}/lease`, { method: 'POST' })).json()) as { endpoint?: string; pid?: number; tableName?: string; error?: string };
+if (!lease.endpoint || !lease.tableName || !lease.pid) throw new Error(`No DynamoDB Local for this file: ${lease.error}`);
 const { endpoint, tableName } = lease;
 process.env.DYNAMODB_ENDPOINT = endpoint;
 process.env.TABLE_NAME = tableName;
+// Java's PID, for the file that pauses its store (store-stall.test.ts) and resumes it before the file ends.
+process.env.DYNAMODB_LOCAL_PID = String(lease.pid);
 forgetConfig();
 
 const admin = localDynamoDbClient(endpoint);
