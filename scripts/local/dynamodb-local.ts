@@ -22,8 +22,11 @@ export function emulatorDir(): string {
   return join(cacheDir, 'emulator');
 }
 
-/** Fails with a message a newcomer can act on when Java is missing. */
+let javaFound = false;
+
+/** Fails with a message a newcomer can act on when Java is missing; once found, not asked again in this process. */
 export function assertJava(): void {
+  if (javaFound) return;
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error(
@@ -31,6 +34,7 @@ export function assertJava(): void {
         '(Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17) and try again.',
     );
   }
+  javaFound = true;
 }
 
 /** Downloads and verifies the emulator once; later calls return at once. */
