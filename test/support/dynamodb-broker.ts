@@ -24,7 +24,8 @@ interface Instance {
  * when it is done, and a file's stream consumers start at the records written after they start (LATEST).
  *
  * Java is stopped by its PID when the run ends (and with this process, by the watchdog of
- * scripts/local/dynamodb-local.ts). An instance whose Java stopped on its own is not lent again.
+ * scripts/local/dynamodb-local.ts). An instance whose Java stopped on its own, or whose table a file could
+ * not empty, is not lent again.
  */
 export class DynamoDbBroker {
   private readonly instances: Instance[] = [];
@@ -35,7 +36,10 @@ export class DynamoDbBroker {
   async listen(): Promise<string> {
     this.server = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://broker');
-      const answer = url.pathname === '/lease' ? this.lease().then(({ endpoint, pid }) => ({ endpoint, pid, tableName: INSTANCE_TABLE_NAME })) : this.release(url.searchParams.get('endpoint') ?? '');
+      const answer =
+        url.pathname === '/lease'
+          ? this.lease().then(({ endpoint, pid }) => ({ endpoint, pid, tableName: INSTANCE_TABLE_NAME }))
+          : this.release(url.searchParams.get('endpoint') ?? '', url.searchParams.get('retire') === 'true');
       answer.then(
         (body) => response.end(JSON.stringify(body)),
         (error: Error) => {
@@ -88,9 +92,13 @@ export class DynamoDbBroker {
     return { endpoint: instance.running.endpoint, pid: instance.running.pid };
   }
 
-  private async release(endpoint: string): Promise<object> {
+  private async release(endpoint: string, retire: boolean): Promise<object> {
     const instance = this.instances.find((candidate) => candidate.running.endpoint === endpoint);
-    if (instance) instance.leased = false;
+    if (!instance) return {};
+    if (retire) {
+      this.instances.splice(this.instances.indexOf(instance), 1);
+      await instance.running.stop();
+    } else instance.leased = false;
     return {};
   }
 }
