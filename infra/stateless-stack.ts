@@ -20,6 +20,7 @@ import { MAX_BATCH_RETRIES } from '../shared/events/ports.ts';
 import { eventRules } from '../shared/events/rules.ts';
 import { filterPatterns } from '../shared/events/stream-changes.ts';
 import { type StreamConsumer, streamConsumers } from '../shared/events/stream-consumers.ts';
+import { ROLLUP_SWEEP_INTERVAL_MINUTES } from '../shared/projection/stream-consumer.ts';
 import { type QueueDeclaration, queues } from '../shared/queues.ts';
 import { DEFAULT_ROUTE_HANDLER, routes } from '../shared/routes.ts';
 import { WAREHOUSE_DEFAULTS } from '../shared/warehouse/settings.ts';
@@ -41,6 +42,7 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'apply-rollups': { table: 'readWrite' },
   'warehouse-changes': { table: 'readWrite' },
   'warehouse-export': { table: 'readWrite' },
+  'sweep-rollups': { table: 'readWrite' },
 };
 
 export interface StatelessStackProps extends StackProps {
@@ -72,8 +74,8 @@ export class StatelessStack extends Stack {
       if (existing) return existing;
       const access = functionAccess[handler];
       if (!access) throw new Error(`infra/stateless-stack.ts: no functionAccess entry for handler "${handler}"`);
-      // A streamed export may run for minutes; everything else answers within seconds.
-      const streaming = routes.some((route) => route.handler === handler && route.streaming) || handler === 'warehouse-export';
+      // A streamed export, the warehouse export and the rollup sweep may run for minutes; everything else answers within seconds.
+      const streaming = routes.some((route) => route.handler === handler && route.streaming) || handler === 'warehouse-export' || handler === 'sweep-rollups';
       const queued = queues.find((queue) => queue.target === handler);
       const streamed = streamConsumers.some((consumer) => consumer.target === handler);
       const budgeted = routes.find((route) => route.handler === handler && route.budgetSeconds !== undefined)?.budgetSeconds;
@@ -158,6 +160,7 @@ export class StatelessStack extends Stack {
     for (const consumer of streamConsumers) this.wireStreamConsumer(consumer, fn(consumer.target), props);
     const queueDeadLetters = queues.map((declaration) => this.wireQueue(declaration, fn));
     this.wireWarehouseExport(fn('warehouse-export'), props.warehouse);
+    this.wireRollupSweep(fn('sweep-rollups'));
     new Alarms(this, 'Alarms', {
       deadLetterQueues: [this.deadLetters, ...queueDeadLetters],
       projector: fn('project'),
@@ -224,6 +227,25 @@ export class StatelessStack extends Stack {
       },
       { id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`, reason: 'EventBridge Scheduler’s role may invoke the export function’s versions; it invokes nothing else.' },
     );
+  }
+
+  /**
+   * The rollup sweep every ROLLUP_SWEEP_INTERVAL_MINUTES (EventBridge
+   * Scheduler): rollup deltas the stream's applier left, when its batch went
+   * to the dead-letter queue, added to their cells. A failed run is the next
+   * one's to do, so it is not retried.
+   */
+  private wireRollupSweep(target: BatonFunction): void {
+    new Schedule(this, 'RollupSweepSchedule', {
+      description: 'The rollup sweep: rollup deltas the stream’s applier left (a dead-lettered batch), added to their cells',
+      schedule: ScheduleExpression.rate(Duration.minutes(ROLLUP_SWEEP_INTERVAL_MINUTES)),
+      target: new LambdaInvoke(target, { retryAttempts: 0 }),
+    });
+    const functionId = Stack.of(this).getLogicalId(target.node.defaultChild as CfnElement);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+      reason: 'EventBridge Scheduler’s role may invoke the sweep function’s versions; it invokes nothing else.',
+    });
   }
 
   /**

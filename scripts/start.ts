@@ -66,6 +66,9 @@ try {
   // The warehouse export, as the schedule runs it on AWS: each minute, the windows that have become due (docs/warehouse.md).
   const { runLocalExport } = await import('./warehouse/program.ts');
   setInterval(() => void runLocalExport(env.WAREHOUSE_DIR).catch((error: Error) => console.error(`The warehouse export failed (it runs again in a minute): ${error.message}`)), 60_000).unref();
+  // The rollup sweep, as its schedule runs it on AWS (each minute here): deltas the stream's applier left, added to their cells.
+  const { handler: sweepRollups } = await import('../functions/sweep-rollups.ts');
+  setInterval(() => void sweepRollups().catch((error: Error) => console.error(`The rollup sweep failed (it runs again in a minute): ${error.message}`)), 60_000).unref();
   if (stopping) {
     // A signal came while starting: stop() ran before the runtime existed.
     await runtime.close().catch(() => undefined);

@@ -88,6 +88,9 @@ export function makeProjectHandler(deps: ProjectionDeps) {
   });
 }
 
+/** How often the stack runs the rollup sweep (`sweepRollupDeltas`): what the applier below left, added all the same. */
+export const ROLLUP_SWEEP_INTERVAL_MINUTES = 15;
+
 /** The rollup deltas projections save, on their INSERT (the applier's deletes never return to it). */
 export const ROLLUP_DELTA_CHANGES = {
   [rollupDeltaEntity.name]: ['INSERT'],

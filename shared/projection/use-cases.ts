@@ -4,7 +4,7 @@ import type { FxRateStore } from '../fx/ports.ts';
 import type { Identifier } from '../identity/identity.ts';
 import type { ReportingAmounts } from '../money/reporting.ts';
 import { logger } from '../observability/logger.ts';
-import { recordProjectionConflict } from '../observability/metrics.ts';
+import { recordProjectionConflict, recordRollupDeltas } from '../observability/metrics.ts';
 import { type AdjustmentReason, divert, firstOpenMonth, postingDay } from '../periods/periods.ts';
 import type { PeriodStore, PostedAdjustment } from '../periods/ports.ts';
 import { contentHash } from '../recording/hash.ts';
@@ -307,4 +307,34 @@ const PEOPLE_AT_ONCE = 16;
  */
 export async function applyRollupDeltasOrLeave(projections: Pick<ProjectionStore, 'applyRollupDeltas'>, tenantId: string, context: Record<string, unknown>): Promise<void> {
   await projections.applyRollupDeltas(tenantId).catch((error: unknown) => logger.warn('Rollup deltas left to the stream’s applier', { tenantId, ...context, error: error as Error }));
+}
+
+/** Tenants swept at once: each costs one read when nothing waits. */
+const TENANTS_AT_ONCE = 8;
+
+/**
+ * The rollup sweep, on a schedule: every tenant's rollup deltas still waiting are added to their cells.
+ * The stream's applier adds a tenant's deltas as they are saved, and any it leaves (its batch kept
+ * failing and went to the dead-letter queue) with the tenant's next write; this catches those of a
+ * tenant that writes nothing more, so that no figure misses them for long. One Query per tenant when
+ * nothing waits; a tenant that fails is logged and left to the next sweep, the others go on.
+ */
+export async function sweepRollupDeltas(deps: {
+  tenants: Pick<TenantStore, 'listTenantIds'>;
+  projections: Pick<ProjectionStore, 'applyRollupDeltas'>;
+}): Promise<{ tenants: number; applied: number; failed: string[] }> {
+  const tenantIds = await deps.tenants.listTenantIds();
+  const failed: string[] = [];
+  const applied = await mapPooled(tenantIds, TENANTS_AT_ONCE, async (tenantId) => {
+    try {
+      const result = await deps.projections.applyRollupDeltas(tenantId);
+      recordRollupDeltas(result.applied, result.conflicts);
+      return result.applied;
+    } catch (error) {
+      logger.error('Sweeping rollup deltas failed; the next sweep tries again', { tenantId, error: error as Error });
+      failed.push(tenantId);
+      return 0;
+    }
+  });
+  return { tenants: tenantIds.length, applied: applied.reduce((total, count) => total + count, 0), failed: failed.sort() };
 }

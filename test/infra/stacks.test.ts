@@ -12,6 +12,7 @@ import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../../scripts/build.ts';
 import { eventRules } from '../../shared/events/rules.ts';
 import { filterPatterns } from '../../shared/events/stream-changes.ts';
 import { streamConsumers } from '../../shared/events/stream-consumers.ts';
+import { ROLLUP_SWEEP_INTERVAL_MINUTES } from '../../shared/projection/stream-consumer.ts';
 import { queues } from '../../shared/queues.ts';
 import { routeHandlers, routes } from '../../shared/routes.ts';
 import { tableDefinition } from '../../shared/table.ts';
@@ -78,17 +79,28 @@ describe('the stateful stack', () => {
 });
 
 describe('the stateless stack', () => {
-  it('creates one Node.js 22 arm64 function per handler, plus the authorizer and the scheduled warehouse export', () => {
+  it('creates one Node.js 22 arm64 function per handler, plus the authorizer, the scheduled warehouse export and the rollup sweep', () => {
     const functions = stateless.findResources('AWS::Lambda::Function');
     // Ours are Node.js; CDK's own (the dashboard's deployment handler) is Python.
     const ours = Object.values(functions).filter((fn) => fn.Properties.Handler === 'index.handler' && String(fn.Properties.Runtime).startsWith('nodejs'));
     const consumers = [...streamConsumers.map((consumer) => consumer.target), ...queues.map((queue) => queue.target), ...eventRules.map((rule) => rule.target)];
-    expect(ours).toHaveLength(new Set([...routeHandlers(), 'authorizer', 'warehouse-export', ...consumers]).size);
+    expect(ours).toHaveLength(new Set([...routeHandlers(), 'authorizer', 'warehouse-export', 'sweep-rollups', ...consumers]).size);
     for (const fn of ours) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
+  });
+
+  it('runs the rollup sweep on its schedule, never retried (the next run does what one left), with the table only', () => {
+    const [sweeper] = Object.keys(stateless.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('SweepRollups'));
+    expect(sweeper).toBeDefined();
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: `rate(${ROLLUP_SWEEP_INTERVAL_MINUTES} minutes)`,
+      State: 'ENABLED',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeper, 'Arn'] }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) }),
+    });
+    expect(functionAccess['sweep-rollups']).toEqual({ table: 'readWrite' });
   });
 
   it('gives every function a log group with a retention', () => {

@@ -1,13 +1,16 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { RequestCounter } from '../../bench/lib.ts';
+import { createDocumentClient, documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { rollupDeltaEntity } from '../../shared/adapters/dynamodb/entities/rollup-delta.ts';
 import { DynamoProjectionStore } from '../../shared/adapters/dynamodb/projection-store.ts';
+import { DynamoTenantStore } from '../../shared/adapters/dynamodb/tenant-store.ts';
 import { config } from '../../shared/config.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
 import { type CellFamily, type Contributions, cells, sum } from '../../shared/projection/cells.ts';
 import type { ProjectionWrite } from '../../shared/projection/ports.ts';
+import { sweepRollupDeltas } from '../../shared/projection/use-cases.ts';
 import { newTenant } from '../support/api.ts';
 
 // Projections of one busy day save their rollup differences as deltas of their own; appliers add many of them to the
@@ -110,6 +113,25 @@ describe('rollup deltas on DynamoDB Local', () => {
     expect(await pendingDeltas(tenantId)).toBe(0);
     expect(await storedCells(tenantId, ['paths'])).toEqual(sum(...deltas));
   }, 60_000);
+
+  it('the scheduled sweep adds the deltas no applier did; when nothing waits it costs the registry’s read and one Query per tenant', async () => {
+    const waiting = await newTenant();
+    await newTenant();
+    const delta = { [`totals|${DAY}|EUR`]: { orders: 1, revenue: 2_500 } };
+    expect(await store().save(waiting.tenantId, write('c:left-behind', delta))).toBe('saved');
+
+    const swept = await sweepRollupDeltas({ tenants: new DynamoTenantStore(documentClient(), config().TABLE_NAME), projections: store() });
+    expect(swept).toMatchObject({ applied: 1, failed: [] });
+    expect(await pendingDeltas(waiting.tenantId)).toBe(0);
+    expect(await storedCells(waiting.tenantId, ['totals'])).toEqual(delta);
+
+    const client = createDocumentClient();
+    const counter = new RequestCounter(client);
+    const again = await sweepRollupDeltas({ tenants: new DynamoTenantStore(client, config().TABLE_NAME), projections: new DynamoProjectionStore(client, config().TABLE_NAME) });
+    expect(again).toEqual({ tenants: swept.tenants, applied: 0, failed: [] });
+    expect(counter.operations).toEqual({ QueryCommand: again.tenants + 1 });
+    client.destroy();
+  });
 
   it('a save that loses its race writes no delta', async () => {
     const { tenantId } = await newTenant();

@@ -9,6 +9,9 @@ import { deltaParts, MAX_CELLS_PER_DELTA, MAX_MEASURES_PER_CELL, MAX_MEASURES_PE
 import { DynamoProjectionStore, deltaChunks } from '../../shared/adapters/dynamodb/projection-store.ts';
 import { type Contributions, sum } from '../../shared/projection/cells.ts';
 import { makeApplyRollupsHandler } from '../../shared/projection/stream-consumer.ts';
+import { sweepRollupDeltas } from '../../shared/projection/use-cases.ts';
+import { memoryTenant } from '../support/memory/fixtures.ts';
+import { memoryStores } from '../support/memory/stores.ts';
 
 /** A delta over a few shared cells (a busy day's) and some of its own, with up to 250 measures a cell. */
 const deltaArbitrary: fc.Arbitrary<Contributions> = fc
@@ -110,6 +113,35 @@ describe('the rollup applier on the stream', () => {
     });
     expect(await handler(event(record('acme', 1), record('globex', 2), record('acme', 3), record('globex', 4)))).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
     expect(applied).toEqual(['acme']);
+  });
+});
+
+describe('the rollup sweep (scheduled)', () => {
+  it('adds every tenant’s waiting deltas to their cells, once: the next sweep finds nothing', async () => {
+    const deps = memoryStores();
+    for (const tenantId of ['acme', 'globex', 'initech']) await memoryTenant(deps, tenantId);
+    // Left by the stream's applier (its batch dead-lettered): acme's two, globex's one; initech has none.
+    deps.table.of('acme').rollupDeltas.push({ 'totals|2026-11-27|USD': { r: 500, n: 1 } }, { 'totals|2026-11-27|USD': { r: 250, n: 1 } });
+    deps.table.of('globex').rollupDeltas.push({ 'totals|2026-11-28|EUR': { r: 900, n: 1 } });
+
+    expect(await sweepRollupDeltas(deps)).toEqual({ tenants: 3, applied: 3, failed: [] });
+    expect(deps.table.of('acme').rollups.get('totals|2026-11-27|USD')).toEqual({ r: 750, n: 2 });
+    expect(deps.table.of('globex').rollups.get('totals|2026-11-28|EUR')).toEqual({ r: 900, n: 1 });
+    expect(deps.table.of('initech').rollups.size).toBe(0);
+    expect(await sweepRollupDeltas(deps)).toEqual({ tenants: 3, applied: 0, failed: [] });
+    expect(deps.table.of('acme').rollups.get('totals|2026-11-27|USD')).toEqual({ r: 750, n: 2 });
+  });
+
+  it('a tenant that fails is named and left to the next sweep; the others are applied', async () => {
+    const deps = memoryStores();
+    for (const tenantId of ['acme', 'globex', 'initech']) await memoryTenant(deps, tenantId);
+    deps.table.of('acme').rollupDeltas.push({ 'totals|2026-11-27|USD': { r: 500, n: 1 } });
+    deps.table.of('initech').rollupDeltas.push({ 'totals|2026-11-27|USD': { r: 100, n: 1 } });
+    const projections = {
+      applyRollupDeltas: (tenantId: string) => (tenantId === 'globex' ? Promise.reject(new Error('throttled')) : deps.projections.applyRollupDeltas(tenantId)),
+    };
+    expect(await sweepRollupDeltas({ tenants: deps.tenants, projections })).toEqual({ tenants: 3, applied: 2, failed: ['globex'] });
+    expect(deps.table.of('initech').rollups.get('totals|2026-11-27|USD')).toEqual({ r: 100, n: 1 });
   });
 });
 
