@@ -75,11 +75,11 @@ export class StatelessStack extends Stack {
       const access = functionAccess[handler];
       if (!access) throw new Error(`infra/stateless-stack.ts: no functionAccess entry for handler "${handler}"`);
       // A streamed export, the warehouse export and the rollup sweep may run for minutes; everything else answers within seconds.
-      const streaming = routes.some((route) => route.handler === handler && route.streaming) || handler === 'warehouse-export' || handler === 'sweep-rollups';
+      const longRunning = routes.some((route) => route.handler === handler && route.streaming) || handler === 'warehouse-export' || handler === 'sweep-rollups';
       const queued = queues.find((queue) => queue.target === handler);
       const streamed = streamConsumers.some((consumer) => consumer.target === handler);
       const budgeted = routes.find((route) => route.handler === handler && route.budgetSeconds !== undefined)?.budgetSeconds;
-      const timeout = streaming
+      const timeout = longRunning
         ? Duration.minutes(10)
         : queued
           ? Duration.seconds(queued.timeoutSeconds)
