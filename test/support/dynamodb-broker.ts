@@ -39,7 +39,7 @@ export class DynamoDbBroker {
       const answer =
         url.pathname === '/lease'
           ? this.lease().then(({ endpoint, pid }) => ({ endpoint, pid, tableName: INSTANCE_TABLE_NAME }))
-          : this.release(url.searchParams.get('endpoint') ?? '', url.searchParams.get('retire') === 'true');
+          : this.release(url.searchParams.get('endpoint') ?? '', url.searchParams.get('retire') === 'true').then(() => ({}));
       answer.then(
         (body) => response.end(JSON.stringify(body)),
         (error: Error) => {
@@ -92,13 +92,12 @@ export class DynamoDbBroker {
     return { endpoint: instance.running.endpoint, pid: instance.running.pid };
   }
 
-  private async release(endpoint: string, retire: boolean): Promise<object> {
+  private async release(endpoint: string, retire: boolean): Promise<void> {
     const instance = this.instances.find((candidate) => candidate.running.endpoint === endpoint);
-    if (!instance) return {};
+    if (!instance) return;
     if (retire) {
       this.instances.splice(this.instances.indexOf(instance), 1);
       await instance.running.stop();
     } else instance.leased = false;
-    return {};
   }
 }

@@ -1,8 +1,9 @@
-import { BatchWriteItemCommand, type DynamoDBClient, ScanCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, inject } from 'vitest';
 import { localDynamoDbClient } from '../../scripts/local/table.ts';
+import { deleteKeys } from '../../shared/adapters/dynamodb/query.ts';
 import { forgetConfig } from '../../shared/config.ts';
-import { tableDefinition } from '../../shared/table.ts';
 
 // Runs before each test file: a DynamoDB Local borrowed from the run's broker (dynamodb-broker.ts), whose one
 // table the file finds empty, and this configuration for everything built from it (the client, the stores,
@@ -32,22 +33,11 @@ afterAll(async () => {
 
 /** Deletes every item (a file leaves some tens to a few thousand): the next file on the instance starts from nothing, as on a table of its own. */
 async function emptyTable(client: DynamoDBClient, table: string): Promise<void> {
-  const { partitionKey, sortKey } = tableDefinition;
-  let start: ScanCommand['input']['ExclusiveStartKey'];
+  const documents = DynamoDBDocumentClient.from(client);
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(
-      new ScanCommand({ TableName: table, Limit: 1_000, ProjectionExpression: '#pk, #sk', ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey }, ExclusiveStartKey: start }),
-    );
-    const deletes: WriteRequest[] = (page.Items ?? []).map((Key) => ({ DeleteRequest: { Key } }));
-    await Promise.all(
-      Array.from({ length: Math.ceil(deletes.length / 25) }, async (_, index) => {
-        let requests = deletes.slice(index * 25, index * 25 + 25);
-        while (requests.length > 0) {
-          const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
-          requests = answer.UnprocessedItems?.[table] ?? [];
-        }
-      }),
-    );
-    start = page.LastEvaluatedKey;
-  } while (start);
+    const page = await documents.send(new ScanCommand({ TableName: table, Limit: 1_000, ProjectionExpression: 'pk, sk', ExclusiveStartKey }));
+    await deleteKeys(documents, table, (page.Items ?? []) as Array<{ pk: string; sk: string }>);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
 }
