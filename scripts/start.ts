@@ -63,12 +63,14 @@ try {
   admin.destroy();
   const { startLocalRuntime } = await import('./local/runtime.ts');
   runtime = await startLocalRuntime({ port: env.PORT, dynamodbEndpoint: dynamodb.endpoint, tableName: env.TABLE_NAME });
-  // The warehouse export, as the schedule runs it on AWS: each minute, the windows that have become due (docs/warehouse.md).
+  // What EventBridge Scheduler runs on AWS, each minute here: the warehouse export's due windows (docs/warehouse.md), and
+  // the rollup sweep (deltas the stream's applier left, added to their cells).
   const { runLocalExport } = await import('./warehouse/program.ts');
-  setInterval(() => void runLocalExport(env.WAREHOUSE_DIR).catch((error: Error) => console.error(`The warehouse export failed (it runs again in a minute): ${error.message}`)), 60_000).unref();
-  // The rollup sweep, as its schedule runs it on AWS (each minute here): deltas the stream's applier left, added to their cells.
   const { handler: sweepRollups } = await import('../functions/sweep-rollups.ts');
-  setInterval(() => void sweepRollups().catch((error: Error) => console.error(`The rollup sweep failed (it runs again in a minute): ${error.message}`)), 60_000).unref();
+  const everyMinute = (what: string, work: () => Promise<unknown>) =>
+    setInterval(() => void work().catch((error: Error) => console.error(`${what} failed (it runs again in a minute): ${error.message}`)), 60_000).unref();
+  everyMinute('The warehouse export', () => runLocalExport(env.WAREHOUSE_DIR));
+  everyMinute('The rollup sweep', sweepRollups);
   if (stopping) {
     // A signal came while starting: stop() ran before the runtime existed.
     await runtime.close().catch(() => undefined);
