@@ -24,7 +24,8 @@ const inMemory = process.argv.includes('--in-memory');
 buildTracker();
 
 const dynamodb = await startDynamoDbLocal({ port: env.DYNAMODB_LOCAL_PORT, ...(inMemory ? {} : { dataDir: env.DATA_DIR }) }).catch((error: Error) => {
-  console.error(`Could not start DynamoDB Local: ${error.message}`);
+  const hint = error.name === 'PortTakenError' ? ` (set DYNAMODB_LOCAL_PORT to a free port)` : '';
+  console.error(`Could not start DynamoDB Local: ${error.message}${hint}`);
   process.exit(1);
 });
 

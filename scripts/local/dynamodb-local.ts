@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -73,22 +73,66 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Java says this on stderr when its port is taken, and then lives on without serving anything. */
+const BIND_FAILED = /BindException|Failed to bind/;
+
+class PortTakenError extends Error {
+  override name = 'PortTakenError';
+}
+
+/**
+ * Waits until Java itself listens on `port`. An open port alone is not enough: when another process
+ * holds it (a port found free can be taken before Java binds it), Java reports the failed bind and stays
+ * alive, while the other process answers on the port. On Linux the listening socket must be one of Java's
+ * own descriptors; elsewhere an open port and no failed bind is taken as Java's.
+ */
+async function waitForOwnPort(port: number, pid: number, child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`DynamoDB Local exited with ${child.signalCode ?? `code ${child.exitCode}`}`);
-    const open = await new Promise<boolean>((done) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        done(true);
-      });
-      socket.once('error', () => done(false));
-    });
-    if (open) return;
+    if (BIND_FAILED.test(stderr())) throw new PortTakenError(`port ${port} is taken by another process`);
+    if ((await isOpen(port)) && listensOn(pid, port) !== false) return;
     await new Promise((wait) => setTimeout(wait, 100));
   }
   throw new Error(`DynamoDB Local did not open port ${port} within ${timeoutMs} ms`);
+}
+
+function isOpen(port: number): Promise<boolean> {
+  return new Promise<boolean>((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Whether `pid` holds a socket listening on `port` (from /proc: Linux); undefined where /proc does not tell. */
+function listensOn(pid: number, port: number): boolean | undefined {
+  let listening: Set<string>;
+  let descriptors: string[];
+  try {
+    listening = new Set(
+      ['/proc/net/tcp', '/proc/net/tcp6']
+        .filter((table) => existsSync(table))
+        .flatMap((table) => readFileSync(table, 'utf8').split('\n').slice(1))
+        .map((line) => line.trim().split(/\s+/))
+        // local_address is HEXADDR:HEXPORT, state 0A is LISTEN, the tenth field the socket's inode.
+        .filter((fields) => fields.length > 9 && fields[3] === '0A' && Number.parseInt(fields[1]!.split(':')[1]!, 16) === port)
+        .map((fields) => `socket:[${fields[9]}]`),
+    );
+    descriptors = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return undefined;
+  }
+  return descriptors.some((fd) => {
+    try {
+      return listening.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      return false; // closed meanwhile
+    }
+  });
 }
 
 export interface RunningDynamoDbLocal {
@@ -163,7 +207,18 @@ export const TEST_JAVA_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC',
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string; forTests?: boolean } = {}): Promise<RunningDynamoDbLocal> {
   assertJava();
   const dir = ensureEmulator();
-  const port = options.port ?? (await freePort());
+  if (options.port !== undefined) return startJava(dir, options.port, options);
+  // A port found free here may be taken before Java binds it (other test files and processes look for free ports too).
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startJava(dir, await freePort(), options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startJava(dir: string, port: number, options: { dataDir?: string; forTests?: boolean }): Promise<RunningDynamoDbLocal> {
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // In memory, the tables live in Java's heap: give it room for a test run's or a benchmark's data.
@@ -200,11 +255,11 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   pidReported.catch(() => undefined);
 
   try {
-    await Promise.race([pidReported, exited]);
-    await waitForPort(port, watchdog, 30_000);
+    await waitForOwnPort(port, await pidReported, watchdog, () => stderr, 30_000);
   } catch (error) {
     if (pid !== undefined) signalPid(pid, 'SIGKILL');
     watchdog.stdin?.destroy();
+    if (error instanceof PortTakenError) throw error;
     throw new Error(`${(error as Error).message}\n${stderr}`);
   }
   if (pid === undefined) throw new Error('DynamoDB Local has no PID');

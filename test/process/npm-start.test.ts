@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort, TEST_JAVA_OPTIONS } from '../../scripts/local/dynamodb-local.ts';
@@ -117,5 +119,46 @@ describe.concurrent('npm start goes down as a whole, whichever process gets the 
     expect((await baton.exited).code).toBe(1);
     expect(baton.output()).toContain(`DynamoDB Local (pid ${baton.java}) stopped on its own`);
     await expect(fetch(`http://127.0.0.1:${baton.port}/v1/health`)).rejects.toThrow();
+  }, 90_000);
+});
+
+/** PIDs of the DynamoDB Local processes started with `-port <port>` (from /proc). */
+function dynamodbLocalsOnPort(port: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && args[args.indexOf('-port') + 1] === String(port);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+describe('npm start when another process holds the DynamoDB Local port', () => {
+  it('exits 1 naming the port, and leaves no Java behind (instead of using whatever answers there)', async () => {
+    const holder = createServer();
+    await new Promise<void>((listening) => holder.listen(0, listening));
+    const dynamodbPort = (holder.address() as AddressInfo).port;
+    try {
+      const child = spawn('npm', ['start', '--', '--in-memory'], {
+        cwd: root,
+        env: { ...process.env, PORT: String(await freePort()), DYNAMODB_LOCAL_PORT: String(dynamodbPort), JAVA_TOOL_OPTIONS: TEST_JAVA_OPTIONS.join(' ') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((exited) => child.once('exit', exited));
+
+      expect(code).toBe(1);
+      expect(output).toContain(`Could not start DynamoDB Local: port ${dynamodbPort} is taken by another process (set DYNAMODB_LOCAL_PORT to a free port)`);
+      expect(output).not.toContain('listening on');
+      expect(await until(() => dynamodbLocalsOnPort(dynamodbPort).length === 0, 5_000)).toBe(true);
+    } finally {
+      holder.close();
+    }
   }, 90_000);
 });
