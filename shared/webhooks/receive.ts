@@ -8,6 +8,7 @@ import { normaliseTouch, TouchInputSchema } from '../recording/touches.ts';
 import { TransactionInputSchema, transactionFromInput } from '../recording/transactions.ts';
 import { landingTouch, type RecordingDeps, storeNewOrder, storeTransaction, type TransactionAnswer } from '../recording/use-cases.ts';
 import type { TenantRecord } from '../tenants/ports.ts';
+import { RecentTenants } from '../tenants/recent-tenants.ts';
 import type { WebhookProvider } from '../tenants/tenant.ts';
 import { issueDetails } from '../validation.ts';
 import type { WebhookMeaning } from './mapping.ts';
@@ -24,6 +25,8 @@ export interface WebhookRequest {
 
 export interface WebhookDeps extends RecordingDeps {
   quarantine: QuarantineStore;
+  /** The tenants this function instance read lately; without it, each delivery reads its tenant. */
+  recentTenants?: RecentTenants;
 }
 
 /** A received delivery's answer; `outcome: 'quarantined'`: genuine but unreadable, kept whole for redrive (see `quarantined`). */
@@ -162,8 +165,9 @@ export async function receiveWebhook(deps: WebhookDeps, provider: WebhookProvide
     return { status: 200, body: { received: true, ignored: 'webhook activation ping' } };
   }
   // An unknown tenant is answered like a bad signature: nothing about tenants leaks.
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant || !verified(provider, tenant, request, now)) throw new UnauthenticatedError('The webhook signature is missing, wrong or stale.');
+  const tenants = deps.recentTenants ?? new RecentTenants(deps.tenants, { maxAgeMs: 0 });
+  const tenant = await tenants.get(tenantId, (candidate) => verified(provider, candidate, request, now));
+  if (!tenant) throw new UnauthenticatedError('The webhook signature is missing, wrong or stale.');
   try {
     const answer = await processDelivery(deps, provider, tenant, request, now);
     recordWebhook(provider, answer.body);

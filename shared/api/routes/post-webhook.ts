@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { stores } from '../../adapters/dynamodb/stores.ts';
+import { perConfiguration } from '../../config.ts';
 import { openHandler } from '../../http/handler.ts';
+import { RecentTenants } from '../../tenants/recent-tenants.ts';
 import { TenantIdSchema, WEBHOOK_PROVIDERS } from '../../tenants/tenant.ts';
 import { receiveWebhook } from '../../webhooks/receive.ts';
 import { WebhookAnswerSchema } from '../responses/recording.ts';
@@ -22,8 +24,11 @@ export const route = defineRoute({
   },
 });
 
+/** Kept by the function instance (per configuration): the tenants its deliveries came for. */
+const recentTenants = perConfiguration(() => new RecentTenants(stores().tenants));
+
 export const handler = openHandler(route, async (request) => {
   const { provider, tenantId } = request.params(route.params);
-  const answer = await receiveWebhook(stores(), provider, tenantId, { headers: request.event.headers, rawBody: request.rawBody() });
+  const answer = await receiveWebhook({ ...stores(), recentTenants: recentTenants() }, provider, tenantId, { headers: request.event.headers, rawBody: request.rawBody() });
   return respond(route, answer.status, answer.body);
 });
