@@ -1,3 +1,4 @@
+import { MAX_MEASURES_PER_CELL } from '../../shared/adapters/dynamodb/entities/rollup-delta.ts';
 import { mulberry32 } from '../../shared/attribution/data-driven.ts';
 import type { Identifier } from '../../shared/identity/identity.ts';
 import { type Contributions, sum } from '../../shared/projection/cells.ts';
@@ -75,6 +76,35 @@ export function syntheticPeople(count: number, start = Date.parse('2026-10-01T00
 }
 
 /**
+ * The cells' measures in writes of at most `perWrite` pieces, a piece being at most MAX_MEASURES_PER_CELL measures of
+ * one cell, and no write holding two pieces of one cell. The rollup applier adds pieces of different cells in one
+ * transaction but a cell's pieces one after the other: the sum of 10,000 people in cells of thousands of measures, cut
+ * by cell, took it about 650 transactions; cut this way, a few dozen.
+ */
+function cellPieces(contributions: Contributions, perWrite: number): Contributions[] {
+  const pieces = Object.entries(contributions).flatMap(([id, measures]) => {
+    const entries = Object.entries(measures);
+    return Array.from({ length: Math.ceil(entries.length / MAX_MEASURES_PER_CELL) }, (_, n) => ({
+      n,
+      id,
+      measures: Object.fromEntries(entries.slice(n * MAX_MEASURES_PER_CELL, (n + 1) * MAX_MEASURES_PER_CELL)),
+    }));
+  });
+  pieces.sort((a, b) => a.n - b.n || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const writes: Contributions[] = [];
+  let current: Contributions = {};
+  for (const { id, measures } of pieces) {
+    if (current[id] || Object.keys(current).length === perWrite) {
+      writes.push(current);
+      current = {};
+    }
+    current[id] = measures;
+  }
+  if (Object.keys(current).length > 0) writes.push(current);
+  return writes;
+}
+
+/**
  * Writes what `people`'s projections add to the rollups and the dropped
  * batons they leave, as the projector and the rollup applier would once
  * they have projected each of them — through the store's own save, a few dozen cells per write rather
@@ -96,8 +126,10 @@ export async function seedProjections(
   const contributions = sum(...projections.map(({ projection }) => projection.contributions));
   const dropped = projections.flatMap(({ person, projection }) => projection.dropped.map((baton) => ({ ...baton, identifiers: person.identifiers })));
   const entries = projections.flatMap(({ projection }) => projection.listings.filter(listed));
-  const cellIds = Object.keys(contributions);
+  // Cells, listing entries and batons in writes of their own, each small enough for one transaction (a save larger than
+  // one is written ahead and applied step by step, which costs DynamoDB Local about ten times as many transactions).
   const CHUNK = 90;
+  const chunks = <T>(values: readonly T[]) => Array.from({ length: Math.ceil(values.length / CHUNK) }, (_, i) => values.slice(i * CHUNK, (i + 1) * CHUNK));
   // A write keeps its batons under its own key, `<qualifiedAt>#x:seed-<i>`: batons qualified at the same instant go to different writes.
   const batonChunks: Array<typeof dropped> = [];
   for (const baton of dropped) {
@@ -105,19 +137,17 @@ export async function seedProjections(
     if (!chunk) batonChunks.push((chunk = []));
     chunk.push(baton);
   }
-  const writes = Math.max(Math.ceil(cellIds.length / CHUNK), batonChunks.length, Math.ceil(entries.length / CHUNK));
-  for (let i = 0; i < writes; i += 1) {
-    const delta = Object.fromEntries(cellIds.slice(i * CHUNK, (i + 1) * CHUNK).map((id) => [id, contributions[id]!]));
-    const batons = batonChunks[i] ?? [];
+  const writes = [...cellPieces(contributions, CHUNK).map((delta) => ({ delta })), ...chunks(entries).map((put) => ({ listings: put })), ...batonChunks.map((batons) => ({ batons }))];
+  for (const [i, write] of writes.entries()) {
     const personKey: Identifier = `x:seed-${i}`;
     const saved = await store.save(tenantId, {
       projection: { personKey, identifiers: [], orders: {}, configs: {}, contributions: {}, dropped: [] },
       expectedVersion: 0,
       retired: [],
-      listings: { put: entries.slice(i * CHUNK, (i + 1) * CHUNK), remove: [] },
+      listings: { put: 'listings' in write ? write.listings : [], remove: [] },
       attributions: [],
-      delta,
-      dropped: { add: batons.map((baton) => ({ ...baton, identifiers: baton.identifiers })), remove: [] },
+      delta: 'delta' in write ? write.delta : {},
+      dropped: { add: 'batons' in write ? write.batons : [], remove: [] },
     });
     if (saved !== 'saved') throw new Error(`seeding ${tenantId} failed at write ${i}`);
   }
