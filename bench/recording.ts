@@ -32,10 +32,11 @@ export async function recordingBench(ctx: BenchContext): Promise<string> {
   const measure = async (name: string, action: () => Promise<unknown>, per = 1) => {
     ctx.counter.reset();
     await action();
-    const ops = ctx.counter.total - 1; // the authorizer's key lookup (cached on AWS) is not the operation's cost
-    return `| ${name} | ${ctx.counter.describe()} | ${(ops / per).toFixed(2)} | ${(ctx.counter.writeUnits / per).toFixed(2)} |`;
+    return `| ${name} | ${ctx.counter.describe()} | ${(ctx.counter.total / per).toFixed(2)} | ${(ctx.counter.writeUnits / per).toFixed(2)} |`;
   };
-  lines.push('| operation | DynamoDB requests (incl. the authorizer’s one GetItem) | requests per record | write units per record (estimated from item sizes) |', '|---|---|---|---|');
+  // The key's authorizer answer, kept from here on as API Gateway keeps it (5 minutes): not the operations' cost.
+  await post('/v1/touches', { touches: [] });
+  lines.push('| operation | DynamoDB requests (the key’s authorizer answer kept) | requests per record | write units per record (estimated from item sizes) |', '|---|---|---|---|');
   lines.push(await measure('1 touch', () => post('/v1/touches', { touches: [touch(0, 'single')] })));
   lines.push(await measure('batch of 500 touches', () => post('/v1/touches', { touches: Array.from({ length: 500 }, (_, i) => touch(i, 'batch')) }), 500));
   lines.push(await measure('the same 500 again (all duplicates)', () => post('/v1/touches', { touches: Array.from({ length: 500 }, (_, i) => touch(i, 'batch')) }), 500));

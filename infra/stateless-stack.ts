@@ -15,6 +15,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { AUTHORIZER_CACHE_SECONDS } from '../shared/auth/principal.ts';
 import { EVENT_SOURCE } from '../shared/events/catalog.ts';
 import { MAX_BATCH_RETRIES } from '../shared/events/ports.ts';
 import { eventRules } from '../shared/events/rules.ts';
@@ -98,7 +99,7 @@ export class StatelessStack extends Stack {
     const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', fn('authorizer'), {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.minutes(5),
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 
     this.api = new HttpApi(this, 'Api', { createDefaultStage: false });

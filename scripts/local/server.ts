@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { AuthorizerContext } from '../../shared/auth/principal.ts';
+import { AUTHORIZER_CACHE_SECONDS, type AuthorizerContext } from '../../shared/auth/principal.ts';
 import type { ApiEvent } from '../../shared/http/handler.ts';
 import { problem } from '../../shared/http/problem.ts';
 import type { ResponseSink, StreamingHandler } from '../../shared/http/streaming.ts';
 import { DEFAULT_ROUTE_HANDLER, matchRoute, routeKey } from '../../shared/routes.ts';
+import { Recent } from '../../shared/runtime/recent.ts';
 import { serveDashboard } from './dashboard-site.ts';
 import type { LambdaHandler } from './handlers.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -123,12 +124,16 @@ function responseSink(res: ServerResponse): ResponseSink {
   };
 }
 
+type AuthorizerAnswer = { isAuthorized: boolean; context?: AuthorizerContext };
+
 /**
  * The local stand-in for API Gateway (and, for the dashboard at `/`, for
  * CloudFront): the same route table, the same authorizer and the same
  * handler modules the stack deploys.
  */
 export function createLocalServer(options: LocalServerOptions): Server {
+  // API Gateway keeps the authorizer's answer for an Authorization header (a request without one never reaches it there).
+  const authorizerAnswers = new Recent<AuthorizerAnswer>(AUTHORIZER_CACHE_SECONDS * 1_000, { capacity: 10_000 });
   const invoke = async (name: string, event: unknown, requestId?: string) => {
     options.onInvoke?.(name);
     const handler = await options.loadHandler(name);
@@ -161,17 +166,21 @@ export function createLocalServer(options: LocalServerOptions): Server {
         return;
       }
       if (match?.route.access.kind === 'key') {
-        const answer = (await invoke('authorizer', {
-          version: '2.0',
-          type: 'REQUEST',
-          routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${match.route.method}${match.route.path}`,
-          identitySource: [event.headers.authorization ?? ''],
-          routeKey: event.routeKey,
-          rawPath: event.rawPath,
-          rawQueryString: event.rawQueryString,
-          headers: event.headers,
-          requestContext: event.requestContext,
-        })) as { isAuthorized: boolean; context?: AuthorizerContext };
+        const identity = event.headers.authorization ?? '';
+        const answer =
+          authorizerAnswers.get(identity) ??
+          ((await invoke('authorizer', {
+            version: '2.0',
+            type: 'REQUEST',
+            routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${match.route.method}${match.route.path}`,
+            identitySource: [identity],
+            routeKey: event.routeKey,
+            rawPath: event.rawPath,
+            rawQueryString: event.rawQueryString,
+            headers: event.headers,
+            requestContext: event.requestContext,
+          })) as AuthorizerAnswer);
+        if (identity) authorizerAnswers.set(identity, answer);
         if (!answer.isAuthorized) {
           send(res, problem(403, 'forbidden', 'Forbidden.'));
           return;

@@ -1,6 +1,12 @@
 import type { ApiKeyRecord, TenantStore } from '../tenants/ports.ts';
 import { bearerToken, hashApiKey } from './keys.ts';
 
+/**
+ * How long API Gateway keeps the authorizer's answer for one Authorization header (the stack's `resultsCacheTtl`),
+ * and the local server as well: a rotated-out key works that much past its end.
+ */
+export const AUTHORIZER_CACHE_SECONDS = 300;
+
 /** A key's tenant and scopes as strings (API Gateway's rule for authorizer context); empty for an unknown key. */
 export interface AuthorizerContext {
   tenantId: string;
