@@ -66,12 +66,11 @@ try {
   runtime = await startLocalRuntime({ port: env.PORT, dynamodbEndpoint: dynamodb.endpoint, tableName: env.TABLE_NAME });
   // What EventBridge Scheduler runs on AWS, each minute here: the warehouse export's due windows (docs/warehouse.md), and
   // the rollup sweep (deltas the stream's applier left, added to their cells).
-  const { runLocalExport } = await import('./warehouse/program.ts');
-  const { handler: sweepRollups } = await import('../functions/sweep-rollups.ts');
+  // Their modules load at the first run, a minute in: not part of starting.
   const everyMinute = (what: string, work: () => Promise<unknown>) =>
     setInterval(() => void work().catch((error: Error) => console.error(`${what} failed (it runs again in a minute): ${error.message}`)), 60_000).unref();
-  everyMinute('The warehouse export', () => runLocalExport(env.WAREHOUSE_DIR));
-  everyMinute('The rollup sweep', sweepRollups);
+  everyMinute('The warehouse export', async () => (await import('./warehouse/program.ts')).runLocalExport(env.WAREHOUSE_DIR));
+  everyMinute('The rollup sweep', async () => (await import('../functions/sweep-rollups.ts')).handler());
   if (stopping) {
     // A signal came while starting: stop() ran before the runtime existed.
     await runtime.close().catch(() => undefined);
