@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../../shared/config.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
 import { shopifyOrder } from '../fixtures/webhooks.ts';
@@ -38,6 +40,16 @@ const touches = {
 };
 const webhookBody = JSON.stringify(shopifyOrder({ id: 990001 }));
 
+/** A process's state letter from /proc (T: stopped), or why there is none. */
+function processState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 function requests() {
   return {
     health: () => api.request('GET', '/v1/health'),
@@ -72,10 +84,12 @@ describe('a store that stalls (DynamoDB Local paused with SIGSTOP)', () => {
         return { name, status: response.status, retryAfter: response.headers.get('retry-after'), ms: Date.now() - started, code: response.body?.error?.code };
       }),
     );
+    // What a failure below needs to be understood: every answer, where the API's store is, and whether the paused Java was.
+    const context = JSON.stringify({ stalled, api: api.runtime.url, endpoint: config().DYNAMODB_ENDPOINT, javaPid, javaState: processState(javaPid) });
     process.kill(javaPid, 'SIGCONT');
 
     for (const answer of stalled) {
-      expect(answer, JSON.stringify(answer)).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
+      expect(answer, context).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
       expect(answer.ms, answer.name).toBeLessThan(ANSWER_WITHIN_MS);
       if (answer.name !== 'health') expect(answer.code).toBe('store_unavailable');
     }
