@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '../../shared/config.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
@@ -40,13 +40,27 @@ const touches = {
 };
 const webhookBody = JSON.stringify(shopifyOrder({ id: 990001 }));
 
-/** A process's state letter from /proc (T: stopped), or why there is none. */
-function processState(pid: number): string {
+/** A process's (or thread's) state letter from /proc (T: stopped), or why there is none. */
+function processState(pid: number | string, task?: string): string {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(task ? `/proc/${pid}/task/${task}/stat` : `/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   } catch (error) {
     return (error as Error).message;
+  }
+}
+
+/**
+ * SIGSTOP, then wait until every thread of Java has stopped. kill() returns before they have: the stop begins when one
+ * of them runs, and on a busy machine the others can answer a request in the meantime (the health read did, 24 ms
+ * after the signal, while every other route waited for the store).
+ */
+async function pause(pid: number): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  const deadline = Date.now() + 5_000;
+  while (!readdirSync(`/proc/${pid}/task`).every((task) => ['T', 't', 'Z', 'X'].includes(processState(pid, task)))) {
+    if (Date.now() > deadline) throw new Error(`Java (pid ${pid}) did not stop within 5 s of SIGSTOP`);
+    await new Promise((wait) => setTimeout(wait, 5));
   }
 }
 
@@ -76,7 +90,7 @@ describe('a store that stalls (DynamoDB Local paused with SIGSTOP)', () => {
     const calls = requests();
     expect((await calls.health()).status).toBe(200);
 
-    process.kill(javaPid, 'SIGSTOP');
+    await pause(javaPid);
     const stalled = await Promise.all(
       Object.entries(calls).map(async ([name, call]) => {
         const started = Date.now();
