@@ -46,7 +46,8 @@ export function createDocumentClient(options: { endpoint?: string; region?: stri
   const client = new DynamoDBClient({
     region: options.region ?? env.AWS_REGION,
     maxAttempts: options.maxAttempts ?? 3,
-    requestHandler: { requestTimeout, connectionTimeout: Math.min(1_000, requestTimeout) },
+    // Without throwOnRequestTimeout the SDK only warns when an attempt outlives requestTimeout, and lets it run on.
+    requestHandler: { requestTimeout, connectionTimeout: Math.min(1_000, requestTimeout), throwOnRequestTimeout: true },
     ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
   client.middlewareStack.add(
