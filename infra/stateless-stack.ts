@@ -46,6 +46,9 @@ export const functionAccess: Record<string, { table?: 'read' | 'readWrite'; bus?
   'sweep-rollups': { table: 'readWrite' },
 };
 
+/** Scheduled functions that may run for minutes (as a streamed export may); every other answers within seconds. */
+const LONG_RUNNING = new Set(['warehouse-export', 'sweep-rollups']);
+
 export interface StatelessStackProps extends StackProps {
   table: ITableV2;
   bus: IEventBus;
@@ -75,8 +78,7 @@ export class StatelessStack extends Stack {
       if (existing) return existing;
       const access = functionAccess[handler];
       if (!access) throw new Error(`infra/stateless-stack.ts: no functionAccess entry for handler "${handler}"`);
-      // A streamed export, the warehouse export and the rollup sweep may run for minutes; everything else answers within seconds.
-      const longRunning = routes.some((route) => route.handler === handler && route.streaming) || handler === 'warehouse-export' || handler === 'sweep-rollups';
+      const longRunning = LONG_RUNNING.has(handler) || routes.some((route) => route.handler === handler && route.streaming);
       const queued = queues.find((queue) => queue.target === handler);
       const streamed = streamConsumers.some((consumer) => consumer.target === handler);
       const budgeted = routes.find((route) => route.handler === handler && route.budgetSeconds !== undefined)?.budgetSeconds;

@@ -254,18 +254,18 @@ async function startJava(dir: string, port: number, options: { dataDir?: string;
   });
   pidReported.catch(() => undefined);
 
+  let javaPid: number;
   try {
-    await waitForOwnPort(port, await pidReported, watchdog, () => stderr, 30_000);
+    javaPid = await pidReported;
+    await waitForOwnPort(port, javaPid, watchdog, () => stderr, 30_000);
   } catch (error) {
     if (pid !== undefined) signalPid(pid, 'SIGKILL');
     watchdog.stdin?.destroy();
     if (error instanceof PortTakenError) throw error;
     throw new Error(`${(error as Error).message}\n${stderr}`);
   }
-  if (pid === undefined) throw new Error('DynamoDB Local has no PID');
   // From here on only what Java says later counts (why it stopped), not its start-up chatter.
   stderr = '';
-  const javaPid = pid;
   // The watchdog exits normally only after reaping Java; killed by a signal itself, it may leave Java behind.
   void exited.then(({ signal }) => signal && signalPid(javaPid, 'SIGTERM'));
   return {

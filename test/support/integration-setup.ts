@@ -4,6 +4,7 @@ import { afterAll, inject } from 'vitest';
 import { localDynamoDbClient } from '../../scripts/local/table.ts';
 import { deleteKeys } from '../../shared/adapters/dynamodb/query.ts';
 import { forgetConfig } from '../../shared/config.ts';
+import { tableDefinition } from '../../shared/table.ts';
 
 // Runs before each test file: a DynamoDB Local borrowed from the run's broker (dynamodb-broker.ts), whose one
 // table the file finds empty, and this configuration for everything built from it (the client, the stores,
@@ -36,7 +37,15 @@ async function emptyTable(client: DynamoDBClient, table: string): Promise<void> 
   const documents = DynamoDBDocumentClient.from(client);
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(new ScanCommand({ TableName: table, Limit: 1_000, ProjectionExpression: 'pk, sk', ExclusiveStartKey }));
+    const page = await documents.send(
+      new ScanCommand({
+        TableName: table,
+        Limit: 1_000,
+        ProjectionExpression: '#pk, #sk',
+        ExpressionAttributeNames: { '#pk': tableDefinition.partitionKey, '#sk': tableDefinition.sortKey },
+        ExclusiveStartKey,
+      }),
+    );
     await deleteKeys(documents, table, (page.Items ?? []) as Array<{ pk: string; sk: string }>);
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
