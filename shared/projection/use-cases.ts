@@ -7,7 +7,7 @@ import { logger } from '../observability/logger.ts';
 import { recordProjectionConflict, recordRollupDeltas } from '../observability/metrics.ts';
 import { type AdjustmentReason, divert, firstOpenMonth, postingDay } from '../periods/periods.ts';
 import type { PeriodStore, PostedAdjustment } from '../periods/ports.ts';
-import { contentHash } from '../recording/hash.ts';
+import { contentHash, sameContent } from '../recording/hash.ts';
 import type { RecordStore, StoredTransaction, TransactionRef } from '../recording/ports.ts';
 import { settle } from '../recording/settlement.ts';
 import { mapPooled } from '../runtime/pool.ts';
@@ -57,15 +57,15 @@ const sameBaton = (old: DroppedBaton | undefined, baton: DroppedBaton) => old !=
  * Projects the person these ids belong to and saves what changed, exactly
  * once however often and however concurrently it is asked:
  *
- * 1. who they are: their linked ids, following link items only;
- * 2. what was projected before: the stored projections of every one of
- *    those ids (a merge retires the others');
- * 3. their history, read after the projections, so a projection that
+ * 1. what was projected before: the stored projections of every id known
+ *    (at first the seeds; a merge retires the others');
+ * 2. their history, read after the projections, so a projection that
  *    saves was computed from a history at least as new as the one its
  *    predecessor used (a stale projection can never overwrite a newer one);
- *    if the history names ids step 1 did not, the person changed meanwhile:
- *    start again;
- * 4. the pure projection, then one conditional save of the new version with
+ *    its walk of links names who they are: ids beyond those known (a person
+ *    the seeds do not all name, or who changed meanwhile) are read in step 1,
+ *    then the history again (`readPerson`);
+ * 3. the pure projection, then one conditional save of the new version with
  *    the difference to every rollup; losing a race starts again.
  */
 export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, seeds: readonly Identifier[], options: ProjectOptions = {}): Promise<ProjectOutcome> {
@@ -77,16 +77,10 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
   let readPeriods = false;
   const outcome = await retrying(
     async () => {
-      const identifiers = await deps.records.linkedIdentifiers(tenantId, seeds);
+      const read = await readPerson(deps, tenantId, seeds, readPeriods);
+      if (read === TRY_AGAIN) return TRY_AGAIN;
+      const { identifiers, stored, records, periods } = read;
       const personKey = identifiers[0]!;
-      const stored = await deps.projections.getProjections(tenantId, identifiers);
-      const unfinished = [...stored.values()].find((projection) => projection.pending);
-      if (unfinished) {
-        await deps.projections.finishPending(tenantId, unfinished.personKey);
-        return TRY_AGAIN;
-      }
-      const [records, periods] = await Promise.all([deps.records.personRecords(tenantId, identifiers), readPeriods ? deps.periods.state(tenantId) : undefined]);
-      if (!sameSet(records.identifiers, identifiers)) return TRY_AGAIN;
       // An erased person's past that arrived late is not theirs to project: it goes (docs/contract.md#privacy-and-the-data-lifecycle).
       if (records.erasedLeftovers.length > 0) heirs.push(...(await deps.records.clearErasedLeftovers(tenantId, records.erasedLeftovers)));
       // A projection of an erased id is the erasure's to hand over (it may be under way): never saved over here.
@@ -110,7 +104,7 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
         return undefined;
       };
       const configs: Record<string, AttributionConfig> = Object.assign({}, ...before.map((projection) => projection.configs));
-      const currentHash = contentHash(tenant.config);
+      const currentHash = configHash(tenant.config);
       const configHashOf = (ref: TransactionRef): string => {
         const at = Date.parse(ref.occurredAt);
         if (options.recompute && at >= options.recompute.from && at < options.recompute.to) return currentHash;
@@ -204,7 +198,7 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
         remove.length === 0 &&
         dropped.add.length === 0 &&
         dropped.remove.length === 0 &&
-        contentHash({ ...current, version: 0 }) === contentHash({ ...next, version: 0 });
+        sameContent({ ...current, version: 0 }, { ...next, version: 0 });
       if (unchanged) return { personKey, changed: false, orders: orderRefs.length };
       const saved = await deps.projections.save(tenantId, {
         projection: next,
@@ -228,11 +222,45 @@ export async function refreshPerson(deps: ProjectionDeps, tenant: TenantRecord, 
   return outcome;
 }
 
+const configHashes = new WeakMap<AttributionConfig, string>();
+/** A config's content hash, computed once per config read (a recompute projects thousands of people under one). */
+function configHash(config: AttributionConfig): string {
+  let hash = configHashes.get(config);
+  if (hash === undefined) configHashes.set(config, (hash = contentHash(config)));
+  return hash;
+}
+
+/** Rounds of `readPerson` before it starts again: the first walk finds everyone, unless links arrive meanwhile. */
+const READ_ROUNDS = 3;
+
+/**
+ * Steps 1 and 2 of `refreshPerson`: the projections of the ids known, then
+ * the history, until the history's walk of links names no id beyond them.
+ * A person the seeds name whole (an anonymous visitor, a guest's order)
+ * costs one read of projections (gathered with others') and one of history;
+ * no read of links alone comes first, as it once did for everyone.
+ */
+async function readPerson(deps: ProjectionDeps, tenantId: string, seeds: readonly Identifier[], readPeriods: boolean) {
+  let identifiers = [...new Set(seeds)].sort();
+  for (let round = 0; round < READ_ROUNDS; round += 1) {
+    const stored = await deps.projections.getProjections(tenantId, identifiers);
+    const unfinished = [...stored.values()].find((projection) => projection.pending);
+    if (unfinished) {
+      await deps.projections.finishPending(tenantId, unfinished.personKey);
+      return TRY_AGAIN;
+    }
+    const [records, periods] = await Promise.all([deps.records.personRecords(tenantId, identifiers), readPeriods ? deps.periods.state(tenantId) : undefined]);
+    if (sameSet(records.identifiers, identifiers)) return { identifiers, stored, records, periods };
+    identifiers = records.identifiers;
+  }
+  return TRY_AGAIN;
+}
+
 /** The earliest month a change of the rollups touches (none: a month no day is in). */
 function earliestMonthOf(delta: Contributions): string {
   let earliest = '9999-12';
   for (const id of Object.keys(delta)) {
-    const month = cells.parse(id).day.slice(0, 7);
+    const month = cells.dayOf(id).slice(0, 7);
     if (month < earliest) earliest = month;
   }
   return earliest;

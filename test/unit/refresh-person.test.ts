@@ -82,15 +82,57 @@ describe('refreshPerson (on in-memory stores)', () => {
     expect(save).toHaveBeenCalledTimes(2);
   });
 
-  it('starts again when the history names ids the walk of links did not find (the person changed meanwhile)', async () => {
+  it('reads a person the seeds name whole once: their projections, then their history, and no read of links alone', async () => {
     await anaBuys();
-    await deps.records.recordLinks(tenant.tenantId, [{ from: id('a:browser'), to: id('c:ana'), occurredAt: '2026-11-10T09:00:00.000Z' }], 400);
-    const linked = vi.spyOn(deps.records, 'linkedIdentifiers').mockResolvedValueOnce([id('c:ana')]);
+    const projections = vi.spyOn(deps.projections, 'getProjections');
+    const history = vi.spyOn(deps.records, 'personRecords');
+    const links = vi.spyOn(deps.records, 'linkedIdentifiers');
 
     await refreshPerson(deps, tenant, [id('c:ana')], options);
 
-    expect(linked).toHaveBeenCalledTimes(2);
+    expect(projections.mock.calls.map(([, ids]) => ids)).toEqual([['c:ana']]);
+    expect(history.mock.calls.map(([, ids]) => ids)).toEqual([['c:ana']]);
+    expect(links).not.toHaveBeenCalled();
+  });
+
+  it('reads the projections of the ids its walk of links finds, then the history again, before it projects', async () => {
+    await anaBuys();
+    await deps.records.recordLinks(tenant.tenantId, [{ from: id('a:browser'), to: id('c:ana'), occurredAt: '2026-11-10T09:00:00.000Z' }], 400);
+    const reads: string[] = [];
+    const getProjections = deps.projections.getProjections.bind(deps.projections);
+    const personRecords = deps.records.personRecords.bind(deps.records);
+    vi.spyOn(deps.projections, 'getProjections').mockImplementation(async (tenantId, ids) => {
+      reads.push(`projections ${ids.join(' ')}`);
+      return getProjections(tenantId, ids);
+    });
+    vi.spyOn(deps.records, 'personRecords').mockImplementation(async (tenantId, ids) => {
+      reads.push(`history ${ids.join(' ')}`);
+      return personRecords(tenantId, ids);
+    });
+
+    await refreshPerson(deps, tenant, [id('c:ana')], options);
+
+    expect(reads).toEqual(['projections c:ana', 'history c:ana', 'projections a:browser c:ana', 'history a:browser c:ana']);
     expect([...(await deps.projections.getProjections(tenant.tenantId, [id('a:browser')])).keys()]).toEqual(['a:browser']);
+  });
+
+  it('starts again when links keep arriving while it reads (the person changed meanwhile)', async () => {
+    await anaBuys();
+    const personRecords = deps.records.personRecords.bind(deps.records);
+    let arrived = 0;
+    vi.spyOn(deps.records, 'personRecords').mockImplementation(async (tenantId, ids) => {
+      if (arrived < 3) {
+        arrived += 1;
+        await deps.records.recordLinks(tenantId, [{ from: id(`a:tab${arrived}`), to: id('c:ana'), occurredAt: '2026-11-10T09:00:00.000Z' }], 400);
+      }
+      return personRecords(tenantId, ids);
+    });
+    const save = vi.spyOn(deps.projections, 'save');
+
+    await refreshPerson(deps, tenant, [id('c:ana')], options);
+
+    expect(save).toHaveBeenCalledTimes(1);
+    expect(save.mock.calls[0]![1].projection.identifiers).toEqual(['a:tab1', 'a:tab2', 'a:tab3', 'c:ana']);
   });
 
   it('never saves over the projection of an erased id (the erasure hands it over)', async () => {
@@ -151,9 +193,10 @@ describe('projectRecords (on in-memory stores)', () => {
     await anaBuys();
     await deps.records.recordTouches(tenant.tenantId, [ad({ customerId: 'bo' })], 400);
     const failure = new Error('store down');
-    vi.spyOn(deps.records, 'linkedIdentifiers').mockImplementation(async (_tenantId, seeds) => {
+    const personRecords = deps.records.personRecords.bind(deps.records);
+    vi.spyOn(deps.records, 'personRecords').mockImplementation(async (tenantId, seeds) => {
       if (seeds.includes(id('c:bo'))) throw failure;
-      return [...seeds];
+      return personRecords(tenantId, seeds);
     });
 
     const groups = await projectRecords(
