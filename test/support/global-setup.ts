@@ -1,3 +1,4 @@
+import '../../scripts/local/quiet-sdk.ts';
 import type { TestProject } from 'vitest/node';
 import { assertJava, ensureEmulator } from '../../scripts/local/dynamodb-local.ts';
 import { DynamoDbBroker } from './dynamodb-broker.ts';
