@@ -35,8 +35,9 @@ export interface StreamBatchConsumer<T> {
  * idempotent) and, after its retries, keeps the batch from there in the
  * dead-letter queue.
  */
-export function streamBatchHandler<T>(consumer: StreamBatchConsumer<T>): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
-  return async (event) => {
+export function streamBatchHandler<T>(consumer: StreamBatchConsumer<T>): (event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse> {
+  return async (event, context) => {
+    withInvocation(context);
     const parsed: Array<StreamItem<T>> = [];
     const failed = new Set<DynamoDBRecord>();
     for (const record of event.Records) {
@@ -54,6 +55,17 @@ export function streamBatchHandler<T>(consumer: StreamBatchConsumer<T>): (event:
     const earliest = event.Records.find((record) => failed.has(record));
     return { batchItemFailures: earliest ? [{ itemIdentifier: earliest.dynamodb?.SequenceNumber ?? '' }] : [] };
   };
+}
+
+/**
+ * The consumer's own invocation in its log lines (function name, request id,
+ * cold start), as the HTTP handlers' middleware puts theirs: without it a
+ * consumer's lines said nothing of where they came from, and under
+ * `npm start`, where the functions share a logger, named the last HTTP
+ * request's function instead.
+ */
+function withInvocation(context: Context | undefined): void {
+  if (context) logger.addContext(context);
 }
 
 function streamEventName(record: DynamoDBRecord): StreamEventName {
@@ -80,6 +92,7 @@ export interface QueueBatchConsumer<T> {
  */
 export function queueBatchHandler<T>(consumer: QueueBatchConsumer<T>): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
   return async (event, context) => {
+    withInvocation(context);
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const message of event.Records) {
       let input: T | undefined;

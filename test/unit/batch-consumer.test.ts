@@ -2,9 +2,11 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
+import { lambdaContext } from '../../scripts/local/lambda-context.ts';
 import { queueBatchHandler, streamBatchHandler } from '../../shared/events/batch-consumer.ts';
 import type { EventDraft } from '../../shared/events/from-stream.ts';
 import { makePublishHandler } from '../../shared/events/stream-publisher.ts';
+import { logger } from '../../shared/observability/logger.ts';
 import { makeProjectHandler } from '../../shared/projection/stream-consumer.ts';
 import type { ProjectionDeps } from '../../shared/projection/use-cases.ts';
 
@@ -184,6 +186,46 @@ describe('a queue consumer', () => {
     expect(lastFailures.mock.calls.map(([task, error]) => [task, String(error)])).toEqual([
       [{ day: '2026-11-01' }, 'Error: still failing'],
       [undefined, expect.stringContaining('SyntaxError')],
+    ]);
+  });
+});
+
+describe('a consumer’s log lines', () => {
+  it('name its own invocation (function, request id), not the last HTTP request’s that shared the logger', async () => {
+    const lines: string[] = [];
+    const print = vi.spyOn(process.stdout, 'write').mockImplementation((line) => {
+      lines.push(String(line));
+      return true;
+    });
+    const level = logger.getLevelName();
+    logger.setLogLevel('INFO');
+    try {
+      logger.addContext(lambdaContext('post-webhook', 'req-http'));
+      const queue = queueBatchHandler({
+        parse: (body) => z.object({ day: z.string() }).parse(body),
+        maxReceiveCount: 3,
+        handle: async (task) => logger.info('Recomputed a day', { day: task.day }),
+      });
+      await queue(
+        { Records: [{ messageId: 'm-1', body: JSON.stringify({ day: '2026-11-10' }), attributes: { ApproximateReceiveCount: '1' } } as SQSRecord] },
+        lambdaContext('recompute-day', 'req-queue'),
+      );
+      const project = streamBatchHandler({
+        parse: (item) => Touch.parse(item).touchId,
+        process: async (items) => {
+          logger.info('Projected', { records: items.length });
+          return [];
+        },
+      });
+      await project(stream(record(1, { entity: 'touch', touchId: 't-1' })), lambdaContext('project', 'req-stream'));
+    } finally {
+      logger.setLogLevel(level);
+      print.mockRestore();
+    }
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged.map(({ message, function_name, function_request_id }) => ({ message, function_name, function_request_id }))).toEqual([
+      { message: 'Recomputed a day', function_name: 'recompute-day', function_request_id: 'req-queue' },
+      { message: 'Projected', function_name: 'project', function_request_id: 'req-stream' },
     ]);
   });
 });
