@@ -34,6 +34,8 @@ export interface CommandInput {
   options: OptionValues;
   /** Standard output, for what the command prints. */
   out: (text: string) => void;
+  /** Standard error, for a note beside the output (a part it could not read). */
+  err: (text: string) => void;
 }
 
 export interface CommandSpec {
@@ -137,7 +139,7 @@ export async function runCli(program: ProgramSpec, argv: readonly string[] = pro
   if (extra !== undefined) return usageFailure(io, `Unexpected argument "${extra}".`, commandUsage(program, command));
 
   try {
-    await command.run({ args, options: parsed.values, out: io.out });
+    await command.run({ args, options: parsed.values, out: io.out, err: io.err });
     return 0;
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(io, error.message, commandUsage(program, command));

@@ -2,7 +2,7 @@
 import { connect } from 'node:net';
 import type { QuarantinedDelivery } from '../../shared/webhooks/quarantine.ts';
 import type { WebhookDeps } from '../../shared/webhooks/receive.ts';
-import { CliError, type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, UsageError } from '../cli.ts';
+import { CliError, type CommandInput, type CommandSpec, type OptionSpec, type OptionValues, type ProgramSpec, UsageError } from '../cli.ts';
 import { dynamoDbLocalNotRunning, useTableFromEnvironment } from '../local/cli-env.ts';
 import { defaultDeadLetterFile } from '../local/dead-letter-file.ts';
 import { type LetterRow, type RedriveOutcome, renderTable, resolveIds } from './view.ts';
@@ -63,10 +63,10 @@ function describeSource(from: Source): string {
   return from.mode === 'file' ? from.file : from.queueUrl;
 }
 
-function printRows(rows: LetterRow[], from: Source, json: boolean, out: (text: string) => void, unreadable = 0): void {
-  if (json) out(JSON.stringify(rows, null, 2));
-  else out(renderTable(rows, describeSource(from)));
-  if (unreadable > 0) console.error(`${unreadable} line${unreadable === 1 ? '' : 's'} of ${describeSource(from)} ${unreadable === 1 ? 'is' : 'are'} not a dead letter; left as they are.`);
+function printRows(rows: LetterRow[], from: Source, json: boolean, io: Pick<CommandInput, 'out' | 'err'>, unreadable = 0): void {
+  if (json) io.out(JSON.stringify(rows, null, 2));
+  else io.out(renderTable(rows, describeSource(from)));
+  if (unreadable > 0) io.err(`${unreadable} line${unreadable === 1 ? '' : 's'} of ${describeSource(from)} ${unreadable === 1 ? 'is' : 'are'} not a dead letter; left as they are.`);
 }
 
 function printOutcomes(outcomes: RedriveOutcome[], from: Source, json: boolean, out: (text: string) => void): void {
@@ -128,13 +128,13 @@ async function quarantined(from: Source): Promise<{ deliveries: QuarantinedDeliv
 }
 
 /** Redrives the quarantined deliveries asked for (all, or by id), through the mapping; their outcomes. */
-async function redriveWebhooks(from: Source, wanted: 'all' | readonly string[]): Promise<RedriveOutcome[]> {
+async function redriveWebhooks(from: Source, wanted: 'all' | readonly string[], err: (text: string) => void): Promise<RedriveOutcome[]> {
   if (wanted !== 'all' && wanted.length === 0) return [];
   const { deliveries, deps, note } = await quarantined(from);
   if (!deps) {
     if (wanted !== 'all') throw new CliError(note!);
     // Locally the letters' own check says DynamoDB Local is down; deployed, the table is named separately.
-    if (from.mode === 'queue' && note) console.error(note);
+    if (from.mode === 'queue' && note) err(note);
     return [];
   }
   let chosen = deliveries;
@@ -163,7 +163,7 @@ const commands: CommandSpec[] = [
     ].join('\n'),
     options: where,
     examples: ['npm run dead-letters -- list', 'npm run dead-letters -- list --json', 'npm run dead-letters -- list --queue-url https://sqs.eu-west-1.amazonaws.com/123456789012/Baton-DeadLetters…'],
-    run: async ({ options, out }) => {
+    run: async ({ options, out, err }) => {
       const from = source(options);
       const json = options.json === true;
       const webhooks = await quarantined(from);
@@ -172,13 +172,13 @@ const commands: CommandSpec[] = [
       if (from.mode === 'file') {
         const { listFile } = await import('./file-mode.ts');
         const { rows, unreadable } = listFile(from.file);
-        printRows([...rows, ...webhookRows], from, json, out, unreadable);
+        printRows([...rows, ...webhookRows], from, json, { out, err }, unreadable);
       } else {
         const { listQueue } = await import('./queue-mode.ts');
         const letters = await listQueue(await queueDeps(from.queueUrl));
-        printRows([...(letters.map(({ message: _message, body: _body, ...row }) => (json ? { ...row, body: _body } : row)) as LetterRow[]), ...webhookRows], from, json, out);
+        printRows([...(letters.map(({ message: _message, body: _body, ...row }) => (json ? { ...row, body: _body } : row)) as LetterRow[]), ...webhookRows], from, json, { out, err });
       }
-      if (webhooks.note) console.error(webhooks.note);
+      if (webhooks.note) err(webhooks.note);
     },
   },
   {
@@ -202,7 +202,7 @@ const commands: CommandSpec[] = [
       bus: { type: 'string', value: 'name', description: 'with --queue-url: the stack’s event bus (output EventBusName; or EVENT_BUS_NAME)' },
     },
     examples: ['npm run dead-letters -- redrive', 'npm run dead-letters -- redrive --id 3f2a9c', 'npm run dead-letters -- redrive --queue-url https://sqs.… --bus baton-events'],
-    run: async ({ options, out }) => {
+    run: async ({ options, out, err }) => {
       const from = source(options);
       const asked = (options.id as string[] | undefined) ?? [];
       const json = options.json === true;
@@ -210,7 +210,7 @@ const commands: CommandSpec[] = [
       // Quarantined webhook deliveries (ids `wh_…`) are redriven through the mapping, from the table.
       const webhookIds = asked.filter((id) => id.startsWith('wh_'));
       const ids = asked.filter((id) => !id.startsWith('wh_'));
-      const webhooks = await redriveWebhooks(from, asked.length === 0 ? 'all' : webhookIds);
+      const webhooks = await redriveWebhooks(from, asked.length === 0 ? 'all' : webhookIds, err);
       if (asked.length > 0 && ids.length === 0) {
         printOutcomes(webhooks, from, json, out);
         if (webhooks.some((outcome) => !outcome.ok)) throw new CliError('Some quarantined deliveries could not be redriven; they stay quarantined.');
