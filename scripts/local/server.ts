@@ -167,9 +167,9 @@ export function createLocalServer(options: LocalServerOptions): Server {
       }
       if (match?.route.access.kind === 'key') {
         const identity = event.headers.authorization ?? '';
-        const answer =
-          authorizerAnswers.get(identity) ??
-          ((await invoke('authorizer', {
+        let answer = authorizerAnswers.get(identity);
+        if (!answer) {
+          answer = (await invoke('authorizer', {
             version: '2.0',
             type: 'REQUEST',
             routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${match.route.method}${match.route.path}`,
@@ -179,8 +179,10 @@ export function createLocalServer(options: LocalServerOptions): Server {
             rawQueryString: event.rawQueryString,
             headers: event.headers,
             requestContext: event.requestContext,
-          })) as AuthorizerAnswer);
-        if (identity) authorizerAnswers.set(identity, answer);
+          })) as AuthorizerAnswer;
+          // Kept from the authorizer's answer on, as API Gateway keeps it: a cached answer used again does not live longer.
+          if (identity) authorizerAnswers.set(identity, answer);
+        }
         if (!answer.isAuthorized) {
           send(res, problem(403, 'forbidden', 'Forbidden.'));
           return;

@@ -33,6 +33,16 @@ describe('the local server keeps the authorizer’s answers as API Gateway does'
     expect(invoked.filter((name) => name === 'get-config')).toHaveLength(5);
   });
 
+  it('keeps an answer for its time from the authorizer’s answer, however often it is used meanwhile', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-12-01T00:00:00Z') });
+    await get('key-c');
+    vi.setSystemTime(Date.now() + (AUTHORIZER_CACHE_SECONDS - 60) * 1_000);
+    await get('key-c');
+    vi.setSystemTime(Date.now() + 60 * 1_000);
+    await get('key-c');
+    expect(invoked.filter((name) => name === 'authorizer')).toHaveLength(2);
+  });
+
   it('keeps no answer for a request without the header', async () => {
     await get();
     await get();
