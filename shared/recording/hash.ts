@@ -43,41 +43,26 @@ function orderedKeys(object: object): string[] {
 
 /** One value as `JSON.stringify` writes it (undefined where it leaves a property out). */
 function write(value: unknown, key: string): string | undefined {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON(key: string): unknown }).toJSON(key);
-  }
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'bigint':
-      return JSON.stringify(value);
-    case 'object': {
-      if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let index = 0; index < value.length; index += 1) {
-          if (index > 0) out += ',';
-          out += write(value[index], String(index)) ?? 'null';
-        }
-        return `${out}]`;
-      }
-      let out = '{';
-      let first = true;
-      for (const name of orderedKeys(value)) {
-        const written = write((value as Record<string, unknown>)[name], name);
-        if (written === undefined) continue;
-        out += `${first ? '' : ','}${JSON.stringify(name)}:${written}`;
-        first = false;
-      }
-      return `${out}}`;
+  const seen = asWritten(value, key);
+  if (seen === undefined) return undefined;
+  if (seen === null || typeof seen !== 'object') return typeof seen === 'number' ? String(seen) : JSON.stringify(seen);
+  if (Array.isArray(seen)) {
+    let out = '[';
+    for (let index = 0; index < seen.length; index += 1) {
+      if (index > 0) out += ',';
+      out += write(seen[index], String(index)) ?? 'null';
     }
-    default:
-      return undefined;
+    return `${out}]`;
   }
+  let out = '{';
+  let first = true;
+  for (const name of orderedKeys(seen)) {
+    const written = write((seen as Record<string, unknown>)[name], name);
+    if (written === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(name)}:${written}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 export function contentHash(value: unknown): string {
