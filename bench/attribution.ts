@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../scripts/local/dynamodb-local.ts';
-import { processCpuSeconds } from '../scripts/local/process-cpu.ts';
+import { processCpuSeconds } from '../scripts/local/proc-stat.ts';
 import { startLocalRuntime } from '../scripts/local/runtime.ts';
 import { stores } from '../shared/adapters/dynamodb/stores.ts';
 import { DynamoTimeline } from '../shared/adapters/dynamodb/timeline.ts';

@@ -38,7 +38,7 @@ export interface BenchContext {
   url: string;
   /** The engine throughput lines, measured first, while the machine is quiet. */
   engineThroughput: string[];
-  /** DynamoDB Local's Java, whose CPU time a section may read (scripts/local/process-cpu.ts). */
+  /** DynamoDB Local's Java, whose CPU time a section may read (scripts/local/proc-stat.ts). */
   dynamodbPid: number;
 }
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { procStat } from './proc-stat.ts';
 
 /**
  * Calls `onGone` once the process that started us has gone or has been
@@ -65,17 +66,12 @@ interface ProcessInfo {
 
 /** From /proc on Linux; from `ps` elsewhere (`ps` only once, at start). */
 function processInfo(pid: number, allowPs: boolean): ProcessInfo | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ppid …": comm may hold spaces and parentheses.
-    const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
-    return { ppid: Number(ppid), command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) };
-  } catch {
-    if (!allowPs) return undefined;
-    const ps = spawnSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], { encoding: 'utf8' });
-    const match = /^\s*(\d+)\s+(.+?)\s*$/.exec(ps.stdout ?? '');
-    return match ? { ppid: Number(match[1]), command: match[2]! } : undefined;
-  }
+  const stat = procStat(pid);
+  if (stat) return { ppid: stat.ppid, command: stat.command };
+  if (!allowPs) return undefined;
+  const ps = spawnSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], { encoding: 'utf8' });
+  const match = /^\s*(\d+)\s+(.+?)\s*$/.exec(ps.stdout ?? '');
+  return match ? { ppid: Number(match[1]), command: match[2]! } : undefined;
 }
 
 /** Our parent when it is the shell an `npm run` started us in, with npm's PID. */

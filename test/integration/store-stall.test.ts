@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { procStat } from '../../scripts/local/proc-stat.ts';
 import { config } from '../../shared/config.ts';
 import type { CreatedTenant } from '../../shared/tenants/use-cases.ts';
 import { sign } from '../../shared/webhooks/signatures.ts';
@@ -40,16 +41,6 @@ const touches = {
 };
 const webhookBody = JSON.stringify(shopifyOrder({ id: 990001 }));
 
-/** A process's (or thread's) state letter from /proc (T: stopped), or why there is none. */
-function processState(pid: number | string, task?: string): string {
-  try {
-    const stat = readFileSync(task ? `/proc/${pid}/task/${task}/stat` : `/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 /**
  * SIGSTOP, then wait until every thread of Java has stopped. kill() returns before they have: the stop begins when one
  * of them runs, and on a busy machine the others can answer a request in the meantime (the health read did, 24 ms
@@ -58,7 +49,7 @@ function processState(pid: number | string, task?: string): string {
 async function pause(pid: number): Promise<void> {
   process.kill(pid, 'SIGSTOP');
   const deadline = Date.now() + 5_000;
-  while (!readdirSync(`/proc/${pid}/task`).every((task) => ['T', 't', 'Z', 'X'].includes(processState(pid, task)))) {
+  while (!readdirSync(`/proc/${pid}/task`).every((thread) => ['T', 't', 'Z', 'X'].includes(procStat(pid, thread)?.state ?? 'X'))) {
     if (Date.now() > deadline) throw new Error(`Java (pid ${pid}) did not stop within 5 s of SIGSTOP`);
     await new Promise((wait) => setTimeout(wait, 5));
   }
@@ -99,7 +90,7 @@ describe('a store that stalls (DynamoDB Local paused with SIGSTOP)', () => {
       }),
     );
     // What a failure below needs to be understood: every answer, where the API's store is, and whether the paused Java was.
-    const context = JSON.stringify({ stalled, api: api.runtime.url, endpoint: config().DYNAMODB_ENDPOINT, javaPid, javaState: processState(javaPid) });
+    const context = JSON.stringify({ stalled, api: api.runtime.url, endpoint: config().DYNAMODB_ENDPOINT, javaPid, javaState: procStat(javaPid)?.state ?? 'gone' });
     process.kill(javaPid, 'SIGCONT');
 
     for (const answer of stalled) {

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort, TEST_JAVA_OPTIONS } from '../../scripts/local/dynamodb-local.ts';
+import { procStat } from '../../scripts/local/proc-stat.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -15,12 +16,9 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return !process.platform.startsWith('linux');
-  }
+  if (!process.platform.startsWith('linux')) return true;
+  const state = procStat(pid)?.state;
+  return state !== undefined && !['Z', 'X'].includes(state);
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
