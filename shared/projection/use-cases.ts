@@ -48,7 +48,11 @@ export interface ProjectOutcome {
   orders: number;
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((value, i) => value === [...b].sort()[i]);
+const sameSet = (a: readonly string[], b: readonly string[]) => {
+  if (a.length !== b.length) return false;
+  const sortedB = [...b].sort();
+  return [...a].sort().every((value, i) => value === sortedB[i]);
+};
 const droppedKey = (baton: DroppedBaton, personKey: string) => `${baton.qualifiedAt}#${personKey}`;
 const canonical = (baton: DroppedBaton) => JSON.stringify(Object.entries(baton).sort(([a], [b]) => (a < b ? -1 : 1)));
 const sameBaton = (old: DroppedBaton | undefined, baton: DroppedBaton) => old !== undefined && canonical(old) === canonical(baton);
